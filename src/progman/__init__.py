@@ -1,0 +1,26 @@
+"""progman: an open-source program office.
+
+The public library API is re-exported here; everything else may change.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from progman.domain import Program, Project, WorkItem
+from progman.errors import PlanInvalid, ProgmanError
+from progman.planfile import dump_plan, load_plan
+
+try:
+    __version__ = version("progman")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "PlanInvalid",
+    "Program",
+    "ProgmanError",
+    "Project",
+    "WorkItem",
+    "__version__",
+    "dump_plan",
+    "load_plan",
+]

@@ -1,0 +1,67 @@
+"""Domain model of progman: entities and value objects, no I/O."""
+
+from progman.domain.calendars import Calendar, DateRange
+from progman.domain.durations import Duration
+from progman.domain.governance import (
+    Approval,
+    Baseline,
+    BaselineTask,
+    ChangeItem,
+    ChangeRequest,
+    Communication,
+    Decision,
+    GateCriterion,
+    GateDecision,
+    Sprint,
+    StageGate,
+    Stakeholder,
+)
+from progman.domain.program import Program, Project
+from progman.domain.resources import CapacityPeriod, Resource
+from progman.domain.risks import ResidualRisk, Risk, RiskAction, RiskImpact
+from progman.domain.strategy import Benefit, BenefitMeasurement, KeyResult, Measurement, Objective
+from progman.domain.work import (
+    Assignment,
+    ChecklistItem,
+    Constraint,
+    Dependency,
+    ThreePointEstimate,
+    WorkItem,
+)
+
+__all__ = [
+    "Approval",
+    "Assignment",
+    "Baseline",
+    "BaselineTask",
+    "Benefit",
+    "BenefitMeasurement",
+    "Calendar",
+    "CapacityPeriod",
+    "ChangeItem",
+    "ChangeRequest",
+    "ChecklistItem",
+    "Communication",
+    "Constraint",
+    "DateRange",
+    "Decision",
+    "Dependency",
+    "Duration",
+    "GateCriterion",
+    "GateDecision",
+    "KeyResult",
+    "Measurement",
+    "Objective",
+    "Program",
+    "Project",
+    "ResidualRisk",
+    "Resource",
+    "Risk",
+    "RiskAction",
+    "RiskImpact",
+    "Sprint",
+    "StageGate",
+    "Stakeholder",
+    "ThreePointEstimate",
+    "WorkItem",
+]

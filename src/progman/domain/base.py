@@ -1,0 +1,59 @@
+"""Shared building blocks of the domain model: the base class and constrained value types."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-/:]*$"
+
+
+class Entity(BaseModel):
+    """Base of every domain object: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        validate_default=False,
+        str_strip_whitespace=True,
+    )
+
+
+def _check_date_range(value: date) -> date:
+    day = value.date() if isinstance(value, datetime) else value
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(
+            f"date {value.isoformat()} is out of range; use a date between "
+            f"{MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
+        )
+    return value
+
+
+def _date_or_datetime(value: Any) -> Any:
+    """Keep a plain date a date and a time stamp a datetime, so plans round-trip exactly."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if "T" in text or " " in text:
+                return datetime.fromisoformat(text)
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(f"invalid date {value!r}; write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
+    return value
+
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=120)]
+PlanDate = Annotated[date, AfterValidator(_check_date_range)]
+PlanDateTime = Annotated[
+    datetime | date, BeforeValidator(_date_or_datetime), AfterValidator(_check_date_range)
+]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Percent = Annotated[float, Field(ge=0.0, le=100.0)]
+Priority = Annotated[int, Field(ge=0, le=1000)]
+Score = Annotated[int, Field(ge=1, le=5)]
+Money = Annotated[float, Field(ge=0.0)]

@@ -1,0 +1,107 @@
+"""Durations and lags as written in plans: ``3d``, ``4h``, ``2w``, ``1.5d``, ``30m``, ``5ed``.
+
+A :class:`Duration` keeps the amount and unit the user wrote, so a plan round-trips
+exactly; converting to minutes needs the calendar's hours per day and days per week, which
+is the engine's job. An ``e`` prefix (``5ed``) means elapsed (calendar) time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+UNITS = ("m", "h", "d", "w", "mo")
+_PATTERN = re.compile(r"^\s*([+-]?)\s*(\d+(?:\.\d+)?|\.\d+)\s*(e?)(mo|m|h|d|w)\s*$")
+
+#: Pattern published in the JSON Schema so editors can check durations.
+DURATION_REGEX = r"^[+-]?(\d+(\.\d+)?|\.\d+)\s*e?(mo|m|h|d|w)$"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An amount of working (or, if ``elapsed``, calendar) time in a unit."""
+
+    amount: float
+    unit: str = "d"
+    elapsed: bool = False
+
+    MINUTES_PER_ELAPSED: ClassVar[dict[str, int]] = {
+        "m": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200,
+    }
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown duration unit {self.unit!r}; use one of m, h, d, w, mo")
+
+    @classmethod
+    def parse(cls, text: str | int | float) -> Duration:
+        """Parse ``3d``/``-1.5h``/``5ed``; a bare number means working days."""
+        if isinstance(text, bool):
+            raise ValueError("expected a duration such as '3d', got a boolean")
+        if isinstance(text, int | float):
+            return cls(float(text), "d")
+        match = _PATTERN.match(text)
+        if not match:
+            raise ValueError(
+                f"invalid duration {text!r}; write a number and a unit, e.g. '3d', '4h', "
+                "'2w', '1.5d', '30m', or '5ed' for elapsed days"
+            )
+        sign, amount, elapsed, unit = match.groups()
+        value = float(amount) * (-1 if sign == "-" else 1)
+        return cls(value, unit, elapsed == "e")
+
+    def working_minutes(self, hours_per_day: float = 8.0, days_per_week: float = 5.0,
+                        days_per_month: float = 20.0) -> float:
+        """Length in minutes: working minutes, or wall-clock minutes if elapsed."""
+        if self.elapsed:
+            return self.amount * self.MINUTES_PER_ELAPSED[self.unit]
+        per_day = hours_per_day * 60
+        factor = {"m": 1.0, "h": 60.0, "d": per_day, "w": per_day * days_per_week,
+                  "mo": per_day * days_per_month}[self.unit]
+        return self.amount * factor
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    def __str__(self) -> str:
+        amount = f"{self.amount:g}" if self.amount != int(self.amount) else str(int(self.amount))
+        return f"{amount}{'e' if self.elapsed else ''}{self.unit}"
+
+    def signed(self) -> str:
+        """The form used in dependency strings: ``+2d`` / ``-1d``."""
+        text = str(self)
+        return text if text.startswith("-") else f"+{text}"
+
+    # pydantic integration: accept "3d" / numbers, serialise back to "3d".
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def validate(value: Any) -> Duration:
+            if isinstance(value, Duration):
+                return value
+            if isinstance(value, str | int | float):
+                return cls.parse(value)
+            raise ValueError(f"expected a duration such as '3d', got {type(value).__name__}")
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": DURATION_REGEX,
+            "description": "working time such as 3d, 4h, 2w, 1.5d, 30m; e prefix = elapsed (5ed)",
+            "examples": ["3d", "4h", "2w", "5ed"],
+        }

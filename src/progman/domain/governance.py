@@ -1,0 +1,138 @@
+"""Control and communication: change requests, baselines, gates, decisions, stakeholders, sprints."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from progman.domain.base import Entity, Id, Money, PlanDate, PlanDateTime, Score
+from progman.domain.durations import Duration
+
+ChangeState = Literal["draft", "submitted", "approved", "rejected", "applied"]
+ChangeValue = str | int | float | bool | list[str] | None
+
+
+class ChangeItem(Entity):
+    """One edit a change request proposes: set ``field`` of ``target`` to ``value``."""
+
+    target: Id
+    field: str
+    value: ChangeValue = None
+
+
+class Approval(Entity):
+    by: str
+    decision: Literal["approved", "rejected"]
+    date: PlanDate
+    comment: str | None = None
+
+
+class ChangeRequest(Entity):
+    id: Id
+    title: str
+    description: str | None = None
+    requester: str | None = None
+    reason: str | None = None
+    state: ChangeState = "draft"
+    changes: list[ChangeItem] = Field(default_factory=list)
+    approvers: list[str] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list)
+    submitted: PlanDate | None = None
+    baseline: Id | None = Field(default=None, description="baseline created when applied")
+
+
+class BaselineTask(Entity):
+    """Dates, duration, work and cost of one task frozen in a baseline."""
+
+    start: PlanDateTime
+    finish: PlanDateTime
+    duration: Duration | None = None
+    work: Duration | None = None
+    cost: Money | None = None
+
+
+class Baseline(Entity):
+    """A named, immutable snapshot of the plan to measure variance against."""
+
+    id: Id
+    name: str | None = None
+    created: PlanDate
+    description: str | None = None
+    tasks: dict[Id, BaselineTask] = Field(default_factory=dict)
+
+
+class GateCriterion(Entity):
+    text: str
+    met: bool = False
+
+
+class GateDecision(Entity):
+    outcome: Literal["go", "no_go", "hold", "recycle"]
+    date: PlanDate
+    by: str | None = None
+    comment: str | None = None
+
+
+class StageGate(Entity):
+    """A governance checkpoint between lifecycle phases of the program or a project."""
+
+    id: Id
+    name: str
+    project: Id | None = None
+    phase: str | None = None
+    planned: PlanDate | None = None
+    criteria: list[GateCriterion] = Field(default_factory=list)
+    decision: GateDecision | None = None
+
+
+class Decision(Entity):
+    """An entry of the decision log."""
+
+    id: Id
+    title: str
+    date: PlanDate
+    by: str | None = None
+    outcome: str | None = None
+    rationale: str | None = None
+    related: list[Id] = Field(default_factory=list)
+
+
+class Communication(Entity):
+    report: Literal["exec", "program", "team"]
+    format: Literal["md", "html", "pdf"] = "html"
+    frequency: Literal["weekly", "biweekly", "monthly", "quarterly"] = "monthly"
+    channel: Literal["email", "meeting", "portal", "chat"] = "email"
+
+
+class Stakeholder(Entity):
+    id: Id
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    interest: Score | None = None
+    influence: Score | None = None
+    communication: list[Communication] = Field(default_factory=list)
+
+
+class Sprint(Entity):
+    """An iteration of an agile team, with committed and completed story points."""
+
+    id: Id
+    name: str | None = None
+    project: Id
+    team: str | None = None
+    start: PlanDate
+    finish: PlanDate
+    capacity: float | None = Field(default=None, ge=0)
+    committed: float | None = Field(default=None, ge=0)
+    completed: float | None = Field(default=None, ge=0)
+    goal: str | None = None
+    state: Literal["planned", "active", "closed"] = "planned"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Sprint:
+        if self.finish < self.start:
+            raise ValueError(f"finish {self.finish} is before start {self.start}")
+        return self

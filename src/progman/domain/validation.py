@@ -1,0 +1,306 @@
+"""Whole-program checks that a single field cannot make: unique ids, references, cycles, dates.
+
+Each finding carries the path of the offending field (``("projects", 1, "tasks", 0,
+"depends", 0)``) so that the plan-file layer can turn it into file:line:col, and the
+storage layer into a field path. All findings are collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from progman.domain.program import Program
+from progman.domain.work import WorkItem
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    path: Path
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'API.auth'?"`` when a close candidate exists, else ``""``."""
+    pool = candidates if isinstance(candidates, list | tuple | set | dict) else list(candidates)
+    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+def format_path(path: Path) -> str:
+    """``("projects", 1, "tasks", 0)`` → ``projects[1].tasks[0]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass
+class _IndexedItem:
+    item: WorkItem
+    path: Path
+    project: str
+    ancestors: tuple[str, ...]
+
+
+class _Checker:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.findings: list[Finding] = []
+        self.items: dict[str, _IndexedItem] = {}
+
+    def add(self, code: str, message: str, path: Path) -> None:
+        self.findings.append(Finding(code, message, path))
+
+    # -- ids -------------------------------------------------------------------------------
+
+    def unique(self, kind: str, entries: Iterable[tuple[str, Path]]) -> set[str]:
+        seen: dict[str, Path] = {}
+        for ident, path in entries:
+            if ident in seen:
+                self.add(
+                    "plan.duplicate_id",
+                    f"duplicate {kind} id '{ident}' (first defined at {format_path(seen[ident])}); "
+                    "ids must be unique in the program",
+                    (*path, "id"),
+                )
+            else:
+                seen[ident] = path
+        return set(seen)
+
+    def reference(
+        self, kind: str, ident: str | None, known: Sequence[str] | set[str] | dict[str, object],
+        path: Path, where: str,
+    ) -> None:
+        if ident is not None and ident not in known:
+            self.add(
+                "plan.unknown_reference",
+                f"unknown {kind} '{ident}' in {where}{did_you_mean(ident, known)}",
+                path,
+            )
+
+    # -- work items ------------------------------------------------------------------------
+
+    def index_work_items(self) -> None:
+        seen: dict[str, Path] = {}
+        for p, project in enumerate(self.program.projects):
+            stack: list[tuple[WorkItem, Path, tuple[str, ...]]] = [
+                (item, ("projects", p, "tasks", t), ()) for t, item in enumerate(project.tasks)
+            ]
+            stack.reverse()
+            while stack:
+                item, path, ancestors = stack.pop()
+                if item.id in seen:
+                    self.add(
+                        "plan.duplicate_id",
+                        f"duplicate task id '{item.id}' (first defined at "
+                        f"{format_path(seen[item.id])}); task ids must be unique in the program",
+                        (*path, "id"),
+                    )
+                else:
+                    seen[item.id] = path
+                    self.items[item.id] = _IndexedItem(item, path, project.id, ancestors)
+                children = [
+                    (child, (*path, "tasks", c), (*ancestors, item.id))
+                    for c, child in enumerate(item.tasks)
+                ]
+                stack.extend(reversed(children))
+
+    def check_work_items(self, resources: set[str], calendars: set[str], sprints: set[str]) -> None:
+        status_date = self.program.status_date
+        for ident, entry in self.items.items():
+            item, path = entry.item, entry.path
+            where = f"depends of {ident}"
+            for d, dep in enumerate(item.depends):
+                dep_path = (*path, "depends", d)
+                if dep.task == ident:
+                    self.add("plan.cycle", f"task {ident} depends on itself", dep_path)
+                elif dep.task not in self.items:
+                    self.reference("task", dep.task, self.items, dep_path, where)
+                elif dep.task in entry.ancestors or ident in self.items[dep.task].ancestors:
+                    self.add(
+                        "plan.invalid_link",
+                        f"{ident} and {dep.task} are a summary task and its own subtask; "
+                        "link the subtasks instead",
+                        dep_path,
+                    )
+            for a, assignment in enumerate(item.resources):
+                key = assignment.resource if assignment.resource is not None else a
+                self.reference("resource", assignment.resource, resources,
+                               (*path, "resources", key), f"resources of {ident}")
+            self.reference("calendar", item.calendar, calendars, (*path, "calendar"),
+                           f"calendar of {ident}")
+            self.reference("sprint", item.sprint, sprints, (*path, "sprint"), f"sprint of {ident}")
+            if status_date is not None:
+                for field in ("actual_start", "actual_finish"):
+                    value = getattr(item, field)
+                    if value is not None and _day(value) > status_date:
+                        self.add(
+                            "plan.date_range",
+                            f"{field} {value} of {ident} is after the status date {status_date}; "
+                            "actuals cannot be in the future",
+                            (*path, field),
+                        )
+
+    def check_cycles(self) -> None:
+        """Report each dependency cycle once, with its full path of task ids."""
+        successors: dict[str, list[str]] = {ident: [] for ident in self.items}
+        for ident, entry in self.items.items():
+            for dep in entry.item.depends:
+                if dep.task in self.items and dep.task != ident:
+                    successors[dep.task].append(ident)
+        for component in _strongly_connected(successors):
+            cycle = _cycle_within(component, successors)
+            first, second = cycle[-2], cycle[-1]  # the link second <- first closes the loop
+            entry = self.items[second]
+            d = next(i for i, dep in enumerate(entry.item.depends) if dep.task == first)
+            self.add(
+                "plan.cycle",
+                "dependency cycle: " + " -> ".join(cycle) + "; remove or reverse one of these links",
+                (*entry.path, "depends", d),
+            )
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _strongly_connected(successors: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (no recursion limit); only components with a cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in successors:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = successors[node]
+            if child_index < len(children):
+                work.append((node, child_index + 1))
+                child = children[child_index]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    components.append(component)
+    return components
+
+
+def _cycle_within(component: list[str], successors: dict[str, list[str]]) -> list[str]:
+    """A shortest cycle through the component's first node: [a, b, ..., a]."""
+    members = set(component)
+    start = min(component)
+    parents: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in successors[node]:
+                if child not in members:
+                    continue
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parents[path[-1]])
+                    path.reverse()
+                    return [*path, start]
+                if child not in parents:
+                    parents[child] = node
+                    following.append(child)
+        frontier = following
+    raise AssertionError("a strongly connected component always holds a cycle")
+
+
+def check_program(program: Program) -> list[Finding]:
+    """Every cross-reference problem of the program (empty list when it is consistent)."""
+    c = _Checker(program)
+    prog = program
+    calendars = set(prog.calendars)
+    c.reference("calendar", prog.calendar, calendars, ("calendar",), "the program calendar")
+    projects = c.unique("project", ((p.id, ("projects", i)) for i, p in enumerate(prog.projects)))
+    resources = c.unique("resource", ((r.id, ("resources", i)) for i, r in enumerate(prog.resources)))
+    objectives = c.unique("objective",
+                          ((o.id, ("objectives", i)) for i, o in enumerate(prog.objectives)))
+    c.unique("key result", ((kr.id, ("objectives", i, "key_results", k))
+                            for i, o in enumerate(prog.objectives)
+                            for k, kr in enumerate(o.key_results)))
+    c.unique("benefit", ((b.id, ("benefits", i)) for i, b in enumerate(prog.benefits)))
+    c.unique("risk", ((r.id, ("risks", i)) for i, r in enumerate(prog.risks)))
+    c.unique("stakeholder", ((s.id, ("stakeholders", i)) for i, s in enumerate(prog.stakeholders)))
+    sprints = c.unique("sprint", ((s.id, ("sprints", i)) for i, s in enumerate(prog.sprints)))
+    c.unique("change request",
+             ((cr.id, ("change_requests", i)) for i, cr in enumerate(prog.change_requests)))
+    c.unique("baseline", ((b.id, ("baselines", i)) for i, b in enumerate(prog.baselines)))
+    c.unique("gate", ((g.id, ("gates", i)) for i, g in enumerate(prog.gates)))
+    c.unique("decision", ((d.id, ("decisions", i)) for i, d in enumerate(prog.decisions)))
+    c.index_work_items()
+    tasks = c.items
+
+    for i, project in enumerate(prog.projects):
+        c.reference("calendar", project.calendar, calendars, ("projects", i, "calendar"),
+                    f"calendar of project {project.id}")
+        for objective in project.objectives:
+            c.reference("objective", objective, objectives, ("projects", i, "objectives", objective),
+                        f"objectives of project {project.id}")
+    for i, resource in enumerate(prog.resources):
+        c.reference("calendar", resource.calendar, calendars, ("resources", i, "calendar"),
+                    f"calendar of resource {resource.id}")
+    for i, benefit in enumerate(prog.benefits):
+        c.reference("objective", benefit.objective, objectives, ("benefits", i, "objective"),
+                    f"objective of benefit {benefit.id}")
+        for k, task in enumerate(benefit.depends_on):
+            c.reference("task", task, tasks, ("benefits", i, "depends_on", k),
+                        f"depends_on of benefit {benefit.id}")
+    for i, risk in enumerate(prog.risks):
+        c.reference("project", risk.project, projects, ("risks", i, "project"),
+                    f"project of risk {risk.id}")
+        for k, task in enumerate(risk.affects):
+            c.reference("task", task, tasks, ("risks", i, "affects", k),
+                        f"affects of risk {risk.id}")
+    for i, sprint in enumerate(prog.sprints):
+        c.reference("project", sprint.project, projects, ("sprints", i, "project"),
+                    f"project of sprint {sprint.id}")
+    for i, gate in enumerate(prog.gates):
+        c.reference("project", gate.project, projects, ("gates", i, "project"),
+                    f"project of gate {gate.id}")
+    anything = projects | resources | objectives | set(tasks) | {r.id for r in prog.risks} | {
+        b.id for b in prog.benefits} | sprints
+    for i, change in enumerate(prog.change_requests):
+        for k, item in enumerate(change.changes):
+            c.reference("entity", item.target, anything, ("change_requests", i, "changes", k,
+                                                           "target"),
+                        f"changes of change request {change.id}")
+    c.check_work_items(resources, calendars, sprints)
+    c.check_cycles()
+    return c.findings

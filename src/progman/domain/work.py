@@ -1,0 +1,262 @@
+"""Work items (the WBS tree of a project), dependencies, assignments and constraints."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import (
+    Field,
+    GetJsonSchemaHandler,
+    field_serializer,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from progman.domain.base import Entity, Id, Money, Percent, PlanDate, PlanDateTime, Priority
+from progman.domain.durations import DURATION_REGEX, Duration
+
+LinkType = Literal["FS", "SS", "FF", "SF"]
+LINK_TYPES: tuple[LinkType, ...] = ("FS", "SS", "FF", "SF")
+ConstraintType = Literal["asap", "alap", "snet", "snlt", "fnet", "fnlt", "mso", "mfo"]
+WorkStatus = Literal["todo", "in_progress", "review", "blocked", "done", "cancelled"]
+Distribution = Literal["triangular", "pert"]
+
+_DEPENDENCY = re.compile(
+    r"^\s*(?P<task>[^\s+]+?)(?:\s+(?P<type>FS|SS|FF|SF|fs|ss|ff|sf))?\s*"
+    r"(?P<lag>[+-]\s*(?:\d+(?:\.\d+)?|\.\d+)\s*e?(?:mo|m|h|d|w))?\s*$"
+)
+DEPENDENCY_REGEX = r"^\S+(\s+(FS|SS|FF|SF))?\s*([+-]\s*(\d+(\.\d+)?|\.\d+)\s*e?(mo|m|h|d|w))?$"
+
+
+class Dependency(Entity):
+    """A link from a predecessor to this task: ``"API.auth"``, ``"API.auth SS+5d"``."""
+
+    task: Id
+    type: LinkType = "FS"
+    lag: Duration = Field(default_factory=lambda: Duration(0, "d"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _DEPENDENCY.match(value)
+        if not match:
+            raise ValueError(
+                f"invalid dependency {value!r}; write 'ID', 'ID SS', 'ID FF+2d' or 'ID SF-1d'"
+            )
+        parsed: dict[str, Any] = {"task": match["task"]}
+        if match["type"]:
+            parsed["type"] = match["type"].upper()
+        if match["lag"]:
+            parsed["lag"] = match["lag"].replace(" ", "")
+        return parsed
+
+    @model_serializer(mode="plain")
+    def _as_text(self) -> str:
+        if self.lag.is_zero:
+            return self.task if self.type == "FS" else f"{self.task} {self.type}"
+        return f"{self.task} {self.type}{self.lag.signed()}"
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": DEPENDENCY_REGEX,
+            "description": "predecessor id, link type FS|SS|FF|SF and signed lag: 'API.auth SS+5d'",
+        }
+
+
+class Assignment(Entity):
+    """A resource (or a role still to be staffed) working on a task."""
+
+    resource: Id | None = None
+    role: str | None = None
+    units: float = Field(default=1.0, ge=0.0, le=100.0, description="1.0 = full time")
+    work: Duration | None = None
+
+    @model_validator(mode="after")
+    def _who(self) -> Assignment:
+        if self.resource is None and self.role is None:
+            raise ValueError("an assignment needs a resource or a role to be staffed")
+        return self
+
+
+class ThreePointEstimate(Entity):
+    """Optimistic / most likely / pessimistic duration; written as ``[8d, 10d, 16d]``."""
+
+    optimistic: Duration
+    most_likely: Duration
+    pessimistic: Duration
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            if len(value) != 3:
+                raise ValueError(
+                    f"an estimate has three durations [optimistic, most likely, pessimistic], "
+                    f"got {len(value)}"
+                )
+            return dict(zip(("optimistic", "most_likely", "pessimistic"), value, strict=True))
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ThreePointEstimate:
+        o, m, p = (d.working_minutes() for d in (self.optimistic, self.most_likely, self.pessimistic))
+        if not o <= m <= p:
+            raise ValueError(
+                f"estimate must satisfy optimistic <= most likely <= pessimistic, got "
+                f"[{self.optimistic}, {self.most_likely}, {self.pessimistic}]"
+            )
+        return self
+
+    @model_serializer(mode="plain")
+    def _as_list(self) -> list[str]:
+        return [str(self.optimistic), str(self.most_likely), str(self.pessimistic)]
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        item = {"type": "string", "pattern": DURATION_REGEX}
+        return {"type": "array", "items": item, "minItems": 3, "maxItems": 3,
+                "description": "[optimistic, most likely, pessimistic]"}
+
+
+class Constraint(Entity):
+    """A date constraint: ``{type: snet, date: 2027-03-01}`` or ``"SNET 2027-03-01"``."""
+
+    type: ConstraintType
+    date: PlanDateTime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = value.split()
+            return {"type": parts[0].lower(), **({"date": parts[1]} if len(parts) > 1 else {})}
+        if isinstance(value, dict) and isinstance(value.get("type"), str):
+            return {**value, "type": value["type"].lower()}
+        return value
+
+    @model_validator(mode="after")
+    def _date_needed(self) -> Constraint:
+        if self.type in ("asap", "alap"):
+            if self.date is not None:
+                raise ValueError(f"constraint {self.type.upper()} takes no date")
+        elif self.date is None:
+            raise ValueError(f"constraint {self.type.upper()} needs a date, e.g. "
+                             f"'{self.type.upper()} 2027-03-01'")
+        return self
+
+
+class ChecklistItem(Entity):
+    """One line of a definition-of-ready/done checklist; written as text or a mapping."""
+
+    text: str
+    done: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        return self.text if not self.done else handler(self)
+
+
+class WorkItem(Entity):
+    """A node of a project's work breakdown: task, milestone, epic or story.
+
+    A work item with children (``tasks``) is a summary task; its dates roll up from them.
+    """
+
+    id: Id
+    name: str
+    kind: Literal["task", "epic", "story"] = "task"
+    milestone: bool = False
+    description: str | None = None
+    duration: Duration | None = None
+    work: Duration | None = None
+    estimate: ThreePointEstimate | None = None
+    distribution: Distribution | None = None
+    depends: list[Dependency] = Field(default_factory=list)
+    constraint: Constraint | None = None
+    deadline: PlanDate | None = None
+    calendar: Id | None = None
+    priority: Priority | None = None
+    percent_complete: Percent | None = None
+    actual_start: PlanDateTime | None = None
+    actual_finish: PlanDateTime | None = None
+    remaining: Duration | None = None
+    status: WorkStatus | None = None
+    resources: list[Assignment] = Field(default_factory=list)
+    story_points: float | None = Field(default=None, ge=0)
+    sprint: Id | None = None
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    fixed_cost: Money | None = None
+    interruptible: bool = False
+    tags: list[str] = Field(default_factory=list)
+    tasks: list[WorkItem] = Field(default_factory=list)
+
+    @field_validator("resources", mode="before")
+    @classmethod
+    def _resources_from_mapping(cls, value: Any) -> Any:
+        """``{alice: 1.0, bob: {units: 0.5, work: 20h}}`` is the short form of the list."""
+        if isinstance(value, dict):
+            items = []
+            for key, spec in value.items():
+                if isinstance(spec, dict):
+                    items.append({"resource": key, **spec})
+                else:
+                    items.append({"resource": key, "units": spec})
+            return items
+        return value
+
+    @field_serializer("resources", mode="wrap")
+    def _resources_as_mapping(
+        self, value: list[Assignment], handler: SerializerFunctionWrapHandler
+    ) -> Any:
+        """Write the short mapping form whenever it holds all the data."""
+        names = [a.resource for a in value]
+        if any(a.role is not None or a.resource is None for a in value) or len(set(names)) != len(
+            names
+        ):
+            return handler(value)
+        return {
+            a.resource: a.units if a.work is None else {"units": a.units, "work": str(a.work)}
+            for a in value
+        }
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorkItem:
+        if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
+            raise ValueError(
+                f"actual_finish {self.actual_finish} is before actual_start {self.actual_start}"
+            )
+        if self.duration is not None and self.duration.amount < 0:
+            raise ValueError(f"duration {self.duration} is negative")
+        return self
+
+    @property
+    def is_summary(self) -> bool:
+        return bool(self.tasks)
+
+    def walk(self) -> Iterator[WorkItem]:
+        """This item and all its descendants, depth first in file order."""
+        stack = [self]
+        while stack:
+            item = stack.pop()
+            yield item
+            stack.extend(reversed(item.tasks))

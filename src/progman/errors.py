@@ -1,0 +1,112 @@
+"""One error hierarchy for progman, mapped once to CLI exit codes and API problem+json.
+
+Every error a user can cause carries a stable ``code`` (``plan.unknown_reference``), a
+human message saying what is wrong and what to do, and a location (file:line:col, field
+path or entity id). A :class:`PlanInvalid` carries *all* problems found, not just the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a position in a file, a field path, or an entity id."""
+
+    file: str | None = None
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    path: str | None = None  # e.g. "projects[1].tasks[0].depends[0]"
+    entity: str | None = None  # e.g. "MOB.build"
+
+    def __str__(self) -> str:
+        if self.file:
+            parts = [self.file]
+            if self.line is not None:
+                parts.append(str(self.line))
+                if self.column is not None:
+                    parts.append(str(self.column))
+            return ":".join(parts)
+        if self.path:
+            return self.path
+        return self.entity or ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with user input."""
+
+    code: str
+    message: str
+    location: Location = field(default_factory=Location)
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ProgmanError(Exception):
+    """Base of every error progman raises on purpose. ``exit_code`` is the CLI's."""
+
+    code = "progman.error"
+    exit_code = 1
+    http_status = 400
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+
+    @property
+    def problems(self) -> Sequence[Problem]:
+        return [Problem(self.code, self.message, self.location)]
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class PlanInvalid(ProgmanError):
+    """A plan (file, folder or stored program) has one or more problems."""
+
+    code = "plan.invalid"
+    http_status = 422
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self._problems = list(problems)
+        count = len(self._problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the plan")
+
+    @property
+    def problems(self) -> Sequence[Problem]:
+        return self._problems
+
+
+class PlanTooLarge(ProgmanError):
+    code = "plan.too_large"
+    http_status = 413
+
+
+class InputNotFound(ProgmanError):
+    code = "input.not_found"
+    http_status = 404
+
+
+class NotFound(ProgmanError):
+    code = "entity.not_found"
+    http_status = 404
+
+
+class Conflict(ProgmanError):
+    code = "conflict"
+    http_status = 409
+
+
+class StorageError(ProgmanError):
+    code = "storage.error"
+    http_status = 500
+
+
+class DatabaseNotReady(StorageError):
+    code = "storage.not_initialised"
