@@ -1,21 +1,15 @@
-"""Plan as code: load, validate and dump YAML/JSON plan files (temporary minimal version)."""
+"""Plan as code: load, validate and dump YAML/JSON plan files and folders; JSON Schema."""
 
-from __future__ import annotations
+from progman.planfile.dumper import dump_plan, dumps_plan, plan_data
+from progman.planfile.loader import load_plan, read_plan_data, validate_plan_data
+from progman.planfile.schema import plan_schema
 
-from pathlib import Path
-
-import yaml
-
-from progman.domain import Program
-
-
-def load_plan(path: str | Path) -> Program:
-    return Program.model_validate(yaml.safe_load(Path(path).read_text()))
-
-
-def dump_plan(program: Program, path: str | Path) -> None:
-    data = program.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    Path(path).write_text(yaml.safe_dump(data, sort_keys=False))
-
-
-__all__ = ["dump_plan", "load_plan"]
+__all__ = [
+    "dump_plan",
+    "dumps_plan",
+    "load_plan",
+    "plan_data",
+    "plan_schema",
+    "read_plan_data",
+    "validate_plan_data",
+]

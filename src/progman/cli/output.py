@@ -1,0 +1,22 @@
+"""Where the CLI writes: results to stdout, problems and progress to stderr."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from progman.errors import ProgmanError
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def report_error(error: ProgmanError) -> None:
+    """One plain line per problem (``file:line:col: message``), then a count if several."""
+    problems = error.problems
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    if len(problems) > 1:
+        sys.stderr.write(f"{len(problems)} problems found\n")
+    sys.stderr.flush()

@@ -1,0 +1,124 @@
+"""Write a program as a plan file (YAML or JSON) or a folder of files, losing no data.
+
+Defaults are left out and short forms are used where they hold all the data
+(``resources: {alice: 1.0}``, ``depends: ["API.auth SS+5d"]``), so a dumped plan reads
+like a hand-written one and loads back to an equal :class:`Program`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from progman.domain import Program
+from progman.errors import ProgmanError
+
+_FLOW_WIDTH = 90
+
+try:
+    _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _BaseDumper = yaml.SafeDumper
+
+
+class _PlanDumper(_BaseDumper):
+    """Block style for structure, flow style for short lists and maps of plain values."""
+
+
+def _is_plain(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _short(items: list[Any]) -> bool:
+    return len(", ".join(str(v) for v in items)) <= _FLOW_WIDTH
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(_is_plain(v) for v in data) and _short(data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    flow = (
+        bool(data)
+        and all(_is_plain(v) for v in data.values())
+        and _short([f"{k}: {v}" for k, v in data.items()])
+        and "id" not in data
+        and "name" not in data
+    )
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+_PlanDumper.add_representer(list, _represent_list)
+_PlanDumper.add_representer(dict, _represent_dict)
+
+
+def _prune(value: Any) -> Any:
+    """Drop keys whose value is an empty list or mapping: those are the defaults."""
+    if isinstance(value, dict):
+        return {k: _prune(v) for k, v in value.items() if v != [] and v != {}}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def plan_data(program: Program, *, json_mode: bool = False) -> dict[str, Any]:
+    """The program as plain data in plan-file shape (what the file holds)."""
+    data = program.model_dump(mode="json" if json_mode else "python", by_alias=True,
+                              exclude_defaults=True)
+    pruned: dict[str, Any] = _prune(data)
+    return pruned
+
+
+def dumps_plan(program: Program, fmt: str = "yaml") -> str:
+    """The plan as YAML or JSON text."""
+    if fmt == "json":
+        return json.dumps(plan_data(program, json_mode=True), indent=2, ensure_ascii=False) + "\n"
+    return _yaml_text(plan_data(program))
+
+
+def _yaml_text(data: Any) -> str:
+    text: str = yaml.dump(data, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True,
+                          width=120, default_flow_style=False)
+    return text
+
+
+def dump_plan(program: Program, path: str | os.PathLike[str]) -> None:
+    """Write the plan to ``path``: ``.json``, ``.yaml``/``.yml``, or a folder (no suffix)."""
+    target = Path(path)
+    if target.is_dir() or not target.suffix:
+        _dump_folder(program, target)
+    elif target.suffix.lower() == ".json":
+        _write(target, dumps_plan(program, "json"))
+    else:
+        _write(target, dumps_plan(program, "yaml"))
+
+
+def _dump_folder(program: Program, folder: Path) -> None:
+    """``program.yaml`` with everything but projects, then ``projects/NN-ID.yaml`` each."""
+    if folder.exists() and any(folder.iterdir()):
+        raise ProgmanError(f"folder {folder} is not empty; write a plan folder into a new or "
+                           "empty folder")
+    data = plan_data(program)
+    projects = data.pop("projects", [])
+    _write(folder / "program.yaml", _yaml_text(data))
+    width = max(2, len(str(len(projects))))
+    for number, project in enumerate(projects, start=1):
+        name = f"{number:0{width}d}-{_safe_name(project['id'])}.yaml"
+        _write(folder / "projects" / name, _yaml_text({"projects": [project]}))
+
+
+def _safe_name(ident: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in ident)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a crash mid-write never leaves a half-written plan behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
