@@ -38,8 +38,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="print the version and exit")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
 ) -> None:
     """progman — an open-source program office."""
 
@@ -49,8 +53,10 @@ def validate(plan: PlanArg) -> None:
     """Check a plan; print every problem as file:line:col and exit 1 if there are any."""
     program = load_plan(plan)
     items = sum(1 for _ in program.work_items())
-    stdout.print(f"{plan}: valid — {program.name} ({program.key}), {len(program.projects)} "
-                 f"projects, {items} work items")
+    stdout.print(
+        f"{plan}: valid — {program.name} ({program.key}), {len(program.projects)} "
+        f"projects, {items} work items"
+    )
 
 
 @app.command()

@@ -43,8 +43,10 @@ def program_tree(program: Program, depth: int | None = None) -> Tree:
         meta = [project.method, f"priority {project.priority}"]
         if project.manager:
             meta.insert(0, f"manager {project.manager}")
-        branch = root.add(f"[bold magenta]{project.id}[/bold magenta] {project.name} "
-                          f"[dim]({', '.join(meta)})[/dim]")
+        branch = root.add(
+            f"[bold magenta]{project.id}[/bold magenta] {project.name} "
+            f"[dim]({', '.join(meta)})[/dim]"
+        )
         _add_items(branch, project.tasks, depth, 1)
     return root
 

@@ -43,7 +43,9 @@ def _date_or_datetime(value: Any) -> Any:
                 return datetime.fromisoformat(text)
             return date.fromisoformat(text)
         except ValueError as exc:
-            raise ValueError(f"invalid date {value!r}; write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
+            raise ValueError(
+                f"invalid date {value!r}; write YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            ) from exc
     return value
 
 

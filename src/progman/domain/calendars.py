@@ -35,9 +35,7 @@ class DateRange(Entity):
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
         if self.finish is not None and self.finish < self.start:
-            raise ValueError(
-                f"finish {self.finish} is before start {self.start}; swap them"
-            )
+            raise ValueError(f"finish {self.finish} is before start {self.start}; swap them")
         return self
 
     @property
@@ -55,7 +53,7 @@ class DateRange(Entity):
 class Calendar(Entity):
     """Working time of the program, a project, a task or a resource."""
 
-    workdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    workdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
     hours_per_day: float = Field(default=8.0, gt=0, le=24)
     holidays: list[DateRange] = Field(default_factory=list)
     working_days: list[DateRange] = Field(
@@ -66,7 +64,9 @@ class Calendar(Entity):
     @model_validator(mode="after")
     def _has_workdays(self) -> Calendar:
         if not self.workdays:
-            raise ValueError("a calendar needs at least one workday, e.g. [mon, tue, wed, thu, fri]")
+            raise ValueError(
+                "a calendar needs at least one workday, e.g. [mon, tue, wed, thu, fri]"
+            )
         if len(set(self.workdays)) != len(self.workdays):
             raise ValueError("workdays lists a day twice")
         return self

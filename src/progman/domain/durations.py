@@ -31,7 +31,11 @@ class Duration:
     elapsed: bool = False
 
     MINUTES_PER_ELAPSED: ClassVar[dict[str, int]] = {
-        "m": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200,
+        "m": 1,
+        "h": 60,
+        "d": 1440,
+        "w": 10080,
+        "mo": 43200,
     }
 
     def __post_init__(self) -> None:
@@ -55,14 +59,20 @@ class Duration:
         value = float(amount) * (-1 if sign == "-" else 1)
         return cls(value, unit, elapsed == "e")
 
-    def working_minutes(self, hours_per_day: float = 8.0, days_per_week: float = 5.0,
-                        days_per_month: float = 20.0) -> float:
+    def working_minutes(
+        self, hours_per_day: float = 8.0, days_per_week: float = 5.0, days_per_month: float = 20.0
+    ) -> float:
         """Length in minutes: working minutes, or wall-clock minutes if elapsed."""
         if self.elapsed:
             return self.amount * self.MINUTES_PER_ELAPSED[self.unit]
         per_day = hours_per_day * 60
-        factor = {"m": 1.0, "h": 60.0, "d": per_day, "w": per_day * days_per_week,
-                  "mo": per_day * days_per_month}[self.unit]
+        factor = {
+            "m": 1.0,
+            "h": 60.0,
+            "d": per_day,
+            "w": per_day * days_per_week,
+            "mo": per_day * days_per_month,
+        }[self.unit]
         return self.amount * factor
 
     @property

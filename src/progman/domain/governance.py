@@ -1,4 +1,4 @@
-"""Control and communication: change requests, baselines, gates, decisions, stakeholders, sprints."""
+"""Control and communication: change requests, baselines, gates, decisions, people, sprints."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ storage layer into a field path. All findings are collected; nothing stops at th
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -77,8 +77,12 @@ class _Checker:
         return set(seen)
 
     def reference(
-        self, kind: str, ident: str | None, known: Sequence[str] | set[str] | dict[str, object],
-        path: Path, where: str,
+        self,
+        kind: str,
+        ident: str | None,
+        known: Collection[str],
+        path: Path,
+        where: str,
     ) -> None:
         if ident is not None and ident not in known:
             self.add(
@@ -134,10 +138,16 @@ class _Checker:
                     )
             for a, assignment in enumerate(item.resources):
                 key = assignment.resource if assignment.resource is not None else a
-                self.reference("resource", assignment.resource, resources,
-                               (*path, "resources", key), f"resources of {ident}")
-            self.reference("calendar", item.calendar, calendars, (*path, "calendar"),
-                           f"calendar of {ident}")
+                self.reference(
+                    "resource",
+                    assignment.resource,
+                    resources,
+                    (*path, "resources", key),
+                    f"resources of {ident}",
+                )
+            self.reference(
+                "calendar", item.calendar, calendars, (*path, "calendar"), f"calendar of {ident}"
+            )
             self.reference("sprint", item.sprint, sprints, (*path, "sprint"), f"sprint of {ident}")
             if status_date is not None:
                 for field in ("actual_start", "actual_finish"):
@@ -164,7 +174,9 @@ class _Checker:
             d = next(i for i, dep in enumerate(entry.item.depends) if dep.task == first)
             self.add(
                 "plan.cycle",
-                "dependency cycle: " + " -> ".join(cycle) + "; remove or reverse one of these links",
+                "dependency cycle: "
+                + " -> ".join(cycle)
+                + "; remove or reverse one of these links",
                 (*entry.path, "depends", d),
             )
 
@@ -249,18 +261,28 @@ def check_program(program: Program) -> list[Finding]:
     calendars = set(prog.calendars)
     c.reference("calendar", prog.calendar, calendars, ("calendar",), "the program calendar")
     projects = c.unique("project", ((p.id, ("projects", i)) for i, p in enumerate(prog.projects)))
-    resources = c.unique("resource", ((r.id, ("resources", i)) for i, r in enumerate(prog.resources)))
-    objectives = c.unique("objective",
-                          ((o.id, ("objectives", i)) for i, o in enumerate(prog.objectives)))
-    c.unique("key result", ((kr.id, ("objectives", i, "key_results", k))
-                            for i, o in enumerate(prog.objectives)
-                            for k, kr in enumerate(o.key_results)))
+    resources = c.unique(
+        "resource", ((r.id, ("resources", i)) for i, r in enumerate(prog.resources))
+    )
+    objectives = c.unique(
+        "objective", ((o.id, ("objectives", i)) for i, o in enumerate(prog.objectives))
+    )
+    c.unique(
+        "key result",
+        (
+            (kr.id, ("objectives", i, "key_results", k))
+            for i, o in enumerate(prog.objectives)
+            for k, kr in enumerate(o.key_results)
+        ),
+    )
     c.unique("benefit", ((b.id, ("benefits", i)) for i, b in enumerate(prog.benefits)))
     c.unique("risk", ((r.id, ("risks", i)) for i, r in enumerate(prog.risks)))
     c.unique("stakeholder", ((s.id, ("stakeholders", i)) for i, s in enumerate(prog.stakeholders)))
     sprints = c.unique("sprint", ((s.id, ("sprints", i)) for i, s in enumerate(prog.sprints)))
-    c.unique("change request",
-             ((cr.id, ("change_requests", i)) for i, cr in enumerate(prog.change_requests)))
+    c.unique(
+        "change request",
+        ((cr.id, ("change_requests", i)) for i, cr in enumerate(prog.change_requests)),
+    )
     c.unique("baseline", ((b.id, ("baselines", i)) for i, b in enumerate(prog.baselines)))
     c.unique("gate", ((g.id, ("gates", i)) for i, g in enumerate(prog.gates)))
     c.unique("decision", ((d.id, ("decisions", i)) for i, d in enumerate(prog.decisions)))
@@ -268,39 +290,83 @@ def check_program(program: Program) -> list[Finding]:
     tasks = c.items
 
     for i, project in enumerate(prog.projects):
-        c.reference("calendar", project.calendar, calendars, ("projects", i, "calendar"),
-                    f"calendar of project {project.id}")
+        c.reference(
+            "calendar",
+            project.calendar,
+            calendars,
+            ("projects", i, "calendar"),
+            f"calendar of project {project.id}",
+        )
         for objective in project.objectives:
-            c.reference("objective", objective, objectives, ("projects", i, "objectives", objective),
-                        f"objectives of project {project.id}")
+            c.reference(
+                "objective",
+                objective,
+                objectives,
+                ("projects", i, "objectives", objective),
+                f"objectives of project {project.id}",
+            )
     for i, resource in enumerate(prog.resources):
-        c.reference("calendar", resource.calendar, calendars, ("resources", i, "calendar"),
-                    f"calendar of resource {resource.id}")
+        c.reference(
+            "calendar",
+            resource.calendar,
+            calendars,
+            ("resources", i, "calendar"),
+            f"calendar of resource {resource.id}",
+        )
     for i, benefit in enumerate(prog.benefits):
-        c.reference("objective", benefit.objective, objectives, ("benefits", i, "objective"),
-                    f"objective of benefit {benefit.id}")
+        c.reference(
+            "objective",
+            benefit.objective,
+            objectives,
+            ("benefits", i, "objective"),
+            f"objective of benefit {benefit.id}",
+        )
         for k, task in enumerate(benefit.depends_on):
-            c.reference("task", task, tasks, ("benefits", i, "depends_on", k),
-                        f"depends_on of benefit {benefit.id}")
+            c.reference(
+                "task",
+                task,
+                tasks,
+                ("benefits", i, "depends_on", k),
+                f"depends_on of benefit {benefit.id}",
+            )
     for i, risk in enumerate(prog.risks):
-        c.reference("project", risk.project, projects, ("risks", i, "project"),
-                    f"project of risk {risk.id}")
+        c.reference(
+            "project", risk.project, projects, ("risks", i, "project"), f"project of risk {risk.id}"
+        )
         for k, task in enumerate(risk.affects):
-            c.reference("task", task, tasks, ("risks", i, "affects", k),
-                        f"affects of risk {risk.id}")
+            c.reference(
+                "task", task, tasks, ("risks", i, "affects", k), f"affects of risk {risk.id}"
+            )
     for i, sprint in enumerate(prog.sprints):
-        c.reference("project", sprint.project, projects, ("sprints", i, "project"),
-                    f"project of sprint {sprint.id}")
+        c.reference(
+            "project",
+            sprint.project,
+            projects,
+            ("sprints", i, "project"),
+            f"project of sprint {sprint.id}",
+        )
     for i, gate in enumerate(prog.gates):
-        c.reference("project", gate.project, projects, ("gates", i, "project"),
-                    f"project of gate {gate.id}")
-    anything = projects | resources | objectives | set(tasks) | {r.id for r in prog.risks} | {
-        b.id for b in prog.benefits} | sprints
+        c.reference(
+            "project", gate.project, projects, ("gates", i, "project"), f"project of gate {gate.id}"
+        )
+    anything = (
+        projects
+        | resources
+        | objectives
+        | set(tasks)
+        | {r.id for r in prog.risks}
+        | {b.id for b in prog.benefits}
+        | sprints
+    )
     for i, change in enumerate(prog.change_requests):
         for k, item in enumerate(change.changes):
-            c.reference("entity", item.target, anything, ("change_requests", i, "changes", k,
-                                                           "target"),
-                        f"changes of change request {change.id}")
+            c.reference(
+                "entity",
+                item.target,
+                anything,
+                ("change_requests", i, "changes", k, "target"),
+                f"changes of change request {change.id}",
+            )
     c.check_work_items(resources, calendars, sprints)
     c.check_cycles()
     return c.findings

@@ -9,9 +9,9 @@ from typing import Any, Literal
 from pydantic import (
     Field,
     GetJsonSchemaHandler,
-    field_serializer,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    field_serializer,
     field_validator,
     model_serializer,
     model_validator,
@@ -112,7 +112,9 @@ class ThreePointEstimate(Entity):
 
     @model_validator(mode="after")
     def _ordered(self) -> ThreePointEstimate:
-        o, m, p = (d.working_minutes() for d in (self.optimistic, self.most_likely, self.pessimistic))
+        o, m, p = (
+            d.working_minutes() for d in (self.optimistic, self.most_likely, self.pessimistic)
+        )
         if not o <= m <= p:
             raise ValueError(
                 f"estimate must satisfy optimistic <= most likely <= pessimistic, got "
@@ -129,8 +131,13 @@ class ThreePointEstimate(Entity):
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         item = {"type": "string", "pattern": DURATION_REGEX}
-        return {"type": "array", "items": item, "minItems": 3, "maxItems": 3,
-                "description": "[optimistic, most likely, pessimistic]"}
+        return {
+            "type": "array",
+            "items": item,
+            "minItems": 3,
+            "maxItems": 3,
+            "description": "[optimistic, most likely, pessimistic]",
+        }
 
 
 class Constraint(Entity):
@@ -155,8 +162,10 @@ class Constraint(Entity):
             if self.date is not None:
                 raise ValueError(f"constraint {self.type.upper()} takes no date")
         elif self.date is None:
-            raise ValueError(f"constraint {self.type.upper()} needs a date, e.g. "
-                             f"'{self.type.upper()} 2027-03-01'")
+            raise ValueError(
+                f"constraint {self.type.upper()} needs a date, e.g. "
+                f"'{self.type.upper()} 2027-03-01'"
+            )
         return self
 
 

@@ -19,13 +19,7 @@ from progman.errors import ProgmanError
 
 _FLOW_WIDTH = 90
 
-try:
-    _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _BaseDumper = yaml.SafeDumper
-
-
-class _PlanDumper(_BaseDumper):
+class _PlanDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Block style for structure, flow style for short lists and maps of plain values."""
 
 
@@ -60,7 +54,7 @@ _PlanDumper.add_representer(dict, _represent_dict)
 def _prune(value: Any) -> Any:
     """Drop keys whose value is an empty list or mapping: those are the defaults."""
     if isinstance(value, dict):
-        return {k: _prune(v) for k, v in value.items() if v != [] and v != {}}
+        return {k: _prune(v) for k, v in value.items() if v not in ([], {})}
     if isinstance(value, list):
         return [_prune(v) for v in value]
     return value
@@ -68,8 +62,9 @@ def _prune(value: Any) -> Any:
 
 def plan_data(program: Program, *, json_mode: bool = False) -> dict[str, Any]:
     """The program as plain data in plan-file shape (what the file holds)."""
-    data = program.model_dump(mode="json" if json_mode else "python", by_alias=True,
-                              exclude_defaults=True)
+    data = program.model_dump(
+        mode="json" if json_mode else "python", by_alias=True, exclude_defaults=True
+    )
     pruned: dict[str, Any] = _prune(data)
     return pruned
 
@@ -82,8 +77,14 @@ def dumps_plan(program: Program, fmt: str = "yaml") -> str:
 
 
 def _yaml_text(data: Any) -> str:
-    text: str = yaml.dump(data, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True,
-                          width=120, default_flow_style=False)
+    text: str = yaml.dump(
+        data,
+        Dumper=_PlanDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=120,
+        default_flow_style=False,
+    )
     return text
 
 
@@ -101,8 +102,9 @@ def dump_plan(program: Program, path: str | os.PathLike[str]) -> None:
 def _dump_folder(program: Program, folder: Path) -> None:
     """``program.yaml`` with everything but projects, then ``projects/NN-ID.yaml`` each."""
     if folder.exists() and any(folder.iterdir()):
-        raise ProgmanError(f"folder {folder} is not empty; write a plan folder into a new or "
-                           "empty folder")
+        raise ProgmanError(
+            f"folder {folder} is not empty; write a plan folder into a new or empty folder"
+        )
     data = plan_data(program)
     projects = data.pop("projects", [])
     _write(folder / "program.yaml", _yaml_text(data))

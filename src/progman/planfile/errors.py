@@ -78,10 +78,9 @@ def clean_path(data: Any, loc: Iterable[Any]) -> PathKey:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict | list):
@@ -94,7 +93,7 @@ def clean_path(data: Any, loc: Iterable[Any]) -> PathKey:
     return tuple(path)
 
 
-def _message(error: dict[str, Any], path: PathKey, data: Any) -> str:
+def _message(error: Any, path: PathKey, data: Any) -> str:
     kind = error["type"]
     field = path[-1] if path else "plan"
     context = _entity_hint(data, path)
@@ -107,7 +106,7 @@ def _message(error: dict[str, Any], path: PathKey, data: Any) -> str:
     text = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     if kind == "string_pattern_mismatch":
         text = "ids may hold letters, digits and _ . - / : and no spaces"
         return f"invalid id {error.get('input')!r} in '{field}'{context}: {text}"
@@ -132,6 +131,7 @@ def problems_from_validation(
         is_key = error["type"] == "extra_forbidden"
         where = positions.locate(path, key=is_key)
         code = {"extra_forbidden": "plan.unknown_field", "missing": "plan.missing_field"}.get(
-            error["type"], "plan.invalid_value")
+            error["type"], "plan.invalid_value"
+        )
         found.append((path, Problem(code, _message(error, path, data), where)))
     return found

@@ -27,8 +27,17 @@ PLAN_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_MB = 32
 
 _LIST_SECTIONS = {
-    "objectives", "benefits", "resources", "projects", "risks", "stakeholders", "sprints",
-    "change_requests", "baselines", "gates", "decisions",
+    "objectives",
+    "benefits",
+    "resources",
+    "projects",
+    "risks",
+    "stakeholders",
+    "sprints",
+    "change_requests",
+    "baselines",
+    "gates",
+    "decisions",
 }
 _MAPPING_SECTIONS = {"calendars"}
 
@@ -51,25 +60,36 @@ def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Positi
     """The raw (not yet validated) data of a plan file or folder, with positions."""
     source = Path(path)
     if not source.exists():
-        raise InputNotFound(f"no such plan file or folder: {source}",
-                            location=Location(str(source)))
+        raise InputNotFound(
+            f"no such plan file or folder: {source}", location=Location(str(source))
+        )
     if source.is_dir():
         return _read_folder(source)
     try:
-        data, positions = parse_document(read_text(source, str(source), max_plan_bytes()),
-                                         str(source))
+        data, positions = parse_document(
+            read_text(source, str(source), max_plan_bytes()), str(source)
+        )
     except DocumentError as exc:
         raise PlanInvalid([exc.problem]) from None
     if not isinstance(data, dict):
-        raise PlanInvalid([Problem("plan.syntax", "a plan is a mapping that starts with "
-                                   "'program: NAME'", positions.locate(()))])
+        raise PlanInvalid(
+            [
+                Problem(
+                    "plan.syntax",
+                    "a plan is a mapping that starts with 'program: NAME'",
+                    positions.locate(()),
+                )
+            ]
+        )
     return data, positions
 
 
 def _plan_files(folder: Path) -> list[Path]:
     files = [
-        p for p in folder.rglob("*")
-        if p.suffix.lower() in PLAN_SUFFIXES and p.is_file()
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in PLAN_SUFFIXES
+        and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     ]
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
@@ -78,39 +98,55 @@ def _plan_files(folder: Path) -> list[Path]:
 def _read_folder(folder: Path) -> tuple[dict[str, Any], Positions]:
     files = _plan_files(folder)
     if not files:
-        raise PlanInvalid([Problem("plan.empty", "the folder holds no .yaml, .yml or .json "
-                                   "plan files", Location(str(folder)))])
+        raise PlanInvalid(
+            [
+                Problem(
+                    "plan.empty",
+                    "the folder holds no .yaml, .yml or .json plan files",
+                    Location(str(folder)),
+                )
+            ]
+        )
     problems: list[Problem] = []
     documents: list[tuple[str, Any, Positions]] = []
     for file in files:
         try:
-            data, positions = parse_document(read_text(file, str(file), max_plan_bytes()),
-                                             str(file))
+            data, positions = parse_document(
+                read_text(file, str(file), max_plan_bytes()), str(file)
+            )
         except DocumentError as exc:
             problems.append(exc.problem)
             continue
         if not isinstance(data, dict):
-            problems.append(Problem("plan.syntax", "each plan file is a mapping",
-                                    positions.locate(())))
+            problems.append(
+                Problem("plan.syntax", "each plan file is a mapping", positions.locate(()))
+            )
             continue
         documents.append((str(file), data, positions))
     # the file that names the program comes first, the rest keep file-name order
     documents.sort(key=lambda doc: "program" not in doc[1])
     merged: dict[str, Any] = {}
     merged_positions = Positions()
-    for file, data, positions in documents:
-        problems.extend(_merge(merged, merged_positions, file, data, positions))
+    for name, data, positions in documents:
+        problems.extend(_merge(merged, merged_positions, name, data, positions))
     if problems:
         raise PlanInvalid(problems)
     if "program" not in merged:
-        raise PlanInvalid([Problem("plan.missing_field", "no file in the folder names the "
-                                   "program; add 'program: NAME' to one of them",
-                                   Location(str(folder)))])
+        raise PlanInvalid(
+            [
+                Problem(
+                    "plan.missing_field",
+                    "no file in the folder names the program; add 'program: NAME' to one of them",
+                    Location(str(folder)),
+                )
+            ]
+        )
     return merged, merged_positions
 
 
-def _merge(merged: dict[str, Any], into: Positions, file: str, data: dict[str, Any],
-           positions: Positions) -> list[Problem]:
+def _merge(
+    merged: dict[str, Any], into: Positions, file: str, data: dict[str, Any], positions: Positions
+) -> list[Problem]:
     """Fold one file of a folder into the merged program data."""
     if "tasks" in data and "id" in data and "program" not in data:
         data, positions = _as_project_section(data, positions)
@@ -125,15 +161,23 @@ def _merge(merged: dict[str, Any], into: Positions, file: str, data: dict[str, A
             existing = merged.setdefault(key, {})
             for name, entry in value.items():
                 if name in existing:
-                    problems.append(Problem("plan.duplicate_id",
-                                            f"{key} '{name}' is defined in two files",
-                                            positions.locate((key, name), key=True)))
+                    problems.append(
+                        Problem(
+                            "plan.duplicate_id",
+                            f"{key} '{name}' is defined in two files",
+                            positions.locate((key, name), key=True),
+                        )
+                    )
                 existing[name] = entry
             into.absorb(_subtree(positions, key), lambda path: path)
         elif key in merged:
-            problems.append(Problem("plan.duplicate_key",
-                                    f"'{key}' is set in more than one file of the folder; "
-                                    "set it once", positions.locate((key,), key=True)))
+            problems.append(
+                Problem(
+                    "plan.duplicate_key",
+                    f"'{key}' is set in more than one file of the folder; set it once",
+                    positions.locate((key,), key=True),
+                )
+            )
         else:
             merged[key] = value
             into.absorb(_subtree(positions, key), lambda path: path)
@@ -141,8 +185,9 @@ def _merge(merged: dict[str, Any], into: Positions, file: str, data: dict[str, A
     return problems
 
 
-def _as_project_section(data: dict[str, Any], positions: Positions
-                        ) -> tuple[dict[str, Any], Positions]:
+def _as_project_section(
+    data: dict[str, Any], positions: Positions
+) -> tuple[dict[str, Any], Positions]:
     wrapped = Positions()
     wrapped.absorb(positions, lambda path: ("projects", 0, *path))
     return {"projects": [data]}, wrapped
@@ -160,6 +205,7 @@ def _shift(key: str, offset: int) -> Any:
         if len(path) >= 2 and isinstance(path[1], int):
             return (key, path[1] + offset, *path[2:])
         return path
+
     return remap
 
 
@@ -176,13 +222,15 @@ def validate_plan_data(data: dict[str, Any], positions: Positions | None = None)
             reported = {path for path, _ in field_problems}
             problems.extend(
                 Problem(f.code, f.message, positions.locate(f.path))
-                for f in check_program(repaired) if f.path not in reported
+                for f in check_program(repaired)
+                if f.path not in reported
             )
         raise PlanInvalid(_ordered(problems)) from None
     findings = check_program(program)
     if findings:
-        raise PlanInvalid(_ordered(
-            [Problem(f.code, f.message, positions.locate(f.path)) for f in findings]))
+        raise PlanInvalid(
+            _ordered([Problem(f.code, f.message, positions.locate(f.path)) for f in findings])
+        )
     return program
 
 
@@ -202,8 +250,10 @@ def _without_bad_fields(
         try:
             return Program.model_validate(trimmed)
         except ValidationError as exc:
-            paths = [_clean_path(trimmed, e["loc"]) + (() if e["type"] != "missing" else
-                     (e["loc"][-1],)) for e in exc.errors()]
+            paths = [
+                _clean_path(trimmed, e["loc"]) + (() if e["type"] != "missing" else (e["loc"][-1],))
+                for e in exc.errors()
+            ]
     return None
 
 
@@ -240,5 +290,7 @@ def _node_at(data: Any, path: PathKey) -> Any:
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
     """Problems in reading order: by file, then line, then column."""
-    return sorted(problems, key=lambda p: (p.location.file or "", p.location.line or 0,
-                                           p.location.column or 0))
+    return sorted(
+        problems,
+        key=lambda p: (p.location.file or "", p.location.line or 0, p.location.column or 0),
+    )

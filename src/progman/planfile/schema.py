@@ -31,10 +31,14 @@ def plan_schema() -> dict[str, Any]:
         "additionalProperties": {
             "anyOf": [
                 {"type": "number", "minimum": 0},
-                {"type": "object", "properties": {
-                    "units": {"type": "number", "minimum": 0},
-                    "work": {"type": "string", "pattern": DURATION_REGEX}},
-                 "additionalProperties": False},
+                {
+                    "type": "object",
+                    "properties": {
+                        "units": {"type": "number", "minimum": 0},
+                        "work": {"type": "string", "pattern": DURATION_REGEX},
+                    },
+                    "additionalProperties": False,
+                },
             ]
         },
     }

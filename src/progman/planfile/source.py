@@ -79,17 +79,20 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise DocumentError(Problem(
-                "plan.too_large",
-                f"the document expands to more than {MAX_VALUES:,} values (aliases/anchors "
-                "nested too deeply?); simplify it",
-                self.where(node),
-            ))
+            raise DocumentError(
+                Problem(
+                    "plan.too_large",
+                    f"the document expands to more than {MAX_VALUES:,} values (aliases/anchors "
+                    "nested too deeply?); simplify it",
+                    self.where(node),
+                )
+            )
         self.positions.values[path] = self.where(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
@@ -100,15 +103,20 @@ class _Builder:
             if not isinstance(key, str | int | float) or isinstance(key, bool):
                 key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None:
-                raise DocumentError(Problem("plan.syntax", "a mapping key must be a plain value",
-                                            self.where(key_node)))
+                raise DocumentError(
+                    Problem(
+                        "plan.syntax", "a mapping key must be a plain value", self.where(key_node)
+                    )
+                )
             key = str(key) if not isinstance(key, str) else key
             if key in result:
-                raise DocumentError(Problem(
-                    "plan.duplicate_key",
-                    f"key '{key}' appears twice in the same mapping; keep one",
-                    self.where(key_node),
-                ))
+                raise DocumentError(
+                    Problem(
+                        "plan.duplicate_key",
+                        f"key '{key}' appears twice in the same mapping; keep one",
+                        self.where(key_node),
+                    )
+                )
             self.positions.keys[(*path, key)] = self.where(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
@@ -122,9 +130,9 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            raise DocumentError(Problem(
-                "plan.syntax", f"cannot read value {node.value!r}: {exc}", self.where(node)
-            )) from exc
+            raise DocumentError(
+                Problem("plan.syntax", f"cannot read value {node.value!r}: {exc}", self.where(node))
+            ) from exc
 
 
 def parse_document(text: str, file: str) -> tuple[Any, Positions]:
@@ -133,9 +141,11 @@ def parse_document(text: str, file: str) -> tuple[Any, Positions]:
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DocumentError(Problem(
-                "plan.syntax", f"invalid JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)
-            )) from exc
+            raise DocumentError(
+                Problem(
+                    "plan.syntax", f"invalid JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)
+                )
+            ) from exc
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -148,14 +158,20 @@ def parse_document(text: str, file: str) -> tuple[Any, Positions]:
     except yaml.YAMLError as exc:
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {exc}", Location(file))) from exc
     if node is None:
-        raise DocumentError(Problem("plan.empty", "the file is empty; a plan starts with "
-                                    "'program: NAME'", Location(file, 1, 1)))
+        raise DocumentError(
+            Problem(
+                "plan.empty",
+                "the file is empty; a plan starts with 'program: NAME'",
+                Location(file, 1, 1),
+            )
+        )
     builder = _Builder(file)
     try:
         data = builder.build(node, ())
     except RecursionError as exc:
-        raise DocumentError(Problem("plan.syntax", "the document is nested too deeply",
-                                    Location(file))) from exc
+        raise DocumentError(
+            Problem("plan.syntax", "the document is nested too deeply", Location(file))
+        ) from exc
     return data, builder.positions
 
 
@@ -163,19 +179,25 @@ def read_text(path: Path, display: str, max_bytes: int) -> str:
     """Read a plan file, refusing one over the size limit before reading it into memory."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise DocumentError(Problem(
-            "plan.too_large",
-            f"the file is {size / 2**20:.1f} MiB, over the limit of {max_bytes / 2**20:.0f} MiB; "
-            "split the program into a folder of files (one per project) or raise the limit "
-            "with PROGMAN_MAX_PLAN_MB",
-            Location(display),
-        ))
+        raise DocumentError(
+            Problem(
+                "plan.too_large",
+                f"the file is {size / 2**20:.1f} MiB, over the limit of "
+                f"{max_bytes / 2**20:.0f} MiB; "
+                "split the program into a folder of files (one per project) or raise the limit "
+                "with PROGMAN_MAX_PLAN_MB",
+                Location(display),
+            )
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DocumentError(Problem(
-            "plan.encoding", f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8",
-            Location(display, line),
-        )) from exc
+        raise DocumentError(
+            Problem(
+                "plan.encoding",
+                f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8",
+                Location(display, line),
+            )
+        ) from exc
