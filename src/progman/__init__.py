@@ -16,8 +16,8 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "PlanInvalid",
-    "Program",
     "ProgmanError",
+    "Program",
     "Project",
     "WorkItem",
     "__version__",

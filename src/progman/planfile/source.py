@@ -69,7 +69,6 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions = Positions()
-        self.count = 0
         self.constructor = yaml.SafeLoader("")  # only its construct_* methods are used
 
     def where(self, node: yaml.Node) -> Location:
@@ -77,16 +76,6 @@ class _Builder:
         return Location(self.file, mark.line + 1, mark.column + 1)
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise DocumentError(
-                Problem(
-                    "plan.too_large",
-                    f"the document expands to more than {MAX_VALUES:,} values (aliases/anchors "
-                    "nested too deeply?); simplify it",
-                    self.where(node),
-                )
-            )
         self.positions.values[path] = self.where(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
@@ -153,7 +142,13 @@ def parse_document(text: str, file: str) -> tuple[Any, Positions]:
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         detail = exc.problem or str(exc)
         if exc.context:
-            detail = f"{detail} ({exc.context})"
+            started = exc.context_mark
+            at = (
+                f" started at line {started.line + 1}, column {started.column + 1}"
+                if started
+                else ""
+            )
+            detail = f"{detail} ({exc.context}{at})"
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {detail}", where)) from exc
     except yaml.YAMLError as exc:
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {exc}", Location(file))) from exc
@@ -167,12 +162,36 @@ def parse_document(text: str, file: str) -> tuple[Any, Positions]:
         )
     builder = _Builder(file)
     try:
+        if _expanded_size(node) > MAX_VALUES:
+            raise DocumentError(
+                Problem(
+                    "plan.too_large",
+                    f"the document expands to more than {MAX_VALUES:,} values (aliases/anchors "
+                    "nested too deeply?); simplify it",
+                    Location(file, 1, 1),
+                )
+            )
         data = builder.build(node, ())
     except RecursionError as exc:
         raise DocumentError(
             Problem("plan.syntax", "the document is nested too deeply", Location(file))
         ) from exc
     return data, builder.positions
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int] | None = None) -> int:
+    """How many values the node becomes once every alias is expanded (memoised per node)."""
+    memo = {} if memo is None else memo
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    memo[id(node)] = size
+    return size
 
 
 def read_text(path: Path, display: str, max_bytes: int) -> str:
