@@ -9,18 +9,25 @@ from hypothesis import strategies as st
 
 from progman.domain import Program
 
-_names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                 min_size=1, max_size=30).map(str.strip).filter(bool)
+_names = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 _units = st.sampled_from(["m", "h", "d", "w"])
 _amounts = st.one_of(st.integers(0, 40), st.sampled_from([0.5, 1.5, 2.25]))
-_durations = st.builds(lambda a, u, e: f"{a}{'e' if e else ''}{u}", _amounts, _units,
-                       st.booleans())
+_durations = st.builds(lambda a, u, e: f"{a}{'e' if e else ''}{u}", _amounts, _units, st.booleans())
 _dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 
 
 @st.composite
-def _task(draw: st.DrawFn, ident: str, earlier: list[str], resources: list[str],
-          depth: int) -> dict[str, Any]:
+def _task(
+    draw: st.DrawFn, ident: str, earlier: list[str], resources: list[str], depth: int
+) -> dict[str, Any]:
     task: dict[str, Any] = {"id": ident, "name": draw(_names)}
     if draw(st.booleans()):
         task["milestone"] = True
@@ -67,17 +74,32 @@ def program_data(draw: st.DrawFn) -> dict[str, Any]:
         "program": draw(_names),
         "key": draw(st.from_regex(r"[A-Z]{2,5}", fullmatch=True)),
         "start": start,
-        "calendars": {"std": {"workdays": ["mon", "tue", "wed", "thu", "fri"],
-                              "hours_per_day": draw(st.sampled_from([7.5, 8, 10])),
-                              "holidays": [start + timedelta(days=10)]}},
+        "calendars": {
+            "std": {
+                "workdays": ["mon", "tue", "wed", "thu", "fri"],
+                "hours_per_day": draw(st.sampled_from([7.5, 8, 10])),
+                "holidays": [start + timedelta(days=10)],
+            }
+        },
         "calendar": "std",
         "resources": [
-            {"id": r, "name": draw(_names), "capacity": draw(st.sampled_from([0.5, 1.0])),
-             "skills": draw(st.lists(st.sampled_from(["python", "ux", "qa"]), unique=True))}
+            {
+                "id": r,
+                "name": draw(_names),
+                "capacity": draw(st.sampled_from([0.5, 1.0])),
+                "skills": draw(st.lists(st.sampled_from(["python", "ux", "qa"]), unique=True)),
+            }
             for r in resources
         ],
-        "objectives": [{"id": "O1", "title": draw(_names), "key_results": [
-            {"id": "KR1", "title": "metric", "target": draw(st.integers(1, 10**6))}]}],
+        "objectives": [
+            {
+                "id": "O1",
+                "title": draw(_names),
+                "key_results": [
+                    {"id": "KR1", "title": "metric", "target": draw(st.integers(1, 10**6))}
+                ],
+            }
+        ],
         "projects": [],
     }
     earlier: list[str] = []
@@ -88,15 +110,25 @@ def program_data(draw: st.DrawFn) -> dict[str, Any]:
             ident = f"{project_id}.t{t}"
             tasks.append(draw(_task(ident, list(earlier), resources, 0)))
             earlier.append(ident)
-        data["projects"].append({
-            "id": project_id, "name": draw(_names), "priority": draw(st.integers(0, 1000)),
-            "objectives": {"O1": draw(st.sampled_from([0.0, 0.5, 1.0]))}, "tasks": tasks,
-        })
+        data["projects"].append(
+            {
+                "id": project_id,
+                "name": draw(_names),
+                "priority": draw(st.integers(0, 1000)),
+                "objectives": {"O1": draw(st.sampled_from([0.0, 0.5, 1.0]))},
+                "tasks": tasks,
+            }
+        )
     if earlier and draw(st.booleans()):
-        data["risks"] = [{"id": "R1", "title": draw(_names),
-                          "probability": draw(st.sampled_from([0.1, 0.5, 0.9])),
-                          "impact": {"schedule": "5d", "cost": 1000.0},
-                          "affects": [draw(st.sampled_from(earlier))]}]
+        data["risks"] = [
+            {
+                "id": "R1",
+                "title": draw(_names),
+                "probability": draw(st.sampled_from([0.1, 0.5, 0.9])),
+                "impact": {"schedule": "5d", "cost": 1000.0},
+                "affects": [draw(st.sampled_from(earlier))],
+            }
+        ]
     return data
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import progman
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -14,7 +16,10 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 def lint(cwd: Path, source: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(LINT_IMPORTS), "--config", str(cwd / "pyproject.toml"), "--no-cache"],
-        cwd=cwd, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
         env={"PYTHONPATH": str(source), "PATH": "/usr/bin:/bin"},
     )
 
@@ -36,11 +41,17 @@ def test_contract_catches_engine_importing_storage(tmp_path):
 
 
 def test_public_api_is_pinned():
-    import progman
-
-    assert sorted(progman.__all__) == sorted([
-        "PlanInvalid", "Program", "ProgmanError", "Project", "WorkItem", "__version__",
-        "dump_plan", "load_plan",
-    ])
+    assert sorted(progman.__all__) == sorted(
+        [
+            "PlanInvalid",
+            "Program",
+            "ProgmanError",
+            "Project",
+            "WorkItem",
+            "__version__",
+            "dump_plan",
+            "load_plan",
+        ]
+    )
     for name in progman.__all__:
         assert hasattr(progman, name)

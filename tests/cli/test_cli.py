@@ -31,9 +31,11 @@ def test_validate_good_plan(capsys, contract_plan):
 def test_validate_broken_plan_lists_every_error(capsys, contract_plan, tmp_path):
     text = contract_plan.read_text()
     broken = tmp_path / "broken.yaml"
-    broken.write_text(text.replace("depends: [API.spec]", "depends: [API.spex]")
-                      .replace("duration: 6d", "duration: 6 days")
-                      .replace("probability: 0.4", "probability: 4"))
+    broken.write_text(
+        text.replace("depends: [API.spec]", "depends: [API.spex]")
+        .replace("duration: 6d", "duration: 6 days")
+        .replace("probability: 0.4", "probability: 4")
+    )
     code, out, err = run(capsys, "validate", str(broken))
     assert code == 1
     lines = err.strip().splitlines()
@@ -71,7 +73,8 @@ def test_schema_is_json(capsys, tmp_path):
 
 @pytest.mark.parametrize("args", [["validate", "/nonexistent.yaml"], ["frobnicate"]])
 def test_console_script_has_no_traceback(args):
-    result = subprocess.run([sys.executable, "-m", "progman", *args], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "progman", *args], capture_output=True, text=True, check=False
+    )
     assert result.returncode in (1, 2)
     assert "Traceback" not in result.stderr

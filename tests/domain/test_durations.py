@@ -40,8 +40,11 @@ def test_invalid_text_says_what_to_write(text: str):
         Duration.parse(text)
 
 
-@given(st.decimals(min_value=-500, max_value=500, places=2), st.sampled_from(["m", "h", "d", "w"]),
-       st.booleans())
+@given(
+    st.decimals(min_value=-500, max_value=500, places=2),
+    st.sampled_from(["m", "h", "d", "w"]),
+    st.booleans(),
+)
 def test_text_round_trip(amount, unit, elapsed):
     duration = Duration(float(amount), unit, elapsed)
     assert Duration.parse(str(duration)) == duration

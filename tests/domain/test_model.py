@@ -43,9 +43,14 @@ def test_assignments_short_and_long_forms_are_the_same():
         {"id": "T", "name": "t", "resources": {"alice": 1.0, "bob": {"units": 0.5, "work": "20h"}}}
     )
     long = WorkItem.model_validate(
-        {"id": "T", "name": "t", "resources": [
-            {"resource": "alice", "units": 1.0},
-            {"resource": "bob", "units": 0.5, "work": "20h"}]}
+        {
+            "id": "T",
+            "name": "t",
+            "resources": [
+                {"resource": "alice", "units": 1.0},
+                {"resource": "bob", "units": 0.5, "work": "20h"},
+            ],
+        }
     )
     assert short == long
     assert short.model_dump()["resources"] == {"alice": 1.0, "bob": {"units": 0.5, "work": "20h"}}
@@ -54,7 +59,8 @@ def test_assignments_short_and_long_forms_are_the_same():
 def test_role_placeholder_keeps_list_form():
     item = WorkItem.model_validate({"id": "T", "name": "t", "resources": [{"role": "qa"}]})
     assert item.model_dump()["resources"] == [
-        {"resource": None, "role": "qa", "units": 1.0, "work": None}]
+        {"resource": None, "role": "qa", "units": 1.0, "work": None}
+    ]
 
 
 def test_estimate_must_be_ordered():
@@ -65,10 +71,12 @@ def test_estimate_must_be_ordered():
 
 
 def test_constraint_forms():
-    assert Constraint.model_validate("SNET 2027-03-01") == Constraint(type="snet",
-                                                                       date=date(2027, 3, 1))
-    assert Constraint.model_validate({"type": "MFO", "date": "2027-03-01T17:00"}).date == \
-        datetime(2027, 3, 1, 17, 0)
+    assert Constraint.model_validate("SNET 2027-03-01") == Constraint(
+        type="snet", date=date(2027, 3, 1)
+    )
+    assert Constraint.model_validate({"type": "MFO", "date": "2027-03-01T17:00"}).date == datetime(
+        2027, 3, 1, 17, 0
+    )
     with pytest.raises(ValidationError, match="needs a date"):
         Constraint.model_validate("FNLT")
     with pytest.raises(ValidationError, match="takes no date"):
@@ -82,8 +90,9 @@ def test_dates_out_of_range_are_refused():
 
 def test_actual_finish_before_start_is_refused():
     with pytest.raises(ValidationError, match="before actual_start"):
-        WorkItem.model_validate({"id": "T", "name": "t", "actual_start": "2027-02-01",
-                                 "actual_finish": "2027-01-01"})
+        WorkItem.model_validate(
+            {"id": "T", "name": "t", "actual_start": "2027-02-01", "actual_finish": "2027-01-01"}
+        )
 
 
 def test_unknown_field_is_an_error():
@@ -92,8 +101,15 @@ def test_unknown_field_is_an_error():
 
 
 def test_walk_visits_the_whole_tree_in_order():
-    item = WorkItem.model_validate({"id": "A", "name": "a", "tasks": [
-        {"id": "A.1", "name": "1", "tasks": [{"id": "A.1.1", "name": "x"}]},
-        {"id": "A.2", "name": "2"}]})
+    item = WorkItem.model_validate(
+        {
+            "id": "A",
+            "name": "a",
+            "tasks": [
+                {"id": "A.1", "name": "1", "tasks": [{"id": "A.1.1", "name": "x"}]},
+                {"id": "A.2", "name": "2"},
+            ],
+        }
+    )
     assert [i.id for i in item.walk()] == ["A", "A.1", "A.1.1", "A.2"]
     assert item.is_summary and not item.tasks[1].is_summary

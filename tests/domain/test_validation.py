@@ -9,20 +9,35 @@ from progman.domain import Program
 from progman.domain.validation import check_program
 
 BASE = {
-    "program": "P", "key": "P", "start": date(2027, 1, 4),
-    "calendars": {"std": {}}, "calendar": "std",
+    "program": "P",
+    "key": "P",
+    "start": date(2027, 1, 4),
+    "calendars": {"std": {}},
+    "calendar": "std",
     "objectives": [{"id": "O1", "title": "o"}],
     "resources": [{"id": "alice", "name": "Alice"}],
     "projects": [
-        {"id": "A", "name": "a", "objectives": {"O1": 1.0}, "tasks": [
-            {"id": "A.1", "name": "one", "duration": "2d", "resources": {"alice": 1.0}},
-            {"id": "A.2", "name": "two", "duration": "2d", "depends": ["A.1"]},
-            {"id": "A.sum", "name": "summary", "tasks": [
-                {"id": "A.sum.1", "name": "child", "duration": "1d"}]},
-        ]},
-        {"id": "B", "name": "b", "tasks": [
-            {"id": "B.1", "name": "b one", "duration": "3d", "depends": ["A.2 SS+1d"]},
-        ]},
+        {
+            "id": "A",
+            "name": "a",
+            "objectives": {"O1": 1.0},
+            "tasks": [
+                {"id": "A.1", "name": "one", "duration": "2d", "resources": {"alice": 1.0}},
+                {"id": "A.2", "name": "two", "duration": "2d", "depends": ["A.1"]},
+                {
+                    "id": "A.sum",
+                    "name": "summary",
+                    "tasks": [{"id": "A.sum.1", "name": "child", "duration": "1d"}],
+                },
+            ],
+        },
+        {
+            "id": "B",
+            "name": "b",
+            "tasks": [
+                {"id": "B.1", "name": "b one", "duration": "3d", "depends": ["A.2 SS+1d"]},
+            ],
+        },
     ],
     "benefits": [{"id": "BEN", "title": "b", "objective": "O1", "depends_on": ["B.1"]}],
     "risks": [{"id": "R1", "title": "r", "probability": 0.5, "affects": ["A.1"]}],
@@ -42,6 +57,7 @@ def test_consistent_program_has_no_findings():
 def test_unknown_task_with_suggestion_and_path():
     def mutate(d):
         d["projects"][1]["tasks"][0]["depends"] = ["A.3"]
+
     [finding] = findings(mutate)
     assert finding.code == "plan.unknown_reference"
     assert finding.path == ("projects", 1, "tasks", 0, "depends", 0)
@@ -58,6 +74,7 @@ def test_every_kind_of_reference_is_checked():
         d["benefits"][0]["depends_on"] = ["B.2"]
         d["risks"][0]["affects"] = ["A.9"]
         d["risks"][0]["project"] = "C"
+
     codes = [(f.code, f.path) for f in findings(mutate)]
     assert len(codes) == 7
     assert all(code == "plan.unknown_reference" for code, _ in codes)
@@ -67,6 +84,7 @@ def test_every_kind_of_reference_is_checked():
 def test_duplicate_ids_across_projects():
     def mutate(d):
         d["projects"][1]["tasks"][0]["id"] = "A.1"
+
     duplicate, dangling = findings(mutate)
     assert duplicate.code == "plan.duplicate_id"
     assert "first defined at projects[0].tasks[0]" in duplicate.message
@@ -77,6 +95,7 @@ def test_duplicate_ids_across_projects():
 def test_cycle_reports_whole_path_once():
     def mutate(d):
         d["projects"][0]["tasks"][0]["depends"] = ["B.1"]
+
     [finding] = findings(mutate)
     assert finding.code == "plan.cycle"
     assert "A.1 -> A.2 -> B.1 -> A.1" in finding.message
@@ -85,6 +104,7 @@ def test_cycle_reports_whole_path_once():
 def test_self_dependency():
     def mutate(d):
         d["projects"][0]["tasks"][0]["depends"] = ["A.1"]
+
     [finding] = findings(mutate)
     assert finding.message == "task A.1 depends on itself"
 
@@ -92,6 +112,7 @@ def test_self_dependency():
 def test_link_between_summary_and_its_subtask():
     def mutate(d):
         d["projects"][0]["tasks"][2]["tasks"][0]["depends"] = ["A.sum"]
+
     [finding] = findings(mutate)
     assert finding.code == "plan.invalid_link"
 
@@ -100,6 +121,7 @@ def test_actuals_after_status_date():
     def mutate(d):
         d["status_date"] = date(2027, 2, 1)
         d["projects"][0]["tasks"][0]["actual_start"] = date(2027, 3, 1)
+
     [finding] = findings(mutate)
     assert finding.code == "plan.date_range"
     assert "after the status date" in finding.message
@@ -107,11 +129,19 @@ def test_actuals_after_status_date():
 
 @pytest.mark.parametrize("size", [2_000, 200_000])
 def test_long_chain_has_no_recursion_problem(size):
-    tasks = [{"id": f"T{i}", "name": "t", "duration": "1d",
-              **({"depends": [f"T{i - 1}"]} if i else {})} for i in range(size)]
+    tasks = [
+        {"id": f"T{i}", "name": "t", "duration": "1d", **({"depends": [f"T{i - 1}"]} if i else {})}
+        for i in range(size)
+    ]
     tasks[0]["depends"] = [f"T{size - 1}"]
-    program = Program.model_validate({"program": "P", "key": "P", "start": date(2027, 1, 4),
-                                      "projects": [{"id": "A", "name": "a", "tasks": tasks}]})
+    program = Program.model_validate(
+        {
+            "program": "P",
+            "key": "P",
+            "start": date(2027, 1, 4),
+            "projects": [{"id": "A", "name": "a", "tasks": tasks}],
+        }
+    )
     [finding] = check_program(program)
     assert finding.code == "plan.cycle"
     assert finding.message.count("->") == size

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from progman.errors import InputNotFound, PlanInvalid
 from progman.planfile import load_plan
@@ -54,15 +55,18 @@ def test_unknown_reference_points_at_the_dependency(tmp_path):
     column = text.splitlines()[17].index('"API.atuh') + 1
     path = write(tmp_path, text)
     assert problems(path) == [
-        f"{path}:18:{column}: unknown task 'API.atuh' in depends of MOB.build; did you mean 'API.auth'?"
+        f"{path}:18:{column}: unknown task 'API.atuh' in depends of MOB.build; "
+        "did you mean 'API.auth'?"
     ]
 
 
 def test_all_problems_are_reported_at_once_in_reading_order(tmp_path):
-    text = (GOOD.replace("name: Auth service", "nmae: Auth service")
-            .replace("duration: 30d", "duration: 30x")
-            .replace("depends: [API.auth]}", "depends: [API.auht]}")
-            .replace("capacity: 1.0", "capacity: -1"))
+    text = (
+        GOOD.replace("name: Auth service", "nmae: Auth service")
+        .replace("duration: 30d", "duration: 30x")
+        .replace("depends: [API.auth]}", "depends: [API.auht]}")
+        .replace("capacity: 1.0", "capacity: -1")
+    )
     found = problems(write(tmp_path, text))
     assert len(found) == 5, found
     lines = [int(p.split(":")[1]) for p in found]
@@ -76,8 +80,10 @@ def test_all_problems_are_reported_at_once_in_reading_order(tmp_path):
 
 
 def test_cycle_names_every_task_on_it(tmp_path):
-    text = GOOD.replace("{id: API.auth, name: Auth service, duration: 10d,",
-                        "{id: API.auth, name: Auth service, duration: 10d, depends: [MOB.build],")
+    text = GOOD.replace(
+        "{id: API.auth, name: Auth service, duration: 10d,",
+        "{id: API.auth, name: Auth service, duration: 10d, depends: [MOB.build],",
+    )
     [problem] = problems(write(tmp_path, text))
     assert "dependency cycle: API.auth -> MOB.build -> API.auth" in problem
 
@@ -115,7 +121,6 @@ def test_malformed_json_has_position(tmp_path):
 
 
 def test_json_plan_loads(tmp_path):
-    import yaml
     data = yaml.safe_load(GOOD)
     path = write(tmp_path, json.dumps(data, default=str, indent=1), "plan.json")
     assert load_plan(path).key == "DEMO"

@@ -41,8 +41,10 @@ def make_folder(tmp_path, **files):
 
 
 def test_folder_is_merged_in_file_order(tmp_path):
-    folder = make_folder(tmp_path, **{"z_program.yaml": PROGRAM, "projects__a_api.yaml": API,
-                                      "projects__b_mob.yml": MOB})
+    folder = make_folder(
+        tmp_path,
+        **{"z_program.yaml": PROGRAM, "projects__a_api.yaml": API, "projects__b_mob.yml": MOB},
+    )
     program = load_plan(folder)
     assert program.key == "FD"
     assert [p.id for p in program.projects] == ["API", "MOB"]
@@ -51,8 +53,14 @@ def test_folder_is_merged_in_file_order(tmp_path):
 
 
 def test_problems_name_their_own_file(tmp_path):
-    folder = make_folder(tmp_path, **{"program.yaml": PROGRAM, "api.yaml": API,
-                                      "mob.yaml": MOB.replace("API.auth SS", "API.ath SS")})
+    folder = make_folder(
+        tmp_path,
+        **{
+            "program.yaml": PROGRAM,
+            "api.yaml": API,
+            "mob.yaml": MOB.replace("API.auth SS", "API.ath SS"),
+        },
+    )
     with pytest.raises(PlanInvalid) as caught:
         load_plan(folder)
     [problem] = caught.value.problems
@@ -72,7 +80,7 @@ def test_folder_without_program_or_files(tmp_path):
     with pytest.raises(PlanInvalid, match="no file in the folder names the program"):
         load_plan(make_folder(tmp_path, **{"api.yaml": API}))
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PlanInvalid, match="holds no .yaml"):
+    with pytest.raises(PlanInvalid, match=r"holds no \.yaml"):
         load_plan(tmp_path / "empty")
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from tests.strategies import programs
 
 from progman.planfile import dump_plan, dumps_plan, load_plan
-from tests.strategies import programs
 
 
 @pytest.mark.parametrize("target", ["plan.yaml", "plan.json", "folder"])

@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from progman.planfile import plan_data, plan_schema
+from progman.planfile import load_plan, plan_data, plan_schema
 from progman.planfile.loader import read_plan_data
 
 
@@ -30,7 +30,6 @@ def test_hand_written_plans_are_valid(validator, sample_plan, contract_plan):
 
 
 def test_dumped_plan_is_valid(validator, sample_plan):
-    from progman.planfile import load_plan
     assert list(validator.iter_errors(plan_data(load_plan(sample_plan), json_mode=True))) == []
 
 

@@ -9,7 +9,10 @@ files are concatenated in file-name order; a file holding a single project (top-
 from __future__ import annotations
 
 import copy
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,8 +55,22 @@ def max_plan_bytes() -> int:
 
 def load_plan(path: str | os.PathLike[str]) -> Program:
     """Read, validate and return the program in a plan file or folder."""
-    data, positions = read_plan_data(path)
-    return validate_plan_data(data, positions)
+    with _collector_paused():
+        data, positions = read_plan_data(path)
+        return validate_plan_data(data, positions)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building millions of small objects triggers the cyclic GC over and over (quadratic
+    in effect); it has nothing to collect here, so it waits until the plan is built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Positions]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ PathKey = tuple[str | int, ...]
 MAX_VALUES = 5_000_000
 
 _BOOL_WORDS = {"true", "false"}
-_SCALAR_TAGS_KEPT_AS_TEXT = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 try:  # the C parser is ~10x faster; fall back to the pure Python one where libyaml is missing
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -112,16 +112,42 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         """Construct a scalar, avoiding YAML 1.1 surprises (``no`` → False, ``1:30`` → 90)."""
-        if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _BOOL_WORDS:
-            return node.value
-        if node.tag in _SCALAR_TAGS_KEPT_AS_TEXT and ":" in node.value:
-            return node.value
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _BOOL:
+            return text.lower() == "true" if text.lower() in _BOOL_WORDS else text
+        if tag in _NUMBERS and ":" in text:
+            return text
+        fast = _FAST_SCALARS.get(tag)
+        if fast is not None:
+            try:
+                return fast(text)
+            except ValueError:
+                pass  # unusual spellings (0x1F, 1_000, .inf, 2027-1-4) go to PyYAML
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
             raise DocumentError(
-                Problem("plan.syntax", f"cannot read value {node.value!r}: {exc}", self.where(node))
+                Problem("plan.syntax", f"cannot read value {text!r}: {exc}", self.where(node))
             ) from exc
+
+
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_FAST_SCALARS: dict[str, Any] = {
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:null": lambda text: None,
+    "tag:yaml.org,2002:timestamp": lambda text: (
+        date.fromisoformat(text) if len(text) == 10 else _no_fast_path(text)
+    ),
+}
+
+
+def _no_fast_path(text: str) -> None:
+    raise ValueError(text)
 
 
 def parse_document(text: str, file: str) -> tuple[Any, Positions]:

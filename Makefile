@@ -1,0 +1,46 @@
+# progman — `make run` serves the sample program, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck bench install install-test clean
+
+$(BIN)/python:
+	scripts/bootstrap-venv.sh "$(PYTHON)" "$(VENV)"
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## run: create the SQLite database with the sample program and serve it
+run: install
+	$(BIN)/progman init --sample
+	$(BIN)/progman serve --host $(HOST) --port $(PORT)
+
+## lint: ruff, the import contracts of SPEC §4, and mypy (strict on domain/engine/planfile)
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy src/progman
+
+## test: every check, then the whole suite on SQLite and on a throwaway PostgreSQL
+test: lint
+	scripts/with-postgres.sh $(BIN)/pytest
+
+## bench: performance benchmarks, each printed as a ratio against a baseline of the same run
+bench: install-test
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Performance benchmarks (``make bench``): each prints a ratio against a same-run baseline."""

@@ -1,0 +1,24 @@
+"""Run every benchmark: ``python -m benchmarks [NAME ...]``."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import plan_load
+
+BENCHMARKS = {"plan_load": plan_load.main}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s) {unknown}; choose from {sorted(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    for name in names:
+        BENCHMARKS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
