@@ -110,3 +110,10 @@ class StorageError(ProgmanError):
 
 class DatabaseNotReady(StorageError):
     code = "storage.not_initialised"
+
+
+class BackupInvalid(StorageError):
+    """A backup file is unreadable, truncated, or from another schema revision."""
+
+    code = "storage.backup_invalid"
+    http_status = 422

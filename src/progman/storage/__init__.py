@@ -1,1 +1,44 @@
-"""progman.storage."""
+"""Storage of programs in SQLite or PostgreSQL: tables, migrations, repository, backups.
+
+Only the names below are meant for the rest of progman; SQLAlchemy models stay inside.
+"""
+
+from progman.storage.backup import BackupInfo, backup_database, restore_database
+from progman.storage.db import (
+    create_engine_for,
+    default_database_url,
+    open_engine,
+    safe_url,
+    session_factory,
+    transaction,
+)
+from progman.storage.migrate import current_revision, head_revision, upgrade_database
+from progman.storage.repository import (
+    ProgramSummary,
+    SaveResult,
+    delete_program,
+    list_programs,
+    load_program,
+    save_program,
+)
+
+__all__ = [
+    "BackupInfo",
+    "ProgramSummary",
+    "SaveResult",
+    "backup_database",
+    "create_engine_for",
+    "current_revision",
+    "default_database_url",
+    "delete_program",
+    "head_revision",
+    "list_programs",
+    "load_program",
+    "open_engine",
+    "restore_database",
+    "safe_url",
+    "save_program",
+    "session_factory",
+    "transaction",
+    "upgrade_database",
+]

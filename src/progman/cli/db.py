@@ -1,0 +1,121 @@
+"""``progman db …``: upgrade the schema, back up and restore, import and export programs.
+
+Errors are not caught here: the main CLI reports every ProgmanError once and exits 1.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from progman.cli.output import stdout
+from progman.planfile import dump_plan, load_plan
+from progman.services.programs import do_save_program, export_program, list_programs
+from progman.storage import (
+    backup_database,
+    default_database_url,
+    head_revision,
+    restore_database,
+    safe_url,
+    upgrade_database,
+)
+
+app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
+]
+
+
+def _database(url: str | None) -> str:
+    return url if url else default_database_url()
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+@app.command()
+def upgrade(db: DbOption = None) -> None:
+    """Create the tables or migrate them to this version of progman."""
+    url = _database(db)
+    revision = upgrade_database(url)
+    stdout.print(f"Database {safe_url(url)} is at schema revision {revision} "
+                 f"({'current' if revision == head_revision() else 'not current'}).")
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="backup file to write (gzip JSON)")],
+    db: DbOption = None,
+) -> None:
+    """Write every table to FILE, portable between SQLite and PostgreSQL."""
+    url = _database(db)
+    info = backup_database(url, file)
+    stdout.print(f"Backed up {safe_url(url)} to {info.path}: {info.rows} rows in "
+                 f"{info.tables} tables, schema revision {info.revision}.")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="backup file written by `progman db backup`")],
+    db: DbOption = None,
+) -> None:
+    """Replace ALL data of the database with the backup in FILE (all or nothing)."""
+    url = _database(db)
+    info = restore_database(url, file)
+    stdout.print(f"Restored {info.rows} rows from {info.path} (taken {info.created_at}) "
+                 f"into {safe_url(url)}.")
+
+
+@app.command("import")
+def import_plan(
+    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    db: DbOption = None,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="who the audit log names (default: your login)")
+    ] = None,
+) -> None:
+    """Store a plan: a new program, or an update in place of the one with its key."""
+    program = load_plan(plan)
+    result = do_save_program(_database(db), program, actor or _default_actor())
+    if result.changed:
+        stdout.print(f"Imported {program.key} ({program.name}) at revision {result.revision}: "
+                     f"{result.created} created, {result.updated} updated, "
+                     f"{result.deleted} deleted.")
+    else:
+        stdout.print(f"{program.key} is unchanged (revision {result.revision}).")
+
+
+@app.command("export")
+def export(
+    key: Annotated[str, typer.Argument(help="key of the stored program")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="plan file to write")],
+    db: DbOption = None,
+) -> None:
+    """Write a stored program as a plan file."""
+    program = export_program(_database(db), key)
+    dump_plan(program, output)
+    stdout.print(f"Exported {key} to {output}.")
+
+
+@app.command("list")
+def list_(db: DbOption = None) -> None:
+    """The stored programs."""
+    summaries = list_programs(_database(db))
+    if not summaries:
+        stdout.print("No programs stored yet; add one with `progman db import PLAN`.")
+        return
+    table = Table("key", "name", "projects", "tasks", "updated")
+    for summary in summaries:
+        table.add_row(summary.key, summary.name, str(summary.projects), str(summary.tasks),
+                      summary.updated_at.strftime("%Y-%m-%d %H:%M UTC"))
+    stdout.print(table)

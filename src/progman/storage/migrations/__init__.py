@@ -1,0 +1,1 @@
+"""Alembic migrations of the progman schema (see progman.storage.migrate)."""

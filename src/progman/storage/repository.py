@@ -1,0 +1,246 @@
+"""Store whole programs: save (insert or update in place), load, list and delete.
+
+Functions take a session inside a transaction owned by the caller (a service), so a save
+is all-or-nothing: if anything fails, the caller's rollback leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from progman.domain import Program
+from progman.domain.validation import check_program, format_path
+from progman.errors import Conflict, Location, NotFound, PlanInvalid, Problem, ProgmanError
+from progman.storage import models as m
+from progman.storage.entities import (
+    CALENDAR,
+    KEY_RESULT,
+    KINDS,
+    OBJECTIVE,
+    PROGRAM,
+    PROGRAM_FIELD,
+    PROJECT,
+    WORK_ITEM,
+    Content,
+    domain_data,
+    entity_states,
+    program_content,
+)
+from progman.storage.migrate import require_current_schema
+from progman.storage.stored import StoredEntity, StoredProgram, read_program_state
+from progman.storage.writer import Changes, ProgramWriter
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What :func:`save_program` did; ``revision`` is the program's new whole-plan ETag."""
+
+    key: str
+    revision: int
+    created: int
+    updated: int
+    deleted: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """One line of the program list."""
+
+    key: str
+    name: str
+    projects: int
+    tasks: int
+    revision: int
+    updated_at: datetime
+
+
+def save_program(
+    session: Session, program: Program, actor: str, *, expected_revision: int | None = None
+) -> SaveResult:
+    """Insert ``program`` or update the stored one with the same key in place.
+
+    Only rows whose content changed get a new ``version``; every created, updated and
+    deleted entity is written to the audit log as done by ``actor``. With
+    ``expected_revision``, a program changed by someone else since is a :class:`Conflict`.
+    """
+    _require_actor(actor)
+    require_current_schema(session.connection())
+    _require_valid(program)
+    now = m.utc_now()
+    row = _program_row(session, program.key, for_update=True)
+    content = program_content(program)
+    is_new = row is None
+    if row is None:
+        if expected_revision:
+            raise Conflict(f"program {program.key} no longer exists; it was deleted meanwhile")
+        row = m.ProgramRow(key=program.key, version=1, revision=1, created_at=now,
+                           updated_at=now, **_program_values(content))
+        session.add(row)
+        session.flush()
+        writer = ProgramWriter(session, StoredProgram(row), actor, now)
+        writer.record(PROGRAM.name, "created", program.key, None, content)
+    else:
+        if expected_revision is not None and expected_revision != row.revision:
+            raise Conflict(
+                f"program {program.key} was changed by someone else (revision {row.revision}, "
+                f"you edited revision {expected_revision}); reload it and apply your change again"
+            )
+        writer = ProgramWriter(session, read_program_state(session, row), actor, now)
+        stored_content = PROGRAM.content_of_row(row, row.key)
+        if stored_content != content:
+            writer.record(PROGRAM.name, "updated", program.key, stored_content, content)
+            for name, value in _program_values(content).items():
+                setattr(row, name, value)
+            row.version += 1
+    changes = writer.write(entity_states(program))
+    if changes and not is_new:
+        row.revision += 1
+        row.updated_at = now
+    session.flush()
+    return _result(program.key, row.revision, changes)
+
+
+def load_program(session: Session, key: str) -> Program:
+    """The stored program ``key``, exactly as it was saved (order included)."""
+    require_current_schema(session.connection())
+    row = _program_row(session, key)
+    if row is None:
+        raise _not_found(session, key)
+    return assemble_program(read_program_state(session, row))
+
+
+def list_programs(session: Session) -> list[ProgramSummary]:
+    """Every stored program, by key, with its number of projects and work items."""
+    require_current_schema(session.connection())
+    projects = _count_by_program(session, m.ProjectRow)
+    tasks = _count_by_program(session, m.WorkItemRow)
+    rows = session.scalars(select(m.ProgramRow).order_by(m.ProgramRow.key))
+    return [
+        ProgramSummary(row.key, row.name, projects.get(row.id, 0), tasks.get(row.id, 0),
+                       row.revision, row.updated_at)
+        for row in rows
+    ]
+
+
+def _count_by_program(
+    session: Session, row: type[m.ProjectRow | m.WorkItemRow]
+) -> dict[int, int]:
+    query = select(row.program_id, func.count()).group_by(row.program_id)
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
+
+
+def delete_program(session: Session, key: str, actor: str) -> int:
+    """Delete program ``key`` and everything in it; returns the number of entities deleted.
+
+    The audit log keeps every deleted entity's last content.
+    """
+    _require_actor(actor)
+    require_current_schema(session.connection())
+    row = _program_row(session, key, for_update=True)
+    if row is None:
+        raise _not_found(session, key)
+    stored = read_program_state(session, row)
+    writer = ProgramWriter(session, stored, actor, m.utc_now())
+    changes = writer.record_all_deleted()
+    writer.record(PROGRAM.name, "deleted", key, PROGRAM.content_of_row(row, key), None)
+    writer.flush_audit()
+    session.delete(row)  # rows of every entity follow by ON DELETE CASCADE
+    session.flush()
+    return len(changes.deleted)
+
+
+def assemble_program(stored: StoredProgram) -> Program:
+    """Rebuild the domain object from stored contents (validated like a plan file)."""
+    entities = stored.entities
+    data: dict[str, Any] = PROGRAM.content_of_row(stored.row, stored.row.key)
+    data["calendars"] = {e.key: e.content for e in entities[CALENDAR.name]}
+    key_results = _children_by_container(entities[KEY_RESULT.name])
+    tasks = _children_by_container(entities[WORK_ITEM.name])
+    for kind in KINDS:
+        if kind in (CALENDAR, KEY_RESULT, WORK_ITEM):
+            continue
+        items = []
+        for entity in entities[kind.name]:
+            item = domain_data(kind, entity.content)
+            if kind is OBJECTIVE:
+                item["key_results"] = [domain_data(KEY_RESULT, c.content)
+                                       for c in key_results.get((entity.key,), [])]
+            elif kind is PROJECT:
+                item["tasks"] = _task_tree(entity.key, None, tasks)
+            items.append(item)
+        data[PROGRAM_FIELD[kind.name]] = items
+    return Program.model_validate(data)
+
+
+def _task_tree(
+    project: str, parent: str | None, tasks: dict[tuple[str | None, ...], list[StoredEntity]]
+) -> list[Content]:
+    """Nested work item dicts under ``parent`` (iterative: WBS trees may be deep)."""
+    root: list[Content] = []
+    stack: list[tuple[str | None, list[Content]]] = [(parent, root)]
+    while stack:
+        current, siblings = stack.pop()
+        for entity in tasks.get((project, current), []):
+            item = domain_data(WORK_ITEM, entity.content)
+            item["tasks"] = []
+            siblings.append(item)
+            stack.append((entity.key, item["tasks"]))
+    return root
+
+
+def _children_by_container(
+    entities: list[StoredEntity],
+) -> dict[tuple[str | None, ...], list[StoredEntity]]:
+    groups: dict[tuple[str | None, ...], list[StoredEntity]] = defaultdict(list)
+    for entity in sorted(entities, key=lambda e: e.position):
+        groups[entity.container].append(entity)
+    return groups
+
+
+def _program_row(session: Session, key: str, *, for_update: bool = False) -> m.ProgramRow | None:
+    query = select(m.ProgramRow).where(m.ProgramRow.key == key)
+    if for_update:
+        query = query.with_for_update()  # PostgreSQL: one writer per program at a time
+    return session.scalars(query).one_or_none()
+
+
+def _program_values(content: Content) -> dict[str, Any]:
+    return PROGRAM.row_values(content)
+
+
+def _not_found(session: Session, key: str) -> NotFound:
+    known = list(session.scalars(select(m.ProgramRow.key).order_by(m.ProgramRow.key)))
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    listing = ", ".join(known) if known else "none yet; import one with `progman db import PLAN`"
+    return NotFound(f"no program with key '{key}'{hint} (stored programs: {listing})")
+
+
+def _require_valid(program: Program) -> None:
+    """Only consistent programs are stored: references must resolve to rows."""
+    findings = check_program(program)
+    if findings:
+        raise PlanInvalid(
+            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
+        )
+
+
+def _require_actor(actor: str) -> None:
+    if not actor or not actor.strip():
+        raise ProgmanError("every change needs the name of who makes it (the audit log's actor)")
+
+
+def _result(key: str, revision: int, changes: Changes) -> SaveResult:
+    return SaveResult(key, revision, len(changes.created), len(changes.updated),
+                      len(changes.deleted))
