@@ -58,9 +58,7 @@ def test_assignments_short_and_long_forms_are_the_same():
 
 def test_role_placeholder_keeps_list_form():
     item = WorkItem.model_validate({"id": "T", "name": "t", "resources": [{"role": "qa"}]})
-    assert item.model_dump()["resources"] == [
-        {"resource": None, "role": "qa", "units": 1.0, "work": None}
-    ]
+    assert item.model_dump()["resources"] == [{"role": "qa", "units": 1.0}]
 
 
 def test_estimate_must_be_ordered():
@@ -113,3 +111,18 @@ def test_walk_visits_the_whole_tree_in_order():
     )
     assert [i.id for i in item.walk()] == ["A", "A.1", "A.1.1", "A.2"]
     assert item.is_summary and not item.tasks[1].is_summary
+
+
+def test_change_items_hold_dates_structures_and_scope_changes():
+    from progman.domain import ChangeItem
+
+    moved = ChangeItem.model_validate({"target": "API.auth", "field": "constraint",
+                                       "value": {"type": "snet", "date": date(2027, 9, 20)}})
+    assert moved.value == {"type": "snet", "date": "2027-09-20"}
+    added = ChangeItem.model_validate({"op": "add", "target": "API",
+                                       "value": {"id": "API.sso", "name": "SSO", "duration": "5d"}})
+    assert added.op == "add"
+    with pytest.raises(ValidationError, match="needs the field"):
+        ChangeItem.model_validate({"target": "API.auth", "value": 3})
+    with pytest.raises(ValidationError, match="needs the new item"):
+        ChangeItem.model_validate({"op": "add", "target": "API", "value": "x"})

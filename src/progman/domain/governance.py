@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, JsonValue, model_validator
 
 from progman.domain.base import Entity, Id, Money, PlanDate, PlanDateTime, Score
 from progman.domain.durations import Duration
 
 ChangeState = Literal["draft", "submitted", "approved", "rejected", "applied"]
-ChangeValue = str | int | float | bool | list[str] | None
+
+
+def _dates_as_text(value: Any) -> Any:
+    """Keep change values JSON-shaped (dates as ISO text) so every plan format round-trips."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
 
 
 class ChangeItem(Entity):
-    """One edit a change request proposes: set ``field`` of ``target`` to ``value``."""
+    """One edit a change request proposes.
 
+    ``set``: give ``field`` of ``target`` the ``value``; ``add``: add ``value`` (a work item,
+    risk, ...) under ``target`` (a project or summary task); ``remove``: drop ``target``.
+    """
+
+    op: Literal["set", "add", "remove"] = "set"
     target: Id
-    field: str
-    value: ChangeValue = None
+    field: str | None = None
+    value: Annotated[JsonValue, BeforeValidator(_dates_as_text)] = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> ChangeItem:
+        if self.op == "set" and not self.field:
+            raise ValueError(f"a 'set' change of {self.target} needs the field it changes")
+        if self.op == "add" and not isinstance(self.value, dict):
+            raise ValueError(f"an 'add' change under {self.target} needs the new item as a "
+                             "mapping in 'value'")
+        return self
 
 
 class Approval(Entity):

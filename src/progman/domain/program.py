@@ -67,6 +67,8 @@ class Program(Entity):
     timezone: str = "UTC"
     calendar: Id | None = None
     priority: Priority = 500
+    budget: Money | None = Field(default=None, description="program budget incl. projects")
+    contingency: Money | None = Field(default=None, description="reserve held by the program")
     calendars: dict[Id, Calendar] = Field(default_factory=dict)
     objectives: list[Objective] = Field(default_factory=list)
     benefits: list[Benefit] = Field(default_factory=list)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from progman.domain.base import Entity, Fraction, Id, Money, PlanDate, Score
+from progman.domain.base import Entity, Fraction, Id, PlanDate, Score
 from progman.domain.durations import Duration
 
 Response = Literal["avoid", "mitigate", "transfer", "accept", "exploit", "enhance", "share"]
@@ -17,7 +17,7 @@ class RiskImpact(Entity):
     """What happens if the risk occurs: schedule delay, cost and scope/quality scores."""
 
     schedule: Duration | None = None
-    cost: Money | None = None
+    cost: float | None = Field(default=None, description="negative for an opportunity's saving")
     scope: Score | None = None
     quality: Score | None = None
 
@@ -37,11 +37,14 @@ class RiskAction(Entity):
 
 
 class Risk(Entity):
-    """A risk (uncertain) or an issue (has happened); ``project`` empty = program level."""
+    """A risk (uncertain threat), opportunity, or issue (has happened).
+
+    ``project`` empty means program level.
+    """
 
     id: Id
     title: str
-    kind: Literal["risk", "issue"] = "risk"
+    kind: Literal["risk", "issue", "opportunity"] = "risk"
     project: Id | None = None
     cause: str | None = None
     event: str | None = None

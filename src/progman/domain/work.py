@@ -83,6 +83,7 @@ class Assignment(Entity):
     role: str | None = None
     units: float = Field(default=1.0, ge=0.0, le=100.0, description="1.0 = full time")
     work: Duration | None = None
+    cost: Money | None = Field(default=None, description="amount spent, for cost resources")
 
     @model_validator(mode="after")
     def _who(self) -> Assignment:
@@ -239,10 +240,11 @@ class WorkItem(Entity):
     ) -> Any:
         """Write the short mapping form whenever it holds all the data."""
         names = [a.resource for a in value]
-        if any(a.role is not None or a.resource is None for a in value) or len(set(names)) != len(
+        if any(a.role is not None or a.resource is None or a.cost is not None for a in value) or len(set(names)) != len(
             names
         ):
-            return handler(value)
+            full: list[dict[str, Any]] = handler(value)
+            return [{k: v for k, v in entry.items() if v is not None} for entry in full]
         return {
             a.resource: a.units if a.work is None else {"units": a.units, "work": str(a.work)}
             for a in value
