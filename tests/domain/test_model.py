@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from pydantic import ValidationError
 
-from progman.domain import Constraint, Dependency, Duration, WorkItem
+from progman.domain import ChangeItem, Constraint, Dependency, Duration, WorkItem
 
 
 @pytest.mark.parametrize(
@@ -114,13 +114,17 @@ def test_walk_visits_the_whole_tree_in_order():
 
 
 def test_change_items_hold_dates_structures_and_scope_changes():
-    from progman.domain import ChangeItem
-
-    moved = ChangeItem.model_validate({"target": "API.auth", "field": "constraint",
-                                       "value": {"type": "snet", "date": date(2027, 9, 20)}})
+    moved = ChangeItem.model_validate(
+        {
+            "target": "API.auth",
+            "field": "constraint",
+            "value": {"type": "snet", "date": date(2027, 9, 20)},
+        }
+    )
     assert moved.value == {"type": "snet", "date": "2027-09-20"}
-    added = ChangeItem.model_validate({"op": "add", "target": "API",
-                                       "value": {"id": "API.sso", "name": "SSO", "duration": "5d"}})
+    added = ChangeItem.model_validate(
+        {"op": "add", "target": "API", "value": {"id": "API.sso", "name": "SSO", "duration": "5d"}}
+    )
     assert added.op == "add"
     with pytest.raises(ValidationError, match="needs the field"):
         ChangeItem.model_validate({"target": "API.auth", "value": 3})

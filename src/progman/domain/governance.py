@@ -41,8 +41,9 @@ class ChangeItem(Entity):
         if self.op == "set" and not self.field:
             raise ValueError(f"a 'set' change of {self.target} needs the field it changes")
         if self.op == "add" and not isinstance(self.value, dict):
-            raise ValueError(f"an 'add' change under {self.target} needs the new item as a "
-                             "mapping in 'value'")
+            raise ValueError(
+                f"an 'add' change under {self.target} needs the new item as a mapping in 'value'"
+            )
         return self
 
 

@@ -240,9 +240,8 @@ class WorkItem(Entity):
     ) -> Any:
         """Write the short mapping form whenever it holds all the data."""
         names = [a.resource for a in value]
-        if any(a.role is not None or a.resource is None or a.cost is not None for a in value) or len(set(names)) != len(
-            names
-        ):
+        plain = all(a.resource is not None and a.role is None and a.cost is None for a in value)
+        if not plain or len(set(names)) != len(names):
             full: list[dict[str, Any]] = handler(value)
             return [{k: v for k, v in entry.items() if v is not None} for entry in full]
         return {
