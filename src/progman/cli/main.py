@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from progman import __version__
+from progman.cli import db as db_commands
 from progman.cli.output import report_error, stdout
 from progman.cli.plan_view import program_tree
 from progman.errors import ProgmanError
 from progman.planfile import load_plan, plan_schema
+from progman.samples import sample_plan_path
+from progman.services.programs import init_database, list_programs
+from progman.storage import default_database_url, safe_url
 
 app = typer.Typer(
     name="progman",
@@ -78,6 +83,44 @@ def schema(
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+@app.command()
+def init(
+    db: DbOption = None,
+    sample: Annotated[bool, typer.Option("--sample", help="also load the sample program")] = False,
+) -> None:
+    """Create (or upgrade) the database, optionally with the sample program."""
+    url = db or default_database_url()
+    program = load_plan(sample_plan_path()) if sample else None
+    revision = init_database(url, program)
+    stdout.print(f"database ready at {safe_url(url)} (schema {revision})")
+    if program is not None:
+        stdout.print(f"sample program {program.key} '{program.name}' is stored")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the web UI and REST API (until they land: summarise the database and exit)."""
+    url = db or default_database_url()
+    summaries = list_programs(url)
+    table = Table(title=f"Programs in {safe_url(url)}")
+    for column in ("key", "name", "projects", "work items"):
+        table.add_column(column)
+    for summary in summaries:
+        table.add_row(summary.key, summary.name, str(summary.projects), str(summary.tasks))
+    stdout.print(table)
+    stdout.print(
+        f"The web UI and REST API are not built yet; they will listen on http://{host}:{port}. "
+        "Meanwhile use `progman show`, `progman validate` and `progman db`."
+    )
+
+
+app.add_typer(db_commands.app, name="db")
 
 
 def main(argv: list[str] | None = None) -> int:
