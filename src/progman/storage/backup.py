@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DataError, IntegrityError
 
 from progman.errors import BackupInvalid, InputNotFound, StorageError
 from progman.storage.db import open_engine, safe_url, transaction
@@ -99,17 +100,25 @@ def restore_database(url: str, file: str | Path) -> BackupInfo:
         connection = session.connection()
         require_current_schema(connection)
         _require_same_revision(path, backup["schema_revision"], safe_url(url))
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-        for table in Base.metadata.sorted_tables:
-            rows = _parents_first(table, tables[table.name])
-            for start in range(0, len(rows), _INSERT_BATCH):
-                connection.execute(table.insert(), rows[start:start + _INSERT_BATCH])
-        if connection.dialect.name == "postgresql":
-            _reset_sequences(connection)
+        try:
+            _replace_rows(connection, tables)
+        except (IntegrityError, DataError) as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise _invalid(path, f"its rows break the database's rules ({reason})") from None
     total = sum(len(rows) for rows in tables.values())
     return BackupInfo(path, backup["schema_revision"], str(backup["created_at"]), len(tables),
                       total)
+
+
+def _replace_rows(connection: Connection, tables: dict[str, list[dict[str, Any]]]) -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        connection.execute(table.delete())
+    for table in Base.metadata.sorted_tables:
+        rows = _parents_first(table, tables[table.name])
+        for start in range(0, len(rows), _INSERT_BATCH):
+            connection.execute(table.insert(), rows[start:start + _INSERT_BATCH])
+    if connection.dialect.name == "postgresql":
+        _reset_sequences(connection)
 
 
 # -- writing --------------------------------------------------------------------------------

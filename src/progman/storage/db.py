@@ -79,12 +79,12 @@ def parse_database_url(url: str) -> URL:
 
 def safe_url(url: str | URL) -> str:
     """The URL as text with the password hidden, fit for messages and logs."""
-    if isinstance(url, str):
-        try:
-            url = parse_database_url(url)
-        except StorageError:
-            return _mask_unparsed(url)
-    return url.render_as_string(hide_password=True)
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return parse_database_url(url).render_as_string(hide_password=True)
+    except StorageError:
+        return _mask_unparsed(url)
 
 
 def _mask_unparsed(text: str) -> str:

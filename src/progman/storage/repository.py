@@ -137,7 +137,7 @@ def _count_by_program(
     session: Session, row: type[m.ProjectRow | m.WorkItemRow]
 ) -> dict[int, int]:
     query = select(row.program_id, func.count()).group_by(row.program_id)
-    return dict(session.execute(query).all())  # type: ignore[arg-type]
+    return dict(session.execute(query).all())
 
 
 def delete_program(session: Session, key: str, actor: str) -> int:

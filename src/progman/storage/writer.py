@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from progman.storage import models as m
+from progman.storage.bulk import insert_rows
 from progman.storage.entities import (
     BASELINE,
     KEY_RESULT,
@@ -80,13 +81,9 @@ class ProgramWriter:
             self._insert(kind, plans[kind.name].created)
             self._update(kind, plans[kind.name])
         work_items = plans[WORK_ITEM.name]
-        self._replace_work_item_children(
-            [*work_items.created, *(state for _, state in work_items.updated)]
-        )
+        self._replace_work_item_children(work_items.created, [s for _, s in work_items.updated])
         baselines = plans[BASELINE.name]
-        self._replace_baseline_tasks(
-            [*baselines.created, *(state for _, state in baselines.updated)]
-        )
+        self._replace_baseline_tasks(baselines.created, [s for _, s in baselines.updated])
         for kind in reversed(KINDS):
             self._delete(kind, plans[kind.name].deleted)
         self.flush_audit()
@@ -110,9 +107,8 @@ class ProgramWriter:
         })
 
     def flush_audit(self) -> None:
-        if self.audit:
-            self.session.execute(insert(m.AuditRow), self.audit)
-            self.audit = []
+        insert_rows(self.session, m.AuditRow, self.audit)
+        self.audit = []
 
     # -- planning ----------------------------------------------------------------------------
 
@@ -147,8 +143,7 @@ class ProgramWriter:
                  "key": state.key}
                 for state in states
             ]
-            statement = insert(row).returning(row.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-            new_ids = self.session.scalars(statement, values).all()
+            new_ids = insert_rows(self.session, row, values, return_ids=True)
             for state, new_id in zip(states, new_ids, strict=True):
                 self.ids[kind.name][state.key] = new_id
                 self.record(kind.name, "created", state.key, None,
@@ -188,12 +183,14 @@ class ProgramWriter:
             values["parent_id"] = None if parent is None else self.ids[WORK_ITEM.name][parent]
         return values
 
-    def _replace_work_item_children(self, states: list[EntityState]) -> None:
-        """Rewrite the dependency and assignment rows of new and changed work items."""
+    def _replace_work_item_children(
+        self, created: list[EntityState], updated: list[EntityState]
+    ) -> None:
+        """Write the dependency and assignment rows of new and changed work items."""
         task_ids = self.ids[WORK_ITEM.name]
         resource_ids = self.ids[RESOURCE.name]
-        changed = [task_ids[s.key] for s in states]
-        for chunk in _chunks(changed):
+        states = [*created, *updated]
+        for chunk in _chunks([task_ids[s.key] for s in updated]):
             self.session.execute(
                 delete(m.DependencyRow).where(m.DependencyRow.successor_id.in_(chunk))
             )
@@ -212,15 +209,15 @@ class ProgramWriter:
              "position": position, "role": a["role"], "units": a["units"], "work": a["work"]}
             for s in states for position, a in enumerate(s.content["resources"])
         ]
-        if dependencies:
-            self.session.execute(insert(m.DependencyRow), dependencies)
-        if assignments:
-            self.session.execute(insert(m.AssignmentRow), assignments)
+        insert_rows(self.session, m.DependencyRow, dependencies)
+        insert_rows(self.session, m.AssignmentRow, assignments)
 
-    def _replace_baseline_tasks(self, states: list[EntityState]) -> None:
+    def _replace_baseline_tasks(
+        self, created: list[EntityState], updated: list[EntityState]
+    ) -> None:
         baseline_ids = self.ids[BASELINE.name]
-        changed = [baseline_ids[s.key] for s in states]
-        for chunk in _chunks(changed):
+        states = [*created, *updated]
+        for chunk in _chunks([baseline_ids[s.key] for s in updated]):
             self.session.execute(
                 delete(m.BaselineTaskRow).where(m.BaselineTaskRow.baseline_id.in_(chunk))
             )
@@ -231,8 +228,7 @@ class ProgramWriter:
                 rows.append({"program_id": self.program_id, "baseline_id": baseline_ids[state.key],
                              "task_key": task_key, "position": position, "start": task["start"],
                              "finish": task["finish"], "attributes": attributes})
-        if rows:
-            self.session.execute(insert(m.BaselineTaskRow), rows)
+        insert_rows(self.session, m.BaselineTaskRow, rows)
 
 
 def _audited(content: Content, position: int) -> Content:

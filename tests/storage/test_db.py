@@ -1,0 +1,95 @@
+"""Database URLs, SQLite settings, connection errors and concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from tests.storage.helpers import ACTOR
+
+from progman.errors import StorageError
+from progman.planfile import load_plan
+from progman.services.programs import do_import_plan, init_database, list_programs
+from progman.storage import create_engine_for, default_database_url, safe_url
+from progman.storage.db import check_connection, parse_database_url
+
+
+def test_default_database_is_a_sqlite_file_in_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PROGMAN_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_database_url() == f"sqlite:///{tmp_path}/data/progman/progman.db"
+    assert (tmp_path / "data" / "progman").is_dir()
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_database_url() == f"sqlite:///{tmp_path}/.local/share/progman/progman.db"
+
+
+def test_progman_db_overrides_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROGMAN_DB", "postgresql://pm@db.example/progman")
+    assert default_database_url() == "postgresql://pm@db.example/progman"
+
+
+def test_urls_are_normalised() -> None:
+    assert parse_database_url("plans/progman.db").render_as_string() == "sqlite:///plans/progman.db"
+    assert parse_database_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
+    assert safe_url("postgresql://alice:s3cret@db/progman") == (
+        "postgresql+psycopg://alice:***@db/progman")
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("mysql://u@h/d", "unsupported database 'mysql'"),
+    ("postgresql://alice:s3cret@db:notaport/x", "malformed database URL"),
+    ("", "empty database URL"),
+])
+def test_bad_urls_are_clear_errors(url: str, expected: str) -> None:
+    with pytest.raises(StorageError, match=expected) as error:
+        create_engine_for(url)
+    assert "s3cret" not in str(error.value)
+
+
+def test_unreachable_server_is_named_without_its_password() -> None:
+    engine = create_engine_for("postgresql://alice:s3cret@127.0.0.1:1/progman")
+    with pytest.raises(StorageError) as error:
+        check_connection(engine)
+    message = str(error.value)
+    assert message.startswith("cannot use database postgresql+psycopg://alice:***@127.0.0.1:1/")
+    assert "s3cret" not in message
+
+
+def test_sqlite_file_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="unable to open database file"):
+        init_database(f"sqlite:///{tmp_path}/missing/progman.db")
+
+
+def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+    engine.dispose()
+
+
+def test_writers_at_the_same_time_both_succeed(database_url: str, contract_plan: Path) -> None:
+    init_database(database_url)
+    program = load_plan(contract_plan)
+    programs = [program.model_copy(update={"key": f"K{n}"}) for n in range(6)]
+    errors: list[BaseException] = []
+
+    def save(p: object) -> None:
+        try:
+            do_import_plan(database_url, p, ACTOR)  # type: ignore[arg-type]
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in programs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [s.key for s in list_programs(database_url)] == [f"K{n}" for n in range(6)]
