@@ -43,6 +43,7 @@ def test_urls_are_normalised() -> None:
 @pytest.mark.parametrize("url, expected", [
     ("mysql://u@h/d", "unsupported database 'mysql'"),
     ("postgresql://alice:s3cret@db:notaport/x", "malformed database URL"),
+    ("postgres:/db/progman", "malformed database URL"),
     ("", "empty database URL"),
 ])
 def test_bad_urls_are_clear_errors(url: str, expected: str) -> None:
@@ -63,6 +64,21 @@ def test_unreachable_server_is_named_without_its_password() -> None:
 def test_sqlite_file_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="unable to open database file"):
         init_database(f"sqlite:///{tmp_path}/missing/progman.db")
+
+
+def test_values_a_database_cannot_hold_are_a_clear_error(
+    database_url: str, contract_plan: Path
+) -> None:
+    """PostgreSQL text cannot hold NUL characters; the save fails cleanly, changing nothing."""
+    init_database(database_url)
+    program = load_plan(contract_plan)
+    program.projects[0].tasks[0].name = "API\x00specification"
+    if database_url.startswith("sqlite"):
+        do_import_plan(database_url, program, ACTOR)
+        return
+    with pytest.raises(StorageError, match="cannot contain NUL"):
+        do_import_plan(database_url, program, ACTOR)
+    assert list_programs(database_url) == []
 
 
 def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:

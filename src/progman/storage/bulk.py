@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import psycopg
 from sqlalchemy import JSON, insert, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from progman.storage import models as m
@@ -51,13 +53,15 @@ def _copy_rows(session: Session, row: type[m.Base], values: list[dict[str, Any]]
     columns = [mapper_columns[attribute] for attribute in attributes]
     is_json = [isinstance(column.type, JSON) for column in columns]
     names = ", ".join(f'"{column.name}"' for column in columns)
+    statement = f"COPY {table.name} ({names}) FROM STDIN"  # type: ignore[attr-defined]
     driver_connection: Any = session.connection().connection.driver_connection
-    with driver_connection.cursor() as cursor, cursor.copy(
-        f"COPY {table.name} ({names}) FROM STDIN"  # type: ignore[attr-defined]
-    ) as copy:
-        for value in values:
-            copy.write_row([
-                json.dumps(value[a]) if as_json and value[a] is not None else value[a]
-                for a, as_json in zip(attributes, is_json, strict=True)
-            ])
+    try:
+        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for value in values:
+                copy.write_row([
+                    json.dumps(value[a]) if as_json and value[a] is not None else value[a]
+                    for a, as_json in zip(attributes, is_json, strict=True)
+                ])
+    except psycopg.Error as exc:  # same exception classes as statements run by SQLAlchemy
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
     return ids

@@ -7,6 +7,7 @@ database without its password, so users never see a driver traceback.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,7 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 _WRITE_OPTION = "progman_write"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # "postgres:/x" is a broken URL, not a file
 
 
 def default_database_url() -> str:
@@ -58,7 +60,7 @@ def parse_database_url(url: str) -> URL:
     if not text:
         raise StorageError("empty database URL; use sqlite:///path/to/progman.db or "
                            "postgresql://user@host/dbname")
-    if "://" not in text and not text.startswith("sqlite:"):
+    if "://" not in text and not _SCHEME.match(text):
         return make_url(f"sqlite:///{Path(text).expanduser()}")
     try:
         parsed = make_url(text)
@@ -156,8 +158,19 @@ def connection_error(engine: Engine, exc: Exception) -> StorageError:
 
 
 def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
-    """Sessions bound to ``engine``; ``write=True`` takes SQLite's write lock at BEGIN."""
-    bind = engine.execution_options(**{_WRITE_OPTION: True}) if write else engine
+    """Sessions bound to ``engine``.
+
+    ``write=True`` takes SQLite's write lock at BEGIN. Reading sessions on PostgreSQL see
+    one snapshot (REPEATABLE READ), so a program read in several queries is never half
+    old and half new while someone saves it; SQLite's read transactions always do.
+    """
+    bind: Engine
+    if write:
+        bind = engine.execution_options(**{_WRITE_OPTION: True})
+    elif engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="REPEATABLE READ")
+    else:
+        bind = engine
     return sessionmaker(bind=bind, expire_on_commit=False)
 
 
