@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,11 @@ def test_errors_reach_the_main_cli_unchanged(database: str, tmp_path: Path) -> N
 
 def test_empty_list_says_how_to_add_a_program(database: str) -> None:
     assert "No programs stored yet" in run("list", "--db", database)
+
+
+def test_mounting_the_sub_app_does_not_load_the_database_stack() -> None:
+    """Other commands (validate, schedule…) must not pay for SQLAlchemy and Alembic."""
+    code = "import sys, progman.cli.db; print(sorted({'sqlalchemy', 'alembic'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,7 +1,11 @@
 """``progman db …``: upgrade the schema, back up and restore, import and export programs.
 
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1.
+The database stack (SQLAlchemy, Alembic, psycopg: ~0.4 s) is imported inside the
+commands, so that mounting this sub-app does not slow down every other command.
 """
+
+# ruff: noqa: PLC0415 - the imports inside the commands are deliberate (see above)
 
 from __future__ import annotations
 
@@ -14,15 +18,6 @@ from rich.table import Table
 
 from progman.cli.output import stdout
 from progman.planfile import dump_plan, load_plan
-from progman.services.programs import do_save_program, export_program, list_programs
-from progman.storage import (
-    backup_database,
-    default_database_url,
-    head_revision,
-    restore_database,
-    safe_url,
-    upgrade_database,
-)
 
 app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
 
@@ -33,6 +28,8 @@ DbOption = Annotated[
 
 
 def _database(url: str | None) -> str:
+    from progman.storage import default_database_url
+
     return url if url else default_database_url()
 
 
@@ -46,6 +43,8 @@ def _default_actor() -> str:
 @app.command()
 def upgrade(db: DbOption = None) -> None:
     """Create the tables or migrate them to this version of progman."""
+    from progman.storage import head_revision, safe_url, upgrade_database
+
     url = _database(db)
     revision = upgrade_database(url)
     stdout.print(f"Database {safe_url(url)} is at schema revision {revision} "
@@ -58,6 +57,8 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Write every table to FILE, portable between SQLite and PostgreSQL."""
+    from progman.storage import backup_database, safe_url
+
     url = _database(db)
     info = backup_database(url, file)
     stdout.print(f"Backed up {safe_url(url)} to {info.path}: {info.rows} rows in "
@@ -70,6 +71,8 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Replace ALL data of the database with the backup in FILE (all or nothing)."""
+    from progman.storage import restore_database, safe_url
+
     url = _database(db)
     info = restore_database(url, file)
     stdout.print(f"Restored {info.rows} rows from {info.path} (taken {info.created_at}) "
@@ -85,6 +88,8 @@ def import_plan(
     ] = None,
 ) -> None:
     """Store a plan: a new program, or an update in place of the one with its key."""
+    from progman.services.programs import do_save_program
+
     program = load_plan(plan)
     result = do_save_program(_database(db), program, actor or _default_actor())
     if result.changed:
@@ -102,6 +107,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write a stored program as a plan file."""
+    from progman.services.programs import export_program
+
     program = export_program(_database(db), key)
     dump_plan(program, output)
     stdout.print(f"Exported {key} to {output}.")
@@ -110,6 +117,8 @@ def export(
 @app.command("list")
 def list_(db: DbOption = None) -> None:
     """The stored programs."""
+    from progman.services.programs import list_programs
+
     summaries = list_programs(_database(db))
     if not summaries:
         stdout.print("No programs stored yet; add one with `progman db import PLAN`.")
