@@ -49,8 +49,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def _postgres_schema_url() -> Iterator[str]:
     base = os.environ.get(PG_URL_VARIABLE)
     if not base:
-        reason = (f"{PG_URL_VARIABLE} is not set: run the tests through "
-                  "scripts/with-postgres.sh (e.g. scripts/with-postgres.sh .venv/bin/pytest)")
+        reason = (
+            f"{PG_URL_VARIABLE} is not set: run the tests through "
+            "scripts/with-postgres.sh (e.g. scripts/with-postgres.sh .venv/bin/pytest)"
+        )
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL tests must run on CI; {reason}")
         pytest.skip(reason)

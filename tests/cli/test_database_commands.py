@@ -56,3 +56,10 @@ def test_uninitialised_database_says_what_to_do(capsys, tmp_path):
     code, _, err = run(capsys, "serve", "--db", url)
     assert code == 1
     assert "progman init" in err
+
+
+def test_init_creates_the_folder_of_a_new_sqlite_file(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'new' / 'nested' / 'progman.db'}"
+    code, _, err = run(capsys, "init", "--db", url)
+    assert code == 0, err
+    assert (tmp_path / "new" / "nested" / "progman.db").exists()

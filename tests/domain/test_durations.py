@@ -49,3 +49,16 @@ def test_text_round_trip(amount, unit, elapsed):
     duration = Duration(float(amount), unit, elapsed)
     assert Duration.parse(str(duration)) == duration
     assert Duration.parse(duration.signed()) == duration
+
+
+@pytest.mark.parametrize("amount", [1.2345678, 1234567.5 / 10, 0.1 + 0.2, 999999.75])
+def test_text_is_exact_for_any_amount(amount):
+    duration = Duration(amount, "d")
+    assert "e" not in str(duration)
+    assert Duration.parse(str(duration)) == duration
+
+
+@pytest.mark.parametrize("amount", [float("nan"), float("inf"), 2e6])
+def test_absurd_amounts_are_refused(amount):
+    with pytest.raises(ValueError, match="out of range"):
+        Duration(amount, "d")

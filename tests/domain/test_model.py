@@ -130,3 +130,15 @@ def test_change_items_hold_dates_structures_and_scope_changes():
         ChangeItem.model_validate({"target": "API.auth", "value": 3})
     with pytest.raises(ValidationError, match="needs the new item"):
         ChangeItem.model_validate({"op": "add", "target": "API", "value": "x"})
+
+
+@pytest.mark.parametrize("text", ["A SS+0h", "A SS+0ed", "A SS"])
+def test_zero_lag_is_one_value(text):
+    dep = Dependency.model_validate(text)
+    assert dep.model_dump() == "A SS"
+    assert Dependency.model_validate(dep.model_dump()) == dep
+
+
+def test_nan_and_infinity_are_refused():
+    with pytest.raises(ValidationError):
+        WorkItem.model_validate({"id": "T", "name": "t", "story_points": float("nan")})

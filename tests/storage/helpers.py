@@ -29,23 +29,32 @@ def large_program(tasks: int = 20_000, projects: int = 20, key: str = "BIG") -> 
             size = min(49, per_project - made - 1) if per_project - made > 1 else 0
             for c in range(size):
                 ident = f"P{p}.g{group}.t{c}"
-                child: dict[str, Any] = {"id": ident, "name": f"Task {ident}",
-                                         "duration": f"{1 + c % 9}d",
-                                         "resources": {f"res{(p + c) % 50}": 1.0}}
+                child: dict[str, Any] = {
+                    "id": ident,
+                    "name": f"Task {ident}",
+                    "duration": f"{1 + c % 9}d",
+                    "resources": {f"res{(p + c) % 50}": 1.0},
+                }
                 if c:
                     child["depends"] = [f"P{p}.g{group}.t{c - 1}"]
                 elif p and group == 0:
                     child["depends"] = [f"P{p - 1}.g0.t0 SS+2d"]  # across projects
                 children.append(child)
-            summaries.append({"id": f"P{p}.g{group}", "name": f"Work package {group}",
-                              "tasks": children})
+            summaries.append(
+                {"id": f"P{p}.g{group}", "name": f"Work package {group}", "tasks": children}
+            )
             made += size + 1
             group += 1
         project_data.append({"id": f"P{p}", "name": f"Project {p}", "tasks": summaries})
-    return Program.model_validate({
-        "program": "Large program", "key": key, "start": date(2027, 1, 4),
-        "resources": resources, "projects": project_data,
-    })
+    return Program.model_validate(
+        {
+            "program": "Large program",
+            "key": key,
+            "start": date(2027, 1, 4),
+            "resources": resources,
+            "projects": project_data,
+        }
+    )
 
 
 def database_rows(url: str) -> dict[str, list[list[Any]]]:

@@ -107,6 +107,7 @@ def _set(key: str, value: Any) -> Callable[[Path], None]:
 def _bad_cell(path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         data["tables"]["work_items"]["rows"][-1][0] = "not an id"
+
     _rewrite(path, change)
 
 
@@ -115,6 +116,7 @@ def _orphan_task(path: Path) -> None:
         table = data["tables"]["work_items"]
         parent = table["columns"].index("parent_id")
         table["rows"][-1][parent] = 10**9
+
     _rewrite(path, change)
 
 
@@ -122,23 +124,39 @@ def _dangling_reference(path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         table = data["tables"]["dependencies"]
         table["rows"][0][table["columns"].index("predecessor_id")] = 10**9
+
     _rewrite(path, change)
 
 
-@pytest.mark.parametrize("damage, message", [
-    (_truncate, "the file is truncated"),
-    (_flip_bytes, "not a readable progman backup"),
-    (lambda path: path.write_bytes(b"just text"), "not a readable progman backup"),
-    (lambda path: path.write_bytes(gzip.compress(b"{\"tables\": [")), "not a readable"),
-    (_set("format", "something-else"), "not a progman backup"),
-    (_set("format_version", 99), "newer than this progman reads"),
-    (_set("schema_revision", "9999"), "newer version of progman"),
-    (_set("tables", {"programs": {"columns": [], "rows": []}}), "do not match this schema"),
-    (_bad_cell, "row .* of table work_items: expected an integer"),
-    (_orphan_task, "rows whose parent is missing"),
-    (_dangling_reference, "its rows break the database's rules"),
-], ids=["truncated", "corrupt", "not-gzip", "bad-json", "format", "format-version", "revision",
-        "tables", "cell", "orphan", "dangling-reference"])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_truncate, "the file is truncated"),
+        (_flip_bytes, "not a readable progman backup"),
+        (lambda path: path.write_bytes(b"just text"), "not a readable progman backup"),
+        (lambda path: path.write_bytes(gzip.compress(b'{"tables": [')), "not a readable"),
+        (_set("format", "something-else"), "not a progman backup"),
+        (_set("format_version", 99), "newer than this progman reads"),
+        (_set("schema_revision", "9999"), "newer version of progman"),
+        (_set("tables", {"programs": {"columns": [], "rows": []}}), "do not match this schema"),
+        (_bad_cell, "row .* of table work_items: expected an integer"),
+        (_orphan_task, "rows whose parent is missing"),
+        (_dangling_reference, "its rows break the database's rules"),
+    ],
+    ids=[
+        "truncated",
+        "corrupt",
+        "not-gzip",
+        "bad-json",
+        "format",
+        "format-version",
+        "revision",
+        "tables",
+        "cell",
+        "orphan",
+        "dangling-reference",
+    ],
+)
 def test_bad_backup_is_refused_and_changes_nothing(
     filled: str, tmp_path: Path, damage: Callable[[Path], None], message: str
 ) -> None:

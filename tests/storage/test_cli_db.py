@@ -36,7 +36,8 @@ def test_upgrade_reports_the_revision(database_url: str) -> None:
 def test_import_list_export(database: str, contract_plan: Path, tmp_path: Path) -> None:
     output = run("import", str(contract_plan), "--db", database, "--as", "carol")
     assert "Imported CON (Contract Demo) at revision 1: 17 created, 0 updated, 0 deleted." in (
-        " ".join(output.split()))
+        " ".join(output.split())
+    )
     assert "CON is unchanged (revision 1)" in run("import", str(contract_plan), "--db", database)
 
     listing = run("list", "--db", database)
@@ -69,8 +70,9 @@ def test_database_from_the_environment(
 
 def test_errors_reach_the_main_cli_unchanged(database: str, tmp_path: Path) -> None:
     """The sub-app does not print errors itself; progman's main CLI reports them once."""
-    result = runner.invoke(app, ["export", "NOPE", "-o", str(tmp_path / "x.yaml"),
-                                 "--db", database])
+    result = runner.invoke(
+        app, ["export", "NOPE", "-o", str(tmp_path / "x.yaml"), "--db", database]
+    )
     assert isinstance(result.exception, NotFound)
     result = runner.invoke(app, ["list", "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
     assert isinstance(result.exception, DatabaseNotReady)
@@ -83,6 +85,7 @@ def test_empty_list_says_how_to_add_a_program(database: str) -> None:
 def test_mounting_the_sub_app_does_not_load_the_database_stack() -> None:
     """Other commands (validate, schedule…) must not pay for SQLAlchemy and Alembic."""
     code = "import sys, progman.cli.db; print(sorted({'sqlalchemy', 'alembic'} & set(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -37,15 +37,19 @@ def test_urls_are_normalised() -> None:
     assert parse_database_url("plans/progman.db").render_as_string() == "sqlite:///plans/progman.db"
     assert parse_database_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
     assert safe_url("postgresql://alice:s3cret@db/progman") == (
-        "postgresql+psycopg://alice:***@db/progman")
+        "postgresql+psycopg://alice:***@db/progman"
+    )
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("mysql://u@h/d", "unsupported database 'mysql'"),
-    ("postgresql://alice:s3cret@db:notaport/x", "malformed database URL"),
-    ("postgres:/db/progman", "malformed database URL"),
-    ("", "empty database URL"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("mysql://u@h/d", "unsupported database 'mysql'"),
+        ("postgresql://alice:s3cret@db:notaport/x", "malformed database URL"),
+        ("postgres:/db/progman", "malformed database URL"),
+        ("", "empty database URL"),
+    ],
+)
 def test_bad_urls_are_clear_errors(url: str, expected: str) -> None:
     with pytest.raises(StorageError, match=expected) as error:
         create_engine_for(url)
@@ -61,9 +65,15 @@ def test_unreachable_server_is_named_without_its_password() -> None:
     assert "s3cret" not in message
 
 
-def test_sqlite_file_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+def test_reading_a_sqlite_file_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="unable to open database file"):
-        init_database(f"sqlite:///{tmp_path}/missing/progman.db")
+        list_programs(f"sqlite:///{tmp_path}/missing/progman.db")
+    assert not (tmp_path / "missing").exists()  # reading creates nothing
+
+
+def test_init_creates_the_folder_of_a_new_sqlite_file(tmp_path: Path) -> None:
+    init_database(f"sqlite:///{tmp_path}/missing/progman.db")
+    assert (tmp_path / "missing" / "progman.db").is_file()
 
 
 def test_values_a_database_cannot_hold_are_a_clear_error(

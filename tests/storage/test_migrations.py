@@ -48,4 +48,5 @@ def test_migrations_ship_as_package_files() -> None:
     assert (MIGRATIONS_DIR / "script.py.mako").is_file()
     assert (MIGRATIONS_DIR / "versions" / "__init__.py").is_file()
     assert sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("0*.py")) == [
-        "0001_initial_schema.py"]
+        "0001_initial_schema.py"
+    ]

@@ -69,8 +69,11 @@ def test_sample_program_round_trips(database: str, sample_plan: Path) -> None:
     assert export_program(database, sample.key) == sample
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(first=programs, second=programs)
 def test_generated_programs_round_trip_and_replace_each_other(
     database: str, first: Program, second: Program
@@ -83,20 +86,24 @@ def test_generated_programs_round_trip_and_replace_each_other(
     assert export_program(database, "GEN") == second
 
 
-def test_links_across_projects_are_rows_between_work_items(database: str,
-                                                           contract: Program) -> None:
+def test_links_across_projects_are_rows_between_work_items(
+    database: str, contract: Program
+) -> None:
     do_import_plan(database, contract, ACTOR)
     engine = create_engine_for(database)
     successor, predecessor = m.WorkItemRow, m.WorkItemRow.__table__.alias("predecessor")
-    query = (select(successor.key, predecessor.c.key, m.DependencyRow.type, m.DependencyRow.lag)
-             .join(m.DependencyRow, m.DependencyRow.successor_id == successor.id)
-             .join(predecessor, m.DependencyRow.predecessor_id == predecessor.c.id)
-             .where(successor.key == "WEB.build"))
+    query = (
+        select(successor.key, predecessor.c.key, m.DependencyRow.type, m.DependencyRow.lag)
+        .join(m.DependencyRow, m.DependencyRow.successor_id == successor.id)
+        .join(predecessor, m.DependencyRow.predecessor_id == predecessor.c.id)
+        .where(successor.key == "WEB.build")
+    )
     with transaction(engine, write=False) as session:
         links = session.execute(query).all()
     engine.dispose()
     assert sorted(tuple(link) for link in links) == [
-        ("WEB.build", "API.spec", "SS", "2d"), ("WEB.build", "WEB.ux", "FS", "0d"),
+        ("WEB.build", "API.spec", "SS", "2d"),
+        ("WEB.build", "WEB.ux", "FS", "0d"),
     ]
 
 
@@ -138,7 +145,8 @@ def test_update_bumps_versions_of_changed_rows_only(database: str, contract: Pro
 
     updates = [row for row in audit_rows(database) if row.action == "updated"]
     assert [(row.entity_kind, row.entity_key, row.actor) for row in updates] == [
-        ("work_item", "API.build", "alice"), ("risk", "R1", "alice"),
+        ("work_item", "API.build", "alice"),
+        ("risk", "R1", "alice"),
     ]
     task_update = updates[0]
     assert task_update.program_key == "CON"
@@ -146,7 +154,8 @@ def test_update_bumps_versions_of_changed_rows_only(database: str, contract: Pro
     assert task_update.after["name"] == "Build all endpoints"
     assert task_update.after["depends"] == [{"task": "API.spec", "type": "FS", "lag": "0d"}]
     assert {k: v for k, v in task_update.before.items() if k != "name"} == {
-        k: v for k, v in task_update.after.items() if k != "name"}
+        k: v for k, v in task_update.after.items() if k != "name"
+    }
     assert updates[1].before["probability"] == 0.4
     assert updates[1].after["probability"] == 0.6
 
@@ -156,14 +165,16 @@ def test_first_save_audits_every_entity_as_created(database: str, contract: Prog
     rows = audit_rows(database)
     assert {row.action for row in rows} == {"created"}
     assert [(r.entity_kind, r.entity_key) for r in rows[:3]] == [
-        ("program", "CON"), ("calendar", "office"), ("objective", "O1")]
+        ("program", "CON"),
+        ("calendar", "office"),
+        ("objective", "O1"),
+    ]
     assert len(rows) == 1 + 1 + 1 + 1 + 1 + 2 + 2 + 7 + 1  # program .. risk
     assert all(row.before is None and row.after for row in rows)
     assert all(row.at.tzinfo is not None for row in rows)
 
 
-def test_vanished_entities_are_deleted_with_their_links(database: str,
-                                                        contract: Program) -> None:
+def test_vanished_entities_are_deleted_with_their_links(database: str, contract: Program) -> None:
     do_import_plan(database, contract, ACTOR)
     smaller = contract.model_copy(deep=True)
     web = smaller.projects[1]
@@ -173,10 +184,15 @@ def test_vanished_entities_are_deleted_with_their_links(database: str,
     result = do_save_program(database, smaller, ACTOR)
     assert (result.created, result.updated, result.deleted) == (0, 1, 2)
     assert export_program(database, "CON") == smaller
-    deleted = [(r.entity_kind, r.entity_key, r.before["name"])
-               for r in audit_rows(database) if r.action == "deleted"]
+    deleted = [
+        (r.entity_kind, r.entity_key, r.before["name"])
+        for r in audit_rows(database)
+        if r.action == "deleted"
+    ]
     assert sorted(deleted) == [
-        ("resource", "ana", "Ana Ruiz"), ("work_item", "WEB.ux", "Portal UX")]
+        ("resource", "ana", "Ana Ruiz"),
+        ("work_item", "WEB.ux", "Portal UX"),
+    ]
     assert count(database, m.DependencyRow) == 6
     assert count(database, m.AssignmentRow) == 3
 
@@ -195,11 +211,13 @@ def test_moving_a_task_updates_it_and_not_the_siblings_it_passed(
     assert versions(database, m.WorkItemRow)["WEB.ux"] == 1
     moved = [r for r in audit_rows(database) if r.action == "updated"]
     assert (moved[0].entity_key, moved[0].before["position"], moved[0].after["position"]) == (
-        "WEB.live", 3, 0)
+        "WEB.live",
+        3,
+        0,
+    )
 
 
-def test_moving_a_task_to_another_project_keeps_its_row(database: str,
-                                                        contract: Program) -> None:
+def test_moving_a_task_to_another_project_keeps_its_row(database: str, contract: Program) -> None:
     do_import_plan(database, contract, ACTOR)
     engine = create_engine_for(database)
     with transaction(engine, write=False) as session:
@@ -210,8 +228,10 @@ def test_moving_a_task_to_another_project_keeps_its_row(database: str,
     moved.projects[0].tasks[1].tasks.append(task)  # into project API, under API.build
     do_import_plan(database, moved, ACTOR)
     with transaction(engine, write=False) as session:
-        assert session.scalar(
-            select(m.WorkItemRow.id).where(m.WorkItemRow.key == "WEB.test")) == row_id
+        assert (
+            session.scalar(select(m.WorkItemRow.id).where(m.WorkItemRow.key == "WEB.test"))
+            == row_id
+        )
     engine.dispose()
     assert export_program(database, "CON") == moved
 
@@ -219,14 +239,17 @@ def test_moving_a_task_to_another_project_keeps_its_row(database: str,
 # -- listing, deleting, errors ----------------------------------------------------------------
 
 
-def test_list_counts_projects_and_tasks(database: str, contract: Program,
-                                        sample_plan: Path) -> None:
+def test_list_counts_projects_and_tasks(
+    database: str, contract: Program, sample_plan: Path
+) -> None:
     assert list_programs(database) == []
     do_import_plan(database, contract, ACTOR)
     do_import_plan(database, load_plan(sample_plan), ACTOR)
     summaries = list_programs(database)
     assert [(s.key, s.name, s.projects, s.tasks) for s in summaries] == [
-        ("CON", "Contract Demo", 2, 7), ("DPL", "Digital Platform Launch", 5, 102)]
+        ("CON", "Contract Demo", 2, 7),
+        ("DPL", "Digital Platform Launch", 5, 102),
+    ]
 
 
 def test_delete_removes_everything_and_keeps_the_trail(database: str, contract: Program) -> None:
@@ -247,22 +270,24 @@ def test_unknown_key_names_the_known_ones(database: str, contract: Program) -> N
     do_import_plan(database, contract, ACTOR)
     with pytest.raises(NotFound) as error:
         export_program(database, "COM")
-    assert str(error.value) == ("no program with key 'COM'; did you mean 'CON'? "
-                                "(stored programs: CON)")
+    assert str(error.value) == (
+        "no program with key 'COM'; did you mean 'CON'? (stored programs: CON)"
+    )
     with pytest.raises(NotFound, match="stored programs: CON"):
         do_delete_program(database, "XYZ", ACTOR)
 
 
 def test_uninitialised_database_says_how_to_fix_it(database_url: str, contract: Program) -> None:
-    for call in (lambda: export_program(database_url, "CON"),
-                 lambda: do_import_plan(database_url, contract, ACTOR),
-                 lambda: list_programs(database_url)):
+    for call in (
+        lambda: export_program(database_url, "CON"),
+        lambda: do_import_plan(database_url, contract, ACTOR),
+        lambda: list_programs(database_url),
+    ):
         with pytest.raises(DatabaseNotReady, match="run `progman init` or `progman db upgrade`"):
             call()
 
 
-def test_invalid_program_is_refused_and_changes_nothing(database: str,
-                                                        contract: Program) -> None:
+def test_invalid_program_is_refused_and_changes_nothing(database: str, contract: Program) -> None:
     do_import_plan(database, contract, ACTOR)
     before = database_rows(database)
     broken = contract.model_copy(deep=True)
@@ -270,8 +295,10 @@ def test_invalid_program_is_refused_and_changes_nothing(database: str,
     broken.projects[1].tasks[0].name = "changed too"
     with pytest.raises(PlanInvalid) as error:
         do_import_plan(database, broken, ACTOR)
-    assert str(error.value) == ("projects[0].tasks[1].depends[0]: unknown task 'API.spek' in "
-                                "depends of API.build; did you mean 'API.spec'?")
+    assert str(error.value) == (
+        "projects[0].tasks[1].depends[0]: unknown task 'API.spek' in "
+        "depends of API.build; did you mean 'API.spec'?"
+    )
     assert database_rows(database) == before
 
 
@@ -295,7 +322,10 @@ def test_missing_actor_is_refused(database: str, contract: Program) -> None:
 
 @pytest.mark.parametrize("new_program", [False, True], ids=["update", "create"])
 def test_failure_half_way_through_a_save_leaves_the_database_as_before(
-    database: str, contract: Program, sample_plan: Path, monkeypatch: pytest.MonkeyPatch,
+    database: str,
+    contract: Program,
+    sample_plan: Path,
+    monkeypatch: pytest.MonkeyPatch,
     new_program: bool,
 ) -> None:
     do_import_plan(database, contract, ACTOR)
@@ -303,8 +333,9 @@ def test_failure_half_way_through_a_save_leaves_the_database_as_before(
         target = load_plan(sample_plan)
     else:
         target = contract.model_copy(deep=True)
-        target.projects[0].tasks.append(target.projects[0].tasks[0].model_copy(
-            update={"id": "API.docs", "name": "Docs"}))
+        target.projects[0].tasks.append(
+            target.projects[0].tasks[0].model_copy(update={"id": "API.docs", "name": "Docs"})
+        )
         target.projects[1].tasks[0].name = "renamed"
         target.risks = []
     before = database_rows(database)

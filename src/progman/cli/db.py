@@ -47,8 +47,10 @@ def upgrade(db: DbOption = None) -> None:
 
     url = _database(db)
     revision = upgrade_database(url)
-    stdout.print(f"Database {safe_url(url)} is at schema revision {revision} "
-                 f"({'current' if revision == head_revision() else 'not current'}).")
+    stdout.print(
+        f"Database {safe_url(url)} is at schema revision {revision} "
+        f"({'current' if revision == head_revision() else 'not current'})."
+    )
 
 
 @app.command()
@@ -61,8 +63,10 @@ def backup(
 
     url = _database(db)
     info = backup_database(url, file)
-    stdout.print(f"Backed up {safe_url(url)} to {info.path}: {info.rows} rows in "
-                 f"{info.tables} tables, schema revision {info.revision}.")
+    stdout.print(
+        f"Backed up {safe_url(url)} to {info.path}: {info.rows} rows in "
+        f"{info.tables} tables, schema revision {info.revision}."
+    )
 
 
 @app.command()
@@ -75,8 +79,10 @@ def restore(
 
     url = _database(db)
     info = restore_database(url, file)
-    stdout.print(f"Restored {info.rows} rows from {info.path} (taken {info.created_at}) "
-                 f"into {safe_url(url)}.")
+    stdout.print(
+        f"Restored {info.rows} rows from {info.path} (taken {info.created_at}) "
+        f"into {safe_url(url)}."
+    )
 
 
 @app.command("import")
@@ -93,9 +99,11 @@ def import_plan(
     program = load_plan(plan)
     result = do_save_program(_database(db), program, actor or _default_actor())
     if result.changed:
-        stdout.print(f"Imported {program.key} ({program.name}) at revision {result.revision}: "
-                     f"{result.created} created, {result.updated} updated, "
-                     f"{result.deleted} deleted.")
+        stdout.print(
+            f"Imported {program.key} ({program.name}) at revision {result.revision}: "
+            f"{result.created} created, {result.updated} updated, "
+            f"{result.deleted} deleted."
+        )
     else:
         stdout.print(f"{program.key} is unchanged (revision {result.revision}).")
 
@@ -125,6 +133,11 @@ def list_(db: DbOption = None) -> None:
         return
     table = Table("key", "name", "projects", "tasks", "updated")
     for summary in summaries:
-        table.add_row(summary.key, summary.name, str(summary.projects), str(summary.tasks),
-                      summary.updated_at.strftime("%Y-%m-%d %H:%M UTC"))
+        table.add_row(
+            summary.key,
+            summary.name,
+            str(summary.projects),
+            str(summary.tasks),
+            summary.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
     stdout.print(table)

@@ -17,8 +17,6 @@ from progman.cli.plan_view import program_tree
 from progman.errors import ProgmanError
 from progman.planfile import load_plan, plan_schema
 from progman.samples import sample_plan_path
-from progman.services.programs import init_database, list_programs
-from progman.storage import default_database_url, safe_url
 
 app = typer.Typer(
     name="progman",
@@ -91,6 +89,9 @@ def init(
     sample: Annotated[bool, typer.Option("--sample", help="also load the sample program")] = False,
 ) -> None:
     """Create (or upgrade) the database, optionally with the sample program."""
+    from progman.services.programs import init_database  # noqa: PLC0415 - slow to import
+    from progman.storage import default_database_url, safe_url  # noqa: PLC0415
+
     url = db or default_database_url()
     program = load_plan(sample_plan_path()) if sample else None
     revision = init_database(url, program)
@@ -106,6 +107,9 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Serve the web UI and REST API (until they land: summarise the database and exit)."""
+    from progman.services.programs import list_programs  # noqa: PLC0415 - slow to import
+    from progman.storage import default_database_url, safe_url  # noqa: PLC0415
+
     url = db or default_database_url()
     summaries = list_programs(url)
     table = Table(title=f"Programs in {safe_url(url)}")

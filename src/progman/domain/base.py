@@ -21,6 +21,7 @@ class Entity(BaseModel):
         populate_by_name=True,
         validate_default=False,
         str_strip_whitespace=True,
+        allow_inf_nan=False,
     )
 
 

@@ -7,8 +7,10 @@ is the engine's job. An ``e`` prefix (``5ed``) means elapsed (calendar) time.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -17,6 +19,9 @@ from pydantic_core import core_schema
 
 UNITS = ("m", "h", "d", "w", "mo")
 _PATTERN = re.compile(r"^\s*([+-]?)\s*(\d+(?:\.\d+)?|\.\d+)\s*(e?)(mo|m|h|d|w)\s*$")
+
+#: Larger amounts are certainly typing mistakes (a million days is 2,700 years).
+MAX_AMOUNT = 1_000_000.0
 
 #: Pattern published in the JSON Schema so editors can check durations.
 DURATION_REGEX = r"^[+-]?(\d+(\.\d+)?|\.\d+)\s*e?(mo|m|h|d|w)$"
@@ -41,6 +46,11 @@ class Duration:
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"unknown duration unit {self.unit!r}; use one of m, h, d, w, mo")
+        if not math.isfinite(self.amount) or abs(self.amount) > MAX_AMOUNT:
+            raise ValueError(
+                f"duration amount {self.amount} is out of range; use at most {MAX_AMOUNT:g} "
+                f"{self.unit}"
+            )
 
     @classmethod
     def parse(cls, text: str | int | float) -> Duration:
@@ -80,7 +90,10 @@ class Duration:
         return self.amount == 0
 
     def __str__(self) -> str:
-        amount = f"{self.amount:g}" if self.amount != int(self.amount) else str(int(self.amount))
+        if self.amount == int(self.amount):
+            amount = str(int(self.amount))
+        else:  # shortest exact decimal, never scientific notation (which parse refuses)
+            amount = format(Decimal(repr(self.amount)), "f")
         return f"{amount}{'e' if self.elapsed else ''}{self.unit}"
 
     def signed(self) -> str:

@@ -32,6 +32,7 @@ _DEPENDENCY = re.compile(
     r"^\s*(?P<task>[^\s+]+?)(?:\s+(?P<type>FS|SS|FF|SF|fs|ss|ff|sf))?\s*"
     r"(?P<lag>[+-]\s*(?:\d+(?:\.\d+)?|\.\d+)\s*e?(?:mo|m|h|d|w))?\s*$"
 )
+_NO_LAG = Duration(0.0, "d")
 DEPENDENCY_REGEX = r"^\S+(\s+(FS|SS|FF|SF))?\s*([+-]\s*(\d+(\.\d+)?|\.\d+)\s*e?(mo|m|h|d|w))?$"
 
 
@@ -40,7 +41,7 @@ class Dependency(Entity):
 
     task: Id
     type: LinkType = "FS"
-    lag: Duration = Field(default_factory=lambda: Duration(0, "d"))
+    lag: Duration = Field(default_factory=lambda: _NO_LAG)
 
     @model_validator(mode="before")
     @classmethod
@@ -58,6 +59,13 @@ class Dependency(Entity):
         if match["lag"]:
             parsed["lag"] = match["lag"].replace(" ", "")
         return parsed
+
+    @model_validator(mode="after")
+    def _one_zero(self) -> Dependency:
+        """``+0h`` and ``+0ed`` mean no lag, written as nothing, read back as ``0d``."""
+        if self.lag.is_zero and self.lag != _NO_LAG:
+            self.lag = _NO_LAG
+        return self
 
     @model_serializer(mode="plain")
     def _as_text(self) -> str:

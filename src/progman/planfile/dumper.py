@@ -19,6 +19,7 @@ from progman.errors import ProgmanError
 
 _FLOW_WIDTH = 90
 
+
 class _PlanDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Block style for structure, flow style for short lists and maps of plain values."""
 

@@ -79,9 +79,14 @@ def backup_database(url: str, file: str | Path) -> BackupInfo:
             require_current_schema(connection)
             revision = revision_of(connection) or head_revision()
             created_at = datetime.now(UTC).isoformat()
-            header = {"format": BACKUP_FORMAT, "format_version": BACKUP_FORMAT_VERSION,
-                      "schema_revision": revision, "created_at": created_at,
-                      "progman_version": _progman_version(), "source": engine.dialect.name}
+            header = {
+                "format": BACKUP_FORMAT,
+                "format_version": BACKUP_FORMAT_VERSION,
+                "schema_revision": revision,
+                "created_at": created_at,
+                "progman_version": _progman_version(),
+                "source": engine.dialect.name,
+            }
             rows = _write_atomically(path, header, _table_dumps(connection))
     return BackupInfo(path, revision, created_at, len(Base.metadata.sorted_tables), rows)
 
@@ -106,8 +111,9 @@ def restore_database(url: str, file: str | Path) -> BackupInfo:
             reason = str(exc.orig or exc).strip().splitlines()[0]
             raise _invalid(path, f"its rows break the database's rules ({reason})") from None
     total = sum(len(rows) for rows in tables.values())
-    return BackupInfo(path, backup["schema_revision"], str(backup["created_at"]), len(tables),
-                      total)
+    return BackupInfo(
+        path, backup["schema_revision"], str(backup["created_at"]), len(tables), total
+    )
 
 
 def _replace_rows(connection: Connection, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -116,7 +122,7 @@ def _replace_rows(connection: Connection, tables: dict[str, list[dict[str, Any]]
     for table in Base.metadata.sorted_tables:
         rows = _parents_first(table, tables[table.name])
         for start in range(0, len(rows), _INSERT_BATCH):
-            connection.execute(table.insert(), rows[start:start + _INSERT_BATCH])
+            connection.execute(table.insert(), rows[start : start + _INSERT_BATCH])
     if connection.dialect.name == "postgresql":
         _reset_sequences(connection)
 
@@ -153,8 +159,10 @@ def _write_atomically(
             out.write(json.dumps(header)[:-1] + ', "tables": {')
             for t, (table, rows) in enumerate(tables):
                 columns = [column.name for column in table.columns]
-                out.write(f'{", " if t else ""}{json.dumps(table.name)}: '
-                          f'{{"columns": {json.dumps(columns)}, "rows": [')
+                out.write(
+                    f"{', ' if t else ''}{json.dumps(table.name)}: "
+                    f'{{"columns": {json.dumps(columns)}, "rows": ['
+                )
                 count += _write_rows(out, rows)
                 out.write("]}")
             out.write("}}")
@@ -188,8 +196,11 @@ def _read_backup(path: Path) -> dict[str, Any]:
         raise _invalid(path, "it is not a progman backup (no 'format: progman-backup' header)")
     version = data.get("format_version")
     if not isinstance(version, int) or version > BACKUP_FORMAT_VERSION:
-        raise _invalid(path, f"its format version {version!r} is newer than this progman "
-                             f"reads ({BACKUP_FORMAT_VERSION}); upgrade progman")
+        raise _invalid(
+            path,
+            f"its format version {version!r} is newer than this progman "
+            f"reads ({BACKUP_FORMAT_VERSION}); upgrade progman",
+        )
     if not isinstance(data.get("schema_revision"), str) or not isinstance(data.get("tables"), dict):
         raise _invalid(path, "its header lacks the schema revision or the tables")
     return data
@@ -200,8 +211,11 @@ def _decode_tables(path: Path, raw: dict[str, Any]) -> dict[str, list[dict[str, 
     expected = {table.name: table for table in Base.metadata.sorted_tables}
     if set(raw) != set(expected):
         missing, extra = sorted(set(expected) - set(raw)), sorted(set(raw) - set(expected))
-        raise _invalid(path, f"its tables do not match this schema (missing: {missing or 'none'}, "
-                             f"unknown: {extra or 'none'})")
+        raise _invalid(
+            path,
+            f"its tables do not match this schema (missing: {missing or 'none'}, "
+            f"unknown: {extra or 'none'})",
+        )
     decoded: dict[str, list[dict[str, Any]]] = {}
     for name, table in expected.items():
         entry = raw[name]
@@ -214,8 +228,12 @@ def _decode_tables(path: Path, raw: dict[str, Any]) -> dict[str, list[dict[str, 
             if not isinstance(row, list) or len(row) != len(columns):
                 raise _invalid(path, f"row {number} of table {name} is malformed")
             try:
-                table_rows.append({column.key: _from_json(column.type, value)
-                                   for column, value in zip(table.columns, row, strict=True)})
+                table_rows.append(
+                    {
+                        column.key: _from_json(column.type, value)
+                        for column, value in zip(table.columns, row, strict=True)
+                    }
+                )
             except (TypeError, ValueError) as exc:
                 raise _invalid(path, f"row {number} of table {name}: {exc}") from None
         decoded[name] = table_rows
@@ -256,11 +274,17 @@ def _require_same_revision(path: Path, revision: str, where: str) -> None:
     if revision == head_revision():
         return
     if revision in known_revisions():
-        raise _invalid(path, f"it is from an older schema (revision {revision}) than the "
-                             f"database {where} ({head_revision()}); restore it with the "
-                             "progman version that wrote it, then run `progman db upgrade`")
-    raise _invalid(path, f"it is from a newer version of progman (schema revision {revision}); "
-                         "upgrade progman, then run `progman db upgrade` and restore again")
+        raise _invalid(
+            path,
+            f"it is from an older schema (revision {revision}) than the "
+            f"database {where} ({head_revision()}); restore it with the "
+            "progman version that wrote it, then run `progman db upgrade`",
+        )
+    raise _invalid(
+        path,
+        f"it is from a newer version of progman (schema revision {revision}); "
+        "upgrade progman, then run `progman db upgrade` and restore again",
+    )
 
 
 def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -278,8 +302,10 @@ def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
         ordered.extend(frontier)
         frontier = [child for row in frontier for child in children.get(row["id"], [])]
     if len(ordered) != len(rows):
-        raise BackupInvalid(f"table {table.name} of the backup has rows whose parent is missing "
-                            "or which are their own ancestors; the database is unchanged")
+        raise BackupInvalid(
+            f"table {table.name} of the backup has rows whose parent is missing "
+            "or which are their own ancestors; the database is unchanged"
+        )
     return ordered
 
 
@@ -289,8 +315,10 @@ def _reset_sequences(connection: Connection) -> None:
         if "id" not in table.c:
             continue
         connection.execute(
-            text(f"SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                 f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"),
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            ),
             {"table": table.name},
         )
 

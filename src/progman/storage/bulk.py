@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from progman.storage import models as m
 
 
-def insert_rows(session: Session, row: type[m.Base], values: list[dict[str, Any]],
-                *, return_ids: bool = False) -> list[int]:
+def insert_rows(
+    session: Session, row: type[m.Base], values: list[dict[str, Any]], *, return_ids: bool = False
+) -> list[int]:
     """Insert ``values`` (dicts keyed by ORM attribute) into ``row``'s table.
 
     With ``return_ids`` the new primary keys are returned in the order of ``values``.
@@ -36,18 +37,23 @@ def insert_rows(session: Session, row: type[m.Base], values: list[dict[str, Any]
     return []
 
 
-def _copy_rows(session: Session, row: type[m.Base], values: list[dict[str, Any]],
-               *, return_ids: bool) -> list[int]:
+def _copy_rows(
+    session: Session, row: type[m.Base], values: list[dict[str, Any]], *, return_ids: bool
+) -> list[int]:
     table = row.__table__
     mapper_columns = inspect(row).columns
     attributes = list(values[0])
     ids: list[int] = []
     if return_ids:
-        ids = list(session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                 "FROM generate_series(1, :count)"),
-            {"table": table.name, "count": len(values)},  # type: ignore[attr-defined]
-        ))
+        ids = list(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"table": table.name, "count": len(values)},  # type: ignore[attr-defined]
+            )
+        )
         attributes = ["id", *attributes]
         values = [{**value, "id": new_id} for value, new_id in zip(values, ids, strict=True)]
     columns = [mapper_columns[attribute] for attribute in attributes]
@@ -58,10 +64,12 @@ def _copy_rows(session: Session, row: type[m.Base], values: list[dict[str, Any]]
     try:
         with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for value in values:
-                copy.write_row([
-                    json.dumps(value[a]) if as_json and value[a] is not None else value[a]
-                    for a, as_json in zip(attributes, is_json, strict=True)
-                ])
+                copy.write_row(
+                    [
+                        json.dumps(value[a]) if as_json and value[a] is not None else value[a]
+                        for a, as_json in zip(attributes, is_json, strict=True)
+                    ]
+                )
     except psycopg.Error as exc:  # same exception classes as statements run by SQLAlchemy
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
     return ids

@@ -54,12 +54,27 @@ def default_database_url() -> str:
     return f"sqlite:///{folder / 'progman.db'}"
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a SQLite file database (creating a database implies its folder)."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    folder = Path(parsed.database).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create the folder {folder} for {safe_url(url)}: {exc.strerror}"
+        ) from None
+
+
 def parse_database_url(url: str) -> URL:
     """Parse ``url``; a bare path means a SQLite file, ``postgresql://`` means psycopg 3."""
     text = url.strip()
     if not text:
-        raise StorageError("empty database URL; use sqlite:///path/to/progman.db or "
-                           "postgresql://user@host/dbname")
+        raise StorageError(
+            "empty database URL; use sqlite:///path/to/progman.db or postgresql://user@host/dbname"
+        )
     if "://" not in text and not _SCHEME.match(text):
         return make_url(f"sqlite:///{Path(text).expanduser()}")
     try:

@@ -74,54 +74,137 @@ class Kind:
 
 
 _PROGRAM_LISTS = frozenset(
-    {"calendars", "objectives", "benefits", "resources", "projects", "risks", "stakeholders",
-     "sprints", "change_requests", "baselines", "gates", "decisions"}
+    {
+        "calendars",
+        "objectives",
+        "benefits",
+        "resources",
+        "projects",
+        "risks",
+        "stakeholders",
+        "sprints",
+        "change_requests",
+        "baselines",
+        "gates",
+        "decisions",
+    }
 )
 
-PROGRAM = Kind("program", m.ProgramRow, {"name": "name", "start": "start",
-                                         "status_date": "status_date"},
-               key_field="key", nested=_PROGRAM_LISTS)
+PROGRAM = Kind(
+    "program",
+    m.ProgramRow,
+    {"name": "name", "start": "start", "status_date": "status_date"},
+    key_field="key",
+    nested=_PROGRAM_LISTS,
+)
 CALENDAR = Kind("calendar", m.CalendarRow, {}, key_field=None)
-OBJECTIVE = Kind("objective", m.ObjectiveRow, {"title": "title", "perspective": "perspective"},
-                 nested=frozenset({"key_results"}))
-KEY_RESULT = Kind("key_result", m.KeyResultRow,
-                  {"title": "title", "target": "target", "due": "due"},
-                  refs=frozenset({"objective"}))
+OBJECTIVE = Kind(
+    "objective",
+    m.ObjectiveRow,
+    {"title": "title", "perspective": "perspective"},
+    nested=frozenset({"key_results"}),
+)
+KEY_RESULT = Kind(
+    "key_result",
+    m.KeyResultRow,
+    {"title": "title", "target": "target", "due": "due"},
+    refs=frozenset({"objective"}),
+)
 BENEFIT = Kind("benefit", m.BenefitRow, {"title": "title", "objective": "objective", "due": "due"})
-RESOURCE = Kind("resource", m.ResourceRow, {"name": "name", "kind": "kind", "role": "role",
-                                            "team": "team", "capacity": "capacity"})
-PROJECT = Kind("project", m.ProjectRow, {"name": "name", "manager": "manager", "status": "status",
-                                         "priority": "priority", "start": "start"},
-               nested=frozenset({"tasks"}))
-WORK_ITEM = Kind("work_item", m.WorkItemRow,
-                 {"name": "name", "kind": "kind", "milestone": "milestone", "status": "status",
-                  "deadline": "deadline", "sprint": "sprint", "priority": "priority"},
-                 refs=frozenset({"project", "parent", "depends", "resources"}),
-                 nested=frozenset({"tasks"}))
-RISK = Kind("risk", m.RiskRow, {"title": "title", "kind": "kind", "project": "project",
-                                "status": "status", "probability": "probability"})
+RESOURCE = Kind(
+    "resource",
+    m.ResourceRow,
+    {"name": "name", "kind": "kind", "role": "role", "team": "team", "capacity": "capacity"},
+)
+PROJECT = Kind(
+    "project",
+    m.ProjectRow,
+    {
+        "name": "name",
+        "manager": "manager",
+        "status": "status",
+        "priority": "priority",
+        "start": "start",
+    },
+    nested=frozenset({"tasks"}),
+)
+WORK_ITEM = Kind(
+    "work_item",
+    m.WorkItemRow,
+    {
+        "name": "name",
+        "kind": "kind",
+        "milestone": "milestone",
+        "status": "status",
+        "deadline": "deadline",
+        "sprint": "sprint",
+        "priority": "priority",
+    },
+    refs=frozenset({"project", "parent", "depends", "resources"}),
+    nested=frozenset({"tasks"}),
+)
+RISK = Kind(
+    "risk",
+    m.RiskRow,
+    {
+        "title": "title",
+        "kind": "kind",
+        "project": "project",
+        "status": "status",
+        "probability": "probability",
+    },
+)
 STAKEHOLDER = Kind("stakeholder", m.StakeholderRow, {"name": "name", "role": "role"})
-SPRINT = Kind("sprint", m.SprintRow, {"name": "name", "project": "project", "start": "start",
-                                      "finish": "finish", "state": "state"})
-CHANGE_REQUEST = Kind("change_request", m.ChangeRequestRow,
-                      {"title": "title", "state": "state", "submitted": "submitted"})
-BASELINE = Kind("baseline", m.BaselineRow, {"name": "name", "created": "created"},
-                refs=frozenset({"tasks"}))
-STAGE_GATE = Kind("stage_gate", m.StageGateRow, {"name": "name", "project": "project",
-                                                 "phase": "phase", "planned": "planned"})
+SPRINT = Kind(
+    "sprint",
+    m.SprintRow,
+    {"name": "name", "project": "project", "start": "start", "finish": "finish", "state": "state"},
+)
+CHANGE_REQUEST = Kind(
+    "change_request",
+    m.ChangeRequestRow,
+    {"title": "title", "state": "state", "submitted": "submitted"},
+)
+BASELINE = Kind(
+    "baseline", m.BaselineRow, {"name": "name", "created": "created"}, refs=frozenset({"tasks"})
+)
+STAGE_GATE = Kind(
+    "stage_gate",
+    m.StageGateRow,
+    {"name": "name", "project": "project", "phase": "phase", "planned": "planned"},
+)
 DECISION = Kind("decision", m.DecisionRow, {"title": "title", "date": "decided_on"})
 
 #: Kinds in the order they are written; rows may refer to kinds written before them.
 KINDS: tuple[Kind, ...] = (
-    CALENDAR, OBJECTIVE, KEY_RESULT, BENEFIT, RESOURCE, PROJECT, WORK_ITEM, RISK,
-    STAKEHOLDER, SPRINT, CHANGE_REQUEST, BASELINE, STAGE_GATE, DECISION,
+    CALENDAR,
+    OBJECTIVE,
+    KEY_RESULT,
+    BENEFIT,
+    RESOURCE,
+    PROJECT,
+    WORK_ITEM,
+    RISK,
+    STAKEHOLDER,
+    SPRINT,
+    CHANGE_REQUEST,
+    BASELINE,
+    STAGE_GATE,
+    DECISION,
 )
 
 #: Where each simple kind lives in a Program (key results and work items are nested).
 PROGRAM_FIELD = {
-    "objective": "objectives", "benefit": "benefits", "resource": "resources",
-    "project": "projects", "risk": "risks", "stakeholder": "stakeholders", "sprint": "sprints",
-    "change_request": "change_requests", "baseline": "baselines", "stage_gate": "gates",
+    "objective": "objectives",
+    "benefit": "benefits",
+    "resource": "resources",
+    "project": "projects",
+    "risk": "risks",
+    "stakeholder": "stakeholders",
+    "sprint": "sprints",
+    "change_request": "change_requests",
+    "baseline": "baselines",
+    "stage_gate": "gates",
     "decision": "decisions",
 }
 
@@ -145,8 +228,12 @@ def dependency_content(dependency: Dependency) -> Content:
 
 def assignment_content(assignment: Assignment) -> Content:
     work = assignment.work
-    return {"resource": assignment.resource, "role": assignment.role, "units": assignment.units,
-            "work": None if work is None else str(work)}
+    return {
+        "resource": assignment.resource,
+        "role": assignment.role,
+        "units": assignment.units,
+        "work": None if work is None else str(work),
+    }
 
 
 def program_content(program: Program) -> Content:
@@ -162,8 +249,7 @@ def entity_states(program: Program) -> Iterator[EntityState]:
             continue
         if kind is BASELINE:
             for position, baseline in enumerate(program.baselines):
-                yield EntityState(BASELINE, baseline.id, baseline.model_dump(mode="json"),
-                                  position)
+                yield EntityState(BASELINE, baseline.id, baseline.model_dump(mode="json"), position)
             continue
         for position, entity in enumerate(getattr(program, PROGRAM_FIELD[kind.name])):
             content = entity.model_dump(mode="json", exclude=set(kind.nested))
@@ -171,8 +257,9 @@ def entity_states(program: Program) -> Iterator[EntityState]:
             if kind is OBJECTIVE:
                 for kr_position, key_result in enumerate(entity.key_results):
                     kr_content = {**key_result.model_dump(mode="json"), "objective": entity.id}
-                    yield EntityState(KEY_RESULT, key_result.id, kr_content, kr_position,
-                                      (entity.id,))
+                    yield EntityState(
+                        KEY_RESULT, key_result.id, kr_content, kr_position, (entity.id,)
+                    )
             if kind is PROJECT:
                 yield from _work_item_states(entity.id, entity.tasks)
 
@@ -184,8 +271,14 @@ def _work_item_states(project: str, tasks: list[WorkItem]) -> Iterator[EntitySta
     stack.reverse()
     while stack:
         item, parent, position, depth = stack.pop()
-        yield EntityState(WORK_ITEM, item.id, work_item_content(item, project, parent),
-                          position, (project, parent), depth)
+        yield EntityState(
+            WORK_ITEM,
+            item.id,
+            work_item_content(item, project, parent),
+            position,
+            (project, parent),
+            depth,
+        )
         children = [(child, item.id, p, depth + 1) for p, child in enumerate(item.tasks)]
         stack.extend(reversed(children))
 

@@ -26,6 +26,7 @@ from progman.storage.db import (
     check_connection,
     connection_error,
     create_engine_for,
+    ensure_sqlite_folder,
     parse_database_url,
     safe_url,
 )
@@ -106,6 +107,7 @@ def upgrade_database(url: str) -> str:
     On SQLite foreign keys are off while migrating (table rebuilds would cascade deletes)
     and checked afterwards.
     """
+    ensure_sqlite_folder(url)
     engine = create_engine_for(url, foreign_keys=False)
     try:
         check_connection(engine)
@@ -139,8 +141,12 @@ def new_revision(message: str, url: str = "sqlite:///:memory:") -> None:
     with engine.connect() as connection:
         command.upgrade(alembic_config(url, connection), "head")
         connection.commit()
-        command.revision(alembic_config(url, connection), message=message, autogenerate=True,
-                         rev_id=f"{number:04d}")
+        command.revision(
+            alembic_config(url, connection),
+            message=message,
+            autogenerate=True,
+            rev_id=f"{number:04d}",
+        )
     engine.dispose()
 
 
@@ -152,5 +158,5 @@ if __name__ == "__main__":  # pragma: no cover - developer tool
     if "--db" in arguments:
         at = arguments.index("--db")
         database = arguments[at + 1]
-        del arguments[at:at + 2]
+        del arguments[at : at + 2]
     new_revision(" ".join(arguments), database)

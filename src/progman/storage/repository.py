@@ -84,8 +84,14 @@ def save_program(
     if row is None:
         if expected_revision:
             raise Conflict(f"program {program.key} no longer exists; it was deleted meanwhile")
-        row = m.ProgramRow(key=program.key, version=1, revision=1, created_at=now,
-                           updated_at=now, **_program_values(content))
+        row = m.ProgramRow(
+            key=program.key,
+            version=1,
+            revision=1,
+            created_at=now,
+            updated_at=now,
+            **_program_values(content),
+        )
         session.add(row)
         session.flush()
         writer = ProgramWriter(session, StoredProgram(row), actor, now)
@@ -127,15 +133,19 @@ def list_programs(session: Session) -> list[ProgramSummary]:
     tasks = _count_by_program(session, m.WorkItemRow)
     rows = session.scalars(select(m.ProgramRow).order_by(m.ProgramRow.key))
     return [
-        ProgramSummary(row.key, row.name, projects.get(row.id, 0), tasks.get(row.id, 0),
-                       row.revision, row.updated_at)
+        ProgramSummary(
+            row.key,
+            row.name,
+            projects.get(row.id, 0),
+            tasks.get(row.id, 0),
+            row.revision,
+            row.updated_at,
+        )
         for row in rows
     ]
 
 
-def _count_by_program(
-    session: Session, row: type[m.ProjectRow | m.WorkItemRow]
-) -> dict[int, int]:
+def _count_by_program(session: Session, row: type[m.ProjectRow | m.WorkItemRow]) -> dict[int, int]:
     query = select(row.program_id, func.count()).group_by(row.program_id)
     return dict(session.execute(query).all())
 
@@ -174,8 +184,9 @@ def assemble_program(stored: StoredProgram) -> Program:
         for entity in entities[kind.name]:
             item = domain_data(kind, entity.content)
             if kind is OBJECTIVE:
-                item["key_results"] = [domain_data(KEY_RESULT, c.content)
-                                       for c in key_results.get((entity.key,), [])]
+                item["key_results"] = [
+                    domain_data(KEY_RESULT, c.content) for c in key_results.get((entity.key,), [])
+                ]
             elif kind is PROJECT:
                 item["tasks"] = _task_tree(entity.key, None, tasks)
             items.append(item)
@@ -242,5 +253,6 @@ def _require_actor(actor: str) -> None:
 
 
 def _result(key: str, revision: int, changes: Changes) -> SaveResult:
-    return SaveResult(key, revision, len(changes.created), len(changes.updated),
-                      len(changes.deleted))
+    return SaveResult(
+        key, revision, len(changes.created), len(changes.updated), len(changes.deleted)
+    )

@@ -56,8 +56,9 @@ def read_program_state(session: Session, program_row: m.ProgramRow) -> StoredPro
         rows = _entity_rows(session, kind, program_id)
         keys_by_id[kind.name] = {row.id: row.key for row in rows}
         state.entities[kind.name] = [
-            StoredEntity(row.id, row.key, row.version, row.position, (),
-                         kind.content_of_row(row, row.key))
+            StoredEntity(
+                row.id, row.key, row.version, row.position, (), kind.content_of_row(row, row.key)
+            )
             for row in rows
         ]
         if kind is KEY_RESULT:
@@ -99,8 +100,12 @@ def _add_work_item_refs(
     resource_keys = keys_by_id[RESOURCE.name]
     depends: dict[int, list[Content]] = defaultdict(list)
     dependency_rows = session.execute(
-        select(m.DependencyRow.successor_id, m.DependencyRow.predecessor_id,
-               m.DependencyRow.type, m.DependencyRow.lag)
+        select(
+            m.DependencyRow.successor_id,
+            m.DependencyRow.predecessor_id,
+            m.DependencyRow.type,
+            m.DependencyRow.lag,
+        )
         .where(m.DependencyRow.program_id == program_id)
         .order_by(m.DependencyRow.successor_id, m.DependencyRow.position)
     )
@@ -108,30 +113,48 @@ def _add_work_item_refs(
         depends[successor].append({"task": task_keys[predecessor], "type": link_type, "lag": lag})
     assignments: dict[int, list[Content]] = defaultdict(list)
     assignment_rows = session.execute(
-        select(m.AssignmentRow.work_item_id, m.AssignmentRow.resource_id, m.AssignmentRow.role,
-               m.AssignmentRow.units, m.AssignmentRow.work)
+        select(
+            m.AssignmentRow.work_item_id,
+            m.AssignmentRow.resource_id,
+            m.AssignmentRow.role,
+            m.AssignmentRow.units,
+            m.AssignmentRow.work,
+        )
         .where(m.AssignmentRow.program_id == program_id)
         .order_by(m.AssignmentRow.work_item_id, m.AssignmentRow.position)
     )
     for work_item, resource, role, units, work in assignment_rows:
-        assignments[work_item].append({
-            "resource": None if resource is None else resource_keys[resource],
-            "role": role, "units": units, "work": work,
-        })
+        assignments[work_item].append(
+            {
+                "resource": None if resource is None else resource_keys[resource],
+                "role": role,
+                "units": units,
+                "work": work,
+            }
+        )
     project_keys = keys_by_id[PROJECT.name]
     for entity, row in zip(state.entities[WORK_ITEM.name], rows, strict=True):
         project = project_keys[row.project_id]
         parent = None if row.parent_id is None else task_keys[row.parent_id]
         entity.container = (project, parent)
-        entity.content.update(project=project, parent=parent, depends=depends.get(row.id, []),
-                              resources=assignments.get(row.id, []))
+        entity.content.update(
+            project=project,
+            parent=parent,
+            depends=depends.get(row.id, []),
+            resources=assignments.get(row.id, []),
+        )
 
 
 def _add_baseline_tasks(session: Session, state: StoredProgram, program_id: int) -> None:
     tasks: dict[int, dict[str, Content]] = defaultdict(dict)
     task_rows = session.execute(
-        select(m.BaselineTaskRow.baseline_id, m.BaselineTaskRow.task_key,
-               m.BaselineTaskRow.start, m.BaselineTaskRow.finish, m.BaselineTaskRow.attributes)
+        select(
+            m.BaselineTaskRow.baseline_id,
+            m.BaselineTaskRow.task_key,
+            m.BaselineTaskRow.start,
+            m.BaselineTaskRow.finish,
+            m.BaselineTaskRow.attributes,
+        )
         .where(m.BaselineTaskRow.program_id == program_id)
         .order_by(m.BaselineTaskRow.baseline_id, m.BaselineTaskRow.position)
     )

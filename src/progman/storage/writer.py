@@ -93,18 +93,28 @@ class ProgramWriter:
         """Audit the deletion of every stored entity (the rows go with the program row)."""
         for kind in reversed(KINDS):
             for old in self.stored.entities.get(kind.name, []):
-                self.record(kind.name, "deleted", old.key, _audited(old.content, old.position),
-                            None)
+                self.record(
+                    kind.name, "deleted", old.key, _audited(old.content, old.position), None
+                )
         return self.changes
 
-    def record(self, kind: str, action: str, key: str, before: Content | None,
-               after: Content | None) -> None:
+    def record(
+        self, kind: str, action: str, key: str, before: Content | None, after: Content | None
+    ) -> None:
         """Queue one audit row; :meth:`flush_audit` writes them all in one statement."""
         getattr(self.changes, action).append((kind, key))
-        self.audit.append({
-            "at": self.now, "actor": self.actor, "action": action, "entity_kind": kind,
-            "entity_key": key, "program_key": self.program_key, "before": before, "after": after,
-        })
+        self.audit.append(
+            {
+                "at": self.now,
+                "actor": self.actor,
+                "action": action,
+                "entity_kind": kind,
+                "entity_key": key,
+                "program_key": self.program_key,
+                "before": before,
+                "after": after,
+            }
+        )
 
     def flush_audit(self) -> None:
         insert_rows(self.session, m.AuditRow, self.audit)
@@ -139,30 +149,41 @@ class ProgramWriter:
         for depth in sorted(by_depth):
             states = by_depth[depth]
             values = [
-                {**self._row_values(kind, state), "version": 1, "program_id": self.program_id,
-                 "key": state.key}
+                {
+                    **self._row_values(kind, state),
+                    "version": 1,
+                    "program_id": self.program_id,
+                    "key": state.key,
+                }
                 for state in states
             ]
             new_ids = insert_rows(self.session, row, values, return_ids=True)
             for state, new_id in zip(states, new_ids, strict=True):
                 self.ids[kind.name][state.key] = new_id
-                self.record(kind.name, "created", state.key, None,
-                            _audited(state.content, state.position))
+                self.record(
+                    kind.name, "created", state.key, None, _audited(state.content, state.position)
+                )
 
     def _update(self, kind: Kind, plan: _KindPlan) -> None:
         row = kind.row
         if plan.updated:
             values = []
             for old, state in plan.updated:
-                values.append({**self._row_values(kind, state), "id": old.id,
-                               "version": old.version + 1})
-                self.record(kind.name, "updated", state.key, _audited(old.content, old.position),
-                             _audited(state.content, state.position))
+                values.append(
+                    {**self._row_values(kind, state), "id": old.id, "version": old.version + 1}
+                )
+                self.record(
+                    kind.name,
+                    "updated",
+                    state.key,
+                    _audited(old.content, old.position),
+                    _audited(state.content, state.position),
+                )
             self.session.execute(update(row), values)
         if plan.repositioned:
             self.session.execute(
-                update(row), [{"id": old.id, "position": state.position}
-                              for old, state in plan.repositioned]
+                update(row),
+                [{"id": old.id, "position": state.position} for old, state in plan.repositioned],
             )
 
     def _delete(self, kind: Kind, deleted: list[StoredEntity]) -> None:
@@ -198,16 +219,29 @@ class ProgramWriter:
                 delete(m.AssignmentRow).where(m.AssignmentRow.work_item_id.in_(chunk))
             )
         dependencies = [
-            {"program_id": self.program_id, "successor_id": task_ids[s.key],
-             "predecessor_id": task_ids[link["task"]], "position": position,
-             "type": link["type"], "lag": link["lag"]}
-            for s in states for position, link in enumerate(s.content["depends"])
+            {
+                "program_id": self.program_id,
+                "successor_id": task_ids[s.key],
+                "predecessor_id": task_ids[link["task"]],
+                "position": position,
+                "type": link["type"],
+                "lag": link["lag"],
+            }
+            for s in states
+            for position, link in enumerate(s.content["depends"])
         ]
         assignments = [
-            {"program_id": self.program_id, "work_item_id": task_ids[s.key],
-             "resource_id": None if a["resource"] is None else resource_ids[a["resource"]],
-             "position": position, "role": a["role"], "units": a["units"], "work": a["work"]}
-            for s in states for position, a in enumerate(s.content["resources"])
+            {
+                "program_id": self.program_id,
+                "work_item_id": task_ids[s.key],
+                "resource_id": None if a["resource"] is None else resource_ids[a["resource"]],
+                "position": position,
+                "role": a["role"],
+                "units": a["units"],
+                "work": a["work"],
+            }
+            for s in states
+            for position, a in enumerate(s.content["resources"])
         ]
         insert_rows(self.session, m.DependencyRow, dependencies)
         insert_rows(self.session, m.AssignmentRow, assignments)
@@ -225,9 +259,17 @@ class ProgramWriter:
         for state in states:
             for position, (task_key, task) in enumerate(state.content["tasks"].items()):
                 attributes = {k: v for k, v in task.items() if k not in ("start", "finish")}
-                rows.append({"program_id": self.program_id, "baseline_id": baseline_ids[state.key],
-                             "task_key": task_key, "position": position, "start": task["start"],
-                             "finish": task["finish"], "attributes": attributes})
+                rows.append(
+                    {
+                        "program_id": self.program_id,
+                        "baseline_id": baseline_ids[state.key],
+                        "task_key": task_key,
+                        "position": position,
+                        "start": task["start"],
+                        "finish": task["finish"],
+                        "attributes": attributes,
+                    }
+                )
         insert_rows(self.session, m.BaselineTaskRow, rows)
 
 
@@ -281,4 +323,4 @@ def _longest_increasing_subsequence(values: Sequence[int]) -> list[int]:
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
