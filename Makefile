@@ -36,7 +36,7 @@ lint: install-test
 
 ## test: every check, then the whole suite on SQLite and on a throwaway PostgreSQL
 test: lint
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest -n 2
 
 ## bench: performance benchmarks, each printed as a ratio against a baseline of the same run
 bench: install-test
