@@ -53,6 +53,23 @@ class Project(Entity):
             yield from item.walk()
 
 
+#: Sections of a program holding lists of entities, and the one holding a mapping.
+LIST_SECTIONS = (
+    "objectives",
+    "benefits",
+    "resources",
+    "projects",
+    "risks",
+    "stakeholders",
+    "sprints",
+    "change_requests",
+    "baselines",
+    "gates",
+    "decisions",
+)
+MAPPING_SECTIONS = ("calendars",)
+
+
 class Program(Entity):
     """A set of related projects steered together toward shared objectives."""
 

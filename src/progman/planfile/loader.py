@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from progman.domain import Program
+from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.domain.validation import check_program
 from progman.errors import InputNotFound, Location, PlanInvalid, Problem
 from progman.planfile.errors import clean_path as _clean_path
@@ -28,21 +29,6 @@ from progman.planfile.source import DocumentError, PathKey, Positions, parse_doc
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_MB = 32
-
-_LIST_SECTIONS = {
-    "objectives",
-    "benefits",
-    "resources",
-    "projects",
-    "risks",
-    "stakeholders",
-    "sprints",
-    "change_requests",
-    "baselines",
-    "gates",
-    "decisions",
-}
-_MAPPING_SECTIONS = {"calendars"}
 
 
 def max_plan_bytes() -> int:
@@ -169,12 +155,12 @@ def _merge(
         data, positions = _as_project_section(data, positions)
     problems = []
     for key, value in data.items():
-        if key in _LIST_SECTIONS and isinstance(value, list):
+        if key in LIST_SECTIONS and isinstance(value, list):
             existing = merged.setdefault(key, [])
             offset = len(existing)
             existing.extend(value)
             into.absorb(_subtree(positions, key), _shift(key, offset))
-        elif key in _MAPPING_SECTIONS and isinstance(value, dict):
+        elif key in MAPPING_SECTIONS and isinstance(value, dict):
             existing = merged.setdefault(key, {})
             for name, entry in value.items():
                 if name in existing:

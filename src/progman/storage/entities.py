@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Date, inspect
 
 from progman.domain import Assignment, Dependency, Program, WorkItem
+from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.storage import models as m
 
 Content = dict[str, Any]
@@ -73,22 +74,7 @@ class Kind:
         return content
 
 
-_PROGRAM_LISTS = frozenset(
-    {
-        "calendars",
-        "objectives",
-        "benefits",
-        "resources",
-        "projects",
-        "risks",
-        "stakeholders",
-        "sprints",
-        "change_requests",
-        "baselines",
-        "gates",
-        "decisions",
-    }
-)
+_PROGRAM_LISTS = frozenset(LIST_SECTIONS + MAPPING_SECTIONS)
 
 PROGRAM = Kind(
     "program",
