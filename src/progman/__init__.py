@@ -6,6 +6,7 @@ The public library API is re-exported here; everything else may change.
 from importlib.metadata import PackageNotFoundError, version
 
 from progman.domain import Program, Project, WorkItem
+from progman.engine.schedule import Schedule, TaskSchedule, schedule
 from progman.errors import PlanInvalid, ProgmanError
 from progman.planfile import dump_plan, load_plan
 
@@ -19,8 +20,11 @@ __all__ = [
     "ProgmanError",
     "Program",
     "Project",
+    "Schedule",
+    "TaskSchedule",
     "WorkItem",
     "__version__",
     "dump_plan",
     "load_plan",
+    "schedule",
 ]

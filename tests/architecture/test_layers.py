@@ -47,10 +47,13 @@ def test_public_api_is_pinned():
             "Program",
             "ProgmanError",
             "Project",
+            "Schedule",
+            "TaskSchedule",
             "WorkItem",
             "__version__",
             "dump_plan",
             "load_plan",
+            "schedule",
         ]
     )
     for name in progman.__all__:

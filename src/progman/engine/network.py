@@ -1,0 +1,448 @@
+"""The array form of a schedule network, and CPM over it (full and incremental).
+
+A :class:`Network` is tasks ``0..n-1`` and links as parallel arrays; times are wall-clock
+minutes from the calendar tables' origin. :func:`schedule_network` returns a frozen
+:class:`CpmResult`; :class:`IncrementalSchedule` re-schedules after an edit, touching only
+what moves.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from numba import njit
+
+from progman.engine import kernels
+from progman.engine.calendars import ELAPSED_RULE, CalendarTables, build_tables
+from progman.engine.kernels import NO_TIME
+from progman.errors import ProgmanError
+
+LINK_CODES = {"FS": kernels.FS, "SS": kernels.SS, "FF": kernels.FF, "SF": kernels.SF}
+CONSTRAINT_CODES = {
+    "asap": kernels.ASAP,
+    "alap": kernels.ALAP,
+    "snet": kernels.SNET,
+    "snlt": kernels.SNLT,
+    "fnet": kernels.FNET,
+    "fnlt": kernels.FNLT,
+    "mso": kernels.MSO,
+    "mfo": kernels.MFO,
+}
+
+
+class ScheduleCycle(ProgmanError):
+    """The network has a dependency cycle; ``cycle`` holds task indexes along it."""
+
+    code = "schedule.cycle"
+
+    def __init__(self, message: str, cycle: list[int]) -> None:
+        super().__init__(message)
+        self.cycle = cycle
+
+
+class ScheduleOutOfRange(ProgmanError):
+    code = "schedule.out_of_range"
+
+
+@dataclass(frozen=True)
+class Network:
+    """Tasks, links, constraints and progress as arrays (see the module docstring)."""
+
+    duration: np.ndarray  # int64[n] working minutes in the task's calendar
+    calendar: np.ndarray  # int64[n] index into ``calendars``
+    link_pred: np.ndarray  # int64[m]
+    link_succ: np.ndarray  # int64[m]
+    link_type: np.ndarray  # int8[m] FS=0 SS=1 FF=2 SF=3
+    link_lag: np.ndarray  # int64[m] minutes
+    link_elapsed: np.ndarray  # bool[m] lag in wall-clock minutes
+    floor: np.ndarray  # int64[n] no start before (program/project start, status date)
+    constraint_type: np.ndarray  # int8[n]
+    constraint_time: np.ndarray  # int64[n]
+    deadline: np.ndarray  # int64[n], NO_TIME if none
+    actual_start: np.ndarray  # int64[n], NO_TIME if none
+    actual_finish: np.ndarray  # int64[n], NO_TIME if none
+    remaining: np.ndarray  # int64[n] working minutes left, -1 if derived from duration
+    status_time: int
+    calendars: CalendarTables
+
+    @property
+    def size(self) -> int:
+        return int(self.duration.shape[0])
+
+    @classmethod
+    def from_arrays(
+        cls,
+        duration: np.ndarray,
+        pred: np.ndarray,
+        succ: np.ndarray,
+        link_type: np.ndarray | None = None,
+        lag: np.ndarray | None = None,
+    ) -> Network:
+        """A network in plain integer time units (the elapsed calendar: 1 unit = 1 minute)."""
+        n, m = int(duration.shape[0]), int(pred.shape[0])
+        duration = np.asarray(duration, dtype=np.int64)
+        lag_array = np.zeros(m, dtype=np.int64) if lag is None else np.asarray(lag, np.int64)
+        bound = int(duration.sum()) + int(np.abs(lag_array).sum()) + 1
+        days = bound // 1440 + 2
+        tables = build_tables([ELAPSED_RULE], date(2000, 1, 1), days)
+        none = np.full(n, NO_TIME, dtype=np.int64)
+        return cls(
+            duration=duration,
+            calendar=np.zeros(n, dtype=np.int64),
+            link_pred=np.asarray(pred, dtype=np.int64),
+            link_succ=np.asarray(succ, dtype=np.int64),
+            link_type=(
+                np.zeros(m, dtype=np.int8)
+                if link_type is None
+                else np.asarray(link_type, dtype=np.int8)
+            ),
+            link_lag=lag_array,
+            link_elapsed=np.zeros(m, dtype=bool),
+            floor=np.zeros(n, dtype=np.int64),
+            constraint_type=np.zeros(n, dtype=np.int8),
+            constraint_time=none.copy(),
+            deadline=none.copy(),
+            actual_start=none.copy(),
+            actual_finish=none.copy(),
+            remaining=np.full(n, -1, dtype=np.int64),
+            status_time=int(NO_TIME),
+            calendars=tables,
+        )
+
+
+@dataclass(frozen=True)
+class CpmResult:
+    """Early/late dates (wall minutes), floats (working minutes of each task's calendar)."""
+
+    early_start: np.ndarray
+    early_finish: np.ndarray
+    late_start: np.ndarray
+    late_finish: np.ndarray
+    total_float: np.ndarray
+    free_float: np.ndarray
+    driver: np.ndarray  # driving link index, or kernels.DRIVER_* when no link drives
+    order: np.ndarray  # a topological order of the tasks
+    finish: int  # latest early finish: the end of the program
+
+    def critical(self, threshold: int = 0) -> np.ndarray:
+        """Tasks whose total float is at most ``threshold`` working minutes."""
+        return self.total_float <= threshold
+
+
+@njit(cache=True)
+def _csr(n, keys):  # type: ignore[no-untyped-def]
+    """Counting sort of link indexes by ``keys``: (pointer[n+1], link indexes)."""
+    pointer = np.zeros(n + 1, dtype=np.int64)
+    for k in range(keys.shape[0]):
+        pointer[keys[k] + 1] += 1
+    for i in range(n):
+        pointer[i + 1] += pointer[i]
+    fill = pointer[:-1].copy()
+    links = np.empty(keys.shape[0], dtype=np.int64)
+    for k in range(keys.shape[0]):
+        links[fill[keys[k]]] = k
+        fill[keys[k]] += 1
+    return pointer, links
+
+
+@dataclass
+class _Adjacency:
+    in_ptr: np.ndarray
+    in_link: np.ndarray
+    out_ptr: np.ndarray
+    out_link: np.ndarray
+    order: np.ndarray
+    position: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+
+def _adjacency(net: Network) -> _Adjacency:
+    n = net.size
+    if net.link_pred.size and (
+        min(int(net.link_pred.min()), int(net.link_succ.min())) < 0
+        or max(int(net.link_pred.max()), int(net.link_succ.max())) >= n
+    ):
+        raise ProgmanError("a link refers to a task index outside the network")
+    in_ptr, in_link = _csr(n, net.link_succ)
+    out_ptr, out_link = _csr(n, net.link_pred)
+    order, count = kernels.topological_order(n, out_ptr, net.link_succ[out_link])
+    if count < n:
+        cycle = find_cycle(net, order[:count])
+        raise ScheduleCycle("dependency cycle through tasks " + " -> ".join(map(str, cycle)), cycle)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    return _Adjacency(in_ptr, in_link, out_ptr, out_link, order, position)
+
+
+def find_cycle(net: Network, ordered: np.ndarray) -> list[int]:
+    """One cycle among the tasks Kahn's algorithm could not order: [a, b, ..., a]."""
+    stuck = np.ones(net.size, dtype=bool)
+    stuck[ordered] = False
+    keep = stuck[net.link_pred] & stuck[net.link_succ]
+    successors: dict[int, list[int]] = {}
+    for p, s in zip(net.link_pred[keep].tolist(), net.link_succ[keep].tolist(), strict=True):
+        successors.setdefault(p, []).append(s)
+    node = int(np.flatnonzero(stuck)[0])
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while node not in seen:  # every stuck task has a stuck successor: walk until repeating
+        seen[node] = len(path)
+        path.append(node)
+        node = successors[node][0]
+    return [*path[seen[node] :], node]
+
+
+def _run(
+    net: Network,
+    adj: _Adjacency,
+    state: dict[str, np.ndarray],
+    *,
+    forward_dirty: np.ndarray,
+    start_position: int,
+    backward_dirty: np.ndarray | None,
+) -> int:
+    """Forward pass, ALAP, backward pass and floats; returns the program end."""
+    cal = net.calendars.kernel_args()
+    kernels.forward_pass(
+        adj.order,
+        start_position,
+        forward_dirty,
+        adj.in_ptr,
+        adj.in_link,
+        adj.out_ptr,
+        adj.out_link,
+        net.link_pred,
+        net.link_succ,
+        net.link_type,
+        net.link_lag,
+        net.link_elapsed,
+        net.duration,
+        net.calendar,
+        net.floor,
+        net.constraint_type,
+        net.constraint_time,
+        net.actual_start,
+        net.actual_finish,
+        net.remaining,
+        np.int64(net.status_time),
+        state["early_start"],
+        state["early_finish"],
+        state["driver"],
+        cal,
+    )
+    is_alap = net.constraint_type == kernels.ALAP
+    end_time = int(state["early_finish"].max()) if net.size else 0
+    if is_alap.any():
+        kernels.delay_as_late_as_possible(
+            adj.order,
+            is_alap,
+            adj.out_ptr,
+            adj.out_link,
+            net.link_succ,
+            net.link_type,
+            net.link_lag,
+            net.link_elapsed,
+            net.duration,
+            net.calendar,
+            net.actual_start,
+            state["early_start"],
+            state["early_finish"],
+            np.int64(end_time),
+            cal,
+        )
+    if backward_dirty is None:
+        backward_dirty = np.ones(net.size, dtype=bool)
+    kernels.backward_pass(
+        adj.order,
+        backward_dirty,
+        adj.out_ptr,
+        adj.out_link,
+        net.link_succ,
+        net.link_type,
+        net.link_lag,
+        net.link_elapsed,
+        adj.in_ptr,
+        adj.in_link,
+        net.link_pred,
+        net.duration,
+        net.calendar,
+        net.constraint_type,
+        net.constraint_time,
+        net.deadline,
+        net.actual_start,
+        net.actual_finish,
+        state["early_start"],
+        state["early_finish"],
+        np.int64(end_time),
+        state["late_start"],
+        state["late_finish"],
+        cal,
+    )
+    kernels.floats(
+        adj.out_ptr,
+        adj.out_link,
+        net.link_succ,
+        net.link_type,
+        net.link_lag,
+        net.link_elapsed,
+        net.duration,
+        net.calendar,
+        state["early_start"],
+        state["early_finish"],
+        state["late_finish"],
+        np.int64(end_time),
+        state["total_float"],
+        state["free_float"],
+        cal,
+    )
+    if end_time >= net.calendars.horizon:
+        raise ScheduleOutOfRange(
+            "the schedule runs past the end of the calendar tables "
+            f"({net.calendars.days} days from {net.calendars.origin}); check for absurd "
+            "durations, lags or constraint dates"
+        )
+    return end_time
+
+
+def _fresh_state(n: int) -> dict[str, np.ndarray]:
+    state = {
+        name: np.full(n, NO_TIME, dtype=np.int64)
+        for name in ("early_start", "early_finish", "late_start", "late_finish")
+    }
+    state["total_float"] = np.zeros(n, dtype=np.int64)
+    state["free_float"] = np.zeros(n, dtype=np.int64)
+    state["driver"] = np.full(n, kernels.DRIVER_NONE, dtype=np.int64)
+    return state
+
+
+def _result(state: dict[str, np.ndarray], adj: _Adjacency, end_time: int, copy: bool) -> CpmResult:
+    def take(name: str) -> np.ndarray:
+        return state[name].copy() if copy else state[name]
+
+    return CpmResult(
+        take("early_start"),
+        take("early_finish"),
+        take("late_start"),
+        take("late_finish"),
+        take("total_float"),
+        take("free_float"),
+        take("driver"),
+        adj.order,
+        end_time,
+    )
+
+
+def schedule_network(net: Network) -> CpmResult:
+    """Critical path method over the whole network: early/late dates, floats, drivers."""
+    adj = _adjacency(net)
+    state = _fresh_state(net.size)
+    end_time = _run(
+        net,
+        adj,
+        state,
+        forward_dirty=np.ones(net.size, dtype=bool),
+        start_position=0,
+        backward_dirty=None,
+    )
+    return _result(state, adj, end_time, copy=False)
+
+
+class IncrementalSchedule:
+    """A scheduled network that re-schedules after a duration or lag change.
+
+    The forward pass starts at the changed task's topological position and visits only
+    tasks whose predecessors moved; the backward pass only tasks whose successors (or the
+    program end) moved. Results equal :func:`schedule_network` on the edited network.
+    """
+
+    def __init__(self, net: Network) -> None:
+        self.network = copy.deepcopy(net)  # edits must not reach the caller's arrays
+        self._adj = _adjacency(self.network)
+        self._state = _fresh_state(net.size)
+        self._end = _run(
+            self.network,
+            self._adj,
+            self._state,
+            forward_dirty=np.ones(net.size, dtype=bool),
+            start_position=0,
+            backward_dirty=None,
+        )
+
+    @property
+    def result(self) -> CpmResult:
+        return _result(self._state, self._adj, self._end, copy=True)
+
+    def set_duration(self, task: int, minutes: int) -> None:
+        self.network.duration[task] = minutes
+        self._reschedule([task])
+
+    def set_lag(self, link: int, minutes: int) -> None:
+        self.network.link_lag[link] = minutes
+        self._reschedule([int(self.network.link_succ[link])], [int(self.network.link_pred[link])])
+
+    def _reschedule(self, changed: list[int], also_late: list[int] | None = None) -> None:
+        n = self.network.size
+        before_early = self._state["early_finish"].copy()
+        before_start = self._state["early_start"].copy()
+        dirty = np.zeros(n, dtype=bool)
+        dirty[changed] = True
+        start_position = int(self._adj.position[changed].min())
+        if (self.network.constraint_type == kernels.ALAP).any():
+            # an ALAP task may move earlier when its successors do: recompute all early dates
+            dirty[:] = True
+            start_position = 0
+        late_dirty = np.zeros(n, dtype=bool)
+        late_dirty[changed] = True
+        if also_late:
+            late_dirty[also_late] = True
+        previous_end = self._end
+        # the backward pass needs to know what moved forward: run forward first
+        cal = self.network.calendars.kernel_args()
+        net = self.network
+        kernels.forward_pass(
+            self._adj.order,
+            start_position,
+            dirty,
+            self._adj.in_ptr,
+            self._adj.in_link,
+            self._adj.out_ptr,
+            self._adj.out_link,
+            net.link_pred,
+            net.link_succ,
+            net.link_type,
+            net.link_lag,
+            net.link_elapsed,
+            net.duration,
+            net.calendar,
+            net.floor,
+            net.constraint_type,
+            net.constraint_time,
+            net.actual_start,
+            net.actual_finish,
+            net.remaining,
+            np.int64(net.status_time),
+            self._state["early_start"],
+            self._state["early_finish"],
+            self._state["driver"],
+            cal,
+        )
+        moved = (self._state["early_finish"] != before_early) | (
+            self._state["early_start"] != before_start
+        )
+        late_dirty |= moved & (net.actual_start != NO_TIME)  # started tasks keep early starts
+        if (net.constraint_type == kernels.ALAP).any():
+            late_dirty |= moved
+        end_time = int(self._state["early_finish"].max())
+        if end_time != previous_end:
+            sinks = self._adj.out_ptr[1:] == self._adj.out_ptr[:-1]
+            late_dirty |= sinks
+        self._end = _run(
+            net,
+            self._adj,
+            self._state,
+            forward_dirty=np.zeros(n, dtype=bool),
+            start_position=net.size,
+            backward_dirty=late_dirty,
+        )
