@@ -145,10 +145,12 @@ def _day_indexes(days_list: tuple[date, ...], origin: date, days: int) -> np.nda
 # -- compiled conversions (called from the CPM kernels) -------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def work_before(c, t, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Working minutes of calendar ``c`` before wall minute ``t`` (clamped to the tables)."""
     days = working.shape[1]
+    if c == ELAPSED:  # 24/7: working time is wall time
+        return min(max(t, np.int64(0)), np.int64(days * MINUTES_PER_DAY))
     day = t // MINUTES_PER_DAY
     if day < 0:
         return np.int64(0)
@@ -162,24 +164,28 @@ def work_before(c, t, cumulative, nth_workday, workday_count, minutes_per_day, o
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def start_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Wall minute at which working minute ``w`` of calendar ``c`` begins."""
-    per_day = minutes_per_day[c]
     w = max(w, 0)
+    if c == ELAPSED:
+        return min(w, np.int64(working.shape[1] * MINUTES_PER_DAY))
+    per_day = minutes_per_day[c]
     k = w // per_day
     if k >= workday_count[c]:
         return np.int64(working.shape[1] * MINUTES_PER_DAY)  # past the horizon
     return nth_workday[c, k] * MINUTES_PER_DAY + opening[c] + (w - k * per_day)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def finish_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Wall minute at which ``w`` working minutes of calendar ``c`` are complete."""
     if w <= 0:
         return start_of(
             c, 0, cumulative, nth_workday, workday_count, minutes_per_day, opening, working
         )
+    if c == ELAPSED:
+        return min(w, np.int64(working.shape[1] * MINUTES_PER_DAY))
     per_day = minutes_per_day[c]
     k = (w - 1) // per_day
     if k >= workday_count[c]:

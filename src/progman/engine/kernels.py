@@ -1,12 +1,24 @@
 # ruff: noqa: PLR0917, PLR1714, SIM109 - numba kernels: positional arrays, plain int tests
 """Compiled CPM passes over a network in topological order (numba; O(tasks + links)).
 
-Each pass takes a ``dirty`` mask: a full run marks every task dirty; an incremental run
-marks only the tasks that changed, and a task whose dates move marks the tasks it drives.
-One implementation serves both, so incremental results equal full ones by construction.
+Arrays travel in tuples, unpacked at the top of each kernel:
 
+* ``links_in``: links sorted by successor (CSR): ``(ptr, pred, type, lag, elapsed, id)``;
+* ``links_out``: links sorted by predecessor: ``(ptr, succ, type, lag, elapsed)``;
+* ``tasks``: ``(duration, calendar, floor, constraint_type, constraint_time, deadline,
+  actual_start, actual_finish, remaining)``;
+* ``cal``: the calendar tables (see :mod:`progman.engine.calendars`).
+
+Keeping each link's attributes in the order a pass reads them makes the inner loops read
+memory sequentially. The passes allocate nothing and run without numba's reference
+counting (``_nrt=False``): with it, every array handed to the inlined calendar
+conversions costs atomic increments, 40 times the arithmetic itself.
+
+Each pass takes a ``dirty`` mask: a full run marks every task; an incremental run marks
+the changed ones, and a task whose dates move marks the tasks it drives. One
+implementation serves both, so incremental results equal full ones by construction.
 Link types: 0 FS, 1 SS, 2 FF, 3 SF. Lags are working minutes of the successor's calendar,
-or wall minutes where ``lag_elapsed``. Constraint codes are in :mod:`progman.engine.network`.
+or wall minutes where ``elapsed``.
 """
 
 from __future__ import annotations
@@ -19,9 +31,38 @@ from progman.engine.calendars import finish_of, start_of, work_before
 FS, SS, FF, SF = 0, 1, 2, 3
 ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO, MFO = 0, 1, 2, 3, 4, 5, 6, 7
 NO_TIME = np.int64(-(2**62))
-DRIVER_NONE = -1  # start set by the program/project start or status date
+DRIVER_NONE = -1  # start set by the program/project start or the status date
 DRIVER_CONSTRAINT = -2  # start set by the task's own constraint
 DRIVER_ACTUAL = -3  # start is an actual (progress)
+
+
+@njit(cache=True)
+def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
+    """Links sorted by ``keys`` (counting sort), attributes gathered in the same pass.
+
+    Returns ``(pointer[n+1], other end, type, lag, elapsed, link id)`` in sorted order.
+    """
+    m = keys.shape[0]
+    pointer = np.zeros(n + 1, dtype=np.int64)
+    for k in range(m):
+        pointer[keys[k] + 1] += 1
+    for i in range(n):
+        pointer[i + 1] += pointer[i]
+    fill = pointer[:-1].copy()
+    other_sorted = np.empty(m, dtype=np.int64)
+    type_sorted = np.empty(m, dtype=np.int8)
+    lag_sorted = np.empty(m, dtype=np.int64)
+    elapsed_sorted = np.empty(m, dtype=np.bool_)
+    ids = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        slot = fill[keys[k]]
+        fill[keys[k]] += 1
+        other_sorted[slot] = others[k]
+        type_sorted[slot] = link_type[k]
+        lag_sorted[slot] = lag[k]
+        elapsed_sorted[slot] = elapsed[k]
+        ids[slot] = k
+    return pointer, other_sorted, type_sorted, lag_sorted, elapsed_sorted, ids
 
 
 @njit(cache=True)
@@ -49,38 +90,38 @@ def topological_order(n, out_ptr, out_succ):  # type: ignore[no-untyped-def]
     return order, tail
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """``t`` moved by ``lag`` minutes of calendar ``c`` (or of the wall clock)."""
     if lag == 0:
         return t
     if elapsed:
         return t + lag
-    return finish_of(c, work_before(c, t, *cal) + lag, *cal)
+    cum, nth, cnt, mpd, opn, wk = cal
+    return finish_of(
+        c, work_before(c, t, cum, nth, cnt, mpd, opn, wk) + lag, cum, nth, cnt, mpd, opn, wk
+    )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
+    """The start that finishes ``span`` working minutes of calendar ``c`` at ``t``."""
+    if span <= 0:
+        return t
+    cum, nth, cnt, mpd, opn, wk = cal
+    return start_of(
+        c, work_before(c, t, cum, nth, cnt, mpd, opn, wk) - span, cum, nth, cnt, mpd, opn, wk
+    )
+
+
+@njit(cache=True, _nrt=False)
 def forward_pass(  # type: ignore[no-untyped-def]
     order,
     start_position,
     dirty,
-    in_ptr,
-    in_link,
-    out_ptr,
-    out_link,
-    link_pred,
-    link_succ,
-    link_type,
-    link_lag,
-    link_elapsed,
-    duration,
-    calendar,
-    floor,
-    constraint_type,
-    constraint_time,
-    actual_start,
-    actual_finish,
-    remaining,
+    links_in,
+    links_out,
+    tasks,
     status_time,
     early_start,
     early_finish,
@@ -88,6 +129,20 @@ def forward_pass(  # type: ignore[no-untyped-def]
     cal,
 ):
     """Early dates of the dirty tasks from ``order[start_position:]``; returns tasks moved."""
+    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_id = links_in
+    out_ptr, out_succ = links_out[0], links_out[1]
+    (
+        duration,
+        calendar,
+        floor,
+        constraint_type,
+        constraint_time,
+        _deadline,
+        actual_start,
+        actual_finish,
+        remaining,
+    ) = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
     pending = 0
     for position in range(start_position, order.shape[0]):
         if dirty[order[position]]:
@@ -104,123 +159,90 @@ def forward_pass(  # type: ignore[no-untyped-def]
         c = calendar[i]
         d = duration[i]
         in_progress = actual_start[i] != NO_TIME and actual_finish[i] == NO_TIME
-        left = d
-        if in_progress and remaining[i] >= 0:
-            left = remaining[i]
-        span = left if in_progress else d  # what a finish-to-x link must leave room for
+        left = remaining[i] if in_progress and remaining[i] >= 0 else d
+        span = left if in_progress else d  # what a link on the finish must leave room for
         bound = floor[i]
         drive = DRIVER_NONE
         for k in range(in_ptr[i], in_ptr[i + 1]):
-            link = in_link[k]
-            p = link_pred[link]
-            kind = link_type[link]
+            p = in_pred[k]
+            kind = in_type[k]
             base = early_finish[p] if kind == FS or kind == FF else early_start[p]
-            t = _shift(c, base, link_lag[link], link_elapsed[link], cal)
-            if kind == FF or kind == SF:  # a bound on the finish: back off the duration
-                t = start_of(c, work_before(c, t, *cal) - span, *cal) if span > 0 else t
+            t = _shift(c, base, in_lag[k], in_elapsed[k], cal)
+            if kind == FF or kind == SF:
+                t = _start_for_finish(c, t, span, cal)
             if t > bound:
                 bound = t
-                drive = link
+                drive = in_id[k]
         ctype = constraint_type[i]
         if ctype == SNET or ctype == MSO:
             if ctype == MSO or constraint_time[i] > bound:
                 bound = constraint_time[i]
                 drive = DRIVER_CONSTRAINT
         elif ctype == FNET or ctype == MFO:
-            t = constraint_time[i]
-            if d > 0:
-                t = start_of(c, work_before(c, t, *cal) - d, *cal)
+            t = _start_for_finish(c, constraint_time[i], d, cal)
             if ctype == MFO or t > bound:
                 bound = t
                 drive = DRIVER_CONSTRAINT
-        if actual_finish[i] != NO_TIME:  # done: dates are history
+        if actual_finish[i] != NO_TIME:  # done: its dates are history
             start = actual_start[i] if actual_start[i] != NO_TIME else actual_finish[i]
             finish = actual_finish[i]
             drive = DRIVER_ACTUAL
         elif in_progress:  # the rest resumes after the status date, respecting its links
             start = actual_start[i]
             resume = max(bound, status_time)
-            finish = finish_of(c, work_before(c, resume, *cal) + left, *cal)
-            finish = max(finish, start)
+            w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
+            finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
             drive = DRIVER_ACTUAL
         elif d == 0:  # a milestone sits at its driving moment
             start = bound
             finish = bound
         else:
-            w = work_before(c, bound, *cal)
-            start = start_of(c, w, *cal)
-            finish = finish_of(c, w + d, *cal)
+            w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
+            start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
         driver[i] = drive
         if start != early_start[i] or finish != early_finish[i]:
             early_start[i] = start
             early_finish[i] = finish
             moved += 1
             for k in range(out_ptr[i], out_ptr[i + 1]):
-                s = link_succ[out_link[k]]
+                s = out_succ[k]
                 if not dirty[s]:
                     dirty[s] = True
                     pending += 1
     return moved
 
 
-@njit(cache=True)
-def latest_finish_work(  # type: ignore[no-untyped-def]
-    i,
-    out_ptr,
-    out_link,
-    link_succ,
-    link_type,
-    link_lag,
-    link_elapsed,
-    duration,
-    calendar,
-    starts,
-    finishes,
-    end_time,
-    cal,
-):
+@njit(cache=True, inline="always")
+def latest_finish_work(i, links_out, duration, calendar, starts, finishes, end_time, cal):  # type: ignore[no-untyped-def]
     """Working minute (task ``i``'s calendar) by which ``i`` must finish for its successors.
 
     ``starts``/``finishes`` are the successors' dates to respect: late dates in the
-    backward pass, early dates for free float and ALAP.
+    backward pass, early dates for free float and ALAP. Nothing finishes after the end.
     """
+    out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    cum, nth, cnt, mpd, opn, wk = cal
     c = calendar[i]
-    d = duration[i]
-    limit = work_before(c, end_time, *cal)  # nothing finishes after the program ends
+    limit = work_before(c, end_time, cum, nth, cnt, mpd, opn, wk)
     for k in range(out_ptr[i], out_ptr[i + 1]):
-        link = out_link[k]
-        s = link_succ[link]
-        cs = calendar[s]
-        kind = link_type[link]
+        s = out_succ[k]
+        kind = out_type[k]
         other = starts[s] if kind == FS or kind == SS else finishes[s]
-        t = _shift(cs, other, -link_lag[link], link_elapsed[link], cal)
-        w = work_before(c, t, *cal)
+        t = _shift(calendar[s], other, -out_lag[k], out_elapsed[k], cal)
+        w = work_before(c, t, cum, nth, cnt, mpd, opn, wk)
         if kind == SS or kind == SF:  # the successor bounds this task's start
-            w += d
+            w += duration[i]
         limit = min(limit, w)
     return limit
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def backward_pass(  # type: ignore[no-untyped-def]
     order,
     dirty,
-    out_ptr,
-    out_link,
-    link_succ,
-    link_type,
-    link_lag,
-    link_elapsed,
-    in_ptr,
-    in_link,
-    link_pred,
-    duration,
-    calendar,
-    constraint_type,
-    constraint_time,
-    deadline,
-    actual_start,
-    actual_finish,
+    links_in,
+    links_out,
+    tasks,
     early_start,
     early_finish,
     end_time,
@@ -229,6 +251,19 @@ def backward_pass(  # type: ignore[no-untyped-def]
     cal,
 ):
     """Late dates of the dirty tasks, in reverse topological order; returns tasks moved."""
+    in_ptr, in_pred = links_in[0], links_in[1]
+    (
+        duration,
+        calendar,
+        _floor,
+        constraint_type,
+        constraint_time,
+        deadline,
+        actual_start,
+        actual_finish,
+        _remaining,
+    ) = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
     pending = 0
     for i in range(order.shape[0]):
         if dirty[i]:
@@ -249,54 +284,37 @@ def backward_pass(  # type: ignore[no-untyped-def]
             finish = early_finish[i]
         else:
             w = latest_finish_work(
-                i,
-                out_ptr,
-                out_link,
-                link_succ,
-                link_type,
-                link_lag,
-                link_elapsed,
-                duration,
-                calendar,
-                late_start,
-                late_finish,
-                end_time,
-                cal,
+                i, links_out, duration, calendar, late_start, late_finish, end_time, cal
             )
             ctype = constraint_type[i]
             if ctype == FNLT or ctype == MFO:
-                w = min(w, work_before(c, constraint_time[i], *cal))
+                w = min(w, work_before(c, constraint_time[i], cum, nth, cnt, mpd, opn, wk))
             elif ctype == SNLT or ctype == MSO:
-                w = min(w, work_before(c, constraint_time[i], *cal) + d)
+                w = min(w, work_before(c, constraint_time[i], cum, nth, cnt, mpd, opn, wk) + d)
             if deadline[i] != NO_TIME:
-                w = min(w, work_before(c, deadline[i], *cal))
-            finish = finish_of(c, w, *cal)
+                w = min(w, work_before(c, deadline[i], cum, nth, cnt, mpd, opn, wk))
+            finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
             if actual_start[i] != NO_TIME:  # started: only its finish can be late
                 start = early_start[i]
             elif d == 0:
                 start = finish
             else:
-                start = start_of(c, w - d, *cal)
+                start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
         if start != late_start[i] or finish != late_finish[i]:
             late_start[i] = start
             late_finish[i] = finish
             moved += 1
             for k in range(in_ptr[i], in_ptr[i + 1]):
-                p = link_pred[in_link[k]]
+                p = in_pred[k]
                 if not dirty[p]:
                     dirty[p] = True
                     pending += 1
     return moved
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def floats(  # type: ignore[no-untyped-def]
-    out_ptr,
-    out_link,
-    link_succ,
-    link_type,
-    link_lag,
-    link_elapsed,
+    links_out,
     duration,
     calendar,
     early_start,
@@ -308,43 +326,26 @@ def floats(  # type: ignore[no-untyped-def]
     cal,
 ):
     """Total and free float of every task, in working minutes of its own calendar."""
+    cum, nth, cnt, mpd, opn, wk = cal
     for i in range(duration.shape[0]):
         c = calendar[i]
-        finish_work = work_before(c, early_finish[i], *cal)
-        total = work_before(c, late_finish[i], *cal) - finish_work
+        finish_work = work_before(c, early_finish[i], cum, nth, cnt, mpd, opn, wk)
+        total = work_before(c, late_finish[i], cum, nth, cnt, mpd, opn, wk) - finish_work
         allowed = latest_finish_work(
-            i,
-            out_ptr,
-            out_link,
-            link_succ,
-            link_type,
-            link_lag,
-            link_elapsed,
-            duration,
-            calendar,
-            early_start,
-            early_finish,
-            end_time,
-            cal,
+            i, links_out, duration, calendar, early_start, early_finish, end_time, cal
         )
-        free = allowed - finish_work
-        free = min(free, total)
+        free = min(allowed - finish_work, total)
         if free < 0 and total >= 0:
             free = 0
         total_float[i] = total
         free_float[i] = free
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     order,
     is_alap,
-    out_ptr,
-    out_link,
-    link_succ,
-    link_type,
-    link_lag,
-    link_elapsed,
+    links_out,
     duration,
     calendar,
     actual_start,
@@ -358,6 +359,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     Reverse topological order, so a chain of ALAP tasks moves together; no other task's
     dates change (only free float is used, as Primavera P6 does).
     """
+    cum, nth, cnt, mpd, opn, wk = cal
     for position in range(order.shape[0] - 1, -1, -1):
         i = order[position]
         if not is_alap[i] or actual_start[i] != NO_TIME:
@@ -365,27 +367,15 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
         c = calendar[i]
         d = duration[i]
         w = latest_finish_work(
-            i,
-            out_ptr,
-            out_link,
-            link_succ,
-            link_type,
-            link_lag,
-            link_elapsed,
-            duration,
-            calendar,
-            early_start,
-            early_finish,
-            end_time,
-            cal,
+            i, links_out, duration, calendar, early_start, early_finish, end_time, cal
         )
-        finish = finish_of(c, w, *cal)
+        finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
         if finish > early_finish[i]:
             early_finish[i] = finish
-            early_start[i] = finish if d == 0 else start_of(c, w - d, *cal)
+            early_start[i] = finish if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def link_slack(  # type: ignore[no-untyped-def]
     link_pred,
     link_succ,
@@ -399,6 +389,7 @@ def link_slack(  # type: ignore[no-untyped-def]
     cal,
 ):
     """Working minutes (successor's calendar) by which each link is satisfied; < 0 = broken."""
+    cum, nth, cnt, mpd, opn, wk = cal
     for link in range(link_pred.shape[0]):
         p = link_pred[link]
         s = link_succ[link]
@@ -407,4 +398,6 @@ def link_slack(  # type: ignore[no-untyped-def]
         base = early_finish[p] if kind == FS or kind == FF else early_start[p]
         t = _shift(cs, base, link_lag[link], link_elapsed[link], cal)
         other = early_start[s] if kind == FS or kind == SS else early_finish[s]
-        slack[link] = work_before(cs, other, *cal) - work_before(cs, t, *cal)
+        slack[link] = work_before(cs, other, cum, nth, cnt, mpd, opn, wk) - work_before(
+            cs, t, cum, nth, cnt, mpd, opn, wk
+        )

@@ -9,11 +9,10 @@ what moves.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from numba import njit
 
 from progman.engine import kernels
 from progman.engine.calendars import ELAPSED_RULE, CalendarTables, build_tables
@@ -132,30 +131,35 @@ class CpmResult:
         return self.total_float <= threshold
 
 
-@njit(cache=True)
-def _csr(n, keys):  # type: ignore[no-untyped-def]
-    """Counting sort of link indexes by ``keys``: (pointer[n+1], link indexes)."""
-    pointer = np.zeros(n + 1, dtype=np.int64)
-    for k in range(keys.shape[0]):
-        pointer[keys[k] + 1] += 1
-    for i in range(n):
-        pointer[i + 1] += pointer[i]
-    fill = pointer[:-1].copy()
-    links = np.empty(keys.shape[0], dtype=np.int64)
-    for k in range(keys.shape[0]):
-        links[fill[keys[k]]] = k
-        fill[keys[k]] += 1
-    return pointer, links
+def _incoming(net: Network) -> tuple[np.ndarray, ...]:
+    """Links by successor; links that already come sorted that way are used as they are."""
+    succ = net.link_succ
+    if succ.size == 0 or bool(np.all(succ[1:] >= succ[:-1])):
+        pointer = np.zeros(net.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(succ, minlength=net.size), out=pointer[1:])
+        ids = np.arange(succ.size, dtype=np.int64)
+        return (pointer, net.link_pred, net.link_type, net.link_lag, net.link_elapsed, ids)
+    return tuple(
+        kernels.link_view(
+            net.size, succ, net.link_pred, net.link_type, net.link_lag, net.link_elapsed
+        )
+    )
 
 
 @dataclass
 class _Adjacency:
-    in_ptr: np.ndarray
-    in_link: np.ndarray
-    out_ptr: np.ndarray
-    out_link: np.ndarray
+    """Links in the two orders the passes read them, and a topological order."""
+
+    links_in: tuple[np.ndarray, ...]  # sorted by successor: ptr, pred, type, lag, elapsed, id
+    links_out: tuple[np.ndarray, ...]  # sorted by predecessor: ptr, succ, type, lag, elapsed
+    out_id: np.ndarray  # link id of each entry of ``links_out``
     order: np.ndarray
-    position: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    position: np.ndarray  # position of each task in ``order``
+
+    @property
+    def sinks(self) -> np.ndarray:
+        pointer = self.links_out[0]
+        return pointer[1:] == pointer[:-1]
 
 
 def _adjacency(net: Network) -> _Adjacency:
@@ -165,15 +169,23 @@ def _adjacency(net: Network) -> _Adjacency:
         or max(int(net.link_pred.max()), int(net.link_succ.max())) >= n
     ):
         raise ProgmanError("a link refers to a task index outside the network")
-    in_ptr, in_link = _csr(n, net.link_succ)
-    out_ptr, out_link = _csr(n, net.link_pred)
-    order, count = kernels.topological_order(n, out_ptr, net.link_succ[out_link])
+    links_in = _incoming(net)
+    *outgoing, out_id = kernels.link_view(
+        n, net.link_pred, net.link_succ, net.link_type, net.link_lag, net.link_elapsed
+    )
+    links_out = tuple(outgoing)
+    out_ptr = links_out[0]
+    if bool(np.all(net.link_pred < net.link_succ)):
+        # plan order is already topological: keep it, so the passes walk memory in order
+        order, count = np.arange(n, dtype=np.int64), n
+    else:
+        order, count = kernels.topological_order(n, out_ptr, links_out[1])
     if count < n:
         cycle = find_cycle(net, order[:count])
         raise ScheduleCycle("dependency cycle through tasks " + " -> ".join(map(str, cycle)), cycle)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
-    return _Adjacency(in_ptr, in_link, out_ptr, out_link, order, position)
+    return _Adjacency(links_in, links_out, out_id, order, position)
 
 
 def find_cycle(net: Network, ordered: np.ndarray) -> list[int]:
@@ -194,6 +206,42 @@ def find_cycle(net: Network, ordered: np.ndarray) -> list[int]:
     return [*path[seen[node] :], node]
 
 
+def _tasks(net: Network) -> tuple[np.ndarray, ...]:
+    return (
+        net.duration,
+        net.calendar,
+        net.floor,
+        net.constraint_type,
+        net.constraint_time,
+        net.deadline,
+        net.actual_start,
+        net.actual_finish,
+        net.remaining,
+    )
+
+
+def _forward(
+    net: Network,
+    adj: _Adjacency,
+    state: dict[str, np.ndarray],
+    dirty: np.ndarray,
+    start_position: int,
+) -> None:
+    kernels.forward_pass(
+        adj.order,
+        start_position,
+        dirty,
+        adj.links_in,
+        adj.links_out,
+        _tasks(net),
+        np.int64(net.status_time),
+        state["early_start"],
+        state["early_finish"],
+        state["driver"],
+        net.calendars.kernel_args(),
+    )
+
+
 def _run(
     net: Network,
     adj: _Adjacency,
@@ -205,51 +253,20 @@ def _run(
 ) -> int:
     """Forward pass, ALAP, backward pass and floats; returns the program end."""
     cal = net.calendars.kernel_args()
-    kernels.forward_pass(
-        adj.order,
-        start_position,
-        forward_dirty,
-        adj.in_ptr,
-        adj.in_link,
-        adj.out_ptr,
-        adj.out_link,
-        net.link_pred,
-        net.link_succ,
-        net.link_type,
-        net.link_lag,
-        net.link_elapsed,
-        net.duration,
-        net.calendar,
-        net.floor,
-        net.constraint_type,
-        net.constraint_time,
-        net.actual_start,
-        net.actual_finish,
-        net.remaining,
-        np.int64(net.status_time),
-        state["early_start"],
-        state["early_finish"],
-        state["driver"],
-        cal,
-    )
+    _forward(net, adj, state, forward_dirty, start_position)
+    end_time = np.int64(state["early_finish"].max() if net.size else 0)
     is_alap = net.constraint_type == kernels.ALAP
-    end_time = int(state["early_finish"].max()) if net.size else 0
     if is_alap.any():
         kernels.delay_as_late_as_possible(
             adj.order,
             is_alap,
-            adj.out_ptr,
-            adj.out_link,
-            net.link_succ,
-            net.link_type,
-            net.link_lag,
-            net.link_elapsed,
+            adj.links_out,
             net.duration,
             net.calendar,
             net.actual_start,
             state["early_start"],
             state["early_finish"],
-            np.int64(end_time),
+            end_time,
             cal,
         )
     if backward_dirty is None:
@@ -257,42 +274,24 @@ def _run(
     kernels.backward_pass(
         adj.order,
         backward_dirty,
-        adj.out_ptr,
-        adj.out_link,
-        net.link_succ,
-        net.link_type,
-        net.link_lag,
-        net.link_elapsed,
-        adj.in_ptr,
-        adj.in_link,
-        net.link_pred,
-        net.duration,
-        net.calendar,
-        net.constraint_type,
-        net.constraint_time,
-        net.deadline,
-        net.actual_start,
-        net.actual_finish,
+        adj.links_in,
+        adj.links_out,
+        _tasks(net),
         state["early_start"],
         state["early_finish"],
-        np.int64(end_time),
+        end_time,
         state["late_start"],
         state["late_finish"],
         cal,
     )
     kernels.floats(
-        adj.out_ptr,
-        adj.out_link,
-        net.link_succ,
-        net.link_type,
-        net.link_lag,
-        net.link_elapsed,
+        adj.links_out,
         net.duration,
         net.calendar,
         state["early_start"],
         state["early_finish"],
         state["late_finish"],
-        np.int64(end_time),
+        end_time,
         state["total_float"],
         state["free_float"],
         cal,
@@ -303,7 +302,7 @@ def _run(
             f"({net.calendars.days} days from {net.calendars.origin}); check for absurd "
             "durations, lags or constraint dates"
         )
-    return end_time
+    return int(end_time)
 
 
 def _fresh_state(n: int) -> dict[str, np.ndarray]:
@@ -380,6 +379,8 @@ class IncrementalSchedule:
 
     def set_lag(self, link: int, minutes: int) -> None:
         self.network.link_lag[link] = minutes
+        self._adj.links_in[3][self._adj.links_in[5] == link] = minutes
+        self._adj.links_out[3][self._adj.out_id == link] = minutes
         self._reschedule([int(self.network.link_succ[link])], [int(self.network.link_pred[link])])
 
     def _reschedule(self, changed: list[int], also_late: list[int] | None = None) -> None:
@@ -399,35 +400,8 @@ class IncrementalSchedule:
             late_dirty[also_late] = True
         previous_end = self._end
         # the backward pass needs to know what moved forward: run forward first
-        cal = self.network.calendars.kernel_args()
         net = self.network
-        kernels.forward_pass(
-            self._adj.order,
-            start_position,
-            dirty,
-            self._adj.in_ptr,
-            self._adj.in_link,
-            self._adj.out_ptr,
-            self._adj.out_link,
-            net.link_pred,
-            net.link_succ,
-            net.link_type,
-            net.link_lag,
-            net.link_elapsed,
-            net.duration,
-            net.calendar,
-            net.floor,
-            net.constraint_type,
-            net.constraint_time,
-            net.actual_start,
-            net.actual_finish,
-            net.remaining,
-            np.int64(net.status_time),
-            self._state["early_start"],
-            self._state["early_finish"],
-            self._state["driver"],
-            cal,
-        )
+        _forward(net, self._adj, self._state, dirty, start_position)
         moved = (self._state["early_finish"] != before_early) | (
             self._state["early_start"] != before_start
         )
@@ -436,8 +410,7 @@ class IncrementalSchedule:
             late_dirty |= moved
         end_time = int(self._state["early_finish"].max())
         if end_time != previous_end:
-            sinks = self._adj.out_ptr[1:] == self._adj.out_ptr[:-1]
-            late_dirty |= sinks
+            late_dirty |= self._adj.sinks
         self._end = _run(
             net,
             self._adj,
