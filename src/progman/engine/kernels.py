@@ -35,6 +35,9 @@ DRIVER_NONE = -1  # start set by the program/project start or the status date
 DRIVER_CONSTRAINT = -2  # start set by the task's own constraint
 DRIVER_ACTUAL = -3  # start is an actual (progress)
 
+#: For kernels that allocate nothing: compiled without reference counting (see above).
+_without_refcounts = njit(cache=True, _nrt=False)  # type: ignore[call-overload]
+
 
 @njit(cache=True)
 def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
@@ -114,7 +117,7 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, _nrt=False)
+@_without_refcounts
 def forward_pass(  # type: ignore[no-untyped-def]
     order,
     start_position,
@@ -236,7 +239,7 @@ def latest_finish_work(i, links_out, duration, calendar, starts, finishes, end_t
     return limit
 
 
-@njit(cache=True, _nrt=False)
+@_without_refcounts
 def backward_pass(  # type: ignore[no-untyped-def]
     order,
     dirty,
@@ -312,7 +315,7 @@ def backward_pass(  # type: ignore[no-untyped-def]
     return moved
 
 
-@njit(cache=True, _nrt=False)
+@_without_refcounts
 def floats(  # type: ignore[no-untyped-def]
     links_out,
     duration,
@@ -341,7 +344,7 @@ def floats(  # type: ignore[no-untyped-def]
         free_float[i] = free
 
 
-@njit(cache=True, _nrt=False)
+@_without_refcounts
 def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     order,
     is_alap,
@@ -375,7 +378,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
             early_start[i] = finish if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
 
 
-@njit(cache=True, _nrt=False)
+@_without_refcounts
 def link_slack(  # type: ignore[no-untyped-def]
     link_pred,
     link_succ,

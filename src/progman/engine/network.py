@@ -158,8 +158,9 @@ class _Adjacency:
 
     @property
     def sinks(self) -> np.ndarray:
-        pointer = self.links_out[0]
-        return pointer[1:] == pointer[:-1]
+        pointer: np.ndarray = self.links_out[0]
+        ends: np.ndarray = pointer[1:] == pointer[:-1]
+        return ends
 
 
 def _adjacency(net: Network) -> _Adjacency:
