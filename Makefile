@@ -44,3 +44,4 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find src -name '*.nbi' -delete -o -name '*.nbc' -delete
