@@ -12,6 +12,10 @@ Rules (documented in docs/scheduling.md):
   there). Its dates roll up from its children.
 * Work starts no earlier than the program start, the project start, the sprint start of a
   story, and, for work not yet started, the day after the status date.
+* Dates are moments of the task's working calendar: a start-side date is the first working
+  moment of that day, a finish-side date (``fnet``/``fnlt``/``mfo``) the end of that
+  working day. An elapsed task, which works around the clock, still starts its day when
+  the project's calendar does.
 """
 
 from __future__ import annotations
@@ -247,6 +251,7 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
     for i, item in enumerate(items):
         project = program.projects[projects[i]]
         c = int(calendar[i])
+        working = calendar_keys[i]  # the calendar an elapsed task would have had
         if project.start:
             floor[i] = max(floor[i], tables.to_minutes(project.start))
         if item.sprint and item.sprint in sprint_start:
@@ -255,8 +260,14 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
             code = CONSTRAINT_CODES[item.constraint.type]
             constraint_type[i] = code
             if item.constraint.date is not None:
-                finish_type = item.constraint.type in ("fnet", "fnlt", "mfo")
-                constraint_time[i] = _moment(tables, item.constraint.date, end_of_day=finish_type)
+                moment = _moment(tables, item.constraint.date, end_of_day=False)
+                if item.constraint.type in ("fnet", "fnlt", "mfo"):
+                    moment = _normal_finish(
+                        working, _moment(tables, item.constraint.date, end_of_day=True), cal
+                    )
+                elif c == ELAPSED:
+                    moment = _normal_start(working, moment, cal)
+                constraint_time[i] = moment
         if item.deadline is not None:
             deadline[i] = _moment(tables, item.deadline, end_of_day=True)
         started = item.actual_start is not None or item.actual_finish is not None
@@ -286,6 +297,8 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
                     f"{item.id} is {item.percent_complete:g}% complete but has no "
                     "actual_start: scheduled as not started"
                 )
+        if c == ELAPSED:
+            floor[i] = _normal_start(working, int(floor[i]), cal)
     for s in summaries:
         floor[finish_node[s]] = floor[s]
         deadline[finish_node[s]] = deadline[s]

@@ -107,6 +107,35 @@ def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
+def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
+    """The latest moment from which ``lag`` minutes of calendar ``c`` (or wall) reach ``t``.
+
+    The inverse of :func:`_shift` for the backward pass: the start of the next working
+    minute, not the end of the previous one, so that time the successor's calendar does
+    not work (a weekend, its evenings) still counts as float for a predecessor on another
+    calendar.
+    """
+    if lag == 0:
+        return t
+    if elapsed:
+        return t - lag
+    cum, nth, cnt, mpd, opn, wk = cal
+    return start_of(
+        c, work_before(c, t, cum, nth, cnt, mpd, opn, wk) - lag, cum, nth, cnt, mpd, opn, wk
+    )
+
+
+@njit(cache=True, inline="always")
+def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ignore[no-untyped-def]
+    """Working minutes task ``i`` still has to do; -1 when it is done."""
+    if actual_finish[i] != NO_TIME:
+        return np.int64(-1)
+    if actual_start[i] != NO_TIME and remaining[i] >= 0:
+        return remaining[i]
+    return duration[i]
+
+
+@njit(cache=True, inline="always")
 def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     """The start that finishes ``span`` working minutes of calendar ``c`` at ``t``."""
     if span <= 0:
@@ -192,13 +221,19 @@ def forward_pass(  # type: ignore[no-untyped-def]
             drive = DRIVER_ACTUAL
         elif in_progress:  # the rest resumes after the status date, respecting its links
             start = actual_start[i]
-            resume = max(bound, status_time)
+            resume = max(bound, status_time, start)
             w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
             finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
-            drive = DRIVER_ACTUAL
-        elif d == 0:  # a milestone sits at its driving moment
-            start = bound
-            finish = bound
+            if drive < 0 or bound <= max(status_time, start):  # else a link holds the rest
+                drive = DRIVER_ACTUAL
+        elif d == 0:  # a milestone happens in working time: at its driving moment if that
+            # is working time or the end of a working day, else at the next working start
+            w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
+            if finish_of(c, w, cum, nth, cnt, mpd, opn, wk) == bound:
+                start = bound
+            else:
+                start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            finish = start
         else:
             w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
             start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
@@ -217,21 +252,37 @@ def forward_pass(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def latest_finish_work(i, links_out, duration, calendar, starts, finishes, end_time, cal):  # type: ignore[no-untyped-def]
+def latest_finish_work(i, links_out, tasks, starts, finishes, end_time, cal):  # type: ignore[no-untyped-def]
     """Working minute (task ``i``'s calendar) by which ``i`` must finish for its successors.
 
     ``starts``/``finishes`` are the successors' dates to respect: late dates in the
     backward pass, early dates for free float and ALAP. Nothing finishes after the end.
+    Progress follows retained logic, as the forward pass does: a link into a task in
+    progress holds its remaining work (from the moment it resumes), a done task holds
+    nothing, and a started task's start-side links were kept by its actual start.
     """
     out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    duration, calendar, _floor, _ctype, _ctime, _deadline, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     c = calendar[i]
     limit = work_before(c, end_time, cum, nth, cnt, mpd, opn, wk)
+    started = act_start[i] != NO_TIME
     for k in range(out_ptr[i], out_ptr[i + 1]):
         s = out_succ[k]
         kind = out_type[k]
-        other = starts[s] if kind == FS or kind == SS else finishes[s]
-        t = _shift(calendar[s], other, -out_lag[k], out_elapsed[k], cal)
+        if started and (kind == SS or kind == SF):
+            continue
+        left = _work_left(s, duration, act_start, act_finish, remaining)
+        if left < 0:
+            continue
+        cs = calendar[s]
+        if kind == FF or kind == SF:
+            other = finishes[s]
+        elif act_start[s] != NO_TIME:  # in progress: the link holds where the rest resumes
+            other = _start_for_finish(cs, finishes[s], left, cal)
+        else:
+            other = starts[s]
+        t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
         w = work_before(c, t, cum, nth, cnt, mpd, opn, wk)
         if kind == SS or kind == SF:  # the successor bounds this task's start
             w += duration[i]
@@ -286,9 +337,7 @@ def backward_pass(  # type: ignore[no-untyped-def]
             start = early_start[i]
             finish = early_finish[i]
         else:
-            w = latest_finish_work(
-                i, links_out, duration, calendar, late_start, late_finish, end_time, cal
-            )
+            w = latest_finish_work(i, links_out, tasks, late_start, late_finish, end_time, cal)
             ctype = constraint_type[i]
             if ctype == FNLT or ctype == MFO:
                 w = min(w, work_before(c, constraint_time[i], cum, nth, cnt, mpd, opn, wk))
@@ -297,6 +346,8 @@ def backward_pass(  # type: ignore[no-untyped-def]
             if deadline[i] != NO_TIME:
                 w = min(w, work_before(c, deadline[i], cum, nth, cnt, mpd, opn, wk))
             finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            if d == 0 and work_before(c, early_finish[i], cum, nth, cnt, mpd, opn, wk) == w:
+                finish = early_finish[i]  # a milestone without float: late is early, to the minute
             if actual_start[i] != NO_TIME:  # started: only its finish can be late
                 start = early_start[i]
             elif d == 0:
@@ -318,8 +369,7 @@ def backward_pass(  # type: ignore[no-untyped-def]
 @_without_refcounts
 def floats(  # type: ignore[no-untyped-def]
     links_out,
-    duration,
-    calendar,
+    tasks,
     early_start,
     early_finish,
     late_finish,
@@ -329,14 +379,13 @@ def floats(  # type: ignore[no-untyped-def]
     cal,
 ):
     """Total and free float of every task, in working minutes of its own calendar."""
+    duration, calendar = tasks[0], tasks[1]
     cum, nth, cnt, mpd, opn, wk = cal
     for i in range(duration.shape[0]):
         c = calendar[i]
         finish_work = work_before(c, early_finish[i], cum, nth, cnt, mpd, opn, wk)
         total = work_before(c, late_finish[i], cum, nth, cnt, mpd, opn, wk) - finish_work
-        allowed = latest_finish_work(
-            i, links_out, duration, calendar, early_start, early_finish, end_time, cal
-        )
+        allowed = latest_finish_work(i, links_out, tasks, early_start, early_finish, end_time, cal)
         free = min(allowed - finish_work, total)
         if free < 0 and total >= 0:
             free = 0
@@ -349,9 +398,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     order,
     is_alap,
     links_out,
-    duration,
-    calendar,
-    actual_start,
+    tasks,
     early_start,
     early_finish,
     end_time,
@@ -362,6 +409,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     Reverse topological order, so a chain of ALAP tasks moves together; no other task's
     dates change (only free float is used, as Primavera P6 does).
     """
+    duration, calendar, actual_start = tasks[0], tasks[1], tasks[6]
     cum, nth, cnt, mpd, opn, wk = cal
     for position in range(order.shape[0] - 1, -1, -1):
         i = order[position]
@@ -369,9 +417,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
             continue
         c = calendar[i]
         d = duration[i]
-        w = latest_finish_work(
-            i, links_out, duration, calendar, early_start, early_finish, end_time, cal
-        )
+        w = latest_finish_work(i, links_out, tasks, early_start, early_finish, end_time, cal)
         finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
         if finish > early_finish[i]:
             early_finish[i] = finish

@@ -262,9 +262,7 @@ def _run(
             adj.order,
             is_alap,
             adj.links_out,
-            net.duration,
-            net.calendar,
-            net.actual_start,
+            _tasks(net),
             state["early_start"],
             state["early_finish"],
             end_time,
@@ -287,8 +285,7 @@ def _run(
     )
     kernels.floats(
         adj.links_out,
-        net.duration,
-        net.calendar,
+        _tasks(net),
         state["early_start"],
         state["early_finish"],
         state["late_finish"],
@@ -406,7 +403,8 @@ class IncrementalSchedule:
         moved = (self._state["early_finish"] != before_early) | (
             self._state["early_start"] != before_start
         )
-        late_dirty |= moved & (net.actual_start != NO_TIME)  # started tasks keep early starts
+        # started tasks keep early starts; a milestone without float keeps its early moment
+        late_dirty |= moved & ((net.actual_start != NO_TIME) | (net.duration == 0))
         if (net.constraint_type == kernels.ALAP).any():
             late_dirty |= moved
         end_time = int(self._state["early_finish"].max())

@@ -50,7 +50,12 @@ class TaskSchedule:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A link the schedule cannot keep because a constraint or an actual overrides it."""
+    """A link the schedule cannot keep because a must-start/finish-on date overrides it.
+
+    Progress that broke a link (a task started before its predecessor finished) is not a
+    conflict: it is history, and retained logic keeps the link for the work that remains.
+    It is listed among the warnings as out-of-sequence progress.
+    """
 
     predecessor: str
     successor: str
@@ -60,7 +65,7 @@ class Conflict:
     def __str__(self) -> str:
         return (
             f"{self.successor} breaks its link '{self.link}' from {self.predecessor} by "
-            f"{self.days_short:g} days (a constraint or actual date holds it earlier)"
+            f"{self.days_short:g} days (its must-start/finish-on date holds it earlier)"
         )
 
 
@@ -229,7 +234,7 @@ def _describe(
         for i, item in enumerate(built.items)
     )
     leaves = np.array([not item.tasks for item in built.items], dtype=bool)
-    conflicts = _conflicts(built, result)
+    conflicts, out_of_sequence = _broken_links(built, result)
     if strict and conflicts:
         raise ScheduleConflict("; ".join(str(c) for c in conflicts))
     return Schedule(
@@ -248,7 +253,7 @@ def _describe(
             for i, item in enumerate(built.items)
             if item.deadline is not None and total[i] < -1e-9
         ),
-        warnings=tuple(built.warnings),
+        warnings=(*built.warnings, *out_of_sequence),
     )
 
 
@@ -267,13 +272,19 @@ def _driving_predecessors(built: BuiltNetwork, result: CpmResult) -> list[str | 
 
 
 def _trace(built: BuiltNetwork, result: CpmResult, candidates: np.ndarray) -> list[str]:
-    """The driving chain that ends at the latest finish among ``candidates``, first to last."""
+    """The driving chain that ends at the latest finish among ``candidates``, first to last.
+
+    An ALAP task delayed to the end ties with the task that really ends the program; the
+    chain starts from the latter (P6 traces its longest path from early dates, before ALAP).
+    """
     indexes = np.flatnonzero(candidates)
     if indexes.size == 0:
         return []
     finishes = result.early_finish[indexes]
-    node = int(indexes[np.flatnonzero(finishes == finishes.max())[-1]])
+    latest = indexes[finishes == finishes.max()]
     net = built.network
+    as_soon = latest[net.constraint_type[latest] != kernels.ALAP]
+    node = int((as_soon if as_soon.size else latest)[-1])
     chain: list[str] = []
     seen: set[int] = set()
     while node not in seen:
@@ -300,7 +311,8 @@ def _project_summary(
     }
 
 
-def _conflicts(built: BuiltNetwork, result: CpmResult) -> list[Conflict]:
+def _broken_links(built: BuiltNetwork, result: CpmResult) -> tuple[list[Conflict], list[str]]:
+    """Links the dates do not keep: conflicts, and warnings about out-of-sequence progress."""
     net = built.network
     slack = np.zeros(net.link_pred.shape[0], dtype=np.int64)
     kernels.link_slack(
@@ -316,16 +328,21 @@ def _conflicts(built: BuiltNetwork, result: CpmResult) -> list[Conflict]:
         net.calendars.kernel_args(),
     )
     names = ("FS", "SS", "FF", "SF")
+    progressed = (net.actual_start != kernels.NO_TIME) | (net.actual_finish != kernels.NO_TIME)
     conflicts = []
+    out_of_sequence = []
     for link in np.flatnonzero(slack < 0).tolist():
         succ = int(net.link_succ[link])
+        predecessor, successor = _name(built, int(net.link_pred[link])), _name(built, succ)
+        kind = names[int(net.link_type[link])]
+        if progressed[succ]:
+            out_of_sequence.append(
+                f"out-of-sequence progress: {successor}'s actual dates break its link "
+                f"'{kind}' from {predecessor}; any remaining work waits for {predecessor}"
+            )
+            continue
         per_day = float(net.calendars.minutes_per_day[net.calendar[succ]])
         conflicts.append(
-            Conflict(
-                _name(built, int(net.link_pred[link])),
-                _name(built, succ),
-                names[int(net.link_type[link])],
-                round(-float(slack[link]) / per_day, 3),
-            )
+            Conflict(predecessor, successor, kind, round(-float(slack[link]) / per_day, 3))
         )
-    return conflicts
+    return conflicts, out_of_sequence
