@@ -1,0 +1,200 @@
+"""``progman schedule PLAN``: the critical path method on a plan, as a table or as JSON.
+
+Errors are not caught here: the main CLI reports every ProgmanError once and exits 1. A
+bad option value (a date that is not a date, a project the plan does not have) is a usage
+error, exit 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+import progman
+from progman.cli.output import stderr, stdout
+from progman.domain import Program
+from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, TaskSchedule
+
+MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
+
+
+def _status_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30",
+            param_hint="'--status-date'",
+        ) from None
+
+
+def schedule(
+    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    *,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of a table")
+    ] = False,
+    status_date: Annotated[
+        str | None,
+        typer.Option(
+            "--status-date",
+            metavar="YYYY-MM-DD",
+            help="progress is as of this date (default: the plan's status_date)",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="a link broken by a must-start/finish-on date is an error"),
+    ] = False,
+    near_critical: Annotated[
+        float,
+        typer.Option(
+            "--near-critical", metavar="DAYS", min=0.0, help="near-critical: float up to DAYS"
+        ),
+    ] = NEAR_CRITICAL_DAYS,
+    project: Annotated[
+        str | None, typer.Option("--project", metavar="ID", help="show only this project's rows")
+    ] = None,
+) -> None:
+    """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
+    as_of = _status_date(status_date)
+    program = progman.load_plan(plan)
+    if project is not None:
+        _check_project(program, project)
+    result = progman.schedule(
+        program, status_date=as_of, near_critical_days=near_critical, strict=strict
+    )
+    for conflict in result.conflicts:
+        stderr.print(f"warning: {conflict}", markup=False)
+    for warning in result.warnings:
+        stderr.print(f"warning: {warning}", markup=False)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        return
+    table = schedule_table(program, result, project)
+    console = stdout
+    if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze the table
+        wide = Measurement.get(stdout, stdout.options.update(width=MAX_WIDTH), table).maximum
+        console = Console(width=max(wide, stdout.width), highlight=False, soft_wrap=True)
+    console.print(table)
+    for line in summary_lines(result, project):
+        console.print(line)
+
+
+def _check_project(program: Program, project: str) -> None:
+    ids = [p.id for p in program.projects]
+    if project not in ids:
+        close = difflib.get_close_matches(project, ids, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"the plan has {', '.join(ids)}"
+        raise typer.BadParameter(
+            f"no project {project!r} in the plan; {hint}", param_hint="'--project'"
+        )
+
+
+def _when(moment: datetime | str | None) -> str:
+    if moment is None:
+        return "—"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _days(value: float) -> str:
+    return f"{value:g}d"
+
+
+def _depths(program: Program) -> dict[str, int]:
+    """How deep each work item sits in its project's breakdown (0 at the top)."""
+    depths: dict[str, int] = {}
+    for item_project in program.projects:
+        stack = [(item, 0) for item in item_project.tasks]
+        while stack:
+            item, depth = stack.pop()
+            depths[item.id] = depth
+            stack.extend((child, depth + 1) for child in item.tasks)
+    return depths
+
+
+def _style(task: TaskSchedule) -> str:
+    parts = []
+    if task.complete:
+        parts.append("dim")
+    elif task.critical:
+        parts.append("red")
+    elif task.near_critical:
+        parts.append("yellow")
+    if task.summary:
+        parts.append("bold")
+    return " ".join(parts)
+
+
+def schedule_table(program: Program, result: Schedule, project: str | None = None) -> Table:
+    """Every task (or one project's) with its dates, floats and driving predecessor."""
+    as_of = f", as of {result.status_date}" if result.status_date else ""
+    table = Table(
+        title=f"{program.name} ({program.key}) — schedule{as_of}",
+        caption="red: critical · yellow: near-critical · dim: complete · ◆ milestone",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", min_width=12)
+    for heading in ("start", "finish"):
+        table.add_column(heading, no_wrap=True)
+    table.add_column("total\nfloat", justify="right", no_wrap=True)
+    table.add_column("free\nfloat", justify="right", no_wrap=True)
+    table.add_column("driver", no_wrap=True)
+    depths = _depths(program)
+    rows = [t for t in result.tasks if project is None or t.project == project]
+    for position, task in enumerate(rows):
+        name = "  " * depths.get(task.id, 0) + ("◆ " if task.milestone else "") + task.name
+        last_of_project = position + 1 == len(rows) or rows[position + 1].project != task.project
+        table.add_row(
+            task.id,
+            Text(name),
+            _when(task.start),
+            _when(task.finish),
+            _days(task.total_float),
+            _days(task.free_float),
+            task.driving_predecessor or "—",
+            style=_style(task),
+            end_section=last_of_project,
+        )
+    return table
+
+
+def summary_lines(result: Schedule, project: str | None = None) -> list[str]:
+    """The finish, the critical paths and the missed deadlines, one line each."""
+    lines = [
+        f"[bold]Program finish:[/bold] {_when(result.finish)}",
+        "[bold]Critical path:[/bold] " + (" → ".join(result.critical_path) or "—"),
+    ]
+    lines.append("[bold]Projects:[/bold]")
+    for ident, summary in result.projects.items():
+        if project is not None and ident != project:
+            continue
+        line = f"  {ident}: finishes {_when(summary['finish'])}"
+        if project is not None:
+            line += "; critical path " + (" → ".join(summary["critical_path"]) or "—")
+        lines.append(line)
+    if result.missed_deadlines:
+        lines.append("[bold red]Missed deadlines:[/bold red]")
+        for ident in result.missed_deadlines:
+            task = result.task(ident)
+            lines.append(
+                f"  {ident}: deadline {task.deadline}, finishes {_when(task.finish)} "
+                f"({_days(task.total_float)} float)"
+            )
+    return lines
