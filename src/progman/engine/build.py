@@ -9,7 +9,8 @@ Rules (documented in docs/scheduling.md):
   assigned units; else zero (listed as a warning unless a milestone).
 * A summary task becomes two zero-length nodes: its start (links into it and its
   children hang from there) and its finish (after all children; links out of it start
-  there). Its dates roll up from its children.
+  there). Its dates roll up from its children. A finish-side link (FF/SF) into a summary
+  holds only its finish node, which MS Project refuses outright: a warning says so.
 * Work starts no earlier than the program start, the project start, the sprint start of a
   story, and, for work not yet started, the day after the status date.
 * Dates are moments of the task's working calendar: a start-side date is the first working
@@ -222,6 +223,11 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
             succ = s
             if s in finish_node and dep.type in ("FF", "SF"):
                 succ = finish_node[s]
+                warnings.append(
+                    f"{item.id} is a summary task: its link '{dep.task} {dep.type}' holds its "
+                    "finish (and what follows it) but none of its subtasks; link the subtask "
+                    "that must finish instead"
+                )
             link_pred.append(p)
             link_succ.append(succ)
             link_type.append(kind)

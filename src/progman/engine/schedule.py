@@ -196,8 +196,9 @@ def _describe(
         late_start[summary] = late_start[children].min()
         finish[summary] = result.early_finish[end_node]
         late_finish[summary] = result.late_finish[end_node]
-        total[summary] = total[children].min()  # as tight as its tightest part
-        free[summary] = free[children].min()
+        # as tight as its tightest part; its finish node is one (a link may hold it alone)
+        total[summary] = min(total[children].min(), total[end_node])
+        free[summary] = min(free[children].min(), free[end_node])
     complete = net.actual_finish[:n] != kernels.NO_TIME
     critical = (total[:n] <= 1e-9) & ~complete
     near = (total[:n] > 1e-9) & (total[:n] <= near_critical_days) & ~complete
