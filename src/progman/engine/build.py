@@ -58,6 +58,7 @@ class BuiltNetwork:
     finish_node: dict[int, int]  # summary index -> its finish node
     status_time: int | None
     warnings: list[str] = field(default_factory=list)
+    held_by_status: np.ndarray | None = None  # bool[len(ids)]: the status date is the floor
 
     @property
     def item_count(self) -> int:
@@ -253,6 +254,7 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
     actual_start = np.full(n, NO_TIME, dtype=np.int64)
     actual_finish = np.full(n, NO_TIME, dtype=np.int64)
     remaining = np.full(n, -1, dtype=np.int64)
+    held_by_status = np.zeros(n_items, dtype=bool)
     status_time = tables.to_minutes(status + timedelta(days=1)) if status else None
     for i, item in enumerate(items):
         project = program.projects[projects[i]]
@@ -297,6 +299,7 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
             moment = actual_finish[i] if actual_finish[i] != NO_TIME else actual_start[i]
             actual_start[i] = actual_finish[i] = moment
         if not started and status_time is not None and not item.tasks:
+            held_by_status[i] = status_time > floor[i]
             floor[i] = max(floor[i], status_time)
             if item.percent_complete:
                 warnings.append(
@@ -337,6 +340,7 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
         finish_node,
         status_time,
         warnings,
+        held_by_status,
     )
 
 

@@ -44,7 +44,7 @@ class TaskSchedule:
     milestone: bool
     summary: bool
     complete: bool
-    driving_predecessor: str | None  # id, or "start" / "constraint" / "actual"
+    driving_predecessor: str | None  # id, or "start" / "status date" / "constraint" / "actual"
     deadline: date | None
 
 
@@ -267,6 +267,8 @@ def _driving_predecessors(built: BuiltNetwork, result: CpmResult) -> list[str | 
         if link >= 0:
             pred = int(net.link_pred[link])
             out.append(None if built.items[i].tasks else _name(built, pred))
+        elif link == kernels.DRIVER_NONE and built.held_by_status is not None:
+            out.append("status date" if built.held_by_status[i] else "start")
         else:
             out.append(_DRIVER_REASONS.get(link))
     return out
