@@ -13,10 +13,9 @@ Rules (documented in docs/scheduling.md):
   holds only its finish node, which MS Project refuses outright: a warning says so.
 * Work starts no earlier than the program start, the project start, the sprint start of a
   story, and, for work not yet started, the day after the status date.
-* Dates are moments of the task's working calendar: a start-side date is the first working
-  moment of that day, a finish-side date (``fnet``/``fnlt``/``mfo``) the end of that
-  working day. An elapsed task, which works around the clock, still starts its day when
-  the project's calendar does.
+* A date means a working day of the task's calendar: a start-side date its opening, a
+  finish-side date (``fnet``/``fnlt``/``mfo``) its end. An elapsed task works around the
+  clock, weekends included, but its days still open and close at its calendar's hours.
 """
 
 from __future__ import annotations
@@ -260,6 +259,7 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
         project = program.projects[projects[i]]
         c = int(calendar[i])
         working = calendar_keys[i]  # the calendar an elapsed task would have had
+        opening = int(tables.opening_minute[working])
         if project.start:
             floor[i] = max(floor[i], tables.to_minutes(project.start))
         if item.sprint and item.sprint in sprint_start:
@@ -267,15 +267,19 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
         if item.constraint is not None:
             code = CONSTRAINT_CODES[item.constraint.type]
             constraint_type[i] = code
-            if item.constraint.date is not None:
-                moment = _moment(tables, item.constraint.date, end_of_day=False)
-                if item.constraint.type in ("fnet", "fnlt", "mfo"):
-                    moment = _normal_finish(
-                        working, _moment(tables, item.constraint.date, end_of_day=True), cal
-                    )
-                elif c == ELAPSED:
-                    moment = _normal_start(working, moment, cal)
-                constraint_time[i] = moment
+            when = item.constraint.date
+            finish_side = item.constraint.type in ("fnet", "fnlt", "mfo")
+            if isinstance(when, datetime):  # a time of day was given: keep it
+                constraint_time[i] = _moment(tables, when)
+            elif when is not None and c == ELAPSED:  # the day runs from opening to closing
+                closing = int(tables.minutes_per_day[working]) if finish_side else 0
+                constraint_time[i] = _moment(tables, when) + opening + closing
+            elif when is not None and finish_side:  # the end of that working day
+                constraint_time[i] = _normal_finish(
+                    working, _moment(tables, when, end_of_day=True), cal
+                )
+            elif when is not None:
+                constraint_time[i] = _moment(tables, when)
         if item.deadline is not None:
             deadline[i] = _moment(tables, item.deadline, end_of_day=True)
         started = item.actual_start is not None or item.actual_finish is not None
@@ -306,8 +310,8 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
                     f"{item.id} is {item.percent_complete:g}% complete but has no "
                     "actual_start: scheduled as not started"
                 )
-        if c == ELAPSED:
-            floor[i] = _normal_start(working, int(floor[i]), cal)
+        if c == ELAPSED:  # the day an elapsed task may start begins at the opening hour
+            floor[i] += opening
     for s in summaries:
         floor[finish_node[s]] = floor[s]
         deadline[finish_node[s]] = deadline[s]
