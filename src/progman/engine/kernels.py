@@ -401,13 +401,15 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     tasks,
     early_start,
     early_finish,
+    driver,
     end_time,
     cal,
 ):
     """Move ALAP tasks to the latest dates their successors' early dates allow.
 
     Reverse topological order, so a chain of ALAP tasks moves together; no other task's
-    dates change (only free float is used, as Primavera P6 does).
+    dates change (only free float is used, as Primavera P6 does). A task that moves is
+    driven by its constraint.
     """
     duration, calendar, actual_start = tasks[0], tasks[1], tasks[6]
     cum, nth, cnt, mpd, opn, wk = cal
@@ -420,6 +422,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
         w = latest_finish_work(i, links_out, tasks, early_start, early_finish, end_time, cal)
         finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
         if finish > early_finish[i]:
+            driver[i] = DRIVER_CONSTRAINT
             early_finish[i] = finish
             early_start[i] = finish if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
 

@@ -265,6 +265,7 @@ def _run(
             _tasks(net),
             state["early_start"],
             state["early_finish"],
+            state["driver"],
             end_time,
             cal,
         )
