@@ -43,9 +43,8 @@ class CalendarRule:
     def intersect(self, other: CalendarRule) -> CalendarRule:
         """Time that is working in both (a task worked by a resource with its own calendar)."""
         workdays = tuple(a and b for a, b in zip(self.workdays, other.workdays, strict=True))
-        mine = set(self.working_days) - set(other.holidays)
-        theirs = set(other.working_days) - set(self.holidays)
-        extra = {d for d in mine | theirs if _works(self, d) and _works(other, d)}
+        candidates = set(self.working_days) | set(other.working_days)
+        extra = {d for d in candidates if _works(self, d) and _works(other, d)}
         return CalendarRule(
             workdays,
             min(self.minutes_per_day, other.minutes_per_day),

@@ -156,12 +156,6 @@ class _Adjacency:
     order: np.ndarray
     position: np.ndarray  # position of each task in ``order``
 
-    @property
-    def sinks(self) -> np.ndarray:
-        pointer: np.ndarray = self.links_out[0]
-        ends: np.ndarray = pointer[1:] == pointer[:-1]
-        return ends
-
 
 def _adjacency(net: Network) -> _Adjacency:
     n = net.size
@@ -409,8 +403,8 @@ class IncrementalSchedule:
         if (net.constraint_type == kernels.ALAP).any():
             late_dirty |= moved
         end_time = int(self._state["early_finish"].max())
-        if end_time != previous_end:
-            late_dirty |= self._adj.sinks
+        if end_time != previous_end:  # every late finish is capped by the end
+            late_dirty[:] = True
         self._end = _run(
             net,
             self._adj,
