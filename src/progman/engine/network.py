@@ -9,6 +9,7 @@ what moves.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -184,21 +185,27 @@ def _adjacency(net: Network) -> _Adjacency:
 
 
 def find_cycle(net: Network, ordered: np.ndarray) -> list[int]:
-    """One cycle among the tasks Kahn's algorithm could not order: [a, b, ..., a]."""
+    """One cycle among the tasks Kahn's algorithm could not order: [a, b, ..., a].
+
+    Those tasks are the cycles and everything downstream of them; each has a predecessor
+    among them (else it would have been ordered), so walking predecessors must repeat.
+    """
     stuck = np.ones(net.size, dtype=bool)
     stuck[ordered] = False
     keep = stuck[net.link_pred] & stuck[net.link_succ]
-    successors: dict[int, list[int]] = {}
+    predecessors: dict[int, int] = {}
     for p, s in zip(net.link_pred[keep].tolist(), net.link_succ[keep].tolist(), strict=True):
-        successors.setdefault(p, []).append(s)
+        predecessors.setdefault(s, p)
     node = int(np.flatnonzero(stuck)[0])
     seen: dict[int, int] = {}
     path: list[int] = []
-    while node not in seen:  # every stuck task has a stuck successor: walk until repeating
+    while node not in seen:
         seen[node] = len(path)
         path.append(node)
-        node = successors[node][0]
-    return [*path[seen[node] :], node]
+        node = predecessors[node]
+    cycle = path[seen[node] :]
+    cycle.reverse()  # walked against the links: turn it into link order
+    return [*cycle, cycle[0]]
 
 
 def _tasks(net: Network) -> tuple[np.ndarray, ...]:
@@ -342,7 +349,7 @@ def schedule_network(net: Network) -> CpmResult:
 
 
 class IncrementalSchedule:
-    """A scheduled network that re-schedules after a duration or lag change.
+    """A scheduled network that re-schedules after a duration or link change.
 
     The forward pass starts at the changed task's topological position and visits only
     tasks whose predecessors moved; the backward pass only tasks whose successors (or the
@@ -375,6 +382,57 @@ class IncrementalSchedule:
         self._adj.links_in[3][self._adj.links_in[5] == link] = minutes
         self._adj.links_out[3][self._adj.out_id == link] = minutes
         self._reschedule([int(self.network.link_succ[link])], [int(self.network.link_pred[link])])
+
+    def set_link_type(self, link: int, link_type: int) -> None:
+        self.network.link_type[link] = link_type
+        self._adj.links_in[2][self._adj.links_in[5] == link] = link_type
+        self._adj.links_out[2][self._adj.out_id == link] = link_type
+        self._reschedule([int(self.network.link_succ[link])], [int(self.network.link_pred[link])])
+
+    def add_link(
+        self,
+        pred: int,
+        succ: int,
+        link_type: int = kernels.FS,
+        lag: int = 0,
+        *,
+        elapsed: bool = False,
+    ) -> int:
+        """Add a link and re-schedule; returns its index. A cycle changes nothing."""
+        net = self.network
+        edited = dataclasses.replace(
+            net,
+            link_pred=np.append(net.link_pred, pred),
+            link_succ=np.append(net.link_succ, succ),
+            link_type=np.append(net.link_type, np.int8(link_type)),
+            link_lag=np.append(net.link_lag, lag),
+            link_elapsed=np.append(net.link_elapsed, elapsed),
+        )
+        self._adopt(edited)  # raises ScheduleCycle before anything changes
+        self._reschedule([succ], [pred])
+        return int(edited.link_pred.shape[0] - 1)
+
+    def remove_link(self, link: int) -> None:
+        """Remove a link and re-schedule; later links' indexes shift down by one."""
+        net = self.network
+        pred, succ = int(net.link_pred[link]), int(net.link_succ[link])
+        keep = np.arange(net.link_pred.shape[0]) != link
+        self._adopt(
+            dataclasses.replace(
+                net,
+                link_pred=net.link_pred[keep],
+                link_succ=net.link_succ[keep],
+                link_type=net.link_type[keep],
+                link_lag=net.link_lag[keep],
+                link_elapsed=net.link_elapsed[keep],
+            )
+        )
+        self._reschedule([succ], [pred])
+
+    def _adopt(self, edited: Network) -> None:
+        """Use a network with other links: new link views and order, same task state."""
+        adjacency = _adjacency(edited)
+        self.network, self._adj = edited, adjacency
 
     def _reschedule(self, changed: list[int], also_late: list[int] | None = None) -> None:
         n = self.network.size
