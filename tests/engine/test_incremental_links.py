@@ -46,10 +46,7 @@ def test_link_edits_match_a_full_run(seed):
             a, b = sorted(int(x) for x in rng.integers(0, n, 2))
             if a == b:
                 continue
-            try:
-                schedule.add_link(a, b, int(rng.integers(0, 4)), int(rng.integers(-2, 4)))
-            except ScheduleCycle:  # pragma: no cover - a < b cannot close a cycle
-                raise
+            schedule.add_link(a, b, int(rng.integers(0, 4)), int(rng.integers(-2, 4)))
         elif action == 1 and links:
             schedule.remove_link(int(rng.integers(0, links)))
         elif links:
