@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import plan_load
+from benchmarks import cpm, plan_load
 
-BENCHMARKS = {"plan_load": plan_load.main}
+BENCHMARKS = {"plan_load": plan_load.main, "cpm": cpm.main}
 
 
 def main(argv: list[str]) -> int:
