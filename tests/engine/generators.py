@@ -21,6 +21,8 @@ from progman.engine.kernels import FF, FS, NO_TIME, SF, SS
 from progman.engine.network import CpmResult, IncrementalSchedule, Network, schedule_network
 from progman.engine.schedule import Schedule
 
+DAY = MINUTES_PER_DAY
+
 # -- random networks --------------------------------------------------------------------------
 
 
@@ -139,8 +141,6 @@ def reference_cpm(dag: Dag) -> Reference:
     ]
     return Reference(es, ef, ls, lf, total, free, end)
 
-
-DAY = MINUTES_PER_DAY
 
 # -- edits, and incremental against full ----------------------------------------------------
 
@@ -272,7 +272,7 @@ def plan_data(
     vacations, projects with their own start and calendar, summary tasks, milestones,
     constraints, deadlines and links of every type and lag across projects.
 
-    Two things are left out unless asked for, because the engine gets them wrong (see
+    Three things are left out unless asked for, because the engine gets them wrong (see
     tests/engine/test_found_bugs.py): ``summary_links``, links that use a summary's start
     as predecessor (SS, SF) or its finish as successor (FF, SF); ``mixed_calendars``, work
     inside a summary on another calendar than the summary's (own calendars, elapsed time);
@@ -441,7 +441,8 @@ def check_roll_up(data: dict[str, Any]) -> None:
 
 
 def check_working_moments(data: dict[str, Any]) -> None:
-    """Work starts and ends in working time, never before the program or project start."""
+    """Work starts and ends in working time (not on its people's vacations), never before
+    the program or project start."""
     plan = scheduled(data)
     tables = plan.built.network.calendars
     program_start = datetime.combine(plan.program.start, time())
@@ -451,6 +452,14 @@ def check_working_moments(data: dict[str, Any]) -> None:
     }
     items = {item.id: item for item in plan.program.work_items()}
     projects = {project.id: project for project in plan.program.projects}
+    vacations = {
+        person.id: {
+            span.start + timedelta(days=k)
+            for span in person.vacations
+            for k in range((span.last - span.start).days + 1)
+        }
+        for person in plan.program.resources
+    }
     for task in plan.schedule.tasks:
         assert task.start >= program_start, task
         assert task.start >= project_start[task.project], task
@@ -469,6 +478,11 @@ def check_working_moments(data: dict[str, Any]) -> None:
             assert opening <= start % DAY < closing, f"{task.id} starts off hours: {task}"
             assert opening < (finish - 1) % DAY + 1 <= closing, f"{task.id} ends off hours: {task}"
         item, project = items[task.id], projects[task.project]
+        if not task.milestone:  # nobody works on their vacation
+            away = {day for a in item.resources for day in vacations.get(a.resource or "", ())}
+            assert task.start.date() not in away, f"{task.id} starts on a vacation: {task}"
+            last = (task.finish - timedelta(minutes=1)).date()
+            assert last not in away, f"{task.id} ends on a vacation: {task}"
         on_standard = (item.calendar or project.calendar or "std") == "std"
         if on_standard and not item.resources and not task.milestone:  # Mon-Fri, 8 h
             assert time(8) <= task.start.time() < time(16), task

@@ -12,7 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 from hypothesis import example, given, settings
-from tests.engine.generators import check_plan_links, check_roll_up, plan_data
+from tests.engine.generators import (
+    check_plan_links,
+    check_roll_up,
+    check_working_moments,
+    plan_data,
+)
 
 import progman
 from progman.domain import Program
@@ -143,6 +148,21 @@ _SS_FROM_SUMMARY = {
         ]},
     ],
 }  # fmt: skip
+_VACATION = {
+    "program": "G",
+    "key": "G",
+    "start": date(2027, 12, 20),
+    "calendar": "std",
+    "calendars": {"std": {"working_days": [date(2027, 12, 25)]}},
+    "resources": [
+        {"id": "r0", "name": "r0", "vacations": [{"start": "2027-12-20", "finish": "2028-01-02"}]}
+    ],
+    "projects": [
+        {"id": "P0", "name": "P0", "tasks": [
+            {"id": "P0.t0", "name": "t0", "duration": "1d", "resources": {"r0": 1.0}},
+        ]},
+    ],
+}  # fmt: skip
 _ELAPSED_CHILD = {
     "program": "G",
     "key": "G",
@@ -169,3 +189,10 @@ def test_plan_links_hold_without_restrictions(data):
 @example(data=_ELAPSED_CHILD)
 def test_summaries_roll_up_without_restrictions(data):
     check_roll_up(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=plan_data(summary_links=True, mixed_calendars=True, vacations_on_extra_days=True))
+@example(data=_VACATION)
+def test_working_moments_without_restrictions(data):
+    check_working_moments(data)

@@ -34,7 +34,6 @@ from tests.engine.generators import (
 from progman.domain import Program
 from progman.engine import kernels
 from progman.engine.build import build_network
-from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.kernels import FF, FS, NO_TIME, SS
 from progman.engine.network import (
     CpmResult,
@@ -43,8 +42,6 @@ from progman.engine.network import (
     ScheduleCycle,
     schedule_network,
 )
-
-DAY = MINUTES_PER_DAY
 
 # -- properties of the full pass ----------------------------------------------------------------
 
