@@ -24,9 +24,25 @@ _durations = st.builds(lambda a, u, e: f"{a}{'e' if e else ''}{u}", _amounts, _u
 _dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 
 
+def _link_kinds(pred: str, into_summary: bool, summaries: set[str]) -> list[str]:
+    """Link types the plan checks accept: summaries take FS/SS in and give FS/FF out."""
+    kinds = ["FS", "SS", "FF", "SF"]
+    if pred in summaries:
+        kinds = [k for k in kinds if k in ("FS", "FF")]
+    if into_summary:
+        kinds = [k for k in kinds if k in ("FS", "SS")]
+    return kinds
+
+
 @st.composite
 def _task(
-    draw: st.DrawFn, ident: str, earlier: list[str], resources: list[str], depth: int
+    draw: st.DrawFn,
+    ident: str,
+    earlier: list[str],
+    resources: list[str],
+    depth: int,
+    *,
+    summaries: set[str],
 ) -> dict[str, Any]:
     task: dict[str, Any] = {"id": ident, "name": draw(_names)}
     if draw(st.booleans()):
@@ -41,10 +57,11 @@ def _task(
             task["estimate"] = [f"{low}d", f"{mid}d", f"{mid + draw(st.integers(0, 10))}d"]
         elif choice == "work":
             task["work"] = f"{draw(st.integers(1, 80))}h"
+    summary = depth < 2 and draw(st.integers(0, 4)) == 0
     if earlier and draw(st.booleans()):
         preds = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
         task["depends"] = [
-            f"{p} {draw(st.sampled_from(['FS', 'SS', 'FF', 'SF']))}"
+            f"{p} {draw(st.sampled_from(_link_kinds(p, summary, summaries)))}"
             f"{draw(st.sampled_from(['', '+2d', '-1d', '+4h', '+3ed']))}"
             for p in preds
         ]
@@ -57,9 +74,10 @@ def _task(
         task["tags"] = draw(st.lists(st.sampled_from(["ux", "backend", "legal"]), unique=True))
     if draw(st.integers(0, 9)) == 0:
         task["constraint"] = {"type": "snet", "date": draw(_dates)}
-    if depth < 2 and draw(st.integers(0, 4)) == 0:
+    if summary:
+        summaries.add(ident)
         task["tasks"] = [
-            draw(_task(f"{ident}.{n}", [], resources, depth + 1))
+            draw(_task(f"{ident}.{n}", [], resources, depth + 1, summaries=summaries))
             for n in range(draw(st.integers(1, 3)))
         ]
     return task
@@ -103,12 +121,13 @@ def program_data(draw: st.DrawFn) -> dict[str, Any]:
         "projects": [],
     }
     earlier: list[str] = []
+    summaries: set[str] = set()
     for p in range(draw(st.integers(1, 3))):
         project_id = f"P{p}"
         tasks = []
         for t in range(draw(st.integers(0, 6))):
             ident = f"{project_id}.t{t}"
-            tasks.append(draw(_task(ident, list(earlier), resources, 0)))
+            tasks.append(draw(_task(ident, list(earlier), resources, 0, summaries=summaries)))
             earlier.append(ident)
         data["projects"].append(
             {

@@ -1,5 +1,5 @@
 """Random networks and programs for the engine's property tests, a reference CPM, and the
-plan-level checks: shared by test_properties.py and test_found_bugs.py.
+plan-level checks: shared by test_properties.py and test_regressions.py.
 """
 
 from __future__ import annotations
@@ -228,14 +228,11 @@ LAG_TEXT = ("", "", "+2d", "-1d", "+4h", "-3h", "+3ed", "-2ed", "+1w")
 
 
 @st.composite
-def _days_off(draw: st.DrawFn, near: st.SearchStrategy[date], avoid: set[date]) -> list[Any]:
-    """Holidays or vacations: single days and ranges, none on a day in ``avoid``."""
+def _days_off(draw: st.DrawFn, near: st.SearchStrategy[date]) -> list[Any]:
+    """Holidays or vacations: single days and ranges."""
     entries: list[Any] = []
     for first in draw(st.lists(near, max_size=4, unique=True)):
         last = first + timedelta(days=draw(st.sampled_from([0, 0, 1, 4, 9])))
-        span = {first + timedelta(days=k) for k in range((last - first).days + 1)}
-        if span & avoid:
-            continue
         entries.append(first if last == first else {"start": first, "finish": last})
     return entries
 
@@ -255,29 +252,18 @@ def _calendar(draw: st.DrawFn, near: st.SearchStrategy[date], standard: bool) ->
     return {
         "workdays": workdays,
         "hours_per_day": hours,
-        "holidays": draw(_days_off(near, set())),  # may cover an extra day: that one works
+        "holidays": draw(_days_off(near)),  # may cover an extra day: that one works
         "working_days": extra,
     }
 
 
 @st.composite
-def plan_data(
-    draw: st.DrawFn,
-    *,
-    summary_links: bool = False,
-    mixed_calendars: bool = False,
-    vacations_on_extra_days: bool = False,
-) -> dict[str, Any]:
+def plan_data(draw: st.DrawFn) -> dict[str, Any]:
     """A program with calendars (holidays, exceptions), people with their own calendars and
-    vacations, projects with their own start and calendar, summary tasks, milestones,
-    constraints, deadlines and links of every type and lag across projects.
-
-    Three things are left out unless asked for, because the engine gets them wrong (see
-    tests/engine/test_found_bugs.py): ``summary_links``, links that use a summary's start
-    as predecessor (SS, SF) or its finish as successor (FF, SF); ``mixed_calendars``, work
-    inside a summary on another calendar than the summary's (own calendars, elapsed time);
-    ``vacations_on_extra_days``, a vacation over an extra working day of the person's
-    calendar.
+    vacations, projects with their own start and calendar, summary tasks (work inside them
+    on other calendars and in elapsed time), milestones, constraints, deadlines and links of
+    every type and lag across projects; only the links the plan checks refuse are left out
+    (SS/SF from a summary, FF/SF into one).
     """
     start = draw(st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)))
     near = st.integers(-10, 150).map(lambda k: start + timedelta(days=k))
@@ -286,12 +272,10 @@ def plan_data(
     resources = []
     for r in range(draw(st.integers(0, 3))):
         name = draw(calendar_names)
-        own_extra = set(calendars[name or "std"]["working_days"])
-        avoid = set() if vacations_on_extra_days else own_extra
         resource: dict[str, Any] = {"id": f"r{r}", "name": f"Person {r}"}
         if name:
             resource["calendar"] = name
-        resource["vacations"] = draw(_days_off(near, avoid))
+        resource["vacations"] = draw(_days_off(near))
         resources.append(resource)
     dates = st.integers(-5, 90).map(lambda k: start + timedelta(days=k))
     earlier: list[str] = []
@@ -299,11 +283,10 @@ def plan_data(
 
     def link(pred: str, succ_is_summary: bool) -> str:
         kinds = list(LINK_TEXT)
-        if not summary_links:
-            if pred in summaries:
-                kinds = [k for k in kinds if k in ("FS", "FF")]
-            if succ_is_summary:
-                kinds = [k for k in kinds if k in ("FS", "SS")]
+        if pred in summaries:
+            kinds = [k for k in kinds if k in ("FS", "FF")]
+        if succ_is_summary:
+            kinds = [k for k in kinds if k in ("FS", "SS")]
         return f"{pred} {draw(st.sampled_from(kinds))}{draw(st.sampled_from(LAG_TEXT))}"
 
     def task(ident: str, depth: int, first: date) -> dict[str, Any]:
@@ -312,8 +295,7 @@ def plan_data(
         if earlier and draw(st.integers(0, 3)):
             preds = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
             item["depends"] = [link(p, summary) for p in preds]
-        same_calendar = not mixed_calendars and (summary or depth > 0)
-        if not same_calendar and draw(st.integers(0, 4)) == 0:
+        if draw(st.integers(0, 4)) == 0:
             item["calendar"] = draw(st.sampled_from(["std", "alt"]))
         if summary:
             count = draw(st.integers(1, 3))
@@ -324,9 +306,7 @@ def plan_data(
         if draw(st.integers(0, 4)) == 0:
             item["milestone"] = True
         else:
-            amounts = ["1d", "3d", "0.5d", "2h", "7h", "1w"]
-            if not same_calendar:
-                amounts += ["2ed", "36eh"]
+            amounts = ["1d", "3d", "0.5d", "2h", "7h", "1w", "2ed", "36eh"]
             item["duration"] = draw(st.sampled_from(amounts))
         if resources and draw(st.integers(0, 2)) == 0:
             chosen = draw(st.lists(st.sampled_from(resources), min_size=1, max_size=2))
@@ -390,7 +370,7 @@ def lag_minutes(lag: Any, minutes_per_day: int) -> int:
     return round(lag.working_minutes(hours_per_day=minutes_per_day / 60))
 
 
-# -- plan-level checks (test_properties.py, and unrestricted in test_found_bugs.py) ---------
+# -- plan-level checks (test_properties.py) -------------------------------------------------
 
 
 def check_plan_links(data: dict[str, Any]) -> None:

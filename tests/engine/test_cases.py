@@ -22,7 +22,7 @@ import yaml
 import progman
 from progman.domain import Program
 from progman.engine.network import Network, ScheduleCycle, schedule_network
-from progman.errors import ProgmanError
+from progman.errors import PlanInvalid, ProgmanError
 from progman.planfile import validate_plan_data
 
 CASES = Path(__file__).with_name("cases")
@@ -157,13 +157,15 @@ def test_there_are_enough_cases() -> None:
 
 
 def test_a_cycle_that_skips_the_loader_is_named_by_schedule() -> None:
-    """A Program built in Python is not checked for cycles: ``schedule`` names the cycle."""
+    """A Program built in Python skipped the loader: ``schedule`` checks it and names the cycle."""
     case = read_case(CASES / "cycle_rejected_by_loader.yaml")
     program = Program.model_validate(case["plan"])
-    with pytest.raises(ScheduleCycle) as raised:
+    with pytest.raises(PlanInvalid) as raised:
         progman.schedule(program)
-    assert "dependency cycle: " in str(raised.value)
-    assert {"B", "C", "D"} <= set(str(raised.value).split(": ")[1].split(" -> "))
+    [problem] = raised.value.problems
+    assert problem.code == "plan.cycle"
+    assert "B -> C -> D -> B" in problem.message
+    assert str(problem.location) == "projects[0].tasks[1].depends[1]"
 
 
 def test_a_cycle_in_arrays_is_reported_with_its_task_indexes() -> None:

@@ -136,6 +136,22 @@ class _Checker:
                         "link the subtasks instead",
                         dep_path,
                     )
+                elif item.tasks and dep.type in ("FF", "SF"):
+                    self.add(
+                        "plan.invalid_link",
+                        f"{ident} is a summary task: a '{dep.type}' link into it would bind "
+                        "its finish without moving any subtask; put the link on the subtask "
+                        "that must finish",
+                        dep_path,
+                    )
+                elif self.items[dep.task].item.tasks and dep.type in ("SS", "SF"):
+                    self.add(
+                        "plan.invalid_link",
+                        f"{dep.task} is a summary task: a '{dep.type}' link from it would "
+                        "follow its earliest subtask, which the schedule cannot know in "
+                        "advance; link from that subtask instead",
+                        dep_path,
+                    )
             for a, assignment in enumerate(item.resources):
                 key = assignment.resource if assignment.resource is not None else a
                 self.reference(

@@ -119,12 +119,13 @@ class _Calendars:
         for person in people:
             resource = self.resources[person]
             own = self.named(resource.calendar)
-            if resource.vacations:
+            if resource.vacations:  # away is away, even on an office exception day
+                away = set(_days(resource.vacations))
                 own = CalendarRule(
                     own.workdays,
                     own.minutes_per_day,
-                    tuple(sorted(set(own.holidays) | set(_days(resource.vacations)))),
-                    own.working_days,
+                    tuple(sorted(set(own.holidays) | away)),
+                    tuple(day for day in own.working_days if day not in away),
                 )
             rule = rule.intersect(own)
         if not any(rule.workdays) and not rule.working_days:
@@ -220,18 +221,10 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
             p = index_of[dep.task]
             if p in finish_node and dep.type in ("FS", "FF"):
                 p = finish_node[p]
-            succ = s
-            if s in finish_node and dep.type in ("FF", "SF"):
-                succ = finish_node[s]
-                warnings.append(
-                    f"{item.id} is a summary task: its link '{dep.task} {dep.type}' holds its "
-                    "finish (and what follows it) but none of its subtasks; link the subtask "
-                    "that must finish instead"
-                )
             link_pred.append(p)
-            link_succ.append(succ)
+            link_succ.append(s)
             link_type.append(kind)
-            day = int(minutes_per_day[calendar[succ]])
+            day = int(minutes_per_day[calendar[s]])
             link_lag.append(
                 round(dep.lag.working_minutes()) if dep.lag.elapsed else _minutes(dep.lag, day)
             )

@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Program
+from progman.domain.validation import check_program, format_path
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.network import CpmResult, ScheduleCycle, schedule_network
-from progman.errors import ProgmanError
+from progman.errors import Location, PlanInvalid, Problem, ProgmanError
 
 NEAR_CRITICAL_DAYS = 5.0
 _DRIVER_REASONS = {
@@ -146,8 +147,15 @@ def schedule(
     """Schedule the whole program (all projects, cross-project links) by CPM.
 
     ``strict`` turns constraint conflicts (a link broken by a must-start/finish-on date or
-    an actual) into a :class:`ScheduleConflict` error instead of a listed conflict.
+    an actual) into a :class:`ScheduleConflict` error instead of a listed conflict. A
+    program with dangling references, cycles or links that cannot hold raises
+    :class:`PlanInvalid` (a loaded plan has passed these checks already).
     """
+    findings = check_program(program)
+    if findings:
+        raise PlanInvalid(
+            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
+        )
     built = build_network(program, status_date)
     try:
         result = schedule_network(built.network)
@@ -189,16 +197,17 @@ def _describe(
     free = result.free_float / per_day
     start, finish = result.early_start.copy(), result.early_finish.copy()
     late_start, late_finish = result.late_start.copy(), result.late_finish.copy()
-    for summary, end_node in sorted(built.finish_node.items(), reverse=True):
-        # children come after their summary in plan order: roll up deepest summaries first
+    for summary in sorted(built.finish_node, reverse=True):
+        # children come after their summary in plan order: roll up deepest summaries first.
+        # A summary spans its children exactly (its finish node may sit at the next working
+        # moment when the last child ends outside the summary's working hours).
         children = np.flatnonzero(built.parent_of == summary)
         start[summary] = start[children].min()
         late_start[summary] = late_start[children].min()
-        finish[summary] = result.early_finish[end_node]
-        late_finish[summary] = result.late_finish[end_node]
-        # as tight as its tightest part; its finish node is one (a link may hold it alone)
-        total[summary] = min(total[children].min(), total[end_node])
-        free[summary] = min(free[children].min(), free[end_node])
+        finish[summary] = finish[children].max()
+        late_finish[summary] = late_finish[children].max()
+        total[summary] = total[children].min()  # as tight as its tightest part
+        free[summary] = free[children].min()
     complete = net.actual_finish[:n] != kernels.NO_TIME
     critical = (total[:n] <= 1e-9) & ~complete
     near = (total[:n] > 1e-9) & (total[:n] <= near_critical_days) & ~complete
