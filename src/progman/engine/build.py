@@ -92,6 +92,7 @@ class _Calendars:
         self.base = {name: calendar_rule(cal) for name, cal in program.calendars.items()}
         self.default_name = program.calendar
         self.resources = {r.id: r for r in program.resources}
+        self.warnings: list[str] = []
 
     def _add(self, key: object, rule: CalendarRule) -> int:
         if key not in self.index:
@@ -128,8 +129,12 @@ class _Calendars:
                     tuple(day for day in own.working_days if day not in away),
                 )
             rule = rule.intersect(own)
-        if not any(rule.workdays) and not rule.working_days:
-            rule = self.named(name)  # people who never overlap: keep the task's own calendar
+        if people and not any(rule.workdays):  # they meet on exception days at most
+            self.warnings.append(
+                f"{item.id}: its calendar and the calendars of {', '.join(people)} share no "
+                "regular working day; scheduled on the task's own calendar"
+            )
+            rule = self.named(name)
         return self._add(key, rule)
 
 
@@ -261,6 +266,15 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
             code = CONSTRAINT_CODES[item.constraint.type]
             constraint_type[i] = code
             when = item.constraint.date
+            if (
+                when is not None
+                and item.constraint.type in ("mso", "mfo")
+                and ((when.date() if isinstance(when, datetime) else when) < program.start)
+            ):
+                warnings.append(
+                    f"{item.id} must {'start' if item.constraint.type == 'mso' else 'finish'} "
+                    f"on {when}, before the program starts ({program.start})"
+                )
             finish_side = item.constraint.type in ("fnet", "fnlt", "mfo")
             if isinstance(when, datetime):  # a time of day was given: keep it
                 constraint_time[i] = _moment(tables, when)
@@ -336,7 +350,7 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
         np.array(parents, dtype=np.int64),
         finish_node,
         status_time,
-        warnings,
+        calendars.warnings + warnings,
         held_by_status,
     )
 
