@@ -252,20 +252,31 @@ def forward_pass(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def latest_finish_work(i, links_out, tasks, starts, finishes, end_time, cal):  # type: ignore[no-untyped-def]
-    """Working minute (task ``i``'s calendar) by which ``i`` must finish for its successors.
+def finish_limits(  # type: ignore[no-untyped-def]
+    i,
+    links_out,
+    tasks,
+    late_start,
+    late_finish,
+    early_start,
+    early_finish,
+    end_time,
+    cal,
+):
+    """Working minutes (task ``i``'s calendar) by which ``i`` must finish: ``(late, early)``.
 
-    ``starts``/``finishes`` are the successors' dates to respect: late dates in the
-    backward pass, early dates for free float and ALAP. Nothing finishes after the end.
-    Progress follows retained logic, as the forward pass does: a link into a task in
-    progress holds its remaining work (from the moment it resumes), a done task holds
+    ``late`` respects the successors' late dates (the backward pass), ``early`` their early
+    dates (free float, ALAP); one walk over the links gives both. Nothing finishes after
+    the end. Progress follows retained logic, as the forward pass does: a link into a task
+    in progress holds its remaining work (from the moment it resumes), a done task holds
     nothing, and a started task's start-side links were kept by its actual start.
     """
     out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
     duration, calendar, _floor, _ctype, _ctime, _deadline, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     c = calendar[i]
-    limit = work_before(c, end_time, cum, nth, cnt, mpd, opn, wk)
+    late_limit = work_before(c, end_time, cum, nth, cnt, mpd, opn, wk)
+    early_limit = late_limit
     started = act_start[i] != NO_TIME
     for k in range(out_ptr[i], out_ptr[i + 1]):
         s = out_succ[k]
@@ -276,18 +287,23 @@ def latest_finish_work(i, links_out, tasks, starts, finishes, end_time, cal):  #
         if left < 0:
             continue
         cs = calendar[s]
-        if kind == FF or kind == SF:
-            other = finishes[s]
-        elif act_start[s] != NO_TIME:  # in progress: the link holds where the rest resumes
-            other = _start_for_finish(cs, finishes[s], left, cal)
-        else:
-            other = starts[s]
-        t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
-        w = work_before(c, t, cum, nth, cnt, mpd, opn, wk)
-        if kind == SS or kind == SF:  # the successor bounds this task's start
-            w += duration[i]
-        limit = min(limit, w)
-    return limit
+        extra = duration[i] if kind == SS or kind == SF else 0  # the successor bounds the start
+        for late in (True, False):
+            starts = late_start if late else early_start
+            finishes = late_finish if late else early_finish
+            if kind == FF or kind == SF:
+                other = finishes[s]
+            elif act_start[s] != NO_TIME:  # in progress: the link holds where the rest resumes
+                other = _start_for_finish(cs, finishes[s], left, cal)
+            else:
+                other = starts[s]
+            t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
+            w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
+            if late:
+                late_limit = min(late_limit, w)
+            else:
+                early_limit = min(early_limit, w)
+    return late_limit, early_limit
 
 
 @_without_refcounts
@@ -302,9 +318,15 @@ def backward_pass(  # type: ignore[no-untyped-def]
     end_time,
     late_start,
     late_finish,
+    total_float,
+    free_float,
     cal,
 ):
-    """Late dates of the dirty tasks, in reverse topological order; returns tasks moved."""
+    """Late dates and floats of the dirty tasks, in reverse topological order.
+
+    Floats are working minutes of each task's own calendar. Returns the tasks whose late
+    dates moved (their predecessors were marked dirty in turn).
+    """
     in_ptr, in_pred = links_in[0], links_in[1]
     (
         duration,
@@ -333,11 +355,13 @@ def backward_pass(  # type: ignore[no-untyped-def]
         pending -= 1
         c = calendar[i]
         d = duration[i]
+        w, allowed = finish_limits(
+            i, links_out, tasks, late_start, late_finish, early_start, early_finish, end_time, cal
+        )
         if actual_finish[i] != NO_TIME:  # done: nothing late about it
             start = early_start[i]
             finish = early_finish[i]
         else:
-            w = latest_finish_work(i, links_out, tasks, late_start, late_finish, end_time, cal)
             ctype = constraint_type[i]
             if ctype == FNLT or ctype == MFO:
                 w = min(w, work_before(c, constraint_time[i], cum, nth, cnt, mpd, opn, wk))
@@ -354,6 +378,13 @@ def backward_pass(  # type: ignore[no-untyped-def]
                 start = finish
             else:
                 start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+        finish_work = work_before(c, early_finish[i], cum, nth, cnt, mpd, opn, wk)
+        total = work_before(c, finish, cum, nth, cnt, mpd, opn, wk) - finish_work
+        free = min(allowed - finish_work, total)
+        if free < 0 and total >= 0:
+            free = 0
+        total_float[i] = total
+        free_float[i] = free
         if start != late_start[i] or finish != late_finish[i]:
             late_start[i] = start
             late_finish[i] = finish
@@ -364,33 +395,6 @@ def backward_pass(  # type: ignore[no-untyped-def]
                     dirty[p] = True
                     pending += 1
     return moved
-
-
-@_without_refcounts
-def floats(  # type: ignore[no-untyped-def]
-    links_out,
-    tasks,
-    early_start,
-    early_finish,
-    late_finish,
-    end_time,
-    total_float,
-    free_float,
-    cal,
-):
-    """Total and free float of every task, in working minutes of its own calendar."""
-    duration, calendar = tasks[0], tasks[1]
-    cum, nth, cnt, mpd, opn, wk = cal
-    for i in range(duration.shape[0]):
-        c = calendar[i]
-        finish_work = work_before(c, early_finish[i], cum, nth, cnt, mpd, opn, wk)
-        total = work_before(c, late_finish[i], cum, nth, cnt, mpd, opn, wk) - finish_work
-        allowed = latest_finish_work(i, links_out, tasks, early_start, early_finish, end_time, cal)
-        free = min(allowed - finish_work, total)
-        if free < 0 and total >= 0:
-            free = 0
-        total_float[i] = total
-        free_float[i] = free
 
 
 @_without_refcounts
@@ -419,7 +423,9 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
             continue
         c = calendar[i]
         d = duration[i]
-        w = latest_finish_work(i, links_out, tasks, early_start, early_finish, end_time, cal)
+        w = finish_limits(
+            i, links_out, tasks, early_start, early_finish, early_start, early_finish, end_time, cal
+        )[1]
         finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
         if finish > early_finish[i]:
             driver[i] = DRIVER_CONSTRAINT

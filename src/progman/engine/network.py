@@ -283,15 +283,6 @@ def _run(
         end_time,
         state["late_start"],
         state["late_finish"],
-        cal,
-    )
-    kernels.floats(
-        adj.links_out,
-        _tasks(net),
-        state["early_start"],
-        state["early_finish"],
-        state["late_finish"],
-        end_time,
         state["total_float"],
         state["free_float"],
         cal,
@@ -306,14 +297,17 @@ def _run(
 
 
 def _fresh_state(n: int) -> dict[str, np.ndarray]:
-    state = {
-        name: np.full(n, NO_TIME, dtype=np.int64)
-        for name in ("early_start", "early_finish", "late_start", "late_finish")
-    }
-    state["total_float"] = np.zeros(n, dtype=np.int64)
-    state["free_float"] = np.zeros(n, dtype=np.int64)
-    state["driver"] = np.full(n, kernels.DRIVER_NONE, dtype=np.int64)
-    return state
+    """Result arrays for a full run, which writes every entry (so none is filled first)."""
+    names = (
+        "early_start",
+        "early_finish",
+        "late_start",
+        "late_finish",
+        "total_float",
+        "free_float",
+        "driver",
+    )
+    return {name: np.empty(n, dtype=np.int64) for name in names}
 
 
 def _result(state: dict[str, np.ndarray], adj: _Adjacency, end_time: int, copy: bool) -> CpmResult:
@@ -456,13 +450,12 @@ class IncrementalSchedule:
         moved = (self._state["early_finish"] != before_early) | (
             self._state["early_start"] != before_start
         )
-        # started tasks keep early starts; a milestone without float keeps its early moment
-        late_dirty |= moved & ((net.actual_start != NO_TIME) | (net.duration == 0))
-        if (net.constraint_type == kernels.ALAP).any():
-            late_dirty |= moved
+        # a moved task's floats change, and so does its predecessors' free float
+        late_dirty |= moved
+        late_dirty[net.link_pred[moved[net.link_succ]]] = True
         end_time = int(self._state["early_finish"].max())
-        if end_time != previous_end:  # every late finish is capped by the end
-            late_dirty[:] = True
+        if end_time != previous_end or (net.constraint_type == kernels.ALAP).any():
+            late_dirty[:] = True  # every late finish is capped by the end; ALAP moves after
         self._end = _run(
             net,
             self._adj,
