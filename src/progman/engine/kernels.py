@@ -146,6 +146,25 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     )
 
 
+@njit(cache=True, inline="always")
+def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # type: ignore[no-untyped-def]
+    """Store task ``i``'s dates; if they moved, mark the tasks they drive dirty.
+
+    Returns ``(1 if moved else 0, how many tasks were newly marked)``.
+    """
+    if start == starts[i] and finish == finishes[i]:
+        return 0, 0
+    starts[i] = start
+    finishes[i] = finish
+    marked = 0
+    for k in range(pointer[i], pointer[i + 1]):
+        j = neighbours[k]
+        if not dirty[j]:
+            dirty[j] = True
+            marked += 1
+    return 1, marked
+
+
 @_without_refcounts
 def forward_pass(  # type: ignore[no-untyped-def]
     order,
@@ -239,15 +258,11 @@ def forward_pass(  # type: ignore[no-untyped-def]
             start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
             finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
         driver[i] = drive
-        if start != early_start[i] or finish != early_finish[i]:
-            early_start[i] = start
-            early_finish[i] = finish
-            moved += 1
-            for k in range(out_ptr[i], out_ptr[i + 1]):
-                s = out_succ[k]
-                if not dirty[s]:
-                    dirty[s] = True
-                    pending += 1
+        changed, marked = _record(
+            i, start, finish, early_start, early_finish, out_ptr, out_succ, dirty
+        )
+        moved += changed
+        pending += marked
     return moved
 
 
@@ -385,15 +400,9 @@ def backward_pass(  # type: ignore[no-untyped-def]
             free = 0
         total_float[i] = total
         free_float[i] = free
-        if start != late_start[i] or finish != late_finish[i]:
-            late_start[i] = start
-            late_finish[i] = finish
-            moved += 1
-            for k in range(in_ptr[i], in_ptr[i + 1]):
-                p = in_pred[k]
-                if not dirty[p]:
-                    dirty[p] = True
-                    pending += 1
+        changed, marked = _record(i, start, finish, late_start, late_finish, in_ptr, in_pred, dirty)
+        moved += changed
+        pending += marked
     return moved
 
 
