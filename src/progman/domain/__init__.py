@@ -18,7 +18,15 @@ from progman.domain.governance import (
 )
 from progman.domain.program import Program, Project
 from progman.domain.resources import CapacityPeriod, Resource
-from progman.domain.risks import ResidualRisk, Risk, RiskAction, RiskImpact
+from progman.domain.risks import (
+    RatingBands,
+    ResidualRisk,
+    Risk,
+    RiskAction,
+    RiskChange,
+    RiskImpact,
+    RiskScales,
+)
 from progman.domain.strategy import Benefit, BenefitMeasurement, KeyResult, Measurement, Objective
 from progman.domain.work import (
     Assignment,
@@ -54,11 +62,14 @@ __all__ = [
     "Objective",
     "Program",
     "Project",
+    "RatingBands",
     "ResidualRisk",
     "Resource",
     "Risk",
     "RiskAction",
+    "RiskChange",
     "RiskImpact",
+    "RiskScales",
     "Sprint",
     "StageGate",
     "Stakeholder",

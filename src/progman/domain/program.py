@@ -18,7 +18,7 @@ from progman.domain.governance import (
     Stakeholder,
 )
 from progman.domain.resources import Resource
-from progman.domain.risks import Risk
+from progman.domain.risks import Risk, RiskScales
 from progman.domain.strategy import Benefit, Objective
 from progman.domain.work import WorkItem
 
@@ -92,6 +92,9 @@ class Program(Entity):
     resources: list[Resource] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
+    risk_scales: RiskScales = Field(
+        default_factory=RiskScales, description="5x5 scales that score the risk register"
+    )
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     sprints: list[Sprint] = Field(default_factory=list)
     change_requests: list[ChangeRequest] = Field(default_factory=list)
