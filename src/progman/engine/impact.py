@@ -1,0 +1,680 @@
+"""Slip impact, "if this slips, what moves?": one or more changes, the schedule before and
+after, and only what moved, ordered by severity.
+
+Rules (documented in docs/scheduling.md, *Impact*):
+
+* :class:`TaskSlip`: the task's remaining duration grows by the slip, in working time of the
+  task's calendar (a negative slip shortens it, never below zero). A done task cannot slip.
+* :class:`ProjectSlip`: every not-started task of the project starts the slip later than it
+  does now: it gets a start-no-earlier-than of its current early start plus the slip (in
+  working time of its calendar). Started and done tasks keep their dates.
+* :class:`LinkChange`: adds a link, removes one, or changes its type or lag.
+* :class:`ResourceLeaves`: each unfinished task of that person that still has work after
+  the leaving date is stretched: the others on it do the person's share of the work left
+  after that date (at their units). When the person was its only staff, the task is
+  *unstaffed* and slips by ``replacement`` (the time to find someone). The task keeps its
+  calendar (still intersected with the leaver's); the work before the date is unchanged.
+
+Task slips and link changes re-schedule incrementally (:class:`IncrementalSchedule`); a
+change that touches many tasks (a project slip) re-schedules once in full.
+
+Delays are working days of the moved task's calendar. A task moves when its early start or
+early finish changes; a milestone, project, benefit and objective move through the tasks
+that moved. A chain is the path of driving links after the change, from a changed task to
+a moved milestone: the links whose slack the slip used up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from progman.domain import Duration, Program
+from progman.domain.validation import check_program, did_you_mean, format_path
+from progman.engine import kernels
+from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.calendars import (
+    ELAPSED,
+    MINUTES_PER_DAY,
+    CalendarTables,
+    start_of,
+    work_before,
+)
+from progman.engine.impact_result import (
+    BenefitImpact,
+    ImpactResult,
+    MilestoneImpact,
+    ObjectiveImpact,
+    ProjectImpact,
+    TaskImpact,
+    count_text,
+    days_text,
+)
+from progman.engine.network import (
+    LINK_CODES,
+    CpmResult,
+    IncrementalSchedule,
+    ScheduleCycle,
+)
+from progman.errors import Location, PlanInvalid, Problem, ProgmanError
+
+NO_TIME = int(kernels.NO_TIME)
+DEFAULT_REPLACEMENT_DAYS = 10.0
+
+Amount = Duration | float  # a number is working days
+
+
+class ImpactUnknownReference(ProgmanError):
+    """A change names a task, project, link or resource the plan does not have."""
+
+    code = "impact.unknown_reference"
+
+
+class ImpactInvalidChange(ProgmanError):
+    """A change that cannot apply (a done task slipping, a link that closes a cycle...)."""
+
+    code = "impact.invalid_change"
+
+
+@dataclass(frozen=True)
+class TaskSlip:
+    """The task takes ``slip`` longer (working days if a number)."""
+
+    task: str
+    slip: Amount
+
+
+@dataclass(frozen=True)
+class ProjectSlip:
+    """Every not-started task of the project starts ``slip`` later."""
+
+    project: str
+    slip: Amount
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """Add a link ``predecessor → successor``, remove it, or change its type or lag.
+
+    On an existing link, ``type``/``lag`` left ``None`` keep their values; a new link is FS
+    with no lag unless told otherwise.
+    """
+
+    predecessor: str
+    successor: str
+    type: str | None = None
+    lag: Amount | None = None
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class ResourceLeaves:
+    """The person works nothing from ``leaving`` on; ``replacement``: delay when unstaffed."""
+
+    resource: str
+    leaving: date
+    replacement: Amount = DEFAULT_REPLACEMENT_DAYS
+
+
+Change = TaskSlip | ProjectSlip | LinkChange | ResourceLeaves
+
+
+def impact(
+    program: Program,
+    changes: Change | Sequence[Change],
+    *,
+    status_date: date | None = None,
+) -> ImpactResult:
+    """Apply ``changes`` to the program's schedule and report what moved (see the module)."""
+    listed = (
+        [changes]
+        if isinstance(changes, TaskSlip | ProjectSlip | LinkChange | ResourceLeaves)
+        else list(changes)
+    )
+    if not listed:
+        raise ImpactInvalidChange("no change given: name a task, project, link or resource")
+    findings = check_program(program)
+    if findings:
+        raise PlanInvalid(
+            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
+        )
+    built = build_network(program, status_date)
+    try:
+        live = _Changes(program, built)
+    except ScheduleCycle as cycle:
+        names = [_name(built, i) for i in cycle.cycle]
+        raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
+    before = live.schedule.result
+    for change in listed:
+        live.apply(change)
+    return _compare(program, built, before, live.schedule.result, live)
+
+
+def _name(built: BuiltNetwork, index: int) -> str:
+    if index < built.item_count:
+        return built.ids[index]
+    return built.ids[next(s for s, f in built.finish_node.items() if f == index)]
+
+
+# -- applying changes ----------------------------------------------------------------------
+
+
+class _Changes:
+    """The schedule being edited, and what the edits touched (for the chains)."""
+
+    def __init__(self, program: Program, built: BuiltNetwork) -> None:
+        self.program = program
+        self.built = built
+        self.schedule = IncrementalSchedule(built.network)
+        self.index = {ident: i for i, ident in enumerate(built.ids)}
+        self.origins: set[int] = set()
+        self.descriptions: list[str] = []
+        self.unstaffed: list[str] = []
+        self.notes: list[str] = []
+
+    @property
+    def tables(self) -> CalendarTables:
+        return self.built.network.calendars
+
+    def apply(self, change: Change) -> None:
+        if isinstance(change, TaskSlip):
+            self._task_slip(change)
+        elif isinstance(change, ProjectSlip):
+            self._project_slip(change)
+        elif isinstance(change, LinkChange):
+            self._link_change(change)
+        else:
+            self._resource_leaves(change)
+
+    def task(self, ident: str, role: str = "task") -> int:
+        if ident not in self.index:
+            raise ImpactUnknownReference(
+                f"no task {ident!r} in the plan{did_you_mean(ident, self.index)}",
+                location=Location(entity=ident),
+            )
+        return self.index[ident]
+
+    def minutes(self, amount: Amount, task: int) -> int:
+        """Working minutes of ``amount`` in the task's calendar (a number: working days)."""
+        if not isinstance(amount, Duration):
+            amount = Duration(float(amount), "d")
+        c = int(self.built.network.calendar[task])
+        if amount.elapsed:
+            if c != ELAPSED:
+                raise ImpactInvalidChange(
+                    f"a slip is working time: write {amount.amount:g}{amount.unit}, "
+                    f"not {amount} (elapsed)"
+                )
+            return round(amount.working_minutes())
+        per_day = int(self.tables.minutes_per_day[c])
+        return round(amount.working_minutes(hours_per_day=per_day / 60))
+
+    def days(self, minutes: int, task: int) -> float:
+        per_day = int(self.tables.minutes_per_day[self.built.network.calendar[task]])
+        return round(minutes / per_day, 3)
+
+    def lengthen(self, task: int, minutes: int) -> None:
+        """The task's remaining work grows by ``minutes`` (never below zero)."""
+        net = self.schedule.network
+        in_progress = net.actual_start[task] != NO_TIME and net.actual_finish[task] == NO_TIME
+        if in_progress and net.remaining[task] >= 0:
+            net.remaining[task] = max(0, int(net.remaining[task]) + minutes)
+            # same duration: re-schedules from the task, which now reads its new remaining
+            self.schedule.set_duration(task, int(net.duration[task]))
+        else:
+            self.schedule.set_duration(task, max(0, int(net.duration[task]) + minutes))
+        self.origins.add(task)
+
+    def _leaf(self, ident: str) -> int:
+        i = self.task(ident)
+        item = self.built.items[i]
+        if item.tasks:
+            raise ImpactInvalidChange(
+                f"{ident} is a summary task: slip one of its subtasks "
+                f"({', '.join(child.id for child in item.tasks[:3])}...)",
+                location=Location(entity=ident),
+            )
+        if self.schedule.network.actual_finish[i] != NO_TIME:
+            raise ImpactInvalidChange(
+                f"{ident} is done (it has an actual finish): it cannot slip",
+                location=Location(entity=ident),
+            )
+        return i
+
+    def _task_slip(self, change: TaskSlip) -> None:
+        i = self._leaf(change.task)
+        minutes = self.minutes(change.slip, i)
+        self.lengthen(i, minutes)
+        self.descriptions.append(f"{change.task} slips {days_text(self.days(minutes, i))}")
+
+    def _project_slip(self, change: ProjectSlip) -> None:
+        ids = [p.id for p in self.program.projects]
+        if change.project not in ids:
+            raise ImpactUnknownReference(
+                f"no project {change.project!r} in the plan{did_you_mean(change.project, ids)}",
+                location=Location(entity=change.project),
+            )
+        p = ids.index(change.project)
+        net = self.schedule.network
+        current = self.schedule.result
+        cal = self.tables.kernel_args()
+        moved = 0
+        for i in np.flatnonzero(self.built.project_of == p).tolist():
+            if self.built.items[i].tasks or net.actual_start[i] != NO_TIME:
+                continue
+            if net.actual_finish[i] != NO_TIME:
+                continue
+            c = int(net.calendar[i])
+            shifted = work_before(c, current.early_start[i], *cal) + self.minutes(change.slip, i)
+            net.floor[i] = max(int(net.floor[i]), int(start_of(c, shifted, *cal)))
+            self.origins.add(i)
+            moved += 1
+        self.schedule = IncrementalSchedule(net)  # many floors changed: one full run
+        slip = change.slip if isinstance(change.slip, Duration) else Duration(change.slip, "d")
+        amount = days_text(slip.amount) if slip.unit == "d" else str(slip)
+        self.descriptions.append(
+            f"project {change.project} slips {amount} ({count_text(moved, 'task')} not started)"
+        )
+
+    def _link_change(self, change: LinkChange) -> None:
+        p, s = self.task(change.predecessor), self.task(change.successor)
+        net = self.schedule.network
+        finish_node = self.built.finish_node.get(p, p)
+        candidates = np.flatnonzero(
+            (net.link_succ == s) & ((net.link_pred == p) | (net.link_pred == finish_node))
+        )
+        link = int(candidates[0]) if candidates.size else None
+        names = ("FS", "SS", "FF", "SF")
+        arrow = f"{change.predecessor} → {change.successor}"
+        if change.type is not None and change.type.upper() not in LINK_CODES:
+            raise ImpactInvalidChange(f"unknown link type {change.type!r}; use FS, SS, FF or SF")
+        kind = change.type.upper() if change.type else None
+        if change.remove:
+            if link is None:
+                raise ImpactUnknownReference(f"there is no link {arrow} to remove")
+            self.schedule.remove_link(link)
+            self.descriptions.append(f"link {arrow} removed")
+        elif link is None or (
+            change.lag is not None
+            and isinstance(change.lag, Duration)
+            and change.lag.elapsed != bool(net.link_elapsed[link])
+        ):
+            if link is not None:  # elapsed and working lags differ in kind: replace the link
+                kind = kind or names[int(net.link_type[link])]
+                self.schedule.remove_link(link)
+            self._add_link(p, s, kind or "FS", change, arrow)
+        else:
+            if kind is not None:
+                self.schedule.set_link_type(link, LINK_CODES[kind])
+            if change.lag is not None:
+                self.schedule.set_lag(link, self._lag_minutes(change.lag, s))
+            current = self.schedule.network
+            self.origins.add(int(current.link_pred[link]))  # the chain starts at the link
+            text = names[int(current.link_type[link])] + self._lag_text(change.lag)
+            self.descriptions.append(f"link {arrow} becomes {text}")
+        self.origins.add(s)
+
+    def _lag_minutes(self, lag: Amount, successor: int) -> int:
+        if isinstance(lag, Duration) and lag.elapsed:
+            return round(lag.working_minutes())
+        return self.minutes(lag, successor)
+
+    @staticmethod
+    def _lag_text(lag: Amount | None) -> str:
+        if lag is None:
+            return ""
+        amount = lag if isinstance(lag, Duration) else Duration(float(lag), "d")
+        return "" if amount.is_zero else amount.signed()
+
+    def _add_link(self, p: int, s: int, kind: str, change: LinkChange, arrow: str) -> None:
+        items = self.built.items
+        if items[s].tasks and kind in ("FF", "SF"):
+            raise ImpactInvalidChange(f"an {kind} link cannot go into the summary {items[s].id}")
+        if items[p].tasks and kind in ("SS", "SF"):
+            raise ImpactInvalidChange(f"an {kind} link cannot leave the summary {items[p].id}")
+        pred = self.built.finish_node.get(p, p) if kind in ("FS", "FF") else p
+        lag = change.lag if change.lag is not None else 0.0
+        elapsed = isinstance(lag, Duration) and lag.elapsed
+        try:
+            self.schedule.add_link(
+                pred, s, LINK_CODES[kind], self._lag_minutes(lag, s), elapsed=elapsed
+            )
+        except ScheduleCycle:
+            raise ImpactInvalidChange(f"the link {arrow} would close a dependency cycle") from None
+        self.origins.add(pred)  # the chain starts at the new link
+        self.descriptions.append(f"link {arrow} added ({kind}{self._lag_text(lag)})")
+
+    def _resource_leaves(self, change: ResourceLeaves) -> None:
+        people = {r.id: r for r in self.program.resources}
+        if change.resource not in people:
+            raise ImpactUnknownReference(
+                f"no resource {change.resource!r} in the plan"
+                f"{did_you_mean(change.resource, people)}",
+                location=Location(entity=change.resource),
+            )
+        kinds = {r.id: r.kind for r in self.program.resources}
+        net = self.schedule.network
+        current = self.schedule.result
+        leaving = self.tables.to_minutes(change.leaving)
+        cal = self.tables.kernel_args()
+        extras: list[tuple[int, int]] = []
+        for i, item in enumerate(self.built.items):
+            mine = sum(a.units for a in item.resources if a.resource == change.resource)
+            if item.tasks or mine <= 0 or net.actual_finish[i] != NO_TIME:
+                continue
+            if current.early_finish[i] <= leaving:
+                continue  # finished before they leave
+            staff = sum(
+                a.units
+                for a in item.resources
+                if a.resource is None or kinds[a.resource] == "person"
+            )
+            c = int(net.calendar[i])
+            later = int(work_before(c, current.early_finish[i], *cal)) - int(
+                work_before(c, max(int(current.early_start[i]), leaving), *cal)
+            )
+            if staff - mine > 1e-9:  # the others do the leaver's share of what is left
+                extras.append((i, round(later * mine / (staff - mine))))
+            else:
+                self.unstaffed.append(item.id)
+                extras.append((i, self.minutes(change.replacement, i)))
+        for i, extra in extras:
+            self.lengthen(i, extra)
+            if item_note := self._stretch_note(i, extra):
+                self.notes.append(item_note)
+        self.descriptions.append(
+            f"{change.resource} leaves on {change.leaving.isoformat()} "
+            f"({count_text(len(extras), 'task')} affected)"
+        )
+
+    def _stretch_note(self, i: int, extra: int) -> str:
+        ident = self.built.ids[i]
+        how = "unstaffed" if ident in self.unstaffed else "the others take over"
+        return f"{ident}: {how}, +{days_text(self.days(extra, i))}"
+
+
+# -- comparing before and after ------------------------------------------------------------
+
+
+def _work_before(tables: CalendarTables, c: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`calendars.work_before`: working minutes of ``c`` before ``t``."""
+    days = tables.days
+    day = np.clip(t // MINUTES_PER_DAY, 0, days - 1)
+    within = np.clip(t - day * MINUTES_PER_DAY - tables.opening_minute[c], 0, None)
+    within = np.minimum(within, tables.minutes_per_day[c]) * tables.working[c, day]
+    count = tables.cumulative[c, day] + within
+    count = np.where(
+        t < 0, 0, np.where(t >= days * MINUTES_PER_DAY, tables.cumulative[c, days], count)
+    )
+    return np.where(c == ELAPSED, np.clip(t, 0, days * MINUTES_PER_DAY), count)
+
+
+def _delay_days(
+    tables: CalendarTables, c: np.ndarray, before: np.ndarray, after: np.ndarray
+) -> np.ndarray:
+    """``after - before`` in working days of calendar ``c`` (per entry)."""
+    worked = _work_before(tables, c, after) - _work_before(tables, c, before)
+    days: np.ndarray = np.round(worked / tables.minutes_per_day[c], 3)
+    return days
+
+
+def _compare(
+    program: Program, built: BuiltNetwork, before: CpmResult, after: CpmResult, live: _Changes
+) -> ImpactResult:
+    net = built.network
+    tables = net.calendars
+    n = built.item_count
+    calendar = net.calendar
+    leaf = np.array([not item.tasks for item in built.items], dtype=bool)
+    moved = leaf & (
+        (before.early_finish[:n] != after.early_finish[:n])
+        | (before.early_start[:n] != after.early_start[:n])
+    )
+    delay = np.zeros(n)
+    start_delay = np.zeros(n)
+    rows = np.flatnonzero(moved)
+    delay[rows] = _delay_days(
+        tables, calendar[rows], before.early_finish[rows], after.early_finish[rows]
+    )
+    start_delay[rows] = _delay_days(
+        tables, calendar[rows], before.early_start[rows], after.early_start[rows]
+    )
+    per_day = tables.minutes_per_day[calendar[:n]].astype(np.float64)
+    float_before = np.round(before.total_float[:n] / per_day, 3)
+    float_after = np.round(after.total_float[:n] / per_day, 3)
+    critical = after.total_float[:n] <= 0
+    project_ids = [p.id for p in program.projects]
+
+    def when(t: int | np.integer[Any]) -> datetime:
+        return tables.to_datetimes(np.array([t]))[0]
+
+    severity = sorted(
+        rows.tolist(),
+        key=lambda i: (-delay[i], not critical[i], not built.items[i].milestone, i),
+    )
+    tasks = tuple(
+        TaskImpact(
+            id=built.ids[i],
+            name=built.items[i].name,
+            project=project_ids[built.project_of[i]],
+            milestone=built.items[i].milestone,
+            before=when(before.early_finish[i]),
+            after=when(after.early_finish[i]),
+            delay_days=float(delay[i]),
+            start_before=when(before.early_start[i]),
+            start_after=when(after.early_start[i]),
+            start_delay_days=float(start_delay[i]),
+            total_float_before=float(float_before[i]),
+            total_float_after=float(float_after[i]),
+            critical=bool(critical[i]),
+        )
+        for i in severity
+    )
+    milestones = tuple(
+        MilestoneImpact(
+            id=t.id,
+            name=t.name,
+            project=t.project,
+            before=t.before,
+            after=t.after,
+            delay_days=t.delay_days,
+            deadline=built.items[i].deadline,
+            deadline_missed=_late(net.deadline[i], after.early_finish[i]),
+            was_missed=_late(net.deadline[i], before.early_finish[i]),
+        )
+        for i, t in zip(severity, tasks, strict=True)
+        if t.milestone
+    )
+    projects = _projects(program, built, before, after, leaf)
+    benefits = _benefits(program, built, before, after)
+    objectives = _objectives(program, projects, benefits)
+    finish_task = np.array([int(np.argmax(after.early_finish))])
+    finish_delay = _delay_days(
+        tables, calendar[finish_task], np.array([before.finish]), np.array([after.finish])
+    )
+    return ImpactResult(
+        changes=tuple(live.descriptions),
+        finish_before=when(before.finish),
+        finish_after=when(after.finish),
+        finish_delay_days=float(finish_delay[0]),
+        tasks=tasks,
+        milestones=milestones,
+        projects=projects,
+        benefits=benefits,
+        objectives=objectives,
+        chains=_chains(
+            built,
+            live.schedule.network.link_pred,  # the edited links: ``after.driver`` indexes them
+            after,
+            [i for i in severity if built.items[i].milestone],
+            live.origins,
+        ),
+        unstaffed=tuple(live.unstaffed),
+        notes=tuple(live.notes),
+    )
+
+
+def _late(deadline: int | np.integer[Any], finish: int | np.integer[Any]) -> bool:
+    return int(deadline) != NO_TIME and int(finish) > int(deadline)
+
+
+def _projects(
+    program: Program, built: BuiltNetwork, before: CpmResult, after: CpmResult, leaf: np.ndarray
+) -> tuple[ProjectImpact, ...]:
+    tables = built.network.calendars
+    found: list[ProjectImpact] = []
+    for p, project in enumerate(program.projects):
+        members = np.flatnonzero(leaf & (built.project_of == p))
+        if members.size == 0:
+            continue
+        was = int(before.early_finish[members].max())
+        now = int(after.early_finish[members].max())
+        if was == now:
+            continue
+        last = members[int(np.argmax(after.early_finish[members]))]
+        days = _delay_days(tables, built.network.calendar[[last]], np.array([was]), np.array([now]))
+        stamps = tables.to_datetimes(np.array([was, now]))
+        found.append(ProjectImpact(project.id, project.name, stamps[0], stamps[1], float(days[0])))
+    found.sort(key=lambda entry: -entry.delay_days)
+    return tuple(found)
+
+
+def _benefits(
+    program: Program, built: BuiltNetwork, before: CpmResult, after: CpmResult
+) -> tuple[BenefitImpact, ...]:
+    tables = built.network.calendars
+    index = {ident: i for i, ident in enumerate(built.ids)}
+    found: list[BenefitImpact] = []
+    for benefit in program.benefits:
+        nodes = np.array(
+            [built.finish_node.get(index[d], index[d]) for d in benefit.depends_on],
+            dtype=np.int64,
+        )
+        if nodes.size == 0:
+            continue
+        changed = before.early_finish[nodes] != after.early_finish[nodes]
+        if not changed.any():
+            continue
+        was = int(before.early_finish[nodes].max())
+        now = int(after.early_finish[nodes].max())
+        latest = nodes[int(np.argmax(after.early_finish[nodes]))]
+        days = _delay_days(
+            tables, built.network.calendar[[latest]], np.array([was]), np.array([now])
+        )
+        due = (
+            tables.to_minutes(benefit.due + timedelta(days=1)) if benefit.due is not None else None
+        )
+        stamps = tables.to_datetimes(np.array([was, now]))
+        found.append(
+            BenefitImpact(
+                id=benefit.id,
+                title=benefit.title,
+                objective=benefit.objective,
+                due=benefit.due,
+                before=stamps[0],
+                after=stamps[1],
+                delay_days=float(days[0]),
+                moved_by=tuple(d for d, c in zip(benefit.depends_on, changed, strict=True) if c),
+                due_at_risk=due is not None and now > due,
+                was_at_risk=due is not None and was > due,
+            )
+        )
+    found.sort(key=lambda entry: (not entry.due_at_risk, -entry.delay_days))
+    return tuple(found)
+
+
+def _objectives(
+    program: Program,
+    projects: Iterable[ProjectImpact],
+    benefits: Iterable[BenefitImpact],
+) -> tuple[ObjectiveImpact, ...]:
+    moved_projects = {p.id: p for p in projects}
+    found: list[ObjectiveImpact] = []
+    for objective in program.objectives:
+        reasons: list[str] = []
+        delays: list[float] = []
+        via_benefits = [b for b in benefits if b.objective == objective.id]
+        for b in via_benefits:
+            risk = f", due {b.due} now at risk" if b.due_at_risk and not b.was_at_risk else ""
+            reasons.append(f"benefit {b.id} moves {days_text(b.delay_days)}{risk}")
+            delays.append(b.delay_days)
+        aligned: dict[str, float] = {}
+        for project in program.projects:
+            weight = project.objectives.get(objective.id)
+            if weight and project.id in moved_projects:
+                aligned[project.id] = weight
+                days = moved_projects[project.id].delay_days
+                reasons.append(
+                    f"project {project.id} (weight {weight:g}) finishes {days_text(days)} later"
+                )
+                delays.append(days)
+        if reasons:
+            found.append(
+                ObjectiveImpact(
+                    objective.id,
+                    objective.title,
+                    max(delays),
+                    tuple(b.id for b in via_benefits),
+                    aligned,
+                    tuple(reasons),
+                )
+            )
+    found.sort(key=lambda entry: -entry.delay_days)
+    return tuple(found)
+
+
+def _chains(
+    built: BuiltNetwork,
+    link_pred: np.ndarray,
+    after: CpmResult,
+    milestones: list[int],
+    origins: set[int],
+) -> tuple[tuple[str, ...], ...]:
+    """For each moved milestone, the driving links back to a changed task, in link order.
+
+    The walk follows driving links back from the milestone and stops at the furthest
+    changed task on the way (a slipped task; the predecessor of a changed link; the first
+    not-started task of a slipped project). A milestone whose driving path reaches no
+    changed task (it moved another way, e.g. through an as-late-as-possible task) has none.
+    """
+    chains: list[tuple[str, ...]] = []
+    for milestone in milestones:
+        node, path, seen = milestone, [], set()
+        cut = -1  # length of the path up to the furthest changed task on it
+        while node not in seen:
+            seen.add(node)
+            if node < built.item_count and not built.items[node].tasks:
+                path.append(built.ids[node])
+            if node in origins:
+                cut = len(path)
+            link = int(after.driver[node])
+            if link < 0:
+                break
+            node = int(link_pred[link])
+        if cut > 0:
+            chain = tuple(reversed(path[:cut]))
+            if chain not in chains:
+                chains.append(chain)
+    return tuple(chains)
+
+
+__all__ = [
+    "BenefitImpact",
+    "Change",
+    "ImpactInvalidChange",
+    "ImpactResult",
+    "ImpactUnknownReference",
+    "LinkChange",
+    "MilestoneImpact",
+    "ObjectiveImpact",
+    "ProjectImpact",
+    "ProjectSlip",
+    "ResourceLeaves",
+    "TaskImpact",
+    "TaskSlip",
+    "impact",
+]
