@@ -6,6 +6,7 @@ The public library API is re-exported here; everything else may change.
 from importlib.metadata import PackageNotFoundError, version
 
 from progman.domain import Program, Project, WorkItem
+from progman.engine.impact import ImpactResult, impact
 from progman.engine.schedule import Schedule, TaskSchedule, schedule
 from progman.errors import PlanInvalid, ProgmanError
 from progman.planfile import dump_plan, load_plan
@@ -16,6 +17,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0"
 
 __all__ = [
+    "ImpactResult",
     "PlanInvalid",
     "ProgmanError",
     "Program",
@@ -25,6 +27,7 @@ __all__ = [
     "WorkItem",
     "__version__",
     "dump_plan",
+    "impact",
     "load_plan",
     "schedule",
 ]

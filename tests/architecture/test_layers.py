@@ -43,6 +43,7 @@ def test_contract_catches_engine_importing_storage(tmp_path):
 def test_public_api_is_pinned():
     assert sorted(progman.__all__) == sorted(
         [
+            "ImpactResult",
             "PlanInvalid",
             "Program",
             "ProgmanError",
@@ -52,6 +53,7 @@ def test_public_api_is_pinned():
             "WorkItem",
             "__version__",
             "dump_plan",
+            "impact",
             "load_plan",
             "schedule",
         ]

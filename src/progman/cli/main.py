@@ -12,6 +12,7 @@ from rich.table import Table
 
 from progman import __version__
 from progman.cli import db as db_commands
+from progman.cli import impact as impact_command
 from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
 from progman.cli.output import report_error, stdout
@@ -127,6 +128,7 @@ def serve(
 
 
 app.command()(schedule_command.schedule)
+app.command()(impact_command.impact)
 app.command()(risks_command.risks)
 app.add_typer(db_commands.app, name="db")
 

@@ -212,7 +212,9 @@ def summary_lines(
     if entries:
         days = sum(e.expected_days for e in entries)
         cost = sum(e.expected_cost for e in entries)
-        lines.append(f"net expected impact: {days:.1f} working days, {_money(cost)} {program.currency}")
+        lines.append(
+            f"net expected impact: {days:.1f} working days, {_money(cost)} {program.currency}"
+        )
     threshold = program.risk_scales.escalation_score
     if candidates:
         listed = ", ".join(f"{c.risk.id} ({c.score})" for c in candidates)

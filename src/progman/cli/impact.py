@@ -1,0 +1,224 @@
+"""``progman impact PLAN --task ID --slip 10d``: if this slips, what moves?
+
+Errors are not caught here: the main CLI reports every ProgmanError once (an unknown task
+id with did-you-mean, exit 1). A missing or malformed option is a usage error, exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+import progman
+from progman.cli.output import stdout
+from progman.domain import Duration
+from progman.engine.impact import (
+    Change,
+    LinkChange,
+    ProjectSlip,
+    ResourceLeaves,
+    TaskSlip,
+)
+from progman.engine.impact_result import ImpactResult
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30", param_hint=option
+        ) from None
+
+
+def _duration(value: str | None, option: str) -> Duration | None:
+    if value is None:
+        return None
+    try:
+        return Duration.parse(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint=option) from None
+
+
+def _change(
+    task: str | None,
+    project: str | None,
+    link: str | None,
+    resource: str | None,
+    slip: Duration | None,
+    leaving: date | None,
+    *,
+    remove: bool,
+) -> Change:
+    chosen = [name for name, value in (("--task", task), ("--project", project),
+                                       ("--link", link), ("--resource", resource)) if value]
+    if len(chosen) != 1:
+        raise typer.BadParameter(
+            "name exactly one of --task ID, --project ID, --link PRED:SUCC or --resource ID"
+            + (f" (got {', '.join(chosen)})" if chosen else ""),
+            param_hint="'--task'",
+        )
+    if task is not None or project is not None:
+        if slip is None:
+            raise typer.BadParameter("how much? add e.g. --slip 10d", param_hint="'--slip'")
+        return TaskSlip(task, slip) if task is not None else ProjectSlip(str(project), slip)
+    if resource is not None:
+        if leaving is None:
+            raise typer.BadParameter(
+                "from when? add --from YYYY-MM-DD (and --slip for the time to replace them)",
+                param_hint="'--from'",
+            )
+        if slip is None:
+            return ResourceLeaves(resource, leaving)
+        return ResourceLeaves(resource, leaving, slip)
+    pred, _, succ = str(link).partition(":")
+    if not pred or not succ:
+        raise typer.BadParameter(
+            f"{link!r}: write the link as PRED:SUCC, e.g. API.spec:WEB.build",
+            param_hint="'--link'",
+        )
+    if remove:
+        return LinkChange(pred, succ, remove=True)
+    return LinkChange(pred, succ, lag=slip if slip is not None else None)
+
+
+def impact(
+    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    *,
+    task: Annotated[
+        str | None, typer.Option("--task", metavar="ID", help="the task that slips")
+    ] = None,
+    project: Annotated[
+        str | None,
+        typer.Option("--project", metavar="ID", help="every not-started task of it starts later"),
+    ] = None,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            "--link",
+            metavar="PRED:SUCC",
+            help="add this link (or set its lag to --slip; --remove drops it)",
+        ),
+    ] = None,
+    resource: Annotated[
+        str | None,
+        typer.Option("--resource", metavar="ID", help="this person leaves (with --from)"),
+    ] = None,
+    slip: Annotated[
+        str | None,
+        typer.Option(
+            "--slip",
+            metavar="DURATION",
+            help="how much: 10d, 2w, 4h (for --resource: the time to replace them, 10d)",
+        ),
+    ] = None,
+    leaving: Annotated[
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM-DD", help="the day --resource stops working"),
+    ] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="with --link: remove it")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of tables")
+    ] = False,
+    status_date: Annotated[
+        str | None,
+        typer.Option(
+            "--status-date",
+            metavar="YYYY-MM-DD",
+            help="progress is as of this date (default: the plan's status_date)",
+        ),
+    ] = None,
+) -> None:
+    """If this slips, what moves? Tasks, milestones, projects, benefits, objectives, chains."""
+    change = _change(
+        task,
+        project,
+        link,
+        resource,
+        _duration(slip, "'--slip'"),
+        _date(leaving, "'--from'"),
+        remove=remove,
+    )
+    as_of = _date(status_date, "'--status-date'")
+    program = progman.load_plan(plan)
+    result = progman.impact(program, change, status_date=as_of)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        return
+    for line in report_lines(result):
+        stdout.print(line)
+
+
+def _when(moment: object) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+
+
+def _delay(days: float) -> str:
+    return f"{days:+g}d"
+
+
+def report_lines(result: ImpactResult) -> list[str | Table]:
+    """The summary line, then a table per kind that moved, then the chains."""
+    lines: list[str | Table] = [f"[bold]{result.summary()}[/bold]"]
+    if result.finish_delay_days:
+        lines.append(
+            f"Program finish: {_when(result.finish_before)} → {_when(result.finish_after)} "
+            f"({_delay(result.finish_delay_days)})"
+        )
+    if result.milestones:
+        table = _table("Milestones", "id", "name", "before", "after", "delay", "deadline")
+        for m in result.milestones:
+            deadline = str(m.deadline) if m.deadline else "—"
+            if m.deadline_missed:
+                deadline += " [red]missed[/red]" if not m.was_missed else " (already missed)"
+            table.add_row(
+                m.id, m.name, _when(m.before), _when(m.after), _delay(m.delay_days), deadline
+            )
+        lines.append(table)
+    if result.projects:
+        table = _table("Projects", "id", "name", "finish before", "finish after", "delay")
+        for p in result.projects:
+            table.add_row(p.id, p.name, _when(p.before), _when(p.after), _delay(p.delay_days))
+        lines.append(table)
+    if result.benefits:
+        table = _table("Benefits", "id", "title", "due", "delay", "at risk", "moved by")
+        for b in result.benefits:
+            risk = "[red]yes[/red]" if b.due_at_risk else "no"
+            table.add_row(
+                b.id,
+                b.title,
+                str(b.due) if b.due else "—",
+                _delay(b.delay_days),
+                risk,
+                ", ".join(b.moved_by),
+            )
+        lines.append(table)
+    if result.objectives:
+        table = _table("Objectives", "id", "title", "delay", "why")
+        for o in result.objectives:
+            table.add_row(o.id, o.title, _delay(o.delay_days), "; ".join(o.reasons))
+        lines.append(table)
+    if result.chains:
+        lines.append("[bold]Chains:[/bold]")
+        lines.extend(f"  {' → '.join(chain)}" for chain in result.chains)
+    if result.unstaffed:
+        lines.append("[bold]Unstaffed:[/bold] " + ", ".join(result.unstaffed))
+    for note in result.notes:
+        lines.append(f"  {note}")
+    return lines
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for column in columns:
+        table.add_column(column, no_wrap=column in ("id", "before", "after"))
+    return table
