@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from progman.domain import Program, Project, WorkItem
 from progman.engine.impact import ImpactResult, impact
 from progman.engine.schedule import Schedule, TaskSchedule, schedule
+from progman.engine.simulation import Simulation, simulate
 from progman.errors import PlanInvalid, ProgmanError
 from progman.planfile import dump_plan, load_plan
 
@@ -23,6 +24,7 @@ __all__ = [
     "Program",
     "Project",
     "Schedule",
+    "Simulation",
     "TaskSchedule",
     "WorkItem",
     "__version__",
@@ -30,4 +32,5 @@ __all__ = [
     "impact",
     "load_plan",
     "schedule",
+    "simulate",
 ]

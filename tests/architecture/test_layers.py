@@ -49,6 +49,7 @@ def test_public_api_is_pinned():
             "ProgmanError",
             "Project",
             "Schedule",
+            "Simulation",
             "TaskSchedule",
             "WorkItem",
             "__version__",
@@ -56,6 +57,7 @@ def test_public_api_is_pinned():
             "impact",
             "load_plan",
             "schedule",
+            "simulate",
         ]
     )
     for name in progman.__all__:

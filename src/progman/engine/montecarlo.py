@@ -1,0 +1,471 @@
+# ruff: noqa: PLR0917, PLR1714, SIM109 - numba kernels: positional arrays, plain int tests
+"""Monte Carlo schedule simulation over a :class:`Network`: arrays in, arrays out, seeded.
+
+Each iteration draws every uncertain duration (:mod:`progman.engine.sampling`), fires risk
+events, and schedules the network; many iterations are scheduled at once. The passes are
+the forward and backward passes of :mod:`progman.engine.kernels` with the iterations as an
+inner loop: for each task in topological order, for each link, for each iteration of the
+chunk. Arrays are ``[task, iteration]`` so that inner loop reads memory sequentially.
+
+Randomness: iterations come in blocks of :data:`BLOCK` with their own stream
+(``SeedSequence(seed, spawn_key=(block,))``), drawn in a fixed order (uniforms for the
+durations, then risk events, then copula normals). A chunk is a whole number of blocks, so
+the same seed gives the same result whatever the chunk size.
+
+Simplifications against the deterministic schedule: ALAP tasks are scheduled as soon as
+possible; criticality means total float ≤ 0 against the iteration's own program end
+(deadlines and "no later than" constraints do not cap late dates, so a missed deadline
+does not make everything critical). A started task's remaining work scales with its
+sampled duration (``remaining × sampled / planned``); done tasks keep their actuals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from progman.engine import sampling
+from progman.engine.calendars import finish_of, start_of, work_before
+from progman.engine.kernels import (
+    FF,
+    FNET,
+    FS,
+    MFO,
+    MSO,
+    NO_TIME,
+    SF,
+    SNET,
+    SS,
+    _shift,
+    _shift_back,
+    _start_for_finish,
+    _without_refcounts,
+)
+from progman.engine.network import Network, _adjacency
+
+BLOCK = 100  # iterations per random stream: the unit of reproducibility
+CHUNK_CELLS = 1 << 21  # tasks × iterations scheduled at once (5 int64 arrays of this size)
+MAX_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """What varies between iterations, for the tasks and risks of a network.
+
+    Durations are working minutes of each task's calendar, like ``Network.duration``.
+    """
+
+    task: np.ndarray  # int64[u] uncertain tasks (low < high)
+    low: np.ndarray  # float64[u] optimistic
+    mode: np.ndarray  # float64[u] most likely
+    high: np.ndarray  # float64[u] pessimistic
+    kind: np.ndarray  # int8[u] sampling.TRIANGULAR or sampling.PERT
+    risk_probability: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[r]
+    risk_pointer: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    risk_task: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    risk_minutes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    risk_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[r]
+    group: np.ndarray | None = None  # int64[u] correlation group of each task, -1 none
+    group_rho: np.ndarray | None = None  # float64[g] in [0, 1)
+    cost_per_minute: np.ndarray | None = None  # float64[n] cost of a working minute
+    fixed_cost: float = 0.0
+
+    @classmethod
+    def three_point(
+        cls,
+        low: np.ndarray,
+        mode: np.ndarray,
+        high: np.ndarray,
+        kind: np.ndarray | int = sampling.TRIANGULAR,
+    ) -> Uncertainty:
+        """Every task of a network with an estimate; tasks with ``low == high`` stay fixed."""
+        low, mode, high = (np.asarray(x, dtype=np.float64) for x in (low, mode, high))
+        kinds = np.broadcast_to(np.asarray(kind, dtype=np.int8), low.shape)
+        task = np.flatnonzero(high > low).astype(np.int64)
+        return cls(task, low[task], mode[task], high[task], kinds[task].copy())
+
+    @property
+    def risk_count(self) -> int:
+        return int(self.risk_probability.shape[0])
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Per-iteration finishes (wall minutes), criticality and sensitivity of a simulation."""
+
+    iterations: int
+    seed: int
+    finish: np.ndarray  # int64[iterations]: the program end of each iteration
+    watched_finish: np.ndarray  # int64[w, iterations]: finishes of the watched tasks
+    group_finish: np.ndarray  # int64[g, iterations]: latest finish of each task group
+    criticality: np.ndarray  # float64[n]: share of iterations with total float <= 0
+    task_sensitivity: np.ndarray  # float64[u]: Spearman(duration quantile, finish)
+    risk_sensitivity: np.ndarray  # float64[r]: Spearman(fired, finish)
+    risk_frequency: np.ndarray  # float64[r]: share of iterations in which the risk fired
+    cost: np.ndarray  # float64[iterations]
+
+
+def percentiles(values: np.ndarray, levels: tuple[int, ...]) -> np.ndarray:
+    """Sampled values (not interpolations) at the given percentiles, along the last axis."""
+    return np.asarray(np.percentile(values, levels, axis=-1, method="inverted_cdf"))
+
+
+@_without_refcounts
+def forward_chunk(order, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
+    """Early dates ``[task, iteration]`` for sampled ``duration[task, iteration]``.
+
+    The semantics of :func:`progman.engine.kernels.forward_pass` (links, lags, floors,
+    start/finish constraints, progress), with the iterations as the inner loop.
+    ``early_start`` holds each task's bound from its links until its dates are known.
+    """
+    in_ptr, in_pred, in_type, in_lag, in_elapsed = (
+        links_in[0],
+        links_in[1],
+        links_in[2],
+        links_in[3],
+        links_in[4],
+    )
+    planned, calendar, floor, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
+    width = duration.shape[1]
+    for position in range(order.shape[0]):
+        i = order[position]
+        if act_finish[i] != NO_TIME:  # done: its dates are history
+            first = act_start[i] if act_start[i] != NO_TIME else act_finish[i]
+            for it in range(width):
+                early_start[i, it] = first
+                early_finish[i, it] = act_finish[i]
+            continue
+        c = calendar[i]
+        in_progress = act_start[i] != NO_TIME
+        for it in range(width):
+            early_start[i, it] = floor[i]
+        for k in range(in_ptr[i], in_ptr[i + 1]):
+            p = in_pred[k]
+            kind = in_type[k]
+            lag = in_lag[k]
+            source = early_finish if kind == FS or kind == FF else early_start
+            if (kind == FS or kind == SS) and lag == 0:
+                for it in range(width):
+                    early_start[i, it] = max(early_start[i, it], source[p, it])
+                continue
+            for it in range(width):
+                t = _shift(c, source[p, it], lag, in_elapsed[k], cal)
+                if kind == FF or kind == SF:
+                    span = _left(i, duration[i, it], planned, remaining, in_progress)
+                    t = _start_for_finish(c, t, span, cal)
+                early_start[i, it] = max(early_start[i, it], t)
+        ctype = ctype_of[i]
+        ctime = ctime_of[i]
+        for it in range(width):
+            bound = early_start[i, it]
+            d = duration[i, it]
+            if ctype == SNET or ctype == MSO:
+                if ctype == MSO or ctime > bound:
+                    bound = ctime
+            elif ctype == FNET or ctype == MFO:
+                t = _start_for_finish(c, ctime, d, cal)
+                if ctype == MFO or t > bound:
+                    bound = t
+            if in_progress:  # the rest resumes after the status date, respecting its links
+                start = act_start[i]
+                resume = max(bound, status_time, start)
+                w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
+                left = _left(i, d, planned, remaining, in_progress)
+                finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
+            elif d == 0:  # a milestone: at its driving moment if that is working time
+                w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
+                if finish_of(c, w, cum, nth, cnt, mpd, opn, wk) == bound:
+                    start = bound
+                else:
+                    start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+                finish = start
+            else:
+                w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
+                start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+                finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
+            early_start[i, it] = start
+            early_finish[i, it] = finish
+
+
+@njit(cache=True, inline="always")
+def _left(i, sampled, planned, remaining, in_progress):  # type: ignore[no-untyped-def]
+    """Working minutes a task still has to do: a started task's rest scales with its sample."""
+    if not in_progress or remaining[i] < 0:
+        return sampled
+    if planned[i] <= 0:
+        return remaining[i]
+    return (remaining[i] * sampled + planned[i] // 2) // planned[i]
+
+
+@_without_refcounts
+def backward_chunk(  # type: ignore[no-untyped-def]
+    order,
+    links_out,
+    tasks,
+    duration,
+    early_start,
+    early_finish,
+    end,
+    late_start,
+    late_finish,
+    critical_count,
+    cal,
+):
+    """Late dates against each iteration's ``end``; counts iterations with total float ≤ 0.
+
+    The late side of :func:`progman.engine.kernels.finish_limits` with the iterations as the
+    inner loop. ``late_finish`` holds working minutes of the task's calendar until its
+    successors are all seen, then the wall-clock late finish.
+    """
+    out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    planned, calendar, _fl, _ct, _cm, _dl, act_start, act_finish, remaining = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
+    width = duration.shape[1]
+    for position in range(order.shape[0] - 1, -1, -1):
+        i = order[position]
+        if act_finish[i] != NO_TIME:  # done: nothing late about it, never critical
+            for it in range(width):
+                late_start[i, it] = early_start[i, it]
+                late_finish[i, it] = early_finish[i, it]
+            continue
+        c = calendar[i]
+        started = act_start[i] != NO_TIME
+        for it in range(width):
+            late_finish[i, it] = work_before(c, end[it], cum, nth, cnt, mpd, opn, wk)
+        for k in range(out_ptr[i], out_ptr[i + 1]):
+            s = out_succ[k]
+            kind = out_type[k]
+            if (started and (kind == SS or kind == SF)) or act_finish[s] != NO_TIME:
+                continue
+            cs = calendar[s]
+            resumes = act_start[s] != NO_TIME
+            for it in range(width):
+                extra = duration[i, it] if kind == SS or kind == SF else 0
+                if kind == FF or kind == SF:
+                    other = late_finish[s, it]
+                elif resumes:  # in progress: the link holds where the rest resumes
+                    left = _left(s, duration[s, it], planned, remaining, True)
+                    other = _start_for_finish(cs, late_finish[s, it], left, cal)
+                else:
+                    other = late_start[s, it]
+                t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
+                w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
+                late_finish[i, it] = min(late_finish[i, it], w)
+        count = 0
+        for it in range(width):
+            w = late_finish[i, it]
+            d = duration[i, it]
+            finish_work = work_before(c, early_finish[i, it], cum, nth, cnt, mpd, opn, wk)
+            finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            if d == 0 and finish_work == w:
+                finish = early_finish[i, it]
+            if started:
+                start = early_start[i, it]
+            elif d == 0:
+                start = finish
+            else:
+                start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+            if work_before(c, finish, cum, nth, cnt, mpd, opn, wk) <= finish_work:
+                count += 1
+            late_start[i, it] = start
+            late_finish[i, it] = finish
+        critical_count[i] += count
+
+
+@dataclass
+class _Chunk:
+    """Work arrays of one chunk, reused from chunk to chunk."""
+
+    duration: np.ndarray
+    early_start: np.ndarray
+    early_finish: np.ndarray
+    late_start: np.ndarray
+    late_finish: np.ndarray
+
+    @classmethod
+    def allocate(cls, n: int, width: int) -> _Chunk:
+        return cls(*(np.empty((n, width), dtype=np.int64) for _ in range(5)))
+
+    def narrowed(self, width: int) -> _Chunk:
+        return _Chunk(*(a[:, :width] for a in vars(self).values()))
+
+
+def chunk_width(tasks: int, chunk_size: int | None = None) -> int:
+    """Iterations per chunk: a whole number of blocks, about :data:`CHUNK_CELLS` cells."""
+    wanted = chunk_size if chunk_size is not None else min(MAX_CHUNK, CHUNK_CELLS // max(tasks, 1))
+    return max(BLOCK, -(-wanted // BLOCK) * BLOCK)
+
+
+def _block_draws(
+    seed: int, block: int, unc: Uncertainty, rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Uniforms, risk events and copula normals of one block, always in this order."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+    uniforms = rng.random((rows, unc.task.shape[0]), dtype=np.float32)
+    fired = rng.random((rows, unc.risk_count)) < unc.risk_probability
+    factor = noise = None
+    if unc.group is not None and unc.group_rho is not None and unc.group_rho.shape[0]:
+        factor = rng.standard_normal((rows, unc.group_rho.shape[0]), dtype=np.float32)
+        noise = rng.standard_normal((rows, int((unc.group >= 0).sum())), dtype=np.float32)
+    return uniforms, fired, factor, noise
+
+
+def simulate_network(
+    net: Network,
+    unc: Uncertainty,
+    *,
+    iterations: int = 10_000,
+    seed: int = 0,
+    watch: np.ndarray | None = None,
+    groups: list[np.ndarray] | None = None,
+    chunk_size: int | None = None,
+    sensitivity: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Simulate ``iterations`` schedules of ``net`` under ``unc``.
+
+    ``watch``: tasks whose finish is kept per iteration (milestones, deadlines); ``groups``:
+    task sets whose latest finish is kept per iteration (projects). ``progress`` is called
+    with the number of iterations done after each chunk.
+    """
+    if iterations < 1:
+        raise ValueError("iterations must be at least 1")
+    n = net.size
+    adj = _adjacency(net)
+    tasks = (
+        net.duration,
+        net.calendar,
+        net.floor,
+        net.constraint_type,
+        net.constraint_time,
+        net.deadline,
+        net.actual_start,
+        net.actual_finish,
+        net.remaining,
+    )
+    cal = net.calendars.kernel_args()
+    watch = np.zeros(0, dtype=np.int64) if watch is None else np.asarray(watch, np.int64)
+    groups = groups or []
+    tables, table_row = _pert_tables(unc)
+    correlated = np.zeros(0, dtype=np.int64)
+    if unc.group is not None:
+        correlated = np.flatnonzero(unc.group >= 0).astype(np.int64)
+    width = chunk_width(n, chunk_size)
+    work = _Chunk.allocate(n, min(width, -(-iterations // BLOCK) * BLOCK))
+    uniforms = np.empty((work.duration.shape[1], unc.task.shape[0]), dtype=np.float32)
+
+    finish = np.empty(iterations, dtype=np.int64)
+    watched = np.empty((watch.shape[0], iterations), dtype=np.int64)
+    group_finish = np.empty((len(groups), iterations), dtype=np.int64)
+    counts = np.zeros(n, dtype=np.int64)
+    cost = np.full(iterations, unc.fixed_cost, dtype=np.float64)
+    quantile = np.empty((iterations, unc.task.shape[0]) if sensitivity else (0, 0), np.uint16)
+    fired_all = np.empty((iterations, unc.risk_count), dtype=bool)
+
+    for first in range(0, iterations, work.duration.shape[1]):
+        rows = min(work.duration.shape[1], iterations - first)
+        chunk = work.narrowed(rows)
+        fired = np.empty((rows, unc.risk_count), dtype=bool)
+        for offset in range(0, rows, BLOCK):
+            size = min(BLOCK, rows - offset)
+            u, hit, factor, noise = _block_draws(seed, (first + offset) // BLOCK, unc, BLOCK)
+            if factor is not None and noise is not None and unc.group is not None:
+                sampling.copula_uniforms(
+                    factor, noise, unc.group[correlated], unc.group_rho, correlated, u
+                )
+            uniforms[offset : offset + size] = u[:size]
+            fired[offset : offset + size] = hit[:size]
+        u_chunk = uniforms[:rows]
+        chunk.duration[:] = net.duration[:, None]
+        sampling.sample_durations(
+            u_chunk, unc.task, unc.low, unc.mode, unc.high, unc.kind, table_row, tables,
+            chunk.duration,
+        )  # fmt: skip
+        if unc.risk_count:
+            sampling.apply_risks(
+                fired, unc.risk_pointer, unc.risk_task, unc.risk_minutes, chunk.duration
+            )
+        forward_chunk(
+            adj.order, adj.links_in, tasks, np.int64(net.status_time), chunk.duration,
+            chunk.early_start, chunk.early_finish, cal,
+        )  # fmt: skip
+        end = chunk.early_finish.max(axis=0) if n else np.zeros(rows, dtype=np.int64)
+        backward_chunk(
+            adj.order, adj.links_out, tasks, chunk.duration, chunk.early_start,
+            chunk.early_finish, end, chunk.late_start, chunk.late_finish, counts, cal,
+        )  # fmt: skip
+        last = first + rows
+        finish[first:last] = end
+        watched[:, first:last] = chunk.early_finish[watch]
+        for g, members in enumerate(groups):
+            group_finish[g, first:last] = chunk.early_finish[members].max(axis=0)
+        if unc.cost_per_minute is not None:
+            cost[first:last] += unc.cost_per_minute @ chunk.duration
+        if unc.risk_count:
+            cost[first:last] += fired @ unc.risk_cost
+        fired_all[first:last] = fired
+        if sensitivity:
+            np.multiply(u_chunk, 65536.0, out=u_chunk)
+            quantile[first:last] = u_chunk  # uint16 quantile score, for rank correlation
+        if progress is not None:
+            progress(last)
+
+    return SimulationResult(
+        iterations=iterations,
+        seed=seed,
+        finish=finish,
+        watched_finish=watched,
+        group_finish=group_finish,
+        criticality=counts / iterations,
+        task_sensitivity=_rank_correlations(quantile, finish)
+        if sensitivity
+        else np.zeros(unc.task.shape[0]),
+        risk_sensitivity=_rank_correlations(fired_all, finish),
+        risk_frequency=fired_all.mean(axis=0) if iterations else np.zeros(unc.risk_count),
+        cost=cost,
+    )
+
+
+def _pert_tables(unc: Uncertainty) -> tuple[np.ndarray, np.ndarray]:
+    is_pert = unc.kind == sampling.PERT
+    rows = np.zeros(unc.task.shape[0], dtype=np.int64)
+    if not is_pert.any():
+        return np.zeros((1, 2)), rows
+    alpha, beta = sampling.pert_shape(unc.low[is_pert], unc.mode[is_pert], unc.high[is_pert])
+    tables, rows[is_pert] = sampling.pert_tables(alpha, beta)
+    return tables, rows
+
+
+def _rank_correlations(scores: np.ndarray, finish: np.ndarray) -> np.ndarray:
+    """Spearman correlation of each column of ``scores`` with ``finish``.
+
+    The finish is ranked (ties averaged). A task's score is its uniform draw, which *is*
+    its duration's quantile: its rank divided by the iterations, up to sampling noise, so
+    the score stands in for the rank. A risk's score is 0/1, whose average ranks are an
+    affine function of it. Pearson's coefficient is invariant to both, so this is
+    Spearman's coefficient. Columns that never vary get 0.
+    """
+    columns = scores.shape[1]
+    if columns == 0 or finish.shape[0] < 2:
+        return np.zeros(columns)
+    ranks = sampling.average_ranks(finish)
+    ranks -= ranks.mean()
+    ranks_norm = float(np.sqrt(ranks @ ranks))
+    total = np.zeros(columns)
+    squares = np.zeros(columns)
+    cross = np.zeros(columns)
+    step = max(1, (1 << 22) // columns)
+    for first in range(0, scores.shape[0], step):
+        block = scores[first : first + step].astype(np.float64)
+        total += block.sum(axis=0)
+        squares += np.einsum("ij,ij->j", block, block)
+        cross += ranks[first : first + step] @ block
+    count = scores.shape[0]
+    spread = np.sqrt(np.maximum(squares - total**2 / count, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = cross / (spread * ranks_norm)  # ranks are centred: Σ rank·mean = 0
+    return np.where((spread > 1e-9) & (ranks_norm > 0), result, 0.0)
