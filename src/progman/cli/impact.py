@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich import box
+from rich.console import Console
 from rich.table import Table
 
 import progman
@@ -27,6 +28,8 @@ from progman.engine.impact import (
     TaskSlip,
 )
 from progman.engine.impact_result import ImpactResult
+
+MAX_WIDTH = 200  # columns of output written to a file or a pipe
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -50,17 +53,25 @@ def _duration(value: str | None, option: str) -> Duration | None:
 
 
 def _change(
+    *,
     task: str | None,
     project: str | None,
     link: str | None,
     resource: str | None,
     slip: Duration | None,
     leaving: date | None,
-    *,
     remove: bool,
 ) -> Change:
-    chosen = [name for name, value in (("--task", task), ("--project", project),
-                                       ("--link", link), ("--resource", resource)) if value]
+    chosen = [
+        name
+        for name, value in (
+            ("--task", task),
+            ("--project", project),
+            ("--link", link),
+            ("--resource", resource),
+        )
+        if value
+    ]
     if len(chosen) != 1:
         raise typer.BadParameter(
             "name exactly one of --task ID, --project ID, --link PRED:SUCC or --resource ID"
@@ -140,12 +151,12 @@ def impact(
 ) -> None:
     """If this slips, what moves? Tasks, milestones, projects, benefits, objectives, chains."""
     change = _change(
-        task,
-        project,
-        link,
-        resource,
-        _duration(slip, "'--slip'"),
-        _date(leaving, "'--from'"),
+        task=task,
+        project=project,
+        link=link,
+        resource=resource,
+        slip=_duration(slip, "'--slip'"),
+        leaving=_date(leaving, "'--from'"),
         remove=remove,
     )
     as_of = _date(status_date, "'--status-date'")
@@ -154,12 +165,14 @@ def impact(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
         return
+    # a file or a pipe has no right edge: do not squeeze the tables
+    console = stdout if stdout.is_terminal else Console(width=MAX_WIDTH, soft_wrap=True)
     for line in report_lines(result):
-        stdout.print(line)
+        console.print(line)
 
 
-def _when(moment: object) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _delay(days: float) -> str:
@@ -205,7 +218,7 @@ def report_lines(result: ImpactResult) -> list[str | Table]:
     if result.objectives:
         table = _table("Objectives", "id", "title", "delay", "why")
         for o in result.objectives:
-            table.add_row(o.id, o.title, _delay(o.delay_days), "; ".join(o.reasons))
+            table.add_row(o.id, o.title, _delay(o.delay_days), "\n".join(o.reasons))
         lines.append(table)
     if result.chains:
         lines.append("[bold]Chains:[/bold]")
