@@ -13,10 +13,11 @@ durations, then risk events, then copula normals). A chunk is a whole number of 
 the same seed gives the same result whatever the chunk size.
 
 Simplifications against the deterministic schedule: ALAP tasks are scheduled as soon as
-possible; criticality means total float ≤ 0 against the iteration's own program end
-(deadlines and "no later than" constraints do not cap late dates, so a missed deadline
-does not make everything critical). A started task's remaining work scales with its
-sampled duration (``remaining × sampled / planned``); done tasks keep their actuals.
+possible; criticality means total float ≤ 0 against the iteration's own program end and
+the tasks' "no later than" and "must" dates, but not their deadlines (a deadline missed in
+most iterations would otherwise make everything before it critical). A started task's
+remaining work scales with its sampled duration (``remaining × sampled / planned``); done
+tasks keep their actuals.
 """
 
 from __future__ import annotations
@@ -32,19 +33,21 @@ from progman.engine.calendars import finish_of, start_of, work_before
 from progman.engine.kernels import (
     FF,
     FNET,
+    FNLT,
     FS,
     MFO,
     MSO,
     NO_TIME,
     SF,
     SNET,
+    SNLT,
     SS,
     _shift,
     _shift_back,
     _start_for_finish,
     _without_refcounts,
 )
-from progman.engine.network import Network, _adjacency
+from progman.engine.network import Network, ScheduleOutOfRange, _adjacency
 
 BLOCK = 100  # iterations per random stream: the unit of reproducibility
 CHUNK_CELLS = 1 << 21  # tasks × iterations scheduled at once (5 int64 arrays of this size)
@@ -222,7 +225,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
     successors are all seen, then the wall-clock late finish.
     """
     out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
-    planned, calendar, _fl, _ct, _cm, _dl, act_start, act_finish, remaining = tasks
+    planned, calendar, _fl, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     width = duration.shape[1]
     for position in range(order.shape[0] - 1, -1, -1):
@@ -255,10 +258,16 @@ def backward_chunk(  # type: ignore[no-untyped-def]
                 t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
                 w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
                 late_finish[i, it] = min(late_finish[i, it], w)
+        ctype = ctype_of[i]
+        cap = NO_TIME
+        if ctype == FNLT or ctype == MFO or ctype == SNLT or ctype == MSO:
+            cap = work_before(c, ctime_of[i], cum, nth, cnt, mpd, opn, wk)
         count = 0
         for it in range(width):
             w = late_finish[i, it]
             d = duration[i, it]
+            if cap != NO_TIME:  # a finish-side date caps the finish, a start-side one the start
+                w = min(w, cap if ctype == FNLT or ctype == MFO else cap + d)
             finish_work = work_before(c, early_finish[i, it], cum, nth, cnt, mpd, opn, wk)
             finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
             if d == 0 and finish_work == w:
@@ -398,6 +407,12 @@ def simulate_network(
             adj.order, adj.links_out, tasks, chunk.duration, chunk.early_start,
             chunk.early_finish, end, chunk.late_start, chunk.late_finish, counts, cal,
         )  # fmt: skip
+        if rows and int(end.max()) >= net.calendars.horizon:
+            raise ScheduleOutOfRange(
+                "a simulated schedule runs past the end of the calendar tables "
+                f"({net.calendars.days} days from {net.calendars.origin}); check for absurd "
+                "pessimistic estimates or risk impacts"
+            )
         last = first + rows
         finish[first:last] = end
         watched[:, first:last] = chunk.early_finish[watch]
