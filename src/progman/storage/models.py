@@ -295,6 +295,29 @@ class DecisionRow(EntityRow, Base):
     decided_on: Mapped[date] = mapped_column("date")
 
 
+class ScenarioRow(Base):
+    """A named what-if scenario of a program: the changes to apply to its current plan.
+
+    Not a plan entity: saving the program leaves its scenarios alone, deleting it deletes
+    them. ``base_revision`` is the program revision the scenario was made against.
+    """
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    name: Mapped[str]
+    description: Mapped[str | None]
+    base_revision: Mapped[int]
+    changes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (UniqueConstraint("program_id", "key"),)
+
+
 class UserRow(Base):
     __tablename__ = "users"
 

@@ -6,7 +6,6 @@ is all-or-nothing: if anything fails, the caller's rollback leaves the database 
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from progman.domain import Program
 from progman.domain.validation import check_program, format_path
-from progman.errors import Conflict, Location, NotFound, PlanInvalid, Problem, ProgmanError
+from progman.errors import Conflict, Location, PlanInvalid, Problem, ProgmanError
 from progman.storage import models as m
 from progman.storage.entities import (
     CALENDAR,
@@ -34,7 +33,13 @@ from progman.storage.entities import (
     program_content,
 )
 from progman.storage.migrate import require_current_schema
-from progman.storage.stored import StoredEntity, StoredProgram, read_program_state
+from progman.storage.scenarios import SCENARIO_KIND, scenario_content
+from progman.storage.stored import (
+    StoredEntity,
+    StoredProgram,
+    program_not_found,
+    read_program_state,
+)
 from progman.storage.writer import Changes, ProgramWriter
 
 
@@ -122,7 +127,7 @@ def load_program(session: Session, key: str) -> Program:
     require_current_schema(session.connection())
     row = _program_row(session, key)
     if row is None:
-        raise _not_found(session, key)
+        raise program_not_found(session, key)
     return assemble_program(read_program_state(session, row))
 
 
@@ -159,10 +164,13 @@ def delete_program(session: Session, key: str, actor: str) -> int:
     require_current_schema(session.connection())
     row = _program_row(session, key, for_update=True)
     if row is None:
-        raise _not_found(session, key)
+        raise program_not_found(session, key)
     stored = read_program_state(session, row)
     writer = ProgramWriter(session, stored, actor, m.utc_now())
     changes = writer.record_all_deleted()
+    scenarios = select(m.ScenarioRow).where(m.ScenarioRow.program_id == row.id)
+    for scenario in session.scalars(scenarios.order_by(m.ScenarioRow.key)):
+        writer.record(SCENARIO_KIND, "deleted", scenario.key, scenario_content(scenario), None)
     writer.record(PROGRAM.name, "deleted", key, PROGRAM.content_of_row(row, key), None)
     writer.flush_audit()
     session.delete(row)  # rows of every entity follow by ON DELETE CASCADE
@@ -228,14 +236,6 @@ def _program_row(session: Session, key: str, *, for_update: bool = False) -> m.P
 
 def _program_values(content: Content) -> dict[str, Any]:
     return PROGRAM.row_values(content)
-
-
-def _not_found(session: Session, key: str) -> NotFound:
-    known = list(session.scalars(select(m.ProgramRow.key).order_by(m.ProgramRow.key)))
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    listing = ", ".join(known) if known else "none yet; import one with `progman db import PLAN`"
-    return NotFound(f"no program with key '{key}'{hint} (stored programs: {listing})")
 
 
 def _require_valid(program: Program) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from progman.errors import NotFound
 from progman.storage import models as m
 from progman.storage.entities import (
     BASELINE,
@@ -162,3 +164,12 @@ def _add_baseline_tasks(session: Session, state: StoredProgram, program_id: int)
         tasks[baseline][task_key] = {"start": start, "finish": finish, **attributes}
     for entity in state.entities[BASELINE.name]:
         entity.content["tasks"] = tasks.get(entity.id, {})
+
+
+def program_not_found(session: Session, key: str) -> NotFound:
+    """The error for a program key that is not stored, with did-you-mean and the list."""
+    known = list(session.scalars(select(m.ProgramRow.key).order_by(m.ProgramRow.key)))
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    listing = ", ".join(known) if known else "none yet; import one with `progman db import PLAN`"
+    return NotFound(f"no program with key '{key}'{hint} (stored programs: {listing})")
