@@ -16,6 +16,7 @@ from progman.cli import impact as impact_command
 from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
 from progman.cli import simulate as simulate_command
+from progman.cli import whatif as whatif_commands
 from progman.cli.output import report_error, stdout
 from progman.cli.plan_view import program_tree
 from progman.errors import ProgmanError
@@ -133,6 +134,7 @@ app.command()(simulate_command.simulate)
 app.command()(impact_command.impact)
 app.command()(risks_command.risks)
 app.add_typer(db_commands.app, name="db")
+app.add_typer(whatif_commands.app, name="whatif")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,303 @@
+"""``progman whatif …``: named what-if scenarios compared with the plan and its baseline.
+
+``run`` tries changes on a plan file; ``save``/``list``/``compare``/``delete`` keep named
+scenarios of a stored program. Errors are not caught here: the main CLI reports every
+ProgmanError once and exits 1; a malformed option is a usage error (exit 2).
+"""
+
+# ruff: noqa: PLC0415 - the database stack is imported inside the commands (see cli/db.py)
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from progman.cli.output import stdout
+from progman.domain import ChangeItem, Dependency
+from progman.domain.scenarios import Scenario, apply_changes
+from progman.engine.compare import DateComparison, ScenarioComparison, compare
+from progman.planfile import load_plan
+from progman.planfile.source import DocumentError, parse_document
+
+app = typer.Typer(
+    help="What-if scenarios: try changes, compare with the plan and its baseline.",
+    no_args_is_help=True,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
+]
+ProgramOption = Annotated[
+    str, typer.Option("--program", metavar="KEY", help="key of the stored program")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="ID.FIELD=VALUE",
+        help="give a field a value in plan syntax: API.auth.duration=12d, "
+        "MOB.build.depends='[API.auth, WEB.ui]', alice.capacity=0.5 (repeatable)",
+    ),
+]
+AddDepOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--add-dep",
+        metavar="SUCC:PRED [TYPE±LAG]",
+        help="add a link, e.g. 'MOB.build:API.auth FS+2d' (repeatable)",
+    ),
+]
+RemoveOption = Annotated[
+    list[str] | None,
+    typer.Option("--remove", metavar="ID", help="remove a work item or resource (repeatable)"),
+]
+# The resource issue adds here: --move RES --from PROJ --to PROJ --between D1 D2 (SPEC §3.3),
+# turned into ChangeItems by _changes() like the options above.
+BaselineOption = Annotated[
+    str | None,
+    typer.Option("--baseline", metavar="ID", help="baseline to compare with (default: latest)"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+ActorOption = Annotated[
+    str | None, typer.Option("--as", help="who makes the change (default: your login name)")
+]
+
+
+def _database(url: str | None) -> str:
+    from progman.storage import default_database_url
+
+    return url if url else default_database_url()
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+# -- turning options into changes -----------------------------------------------------------
+
+
+def _value(text: str, option: str) -> Any:
+    """A value in plan syntax (YAML scalars and flow lists/mappings, as in a plan file)."""
+    if not text.strip():
+        return None
+    try:
+        value, _ = parse_document(text, option)
+    except DocumentError as error:
+        raise typer.BadParameter(
+            f"{text!r} is not a plan value: {error}", param_hint=option
+        ) from None
+    return value
+
+
+def _set_change(text: str) -> ChangeItem:
+    left, equals, raw = text.partition("=")
+    target, dot, field = left.strip().rpartition(".")
+    if not equals or not dot or not target or not field:
+        raise typer.BadParameter(
+            f"{text!r}: write ID.FIELD=VALUE, e.g. API.auth.duration=12d", param_hint="'--set'"
+        )
+    return ChangeItem(op="set", target=target, field=field, value=_value(raw, "--set"))
+
+
+def _dependency_change(text: str) -> ChangeItem:
+    successor, colon, link = text.partition(":")
+    if not colon or not successor.strip() or not link.strip():
+        raise typer.BadParameter(
+            f"{text!r}: write SUCCESSOR:PREDECESSOR [TYPE±LAG], e.g. 'MOB.build:API.auth FS+2d'",
+            param_hint="'--add-dep'",
+        )
+    try:
+        parsed = Dependency.model_validate(link.strip())
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise typer.BadParameter(message, param_hint="'--add-dep'") from None
+    value = {"task": parsed.task, "type": parsed.type, "lag": str(parsed.lag)}
+    return ChangeItem(op="add", target=successor.strip(), field="depends", value=value)
+
+
+def _changes(
+    sets: list[str] | None, dependencies: list[str] | None, removals: list[str] | None
+) -> list[ChangeItem]:
+    changes = [_set_change(text) for text in sets or []]
+    changes += [_dependency_change(text) for text in dependencies or []]
+    changes += [ChangeItem(op="remove", target=ident.strip()) for ident in removals or []]
+    return changes
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def _when(moment: date | datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
+
+
+def _delta(days: int | None) -> str:
+    return "—" if days is None else f"{days:+d}"
+
+
+def _label(row: DateComparison) -> str:
+    if row.kind == "program":
+        return "program finish"
+    if row.kind == "project":
+        return f"{row.id} finish"
+    deadline = ""
+    if row.deadline is not None:
+        mark = "missed" if row.scenario_met is False else "met"
+        deadline = f" (deadline {row.deadline.isoformat()}: {mark})"
+    return f"◆ {row.id}{deadline}"
+
+
+def _print(result: ScenarioComparison, title: str) -> None:
+    table = Table(title=title)
+    baseline = f"baseline {result.baseline_id}" if result.baseline_id else "baseline"
+    for column in ("metric", baseline, "current", "scenario", "Δ days", "Δ working days"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for row in result.dates:
+        table.add_row(
+            _label(row),
+            _when(row.baseline),
+            _when(row.current),
+            _when(row.scenario),
+            _delta(row.delta_days),
+            _delta(row.delta_working_days),
+        )
+    cost = result.cost
+    table.add_row(
+        "planned cost",
+        "—" if cost.baseline is None else f"{cost.baseline:,.2f}",
+        f"{cost.current:,.2f}",
+        f"{cost.scenario:,.2f}",
+        f"{cost.delta:+,.2f}",
+        "",
+    )
+    stdout.print(table)
+    for label, ids in (
+        ("enter the critical path", result.critical_entering),
+        ("leave the critical path", result.critical_leaving),
+        ("added", result.added),
+        ("removed", result.removed),
+    ):
+        if ids:
+            stdout.print(f"{label}: {', '.join(ids)}")
+
+
+def _show(result: ScenarioComparison, title: str, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+    else:
+        _print(result, title)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    *,
+    sets: SetOption = None,
+    add_dep: AddDepOption = None,
+    remove: RemoveOption = None,
+    baseline: BaselineOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply changes to a plan and compare it side by side with the plan and its baseline."""
+    changes = _changes(sets, add_dep, remove)
+    program = load_plan(plan)
+    result = compare(program, apply_changes(program, changes), baseline)
+    _show(result, f"What if: {len(changes)} change(s) to {program.key}", as_json)
+
+
+@app.command()
+def save(
+    name: Annotated[str, typer.Argument(help="scenario id, e.g. late-auth")],
+    *,
+    program: ProgramOption,
+    sets: SetOption = None,
+    add_dep: AddDepOption = None,
+    remove: RemoveOption = None,
+    title: Annotated[str | None, typer.Option(help="a readable name (default: NAME)")] = None,
+    description: Annotated[str | None, typer.Option(help="what the scenario explores")] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Store a named scenario of a stored program (replacing one with the same NAME)."""
+    from progman.services.scenarios import do_save_scenario
+
+    changes = _changes(sets, add_dep, remove)
+    try:
+        scenario = Scenario(
+            id=name, name=title or name, description=description, base=program, changes=changes
+        )
+    except ValidationError as error:
+        message = error.errors()[0]["msg"]
+        raise typer.BadParameter(f"{name!r}: {message}", param_hint="'NAME'") from None
+    saved = do_save_scenario(_database(db), program, scenario, _actor(actor))
+    stdout.print(
+        f"scenario {saved.id} of {program} saved: {len(saved.changes)} change(s) "
+        f"on revision {saved.base_revision}"
+    )
+
+
+@app.command(name="list")
+def list_(program: ProgramOption, db: DbOption = None) -> None:
+    """The scenarios of a stored program."""
+    from progman.services.scenarios import list_scenarios
+
+    table = Table(title=f"Scenarios of {program}")
+    for column in ("name", "title", "changes", "base revision", "updated"):
+        table.add_column(column)
+    for entry in list_scenarios(_database(db), program):
+        table.add_row(
+            entry.key,
+            entry.name,
+            str(entry.changes),
+            str(entry.base_revision),
+            entry.updated_at.isoformat(timespec="minutes"),
+        )
+    stdout.print(table)
+
+
+@app.command(name="compare")
+def compare_(
+    name: Annotated[str, typer.Argument(help="scenario id")],
+    program: ProgramOption,
+    baseline: BaselineOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Compare a stored scenario with the program as stored now and a baseline."""
+    from progman.services.scenarios import load_scenario_programs
+
+    current, variant = load_scenario_programs(_database(db), program, name)
+    _show(compare(current, variant, baseline), f"Scenario {name} of {program}", as_json)
+
+
+@app.command()
+def delete(
+    name: Annotated[str, typer.Argument(help="scenario id")],
+    program: ProgramOption,
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Delete a stored scenario (the audit log keeps its last content)."""
+    from progman.services.scenarios import do_delete_scenario
+
+    do_delete_scenario(_database(db), program, name, _actor(actor))
+    stdout.print(f"scenario {name} of {program} deleted")
