@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cpm, plan_load
+from benchmarks import cpm, montecarlo, plan_load
 
-BENCHMARKS = {"plan_load": plan_load.main, "cpm": cpm.main}
+BENCHMARKS = {"plan_load": plan_load.main, "cpm": cpm.main, "montecarlo": montecarlo.main}
 
 
 def main(argv: list[str]) -> int:
