@@ -1,0 +1,120 @@
+"""`progman whatif` through the real entry point: a plan file, and scenarios in SQLite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from progman.cli.main import main
+
+PLAN = """\
+program: Small
+key: SML
+start: 2027-03-01
+projects:
+  - id: P
+    name: Build
+    tasks:
+      - {id: A, name: A, duration: 2d}
+      - {id: B, name: B, duration: 4d, depends: [A]}
+      - {id: C, name: C, duration: 1d, depends: [A]}
+      - {id: M, name: Done, milestone: true, depends: [B, C], deadline: 2027-03-10}
+baselines:
+  - id: BL1
+    created: 2027-02-01
+    tasks:
+      M: {start: 2027-03-08, finish: 2027-03-08}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> str:
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN)
+    return str(path)
+
+
+def test_run_prints_the_comparison_as_json(capsys, plan):
+    code, out, err = run(
+        capsys, "whatif", "run", plan, "--set", "B.duration=7d", "--add-dep", "C:B SS+1d", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["baseline"] == "BL1"
+    assert data["finish"]["delta_working_days"] == 3
+    (milestone,) = data["milestones"]
+    assert (milestone["id"], milestone["scenario_met"], milestone["baseline_delta_days"]) == (
+        "M",
+        False,
+        3,
+    )
+
+
+def test_run_prints_a_side_by_side_table(capsys, plan):
+    code, out, err = run(capsys, "whatif", "run", plan, "--set", "B.duration=7d", "--remove", "C")
+    assert code == 0, err
+    assert "baseline BL1" in out
+    assert "2027-03-11" in out and "+3" in out
+    assert "removed: C" in out
+
+
+def test_set_takes_lists_in_plan_syntax(capsys, plan):
+    code, out, err = run(capsys, "whatif", "run", plan, "--set", "C.depends=[B]", "--json")
+    assert code == 0, err
+    assert json.loads(out)["critical_path"]["entering"] == ["C"]
+
+
+def test_a_bad_change_is_exit_1_with_did_you_mean(capsys, plan):
+    code, _, err = run(capsys, "whatif", "run", plan, "--set", "BB.duration=7d")
+    assert code == 1
+    assert "changes[0]: set BB.duration: no task" in err and "did you mean 'B'?" in err
+
+
+@pytest.mark.parametrize(
+    "option", [["--set", "B.duration"], ["--set", "duration=3d"], ["--add-dep", "C B"]]
+)
+def test_a_malformed_option_is_a_usage_error(capsys, plan, option):
+    code, _, err = run(capsys, "whatif", "run", plan, *option)
+    assert code == 2
+    assert "Invalid value" in err
+
+
+def test_save_list_compare_delete(capsys, plan, tmp_path):
+    url = f"sqlite:///{tmp_path / 'progman.db'}"
+    assert run(capsys, "init", "--db", url)[0] == 0
+    assert run(capsys, "db", "import", plan, "--db", url)[0] == 0
+    db = ["--db", url, "--program", "SML"]
+    code, out, err = run(
+        capsys, "whatif", "save", "late-b", *db, "--set", "B.duration=7d", "--as", "alice"
+    )
+    assert code == 0, err
+    assert "scenario late-b of SML saved: 1 change(s) on revision 1" in out
+    code, out, _ = run(capsys, "whatif", "list", *db)
+    assert code == 0 and "late-b" in out
+    code, out, err = run(capsys, "whatif", "compare", "late-b", *db, "--json")
+    assert code == 0, err
+    assert json.loads(out)["finish"]["delta_days"] == 3
+    code, _, err = run(capsys, "whatif", "compare", "late-c", *db)
+    assert code == 1 and "did you mean 'late-b'?" in err
+    code, out, _ = run(capsys, "whatif", "delete", "late-b", *db)
+    assert code == 0 and "deleted" in out
+    code, out, _ = run(capsys, "whatif", "list", *db)
+    assert "late-b" not in out
+
+
+def test_save_refuses_changes_that_do_not_apply(capsys, plan, tmp_path):
+    url = f"sqlite:///{tmp_path / 'progman.db'}"
+    run(capsys, "init", "--db", url)
+    run(capsys, "db", "import", plan, "--db", url)
+    code, _, err = run(
+        capsys, "whatif", "save", "bad", "--db", url, "--program", "SML", "--remove", "Q"
+    )
+    assert code == 1 and "no task, project, resource, risk or benefit 'Q'" in err
