@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cpm, montecarlo, plan_load
+from benchmarks import cpm, impact, montecarlo, plan_load
 
-BENCHMARKS = {"plan_load": plan_load.main, "cpm": cpm.main, "montecarlo": montecarlo.main}
+BENCHMARKS = {
+    "plan_load": plan_load.main,
+    "cpm": cpm.main,
+    "impact": impact.main,
+    "montecarlo": montecarlo.main,
+}
 
 
 def main(argv: list[str]) -> int:

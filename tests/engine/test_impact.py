@@ -260,7 +260,7 @@ def test_slip_within_float_moves_no_milestone_beyond_at_most_the_excess(data, pi
     result = impact(program, TaskSlip(task.id, slip))
     if slip <= task.free_float:
         assert ids(result.tasks) in ([], [task.id])
-        assert result.milestones == result.projects == ()
+        assert result.milestones == ()  # (its own project may end later: it may be the last)
     if slip <= task.total_float:
         assert result.finish_after == result.finish_before
         assert all(t.total_float_after >= 0 for t in result.tasks)

@@ -447,32 +447,47 @@ def _compare(
     float_before = np.round(before.total_float[:n] / per_day, 3)
     float_after = np.round(after.total_float[:n] / per_day, 3)
     critical = after.total_float[:n] <= 0
+    milestone = np.array([item.milestone for item in built.items], dtype=bool)
     project_ids = [p.id for p in program.projects]
 
     def when(t: int | np.integer[Any]) -> datetime:
         return tables.to_datetimes(np.array([t]))[0]
 
-    severity = sorted(
-        rows.tolist(),
-        key=lambda i: (-delay[i], not critical[i], not built.items[i].milestone, i),
+    order = np.lexsort(
+        (rows, ~milestone[rows], ~critical[rows], -delay[rows])  # last key sorts first
     )
+    severity = rows[order].tolist()
+    stamps = _datetimes(
+        tables,
+        np.stack(
+            [
+                before.early_finish[severity],
+                after.early_finish[severity],
+                before.early_start[severity],
+                after.early_start[severity],
+            ]
+        ),
+    )
+    delays, start_delays = delay[severity].tolist(), start_delay[severity].tolist()
+    floats_before, floats_after = float_before[severity].tolist(), float_after[severity].tolist()
+    criticals = critical[severity].tolist()
     tasks = tuple(
         TaskImpact(
             id=built.ids[i],
             name=built.items[i].name,
             project=project_ids[built.project_of[i]],
             milestone=built.items[i].milestone,
-            before=when(before.early_finish[i]),
-            after=when(after.early_finish[i]),
-            delay_days=float(delay[i]),
-            start_before=when(before.early_start[i]),
-            start_after=when(after.early_start[i]),
-            start_delay_days=float(start_delay[i]),
-            total_float_before=float(float_before[i]),
-            total_float_after=float(float_after[i]),
-            critical=bool(critical[i]),
+            before=stamps[0][k],
+            after=stamps[1][k],
+            delay_days=delays[k],
+            start_before=stamps[2][k],
+            start_after=stamps[3][k],
+            start_delay_days=start_delays[k],
+            total_float_before=floats_before[k],
+            total_float_after=floats_after[k],
+            critical=criticals[k],
         )
-        for i in severity
+        for k, i in enumerate(severity)
     )
     milestones = tuple(
         MilestoneImpact(
@@ -516,6 +531,13 @@ def _compare(
         unstaffed=tuple(live.unstaffed),
         notes=tuple(live.notes),
     )
+
+
+def _datetimes(tables: CalendarTables, minutes: np.ndarray) -> list[list[datetime]]:
+    """Rows of wall minutes as datetimes, converted in bulk (numpy, not one by one)."""
+    origin = np.datetime64(tables.origin, "m")
+    stamps: list[list[datetime]] = (origin + minutes.astype("timedelta64[m]")).tolist()
+    return stamps
 
 
 def _late(deadline: int | np.integer[Any], finish: int | np.integer[Any]) -> bool:
