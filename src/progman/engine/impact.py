@@ -507,15 +507,18 @@ def _compare(
     projects = _projects(program, built, before, after, leaf)
     benefits = _benefits(program, built, before, after)
     objectives = _objectives(program, projects, benefits)
-    finish_task = np.array([int(np.argmax(after.early_finish))])
+    finish_task = np.flatnonzero(after.early_finish[:n] == after.finish)[-1:]  # plan order
     finish_delay = _delay_days(
-        tables, calendar[finish_task], np.array([before.finish]), np.array([after.finish])
+        tables,
+        calendar[finish_task],
+        np.full(finish_task.size, before.finish),
+        np.full(finish_task.size, after.finish),
     )
     return ImpactResult(
         changes=tuple(live.descriptions),
         finish_before=when(before.finish),
         finish_after=when(after.finish),
-        finish_delay_days=float(finish_delay[0]),
+        finish_delay_days=float(finish_delay[0]) if finish_delay.size else 0.0,
         tasks=tasks,
         milestones=milestones,
         projects=projects,
@@ -557,7 +560,8 @@ def _projects(
         now = int(after.early_finish[members].max())
         if was == now:
             continue
-        last = members[int(np.argmax(after.early_finish[members]))]
+        finishes = after.early_finish[members]
+        last = members[np.flatnonzero(finishes == finishes.max())[-1]]  # plan order: the milestone
         days = _delay_days(tables, built.network.calendar[[last]], np.array([was]), np.array([now]))
         stamps = tables.to_datetimes(np.array([was, now]))
         found.append(ProjectImpact(project.id, project.name, stamps[0], stamps[1], float(days[0])))

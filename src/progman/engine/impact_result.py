@@ -106,10 +106,8 @@ class ImpactResult:
         if self.objectives:
             counts.append(count_text(len(self.objectives), "objective"))
         if not (self.milestones or self.projects or self.benefits or self.objectives):
-            others = len(self.tasks)
-            return (
-                f"{subject}: no milestone, project or benefit moves ({count_text(others, 'task')})"
-            )
+            moved = count_text(len(self.tasks), "task")
+            return f"{subject}: no milestone, project or benefit moves ({moved} moved)"
         return f"{subject}: {', '.join(counts)} move"
 
     def to_json(self) -> dict[str, Any]:
