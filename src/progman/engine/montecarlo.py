@@ -455,6 +455,19 @@ def _pert_tables(unc: Uncertainty) -> tuple[np.ndarray, np.ndarray]:
     return tables, rows
 
 
+@_without_refcounts
+def _column_moments(scores, ranks, total, squares, cross):  # type: ignore[no-untyped-def]
+    """Per column: the sum, the sum of squares and the ranks-weighted sum, in one pass over
+    the stored scores (no float copy of an iterations × tasks matrix)."""
+    for row in range(scores.shape[0]):
+        weight = ranks[row]
+        for column in range(scores.shape[1]):
+            value = np.float64(scores[row, column])
+            total[column] += value
+            squares[column] += value * value
+            cross[column] += weight * value
+
+
 def _rank_correlations(scores: np.ndarray, finish: np.ndarray) -> np.ndarray:
     """Spearman correlation of each column of ``scores`` with ``finish``.
 
@@ -473,12 +486,7 @@ def _rank_correlations(scores: np.ndarray, finish: np.ndarray) -> np.ndarray:
     total = np.zeros(columns)
     squares = np.zeros(columns)
     cross = np.zeros(columns)
-    step = max(1, (1 << 22) // columns)
-    for first in range(0, scores.shape[0], step):
-        block = scores[first : first + step].astype(np.float64)
-        total += block.sum(axis=0)
-        squares += np.einsum("ij,ij->j", block, block)
-        cross += ranks[first : first + step] @ block
+    _column_moments(scores, ranks, total, squares, cross)
     count = scores.shape[0]
     spread = np.sqrt(np.maximum(squares - total**2 / count, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
