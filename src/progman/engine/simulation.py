@@ -263,15 +263,16 @@ def _uncertainty(
     for risk in risks:
         always = risk.kind == "issue" or risk.status == "occurred"
         probability.append(1.0 if always else float(risk.probability))
-        sign = -1 if risk.kind == "opportunity" else 1
+        gain = risk.kind == "opportunity"  # takes its size off, whichever sign it was written with
         cost = float(risk.impact.cost or 0.0)
-        risk_cost.append(-abs(cost) if risk.kind == "opportunity" else cost)
+        risk_cost.append(-abs(cost) if gain else cost)
         if risk.impact.schedule is not None:
             for ident in risk.affects:
                 for i in leaves_under.get(index_of[ident], [index_of[ident]]):
                     day = 1440 if int(net.calendar[i]) == 0 else int(per_day[i])
                     risk_task.append(i)
-                    risk_minutes.append(sign * round(_minutes(risk.impact.schedule, day)))
+                    minutes = round(_minutes(risk.impact.schedule, day))
+                    risk_minutes.append(-abs(minutes) if gain else minutes)
         pointer.append(len(risk_task))
 
     rates = np.zeros(net.size)

@@ -1,0 +1,43 @@
+"""`progman simulate`: the SPEC §5 JSON, reproducible for a seed, a readable table."""
+
+from __future__ import annotations
+
+import json
+
+from progman.cli.main import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_contract_shape_and_repeats_for_a_seed(capsys, contract_plan):
+    args = ("simulate", str(contract_plan), "--iterations", "500", "--seed", "7", "--json")
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    first = json.loads(out)
+    assert {"iterations", "seed", "finish", "milestones", "criticality", "sensitivity"} <= set(
+        first
+    )
+    assert first["iterations"] == 500 and first["seed"] == 7
+    assert set(first["finish"]) >= {"p10", "p50", "p80", "p95"}
+    assert first["finish"]["p10"] <= first["finish"]["p50"] <= first["finish"]["p95"]
+    live = first["milestones"]["WEB.live"]
+    assert {"p50", "p80", "p95", "deadline", "probability_on_time"} <= set(live)
+    assert all(0.0 <= share <= 1.0 for share in first["criticality"].values())
+    assert all({"id", "correlation"} <= set(entry) for entry in first["sensitivity"])
+    code, again, _ = run(capsys, *args)
+    assert code == 0 and json.loads(again) == first
+
+
+def test_table_names_percentiles_and_milestones(capsys, contract_plan):
+    code, out, err = run(capsys, "simulate", str(contract_plan), "--iterations", "300")
+    assert code == 0, err
+    assert "P80" in out and "WEB.live" in out
+
+
+def test_bad_iterations_is_a_usage_error(capsys, contract_plan):
+    code, _, _ = run(capsys, "simulate", str(contract_plan), "--iterations", "0")
+    assert code == 2
