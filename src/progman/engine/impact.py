@@ -26,6 +26,7 @@ a moved milestone: the links whose slack the slip used up.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -129,29 +130,47 @@ def impact(
     *,
     status_date: date | None = None,
 ) -> ImpactResult:
-    """Apply ``changes`` to the program's schedule and report what moved (see the module)."""
-    listed = (
-        [changes]
-        if isinstance(changes, TaskSlip | ProjectSlip | LinkChange | ResourceLeaves)
-        else list(changes)
-    )
-    if not listed:
-        raise ImpactInvalidChange("no change given: name a task, project, link or resource")
-    findings = check_program(program)
-    if findings:
-        raise PlanInvalid(
-            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
+    """Apply ``changes`` to the program's schedule and report what moved (see the module).
+
+    To ask several questions of one program, prepare an :class:`ImpactAnalysis` once.
+    """
+    return ImpactAnalysis(program, status_date=status_date).impact(changes)
+
+
+class ImpactAnalysis:
+    """A program checked, built and scheduled once, to answer many "if this slips" questions.
+
+    Each question edits a copy of the prepared incremental schedule, so only what the
+    change moves is re-scheduled and the prepared state is never altered.
+    """
+
+    def __init__(self, program: Program, *, status_date: date | None = None) -> None:
+        findings = check_program(program)
+        if findings:
+            raise PlanInvalid(
+                Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
+            )
+        self.program = program
+        self.built = build_network(program, status_date)
+        try:
+            self._prepared = IncrementalSchedule(self.built.network)
+        except ScheduleCycle as cycle:
+            names = [_name(self.built, i) for i in cycle.cycle]
+            raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
+        self._before = self._prepared.result
+
+    def impact(self, changes: Change | Sequence[Change]) -> ImpactResult:
+        listed = (
+            [changes]
+            if isinstance(changes, TaskSlip | ProjectSlip | LinkChange | ResourceLeaves)
+            else list(changes)
         )
-    built = build_network(program, status_date)
-    try:
-        live = _Changes(program, built)
-    except ScheduleCycle as cycle:
-        names = [_name(built, i) for i in cycle.cycle]
-        raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
-    before = live.schedule.result
-    for change in listed:
-        live.apply(change)
-    return _compare(program, built, before, live.schedule.result, live)
+        if not listed:
+            raise ImpactInvalidChange("no change given: name a task, project, link or resource")
+        live = _Changes(self.program, self.built, copy.deepcopy(self._prepared))
+        for change in listed:
+            live.apply(change)
+        return _compare(self.program, self.built, self._before, live.schedule.result, live)
 
 
 def _name(built: BuiltNetwork, index: int) -> str:
@@ -166,10 +185,12 @@ def _name(built: BuiltNetwork, index: int) -> str:
 class _Changes:
     """The schedule being edited, and what the edits touched (for the chains)."""
 
-    def __init__(self, program: Program, built: BuiltNetwork) -> None:
+    def __init__(
+        self, program: Program, built: BuiltNetwork, schedule: IncrementalSchedule
+    ) -> None:
         self.program = program
         self.built = built
-        self.schedule = IncrementalSchedule(built.network)
+        self.schedule = schedule
         self.index = {ident: i for i, ident in enumerate(built.ids)}
         self.origins: set[int] = set()
         self.descriptions: list[str] = []
