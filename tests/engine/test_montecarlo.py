@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import progman
+from progman.domain import Program
 from progman.engine import sampling
 from progman.engine.montecarlo import Uncertainty, simulate_network
 from progman.engine.network import Network, ScheduleOutOfRange
@@ -168,3 +169,23 @@ def test_plan_simulation_has_the_json_shape_of_the_spec():
     magnitudes = [abs(entry["correlation"]) for entry in result["sensitivity"]]
     assert magnitudes == sorted(magnitudes, reverse=True)
     assert result["cost"]["p50"] > 0
+
+
+def test_the_plan_chooses_pert_for_tasks_that_do_not_choose():
+    """tri(0, 1, 10) days has median ~3.3 days; PERT-beta(0, 1, 10) ~2.0: the plan default
+    applies to a task without its own distribution, and a task's own choice wins."""
+    plan = {
+        "program": "Skewed", "key": "SKW", "start": "2027-03-01",
+        "projects": [{"id": "P", "name": "P", "tasks": [
+            {"id": "A", "name": "a", "estimate": ["0d", "1d", "10d"]},
+            {"id": "B", "name": "b", "estimate": ["0d", "1d", "10d"], "distribution": "triangular"},
+        ]}],
+    }  # fmt: skip
+    default = progman.simulate(Program.model_validate(plan), iterations=4000, seed=3)
+    pert = progman.simulate(
+        Program.model_validate({**plan, "distribution": "pert"}), iterations=4000, seed=3
+    )
+    a_default = default.to_json()["criticality"]["A"]
+    a_pert = pert.to_json()["criticality"]["A"]
+    assert a_default == pytest.approx(0.5, abs=0.05)  # two like tasks: each longest half the time
+    assert a_pert < 0.35  # PERT's A is shorter than B's triangular most of the time

@@ -20,7 +20,7 @@ from progman.domain.governance import (
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk, RiskScales
 from progman.domain.strategy import Benefit, Objective
-from progman.domain.work import WorkItem
+from progman.domain.work import Distribution, WorkItem
 
 Method = Literal["waterfall", "agile", "hybrid"]
 Phase = Literal["initiation", "planning", "execution", "monitoring", "closure"]
@@ -86,6 +86,9 @@ class Program(Entity):
     priority: Priority = 500
     budget: Money | None = Field(default=None, description="program budget incl. projects")
     contingency: Money | None = Field(default=None, description="reserve held by the program")
+    distribution: Distribution | None = Field(
+        default=None, description="default for three-point estimates (else triangular)"
+    )
     calendars: dict[Id, Calendar] = Field(default_factory=dict)
     objectives: list[Objective] = Field(default_factory=list)
     benefits: list[Benefit] = Field(default_factory=list)

@@ -253,7 +253,8 @@ def _uncertainty(
         low.append(a)
         mode.append(m)
         high.append(b)
-        kind.append(sampling.PERT if item.distribution == "pert" else sampling.TRIANGULAR)
+        chosen = item.distribution or program.distribution  # the task's own choice wins
+        kind.append(sampling.PERT if chosen == "pert" else sampling.TRIANGULAR)
         group.append(next((tags.index(t) for t in item.tags if t in correlation), -1))
 
     index_of = {ident: i for i, ident in enumerate(built.ids)}
