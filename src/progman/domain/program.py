@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -88,6 +88,10 @@ class Program(Entity):
     contingency: Money | None = Field(default=None, description="reserve held by the program")
     distribution: Distribution | None = Field(
         default=None, description="default for three-point estimates (else triangular)"
+    )
+    correlation: dict[str, Annotated[float, Field(ge=0.0, lt=1.0)]] = Field(
+        default_factory=dict,
+        description="tag -> coefficient: estimates of tasks with the tag vary together",
     )
     calendars: dict[Id, Calendar] = Field(default_factory=dict)
     objectives: list[Objective] = Field(default_factory=list)

@@ -123,8 +123,11 @@ def simulate(
 
     ``correlation`` maps a tag to a coefficient in [0, 1): the estimates of the tasks
     carrying that tag are correlated with it (a Gaussian copula; a task with several such
-    tags joins the first). ``top`` limits the sensitivity list.
+    tags joins the first); by default the plan's own ``correlation:``. ``top`` limits the
+    sensitivity list.
     """
+    if correlation is None:
+        correlation = program.correlation
     findings = check_program(program)
     if findings:
         raise PlanInvalid(
