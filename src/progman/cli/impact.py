@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 import progman
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stdout
 from progman.domain import Duration
 from progman.engine.impact import (
@@ -30,17 +30,6 @@ from progman.engine.impact import (
 from progman.engine.impact_result import ImpactResult
 
 MAX_WIDTH = 200  # columns of output written to a file or a pipe
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30", param_hint=option
-        ) from None
 
 
 def _duration(value: str | None, option: str) -> Duration | None:
@@ -103,7 +92,7 @@ def _change(
 
 
 def impact(
-    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    plan: PlanArg,
     *,
     task: Annotated[
         str | None, typer.Option("--task", metavar="ID", help="the task that slips")
@@ -137,17 +126,8 @@ def impact(
         typer.Option("--from", metavar="YYYY-MM-DD", help="the day --resource stops working"),
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="with --link: remove it")] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of tables")
-    ] = False,
-    status_date: Annotated[
-        str | None,
-        typer.Option(
-            "--status-date",
-            metavar="YYYY-MM-DD",
-            help="progress is as of this date (default: the plan's status_date)",
-        ),
-    ] = None,
+    as_json: JsonOption = False,
+    status_date: StatusDateOption = None,
 ) -> None:
     """If this slips, what moves? Tasks, milestones, projects, benefits, objectives, chains."""
     change = _change(
@@ -156,10 +136,10 @@ def impact(
         link=link,
         resource=resource,
         slip=_duration(slip, "'--slip'"),
-        leaving=_date(leaving, "'--from'"),
+        leaving=parse_date(leaving, "'--from'"),
         remove=remove,
     )
-    as_of = _date(status_date, "'--status-date'")
+    as_of = parse_date(status_date)
     program = progman.load_plan(plan)
     result = progman.impact(program, change, status_date=as_of)
     if as_json:

@@ -17,6 +17,7 @@ from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
 from progman.cli import simulate as simulate_command
 from progman.cli import whatif as whatif_commands
+from progman.cli.options import PlanArg
 from progman.cli.output import report_error, stdout
 from progman.cli.plan_view import program_tree
 from progman.errors import ProgmanError
@@ -31,7 +32,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-PlanArg = Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")]
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),

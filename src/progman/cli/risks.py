@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 import progman
+from progman.cli.options import PlanArg
 from progman.cli.output import stdout
 from progman.domain import Program
 from progman.domain.risk_register import (
@@ -50,7 +50,7 @@ CELL_STYLE: dict[Rating, str] = {
 
 
 def risks(
-    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    plan: PlanArg,
     *,
     show_matrix: Annotated[
         bool, typer.Option("--matrix", help="draw the 5x5 probability x impact grid")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -22,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 import progman
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stderr, stdout
 from progman.domain import Program
 from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, TaskSchedule
@@ -29,32 +29,11 @@ from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, TaskSchedule
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 
 
-def _status_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30",
-            param_hint="'--status-date'",
-        ) from None
-
-
 def schedule(
-    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    plan: PlanArg,
     *,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of a table")
-    ] = False,
-    status_date: Annotated[
-        str | None,
-        typer.Option(
-            "--status-date",
-            metavar="YYYY-MM-DD",
-            help="progress is as of this date (default: the plan's status_date)",
-        ),
-    ] = None,
+    as_json: JsonOption = False,
+    status_date: StatusDateOption = None,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="a link broken by a must-start/finish-on date is an error"),
@@ -70,7 +49,7 @@ def schedule(
     ] = None,
 ) -> None:
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
-    as_of = _status_date(status_date)
+    as_of = parse_date(status_date)
     program = progman.load_plan(plan)
     if project is not None:
         _check_project(program, project)

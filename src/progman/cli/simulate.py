@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -18,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import progman
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stderr, stdout
 from progman.engine.simulation import DateForecast, Simulation
 
@@ -27,20 +27,8 @@ BAR_WIDTH = 30
 WIDE = 120  # columns of the report written to a file or a pipe
 
 
-def _status_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30",
-            param_hint="'--status-date'",
-        ) from None
-
-
 def simulate(
-    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    plan: PlanArg,
     *,
     iterations: Annotated[
         int, typer.Option("--iterations", min=1, max=10_000_000, help="iterations to run")
@@ -48,21 +36,12 @@ def simulate(
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="random seed (same seed, same result)")
     ] = 0,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of tables")
-    ] = False,
-    status_date: Annotated[
-        str | None,
-        typer.Option(
-            "--status-date",
-            metavar="YYYY-MM-DD",
-            help="progress is as of this date (default: the plan's status_date)",
-        ),
-    ] = None,
+    as_json: JsonOption = False,
+    status_date: StatusDateOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="drivers in the tornado")] = 10,
 ) -> None:
     """Monte Carlo simulation: finish percentiles, deadlines, criticality, sensitivity."""
-    as_of = _status_date(status_date)
+    as_of = parse_date(status_date)
     program = progman.load_plan(plan)
     if iterations >= PROGRESS_FROM and stderr.is_terminal:
         with Progress(

@@ -1,0 +1,34 @@
+"""Arguments and options shared by the commands, so each is declared and parsed once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+PlanArg = Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of tables")
+]
+StatusDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status-date",
+        metavar="YYYY-MM-DD",
+        help="progress is as of this date (default: the plan's status_date)",
+    ),
+]
+
+
+def parse_date(value: str | None, option: str = "'--status-date'") -> date | None:
+    """A YYYY-MM-DD option value; a usage error (exit 2) naming ``option`` otherwise."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30", param_hint=option
+        ) from None
