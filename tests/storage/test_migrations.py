@@ -26,8 +26,8 @@ def test_migrations_create_what_the_models_describe(database_url: str) -> None:
 def test_upgrade_is_repeatable_and_reports_the_revision(database_url: str) -> None:
     assert current_revision(database_url) is None
     upgrade_database(database_url)
-    assert upgrade_database(database_url) == head_revision() == "0002"
-    assert current_revision(database_url) == "0002"
+    assert upgrade_database(database_url) == head_revision() == "0003"
+    assert current_revision(database_url) == "0003"
 
 
 def test_database_from_a_newer_progman_is_refused(database_url: str) -> None:
@@ -50,4 +50,5 @@ def test_migrations_ship_as_package_files() -> None:
     assert sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("0*.py")) == [
         "0001_initial_schema.py",
         "0002_scenarios.py",
+        "0003_assignment_cost.py",
     ]

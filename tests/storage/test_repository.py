@@ -118,6 +118,17 @@ def test_role_placeholders_and_zero_lag_units_survive(database: str, contract: P
     assert count(database, m.AssignmentRow) == 6
 
 
+def test_the_amount_on_a_cost_assignment_survives(database: str, contract: Program) -> None:
+    data = contract.model_dump(mode="json", by_alias=True)
+    data["resources"].append({"id": "cloud", "name": "Cloud budget", "kind": "cost"})
+    data["projects"][0]["tasks"][0]["resources"] = [{"resource": "cloud", "cost": 1500.0}]
+    program = Program.model_validate(data)
+    do_import_plan(database, program, ACTOR)
+    stored = export_program(database, "CON")
+    assert stored.projects[0].tasks[0].resources[0].cost == 1500.0
+    assert stored == program
+
+
 # -- updates in place and the audit log -------------------------------------------------------
 
 

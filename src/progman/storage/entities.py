@@ -219,6 +219,7 @@ def assignment_content(assignment: Assignment) -> Content:
         "role": assignment.role,
         "units": assignment.units,
         "work": None if work is None else str(work),
+        "cost": assignment.cost,
     }
 
 

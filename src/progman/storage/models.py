@@ -216,6 +216,7 @@ class AssignmentRow(Base):
     role: Mapped[str | None]
     units: Mapped[float]
     work: Mapped[str | None] = mapped_column(String(40))
+    cost: Mapped[float | None]
 
 
 class RiskRow(EntityRow, Base):

@@ -121,17 +121,19 @@ def _add_work_item_refs(
             m.AssignmentRow.role,
             m.AssignmentRow.units,
             m.AssignmentRow.work,
+            m.AssignmentRow.cost,
         )
         .where(m.AssignmentRow.program_id == program_id)
         .order_by(m.AssignmentRow.work_item_id, m.AssignmentRow.position)
     )
-    for work_item, resource, role, units, work in assignment_rows:
+    for work_item, resource, role, units, work, cost in assignment_rows:
         assignments[work_item].append(
             {
                 "resource": None if resource is None else resource_keys[resource],
                 "role": role,
                 "units": units,
                 "work": work,
+                "cost": cost,
             }
         )
     project_keys = keys_by_id[PROJECT.name]

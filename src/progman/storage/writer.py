@@ -239,6 +239,7 @@ class ProgramWriter:
                 "role": a["role"],
                 "units": a["units"],
                 "work": a["work"],
+                "cost": a["cost"],
             }
             for s in states
             for position, a in enumerate(s.content["resources"])
