@@ -1,0 +1,523 @@
+# ruff: noqa: PLR0917 - numba kernels: positional arrays
+"""Resource-constrained project scheduling (RCPSP): the core of resource leveling.
+
+A pure function over arrays: :func:`solve` takes an :class:`RcpspInstance` (jobs with
+integer durations, finish-start precedences, constant per-period demands of renewable
+resources with constant capacities) and returns start times that respect every
+precedence and never exceed a capacity in any period.
+
+Algorithm (see ALGORITHMS.md, "Resource leveling (RCPSP)"):
+
+* **activity lists** (precedence-feasible orders of the jobs) decoded by the **serial
+  schedule generation scheme** over a resource-usage profile ``usage[time, resource]``,
+  compiled with numba;
+* every decoded schedule is improved by **forward–backward improvement** (double
+  justification: right-justify in order of decreasing finish, then left-justify in order
+  of increasing start, repeated while the makespan shrinks); the justified order replaces
+  the individual's list (Lamarckian);
+* the initial population holds the lists of the priority rules **LFT, LST, MTS, GRPW**
+  and **regret-biased random samples** on LFT;
+* a **genetic algorithm** (Hartmann 1998): random pairing, two-point crossover that keeps
+  precedence feasibility, adjacent-swap mutation of unrelated jobs, elitist ranking
+  selection of the best ``population`` of parents and children.
+
+It stops when a schedule reaches the lower bound (the larger of the critical path and the
+resource-work bound), when the **schedule budget** is spent, or, as a safety net only,
+when the wall clock passes ``time_limit``. The budget is derived from the time limit and
+the size, not measured: ``PLACEMENTS_PER_SECOND × time_limit / jobs`` schedules (a
+schedule places every job once), so the same seed and the same time limit give the same
+result on any machine fast enough to spend the budget in time (this one: J30 ≈ 0.5 s,
+J60 ≈ 0.7 s at ``time_limit=1``).
+Every SGS pass (forward or backward) counts as one generated schedule.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from progman.engine.kernels import topological_order
+
+I64 = NDArray[np.int64]
+
+#: Job placements per second of ``time_limit`` that make the (deterministic) budget.
+PLACEMENTS_PER_SECOND = 5_000_000
+POPULATION = 40
+MUTATION = 0.05
+REGRET_ALPHA = 1.0
+
+
+class RcpspInvalid(ValueError):
+    """The instance cannot be scheduled (a cycle, a demand above capacity, bad shapes)."""
+
+
+@dataclass(frozen=True)
+class RcpspInstance:
+    """Jobs ``0..n-1`` with durations, finish-start successors and renewable demands.
+
+    ``succ_ptr``/``succ`` are the successor lists in CSR form (job ``j``'s successors are
+    ``succ[succ_ptr[j]:succ_ptr[j+1]]``). ``jobs`` are the user's job numbers (PSPLIB: 1..n).
+    """
+
+    durations: I64
+    succ_ptr: I64
+    succ: I64
+    demand: I64  # [n, k]
+    capacity: I64  # [k]
+    jobs: I64
+    name: str = ""
+
+    @property
+    def n(self) -> int:
+        return int(self.durations.shape[0])
+
+    @property
+    def resources(self) -> int:
+        return int(self.capacity.shape[0])
+
+    def successors(self, job: int) -> list[int]:
+        """Indices of the successors of job index ``job``."""
+        return [int(s) for s in self.succ[self.succ_ptr[job] : self.succ_ptr[job + 1]]]
+
+    @classmethod
+    def from_edges(
+        cls,
+        durations: object,
+        edges: list[tuple[int, int]],
+        demand: object,
+        capacity: object,
+        jobs: object | None = None,
+        name: str = "",
+    ) -> RcpspInstance:
+        """Build from ``(pred, succ)`` index pairs; checked by :meth:`validate`."""
+        dur = np.asarray(durations, dtype=np.int64).reshape(-1)
+        n = dur.shape[0]
+        cap = np.asarray(capacity, dtype=np.int64).reshape(-1)
+        dem = np.asarray(demand, dtype=np.int64).reshape(n, cap.shape[0])
+        edge_array = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+        order = np.lexsort((edge_array[:, 1], edge_array[:, 0]))
+        edge_array = edge_array[order]
+        ptr = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(ptr, edge_array[:, 0] + 1, 1)
+        ptr = np.cumsum(ptr).astype(np.int64)
+        job_numbers = (
+            np.arange(1, n + 1, dtype=np.int64)
+            if jobs is None
+            else np.asarray(jobs, dtype=np.int64).reshape(-1)
+        )
+        instance = cls(dur, ptr, edge_array[:, 1].copy(), dem, cap, job_numbers, name)
+        instance.validate()
+        return instance
+
+    def validate(self) -> None:
+        """Raise :class:`RcpspInvalid` if the instance cannot be scheduled."""
+        n = self.n
+        if self.demand.shape != (n, self.resources) or self.jobs.shape != (n,):
+            raise RcpspInvalid("durations, demands and job numbers disagree on the job count")
+        if self.succ.size and (self.succ.min() < 0 or self.succ.max() >= n):
+            raise RcpspInvalid("a successor index is out of range")
+        if (self.durations < 0).any() or (self.demand < 0).any() or (self.capacity < 0).any():
+            raise RcpspInvalid("durations, demands and capacities must be ≥ 0")
+        over = np.nonzero((self.demand > self.capacity[None, :]) & (self.durations > 0)[:, None])
+        if over[0].size:
+            job, res = int(over[0][0]), int(over[1][0])
+            raise RcpspInvalid(
+                f"job {self.jobs[job]} needs {self.demand[job, res]} of resource R{res + 1}, "
+                f"whose capacity is {self.capacity[res]}: it can never be scheduled"
+            )
+        _, count = topological_order(n, self.succ_ptr, self.succ)
+        if count < n:
+            raise RcpspInvalid("the precedence relations contain a cycle")
+
+
+@dataclass(frozen=True)
+class RcpspSolution:
+    start: I64
+    makespan: int
+    schedules_generated: int
+    seconds: float
+    lower_bound: int = 0
+    finish: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+@njit(cache=True)
+def _sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start):  # type: ignore[no-untyped-def]
+    """Serial SGS: each job of ``order`` at its earliest precedence- and resource-feasible
+    start. ``usage`` must be zero on entry (rows ≥ sum of durations); it is zero on exit.
+    Returns the makespan."""
+    n = order.shape[0]
+    k = cap.shape[0]
+    horizon = 0
+    for pos in range(n):
+        j = order[pos]
+        es = 0
+        for e in range(p_ptr[j], p_ptr[j + 1]):
+            i = p_idx[e]
+            f = start[i] + dur[i]
+            es = max(es, f)
+        d = dur[j]
+        t = es
+        if d > 0:
+            tau = t
+            while tau < t + d:
+                ok = True
+                for r in range(k):
+                    if usage[tau, r] + demand[j, r] > cap[r]:
+                        ok = False
+                        break
+                if ok:
+                    tau += 1
+                else:
+                    t = tau + 1
+                    tau = t
+            for tau in range(t, t + d):
+                for r in range(k):
+                    usage[tau, r] += demand[j, r]
+        start[j] = t
+        horizon = max(horizon, t + d)
+    for tau in range(horizon):
+        for r in range(k):
+            usage[tau, r] = 0
+    return horizon
+
+
+@njit(cache=True)
+def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter):  # type: ignore[no-untyped-def]
+    """Decode ``order`` (serial SGS) and apply forward–backward improvement until the
+    makespan stops shrinking. ``order`` becomes the list of the best schedule, sorted by
+    start; ``start`` its start times. Returns the makespan."""
+    n = order.shape[0]
+    best = _sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start)
+    counter[0] += 1
+    key = np.empty(n, dtype=np.int64)
+    back = np.empty(n, dtype=np.int64)
+    rstart = np.empty(n, dtype=np.int64)
+    trial = np.empty(n, dtype=np.int64)
+    tstart = np.empty(n, dtype=np.int64)
+    while True:
+        # right-justify: decreasing finish, ties keep the list's order reversed
+        for pos in range(n):
+            j = order[pos]
+            key[pos] = -((start[j] + dur[j]) * n + pos)
+        idx = np.argsort(key)
+        for q in range(n):
+            back[q] = order[idx[q]]
+        span = _sgs(back, dur, s_ptr, s_idx, demand, cap, usage, rstart)
+        counter[0] += 1
+        # left-justify: increasing (mirrored) start, ties: later in the backward list first
+        for q in range(n):
+            j = back[q]
+            key[q] = (span - rstart[j] - dur[j]) * n + (n - 1 - q)
+        idx = np.argsort(key)
+        for q in range(n):
+            trial[q] = back[idx[q]]
+        made = _sgs(trial, dur, p_ptr, p_idx, demand, cap, usage, tstart)
+        counter[0] += 1
+        if made < best:
+            best = made
+            order[:] = trial
+            start[:] = tstart
+        else:
+            # keep the left-justified list anyway when it is as good (it is sorted by start)
+            if made == best:
+                order[:] = trial
+                start[:] = tstart
+            return best
+
+
+@njit(cache=True)
+def _seed(seed):  # type: ignore[no-untyped-def]
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out):  # type: ignore[no-untyped-def]
+    """A precedence-feasible list: repeatedly the eligible job with the highest ``prio``
+    (ties: lowest index), or with ``randomised`` a regret-biased random pick."""
+    n = prio.shape[0]
+    remaining = indegree.copy()
+    eligible = np.empty(n, dtype=np.int64)
+    weights = np.empty(n, dtype=np.float64)
+    count = 0
+    for j in range(n):
+        if remaining[j] == 0:
+            eligible[count] = j
+            count += 1
+    for pos in range(n):
+        pick = 0
+        if randomised:
+            low = prio[eligible[0]]
+            for e in range(1, count):
+                low = min(low, prio[eligible[e]])
+            total = 0.0
+            for e in range(count):
+                w = (prio[eligible[e]] - low + 1.0) ** alpha
+                weights[e] = w
+                total += w
+            x = np.random.random() * total
+            pick = count - 1
+            for e in range(count):
+                x -= weights[e]
+                if x < 0.0:
+                    pick = e
+                    break
+        else:
+            for e in range(1, count):
+                a = eligible[e]
+                b = eligible[pick]
+                if prio[a] > prio[b] or (prio[a] == prio[b] and a < b):
+                    pick = e
+        j = eligible[pick]
+        out[pos] = j
+        count -= 1
+        eligible[pick] = eligible[count]
+        for e in range(s_ptr[j], s_ptr[j + 1]):
+            s = s_idx[e]
+            remaining[s] -= 1
+            if remaining[s] == 0:
+                eligible[count] = s
+                count += 1
+
+
+@njit(cache=True)
+def _is_direct_pred(a, b, s_ptr, s_idx):  # type: ignore[no-untyped-def]
+    found = False
+    for e in range(s_ptr[a], s_ptr[a + 1]):
+        if s_idx[e] == b:
+            found = True
+            break
+    return found
+
+
+@njit(cache=True)
+def _generations(  # type: ignore[no-untyped-def]
+    pop,
+    fit,
+    children,
+    cfit,
+    dur,
+    p_ptr,
+    p_idx,
+    s_ptr,
+    s_idx,
+    demand,
+    cap,
+    usage,
+    start,
+    best_start,
+    best,
+    counter,
+    budget,
+    bound,
+    mutation,
+):
+    """Run GA generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
+
+    ``pop``/``children``: [P, n] lists; ``best_start`` keeps the best schedule found."""
+    size = pop.shape[0]
+    n = pop.shape[1]
+    taken = np.zeros(n, dtype=np.bool_)
+    key = np.empty(2 * size, dtype=np.int64)
+    merged = np.empty((2 * size, n), dtype=np.int64)
+    merged_fit = np.empty(2 * size, dtype=np.int64)
+    while counter[0] < budget and best[0] > bound:
+        pairing = np.random.permutation(size)
+        for c in range(0, size - 1, 2):
+            mother = pop[pairing[c]]
+            father = pop[pairing[c + 1]]
+            for child_index in range(2):
+                first = mother if child_index == 0 else father
+                second = father if child_index == 0 else mother
+                child = children[c + child_index]
+                q1 = np.random.randint(0, n + 1)
+                q2 = np.random.randint(0, n + 1)
+                if q1 > q2:
+                    q1, q2 = q2, q1
+                taken[:] = False
+                for i in range(q1):
+                    child[i] = first[i]
+                    taken[first[i]] = True
+                pos = q1
+                for i in range(n):
+                    if pos >= q2:
+                        break
+                    a = second[i]
+                    if not taken[a]:
+                        child[pos] = a
+                        taken[a] = True
+                        pos += 1
+                for i in range(n):
+                    a = first[i]
+                    if not taken[a]:
+                        child[pos] = a
+                        taken[a] = True
+                        pos += 1
+                for i in range(n - 1):
+                    if np.random.random() < mutation and not _is_direct_pred(
+                        child[i], child[i + 1], s_ptr, s_idx
+                    ):
+                        child[i], child[i + 1] = child[i + 1], child[i]
+                made = _improve(
+                    child, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
+                )
+                cfit[c + child_index] = made
+                if made < best[0]:
+                    best[0] = made
+                    best_start[:] = start
+        # elitist ranking: the best `size` of parents and children (ties: parents first)
+        for i in range(size):
+            key[i] = fit[i] * 2 * size + i
+            key[size + i] = cfit[i] * 2 * size + size + i
+            merged[i] = pop[i]
+            merged[size + i] = children[i]
+            merged_fit[i] = fit[i]
+            merged_fit[size + i] = cfit[i]
+        idx = np.argsort(key)
+        for i in range(size):
+            pop[i] = merged[idx[i]]
+            fit[i] = merged_fit[idx[i]]
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _reverse(instance: RcpspInstance) -> tuple[I64, I64]:
+    """Predecessor lists (CSR) from the successor lists."""
+    n = instance.n
+    owners = np.repeat(np.arange(n, dtype=np.int64), np.diff(instance.succ_ptr))
+    order = np.lexsort((owners, instance.succ))
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(ptr, instance.succ + 1, 1)
+    return np.cumsum(ptr).astype(np.int64), owners[order].astype(np.int64)
+
+
+def critical_path(instance: RcpspInstance) -> tuple[I64, I64, int]:
+    """Earliest starts, latest finishes (against the critical path) and its length."""
+    n = instance.n
+    dur = instance.durations
+    order, _ = topological_order(n, instance.succ_ptr, instance.succ)
+    es = np.zeros(n, dtype=np.int64)
+    for j in order:
+        for s in instance.succ[instance.succ_ptr[j] : instance.succ_ptr[j + 1]]:
+            es[s] = max(es[s], es[j] + dur[j])
+    length = int((es + dur).max()) if n else 0
+    lf = np.full(n, length, dtype=np.int64)
+    for j in order[::-1]:
+        for s in instance.succ[instance.succ_ptr[j] : instance.succ_ptr[j + 1]]:
+            lf[j] = min(lf[j], lf[s] - dur[s])
+    return es, lf, length
+
+
+def lower_bound(instance: RcpspInstance) -> int:
+    """max(critical path, per-resource ceil(total work / capacity))."""
+    bound = critical_path(instance)[2]
+    work = (instance.durations[:, None] * instance.demand).sum(axis=0)
+    for r in range(instance.resources):
+        if instance.capacity[r] > 0:
+            bound = max(bound, int(-(-work[r] // instance.capacity[r])))
+    return bound
+
+
+def _priorities(instance: RcpspInstance, lf: I64) -> list[NDArray[np.float64]]:
+    """LFT, LST, MTS, GRPW as "higher is better" scores."""
+    n = instance.n
+    dur = instance.durations
+    order, _ = topological_order(n, instance.succ_ptr, instance.succ)
+    reach = [0] * n  # bitsets of all (transitive) successors
+    for j in order[::-1]:
+        bits = 0
+        for s in instance.succ[instance.succ_ptr[j] : instance.succ_ptr[j + 1]]:
+            bits |= reach[s] | (1 << int(s))
+        reach[j] = bits
+    mts = np.array([bin(b).count("1") for b in reach], dtype=np.float64)
+    grpw = dur.astype(np.float64).copy()
+    for j in range(n):
+        grpw[j] += dur[instance.succ[instance.succ_ptr[j] : instance.succ_ptr[j + 1]]].sum()
+    return [-lf.astype(np.float64), -(lf - dur).astype(np.float64), mts, grpw]
+
+
+def solve(instance: RcpspInstance, time_limit: float = 1.0, seed: int = 0) -> RcpspSolution:
+    """Start times of a feasible, short schedule; reproducible for ``seed`` and ``time_limit``.
+
+    >>> inst = RcpspInstance.from_edges([0, 3, 2, 2, 0], [(0, 1), (0, 2), (0, 3), (1, 4),
+    ...     (2, 4), (3, 4)], [[0], [2], [1], [1], [0]], [2])
+    >>> solve(inst, time_limit=0.05).makespan
+    4
+    """
+    clock = time.perf_counter()
+    n = instance.n
+    dur = instance.durations
+    demand = np.ascontiguousarray(instance.demand)
+    cap = instance.capacity
+    s_ptr, s_idx = instance.succ_ptr, instance.succ
+    p_ptr, p_idx = _reverse(instance)
+    bound = lower_bound(instance)
+    budget = max(1, int(PLACEMENTS_PER_SECOND * time_limit / max(1, n)))
+    usage = np.zeros((int(dur.sum()) + 1, max(1, instance.resources)), dtype=np.int64)
+    if instance.resources == 0:
+        demand = np.zeros((n, 1), dtype=np.int64)
+        cap = np.zeros(1, dtype=np.int64)
+    _, lf, _ = critical_path(instance)
+    indegree = np.diff(p_ptr).astype(np.int64)
+    counter = np.zeros(1, dtype=np.int64)
+    start = np.zeros(n, dtype=np.int64)
+    best_start = np.zeros(n, dtype=np.int64)
+    best = np.array([np.iinfo(np.int64).max], dtype=np.int64)
+    _seed(seed)
+    pop = np.empty((POPULATION, n), dtype=np.int64)
+    fit = np.empty(POPULATION, dtype=np.int64)
+    rules = _priorities(instance, lf)
+    for i in range(POPULATION):
+        rule = rules[i] if i < len(rules) else rules[0]
+        _priority_list(rule, s_ptr, s_idx, indegree, i >= len(rules), REGRET_ALPHA, pop[i])
+        fit[i] = _improve(
+            pop[i], dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
+        )
+        if fit[i] < best[0]:
+            best[0] = fit[i]
+            best_start[:] = start
+        if best[0] <= bound:
+            break
+    children = np.empty_like(pop)
+    cfit = np.empty_like(fit)
+    chunk = max(1, budget // 50)
+    while counter[0] < budget and best[0] > bound:
+        if time.perf_counter() - clock > time_limit:
+            break  # safety net on a slow machine; the budget normally stops first
+        _generations(
+            pop,
+            fit,
+            children,
+            cfit,
+            dur,
+            p_ptr,
+            p_idx,
+            s_ptr,
+            s_idx,
+            demand,
+            cap,
+            usage,
+            start,
+            best_start,
+            best,
+            counter,
+            min(budget, int(counter[0]) + chunk),
+            bound,
+            MUTATION,
+        )
+    makespan = int(best[0])
+    return RcpspSolution(
+        start=best_start.copy(),
+        makespan=makespan,
+        schedules_generated=int(counter[0]),
+        seconds=time.perf_counter() - clock,
+        lower_bound=bound,
+        finish=best_start + dur,
+    )
