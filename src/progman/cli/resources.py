@@ -1,0 +1,186 @@
+"""``progman resources PLAN``: load, capacity and over-allocation of the shared resources."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+import progman
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
+from progman.cli.output import stdout
+from progman.engine.load import LoadAnalysis, analyse_load
+
+HOT = 1.0
+WARM = 0.8
+WIDE = 160
+
+
+def _days(value: str) -> int:
+    match = re.fullmatch(r"\s*(\d+)\s*(d|w)?\s*", value)
+    if not match or int(match.group(1)) < 1:
+        raise typer.BadParameter(
+            f"{value!r} is not a number of working days; write e.g. 10d or 2w",
+            param_hint="'--free'",
+        )
+    return int(match.group(1)) * (5 if match.group(2) == "w" else 1)
+
+
+def resources(
+    plan: PlanArg,
+    *,
+    week: Annotated[bool, typer.Option("--week", help="utilisation per resource and week")] = False,
+    over: Annotated[bool, typer.Option("--over", help="over-allocation periods and tasks")] = False,
+    skill: Annotated[
+        str | None, typer.Option("--skill", help="who with this skill is free")
+    ] = None,
+    free: Annotated[
+        str, typer.Option("--free", metavar="N", help="working days needed (10d, 2w)")
+    ] = "5d",
+    between: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--between", metavar="D1 D2", help="window of the free query"),
+    ] = None,
+    share: Annotated[
+        float, typer.Option("--share", min=0.01, max=100.0, help="free FTE needed each day")
+    ] = 1.0,
+    as_json: JsonOption = False,
+    status_date: StatusDateOption = None,
+) -> None:
+    """Resource load across all projects: capacity, peak load, utilisation, conflicts."""
+    as_of = parse_date(status_date)
+    needed = _days(free)
+    window = None
+    if skill is not None:
+        if between is None:
+            raise typer.BadParameter("--skill needs --between D1 D2", param_hint="'--between'")
+        first, last = (parse_date(d, "'--between'") for d in between)
+        assert first is not None and last is not None
+        if last < first:
+            raise typer.BadParameter("D2 is before D1", param_hint="'--between'")
+        window = (first, last)
+    program = progman.load_plan(plan)
+    schedule = progman.schedule(program, status_date=as_of)
+    analysis = analyse_load(program, schedule, *(window or (None, None)))
+    found = analysis.free(skill, needed, *window, share=share) if skill and window else None
+    if as_json:
+        data = analysis.to_json()
+        if found is not None and skill and window:
+            data["free"] = {
+                "skill": skill,
+                "days": needed,
+                "share": share,
+                "between": [window[0].isoformat(), window[1].isoformat()],
+                "people": [
+                    {
+                        "id": p.resource,
+                        "name": p.name,
+                        "start": p.start.isoformat(),
+                        "finish": p.finish.isoformat(),
+                        "free": round(p.free, 4),
+                    }
+                    for p in found
+                ],
+            }
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    if found is not None and skill and window:
+        table = Table(
+            title=f"Free with skill {skill} for {needed} working days at {share:g} FTE, "
+            f"{window[0]} – {window[1]}",
+            box=box.SIMPLE,
+        )
+        for column in ("resource", "name", "from", "to", "free FTE"):
+            table.add_column(column)
+        for p in found:
+            table.add_row(p.resource, p.name, str(p.start), str(p.finish), f"{p.free:g}")
+        stdout.print(table if found else f"nobody with skill {skill} is free then")
+        return
+    console = stdout
+    if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze a table
+        console = Console(width=max(WIDE, 16 + 7 * len(analysis.weeks)), highlight=False)
+    if week:
+        console.print(week_table(analysis))
+    elif over:
+        console.print(over_table(analysis))
+    else:
+        console.print(summary_table(analysis))
+
+
+def _colour(value: float) -> str:
+    if np.isnan(value):
+        return "dim"
+    if value > HOT + 1e-9:
+        return "bold red"
+    if value >= WARM:
+        return "yellow"
+    return "green"
+
+
+def summary_table(analysis: LoadAnalysis) -> Table:
+    util = analysis.utilisation()
+    over_days = analysis.over_days()
+    table = Table(title=f"Resources of {analysis.program}", box=box.SIMPLE)
+    for column in ("resource", "name", "capacity", "peak load", "utilisation", "over days"):
+        table.add_column(column, justify="left" if column in {"resource", "name"} else "right")
+    for r, rid in enumerate(analysis.resources):
+        u = float(util[r])
+        table.add_row(
+            rid,
+            analysis.names[r],
+            f"{analysis.capacity[r].max(initial=0.0):g}",
+            f"{analysis.load[r].max(initial=0.0):.2f}",
+            "—" if np.isnan(u) else f"[{_colour(u)}]{u:.0%}[/]",
+            f"[bold red]{over_days[r]}[/]" if over_days[r] else "0",
+        )
+    return table
+
+
+def week_table(analysis: LoadAnalysis) -> Table:
+    util = analysis.week_utilisation()
+    busy = (analysis.week_load.sum(axis=0) > 0) | (analysis.week_capacity.sum(axis=0) > 0)
+    weeks = [w for w, keep in enumerate(busy) if keep and analysis.week_load[:, w].any()]
+    table = Table(title="Utilisation per week (load / capacity)", box=box.SIMPLE)
+    table.add_column("resource", no_wrap=True)
+    for w in weeks:
+        label = analysis.weeks[w][2:].replace("-W", "w")
+        table.add_column(label, justify="right", no_wrap=True, min_width=len(label))
+    for r, rid in enumerate(analysis.resources):
+        cells = []
+        for w in weeks:
+            u = float(util[r, w])
+            if analysis.week_load[r, w] == 0:
+                cells.append("[dim]·[/]")
+            elif np.isnan(u):
+                cells.append("[bold red]∞[/]")
+            else:
+                cells.append(f"[{_colour(u)}]{round(u * 100)}[/]")
+        table.add_row(rid, *cells)
+    return table
+
+
+def over_table(analysis: LoadAnalysis) -> Table | str:
+    if not analysis.over_allocations:
+        return "no resource is over-allocated"
+    table = Table(title="Over-allocations", box=box.SIMPLE)
+    for column in ("resource", "from", "to", "days", "peak", "excess p-d", "tasks"):
+        table.add_column(column)
+    for o in analysis.over_allocations:
+        tasks = ", ".join(f"{t} ({p}, {u:g})" for t, p, u in o.tasks)
+        table.add_row(
+            o.resource,
+            str(o.start),
+            str(o.finish),
+            str(o.days),
+            f"{o.peak_load:.2f}",
+            f"{o.excess:.1f}",
+            tasks,
+        )
+    return table

@@ -1,0 +1,467 @@
+"""Resource load across every project of a program, from its schedule (numpy, no loops per day).
+
+* **load** of a resource on a day: for each task it is assigned to, its units times the
+  share of that day's working window (the resource's own calendar, opening hour and hours per
+  day) that the task runs. Vacations do not remove load: work scheduled on a vacation day
+  (an elapsed task, actual dates) shows as over-allocation there.
+* **capacity** on a day: FTE (``capacity``, or the ``availability`` period covering the day)
+  on the resource's working days; zero on weekends, holidays and vacations.
+* **over-allocation**: runs of days where load exceeds capacity; days on which the resource
+  neither works nor has load do not break a run. Each period names the tasks that cause it.
+* **role demand**: assignments to a role still to be staffed, on the program's calendar.
+* **free query**: people with a skill whose free capacity (capacity - load) is at least a
+  share on N consecutive working days of their own calendar inside a window.
+
+Cost resources carry money, not time: they are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from progman.domain import Program
+from progman.engine.build import DEFAULT_CALENDAR, build_network, calendar_rule
+from progman.engine.calendars import (
+    ELAPSED,
+    ELAPSED_RULE,
+    MINUTES_PER_DAY,
+    CalendarRule,
+    build_tables,
+)
+from progman.engine.schedule import Schedule
+
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class OverAllocation:
+    """Consecutive days on which a resource is loaded beyond its capacity."""
+
+    resource: str
+    start: date
+    finish: date
+    days: int  # over-allocated days in the period
+    peak_load: float
+    excess: float  # person-days above capacity
+    tasks: tuple[tuple[str, str, float], ...]  # (task id, project, units)
+
+
+@dataclass(frozen=True)
+class FreeResource:
+    """A person free for the asked number of working days, with the first such window."""
+
+    resource: str
+    name: str
+    start: date
+    finish: date
+    free: float  # the smallest free capacity (FTE) over that window
+
+
+@dataclass(frozen=True)
+class LoadAnalysis:
+    """Load, capacity and utilisation per resource and day, and what follows from them.
+
+    ``load`` and ``capacity`` are ``float64[resources, days]`` in FTE; day ``d`` is
+    ``origin + d``. Groups (``team:X``, ``skill:X``, ``role:X``) are compared per ISO week.
+    """
+
+    program: str
+    origin: date
+    resources: tuple[str, ...]
+    names: tuple[str, ...]
+    load: np.ndarray
+    capacity: np.ndarray
+    weeks: tuple[str, ...]  # "2027-W14", in order
+    week_of_day: np.ndarray  # int64[days] index into weeks
+    week_load: np.ndarray  # float64[resources, weeks] person-days
+    week_capacity: np.ndarray  # float64[resources, weeks] person-days
+    role_demand: dict[str, np.ndarray]  # role -> float64[days] FTE still to be staffed
+    groups: dict[str, tuple[np.ndarray, np.ndarray]]  # group -> (capacity, demand) per week
+    over_allocations: tuple[OverAllocation, ...]
+    _people: tuple[tuple[bool, frozenset[str], np.ndarray], ...] = ()  # person?, skills, works
+
+    @property
+    def days(self) -> int:
+        return int(self.load.shape[1])
+
+    def day(self, index: int) -> date:
+        return self.origin + timedelta(days=index)
+
+    def index(self, resource: str) -> int:
+        return self.resources.index(resource)
+
+    def utilisation(self) -> np.ndarray:
+        """Per resource: total load over total capacity (NaN without capacity)."""
+        cap = self.capacity.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(cap > 0, self.load.sum(axis=1) / cap, np.nan)
+
+    def week_utilisation(self) -> np.ndarray:
+        """Heatmap data: load over capacity per resource and week (NaN without capacity)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio: np.ndarray = np.where(
+                self.week_capacity > 0, self.week_load / self.week_capacity, np.nan
+            )
+        return ratio
+
+    def over_days(self) -> np.ndarray:
+        """Per resource: days on which load exceeds capacity."""
+        over = self.load > self.capacity + EPSILON
+        counts: np.ndarray = over.sum(axis=1).astype(np.int64)
+        return counts
+
+    def free(
+        self, skill: str, days: int, first: date, last: date, share: float = 1.0
+    ) -> list[FreeResource]:
+        """People with ``skill`` free (capacity - load >= share) for ``days`` working days."""
+        found: list[FreeResource] = []
+        lo = max(0, (first - self.origin).days)
+        hi = min(self.days, (last - self.origin).days + 1)
+        if hi <= lo or days < 1:
+            return found
+        free = self.capacity - self.load
+        for r, (person, skills, works) in enumerate(self._people):
+            if not person or skill.lower() not in skills:
+                continue
+            day_numbers = np.flatnonzero(works[lo:hi]) + lo  # working days in the window
+            ok = free[r, day_numbers] >= share - EPSILON
+            run = _run_lengths(ok)
+            hit = np.flatnonzero(run >= days)
+            if hit.size:
+                end = int(hit[0])
+                span = day_numbers[end - days + 1 : end + 1]
+                found.append(
+                    FreeResource(
+                        self.resources[r],
+                        self.names[r],
+                        self.day(int(span[0])),
+                        self.day(int(span[-1])),
+                        float(free[r, span].min()),
+                    )
+                )
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        util = self.utilisation()
+        week_util = self.week_utilisation()
+        over_days = self.over_days()
+        return {
+            "program": self.program,
+            "resources": [
+                {
+                    "id": rid,
+                    "name": self.names[r],
+                    "capacity": _round(float(self.capacity[r].max(initial=0.0))),
+                    "peak_load": _round(float(self.load[r].max(initial=0.0))),
+                    "utilisation": None if np.isnan(util[r]) else _round(float(util[r])),
+                    "over_allocated_days": int(over_days[r]),
+                    "weeks": {
+                        week: {
+                            "load": _round(float(self.week_load[r, w])),
+                            "capacity": _round(float(self.week_capacity[r, w])),
+                            "utilisation": None
+                            if np.isnan(week_util[r, w])
+                            else _round(float(week_util[r, w])),
+                        }
+                        for w, week in enumerate(self.weeks)
+                        if self.week_load[r, w] > 0 or self.week_capacity[r, w] > 0
+                    },
+                }
+                for r, rid in enumerate(self.resources)
+            ],
+            "over_allocations": [
+                {
+                    "resource": o.resource,
+                    "start": o.start.isoformat(),
+                    "finish": o.finish.isoformat(),
+                    "days": o.days,
+                    "peak_load": _round(o.peak_load),
+                    "excess": _round(o.excess),
+                    "tasks": [{"id": t, "project": p, "units": u} for t, p, u in o.tasks],
+                }
+                for o in self.over_allocations
+            ],
+            "groups": {
+                name: {
+                    week: {"capacity": _round(float(cap[w])), "demand": _round(float(dem[w]))}
+                    for w, week in enumerate(self.weeks)
+                    if cap[w] > 0 or dem[w] > 0
+                }
+                for name, (cap, dem) in self.groups.items()
+            },
+        }
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def _run_lengths(ok: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True ending there (0 where False)."""
+    index = np.arange(ok.size)
+    last_false = np.maximum.accumulate(np.where(ok, -1, index))
+    return np.where(ok, index - last_false, 0)
+
+
+def _expand(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, day) for every day from first[i] to last[i] of every row, without a loop."""
+    lengths = np.maximum(last - first + 1, 0)
+    rows = np.repeat(np.arange(first.size), lengths)
+    offsets = np.arange(rows.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return rows, first[rows] + offsets
+
+
+def _minutes(moments: list[Any], origin: date) -> np.ndarray:
+    stamps = np.array(moments, dtype="datetime64[m]")
+    return (stamps - np.datetime64(origin, "m")).astype(np.int64)
+
+
+def analyse_load(
+    program: Program,
+    schedule: Schedule,
+    first: date | None = None,
+    last: date | None = None,
+) -> LoadAnalysis:
+    """The load of every resource per day across all projects, and what follows from it.
+
+    The day grid covers whole ISO weeks from the program start to the last scheduled
+    finish, widened to ``first`` .. ``last`` when given (the window of a free question).
+    """
+    pool = [r for r in program.resources if r.kind != "cost"]
+    row_of = {r.id: k for k, r in enumerate(pool)}
+    tasks = {t.id: t for t in schedule.tasks}
+    # assignments of leaf tasks that take time: (task, resource row or -1, role, units)
+    a_task: list[str] = []
+    a_row: list[int] = []
+    a_role: list[str | None] = []
+    a_units: list[float] = []
+    for item in program.work_items():
+        entry = tasks.get(item.id)
+        if entry is None or entry.summary or entry.milestone:
+            continue
+        for assignment in item.resources:
+            if assignment.resource is None:
+                a_row.append(-1)
+            elif assignment.resource in row_of:
+                a_row.append(row_of[assignment.resource])
+            else:
+                continue  # a cost resource
+            a_task.append(item.id)
+            a_role.append(assignment.role)
+            a_units.append(assignment.units)
+    starts = [tasks[t].start for t in a_task]
+    finishes = [tasks[t].finish for t in a_task]
+    origin = min([program.start, *(s.date() for s in starts), *([first] if first else [])])
+    end = max([origin, *(f.date() for f in finishes), *([last] if last else [])])
+    origin -= timedelta(days=origin.weekday())  # whole ISO weeks, Monday to Sunday
+    end += timedelta(days=6 - end.weekday())
+    days = (end - origin).days + 1
+
+    # calendars: one rule per resource (own calendar + vacations apart), one for roles
+    base: dict[str | None, CalendarRule] = {None: calendar_rule(DEFAULT_CALENDAR)}
+    for name, cal in program.calendars.items():
+        base[name] = calendar_rule(cal)
+    default = base[program.calendar] if program.calendar else base[None]
+    rules = [ELAPSED_RULE, default] + [base[r.calendar] if r.calendar else default for r in pool]
+    tables = build_tables(rules, origin, days)
+    works = tables.working[2:]  # bool[R, days]
+    opening = np.concatenate([tables.opening_minute[2:], tables.opening_minute[1:2]])
+    per_day = np.concatenate([tables.minutes_per_day[2:], tables.minutes_per_day[1:2]])
+    day_dates = np.datetime64(origin, "D") + np.arange(days)
+
+    n_res = len(pool)
+    fte = np.zeros((n_res, days))
+    away = np.zeros((n_res, days), dtype=bool)
+    for r, resource in enumerate(pool):
+        fte[r] = resource.capacity
+        for period in resource.availability:
+            span = day_dates >= np.datetime64(period.start, "D")
+            if period.finish is not None:
+                span &= day_dates <= np.datetime64(period.finish, "D")
+            fte[r, span] = period.capacity
+        for vacation in resource.vacations:
+            away[r] |= (day_dates >= np.datetime64(vacation.start, "D")) & (
+                day_dates <= np.datetime64(vacation.last, "D")
+            )
+    capacity = np.where(works & ~away, fte, 0.0)
+
+    # load: every (assignment, day) the task spans, its share of the day's working window
+    s = _minutes(starts, origin) if starts else np.zeros(0, dtype=np.int64)
+    f = _minutes(finishes, origin) if finishes else np.zeros(0, dtype=np.int64)
+    rows = np.array(a_row, dtype=np.int64)
+    units = np.array(a_units, dtype=np.float64)
+    cal_row = np.where(rows >= 0, rows, n_res)  # the role calendar is the last one
+    works_all = np.vstack([works, tables.working[1:2]])
+    rows_x, day_x = _expand(s // MINUTES_PER_DAY, (f - 1) // MINUTES_PER_DAY)
+    c = cal_row[rows_x]
+    open_at = day_x * MINUTES_PER_DAY + opening[c]
+    window = per_day[c]
+    works_day = works_all[c, day_x]
+    # a task not on elapsed time works its own calendar (intersected with its people's)
+    built = build_network(program, schedule.status_date)
+    task_tables = built.network.calendars
+    index_of = {ident: k for k, ident in enumerate(built.ids)}
+    task_cal = built.network.calendar[[index_of[t] for t in a_task]].astype(np.int64)
+    tc = task_cal[rows_x]
+    own = tc != ELAPSED
+    shift = (origin - task_tables.origin).days
+    their_day = np.clip(day_x + shift, 0, task_tables.days - 1)
+    open_at = np.where(own, day_x * MINUTES_PER_DAY + task_tables.opening_minute[tc], open_at)
+    window = np.where(own, task_tables.minutes_per_day[tc], window)
+    works_day = np.where(own, task_tables.working[tc, their_day], works_day)
+    overlap = np.minimum(f[rows_x], open_at + window) - np.maximum(s[rows_x], open_at)
+    share = np.clip(overlap, 0, None) / window * works_day
+    amount = units[rows_x] * share
+    keep = amount > 0
+    rows_x, day_x, amount = rows_x[keep], day_x[keep], amount[keep]
+    staffed = rows[rows_x] >= 0
+    flat = rows[rows_x[staffed]] * days + day_x[staffed]
+    load = np.bincount(flat, weights=amount[staffed], minlength=n_res * days).reshape(n_res, days)
+    role_demand: dict[str, np.ndarray] = {}
+    unstaffed = ~staffed
+    role_names = sorted({a_role[k] or "" for k in np.flatnonzero(rows < 0).tolist()})
+    role_code = np.array(
+        [role_names.index(a_role[k] or "") if rows[k] < 0 else -1 for k in range(rows.size)],
+        dtype=np.int64,
+    )  # per assignment, never per day
+    roles = role_code[rows_x[unstaffed]]
+    for code, role in enumerate(role_names):
+        pick = roles == code
+        role_demand[role] = np.bincount(
+            day_x[unstaffed][pick], weights=amount[unstaffed][pick], minlength=days
+        )
+
+    # weeks
+    mondays = [origin + timedelta(days=d) for d in range(0, days, 7)]
+    weeks = tuple(f"{y}-W{w:02d}" for y, w, _ in (d.isocalendar() for d in mondays))
+    week_of_day = np.arange(days, dtype=np.int64) // 7
+    n_weeks = len(weeks)
+
+    def per_week(values: np.ndarray) -> np.ndarray:
+        weekly: np.ndarray = values.reshape(*values.shape[:-1], n_weeks, 7).sum(axis=-1)
+        return weekly
+
+    week_load = per_week(load)
+    week_capacity = per_week(capacity)
+
+    groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    members: dict[str, list[int]] = {}
+    for r, resource in enumerate(pool):
+        if resource.kind != "person":
+            continue
+        keys = [f"role:{resource.role}"] if resource.role else []
+        keys += [f"team:{resource.team}"] if resource.team else []
+        keys += [f"skill:{skill.lower()}" for skill in resource.skills]
+        for key in keys:
+            members.setdefault(key, []).append(r)
+    for role in role_demand:
+        members.setdefault(f"role:{role}", [])
+    for key in sorted(members):
+        pick = members[key]
+        cap = week_capacity[pick].sum(axis=0)
+        demand = week_load[pick].sum(axis=0)
+        if key.startswith("role:") and key[5:] in role_demand:
+            demand = demand + per_week(role_demand[key[5:]])
+        groups[key] = (cap, demand)
+
+    over = _over_allocations(
+        pool_ids=[r.id for r in pool],
+        load=load,
+        capacity=capacity,
+        works=works,
+        origin=origin,
+        rows=rows[rows_x[staffed]],
+        day_x=day_x[staffed],
+        assignment=rows_x[staffed],
+        a_task=a_task,
+        a_units=a_units,
+        project_of={t.id: t.project for t in schedule.tasks},
+    )
+    people = tuple(
+        (r.kind == "person", frozenset(s.lower() for s in r.skills), works[k])
+        for k, r in enumerate(pool)
+    )
+    return LoadAnalysis(
+        program=program.key,
+        origin=origin,
+        resources=tuple(r.id for r in pool),
+        names=tuple(r.name for r in pool),
+        load=load,
+        capacity=capacity,
+        weeks=weeks,
+        week_of_day=week_of_day,
+        week_load=week_load,
+        week_capacity=week_capacity,
+        role_demand=role_demand,
+        groups=groups,
+        over_allocations=over,
+        _people=people,
+    )
+
+
+def _over_allocations(
+    *,
+    pool_ids: list[str],
+    load: np.ndarray,
+    capacity: np.ndarray,
+    works: np.ndarray,
+    origin: date,
+    rows: np.ndarray,
+    day_x: np.ndarray,
+    assignment: np.ndarray,
+    a_task: list[str],
+    a_units: list[float],
+    project_of: dict[str, str],
+) -> tuple[OverAllocation, ...]:
+    over = load > capacity + EPSILON
+    relevant = works | (load > 0)  # idle days off neither make nor break a run
+    n_res, days = load.shape
+    period = np.full((n_res, days), -1, dtype=np.int64)
+    found: list[tuple[int, np.ndarray]] = []
+    for r in range(n_res):
+        if not over[r].any():
+            continue
+        day_numbers = np.flatnonzero(relevant[r])
+        flags = over[r, day_numbers]
+        new_run = flags & ~np.concatenate([[False], flags[:-1]])
+        run_id = np.cumsum(new_run) - 1
+        over_days = day_numbers[flags]
+        ids = run_id[flags]
+        base = len(found)
+        for k in np.unique(ids):
+            found.append((r, over_days[ids == k]))
+        period[r, over_days] = base + (ids - ids.min())
+    if not found:
+        return ()
+    # the tasks of each period: assignments with load on its over-allocated days
+    p_of = period[rows, day_x]
+    hit = p_of >= 0
+    pairs = np.unique(np.stack([p_of[hit], assignment[hit]]), axis=1)
+    causes: dict[int, list[int]] = {}
+    for p, a in pairs.T.tolist():
+        causes.setdefault(p, []).append(a)
+    result: list[OverAllocation] = []
+    for p, (r, over_days) in enumerate(found):
+        excess = float((load[r, over_days] - capacity[r, over_days]).sum())
+        result.append(
+            OverAllocation(
+                resource=pool_ids[r],
+                start=origin + timedelta(days=int(over_days[0])),
+                finish=origin + timedelta(days=int(over_days[-1])),
+                days=int(over_days.size),
+                peak_load=float(load[r, over_days].max()),
+                excess=excess,
+                tasks=tuple(
+                    (a_task[a], project_of.get(a_task[a], ""), a_units[a])
+                    for a in sorted(causes.get(p, []), key=lambda a: a_task[a])
+                ),
+            )
+        )
+    return tuple(result)
+
+
+__all__ = ["FreeResource", "LoadAnalysis", "OverAllocation", "analyse_load"]
