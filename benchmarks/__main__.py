@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cpm, impact, montecarlo, plan_load
+from benchmarks import cpm, impact, leveling, montecarlo, plan_load
 
 BENCHMARKS = {
     "plan_load": plan_load.main,
     "cpm": cpm.main,
     "impact": impact.main,
     "montecarlo": montecarlo.main,
+    "leveling": leveling.main,
 }
 
 

@@ -1,0 +1,105 @@
+"""Resource leveling on PSPLIB J30 and J60 (SPEC §6).
+
+For each instance: ``progman.engine.rcpsp.solve`` at the default time limit (1 s) and
+seed 0; the deviation of its makespan from the optimum (J30, ``bounds.csv``) and from the
+critical-path lower bound (J60: the unconstrained longest path, computed here), the
+number of instances at the best known makespan, mean and max seconds per instance, and
+schedules generated. The baseline in the same run is the LFT priority rule alone (one
+serial SGS pass), to show what the search adds.
+
+``PROGMAN_BENCH_PSPLIB_COUNT=60`` limits the instances per set (spread over the set);
+``PROGMAN_BENCH_PSPLIB_SETS=j30`` chooses the sets; ``PROGMAN_BENCH_TIME_LIMIT`` the limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from progman.engine import rcpsp
+from progman.io.psplib import read_psplib
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "psplib"
+TARGETS = {"j30": 0.1, "j60": 11.5}  # mean % deviation
+
+
+def cpm_length(inst: rcpsp.RcpspInstance) -> int:
+    """Unconstrained longest path (the critical-path lower bound)."""
+    n = inst.n
+    es = np.zeros(n, dtype=np.int64)
+    for j in range(n):  # PSPLIB numbers jobs topologically
+        for s in inst.successors(j):
+            assert s > j, "PSPLIB jobs are numbered topologically"
+            es[s] = max(es[s], es[j] + inst.durations[j])
+    return int((es + inst.durations).max())
+
+
+def lft_once(inst: rcpsp.RcpspInstance) -> int:
+    """One serial SGS pass on the LFT list (baseline)."""
+    _, lf, _ = rcpsp.critical_path(inst)
+    p_ptr, p_idx = rcpsp._reverse(inst)
+    order = np.empty(inst.n, dtype=np.int64)
+    rcpsp._priority_list(
+        -lf.astype(np.float64), inst.succ_ptr, inst.succ, np.diff(p_ptr), False, 1.0, order
+    )
+    usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
+    start = np.zeros(inst.n, dtype=np.int64)
+    return int(
+        rcpsp._sgs(order, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity, usage, start)
+    )
+
+
+def run_set(name: str, count: int | None, time_limit: float) -> None:
+    folder = DATA / name
+    with (folder / "bounds.csv").open() as f:
+        bounds = {
+            r["instance"]: (int(r["lower_bound"]), int(r["best_known"])) for r in csv.DictReader(f)
+        }
+    names = sorted(bounds)
+    if count is not None and count < len(names):
+        step = len(names) / count
+        names = [names[int(i * step)] for i in range(count)]
+    rcpsp.solve(read_psplib(folder / f"{names[0]}.sm"), time_limit=0.01)  # compile / load
+    devs, base_devs, seconds, schedules, at_best = [], [], [], [], 0
+    for inst_name in names:
+        inst = read_psplib(folder / f"{inst_name}.sm")
+        reference = bounds[inst_name][1] if name == "j30" else cpm_length(inst)
+        started = time.perf_counter()
+        solution = rcpsp.solve(inst, time_limit=time_limit, seed=0)
+        seconds.append(time.perf_counter() - started)
+        schedules.append(solution.schedules_generated)
+        devs.append(100.0 * (solution.makespan - reference) / reference)
+        base_devs.append(100.0 * (lft_once(inst) - reference) / reference)
+        at_best += solution.makespan <= bounds[inst_name][1]
+    versus = "optimum" if name == "j30" else "critical-path lower bound"
+    target = TARGETS.get(name)
+    mean = float(np.mean(devs))
+    verdict = "" if target is None else (" OK" if mean <= target else " MISSED")
+    print(
+        f"leveling {name.upper()} ({len(names)} instances, time limit {time_limit:g} s): "
+        f"deviation from {versus} mean {mean:.2f} % (target ≤ {target} %{verdict}), "
+        f"max {max(devs):.2f} %; at best known {at_best}/{len(names)}; "
+        f"seconds per instance mean {np.mean(seconds):.3f}, max {max(seconds):.3f}; "
+        f"schedules mean {np.mean(schedules):,.0f}; "
+        f"baseline LFT single pass mean {np.mean(base_devs):.2f} %"
+    )
+
+
+def main() -> None:
+    count_env = os.environ.get("PROGMAN_BENCH_PSPLIB_COUNT")
+    count = int(count_env) if count_env else None
+    sets = os.environ.get("PROGMAN_BENCH_PSPLIB_SETS", "j30,j60").split(",")
+    time_limit = float(os.environ.get("PROGMAN_BENCH_TIME_LIMIT", "1.0"))
+    if not DATA.exists():
+        print(f"leveling: no PSPLIB data at {DATA}; skipped")
+        return
+    for name in sets:
+        run_set(name.strip(), count, time_limit)
+
+
+if __name__ == "__main__":
+    main()
