@@ -75,11 +75,12 @@ def test_the_same_seed_gives_the_same_schedule():
     inst = RcpspInstance.from_edges(
         rng.integers(1, 8, n), edges, rng.integers(0, 5, (n, 2)), [6, 6]
     )
-    first = solve(inst, time_limit=0.05, seed=3)
-    again = solve(inst, time_limit=0.05, seed=3)
+    first = solve(inst, time_limit=30, seed=3, schedules=3000)
+    again = solve(inst, time_limit=30, seed=3, schedules=3000)
     assert first.makespan == again.makespan
     assert first.schedules_generated == again.schedules_generated
     assert np.array_equal(first.start, again.start)
+    assert first.schedules_generated >= 3000 or first.makespan == lower_bound(inst)
 
 
 def test_an_impossible_demand_is_refused():

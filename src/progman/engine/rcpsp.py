@@ -45,10 +45,12 @@ from progman.engine.kernels import topological_order
 I64 = NDArray[np.int64]
 
 #: Job placements per second of ``time_limit`` that make the (deterministic) budget.
-PLACEMENTS_PER_SECOND = 5_000_000
+PLACEMENTS_PER_SECOND = 8_000_000
 POPULATION = 40
 MUTATION = 0.05
 REGRET_ALPHA = 1.0
+#: Generations without a better best before the population restarts (all but the best).
+STALL_GENERATIONS = 15
 
 
 class RcpspInvalid(ValueError):
@@ -317,6 +319,9 @@ def _generations(  # type: ignore[no-untyped-def]
     budget,
     bound,
     mutation,
+    prio,
+    indegree,
+    stall,
 ):
     """Run GA generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
@@ -327,7 +332,20 @@ def _generations(  # type: ignore[no-untyped-def]
     key = np.empty(2 * size, dtype=np.int64)
     merged = np.empty((2 * size, n), dtype=np.int64)
     merged_fit = np.empty(2 * size, dtype=np.int64)
+    taken_slot = np.zeros(2 * size, dtype=np.bool_)
     while counter[0] < budget and best[0] > bound:
+        if stall[0] >= STALL_GENERATIONS:
+            # restart: keep the best individual, resample the rest (regret-biased on LFT)
+            stall[0] = 0
+            for i in range(1, size):
+                _priority_list(prio, s_ptr, s_idx, indegree, True, REGRET_ALPHA, pop[i])
+                fit[i] = _improve(
+                    pop[i], dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
+                )
+                if fit[i] < best[0]:
+                    best[0] = fit[i]
+                    best_start[:] = start
+        before = fit[0]
         pairing = np.random.permutation(size)
         for c in range(0, size - 1, 2):
             mother = pop[pairing[c]]
@@ -380,9 +398,38 @@ def _generations(  # type: ignore[no-untyped-def]
             merged_fit[i] = fit[i]
             merged_fit[size + i] = cfit[i]
         idx = np.argsort(key)
-        for i in range(size):
-            pop[i] = merged[idx[i]]
-            fit[i] = merged_fit[idx[i]]
+        # distinct schedules first (a duplicate of a better one waits), keeping diversity
+        kept = 0
+        for q in range(2 * size):
+            cand = idx[q]
+            duplicate = False
+            for p in range(kept):
+                if fit[p] == merged_fit[cand]:
+                    same = True
+                    for i in range(n):
+                        if pop[p, i] != merged[cand, i]:
+                            same = False
+                            break
+                    if same:
+                        duplicate = True
+                        break
+            if duplicate:
+                taken_slot[q] = False
+            else:
+                taken_slot[q] = True
+                pop[kept] = merged[cand]
+                fit[kept] = merged_fit[cand]
+                kept += 1
+                if kept == size:
+                    break
+        q = 0
+        while kept < size:
+            if not taken_slot[q]:
+                pop[kept] = merged[idx[q]]
+                fit[kept] = merged_fit[idx[q]]
+                kept += 1
+            q += 1
+        stall[0] = stall[0] + 1 if fit[0] >= before else 0
 
 
 # --------------------------------------------------------------------------- driver
@@ -443,8 +490,16 @@ def _priorities(instance: RcpspInstance, lf: I64) -> list[NDArray[np.float64]]:
     return [-lf.astype(np.float64), -(lf - dur).astype(np.float64), mts, grpw]
 
 
-def solve(instance: RcpspInstance, time_limit: float = 1.0, seed: int = 0) -> RcpspSolution:
+def solve(
+    instance: RcpspInstance,
+    time_limit: float = 1.0,
+    seed: int = 0,
+    schedules: int | None = None,
+) -> RcpspSolution:
     """Start times of a feasible, short schedule; reproducible for ``seed`` and ``time_limit``.
+
+    ``schedules`` replaces the budget derived from ``time_limit`` (which still bounds the
+    wall clock): the same seed and budget give the same schedule on any machine.
 
     >>> inst = RcpspInstance.from_edges([0, 3, 2, 2, 0], [(0, 1), (0, 2), (0, 3), (1, 4),
     ...     (2, 4), (3, 4)], [[0], [2], [1], [1], [0]], [2])
@@ -460,6 +515,8 @@ def solve(instance: RcpspInstance, time_limit: float = 1.0, seed: int = 0) -> Rc
     p_ptr, p_idx = _reverse(instance)
     bound = lower_bound(instance)
     budget = max(1, int(PLACEMENTS_PER_SECOND * time_limit / max(1, n)))
+    if schedules is not None:
+        budget = max(1, schedules)
     usage = np.zeros((int(dur.sum()) + 1, max(1, instance.resources)), dtype=np.int64)
     if instance.resources == 0:
         demand = np.zeros((n, 1), dtype=np.int64)
@@ -488,6 +545,7 @@ def solve(instance: RcpspInstance, time_limit: float = 1.0, seed: int = 0) -> Rc
     children = np.empty_like(pop)
     cfit = np.empty_like(fit)
     chunk = max(1, budget // 50)
+    stall = np.zeros(1, dtype=np.int64)
     while counter[0] < budget and best[0] > bound:
         if time.perf_counter() - clock > time_limit:
             break  # safety net on a slow machine; the budget normally stops first
@@ -511,6 +569,9 @@ def solve(instance: RcpspInstance, time_limit: float = 1.0, seed: int = 0) -> Rc
             min(budget, int(counter[0]) + chunk),
             bound,
             MUTATION,
+            rules[0],
+            indegree,
+            stall,
         )
     makespan = int(best[0])
     return RcpspSolution(
