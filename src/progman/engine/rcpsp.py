@@ -19,15 +19,20 @@ Algorithm (see ALGORITHMS.md, "Resource leveling (RCPSP)"):
   and **regret-biased random samples** on LFT;
 * a **genetic algorithm** (Hartmann 1998): random pairing, two-point crossover that keeps
   precedence feasibility, adjacent-swap mutation of unrelated jobs, elitist ranking
-  selection of the best ``population`` of parents and children.
+  selection of the best ``population`` distinct schedules of parents and children; after
+  ``STALL_GENERATIONS`` generations without a better population best, every individual
+  but the best is resampled (regret-biased on LFT) — a restart that keeps the search from
+  settling (without it, three times the budget gained nothing on J60).
 
 It stops when a schedule reaches the lower bound (the larger of the critical path and the
 resource-work bound), when the **schedule budget** is spent, or, as a safety net only,
 when the wall clock passes ``time_limit``. The budget is derived from the time limit and
 the size, not measured: ``PLACEMENTS_PER_SECOND × time_limit / jobs`` schedules (a
 schedule places every job once), so the same seed and the same time limit give the same
-result on any machine fast enough to spend the budget in time (this one: J30 ≈ 0.5 s,
-J60 ≈ 0.7 s at ``time_limit=1``).
+result on any machine fast enough to spend the budget in time (this 2-core machine: at most
+≈ 0.8 s per J30/J60 instance at ``time_limit=1``; ``schedules=`` fixes the budget outright).
+Schedules are numbered by SGS passes, so the result does not depend on timing unless the
+safety net fires.
 Every SGS pass (forward or backward) counts as one generated schedule.
 """
 
