@@ -147,6 +147,25 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
+def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
+    """Start and finish of ``d`` working minutes that may start at ``bound`` on calendar ``c``.
+
+    A milestone happens in working time: at ``bound`` if that is working time or the end of
+    a working day, else at the next working start.
+    """
+    cum, nth, cnt, mpd, opn, wk = cal
+    w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
+    if d == 0:
+        if finish_of(c, w, cum, nth, cnt, mpd, opn, wk) == bound:
+            return bound, bound
+        start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+        return start, start
+    return start_of(c, w, cum, nth, cnt, mpd, opn, wk), finish_of(
+        c, w + d, cum, nth, cnt, mpd, opn, wk
+    )
+
+
+@njit(cache=True, inline="always")
 def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # type: ignore[no-untyped-def]
     """Store task ``i``'s dates; if they moved, mark the tasks they drive dirty.
 
@@ -245,18 +264,8 @@ def forward_pass(  # type: ignore[no-untyped-def]
             finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
             if drive < 0 or bound <= max(status_time, start):  # else a link holds the rest
                 drive = DRIVER_ACTUAL
-        elif d == 0:  # a milestone happens in working time: at its driving moment if that
-            # is working time or the end of a working day, else at the next working start
-            w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
-            if finish_of(c, w, cum, nth, cnt, mpd, opn, wk) == bound:
-                start = bound
-            else:
-                start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
-            finish = start
         else:
-            w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
-            start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
-            finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
+            start, finish = place(c, bound, d, cal)
         driver[i] = drive
         changed, marked = _record(
             i, start, finish, early_start, early_finish, out_ptr, out_succ, dirty

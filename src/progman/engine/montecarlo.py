@@ -46,6 +46,7 @@ from progman.engine.kernels import (
     _shift_back,
     _start_for_finish,
     _without_refcounts,
+    place,
 )
 from progman.engine.network import Network, ScheduleOutOfRange, _adjacency
 
@@ -179,17 +180,8 @@ def forward_chunk(order, links_in, tasks, status_time, duration, early_start, ea
                 w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
                 left = _left(i, d, planned, remaining, in_progress)
                 finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
-            elif d == 0:  # a milestone: at its driving moment if that is working time
-                w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
-                if finish_of(c, w, cum, nth, cnt, mpd, opn, wk) == bound:
-                    start = bound
-                else:
-                    start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
-                finish = start
             else:
-                w = work_before(c, bound, cum, nth, cnt, mpd, opn, wk)
-                start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
-                finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
+                start, finish = place(c, bound, d, cal)
             early_start[i, it] = start
             early_finish[i, it] = finish
 
@@ -345,17 +337,7 @@ def simulate_network(
         raise ValueError("iterations must be at least 1")
     n = net.size
     adj = _adjacency(net)
-    tasks = (
-        net.duration,
-        net.calendar,
-        net.floor,
-        net.constraint_type,
-        net.constraint_time,
-        net.deadline,
-        net.actual_start,
-        net.actual_finish,
-        net.remaining,
-    )
+    tasks = net.task_arrays()
     cal = net.calendars.kernel_args()
     watch = np.zeros(0, dtype=np.int64) if watch is None else np.asarray(watch, np.int64)
     groups = groups or []

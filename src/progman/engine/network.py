@@ -72,6 +72,20 @@ class Network:
     def size(self) -> int:
         return int(self.duration.shape[0])
 
+    def task_arrays(self) -> tuple[np.ndarray, ...]:
+        """The per-task arrays in the order the kernels unpack them (``tasks``)."""
+        return (
+            self.duration,
+            self.calendar,
+            self.floor,
+            self.constraint_type,
+            self.constraint_time,
+            self.deadline,
+            self.actual_start,
+            self.actual_finish,
+            self.remaining,
+        )
+
     @classmethod
     def from_arrays(
         cls,
@@ -208,20 +222,6 @@ def find_cycle(net: Network, ordered: np.ndarray) -> list[int]:
     return [*cycle, cycle[0]]
 
 
-def _tasks(net: Network) -> tuple[np.ndarray, ...]:
-    return (
-        net.duration,
-        net.calendar,
-        net.floor,
-        net.constraint_type,
-        net.constraint_time,
-        net.deadline,
-        net.actual_start,
-        net.actual_finish,
-        net.remaining,
-    )
-
-
 def _forward(
     net: Network,
     adj: _Adjacency,
@@ -235,7 +235,7 @@ def _forward(
         dirty,
         adj.links_in,
         adj.links_out,
-        _tasks(net),
+        net.task_arrays(),
         np.int64(net.status_time),
         state["early_start"],
         state["early_finish"],
@@ -263,7 +263,7 @@ def _run(
             adj.order,
             is_alap,
             adj.links_out,
-            _tasks(net),
+            net.task_arrays(),
             state["early_start"],
             state["early_finish"],
             state["driver"],
@@ -277,7 +277,7 @@ def _run(
         backward_dirty,
         adj.links_in,
         adj.links_out,
-        _tasks(net),
+        net.task_arrays(),
         state["early_start"],
         state["early_finish"],
         end_time,
