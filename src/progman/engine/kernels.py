@@ -184,6 +184,69 @@ def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # 
     return 1, marked
 
 
+@njit(cache=True, inline="always")
+def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
+    """Task ``i``'s early start and finish from its predecessors' dates, its floor, its
+    constraint and its progress, and what drives the start (a link id or ``DRIVER_*``).
+
+    The one placement rule of every forward pass: CPM, Monte Carlo samples and leveling.
+    """
+    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_id = links_in
+    (
+        duration,
+        calendar,
+        floor,
+        constraint_type,
+        constraint_time,
+        _deadline,
+        actual_start,
+        actual_finish,
+        remaining,
+    ) = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
+    c = calendar[i]
+    d = duration[i]
+    in_progress = actual_start[i] != NO_TIME and actual_finish[i] == NO_TIME
+    left = remaining[i] if in_progress and remaining[i] >= 0 else d
+    span = left if in_progress else d  # what a link on the finish must leave room for
+    bound = floor[i]
+    drive = DRIVER_NONE
+    for k in range(in_ptr[i], in_ptr[i + 1]):
+        p = in_pred[k]
+        kind = in_type[k]
+        base = early_finish[p] if kind == FS or kind == FF else early_start[p]
+        t = _shift(c, base, in_lag[k], in_elapsed[k], cal)
+        if kind == FF or kind == SF:
+            t = _start_for_finish(c, t, span, cal)
+        if t > bound:
+            bound = t
+            drive = in_id[k]
+    ctype = constraint_type[i]
+    if ctype == SNET or ctype == MSO:
+        if ctype == MSO or constraint_time[i] > bound:
+            bound = constraint_time[i]
+            drive = DRIVER_CONSTRAINT
+    elif ctype == FNET or ctype == MFO:
+        t = _start_for_finish(c, constraint_time[i], d, cal)
+        if ctype == MFO or t > bound:
+            bound = t
+            drive = DRIVER_CONSTRAINT
+    if actual_finish[i] != NO_TIME:  # done: its dates are history
+        start = actual_start[i] if actual_start[i] != NO_TIME else actual_finish[i]
+        finish = actual_finish[i]
+        drive = DRIVER_ACTUAL
+    elif in_progress:  # the rest resumes after the status date, respecting its links
+        start = actual_start[i]
+        resume = max(bound, status_time, start)
+        w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
+        finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
+        if drive < 0 or bound <= max(status_time, start):  # else a link holds the rest
+            drive = DRIVER_ACTUAL
+    else:
+        start, finish = place(c, bound, d, cal)
+    return start, finish, drive
+
+
 @_without_refcounts
 def forward_pass(  # type: ignore[no-untyped-def]
     order,
@@ -199,20 +262,7 @@ def forward_pass(  # type: ignore[no-untyped-def]
     cal,
 ):
     """Early dates of the dirty tasks from ``order[start_position:]``; returns tasks moved."""
-    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_id = links_in
     out_ptr, out_succ = links_out[0], links_out[1]
-    (
-        duration,
-        calendar,
-        floor,
-        constraint_type,
-        constraint_time,
-        _deadline,
-        actual_start,
-        actual_finish,
-        remaining,
-    ) = tasks
-    cum, nth, cnt, mpd, opn, wk = cal
     pending = 0
     for position in range(start_position, order.shape[0]):
         if dirty[order[position]]:
@@ -226,46 +276,9 @@ def forward_pass(  # type: ignore[no-untyped-def]
             continue
         dirty[i] = False
         pending -= 1
-        c = calendar[i]
-        d = duration[i]
-        in_progress = actual_start[i] != NO_TIME and actual_finish[i] == NO_TIME
-        left = remaining[i] if in_progress and remaining[i] >= 0 else d
-        span = left if in_progress else d  # what a link on the finish must leave room for
-        bound = floor[i]
-        drive = DRIVER_NONE
-        for k in range(in_ptr[i], in_ptr[i + 1]):
-            p = in_pred[k]
-            kind = in_type[k]
-            base = early_finish[p] if kind == FS or kind == FF else early_start[p]
-            t = _shift(c, base, in_lag[k], in_elapsed[k], cal)
-            if kind == FF or kind == SF:
-                t = _start_for_finish(c, t, span, cal)
-            if t > bound:
-                bound = t
-                drive = in_id[k]
-        ctype = constraint_type[i]
-        if ctype == SNET or ctype == MSO:
-            if ctype == MSO or constraint_time[i] > bound:
-                bound = constraint_time[i]
-                drive = DRIVER_CONSTRAINT
-        elif ctype == FNET or ctype == MFO:
-            t = _start_for_finish(c, constraint_time[i], d, cal)
-            if ctype == MFO or t > bound:
-                bound = t
-                drive = DRIVER_CONSTRAINT
-        if actual_finish[i] != NO_TIME:  # done: its dates are history
-            start = actual_start[i] if actual_start[i] != NO_TIME else actual_finish[i]
-            finish = actual_finish[i]
-            drive = DRIVER_ACTUAL
-        elif in_progress:  # the rest resumes after the status date, respecting its links
-            start = actual_start[i]
-            resume = max(bound, status_time, start)
-            w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
-            finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
-            if drive < 0 or bound <= max(status_time, start):  # else a link holds the rest
-                drive = DRIVER_ACTUAL
-        else:
-            start, finish = place(c, bound, d, cal)
+        start, finish, drive = early_dates(
+            i, links_in, tasks, status_time, early_start, early_finish, cal
+        )
         driver[i] = drive
         changed, marked = _record(
             i, start, finish, early_start, early_finish, out_ptr, out_succ, dirty
