@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import progman
+from progman.engine.rcpsp import RcpspInstance, critical_path
 from progman.errors import InputNotFound
-from progman.io.psplib import PsplibInvalid, parse_psplib, read_psplib
+from progman.io.psplib import PsplibInvalid, instance_to_program, parse_psplib, read_psplib
 
 PSPLIB = Path(__file__).resolve().parents[3] / "shared" / "data" / "psplib"
 J301_1 = PSPLIB / "j30" / "j301_1.sm"
@@ -74,3 +77,67 @@ def test_demand_above_capacity_is_reported():
     with pytest.raises(PsplibInvalid, match="capacity is 1"):
         parse_psplib(text, "cap.sm")
     assert np.all(read_psplib(J301_1).capacity > 0)
+
+
+# -- instance_to_program: the plan `progman import` writes ----------------------------------
+
+
+@needs_data
+def test_j301_1_as_a_plan_loads_and_schedules_to_the_critical_path(tmp_path):
+    inst = read_psplib(J301_1)
+    start = date(2027, 1, 4)
+    path = tmp_path / "j301_1.yaml"
+    progman.dump_plan(instance_to_program(inst, start), path)
+    plan = progman.load_plan(path)
+
+    assert plan.key == "j301_1" and plan.start == start and plan.calendar == "periods"
+    assert plan.calendars["periods"].workdays == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    [project] = plan.projects
+    assert project.id == "P"
+    tasks = project.tasks
+    assert [t.id for t in tasks] == [f"J{n}" for n in range(1, 33)]
+    assert sum(len(t.depends) for t in tasks) == len(inst.succ) == 48
+    assert {t.id for t in tasks if t.milestone} == {"J1", "J32"}
+    assert all(t.duration is None for t in tasks if t.milestone)
+    assert str(tasks[1].duration) == "8d"  # job 2
+    assert [d.task for d in tasks[5].depends] == ["J2"]  # job 6 follows job 2
+    assert all(d.type == "FS" and d.lag.is_zero for t in tasks for d in t.depends)
+    assert [(r.id, r.kind, r.capacity) for r in plan.resources] == [
+        ("R1", "material", 12),
+        ("R2", "material", 13),
+        ("R3", "material", 4),
+        ("R4", "material", 12),
+    ]
+    assert {a.resource: a.units for a in tasks[1].resources} == {"R1": 4}  # zeros omitted
+    assert tasks[0].resources == []
+
+    es, _, length = critical_path(inst)
+    schedule = progman.schedule(plan)
+    assert length == 38
+    # period p is day start + p; the last period of the critical path is day start + 37
+    assert schedule.finish.date() == start + timedelta(days=length - 1)
+    assert (schedule.finish.date() - start).days + 1 == length
+    assert schedule.warnings == ()
+    for j, task in enumerate(tasks[1:-1], start=1):  # a job starts on day start + its ES
+        assert schedule.task(task.id).start.date() == start + timedelta(days=int(es[j]))
+    assert schedule.task("J1").start.date() == start
+    assert schedule.task("J32").finish == schedule.finish  # the sink is the end milestone
+
+
+def test_an_instance_beyond_the_plan_limits_is_a_clear_error():
+    inst = RcpspInstance.from_edges([0, 3, 0], [(0, 1), (1, 2)], [[0], [2000], [0]], [5000])
+    with pytest.raises(PsplibInvalid, match="does not fit a plan"):
+        instance_to_program(inst, date(2027, 1, 4))
+
+
+def test_a_small_instance_and_its_name(tmp_path):
+    inst = RcpspInstance.from_edges(
+        [0, 2, 3, 0], [(0, 1), (0, 2), (1, 3), (2, 3)], [[0], [1], [0], [0]], [1], name="a b"
+    )
+    program = instance_to_program(inst, date(2030, 6, 1), name="Tiny")
+    assert program.name == "Tiny" and program.key == "a_b"
+    assert program.projects[0].tasks[2].resources == []  # zero demand: no assignment
+    path = tmp_path / "tiny.json"
+    progman.dump_plan(program, path)
+    assert progman.load_plan(path) == program
+    assert progman.schedule(program).finish.date() == date(2030, 6, 3)

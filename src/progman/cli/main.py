@@ -13,6 +13,7 @@ from rich.table import Table
 from progman import __version__
 from progman.cli import db as db_commands
 from progman.cli import impact as impact_command
+from progman.cli import imports as import_command
 from progman.cli import level as level_command
 from progman.cli import resources as resources_command
 from progman.cli import risks as risks_command
@@ -135,6 +136,7 @@ app.command()(schedule_command.schedule)
 app.command()(simulate_command.simulate)
 app.command()(impact_command.impact)
 app.command()(level_command.level)
+app.command("import")(import_command.import_plan)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)
 app.add_typer(db_commands.app, name="db")

@@ -5,17 +5,34 @@ The format: a header (``jobs (incl. supersource/sink ): 32``, ``- renewable : 4 
 ``REQUESTS/DURATIONS`` table (job, mode, duration, one demand per resource) and
 ``RESOURCEAVAILABILITIES`` (names, then capacities). Non-renewable resources are not
 supported (single-mode files have none). Every problem is reported as ``file:line``.
+
+:func:`instance_to_program` turns an instance into a plan (``progman import``): one
+period is one day of a 7-day calendar ``periods``, jobs are tasks ``J<n>`` of project
+``P`` with finish-start links, renewable resources are material resources ``R1..Rk``.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
+from progman.domain import Program
+from progman.domain.base import ID_PATTERN
+from progman.domain.calendars import WEEKDAYS
+from progman.domain.validation import check_program, format_path
 from progman.engine.rcpsp import RcpspInstance, RcpspInvalid
 from progman.errors import InputNotFound, Location, ProgmanError
+
+#: Name of the 7-day calendar of an imported instance (one period = one day).
+PERIODS_CALENDAR = "periods"
+#: Id of the one project holding every job.
+PROJECT_ID = "P"
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.\-/:]")
 
 
 class PsplibInvalid(ProgmanError):
@@ -129,3 +146,95 @@ def read_psplib(path: str | Path) -> RcpspInstance:
             f"cannot read: {error.strerror}", location=Location(file=str(file))
         ) from None
     return parse_psplib(text, str(file))
+
+
+def _program_key(name: str) -> str:
+    """A valid program id from the instance (file) name: ``j301_1`` stays ``j301_1``."""
+    key = _NOT_ID.sub("_", name.strip())[:120]
+    if key and not key[0].isalnum() and key[0] != "_":
+        key = "_" + key[1:]
+    return key if re.match(ID_PATTERN, key) else "PSPLIB"
+
+
+def instance_to_program(instance: RcpspInstance, start: date, name: str | None = None) -> Program:
+    """The plan of an RCPSP instance: the program starts on ``start``; one period is one day.
+
+    * calendar ``periods`` works all seven days and is the program calendar;
+    * project ``P`` holds job ``n`` as task ``J<n>`` with ``duration: <d>d`` (a job of
+      zero duration is a milestone) and finish-start ``depends`` on its predecessors;
+    * renewable resource ``r`` is material resource ``R<r>`` with its capacity, and each
+      job's non-zero demands are its assignments (``{R1: 4}``).
+
+    The CPM finish of the plan is the instance's critical-path length in days after
+    ``start``. Raises :class:`PsplibInvalid` if the instance does not fit a plan.
+    """
+    where = Location(entity=instance.name or None)
+    predecessors: list[list[int]] = [[] for _ in range(instance.n)]
+    for j in range(instance.n):
+        for s in instance.successors(j):
+            predecessors[s].append(j)
+    resources = [f"R{r + 1}" for r in range(instance.resources)]
+    tasks: list[dict[str, Any]] = []
+    for j in range(instance.n):
+        job = int(instance.jobs[j])
+        duration = int(instance.durations[j])
+        task: dict[str, Any] = {"id": f"J{job}", "name": f"Job {job}"}
+        if duration == 0:
+            task["milestone"] = True
+        else:
+            task["duration"] = f"{duration}d"
+        depends = sorted(int(instance.jobs[p]) for p in predecessors[j])
+        if depends:
+            task["depends"] = [f"J{p}" for p in depends]
+        demands = {
+            resources[r]: int(instance.demand[j, r])
+            for r in range(instance.resources)
+            if instance.demand[j, r] > 0
+        }
+        if demands:
+            task["resources"] = demands
+        tasks.append(task)
+    label = instance.name or "instance"
+    data: dict[str, Any] = {
+        "program": name or f"PSPLIB {label}",
+        "key": _program_key(instance.name),
+        "description": (
+            f"Imported from the PSPLIB instance {label}: {instance.n} jobs, "
+            f"{instance.resources} renewable resources; one period is one day."
+        ),
+        "start": start,
+        "calendar": PERIODS_CALENDAR,
+        "calendars": {
+            PERIODS_CALENDAR: {
+                "description": "PSPLIB periods: every day is a working day",
+                "workdays": list(WEEKDAYS),
+            }
+        },
+        "resources": [
+            {
+                "id": ident,
+                "name": f"Resource {ident}",
+                "kind": "material",
+                "capacity": int(instance.capacity[r]),
+            }
+            for r, ident in enumerate(resources)
+        ],
+        "projects": [{"id": PROJECT_ID, "name": label, "tasks": tasks}],
+    }
+    try:
+        program = Program.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise PsplibInvalid(
+            f"the instance does not fit a plan: {field}: {first['msg']}", location=where
+        ) from None
+    findings = check_program(program)
+    if findings:
+        first_finding = findings[0]
+        raise PsplibInvalid(
+            f"the instance does not fit a plan: {format_path(first_finding.path)}: "
+            f"{first_finding.message}",
+            location=where,
+        )
+    return program
