@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from progman.domain import Program, Project, WorkItem
 from progman.engine.impact import ImpactResult, impact
+from progman.engine.leveling import LevelResult, level
 from progman.engine.schedule import Schedule, TaskSchedule, schedule
 from progman.engine.simulation import Simulation, simulate
 from progman.errors import PlanInvalid, ProgmanError
@@ -19,6 +20,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "ImpactResult",
+    "LevelResult",
     "PlanInvalid",
     "ProgmanError",
     "Program",
@@ -30,6 +32,7 @@ __all__ = [
     "__version__",
     "dump_plan",
     "impact",
+    "level",
     "load_plan",
     "schedule",
     "simulate",

@@ -44,6 +44,7 @@ def test_public_api_is_pinned():
     assert sorted(progman.__all__) == sorted(
         [
             "ImpactResult",
+            "LevelResult",
             "PlanInvalid",
             "Program",
             "ProgmanError",
@@ -55,6 +56,7 @@ def test_public_api_is_pinned():
             "__version__",
             "dump_plan",
             "impact",
+            "level",
             "load_plan",
             "schedule",
             "simulate",

@@ -1,4 +1,4 @@
-"""`progman level`: SPEC §5 JSON for PSPLIB files, one line per input; plans say not yet."""
+"""`progman level`: SPEC §5 JSON for PSPLIB files and plans, one line per input."""
 
 from __future__ import annotations
 
@@ -52,10 +52,46 @@ def test_readable_output_and_same_seed_same_json(capsys):
     assert strip(a) == strip(b)
 
 
-def test_a_plan_is_not_leveled_yet(capsys, contract_plan):
-    code, out, err = run(capsys, "level", str(contract_plan), "--json")
-    assert code == 1 and out == ""
-    assert "leveling of plans comes with issue 5" in err
+def test_a_plan_is_leveled_with_dates(capsys, contract_plan):
+    args = ("level", str(contract_plan), "--json", "--seed", "2", "--schedules", "500")
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    body = json.loads(out)
+    assert {"input", "makespan", "feasible", "seconds", "tasks"} <= set(body)
+    assert body["input"] == str(contract_plan) and body["unit"] == "days"
+    assert body["makespan"] >= body["makespan_before"] > 0
+    assert all(t["start"] <= t["finish"] for t in body["tasks"])
+    assert body["feasible"] is True and body["over_allocations"] == []
+    assert body["schedules"] >= 500
+    _, again, _ = run(capsys, *args)
+    keep = ("tasks", "makespan", "delays")
+    assert {k: json.loads(again)[k] for k in keep} == {k: body[k] for k in keep}
+
+
+def test_a_plan_reads_as_finishes_before_and_after(capsys, contract_plan):
+    code, out, err = run(capsys, "level", str(contract_plan), "--time-limit", "0.2")
+    assert code == 0, err
+    assert "program finish" in out and "finish before" in out and "finish after" in out
+    assert "No resource is over-allocated" in out
+
+
+def test_a_plan_and_a_psplib_file_together(capsys, contract_plan):
+    if not J301_1.exists():
+        pytest.skip(f"PSPLIB data not found at {J301_1} (../shared is absent)")
+    code, out, err = run(
+        capsys, "level", str(contract_plan), str(J301_1), "--json", "--time-limit", "0.1"
+    )
+    assert code == 0, err
+    first, second = (json.loads(line) for line in out.strip().splitlines())
+    assert first["tasks"][0]["start"].startswith("2027-")  # dates for plans
+    assert isinstance(second["tasks"][0]["start"], int)  # periods for PSPLIB
+
+
+def test_a_broken_plan_is_reported_with_its_location(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("program: X\nkey: X\nstart: 2027-01-04\nprojects:\n  - id: P\n    nam: P\n")
+    code, out, err = run(capsys, "level", str(bad))
+    assert code == 1 and out == "" and "bad.yaml:6" in err and "Traceback" not in err
 
 
 def test_a_malformed_sm_file_is_a_clear_error(capsys, tmp_path):

@@ -1,8 +1,9 @@
-"""``progman level FILE... [--json] [--time-limit S] [--seed N]``: resource leveling.
+"""``progman level PLAN_OR_SM... [--json] [--time-limit S] [--seed N]``: resource leveling.
 
-PSPLIB ``.sm`` files are read directly and solved as RCPSP instances (makespan in
-periods, task ids are the job numbers, start/finish integer periods from 0). Leveling of
-YAML/JSON plans (calendars, links with lags, priorities) is not built yet and says so.
+Plans (YAML/JSON files or folders) are leveled across all their projects
+(:func:`progman.level`): dates, the finish of every project before and after, what moved
+and what could not. PSPLIB ``.sm`` files are solved as RCPSP instances (makespan in
+periods, task ids are the job numbers, start/finish integer periods from 0).
 """
 
 from __future__ import annotations
@@ -13,16 +14,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
+from rich.table import Table
 
-from progman.cli.options import JsonOption
+import progman
+from progman.cli.options import JsonOption, StatusDateOption, parse_date
 from progman.cli.output import stdout
+from progman.engine.leveling import LevelResult
 from progman.engine.rcpsp import RcpspInstance, RcpspSolution, solve
-from progman.errors import Location, ProgmanError
 
-
-class LevelingUnsupported(ProgmanError):
-    code = "level.unsupported_input"
-    http_status = 422
+SHOWN_DELAYS = 15
 
 
 def level_json(path: str, inst: RcpspInstance, solution: RcpspSolution) -> dict[str, Any]:
@@ -46,7 +47,10 @@ def level_json(path: str, inst: RcpspInstance, solution: RcpspSolution) -> dict[
 
 
 def level(
-    files: Annotated[list[Path], typer.Argument(help="PSPLIB .sm files (plans: not yet)")],
+    files: Annotated[
+        list[Path], typer.Argument(help="plans (.yaml/.json/folders) or PSPLIB .sm files")
+    ],
+    *,
     as_json: JsonOption = False,
     time_limit: Annotated[
         float,
@@ -55,26 +59,83 @@ def level(
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="random seed (same seed, same result)")
     ] = 0,
+    schedules: Annotated[
+        int | None,
+        typer.Option(
+            "--schedules",
+            min=1,
+            help="fix the search budget instead: the same result on any machine",
+        ),
+    ] = None,
+    status_date: StatusDateOption = None,
 ) -> None:
     """Level resources: the shortest schedule found that never exceeds a capacity."""
     from progman.io.psplib import read_psplib  # noqa: PLC0415 - only when leveling
 
+    as_of = parse_date(status_date)
     for file in files:
-        if file.suffix.lower() != ".sm":
-            raise LevelingUnsupported(
-                "leveling of plans comes with issue 5; for now `level` reads PSPLIB .sm files",
-                location=Location(file=str(file)),
-            )
-        inst = read_psplib(file)
-        solution = solve(inst, time_limit=time_limit, seed=seed)
+        if file.suffix.lower() == ".sm":
+            inst = read_psplib(file)
+            solution = solve(inst, time_limit=time_limit, seed=seed, schedules=schedules)
+            if as_json:
+                _emit(level_json(str(file), inst, solution))
+            else:
+                gap = solution.makespan - solution.lower_bound
+                stdout.print(
+                    f"{file}: makespan {solution.makespan} periods (lower bound "
+                    f"{solution.lower_bound}, gap {gap}); {inst.n} jobs, {inst.resources} "
+                    f"resources; {solution.schedules_generated:,} schedules in "
+                    f"{solution.seconds:.2f} s (seed {seed})"
+                )
+            continue
+        program = progman.load_plan(file)
+        result = progman.level(
+            program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules
+        )
         if as_json:
-            sys.stdout.write(json.dumps(level_json(str(file), inst, solution)) + "\n")
-            sys.stdout.flush()
+            _emit(result.to_json(str(file)))
         else:
-            gap = solution.makespan - solution.lower_bound
-            stdout.print(
-                f"{file}: makespan {solution.makespan} periods (lower bound "
-                f"{solution.lower_bound}, gap {gap}); {inst.n} jobs, {inst.resources} "
-                f"resources; {solution.schedules_generated:,} schedules in "
-                f"{solution.seconds:.2f} s (seed {seed})"
+            _print(str(file), result)
+
+
+def _emit(payload: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(payload) + "\n")
+    sys.stdout.flush()
+
+
+def _print(source: str, result: LevelResult) -> None:
+    """Finishes before and after, the largest delays, and what leveling could not fix."""
+    before, after = result.before, result.schedule
+    stdout.print(
+        f"{source}: program finish {before.finish:%Y-%m-%d} → {after.finish:%Y-%m-%d} "
+        f"({result.makespan_before:g} → {result.makespan:g} working days); "
+        f"{len(result.delays)} tasks delayed; {result.schedules_generated:,} schedules in "
+        f"{result.seconds:.2f} s (seed {result.seed})"
+    )
+    projects = Table("project", "finish before", "finish after", box=box.SIMPLE_HEAD)
+    for pid, info in after.projects.items():
+        old = before.projects[pid]["finish"]
+        projects.add_row(pid, (old or "—")[:10], (info["finish"] or "—")[:10])
+    stdout.print(projects)
+    if result.delays:
+        moved = Table(
+            "task", "project", "start before", "start after", "delay (d)", box=box.SIMPLE_HEAD
+        )
+        for d in result.delays[:SHOWN_DELAYS]:
+            moved.add_row(
+                d.id, d.project, f"{d.before:%Y-%m-%d}", f"{d.after:%Y-%m-%d}", f"{d.days:g}"
             )
+        stdout.print(moved)
+        if len(result.delays) > SHOWN_DELAYS:
+            stdout.print(f"… and {len(result.delays) - SHOWN_DELAYS} more (--json lists all)")
+    if result.unleveled:
+        stdout.print("[bold]Not moved by leveling:[/bold]")
+        for u in result.unleveled:
+            stdout.print(f"  {u.id}: {u.reason}")
+    if result.feasible:
+        stdout.print("[green]No resource is over-allocated.[/green]")
+    else:
+        stdout.print("[yellow]Still over-allocated (work leveling may not move):[/yellow]")
+        for o in result.over_allocations:
+            tasks = ", ".join(t for t, _, _ in o.tasks)
+            stdout.print(f"  {o.resource} {o.start} – {o.finish}: peak {o.peak_load:g} ({tasks})")

@@ -459,9 +459,36 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
         )[1]
         finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
         if finish > early_finish[i]:
-            driver[i] = DRIVER_CONSTRAINT
-            early_finish[i] = finish
-            early_start[i] = finish if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+            start = finish if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+            if _keeps_links(i, start, finish, links_out, tasks, early_start, cal):
+                driver[i] = DRIVER_CONSTRAINT
+                early_finish[i] = finish
+                early_start[i] = start
+
+
+@njit(cache=True, inline="always")
+def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type: ignore[no-untyped-def]
+    """Whether task ``i`` at ``start``..``finish`` still lets every successor not yet
+    started keep its early start (the forward rule of :func:`early_dates`, link by link).
+
+    The ALAP limit comes from the lenient backward conversion; where a successor's
+    calendar does not work around the limit, that could break a link, so such a move is
+    not made."""
+    out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    duration, calendar, actual_start = tasks[0], tasks[1], tasks[6]
+    for k in range(out_ptr[i], out_ptr[i + 1]):
+        s = out_succ[k]
+        if actual_start[s] != NO_TIME:
+            continue  # started: retained logic holds only its remaining work
+        kind = out_type[k]
+        cs = calendar[s]
+        base = finish if kind == FS or kind == FF else start
+        t = _shift(cs, base, out_lag[k], out_elapsed[k], cal)
+        if kind == FF or kind == SF:
+            t = _start_for_finish(cs, t, duration[s], cal)
+        if t > early_start[s]:
+            return False
+    return True
 
 
 @_without_refcounts

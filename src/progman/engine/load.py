@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from progman.domain import Program
+from progman.domain import Program, Resource
 from progman.engine.build import DEFAULT_CALENDAR, build_network, calendar_rule
 from progman.engine.calendars import (
     ELAPSED,
@@ -220,6 +220,40 @@ def _minutes(moments: list[Any], origin: date) -> np.ndarray:
     return (stamps - np.datetime64(origin, "m")).astype(np.int64)
 
 
+def resource_rules(program: Program, pool: list[Resource]) -> list[CalendarRule]:
+    """The program's calendar, then each resource's own (the program's when it names none).
+
+    Vacations are kept apart (see :func:`resource_capacity`)."""
+    base: dict[str | None, CalendarRule] = {None: calendar_rule(DEFAULT_CALENDAR)}
+    for name, cal in program.calendars.items():
+        base[name] = calendar_rule(cal)
+    default = base[program.calendar] if program.calendar else base[None]
+    return [default] + [base[r.calendar] if r.calendar else default for r in pool]
+
+
+def resource_capacity(pool: list[Resource], works: np.ndarray, origin: date) -> np.ndarray:
+    """FTE per resource and day from ``origin``: ``capacity``, or the ``availability``
+    period covering the day, on the resource's working days (``works``); zero on its days
+    off and vacations."""
+    n_res, days = works.shape
+    day_dates = np.datetime64(origin, "D") + np.arange(days)
+    fte = np.zeros((n_res, days))
+    away = np.zeros((n_res, days), dtype=bool)
+    for r, resource in enumerate(pool):
+        fte[r] = resource.capacity
+        for period in resource.availability:
+            span = day_dates >= np.datetime64(period.start, "D")
+            if period.finish is not None:
+                span &= day_dates <= np.datetime64(period.finish, "D")
+            fte[r, span] = period.capacity
+        for vacation in resource.vacations:
+            away[r] |= (day_dates >= np.datetime64(vacation.start, "D")) & (
+                day_dates <= np.datetime64(vacation.last, "D")
+            )
+    capacity: np.ndarray = np.where(works & ~away, fte, 0.0)
+    return capacity
+
+
 def analyse_load(
     program: Program,
     schedule: Schedule,
@@ -262,32 +296,14 @@ def analyse_load(
     days = (end - origin).days + 1
 
     # calendars: one rule per resource (own calendar + vacations apart), one for roles
-    base: dict[str | None, CalendarRule] = {None: calendar_rule(DEFAULT_CALENDAR)}
-    for name, cal in program.calendars.items():
-        base[name] = calendar_rule(cal)
-    default = base[program.calendar] if program.calendar else base[None]
-    rules = [ELAPSED_RULE, default] + [base[r.calendar] if r.calendar else default for r in pool]
-    tables = build_tables(rules, origin, days)
+    default, *own = resource_rules(program, pool)
+    tables = build_tables([ELAPSED_RULE, default, *own], origin, days)
     works = tables.working[2:]  # bool[R, days]
     opening = np.concatenate([tables.opening_minute[2:], tables.opening_minute[1:2]])
     per_day = np.concatenate([tables.minutes_per_day[2:], tables.minutes_per_day[1:2]])
-    day_dates = np.datetime64(origin, "D") + np.arange(days)
 
     n_res = len(pool)
-    fte = np.zeros((n_res, days))
-    away = np.zeros((n_res, days), dtype=bool)
-    for r, resource in enumerate(pool):
-        fte[r] = resource.capacity
-        for period in resource.availability:
-            span = day_dates >= np.datetime64(period.start, "D")
-            if period.finish is not None:
-                span &= day_dates <= np.datetime64(period.finish, "D")
-            fte[r, span] = period.capacity
-        for vacation in resource.vacations:
-            away[r] |= (day_dates >= np.datetime64(vacation.start, "D")) & (
-                day_dates <= np.datetime64(vacation.last, "D")
-            )
-    capacity = np.where(works & ~away, fte, 0.0)
+    capacity = resource_capacity(pool, works, origin)
 
     # load: every (assignment, day) the task spans, its share of the day's working window
     s = _minutes(starts, origin) if starts else np.zeros(0, dtype=np.int64)

@@ -151,18 +151,14 @@ def schedule(
     program with dangling references, cycles or links that cannot hold raises
     :class:`PlanInvalid` (a loaded plan has passed these checks already).
     """
-    findings = check_program(program)
-    if findings:
-        raise PlanInvalid(
-            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
-        )
+    ensure_valid(program)
     built = build_network(program, status_date)
     try:
         result = schedule_network(built.network)
     except ScheduleCycle as cycle:
         names = [_name(built, i) for i in cycle.cycle]
         raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
-    return _describe(
+    return describe(
         program,
         built,
         result,
@@ -170,6 +166,15 @@ def schedule(
         near_critical_days=near_critical_days,
         strict=strict,
     )
+
+
+def ensure_valid(program: Program) -> None:
+    """Raise :class:`PlanInvalid` with every problem a loaded plan would have been refused for."""
+    findings = check_program(program)
+    if findings:
+        raise PlanInvalid(
+            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
+        )
 
 
 def _name(built: BuiltNetwork, index: int) -> str:
@@ -180,15 +185,16 @@ def _name(built: BuiltNetwork, index: int) -> str:
     return built.ids[owner]
 
 
-def _describe(
+def describe(
     program: Program,
     built: BuiltNetwork,
     result: CpmResult,
     *,
     status: date | None,
-    near_critical_days: float,
-    strict: bool,
+    near_critical_days: float = NEAR_CRITICAL_DAYS,
+    strict: bool = False,
 ) -> Schedule:
+    """The plan-level :class:`Schedule` of a CPM result on a built network."""
     net = built.network
     tables = net.calendars
     n = built.item_count

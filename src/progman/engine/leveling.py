@@ -1,0 +1,547 @@
+"""``level(program)``: resource leveling of a whole program, in plan terms.
+
+Leveling delays work so that no person or material is loaded beyond its capacity on any
+day, across every project, keeping every link (all four types, lags), calendar,
+constraint and the progress as of the status date. It is the RCPSP search of
+:mod:`progman.engine.rcpsp` carried over to a program's network:
+
+* an **activity list** (an order of the tasks that respects the links) is decoded by the
+  **serial schedule generation scheme** (:func:`~progman.engine.leveling_kernels.decode`):
+  each task at its CPM early start given the tasks already placed, moved to the next
+  working day of its calendar while a day of its span would exceed a capacity;
+* the lists of the priority rules **LST, LFT and GRPW** start the search, then
+  **regret-biased random samples** and a **genetic algorithm** (two-point crossover,
+  neighbour-swap mutation, elitist selection) improve it until the schedule budget is
+  spent (derived from ``time_limit``, so a seed reproduces the result; the wall clock is
+  only a safety net);
+* **priorities**: a task's class is its project's priority, then its own (``priority``,
+  else its parent's, else 500); every list puts higher classes first (a predecessor
+  inherits the class of what waits for it), and the objective is the sum of the finishes
+  of the milestones, the projects and the program, each weighted ``2^((project priority
+  - 500) / 100 + (task priority - 500) / 200)``: the more important the work, the less
+  it is delayed. A plan is one program, so the program's priority weighs only the end.
+
+What leveling does not move, it reports: tasks done or in progress, tasks with a
+must-start/finish-on date, tasks of priority 1000 (MS Project's "do not level"), and tasks
+that need more of a resource than it ever has. ALAP tasks with people are leveled as soon
+as possible. Assignments to a role still to be staffed, and cost resources, load nobody.
+
+The result's schedule is a CPM schedule whose tasks start no earlier than their leveled
+dates (P6's leveled dates): floats are those of the leveled network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+
+from progman.domain import Program, WorkItem
+from progman.engine import kernels
+from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.calendars import ELAPSED_RULE, MINUTES_PER_DAY, build_tables, work_before
+from progman.engine.leveling_kernels import (
+    add_load,
+    evaluate,
+    evolve,
+    inherited_priority,
+    scored,
+)
+from progman.engine.load import (
+    OverAllocation,
+    analyse_load,
+    resource_capacity,
+    resource_rules,
+)
+from progman.engine.network import _adjacency, schedule_network
+from progman.engine.rcpsp import REGRET_ALPHA, STALL_GENERATIONS, _priority_list, _seed
+from progman.engine.schedule import Schedule, describe, ensure_valid
+
+#: Task placements per second of ``time_limit`` that make the (deterministic) budget.
+PLACEMENTS_PER_SECOND = 400_000
+#: At most this many schedules per second of ``time_limit`` (small plans: fixed costs).
+SCHEDULES_PER_SECOND = 8_000
+POPULATION = 16
+MUTATION = 0.05
+DEFAULT_PRIORITY = 500
+DO_NOT_LEVEL = 1000
+WEIGHT_SCALE = 1024  # weights are integers: 2^x * WEIGHT_SCALE
+
+
+@dataclass(frozen=True)
+class Delay:
+    """A task leveling moved, and by how much (working days of its calendar)."""
+
+    id: str
+    project: str
+    before: datetime
+    after: datetime
+    days: float
+
+
+@dataclass(frozen=True)
+class Unleveled:
+    """A task leveling left where the CPM put it, and why."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    """A leveled program: its schedule, what moved, and anything still over capacity."""
+
+    program: str
+    schedule: Schedule
+    before: Schedule
+    makespan: float  # working days of the program calendar from its start to its finish
+    makespan_before: float
+    delays: tuple[Delay, ...]
+    unleveled: tuple[Unleveled, ...]
+    over_allocations: tuple[OverAllocation, ...]
+    schedules_generated: int
+    seconds: float
+    seed: int
+
+    @property
+    def feasible(self) -> bool:
+        """No resource is loaded beyond its capacity on any day."""
+        return not self.over_allocations
+
+    def to_json(self, source: str | None = None) -> dict[str, Any]:
+        """The SPEC §5 ``level --json`` object (plus what moved and what could not)."""
+
+        def stamp(moment: datetime) -> str:
+            return moment.isoformat(timespec="minutes")
+
+        return {
+            "input": source,
+            "program": self.program,
+            "makespan": round(self.makespan, 3),
+            "makespan_before": round(self.makespan_before, 3),
+            "unit": "days",
+            "finish": stamp(self.schedule.finish),
+            "finish_before": stamp(self.before.finish),
+            "feasible": self.feasible,
+            "seconds": round(self.seconds, 4),
+            "schedules": self.schedules_generated,
+            "seed": self.seed,
+            "projects": {
+                pid: {
+                    "finish": info["finish"],
+                    "finish_before": self.before.projects[pid]["finish"],
+                }
+                for pid, info in self.schedule.projects.items()
+            },
+            "tasks": [
+                {"id": t.id, "start": stamp(t.start), "finish": stamp(t.finish)}
+                for t in self.schedule.tasks
+            ],
+            "delays": [
+                {
+                    "id": d.id,
+                    "project": d.project,
+                    "before": stamp(d.before),
+                    "after": stamp(d.after),
+                    "days": d.days,
+                }
+                for d in self.delays
+            ],
+            "unleveled": [{"id": u.id, "reason": u.reason} for u in self.unleveled],
+            "over_allocations": [
+                {
+                    "resource": o.resource,
+                    "start": o.start.isoformat(),
+                    "finish": o.finish.isoformat(),
+                    "peak_load": round(o.peak_load, 4),
+                    "tasks": [t for t, _, _ in o.tasks],
+                }
+                for o in self.over_allocations
+            ],
+        }
+
+
+def level(
+    program: Program,
+    *,
+    time_limit: float = 1.0,
+    seed: int = 0,
+    status_date: date | None = None,
+    schedules: int | None = None,
+) -> LevelResult:
+    """Level the program's resources; the same seed and time limit give the same result.
+
+    ``schedules`` fixes the search budget outright (it is derived from ``time_limit``
+    otherwise; the wall clock stops the search only on a machine too slow to spend it).
+    """
+    clock = time.perf_counter()
+    ensure_valid(program)
+    status = status_date or program.status_date
+    built = build_network(program, status)
+    net = built.network
+    adj = _adjacency(net)
+    first = schedule_network(net)
+    before = describe(program, built, first, status=status)
+    problem = _Problem(program, built, first, adj)
+    search = _Search(problem, seed)
+    rate = min(SCHEDULES_PER_SECOND, PLACEMENTS_PER_SECOND / max(1, net.size))
+    budget = schedules or max(POPULATION, int(rate * time_limit))
+    search.run(budget, clock + time_limit if schedules is None else None)
+
+    best_start = search.best_start
+    leveled = problem.leveled_network(best_start)
+    result = schedule_network(leveled)
+    after_built = dataclasses.replace(built, network=leveled)
+    after = _mark_leveling(
+        describe(program, after_built, result, status=status), problem, best_start
+    )
+    remaining = tuple(  # periods wholly before the status date are history
+        o
+        for o in analyse_load(program, after).over_allocations
+        if status is None or o.finish >= status
+    )
+    return LevelResult(
+        program=program.key,
+        schedule=after,
+        before=before,
+        makespan=problem.working_days(result.finish),
+        makespan_before=problem.working_days(first.finish),
+        delays=problem.delays(before, after),
+        unleveled=problem.unleveled(search.best_unresolved),
+        over_allocations=remaining,
+        schedules_generated=search.count,
+        seconds=time.perf_counter() - clock,
+        seed=seed,
+    )
+
+
+def _mark_leveling(schedule: Schedule, problem: _Problem, start: np.ndarray) -> Schedule:
+    """Name leveling as the driver of tasks it delayed beyond their links."""
+    delayed = problem.delayed_by_leveling(start)
+    tasks = tuple(
+        dataclasses.replace(t, driving_predecessor="leveling")
+        if delayed[i] and t.driving_predecessor in ("start", "status date")
+        else t
+        for i, t in enumerate(schedule.tasks)
+    )
+    return dataclasses.replace(schedule, tasks=tasks)
+
+
+def _weight(project_priority: int, task_priority: int) -> int:
+    exponent = (project_priority - DEFAULT_PRIORITY) / 100 + (
+        task_priority - DEFAULT_PRIORITY
+    ) / 200
+    return max(1, round(math.pow(2.0, exponent) * WEIGHT_SCALE))
+
+
+class _Problem:
+    """The program's network with its resource demand, capacity grid and weights."""
+
+    def __init__(self, program: Program, built: BuiltNetwork, first: Any, adj: Any) -> None:
+        self.program = program
+        self.built = built
+        net = built.network
+        self.net = net
+        self.adj = adj
+        self.first = first
+        n = net.size
+        n_items = built.item_count
+        tables = net.calendars
+
+        # resource demand per network node (leaf tasks that take time)
+        pool = [r for r in program.resources if r.kind != "cost"]
+        row_of = {r.id: k for k, r in enumerate(pool)}
+        self.pool = pool
+        ptr = np.zeros(n + 1, dtype=np.int64)
+        res: list[int] = []
+        units: list[float] = []
+        for i, item in enumerate(built.items):
+            if not item.tasks and not item.milestone:
+                for a in item.resources:
+                    if a.resource in row_of and a.units > 0:
+                        res.append(row_of[a.resource])
+                        units.append(a.units)
+            ptr[i + 1] = len(res)
+        ptr[n_items + 1 :] = len(res)
+        self.d_ptr, self.d_res = ptr, np.array(res, dtype=np.int64)
+        self.d_units = np.array(units, dtype=np.float64)
+
+        # the capacity grid: days of the network's tables, as far as leveling can reach
+        demand_days = np.diff(ptr) > 0
+        span_days = (first.early_finish - first.early_start) // MINUTES_PER_DAY + 1
+        reach = int(first.finish // MINUTES_PER_DAY) + int(span_days[demand_days].sum()) + 62
+        days = min(tables.days, max(reach, 1))
+        own = resource_rules(program, pool)[1:]
+        works = (
+            build_tables(own, tables.origin, days).working if pool else np.zeros((0, days), bool)
+        )
+        self.capacity = np.ascontiguousarray(resource_capacity(pool, works, tables.origin))
+        self.usage = np.zeros_like(self.capacity)
+
+        # what leveling must not move, and why
+        self.reasons: dict[int, str] = {}
+        peak = self.capacity.max(axis=1, initial=0.0) if pool else np.zeros(0)
+        ctype = net.constraint_type
+        for i, item in enumerate(built.items):
+            if not demand_days[i]:
+                continue
+            if net.actual_finish[i] != kernels.NO_TIME:
+                self.reasons[i] = ""  # done: history, not worth a line
+            elif net.actual_start[i] != kernels.NO_TIME:
+                self.reasons[i] = "in progress"
+            elif item.constraint is not None and ctype[i] in (kernels.MSO, kernels.MFO):
+                side = "start" if ctype[i] == kernels.MSO else "finish"
+                self.reasons[i] = f"must {side} on {item.constraint.date}"
+            elif self._own_priority(i) >= DO_NOT_LEVEL:
+                self.reasons[i] = "priority 1000 (do not level)"
+            else:
+                for k in range(ptr[i], ptr[i + 1]):
+                    r = int(self.d_res[k])
+                    if self.d_units[k] > peak[r] + 1e-9:
+                        self.reasons[i] = (
+                            f"needs {self.d_units[k]:g} of {pool[r].id}, whose capacity is "
+                            f"at most {peak[r]:g}"
+                        )
+                        break
+        self.fixed = np.zeros(n, dtype=bool)
+        self.fixed[list(self.reasons)] = True
+        self.reserved_start = first.early_start.copy()
+        self.reserved_finish = first.early_finish.copy()
+        calendar = net.calendar
+        cal = tables.kernel_args()
+        for task in np.flatnonzero(self.fixed).tolist():
+            add_load(
+                task,
+                first.early_start[task],
+                first.early_finish[task],
+                1.0,
+                calendar,
+                self.d_ptr,
+                self.d_res,
+                self.d_units,
+                self.usage,
+                cal,
+            )
+
+        # ALAP work with people is leveled as soon as possible
+        self.constraint_type = ctype.copy()
+        self.constraint_type[(ctype == kernels.ALAP) & demand_days] = kernels.ASAP
+        self.base_floor = net.floor.copy()
+        self.work_floor = net.floor.copy()
+        self.tasks = (
+            net.duration,
+            net.calendar,
+            self.work_floor,
+            self.constraint_type,
+            net.constraint_time,
+            net.deadline,
+            net.actual_start,
+            net.actual_finish,
+            net.remaining,
+        )
+
+        # priorities: classes for the lists, weights for the objective
+        projects = program.projects
+        node_item = np.arange(n)
+        for summary, finish_node in built.finish_node.items():
+            node_item[finish_node] = summary
+        self.project_of = built.project_of[node_item].astype(np.int64)
+        task_priority = np.array([self._own_priority(int(k)) for k in node_item], dtype=np.int64)
+        project_priority = np.array([p.priority for p in projects], dtype=np.int64)[self.project_of]
+        own_class = (project_priority * (DO_NOT_LEVEL + 1) + task_priority).astype(np.float64)
+        out_ptr, out_succ = adj.links_out[0], adj.links_out[1]
+        self.priority_class = inherited_priority(adj.order, own_class, out_ptr, out_succ)
+        self.weight = np.zeros(n, dtype=np.int64)
+        for i, item in enumerate(built.items):
+            if item.milestone:
+                self.weight[i] = _weight(int(project_priority[i]), int(task_priority[i]))
+        self.project_weight = np.array(
+            [_weight(p.priority, DEFAULT_PRIORITY) for p in projects], dtype=np.int64
+        )
+        self.program_weight = np.int64(_weight(program.priority, DEFAULT_PRIORITY))
+        self.indegree = np.bincount(net.link_succ, minlength=n).astype(np.int64)
+        self.bound, self.free_start = self.unconstrained()
+
+    def _own_priority(self, i: int) -> int:
+        """A task's priority, else its nearest summary's, else the default."""
+        built = self.built
+        while i >= 0:
+            item: WorkItem = built.items[i]
+            if item.priority is not None:
+                return item.priority
+            i = int(built.parent_of[i])
+        return DEFAULT_PRIORITY
+
+    # ------------------------------------------------------------------ lists
+    def rule_scores(self) -> list[np.ndarray]:
+        """LST, LFT and GRPW as "higher is better", each under the priority classes."""
+        first = self.first
+        days = float(MINUTES_PER_DAY)
+        span = float(max(1, first.finish)) / days + 1.0
+        lst = -(first.late_start / days)
+        lft = -(first.late_finish / days)
+        dur = (first.early_finish - first.early_start) / days
+        out_ptr, out_succ = self.adj.links_out[0], self.adj.links_out[1]
+        owner = np.repeat(np.arange(dur.size), np.diff(out_ptr))
+        grpw = dur + np.bincount(owner, weights=dur[out_succ], minlength=dur.size)
+        scale = 4.0 * span + 4.0 * float(grpw.max(initial=0.0)) + 1.0
+        return [self.priority_class * scale + score for score in (lst, lft, grpw)]
+
+    def list_of(self, prio: np.ndarray, randomised: bool, out: np.ndarray) -> None:
+        """A link-respecting order by ``prio`` (highest first), or a regret-biased sample."""
+        out_ptr, out_succ = self.adj.links_out[0], self.adj.links_out[1]
+        _priority_list(prio, out_ptr, out_succ, self.indegree, randomised, REGRET_ALPHA, out)
+
+    # ------------------------------------------------------------------ decoding
+    def arrays(self, loaded: bool = True) -> tuple[Any, ...]:
+        """Everything :func:`~progman.engine.leveling_kernels.evaluate` reads, in its order;
+        without ``loaded``, no task has a demand (the unconstrained schedule)."""
+        net = self.net
+        return (
+            self.adj.links_in,
+            self.tasks,
+            self.base_floor,
+            np.int64(net.status_time),
+            self.fixed,
+            self.reserved_start,
+            self.reserved_finish,
+            self.d_ptr if loaded else np.zeros_like(self.d_ptr),
+            self.d_res,
+            self.d_units,
+            self.capacity,
+            self.usage,
+            net.calendars.kernel_args(),
+            self.weight,
+            self.project_of,
+            self.project_weight,
+            self.program_weight,
+            np.empty(max(1, len(self.program.projects)), dtype=np.int64),
+        )
+
+    # ------------------------------------------------------------------ results
+    def unconstrained(self) -> tuple[int, np.ndarray]:
+        """The objective and the starts without capacities: no schedule does better."""
+        n = self.net.size
+        start, finish = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+        value = evaluate(self.adj.order, start, finish, np.zeros(n, bool), self.arrays(False))
+        return int(value), start
+
+    def leveled_network(self, start: np.ndarray) -> Any:
+        """The network whose leveled tasks start no earlier than leveling placed them."""
+        leveled = (np.diff(self.d_ptr) > 0) & ~self.fixed
+        floor = np.where(leveled, np.maximum(start, self.net.floor), self.net.floor)
+        return dataclasses.replace(self.net, floor=floor, constraint_type=self.constraint_type)
+
+    def delayed_by_leveling(self, start: np.ndarray) -> np.ndarray:
+        """Tasks that start later than their links alone would let them."""
+        moved: np.ndarray = (start > self.free_start) & (np.diff(self.d_ptr) > 0) & ~self.fixed
+        return moved
+
+    def working_days(self, moment: int) -> float:
+        """Working days of the program's calendar from the program start to ``moment``."""
+        origin = self.program.start
+        minutes = moment - (origin - self.net.calendars.origin).days * MINUTES_PER_DAY
+        if minutes <= 0:
+            return 0.0
+        rule = resource_rules(self.program, [])[0]
+        own = build_tables([ELAPSED_RULE, rule], origin, minutes // MINUTES_PER_DAY + 2)
+        worked = work_before(1, minutes, *own.kernel_args())
+        return float(worked) / float(own.minutes_per_day[1])
+
+    def delays(self, before: Schedule, after: Schedule) -> tuple[Delay, ...]:
+        tables = self.net.calendars
+        out = []
+        for i, (b, a) in enumerate(zip(before.tasks, after.tasks, strict=True)):
+            if a.start <= b.start or a.summary:
+                continue
+            c = int(self.net.calendar[i])
+            mpd = float(tables.minutes_per_day[c])
+            shift = _working_minutes(tables, c, b.start, a.start)
+            out.append(Delay(a.id, a.project, b.start, a.start, round(shift / mpd, 3)))
+        out.sort(key=lambda d: (-d.days, d.id))
+        return tuple(out)
+
+    def unleveled(self, unresolved: np.ndarray) -> tuple[Unleveled, ...]:
+        ids = self.built.ids
+        found = [Unleveled(ids[i], why) for i, why in sorted(self.reasons.items()) if why]
+        found += [
+            Unleveled(ids[int(i)], "no room before the end of the calendar")
+            for i in np.flatnonzero(unresolved[: self.built.item_count])
+        ]
+        return tuple(found)
+
+
+def _working_minutes(tables: Any, c: int, a: datetime, b: datetime) -> int:
+    cal = tables.kernel_args()
+    ta, tb = tables.to_minutes(a), tables.to_minutes(b)
+    return int(work_before(c, tb, *cal) - work_before(c, ta, *cal))
+
+
+class _Search:
+    """Priority rules, regret-biased sampling and a genetic algorithm over activity lists."""
+
+    def __init__(self, problem: _Problem, seed: int) -> None:
+        self.problem = problem
+        n = problem.net.size
+        self.n = n
+        _seed(seed)  # numba's generator: the lists' sampling and the genetic operators
+        self.counter = np.zeros(1, dtype=np.int64)
+        self.best = np.array([np.iinfo(np.int64).max], dtype=np.int64)
+        self.best_start = problem.first.early_start.copy()
+        self.best_unresolved = np.zeros(n, dtype=bool)
+        self.state = (
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            np.zeros(n, dtype=bool),
+            self.best_start,
+            self.best_unresolved,
+            np.zeros(1, dtype=np.int64),
+        )
+
+    @property
+    def count(self) -> int:
+        return int(self.counter[0])
+
+    def run(self, budget: int, deadline: float | None) -> None:
+        """Search until the budget is spent, the deadline passes or nothing is delayed."""
+        problem, n = self.problem, self.n
+        arrays = problem.arrays()
+        bound = problem.bound
+        rules = problem.rule_scores()
+        out_ptr, out_succ = problem.adj.links_out[0], problem.adj.links_out[1]
+        pop = np.empty((POPULATION, n), dtype=np.int64)
+        fit = np.empty(POPULATION, dtype=np.int64)
+        for k in range(POPULATION):
+            problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k])
+            fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter)
+        chunk = max(1, budget // 50)
+        while self.count < budget and self.best[0] > bound:
+            if deadline is not None and time.perf_counter() > deadline:
+                break  # safety net on a slow machine; the budget normally stops first
+            evolve(
+                pop,
+                fit,
+                np.empty_like(pop),
+                np.empty_like(fit),
+                out_ptr,
+                out_succ,
+                rules[0],
+                problem.indegree,
+                arrays,
+                self.state,
+                self.best,
+                self.counter,
+                min(budget, self.count + chunk),
+                bound,
+                MUTATION,
+                REGRET_ALPHA,
+                STALL_GENERATIONS,
+            )
+
+
+__all__ = ["Delay", "LevelResult", "Unleveled", "level"]

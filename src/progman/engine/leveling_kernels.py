@@ -1,0 +1,388 @@
+# ruff: noqa: PLR0917 - numba kernels: positional arrays
+"""Compiled parts of plan leveling: the serial schedule generation scheme over a program's
+network (links of all four types with lags, calendars, constraints, progress) and a
+day-by-day resource profile, plus the genetic operators on activity lists.
+
+Time is the CPM's (wall minutes from the calendar tables' origin); a task's load on a day
+is its units times the share of its calendar's working window it runs that day, the rule
+:func:`progman.engine.load.analyse_load` reports with, so a leveled schedule is checked by
+the same measure that found the over-allocation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, start_of, work_before
+from progman.engine.kernels import early_dates
+from progman.engine.rcpsp import _priority_list
+
+EPSILON = 1e-9
+#: ``_first_conflict`` result: the task would run past the end of the resource grid.
+PAST_GRID = -2
+
+
+@njit(cache=True, inline="always")
+def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
+    """The share of day ``day``'s working window of calendar ``c`` that ``[s, f)`` covers."""
+    _cum, _nth, _cnt, mpd, opn, wk = cal
+    if c == ELAPSED:
+        return 1.0  # an upper bound: elapsed work is counted whole on every day it touches
+    if not wk[c, day]:
+        return 0.0
+    opening = day * MINUTES_PER_DAY + opn[c]
+    overlap = min(f, opening + mpd[c]) - max(s, opening)
+    if overlap <= 0:
+        return 0.0
+    return overlap / mpd[c]
+
+
+@njit(cache=True)
+def _first_conflict(i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, cal):  # type: ignore[no-untyped-def]
+    """The first day on which task ``i`` over ``[s, f)`` would exceed a capacity, -1 if
+    none, :data:`PAST_GRID` if it runs past the grid. Elapsed work is not checked on days
+    its resource has no capacity (it cannot help running over a weekend)."""
+    if f <= s:
+        return -1
+    c = calendar[i]
+    days = capacity.shape[1]
+    for day in range(s // MINUTES_PER_DAY, (f - 1) // MINUTES_PER_DAY + 1):
+        if day >= days:
+            return PAST_GRID
+        share = _share(c, s, f, day, cal)
+        if share <= 0.0:
+            continue
+        for k in range(d_ptr[i], d_ptr[i + 1]):
+            r = d_res[k]
+            if c == ELAPSED and capacity[r, day] <= 0.0:
+                continue
+            if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
+                return day
+    return -1
+
+
+@njit(cache=True)
+def add_load(i, s, f, sign, calendar, d_ptr, d_res, d_units, usage, cal):  # type: ignore[no-untyped-def]
+    """Add (``sign`` 1) or remove (-1) task ``i``'s load over ``[s, f)``."""
+    if f <= s:
+        return
+    c = calendar[i]
+    days = usage.shape[1]
+    for day in range(s // MINUTES_PER_DAY, min((f - 1) // MINUTES_PER_DAY + 1, days)):
+        share = _share(c, s, f, day, cal)
+        if share <= 0.0:
+            continue
+        for k in range(d_ptr[i], d_ptr[i + 1]):
+            usage[d_res[k], day] += sign * d_units[k] * share
+
+
+@njit(cache=True)
+def decode(  # type: ignore[no-untyped-def]
+    order,
+    links_in,
+    tasks,
+    base_floor,
+    status_time,
+    fixed,
+    reserved_start,
+    reserved_finish,
+    d_ptr,
+    d_res,
+    d_units,
+    capacity,
+    usage,
+    cal,
+    start,
+    finish,
+    unresolved,
+    weight,
+    project_of,
+    project_weight,
+    program_weight,
+    project_finish,
+):
+    """Serial SGS: each task of ``order`` (a topological order) at its earliest start that
+    keeps its links and, unless ``fixed``, every capacity. ``usage`` holds the reserved
+    load of the fixed tasks on entry and is restored on exit. ``tasks[2]`` (the floor) is
+    the working copy of ``base_floor`` that delays raise. Returns the objective: the
+    weighted finishes of the targets (``weight`` per task, the projects, the program).
+    """
+    calendar = tasks[1]
+    floor = tasks[2]
+    n = order.shape[0]
+    days = usage.shape[1]
+    lo = days
+    hi = 0
+    for pos in range(n):
+        i = order[pos]
+        floor[i] = base_floor[i]
+        unresolved[i] = False
+        s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+        has_load = d_ptr[i + 1] > d_ptr[i]
+        if fixed[i]:
+            if has_load and (s != reserved_start[i] or f != reserved_finish[i]):
+                add_load(
+                    i,
+                    reserved_start[i],
+                    reserved_finish[i],
+                    -1.0,
+                    calendar,
+                    d_ptr,
+                    d_res,
+                    d_units,
+                    usage,
+                    cal,
+                )
+                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+        elif has_load:
+            c = calendar[i]
+            while True:
+                day = _first_conflict(
+                    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, cal
+                )
+                if day == -1:
+                    break
+                if day == PAST_GRID:  # no room before the end of the grid: leave it unleveled
+                    unresolved[i] = True
+                    floor[i] = base_floor[i]
+                    s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+                    break
+                cum, nth, cnt, mpd, opn, wk = cal
+                t = (day + 1) * MINUTES_PER_DAY
+                floor[i] = start_of(
+                    c, work_before(c, t, cum, nth, cnt, mpd, opn, wk), cum, nth, cnt, mpd, opn, wk
+                )
+                s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+        start[i] = s
+        finish[i] = f
+        if has_load and f > s:
+            lo = min(lo, s // MINUTES_PER_DAY)
+            hi = max(hi, (f - 1) // MINUTES_PER_DAY + 1)
+    # objective, then restore the profile to the reserved load alone
+    objective = np.int64(0)
+    project_finish[:] = np.iinfo(np.int64).min
+    end = np.iinfo(np.int64).min
+    for i in range(n):
+        objective += weight[i] * finish[i]
+        p = project_of[i]
+        project_finish[p] = max(project_finish[p], finish[i])
+        end = max(end, finish[i])
+    for p in range(project_finish.shape[0]):
+        if project_finish[p] > np.iinfo(np.int64).min:
+            objective += project_weight[p] * project_finish[p]
+    objective += program_weight * end
+    for i in range(n):
+        if d_ptr[i + 1] > d_ptr[i]:
+            if fixed[i]:
+                if start[i] != reserved_start[i] or finish[i] != reserved_finish[i]:
+                    add_load(
+                        i, start[i], finish[i], -1.0, calendar, d_ptr, d_res, d_units, usage, cal
+                    )
+                    add_load(
+                        i,
+                        reserved_start[i],
+                        reserved_finish[i],
+                        1.0,
+                        calendar,
+                        d_ptr,
+                        d_res,
+                        d_units,
+                        usage,
+                        cal,
+                    )
+            else:
+                add_load(i, start[i], finish[i], -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+    # float residue of adding and removing: the reserved load is exact again
+    for r in range(usage.shape[0]):
+        for day in range(lo, min(hi, days)):
+            if abs(usage[r, day]) < EPSILON:
+                usage[r, day] = 0.0
+    return objective
+
+
+@njit(cache=True)
+def crossover(first, second, q1, q2, child, taken):  # type: ignore[no-untyped-def]
+    """Hartmann's two-point crossover: ``first[:q1]``, then ``second``'s next jobs up to
+    ``q2``, then the rest in ``first``'s order. Keeps a precedence-feasible list so."""
+    n = first.shape[0]
+    taken[:] = False
+    for k in range(q1):
+        child[k] = first[k]
+        taken[first[k]] = True
+    pos = q1
+    for k in range(n):
+        if pos >= q2:
+            break
+        a = second[k]
+        if not taken[a]:
+            child[pos] = a
+            taken[a] = True
+            pos += 1
+    for k in range(n):
+        a = first[k]
+        if not taken[a]:
+            child[pos] = a
+            taken[a] = True
+            pos += 1
+
+
+@njit(cache=True)
+def mutate(child, flips, s_ptr, s_idx):  # type: ignore[no-untyped-def]
+    """Swap neighbours ``k, k+1`` where ``flips[k]`` unless the first drives the second."""
+    for k in range(child.shape[0] - 1):
+        if not flips[k]:
+            continue
+        a = child[k]
+        b = child[k + 1]
+        linked = False
+        for e in range(s_ptr[a], s_ptr[a + 1]):
+            if s_idx[e] == b:
+                linked = True
+                break
+        if not linked:
+            child[k] = b
+            child[k + 1] = a
+
+
+@njit(cache=True)
+def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def]
+    """Each task's priority raised to the highest of everything after it: a high-priority
+    task must not wait for a low-priority predecessor listed late."""
+    out = own.copy()
+    for pos in range(order.shape[0] - 1, -1, -1):
+        i = order[pos]
+        for e in range(s_ptr[i], s_ptr[i + 1]):
+            out[i] = max(out[i], out[s_idx[e]])
+    return out
+
+
+@njit(cache=True)
+def evaluate(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
+    """:func:`decode` with the problem's arrays in one tuple (see ``_Problem.arrays``)."""
+    (
+        links_in,
+        tasks,
+        base_floor,
+        status_time,
+        fixed,
+        reserved_start,
+        reserved_finish,
+        d_ptr,
+        d_res,
+        d_units,
+        capacity,
+        usage,
+        cal,
+        weight,
+        project_of,
+        project_weight,
+        program_weight,
+        project_finish,
+    ) = problem
+    return decode(
+        order,
+        links_in,
+        tasks,
+        base_floor,
+        status_time,
+        fixed,
+        reserved_start,
+        reserved_finish,
+        d_ptr,
+        d_res,
+        d_units,
+        capacity,
+        usage,
+        cal,
+        start,
+        finish,
+        unresolved,
+        weight,
+        project_of,
+        project_weight,
+        program_weight,
+        project_finish,
+    )
+
+
+@njit(cache=True)
+def evolve(  # type: ignore[no-untyped-def]
+    pop,
+    fit,
+    children,
+    cfit,
+    s_ptr,
+    s_idx,
+    restart_prio,
+    indegree,
+    problem,
+    state,
+    best,
+    counter,
+    budget,
+    bound,
+    mutation,
+    alpha,
+    stall_limit,
+):
+    """Genetic algorithm generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
+
+    ``state`` is ``(start, finish, unresolved, best_start, best_unresolved, stall)``: the
+    scratch dates, the best schedule found, and generations without improvement (after
+    ``stall_limit`` of them every list but the best is resampled, regret-biased).
+    """
+    stall = state[5]
+    size = pop.shape[0]
+    n = pop.shape[1]
+    taken = np.zeros(n, dtype=np.bool_)
+    flips = np.zeros(max(n - 1, 0), dtype=np.bool_)
+    merged = np.empty((2 * size, n), dtype=np.int64)
+    merged_fit = np.empty(2 * size, dtype=np.int64)
+    while counter[0] < budget and best[0] > bound:
+        if stall[0] >= stall_limit:
+            stall[0] = 0
+            for k in range(1, size):
+                _priority_list(restart_prio, s_ptr, s_idx, indegree, True, alpha, pop[k])
+                fit[k] = scored(pop[k], problem, state, best, counter)
+        before = fit[0]
+        pairing = np.random.permutation(size)
+        for c in range(0, size - 1, 2):
+            for side in range(2):
+                first = pop[pairing[c + side]]
+                second = pop[pairing[c + 1 - side]]
+                q1 = np.random.randint(0, n + 1)
+                q2 = np.random.randint(0, n + 1)
+                if q1 > q2:
+                    q1, q2 = q2, q1
+                child = children[c + side]
+                crossover(first, second, q1, q2, child, taken)
+                for k in range(flips.shape[0]):
+                    flips[k] = np.random.random() < mutation
+                mutate(child, flips, s_ptr, s_idx)
+                cfit[c + side] = scored(child, problem, state, best, counter)
+        # elitist: the best ``size`` of parents and children (ties: parents first)
+        for k in range(size):
+            merged[k] = pop[k]
+            merged[size + k] = children[k]
+            merged_fit[k] = fit[k]
+            merged_fit[size + k] = cfit[k]
+        keep = np.argsort(merged_fit, kind="mergesort")[:size]
+        for k in range(size):
+            pop[k] = merged[keep[k]]
+            fit[k] = merged_fit[keep[k]]
+        stall[0] = stall[0] + 1 if fit[0] >= before else 0
+
+
+@njit(cache=True)
+def scored(order, problem, state, best, counter):  # type: ignore[no-untyped-def]
+    """Decode ``order``, count it, and keep it if it is the best so far."""
+    start, finish, unresolved, best_start, best_unresolved, _stall = state
+    value = evaluate(order, start, finish, unresolved, problem)
+    counter[0] += 1
+    if value < best[0]:
+        best[0] = value
+        best_start[:] = start
+        best_unresolved[:] = unresolved
+    return value

@@ -1,0 +1,229 @@
+"""Plan leveling (``progman.level``): hand-checked small programs and properties of
+generated ones (capacity never exceeded, every link kept, only delays)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from tests.engine.generators import plan_data
+
+import progman
+from progman.domain import Program
+from progman.engine.load import analyse_load
+from progman.engine.schedule import Schedule
+from progman.samples import sample_plan_path
+
+MONDAY = date(2027, 3, 1)
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def program(*projects: dict[str, Any], resources: list[dict[str, Any]] | None = None) -> Program:
+    return Program.model_validate(
+        {
+            "program": "Leveling",
+            "key": "LV",
+            "start": MONDAY.isoformat(),
+            "resources": resources
+            if resources is not None
+            else [{"id": "bob", "name": "Bob"}, {"id": "ann", "name": "Ann"}],
+            "projects": list(projects),
+        }
+    )
+
+
+def day(schedule: Schedule, ident: str, side: str = "start") -> date:
+    moment: datetime = getattr(schedule.task(ident), side)
+    return moment.date()
+
+
+def test_two_projects_share_one_person_and_the_higher_priority_goes_first() -> None:
+    plan = program(
+        {"id": "A", "name": "A", "priority": 300, "tasks": [
+            {"id": "a1", "name": "a1", "duration": "5d", "resources": {"bob": 1.0}},
+            {"id": "a_done", "name": "A done", "milestone": True, "depends": ["a1"]},
+        ]},
+        {"id": "B", "name": "B", "priority": 800, "tasks": [
+            {"id": "b1", "name": "b1", "duration": "5d", "resources": {"bob": 1.0}},
+            {"id": "b_done", "name": "B done", "milestone": True, "depends": ["b1"]},
+        ]},
+    )  # fmt: skip
+    result = progman.level(plan, schedules=200)
+    after = result.schedule
+    assert day(after, "b1") == MONDAY  # the important project keeps Bob
+    assert day(after, "a1") == date(2027, 3, 8)  # A waits a working week
+    assert result.makespan_before == 5 and result.makespan == 10
+    assert result.feasible
+    assert [d.id for d in result.delays] == ["a1", "a_done"]
+    assert result.delays[0].days == 5
+    assert after.task("a1").driving_predecessor == "leveling"
+    # the other way round when the priorities swap
+    swapped = plan.model_copy(deep=True)
+    swapped.projects[0].priority, swapped.projects[1].priority = 800, 300
+    assert day(progman.level(swapped, schedules=200).schedule, "a1") == MONDAY
+
+
+def test_task_priority_decides_inside_a_project() -> None:
+    plan = program({"id": "A", "name": "A", "tasks": [
+        {"id": "low", "name": "low", "duration": "3d", "resources": {"bob": 1.0}},
+        {"id": "high", "name": "high", "duration": "3d", "priority": 900,
+         "resources": {"bob": 1.0}},
+        {"id": "m_low", "name": "m", "milestone": True, "depends": ["low"]},
+        {"id": "m_high", "name": "m", "milestone": True, "depends": ["high"]},
+    ]})  # fmt: skip
+    after = progman.level(plan, schedules=200).schedule
+    assert day(after, "high") == MONDAY
+    assert day(after, "low") == date(2027, 3, 4)
+
+
+def test_capacity_above_one_runs_work_side_by_side_and_half_time_shares_a_day() -> None:
+    plan = program(
+        {"id": "A", "name": "A", "tasks": [
+            {"id": f"t{k}", "name": "t", "duration": "2d", "resources": {"team": 1.0}}
+            for k in range(3)
+        ] + [
+            {"id": "h1", "name": "h", "duration": "2d", "resources": {"bob": 0.5}},
+            {"id": "h2", "name": "h", "duration": "2d", "resources": {"bob": 0.5}},
+        ]},
+        resources=[{"id": "team", "name": "Team", "capacity": 2.0}, {"id": "bob", "name": "Bob"}],
+    )  # fmt: skip
+    after = progman.level(plan, schedules=200).schedule
+    starts = sorted(day(after, f"t{k}") for k in range(3))
+    assert starts == [MONDAY, MONDAY, date(2027, 3, 3)]
+    assert day(after, "h1") == day(after, "h2") == MONDAY
+
+
+def test_links_with_lags_hold_and_successors_follow_a_delayed_task() -> None:
+    plan = program({"id": "A", "name": "A", "tasks": [
+        {"id": "x", "name": "x", "duration": "4d", "resources": {"bob": 1.0}},
+        {"id": "x_done", "name": "x done", "milestone": True, "priority": 900,
+         "depends": ["x"]},
+        {"id": "y", "name": "y", "duration": "2d", "resources": {"bob": 1.0}},
+        {"id": "z", "name": "z", "duration": "1d", "depends": ["y FS+2d"]},
+        {"id": "w", "name": "w", "duration": "1d", "depends": ["y SS+1d"]},
+    ]})  # fmt: skip
+    result = progman.level(plan, schedules=200)
+    after = result.schedule
+    assert day(after, "y") == date(2027, 3, 5)  # after x (Mon-Thu)
+    assert day(after, "z") == date(2027, 3, 11)  # y ends Mon 8th, two days lag
+    assert day(after, "w") == date(2027, 3, 8)
+    assert not after.conflicts
+    # without the important milestone, y goes first: everything ends three days earlier
+    plain = plan.model_copy(deep=True)
+    plain.projects[0].tasks[1].priority = None
+    assert day(progman.level(plain, schedules=200).schedule, "y") == MONDAY
+
+
+def test_availability_and_vacations_push_work_out_of_the_gap() -> None:
+    plan = program(
+        {"id": "A", "name": "A", "tasks": [
+            {"id": "t", "name": "t", "duration": "3d", "resources": {"bob": 1.0}},
+        ]},
+        resources=[{"id": "bob", "name": "Bob", "availability": [
+            {"start": "2027-03-02", "finish": "2027-03-12", "capacity": 0.0}]}],
+    )  # fmt: skip
+    result = progman.level(plan, schedules=50)
+    assert day(result.schedule, "t") == date(2027, 3, 15)
+    assert result.feasible
+
+
+def test_work_that_leveling_may_not_move_is_reported() -> None:
+    plan = program({"id": "A", "name": "A", "tasks": [
+        {"id": "fixed", "name": "f", "duration": "2d", "resources": {"bob": 1.0},
+         "constraint": "MSO 2027-03-01"},
+        {"id": "vip", "name": "v", "duration": "2d", "priority": 1000, "resources": {"bob": 1.0}},
+        {"id": "big", "name": "b", "duration": "2d", "resources": {"ann": 2.0}},
+        {"id": "normal", "name": "n", "duration": "2d", "resources": {"bob": 1.0}},
+    ]})  # fmt: skip
+    result = progman.level(plan, schedules=100)
+    reasons = {u.id: u.reason for u in result.unleveled}
+    assert reasons == {
+        "fixed": "must start on 2027-03-01",
+        "vip": "priority 1000 (do not level)",
+        "big": "needs 2 of ann, whose capacity is at most 1",
+    }
+    after = result.schedule
+    assert day(after, "fixed") == day(after, "vip") == day(after, "big") == MONDAY
+    assert day(after, "normal") == date(2027, 3, 3)  # around the fixed work
+    assert not result.feasible
+    assert {o.resource for o in result.over_allocations} == {"bob", "ann"}
+
+
+def test_the_same_seed_gives_the_same_schedule() -> None:
+    plan = progman.load_plan(sample_plan_path())
+    first = progman.level(plan, seed=3, schedules=300)
+    again = progman.level(plan, seed=3, schedules=300)
+    assert first.to_json()["tasks"] == again.to_json()["tasks"]
+    assert first.schedules_generated == again.schedules_generated >= 300
+
+
+def test_the_sample_is_leveled_except_for_work_already_under_way() -> None:
+    plan = progman.load_plan(sample_plan_path())
+    result = progman.level(plan, schedules=500)
+    assert result.makespan > result.makespan_before
+    kept = {u.id for u in result.unleveled}
+    for over in result.over_allocations:
+        assert {t for t, _, _ in over.tasks} & kept, over  # only fixed work still collides
+    body = result.to_json("sample.yaml")
+    assert {"input", "makespan", "feasible", "seconds", "tasks"} <= set(body)
+    assert body["projects"]["MOB"]["finish_before"] <= body["projects"]["MOB"]["finish"]
+
+
+def test_an_imported_psplib_instance_levels_to_its_optimum() -> None:
+    source = SHARED / "data" / "psplib" / "j30" / "j301_1.sm"
+    if not source.exists():
+        pytest.skip(f"PSPLIB data not found at {source} (../shared is absent)")
+    from progman.io.psplib import instance_to_program, read_psplib  # noqa: PLC0415
+
+    plan = instance_to_program(read_psplib(source), date(2027, 1, 4))
+    result = progman.level(plan, schedules=8000)
+    assert result.makespan_before == 38
+    assert result.makespan == 43  # the optimum (bounds.csv)
+    assert result.feasible
+
+
+def _without_unlevelable(data: dict[str, Any]) -> dict[str, Any]:
+    """The same plan without must-start-on dates and elapsed work (which may collide)."""
+
+    def clean(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item.get("constraint", {}).get("type") == "mso":
+                del item["constraint"]
+            if "e" in str(item.get("duration", "")):
+                item["duration"] = "1d"
+            clean(item.get("tasks", []))
+
+    for project in data["projects"]:
+        clean(project["tasks"])
+    return data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan_data())
+def test_generated_programs_never_exceed_capacity_and_keep_every_link(
+    data: dict[str, Any],
+) -> None:
+    plan = Program.model_validate(_without_unlevelable(data))
+    result = progman.level(plan, schedules=40)
+    assert result.feasible, result.over_allocations
+    assert not analyse_load(plan, result.schedule).over_allocations
+    assert not result.schedule.conflicts
+    before = {t.id: t for t in result.before.tasks}
+    alap = {i.id for i in plan.work_items() if i.constraint and i.constraint.type == "alap"}
+    for task in result.schedule.tasks:
+        if task.id not in alap and not task.summary:
+            assert task.start >= before[task.id].start, task.id  # leveling only delays
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan_data())
+def test_generated_programs_with_fixed_work_break_links_only_into_it(
+    data: dict[str, Any],
+) -> None:
+    plan = Program.model_validate(data)
+    result = progman.level(plan, schedules=20)
+    fixed = {i.id for i in plan.work_items() if i.constraint and i.constraint.type == "mso"}
+    assert {c.successor for c in result.schedule.conflicts} <= fixed
