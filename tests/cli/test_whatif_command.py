@@ -118,3 +118,58 @@ def test_save_refuses_changes_that_do_not_apply(capsys, plan, tmp_path):
         capsys, "whatif", "save", "bad", "--db", url, "--program", "SML", "--remove", "Q"
     )
     assert code == 1 and "no task, project, resource, risk or benefit 'Q'" in err
+
+
+MOVE_PLAN = """\
+program: Moves
+key: MV
+start: 2027-03-01
+resources:
+  - {id: bob, name: Bob, role: Developer}
+  - {id: eve, name: Eve, role: Developer}
+projects:
+  - id: WEB
+    name: Web
+    tasks:
+      - {id: w1, name: w1, duration: 5d, resources: {bob: 1.0}}
+  - id: MOB
+    name: Mobile
+    tasks:
+      - {id: m1, name: m1, work: 20d, resources: {eve: 1.0}}
+"""
+
+
+@pytest.fixture
+def move_plan(tmp_path: Path) -> str:
+    path = tmp_path / "moves.yaml"
+    path.write_text(MOVE_PLAN)
+    return str(path)
+
+
+def test_moving_a_person_shows_both_projects_before_and_after(capsys, move_plan):
+    args = ("--move", "bob", "--from", "WEB", "--to", "MOB", "--between")
+    window = ("2027-03-01", "2027-03-12")
+    code, out, err = run(capsys, "whatif", move_plan, *args, *window, "--json")
+    assert code == 0, err
+    body = json.loads(out)
+    deltas = {p["id"]: p["delta_days"] for p in body["projects"]}
+    assert deltas == {"WEB": 10, "MOB": -10}
+    assert body["staffed"] == ["m1"] and body["feasible"] is True
+    code, out, err = run(capsys, "whatif", "run", move_plan, *args, *window)
+    assert code == 0, err
+    assert "WEB (gives)" in out and "MOB (gets)" in out and "+10" in out and "-10" in out
+
+
+def test_a_move_needs_all_its_parts_and_real_names(capsys, move_plan):
+    code, _, err = run(capsys, "whatif", move_plan, "--move", "bob", "--from", "WEB")
+    assert code == 2 and "--to" in err and "--between" in err
+    code, _, err = run(
+        capsys, "whatif", move_plan, "--move", "bobby", "--from", "WEB", "--to", "MOB",
+        "--between", "2027-03-01", "2027-03-12",
+    )  # fmt: skip
+    assert code == 1 and "did you mean 'bob'" in err and "Traceback" not in err
+    code, _, err = run(
+        capsys, "whatif", move_plan, "--move", "bob", "--from", "WEB", "--to", "MOB",
+        "--between", "2027-03-01", "2027-03-12", "--set", "w1.duration=2d",
+    )  # fmt: skip
+    assert code == 2 and "on its own" in err

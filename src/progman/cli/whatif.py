@@ -19,15 +19,29 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.table import Table
+from typer.core import TyperGroup
 
+from progman.cli.options import parse_date
 from progman.cli.output import stdout
 from progman.domain import ChangeItem, Dependency
 from progman.domain.scenarios import Scenario, apply_changes
 from progman.engine.compare import DateComparison, ScenarioComparison, compare
+from progman.engine.moves import Move, move_people
 from progman.planfile import load_plan
 from progman.planfile.source import DocumentError, parse_document
 
+
+class _PlanFirst(TyperGroup):
+    """``progman whatif PLAN …`` is ``progman whatif run PLAN …`` (SPEC §3.3's form)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=_PlanFirst,
     help="What-if scenarios: try changes, compare with the plan and its baseline.",
     no_args_is_help=True,
 )
@@ -60,8 +74,36 @@ RemoveOption = Annotated[
     list[str] | None,
     typer.Option("--remove", metavar="ID", help="remove a work item or resource (repeatable)"),
 ]
-# The resource issue adds here: --move RES --from PROJ --to PROJ --between D1 D2 (SPEC §3.3),
-# turned into ChangeItems by _changes() like the options above.
+MoveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--move",
+        metavar="RES",
+        help="lend a person to another project: --move bob --from WEB --to MOB "
+        "--between 2027-05-01 2027-05-31 (both programs leveled)",
+    ),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", metavar="PROJ", help="project the person leaves")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", metavar="PROJ", help="project the person joins")
+]
+BetweenOption = Annotated[
+    tuple[str, str] | None,
+    typer.Option("--between", metavar="D1 D2", help="first and last day of the move"),
+]
+RelevelOption = Annotated[
+    bool,
+    typer.Option(
+        "--relevel",
+        help="search again after the move (default: keep the leveling's priorities)",
+    ),
+]
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", min=0.001, max=3600.0, help="seconds of leveling")
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="random seed of leveling")]
 BaselineOption = Annotated[
     str | None,
     typer.Option("--baseline", metavar="ID", help="baseline to compare with (default: latest)"),
@@ -136,6 +178,64 @@ def _changes(
     changes += [_dependency_change(text) for text in dependencies or []]
     changes += [ChangeItem(op="remove", target=ident.strip()) for ident in removals or []]
     return changes
+
+
+def _move(
+    resource: str | None,
+    source: str | None,
+    target: str | None,
+    between: tuple[str, str] | None,
+) -> Move:
+    missing = [
+        name
+        for name, value in (
+            ("--move", resource),
+            ("--from", source),
+            ("--to", target),
+            ("--between", between),
+        )
+        if value is None
+    ]
+    if missing or resource is None or source is None or target is None or between is None:
+        raise typer.BadParameter(
+            f"a move needs {', '.join(missing)}: e.g. --move bob --from WEB --to MOB "
+            "--between 2027-05-01 2027-05-31",
+            param_hint=f"'{missing[0]}'",
+        )
+    first = parse_date(between[0], "'--between'")
+    last = parse_date(between[1], "'--between'")
+    assert first is not None and last is not None  # parse_date returns a date for text
+    return Move(resource, source, target, first, last)
+
+
+def _moved(
+    program: Any, lent: Move, *, relevel: bool, time_limit: float, seed: int, as_json: bool
+) -> None:
+    result = move_people(program, lent, time_limit=time_limit, seed=seed, relevel=relevel)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        return
+    table = Table(
+        title=f"What if {lent.resource} works for {lent.target} instead of {lent.source} "
+        f"from {lent.first} to {lent.last} (leveled)"
+    )
+    for column in ("project", "finish before", "finish after", "Δ working days"):
+        table.add_column(column, justify="left" if column == "project" else "right")
+    for row in result.projects:
+        mark = {lent.source: " (gives)", lent.target: " (gets)"}.get(row.id, "")
+        delta = "—" if row.delta_days is None else f"{row.delta_days:+g}"
+        table.add_row(f"{row.id}{mark}", _when(row.before), _when(row.after), delta)
+    table.add_row(
+        "program",
+        _when(result.before.schedule.finish),
+        _when(result.after.schedule.finish),
+        f"{result.program_delta_days:+g}",
+    )
+    stdout.print(table)
+    if result.staffed:
+        stdout.print(f"{lent.resource} now works on: {', '.join(result.staffed)}")
+    if not result.after.feasible:
+        stdout.print("[yellow]some work is still over-allocated (see progman level)[/yellow]")
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -215,10 +315,34 @@ def run(
     add_dep: AddDepOption = None,
     remove: RemoveOption = None,
     baseline: BaselineOption = None,
+    move: MoveOption = None,
+    source: FromOption = None,
+    target: ToOption = None,
+    between: BetweenOption = None,
+    relevel: RelevelOption = False,
+    time_limit: TimeLimitOption = 1.0,
+    seed: SeedOption = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Apply changes to a plan and compare it side by side with the plan and its baseline."""
+    """Apply changes to a plan and compare it side by side with the plan and its baseline;
+    or move a person between projects for a while and compare the leveled finishes."""
     changes = _changes(sets, add_dep, remove)
+    if move is not None or source is not None or target is not None or between is not None:
+        if changes:
+            raise typer.BadParameter(
+                "--move is tried on its own; drop --set/--add-dep/--remove",
+                param_hint="'--move'",
+            )
+        lent = _move(move, source, target, between)
+        _moved(
+            load_plan(plan),
+            lent,
+            relevel=relevel,
+            time_limit=time_limit,
+            seed=seed,
+            as_json=as_json,
+        )
+        return
     program = load_plan(plan)
     result = compare(program, apply_changes(program, changes), baseline)
     _show(result, f"What if: {len(changes)} change(s) to {program.key}", as_json)

@@ -93,6 +93,17 @@ class Unleveled:
 
 
 @dataclass(frozen=True)
+class Block:
+    """``resource`` is not available to ``project`` from ``first`` to ``last`` (inclusive):
+    lent to another project, say (see :mod:`progman.engine.moves`)."""
+
+    resource: str
+    project: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
 class LevelResult:
     """A leveled program: its schedule, what moved, and anything still over capacity."""
 
@@ -107,6 +118,7 @@ class LevelResult:
     schedules_generated: int
     seconds: float
     seed: int
+    order: np.ndarray = dataclasses.field(repr=False, compare=False)  # the best list
 
     @property
     def feasible(self) -> bool:
@@ -173,11 +185,16 @@ def level(
     seed: int = 0,
     status_date: date | None = None,
     schedules: int | None = None,
+    blocks: tuple[Block, ...] = (),
+    order: np.ndarray | None = None,
 ) -> LevelResult:
     """Level the program's resources; the same seed and time limit give the same result.
 
     ``schedules`` fixes the search budget outright (it is derived from ``time_limit``
     otherwise; the wall clock stops the search only on a machine too slow to spend it).
+    ``blocks`` keep resources from projects for a while; ``order`` (the ``order`` of an
+    earlier result on the same network) starts the search, and with ``schedules=1`` is
+    the only list decoded: the earlier leveling's priorities under new conditions.
     """
     clock = time.perf_counter()
     ensure_valid(program)
@@ -187,11 +204,13 @@ def level(
     adj = _adjacency(net)
     first = schedule_network(net)
     before = describe(program, built, first, status=status)
-    problem = _Problem(program, built, first, adj)
+    problem = _Problem(program, built, first, adj, blocks)
+    if order is not None and order.shape != (net.size,):
+        raise ValueError("order comes from a leveling of another network")
     search = _Search(problem, seed)
     rate = min(SCHEDULES_PER_SECOND, PLACEMENTS_PER_SECOND / max(1, net.size))
     budget = schedules or max(POPULATION, int(rate * time_limit))
-    search.run(budget, clock + time_limit if schedules is None else None)
+    search.run(budget, clock + time_limit if schedules is None else None, order)
 
     best_start = search.best_start
     leveled = problem.leveled_network(best_start)
@@ -215,9 +234,22 @@ def level(
         unleveled=problem.unleveled(search.best_unresolved),
         over_allocations=remaining,
         schedules_generated=search.count,
+        order=search.best_order.copy(),
         seconds=time.perf_counter() - clock,
         seed=seed,
     )
+
+
+def working_days(program: Program, moment: datetime) -> float:
+    """Working days of the program's calendar from the program start to ``moment``."""
+    origin = program.start
+    minutes = int((moment - datetime.combine(origin, datetime.min.time())).total_seconds() // 60)
+    if minutes <= 0:
+        return 0.0
+    rule = resource_rules(program, [])[0]
+    own = build_tables([ELAPSED_RULE, rule], origin, minutes // MINUTES_PER_DAY + 2)
+    worked = work_before(1, minutes, *own.kernel_args())
+    return float(worked) / float(own.minutes_per_day[1])
 
 
 def _mark_leveling(schedule: Schedule, problem: _Problem, start: np.ndarray) -> Schedule:
@@ -242,7 +274,14 @@ def _weight(project_priority: int, task_priority: int) -> int:
 class _Problem:
     """The program's network with its resource demand, capacity grid and weights."""
 
-    def __init__(self, program: Program, built: BuiltNetwork, first: Any, adj: Any) -> None:
+    def __init__(
+        self,
+        program: Program,
+        built: BuiltNetwork,
+        first: Any,
+        adj: Any,
+        blocks: tuple[Block, ...] = (),
+    ) -> None:
         self.program = program
         self.built = built
         net = built.network
@@ -282,6 +321,12 @@ class _Problem:
         )
         self.capacity = np.ascontiguousarray(resource_capacity(pool, works, tables.origin))
         self.usage = np.zeros_like(self.capacity)
+        self.blocked = np.full(self.capacity.shape, -1, dtype=np.int64)
+        project_index = {p.id: k for k, p in enumerate(program.projects)}
+        for block in blocks:
+            lo = max(0, (block.first - tables.origin).days)
+            hi = max(lo, (block.last - tables.origin).days + 1)
+            self.blocked[row_of[block.resource], lo:hi] = project_index[block.project]
 
         # what leveling must not move, and why
         self.reasons: dict[int, str] = {}
@@ -415,6 +460,7 @@ class _Problem:
             self.d_units,
             self.capacity,
             self.usage,
+            self.blocked,
             net.calendars.kernel_args(),
             self.weight,
             self.project_of,
@@ -444,14 +490,8 @@ class _Problem:
 
     def working_days(self, moment: int) -> float:
         """Working days of the program's calendar from the program start to ``moment``."""
-        origin = self.program.start
-        minutes = moment - (origin - self.net.calendars.origin).days * MINUTES_PER_DAY
-        if minutes <= 0:
-            return 0.0
-        rule = resource_rules(self.program, [])[0]
-        own = build_tables([ELAPSED_RULE, rule], origin, minutes // MINUTES_PER_DAY + 2)
-        worked = work_before(1, minutes, *own.kernel_args())
-        return float(worked) / float(own.minutes_per_day[1])
+        when = self.net.calendars.to_datetimes(np.array([moment]))[0]
+        return working_days(self.program, when)
 
     def delays(self, before: Schedule, after: Schedule) -> tuple[Delay, ...]:
         tables = self.net.calendars
@@ -494,6 +534,7 @@ class _Search:
         self.best = np.array([np.iinfo(np.int64).max], dtype=np.int64)
         self.best_start = problem.first.early_start.copy()
         self.best_unresolved = np.zeros(n, dtype=bool)
+        self.best_order = problem.adj.order.copy()
         self.state = (
             np.empty(n, dtype=np.int64),
             np.empty(n, dtype=np.int64),
@@ -501,14 +542,16 @@ class _Search:
             self.best_start,
             self.best_unresolved,
             np.zeros(1, dtype=np.int64),
+            self.best_order,
         )
 
     @property
     def count(self) -> int:
         return int(self.counter[0])
 
-    def run(self, budget: int, deadline: float | None) -> None:
-        """Search until the budget is spent, the deadline passes or nothing is delayed."""
+    def run(self, budget: int, deadline: float | None, first: np.ndarray | None = None) -> None:
+        """Search until the budget is spent, the deadline passes or nothing is delayed;
+        ``first`` (an activity list) is the first member of the population."""
         problem, n = self.problem, self.n
         arrays = problem.arrays()
         bound = problem.bound
@@ -517,8 +560,13 @@ class _Search:
         pop = np.empty((POPULATION, n), dtype=np.int64)
         fit = np.empty(POPULATION, dtype=np.int64)
         for k in range(POPULATION):
-            problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k])
+            if k == 0 and first is not None:
+                pop[k] = first
+            else:
+                problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k])
             fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter)
+            if self.count >= budget:
+                return
         chunk = max(1, budget // 50)
         while self.count < budget and self.best[0] > bound:
             if deadline is not None and time.perf_counter() > deadline:
@@ -544,4 +592,4 @@ class _Search:
             )
 
 
-__all__ = ["Delay", "LevelResult", "Unleveled", "level"]
+__all__ = ["Block", "Delay", "LevelResult", "Unleveled", "level", "working_days"]

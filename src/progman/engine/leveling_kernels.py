@@ -39,10 +39,14 @@ def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _first_conflict(i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, cal):  # type: ignore[no-untyped-def]
+def _first_conflict(  # type: ignore[no-untyped-def]
+    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
+):
     """The first day on which task ``i`` over ``[s, f)`` would exceed a capacity, -1 if
-    none, :data:`PAST_GRID` if it runs past the grid. Elapsed work is not checked on days
-    its resource has no capacity (it cannot help running over a weekend)."""
+    none, :data:`PAST_GRID` if it runs past the grid. ``blocked[r, day]`` is a project
+    that may not use resource ``r`` that day (-1: none); ``project`` is task ``i``'s.
+    Elapsed work is not checked on days its resource has no capacity (it cannot help
+    running over a weekend)."""
     if f <= s:
         return -1
     c = calendar[i]
@@ -55,6 +59,8 @@ def _first_conflict(i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, c
             continue
         for k in range(d_ptr[i], d_ptr[i + 1]):
             r = d_res[k]
+            if blocked[r, day] == project:
+                return day
             if c == ELAPSED and capacity[r, day] <= 0.0:
                 continue
             if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
@@ -92,6 +98,7 @@ def decode(  # type: ignore[no-untyped-def]
     d_units,
     capacity,
     usage,
+    blocked,
     cal,
     start,
     finish,
@@ -139,7 +146,18 @@ def decode(  # type: ignore[no-untyped-def]
             c = calendar[i]
             while True:
                 day = _first_conflict(
-                    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, cal
+                    i,
+                    s,
+                    f,
+                    calendar,
+                    d_ptr,
+                    d_res,
+                    d_units,
+                    capacity,
+                    usage,
+                    blocked,
+                    project_of[i],
+                    cal,
                 )
                 if day == -1:
                     break
@@ -274,6 +292,7 @@ def evaluate(order, start, finish, unresolved, problem):  # type: ignore[no-unty
         d_units,
         capacity,
         usage,
+        blocked,
         cal,
         weight,
         project_of,
@@ -295,6 +314,7 @@ def evaluate(order, start, finish, unresolved, problem):  # type: ignore[no-unty
         d_units,
         capacity,
         usage,
+        blocked,
         cal,
         start,
         finish,
@@ -329,7 +349,8 @@ def evolve(  # type: ignore[no-untyped-def]
 ):
     """Genetic algorithm generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
-    ``state`` is ``(start, finish, unresolved, best_start, best_unresolved, stall)``: the
+    ``state`` is ``(start, finish, unresolved, best_start, best_unresolved, stall,
+    best_order)``: the
     scratch dates, the best schedule found, and generations without improvement (after
     ``stall_limit`` of them every list but the best is resampled, regret-biased).
     """
@@ -378,11 +399,12 @@ def evolve(  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def scored(order, problem, state, best, counter):  # type: ignore[no-untyped-def]
     """Decode ``order``, count it, and keep it if it is the best so far."""
-    start, finish, unresolved, best_start, best_unresolved, _stall = state
+    start, finish, unresolved, best_start, best_unresolved, _stall, best_order = state
     value = evaluate(order, start, finish, unresolved, problem)
     counter[0] += 1
     if value < best[0]:
         best[0] = value
         best_start[:] = start
         best_unresolved[:] = unresolved
+        best_order[:] = order
     return value

@@ -1,0 +1,210 @@
+"""Moving people between projects: "move Bob from WEB to MOB for May" before anyone commits.
+
+A move lends a person to the receiving project for a window of days:
+
+* the giving project may not use them in the window (its work on their assignments waits,
+  or runs before or after);
+* work of the receiving project that runs in the window (in the leveled plan) and asks for
+  their *role* without naming anyone is staffed by them;
+* the program is leveled as it is (:func:`progman.engine.leveling.level`); the moved
+  version is scheduled with the same activity list (the same priorities, so what changes
+  is the move's doing, not another search's luck), or leveled anew from it with
+  ``relevel``; both are resource-feasible, and every project's finish is reported with
+  the change in working days.
+
+Nothing is written: the plan is the same afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from progman.domain import Assignment, Program
+from progman.domain.validation import did_you_mean
+from progman.engine.leveling import Block, LevelResult, level, working_days
+from progman.errors import Location, ProgmanError
+
+
+class MoveInvalid(ProgmanError):
+    """A move names an unknown person or project, or an empty window."""
+
+    code = "whatif.move_invalid"
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class Move:
+    """``resource`` works for ``target`` instead of ``source`` from ``first`` to ``last``."""
+
+    resource: str
+    source: str
+    target: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class ProjectFinish:
+    id: str
+    before: datetime | None
+    after: datetime | None
+    delta_days: float | None  # working days of the program calendar; + is later
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    move: Move
+    before: LevelResult
+    after: LevelResult
+    projects: tuple[ProjectFinish, ...]
+    staffed: tuple[str, ...]  # tasks of the target whose role the person now fills
+
+    @property
+    def program_delta_days(self) -> float:
+        return round(self.after.makespan - self.before.makespan, 3)
+
+    def project(self, ident: str) -> ProjectFinish:
+        return next(p for p in self.projects if p.id == ident)
+
+    def to_json(self) -> dict[str, Any]:
+        def stamp(moment: datetime | None) -> str | None:
+            return moment.isoformat(timespec="minutes") if moment else None
+
+        move = self.move
+        return {
+            "move": {
+                "resource": move.resource,
+                "from": move.source,
+                "to": move.target,
+                "between": [move.first.isoformat(), move.last.isoformat()],
+            },
+            "program": {
+                "before": stamp(self.before.schedule.finish),
+                "after": stamp(self.after.schedule.finish),
+                "delta_days": self.program_delta_days,
+            },
+            "projects": [
+                {
+                    "id": p.id,
+                    "before": stamp(p.before),
+                    "after": stamp(p.after),
+                    "delta_days": p.delta_days,
+                }
+                for p in self.projects
+            ],
+            "staffed": list(self.staffed),
+            "feasible": self.after.feasible,
+        }
+
+
+def move_people(
+    program: Program,
+    move: Move,
+    *,
+    time_limit: float = 1.0,
+    seed: int = 0,
+    schedules: int | None = None,
+    status_date: date | None = None,
+    relevel: bool = False,
+) -> MoveResult:
+    """Level the program as it is and with the move; compare every project's finish."""
+    _check(program, move)
+    options: dict[str, Any] = {
+        "time_limit": time_limit,
+        "seed": seed,
+        "schedules": schedules,
+        "status_date": status_date,
+    }
+    before = level(program, **options)
+    variant, staffed = _staff(program, move, before)
+    block = Block(move.resource, move.source, move.first, move.last)
+    if not relevel:
+        options["schedules"] = 1
+    after = level(variant, blocks=(block,), order=before.order, **options)
+    return MoveResult(move, before, after, _finishes(program, before, after), staffed)
+
+
+def _check(program: Program, move: Move) -> None:
+    people = {r.id: r for r in program.resources if r.kind != "cost"}
+    projects = [p.id for p in program.projects]
+    problems = []
+    if move.resource not in people:
+        problems.append(
+            ("--move", f"no person or material {move.resource!r}"
+             + did_you_mean(move.resource, list(people)))
+        )  # fmt: skip
+    for option, ident in (("--from", move.source), ("--to", move.target)):
+        if ident not in projects:
+            problems.append((option, f"no project {ident!r}" + did_you_mean(ident, projects)))
+    if move.source == move.target:
+        problems.append(("--to", f"{move.target} is also the project the person leaves"))
+    if move.last < move.first:
+        problems.append(("--between", f"the window ends ({move.last}) before it starts"))
+    if problems:
+        option = problems[0][0]
+        raise MoveInvalid(
+            "; ".join(m for _, m in problems), location=Location(path=option.lstrip("-"))
+        )
+
+
+def _staff(program: Program, move: Move, leveled: LevelResult) -> tuple[Program, tuple[str, ...]]:
+    """The program with the person working on the target's tasks that run in the window
+    and need their role: an open assignment to the role is given to them, and effort-driven
+    work (``work`` without a fixed ``duration``) done by people of that role gets them as
+    one more pair of hands (so it takes less time)."""
+    person = next(r for r in program.resources if r.id == move.resource)
+    if not person.role:
+        return program, ()
+    roles = {r.id: r.role for r in program.resources}
+    variant = program.model_copy(deep=True)
+    target = next(p for p in variant.projects if p.id == move.target)
+    dates = {t.id: t for t in leveled.schedule.tasks}
+    staffed: list[str] = []
+    for item in target.work_items():
+        entry = dates.get(item.id)
+        if entry is None or item.tasks or item.milestone:
+            continue
+        if not (entry.start.date() <= move.last and entry.finish.date() >= move.first):
+            continue
+        if any(a.resource == person.id for a in item.resources):
+            continue
+        open_role = next(
+            (k for k, a in enumerate(item.resources) if a.resource is None
+             and a.role == person.role),
+            None,
+        )  # fmt: skip
+        if open_role is not None:
+            taken = item.resources[open_role]
+            item.resources[open_role] = Assignment(
+                resource=person.id, units=taken.units, work=taken.work
+            )
+            staffed.append(item.id)
+        elif (
+            item.work is not None
+            and item.duration is None
+            and item.estimate is None
+            and any(roles.get(a.resource or "") == person.role for a in item.resources)
+        ):
+            item.resources.append(Assignment(resource=person.id, units=min(1.0, person.capacity)))
+            staffed.append(item.id)
+    return variant, tuple(staffed)
+
+
+def _finishes(
+    program: Program, before: LevelResult, after: LevelResult
+) -> tuple[ProjectFinish, ...]:
+    out = []
+    for ident, info in after.schedule.projects.items():
+        old, new = before.schedule.projects[ident]["finish"], info["finish"]
+        old_at = datetime.fromisoformat(old) if old else None
+        new_at = datetime.fromisoformat(new) if new else None
+        delta = None
+        if old_at and new_at:
+            delta = round(working_days(program, new_at) - working_days(program, old_at), 3)
+        out.append(ProjectFinish(ident, old_at, new_at, delta))
+    return tuple(out)
+
+
+__all__ = ["Move", "MoveInvalid", "MoveResult", "ProjectFinish", "move_people"]
