@@ -4,6 +4,7 @@ generated ones (capacity never exceeded, every link kept, only delays)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,36 @@ def test_work_that_leveling_may_not_move_is_reported() -> None:
     assert {o.resource for o in result.over_allocations} == {"bob", "ann"}
 
 
+def test_interruptible_work_pauses_around_a_busy_day_instead_of_waiting() -> None:
+    tasks = [
+        {"id": "meeting", "name": "m", "duration": "1d", "resources": {"bob": 1.0},
+         "constraint": "MSO 2027-03-03"},
+        {"id": "work", "name": "w", "duration": "4d", "resources": {"bob": 1.0},
+         "interruptible": True},
+        {"id": "after", "name": "a", "milestone": True, "depends": ["work"]},
+    ]  # fmt: skip
+    result = progman.level(program({"id": "A", "name": "A", "tasks": tasks}), schedules=50)
+    work = result.schedule.task("work")
+    assert [(a.date(), b.date()) for a, b in work.segments] == [
+        (date(2027, 3, 1), date(2027, 3, 2)),
+        (date(2027, 3, 4), date(2027, 3, 5)),
+    ]
+    assert (work.start.date(), work.finish.date()) == (MONDAY, date(2027, 3, 5))
+    assert day(result.schedule, "after", "finish") == date(2027, 3, 5)
+    assert result.feasible  # the paused Wednesday carries no load
+    body = result.schedule.to_json()
+    (entry,) = [t for t in body["tasks"] if t["id"] == "work"]
+    assert entry["segments"] == [
+        ["2027-03-01T08:00", "2027-03-02T16:00"],
+        ["2027-03-04T08:00", "2027-03-05T16:00"],
+    ]
+    # the same task, not interruptible, waits for the whole free stretch
+    tasks[1]["interruptible"] = False
+    whole = progman.level(program({"id": "A", "name": "A", "tasks": tasks}), schedules=50)
+    entry_whole = whole.schedule.task("work")
+    assert entry_whole.segments == () and entry_whole.start.date() == date(2027, 3, 4)
+
+
 def test_the_same_seed_gives_the_same_schedule() -> None:
     plan = progman.load_plan(sample_plan_path())
     first = progman.level(plan, seed=3, schedules=300)
@@ -216,6 +247,34 @@ def test_generated_programs_never_exceed_capacity_and_keep_every_link(
     for task in result.schedule.tasks:
         if task.id not in alap and not task.summary:
             assert task.start >= before[task.id].start, task.id  # leveling only delays
+
+
+def _all_interruptible(data: dict[str, Any]) -> dict[str, Any]:
+    def mark(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if "tasks" in item:
+                mark(item["tasks"])
+            else:
+                item["interruptible"] = True
+
+    for project in data["projects"]:
+        mark(project["tasks"])
+    return data
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan_data())
+def test_generated_programs_with_split_work_never_exceed_capacity(data: dict[str, Any]) -> None:
+    plan = Program.model_validate(_all_interruptible(_without_unlevelable(data)))
+    result = progman.level(plan, schedules=30)
+    assert result.feasible, result.over_allocations
+    assert not result.schedule.conflicts
+    for task in result.schedule.tasks:
+        pieces = task.segments
+        if pieces:
+            assert pieces[0][0] == task.start and pieces[-1][1] == task.finish
+            assert all(a < b for a, b in pieces)
+            assert all(b < c for (_, b), (c, _) in pairwise(pieces))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -212,11 +212,11 @@ def level(
     budget = schedules or max(POPULATION, int(rate * time_limit))
     search.run(budget, clock + time_limit if schedules is None else None, order)
 
-    best_start = search.best_start
-    leveled = problem.leveled_network(best_start)
+    best_start, best_finish = problem.replay(search.best_order)
+    leveled = problem.leveled_network(best_start, best_finish)
     result = schedule_network(leveled)
     after_built = dataclasses.replace(built, network=leveled)
-    after = _mark_leveling(
+    after = _with_leveling(
         describe(program, after_built, result, status=status), problem, best_start
     )
     remaining = tuple(  # periods wholly before the status date are history
@@ -252,16 +252,22 @@ def working_days(program: Program, moment: datetime) -> float:
     return float(worked) / float(own.minutes_per_day[1])
 
 
-def _mark_leveling(schedule: Schedule, problem: _Problem, start: np.ndarray) -> Schedule:
-    """Name leveling as the driver of tasks it delayed beyond their links."""
+def _with_leveling(schedule: Schedule, problem: _Problem, start: np.ndarray) -> Schedule:
+    """Name leveling as the driver of tasks it delayed beyond their links, and give split
+    work its pieces."""
     delayed = problem.delayed_by_leveling(start)
-    tasks = tuple(
-        dataclasses.replace(t, driving_predecessor="leveling")
-        if delayed[i] and t.driving_predecessor in ("start", "status date")
-        else t
-        for i, t in enumerate(schedule.tasks)
-    )
-    return dataclasses.replace(schedule, tasks=tasks)
+    to_datetimes = problem.net.calendars.to_datetimes
+    tasks = []
+    for i, entry in enumerate(schedule.tasks):
+        changes: dict[str, Any] = {}
+        if delayed[i] and entry.driving_predecessor in ("start", "status date"):
+            changes["driving_predecessor"] = "leveling"
+        pieces = problem.segments(i)
+        if pieces:
+            moments = to_datetimes(np.array(pieces, dtype=np.int64).reshape(-1))
+            changes["segments"] = tuple(zip(moments[::2], moments[1::2], strict=True))
+        tasks.append(dataclasses.replace(entry, **changes) if changes else entry)
+    return dataclasses.replace(schedule, tasks=tuple(tasks))
 
 
 def _weight(project_priority: int, task_priority: int) -> int:
@@ -327,6 +333,21 @@ class _Problem:
             lo = max(0, (block.first - tables.origin).days)
             hi = max(lo, (block.last - tables.origin).days + 1)
             self.blocked[row_of[block.resource], lo:hi] = project_index[block.project]
+
+        # interruptible work may pause: slots for its pieces (at most one per working day)
+        interruptible = np.zeros(n, dtype=bool)
+        for i, item in enumerate(built.items):
+            interruptible[i] = item.interruptible and demand_days[i]
+        slots = np.where(interruptible, net.duration // tables.minutes_per_day[net.calendar] + 2, 0)
+        seg_ptr = np.concatenate([[0], np.cumsum(slots)]).astype(np.int64)
+        total = int(seg_ptr[-1])
+        self.split = (
+            interruptible,
+            seg_ptr,
+            np.zeros(total, dtype=np.int64),
+            np.zeros(total, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+        )
 
         # what leveling must not move, and why
         self.reasons: dict[int, str] = {}
@@ -461,6 +482,7 @@ class _Problem:
             self.capacity,
             self.usage,
             self.blocked,
+            self.split,
             net.calendars.kernel_args(),
             self.weight,
             self.project_of,
@@ -477,11 +499,37 @@ class _Problem:
         value = evaluate(self.adj.order, start, finish, np.zeros(n, bool), self.arrays(False))
         return int(value), start
 
-    def leveled_network(self, start: np.ndarray) -> Any:
-        """The network whose leveled tasks start no earlier than leveling placed them."""
+    def replay(self, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Decode ``order`` once more (the search keeps only the best starts): its starts
+        and finishes, with the pieces of split work in ``self.split``."""
+        n = self.net.size
+        start, finish = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+        evaluate(order, start, finish, np.zeros(n, dtype=bool), self.arrays())
+        return start, finish
+
+    def segments(self, i: int) -> list[tuple[int, int]]:
+        """The pieces of task ``i`` when leveling split it (else empty)."""
+        _, seg_ptr, seg_from, seg_to, seg_count = self.split
+        if seg_count[i] < 2:
+            return []
+        first = int(seg_ptr[i])
+        return [(int(seg_from[k]), int(seg_to[k])) for k in range(first, first + int(seg_count[i]))]
+
+    def leveled_network(self, start: np.ndarray, finish: np.ndarray) -> Any:
+        """The network whose leveled tasks start no earlier than leveling placed them; split
+        work lasts from its first piece to its last."""
+        net = self.net
         leveled = (np.diff(self.d_ptr) > 0) & ~self.fixed
-        floor = np.where(leveled, np.maximum(start, self.net.floor), self.net.floor)
-        return dataclasses.replace(self.net, floor=floor, constraint_type=self.constraint_type)
+        floor = np.where(leveled, np.maximum(start, net.floor), net.floor)
+        duration = net.duration.copy()
+        cal = net.calendars.kernel_args()
+        for i in np.flatnonzero(self.split[4] > 1).tolist():
+            c = int(net.calendar[i])
+            worked = work_before(c, finish[i], *cal) - work_before(c, start[i], *cal)
+            duration[i] = worked
+        return dataclasses.replace(
+            net, floor=floor, duration=duration, constraint_type=self.constraint_type
+        )
 
     def delayed_by_leveling(self, start: np.ndarray) -> np.ndarray:
         """Tasks that start later than their links alone would let them."""

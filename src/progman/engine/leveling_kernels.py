@@ -84,6 +84,79 @@ def add_load(i, s, f, sign, calendar, d_ptr, d_res, d_units, usage, cal):  # typ
 
 
 @njit(cache=True)
+def _place_split(  # type: ignore[no-untyped-def]
+    i, s, d, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal, split
+):
+    """Place interruptible task ``i``'s ``d`` working minutes from ``s`` on the days its
+    resources can take them, pausing on the others; the pieces (merged while no working
+    day is skipped) go to ``split``'s segment slots. Returns ``(start, finish, placed)``;
+    on failure (past the grid) nothing is left added."""
+    _interruptible, seg_ptr, seg_from, seg_to, seg_count = split
+    cum, nth, cnt, mpd, opn, wk = cal
+    c = calendar[i]
+    days = capacity.shape[1]
+    first_slot = seg_ptr[i]
+    count = 0
+    left = d
+    t = s
+    paused = True  # the first piece opens a segment
+    placed = True
+    while left > 0:
+        day = t // MINUTES_PER_DAY
+        if day >= days or first_slot + count >= seg_ptr[i + 1]:
+            placed = False
+            break
+        opening = day * MINUTES_PER_DAY + opn[c]
+        closing = opening + mpd[c]
+        if not wk[c, day] or t >= closing:
+            t = start_of(
+                c,
+                work_before(c, (day + 1) * MINUTES_PER_DAY, cum, nth, cnt, mpd, opn, wk),
+                cum,
+                nth,
+                cnt,
+                mpd,
+                opn,
+                wk,
+            )
+            continue
+        t = max(t, opening)
+        amount = min(left, closing - t)
+        share = amount / mpd[c]
+        fits = True
+        for k in range(d_ptr[i], d_ptr[i + 1]):
+            r = d_res[k]
+            if blocked[r, day] == project or (
+                usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON
+            ):
+                fits = False
+                break
+        if fits:
+            for k in range(d_ptr[i], d_ptr[i + 1]):
+                usage[d_res[k], day] += d_units[k] * share
+            if paused:
+                seg_from[first_slot + count] = t
+                seg_to[first_slot + count] = t + amount
+                count += 1
+                paused = False
+            else:
+                seg_to[first_slot + count - 1] = t + amount
+            left -= amount
+        else:
+            paused = True
+        t = closing
+    if not placed:
+        for k in range(first_slot, first_slot + count):
+            add_load(i, seg_from[k], seg_to[k], -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+        seg_count[i] = 0
+        return s, s, False
+    seg_count[i] = count
+    if count == 0:  # nothing to do: a zero-length task
+        return s, s, True
+    return seg_from[first_slot], seg_to[first_slot + count - 1], True
+
+
+@njit(cache=True)
 def decode(  # type: ignore[no-untyped-def]
     order,
     links_in,
@@ -99,6 +172,7 @@ def decode(  # type: ignore[no-untyped-def]
     capacity,
     usage,
     blocked,
+    split,
     cal,
     start,
     finish,
@@ -112,10 +186,13 @@ def decode(  # type: ignore[no-untyped-def]
     """Serial SGS: each task of ``order`` (a topological order) at its earliest start that
     keeps its links and, unless ``fixed``, every capacity. ``usage`` holds the reserved
     load of the fixed tasks on entry and is restored on exit. ``tasks[2]`` (the floor) is
-    the working copy of ``base_floor`` that delays raise. Returns the objective: the
-    weighted finishes of the targets (``weight`` per task, the projects, the program).
+    the working copy of ``base_floor`` that delays raise. Interruptible tasks (``split``)
+    may pause on days their resources are full. Returns the objective: the weighted
+    finishes of the targets (``weight`` per task, the projects, the program).
     """
+    interruptible, seg_count = split[0], split[4]
     calendar = tasks[1]
+    duration = tasks[0]
     floor = tasks[2]
     n = order.shape[0]
     days = usage.shape[1]
@@ -125,6 +202,7 @@ def decode(  # type: ignore[no-untyped-def]
         i = order[pos]
         floor[i] = base_floor[i]
         unresolved[i] = False
+        seg_count[i] = 0
         s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
         has_load = d_ptr[i + 1] > d_ptr[i]
         if fixed[i]:
@@ -141,6 +219,15 @@ def decode(  # type: ignore[no-untyped-def]
                     usage,
                     cal,
                 )
+                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+        elif has_load and interruptible[i] and calendar[i] != ELAPSED:
+            s, f, placed = _place_split(
+                i, s, duration[i], calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
+                project_of[i], cal, split,
+            )  # fmt: skip
+            if not placed:  # no room before the end of the grid: leave it unleveled
+                unresolved[i] = True
+                s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
                 add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
         elif has_load:
             c = calendar[i]
@@ -210,6 +297,13 @@ def decode(  # type: ignore[no-untyped-def]
                         usage,
                         cal,
                     )
+            elif seg_count[i] > 0:
+                seg_ptr, seg_from, seg_to = split[1], split[2], split[3]
+                for k in range(seg_ptr[i], seg_ptr[i] + seg_count[i]):
+                    add_load(
+                        i, seg_from[k], seg_to[k], -1.0, calendar, d_ptr, d_res, d_units, usage,
+                        cal,
+                    )  # fmt: skip
             else:
                 add_load(i, start[i], finish[i], -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
     # float residue of adding and removing: the reserved load is exact again
@@ -293,6 +387,7 @@ def evaluate(order, start, finish, unresolved, problem):  # type: ignore[no-unty
         capacity,
         usage,
         blocked,
+        split,
         cal,
         weight,
         project_of,
@@ -315,6 +410,7 @@ def evaluate(order, start, finish, unresolved, problem):  # type: ignore[no-unty
         capacity,
         usage,
         blocked,
+        split,
         cal,
         start,
         finish,

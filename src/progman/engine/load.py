@@ -18,7 +18,7 @@ Cost resources carry money, not time: they are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -273,22 +273,27 @@ def analyse_load(
     a_row: list[int] = []
     a_role: list[str | None] = []
     a_units: list[float] = []
+    starts: list[datetime] = []
+    finishes: list[datetime] = []
     for item in program.work_items():
         entry = tasks.get(item.id)
         if entry is None or entry.summary or entry.milestone:
             continue
+        pieces = entry.segments or ((entry.start, entry.finish),)  # split by leveling?
         for assignment in item.resources:
             if assignment.resource is None:
-                a_row.append(-1)
+                row = -1
             elif assignment.resource in row_of:
-                a_row.append(row_of[assignment.resource])
+                row = row_of[assignment.resource]
             else:
                 continue  # a cost resource
-            a_task.append(item.id)
-            a_role.append(assignment.role)
-            a_units.append(assignment.units)
-    starts = [tasks[t].start for t in a_task]
-    finishes = [tasks[t].finish for t in a_task]
+            for piece_start, piece_finish in pieces:
+                a_row.append(row)
+                a_task.append(item.id)
+                a_role.append(assignment.role)
+                a_units.append(assignment.units)
+                starts.append(piece_start)
+                finishes.append(piece_finish)
     origin = min([program.start, *(s.date() for s in starts), *([first] if first else [])])
     end = max([origin, *(f.date() for f in finishes), *([last] if last else [])])
     origin -= timedelta(days=origin.weekday())  # whole ISO weeks, Monday to Sunday
@@ -472,8 +477,10 @@ def _over_allocations(
                 peak_load=float(load[r, over_days].max()),
                 excess=excess,
                 tasks=tuple(
-                    (a_task[a], project_of.get(a_task[a], ""), a_units[a])
-                    for a in sorted(causes.get(p, []), key=lambda a: a_task[a])
+                    dict.fromkeys(  # a task split in pieces is named once
+                        (a_task[a], project_of.get(a_task[a], ""), a_units[a])
+                        for a in sorted(causes.get(p, []), key=lambda a: a_task[a])
+                    )
                 ),
             )
         )

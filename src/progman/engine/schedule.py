@@ -47,6 +47,7 @@ class TaskSchedule:
     complete: bool
     driving_predecessor: str | None  # id, or "start" / "status date" / "constraint" / "actual"
     deadline: date | None
+    segments: tuple[tuple[datetime, datetime], ...] = ()  # work split by leveling, in order
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,11 @@ class Schedule:
                     "complete": t.complete,
                     "driving_predecessor": t.driving_predecessor,
                     "deadline": t.deadline.isoformat() if t.deadline else None,
+                    **(
+                        {"segments": [[stamp(a), stamp(b)] for a, b in t.segments]}
+                        if t.segments
+                        else {}
+                    ),
                 }
                 for t in self.tasks
             ],
