@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cpm, impact, leveling, montecarlo, plan_load
+from benchmarks import cpm, impact, leveling, montecarlo, plan_leveling, plan_load
 
 BENCHMARKS = {
     "plan_load": plan_load.main,
@@ -12,6 +12,7 @@ BENCHMARKS = {
     "impact": impact.main,
     "montecarlo": montecarlo.main,
     "leveling": leveling.main,
+    "plan_leveling": plan_leveling.main,
 }
 
 

@@ -63,9 +63,9 @@ from progman.engine.rcpsp import REGRET_ALPHA, STALL_GENERATIONS, _priority_list
 from progman.engine.schedule import Schedule, describe, ensure_valid
 
 #: Task placements per second of ``time_limit`` that make the (deterministic) budget.
-PLACEMENTS_PER_SECOND = 400_000
+PLACEMENTS_PER_SECOND = 250_000
 #: At most this many schedules per second of ``time_limit`` (small plans: fixed costs).
-SCHEDULES_PER_SECOND = 8_000
+SCHEDULES_PER_SECOND = 25_000
 POPULATION = 16
 MUTATION = 0.05
 DEFAULT_PRIORITY = 500
@@ -613,8 +613,8 @@ class _Search:
             else:
                 problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k])
             fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter)
-            if self.count >= budget:
-                return
+            if self.count >= budget or (deadline is not None and time.perf_counter() > deadline):
+                return  # a large program on a short limit: the best rule's schedule
         chunk = max(1, budget // 50)
         while self.count < budget and self.best[0] > bound:
             if deadline is not None and time.perf_counter() > deadline:

@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, start_of, work_before
-from progman.engine.kernels import early_dates
+from progman.engine.kernels import early_dates, place
 from progman.engine.rcpsp import _priority_list
 
 EPSILON = 1e-9
@@ -42,30 +42,50 @@ def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
 def _first_conflict(  # type: ignore[no-untyped-def]
     i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
 ):
-    """The first day on which task ``i`` over ``[s, f)`` would exceed a capacity, -1 if
-    none, :data:`PAST_GRID` if it runs past the grid. ``blocked[r, day]`` is a project
+    """The first day on which task ``i`` over ``[s, f)`` would exceed a capacity and the
+    demand (index into ``d_res``) that would: ``(-1, -1)`` if none, ``(PAST_GRID, -1)`` if
+    it runs past the grid. ``blocked[r, day]`` is a project
     that may not use resource ``r`` that day (-1: none); ``project`` is task ``i``'s.
     Elapsed work is not checked on days its resource has no capacity (it cannot help
     running over a weekend)."""
     if f <= s:
-        return -1
+        return -1, -1
     c = calendar[i]
     days = capacity.shape[1]
     for day in range(s // MINUTES_PER_DAY, (f - 1) // MINUTES_PER_DAY + 1):
         if day >= days:
-            return PAST_GRID
+            return PAST_GRID, -1
         share = _share(c, s, f, day, cal)
         if share <= 0.0:
             continue
         for k in range(d_ptr[i], d_ptr[i + 1]):
             r = d_res[k]
             if blocked[r, day] == project:
-                return day
+                return day, k
             if c == ELAPSED and capacity[r, day] <= 0.0:
                 continue
             if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
-                return day
-    return -1
+                return day, k
+    return -1, -1
+
+
+@njit(cache=True)
+def _next_candidate(day, k, c, d, d_res, d_units, capacity, usage, blocked, project, cal):  # type: ignore[no-untyped-def]
+    """The first day after ``day`` on which the demand ``k`` that conflicted there could
+    take the task's first day (a full share, or its whole length if shorter): no start
+    before it can fit, so the days between need no trial. Elapsed work steps by a day."""
+    days = capacity.shape[1]
+    nxt = day + 1
+    if c == ELAPSED:
+        return nxt
+    mpd = cal[3]
+    r = d_res[k]
+    need = d_units[k] * min(1.0, d / mpd[c])
+    while nxt < days and (
+        blocked[r, nxt] == project or usage[r, nxt] + need > capacity[r, nxt] + EPSILON
+    ):
+        nxt += 1
+    return nxt
 
 
 @njit(cache=True)
@@ -232,20 +252,10 @@ def decode(  # type: ignore[no-untyped-def]
         elif has_load:
             c = calendar[i]
             while True:
-                day = _first_conflict(
-                    i,
-                    s,
-                    f,
-                    calendar,
-                    d_ptr,
-                    d_res,
-                    d_units,
-                    capacity,
-                    usage,
-                    blocked,
-                    project_of[i],
-                    cal,
-                )
+                day, k = _first_conflict(
+                    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
+                    project_of[i], cal,
+                )  # fmt: skip
                 if day == -1:
                     break
                 if day == PAST_GRID:  # no room before the end of the grid: leave it unleveled
@@ -253,12 +263,17 @@ def decode(  # type: ignore[no-untyped-def]
                     floor[i] = base_floor[i]
                     s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
                     break
+                day = _next_candidate(
+                    day, k, c, duration[i], d_res, d_units, capacity, usage, blocked,
+                    project_of[i], cal,
+                )  # fmt: skip
                 cum, nth, cnt, mpd, opn, wk = cal
-                t = (day + 1) * MINUTES_PER_DAY
+                t = day * MINUTES_PER_DAY
                 floor[i] = start_of(
                     c, work_before(c, t, cum, nth, cnt, mpd, opn, wk), cum, nth, cnt, mpd, opn, wk
                 )
-                s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+                # the raised floor is now the latest of the task's bounds (see early_dates)
+                s, f = place(c, floor[i], duration[i], cal)
             add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
         start[i] = s
         finish[i] = f
