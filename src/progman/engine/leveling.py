@@ -19,7 +19,9 @@ constraint and the progress as of the status date. It is the RCPSP search of
   inherits the class of what waits for it), and the objective is the sum of the finishes
   of the milestones, the projects and the program, each weighted ``2^((project priority
   - 500) / 100 + (task priority - 500) / 200)``: the more important the work, the less
-  it is delayed. A plan is one program, so the program's priority weighs only the end.
+  it is delayed. The program's end weighs as much as all of them together, so the
+  finish of the whole program is never traded for a little gain elsewhere. (Program
+  priority ranks programs against each other; a plan is one program.)
 
 What leveling does not move, it reports: tasks done or in progress, tasks with a
 must-start/finish-on date, tasks of priority 1000 (MS Project's "do not level"), and tasks
@@ -429,7 +431,9 @@ class _Problem:
         self.project_weight = np.array(
             [_weight(p.priority, DEFAULT_PRIORITY) for p in projects], dtype=np.int64
         )
-        self.program_weight = np.int64(_weight(program.priority, DEFAULT_PRIORITY))
+        # the program's end weighs as much as all milestones and projects together
+        others = int(self.weight.sum()) + int(self.project_weight.sum())
+        self.program_weight = np.int64(max(_weight(program.priority, DEFAULT_PRIORITY), others))
         self.indegree = np.bincount(net.link_succ, minlength=n).astype(np.int64)
         self.bound, self.free_start = self.unconstrained()
 
