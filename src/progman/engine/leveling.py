@@ -49,7 +49,7 @@ from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.calendars import ELAPSED_RULE, MINUTES_PER_DAY, build_tables, work_before
 from progman.engine.leveling_kernels import (
     add_load,
-    evaluate,
+    decode,
     evolve,
     inherited_priority,
     scored,
@@ -469,7 +469,7 @@ class _Problem:
 
     # ------------------------------------------------------------------ decoding
     def arrays(self, loaded: bool = True) -> tuple[Any, ...]:
-        """Everything :func:`~progman.engine.leveling_kernels.evaluate` reads, in its order;
+        """Everything :func:`~progman.engine.leveling_kernels.decode` reads, in its order;
         without ``loaded``, no task has a demand (the unconstrained schedule)."""
         net = self.net
         return (
@@ -500,7 +500,7 @@ class _Problem:
         """The objective and the starts without capacities: no schedule does better."""
         n = self.net.size
         start, finish = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
-        value = evaluate(self.adj.order, start, finish, np.zeros(n, bool), self.arrays(False))
+        value = decode(self.adj.order, start, finish, np.zeros(n, bool), self.arrays(False))
         return int(value), start
 
     def replay(self, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -508,7 +508,7 @@ class _Problem:
         and finishes, with the pieces of split work in ``self.split``."""
         n = self.net.size
         start, finish = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
-        evaluate(order, start, finish, np.zeros(n, dtype=bool), self.arrays())
+        decode(order, start, finish, np.zeros(n, dtype=bool), self.arrays())
         return start, finish
 
     def segments(self, i: int) -> list[tuple[int, int]]:

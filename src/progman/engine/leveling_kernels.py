@@ -16,7 +16,7 @@ from numba import njit
 
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, start_of, work_before
 from progman.engine.kernels import early_dates, place
-from progman.engine.rcpsp import _priority_list
+from progman.engine.rcpsp import _priority_list, crossover, mutate
 
 EPSILON = 1e-9
 #: ``_first_conflict`` result: the task would run past the end of the resource grid.
@@ -177,39 +177,38 @@ def _place_split(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def decode(  # type: ignore[no-untyped-def]
-    order,
-    links_in,
-    tasks,
-    base_floor,
-    status_time,
-    fixed,
-    reserved_start,
-    reserved_finish,
-    d_ptr,
-    d_res,
-    d_units,
-    capacity,
-    usage,
-    blocked,
-    split,
-    cal,
-    start,
-    finish,
-    unresolved,
-    weight,
-    project_of,
-    project_weight,
-    program_weight,
-    project_finish,
-):
-    """Serial SGS: each task of ``order`` (a topological order) at its earliest start that
-    keeps its links and, unless ``fixed``, every capacity. ``usage`` holds the reserved
-    load of the fixed tasks on entry and is restored on exit. ``tasks[2]`` (the floor) is
-    the working copy of ``base_floor`` that delays raise. Interruptible tasks (``split``)
-    may pause on days their resources are full. Returns the objective: the weighted
-    finishes of the targets (``weight`` per task, the projects, the program).
+def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
+    """Serial SGS: each task of ``order`` (a topological order) at its earliest start
+    that keeps its links and, unless ``fixed``, every capacity. ``problem`` holds the
+    arrays unpacked below (see ``_Problem.arrays``); the dates go to ``start`` and
+    ``finish``. ``usage`` holds the reserved load of the fixed tasks on entry and is
+    restored on exit. ``tasks[2]`` (the floor) is the working copy of ``base_floor`` that
+    delays raise. Interruptible tasks (``split``) may pause on days their resources are
+    full. Returns the objective: the weighted finishes of the targets (``weight`` per
+    task, the projects, the program).
     """
+    (
+        links_in,
+        tasks,
+        base_floor,
+        status_time,
+        fixed,
+        reserved_start,
+        reserved_finish,
+        d_ptr,
+        d_res,
+        d_units,
+        capacity,
+        usage,
+        blocked,
+        split,
+        cal,
+        weight,
+        project_of,
+        project_weight,
+        program_weight,
+        project_finish,
+    ) = problem
     interruptible, seg_count = split[0], split[4]
     calendar = tasks[1]
     duration = tasks[0]
@@ -330,50 +329,6 @@ def decode(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def crossover(first, second, q1, q2, child, taken):  # type: ignore[no-untyped-def]
-    """Hartmann's two-point crossover: ``first[:q1]``, then ``second``'s next jobs up to
-    ``q2``, then the rest in ``first``'s order. Keeps a precedence-feasible list so."""
-    n = first.shape[0]
-    taken[:] = False
-    for k in range(q1):
-        child[k] = first[k]
-        taken[first[k]] = True
-    pos = q1
-    for k in range(n):
-        if pos >= q2:
-            break
-        a = second[k]
-        if not taken[a]:
-            child[pos] = a
-            taken[a] = True
-            pos += 1
-    for k in range(n):
-        a = first[k]
-        if not taken[a]:
-            child[pos] = a
-            taken[a] = True
-            pos += 1
-
-
-@njit(cache=True)
-def mutate(child, flips, s_ptr, s_idx):  # type: ignore[no-untyped-def]
-    """Swap neighbours ``k, k+1`` where ``flips[k]`` unless the first drives the second."""
-    for k in range(child.shape[0] - 1):
-        if not flips[k]:
-            continue
-        a = child[k]
-        b = child[k + 1]
-        linked = False
-        for e in range(s_ptr[a], s_ptr[a + 1]):
-            if s_idx[e] == b:
-                linked = True
-                break
-        if not linked:
-            child[k] = b
-            child[k + 1] = a
-
-
-@njit(cache=True)
 def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def]
     """Each task's priority raised to the highest of everything after it: a high-priority
     task must not wait for a low-priority predecessor listed late."""
@@ -383,59 +338,6 @@ def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def
         for e in range(s_ptr[i], s_ptr[i + 1]):
             out[i] = max(out[i], out[s_idx[e]])
     return out
-
-
-@njit(cache=True)
-def evaluate(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
-    """:func:`decode` with the problem's arrays in one tuple (see ``_Problem.arrays``)."""
-    (
-        links_in,
-        tasks,
-        base_floor,
-        status_time,
-        fixed,
-        reserved_start,
-        reserved_finish,
-        d_ptr,
-        d_res,
-        d_units,
-        capacity,
-        usage,
-        blocked,
-        split,
-        cal,
-        weight,
-        project_of,
-        project_weight,
-        program_weight,
-        project_finish,
-    ) = problem
-    return decode(
-        order,
-        links_in,
-        tasks,
-        base_floor,
-        status_time,
-        fixed,
-        reserved_start,
-        reserved_finish,
-        d_ptr,
-        d_res,
-        d_units,
-        capacity,
-        usage,
-        blocked,
-        split,
-        cal,
-        start,
-        finish,
-        unresolved,
-        weight,
-        project_of,
-        project_weight,
-        program_weight,
-        project_finish,
-    )
 
 
 @njit(cache=True)
@@ -469,7 +371,6 @@ def evolve(  # type: ignore[no-untyped-def]
     size = pop.shape[0]
     n = pop.shape[1]
     taken = np.zeros(n, dtype=np.bool_)
-    flips = np.zeros(max(n - 1, 0), dtype=np.bool_)
     merged = np.empty((2 * size, n), dtype=np.int64)
     merged_fit = np.empty(2 * size, dtype=np.int64)
     while counter[0] < budget and best[0] > bound:
@@ -490,9 +391,7 @@ def evolve(  # type: ignore[no-untyped-def]
                     q1, q2 = q2, q1
                 child = children[c + side]
                 crossover(first, second, q1, q2, child, taken)
-                for k in range(flips.shape[0]):
-                    flips[k] = np.random.random() < mutation
-                mutate(child, flips, s_ptr, s_idx)
+                mutate(child, mutation, s_ptr, s_idx)
                 cfit[c + side] = scored(child, problem, state, best, counter)
         # elitist: the best ``size`` of parents and children (ties: parents first)
         for k in range(size):
@@ -511,7 +410,7 @@ def evolve(  # type: ignore[no-untyped-def]
 def scored(order, problem, state, best, counter):  # type: ignore[no-untyped-def]
     """Decode ``order``, count it, and keep it if it is the best so far."""
     start, finish, unresolved, best_start, best_unresolved, _stall, best_order = state
-    value = evaluate(order, start, finish, unresolved, problem)
+    value = decode(order, start, finish, unresolved, problem)
     counter[0] += 1
     if value < best[0]:
         best[0] = value

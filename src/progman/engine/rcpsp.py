@@ -257,6 +257,37 @@ def _seed(seed):  # type: ignore[no-untyped-def]
     np.random.seed(seed)
 
 
+@njit(cache=True, inline="always")
+def _pick(prio, eligible, count, weights, randomised, alpha):  # type: ignore[no-untyped-def]
+    """Position in ``eligible[:count]`` of the job to schedule next: the highest ``prio``
+    (ties: lowest index), or with ``randomised`` a regret-biased random pick (weights
+    ``(prio - lowest + 1) ** alpha``)."""
+    pick = 0
+    if randomised:
+        low = prio[eligible[0]]
+        for e in range(1, count):
+            low = min(low, prio[eligible[e]])
+        total = 0.0
+        for e in range(count):
+            w = (prio[eligible[e]] - low + 1.0) ** alpha
+            weights[e] = w
+            total += w
+        x = np.random.random() * total
+        pick = count - 1
+        for e in range(count):
+            x -= weights[e]
+            if x < 0.0:
+                pick = e
+                break
+    else:
+        for e in range(1, count):
+            a = eligible[e]
+            b = eligible[pick]
+            if prio[a] > prio[b] or (prio[a] == prio[b] and a < b):
+                pick = e
+    return pick
+
+
 @njit(cache=True)
 def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out):  # type: ignore[no-untyped-def]
     """A precedence-feasible list: repeatedly the eligible job with the highest ``prio``
@@ -271,29 +302,7 @@ def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out):  # typ
             eligible[count] = j
             count += 1
     for pos in range(n):
-        pick = 0
-        if randomised:
-            low = prio[eligible[0]]
-            for e in range(1, count):
-                low = min(low, prio[eligible[e]])
-            total = 0.0
-            for e in range(count):
-                w = (prio[eligible[e]] - low + 1.0) ** alpha
-                weights[e] = w
-                total += w
-            x = np.random.random() * total
-            pick = count - 1
-            for e in range(count):
-                x -= weights[e]
-                if x < 0.0:
-                    pick = e
-                    break
-        else:
-            for e in range(1, count):
-                a = eligible[e]
-                b = eligible[pick]
-                if prio[a] > prio[b] or (prio[a] == prio[b] and a < b):
-                    pick = e
+        pick = _pick(prio, eligible, count, weights, randomised, alpha)
         j = eligible[pick]
         out[pos] = j
         count -= 1
@@ -352,29 +361,7 @@ def _parallel_sgs(  # type: ignore[no-untyped-def]
             else:
                 q += 1
         while count > 0:
-            pick = 0
-            if randomised:
-                low = prio[eligible[0]]
-                for e in range(1, count):
-                    low = min(low, prio[eligible[e]])
-                total = 0.0
-                for e in range(count):
-                    w = (prio[eligible[e]] - low + 1.0) ** alpha
-                    weights[e] = w
-                    total += w
-                x = np.random.random() * total
-                pick = count - 1
-                for e in range(count):
-                    x -= weights[e]
-                    if x < 0.0:
-                        pick = e
-                        break
-            else:
-                for e in range(1, count):
-                    a = eligible[e]
-                    b = eligible[pick]
-                    if prio[a] > prio[b] or (prio[a] == prio[b] and a < b):
-                        pick = e
+            pick = _pick(prio, eligible, count, weights, randomised, alpha)
             j = eligible[pick]
             count -= 1
             eligible[pick] = eligible[count]
@@ -437,6 +424,44 @@ def _parallel_sgs(  # type: ignore[no-untyped-def]
         for r in range(k):
             usage[tau, r] = 0
     return horizon
+
+
+@njit(cache=True)
+def crossover(first, second, q1, q2, child, taken):  # type: ignore[no-untyped-def]
+    """Hartmann's two-point crossover of activity lists: ``first[:q1]``, then ``second``'s
+    next jobs up to position ``q2``, then the rest in ``first``'s order; the child respects
+    precedence when both parents do."""
+    n = first.shape[0]
+    taken[:] = False
+    for i in range(q1):
+        child[i] = first[i]
+        taken[first[i]] = True
+    pos = q1
+    for i in range(n):
+        if pos >= q2:
+            break
+        a = second[i]
+        if not taken[a]:
+            child[pos] = a
+            taken[a] = True
+            pos += 1
+    for i in range(n):
+        a = first[i]
+        if not taken[a]:
+            child[pos] = a
+            taken[a] = True
+            pos += 1
+
+
+@njit(cache=True)
+def mutate(child, mutation, s_ptr, s_idx):  # type: ignore[no-untyped-def]
+    """Swap each pair of neighbours with probability ``mutation`` unless the first is a
+    direct predecessor of the second."""
+    for i in range(child.shape[0] - 1):
+        if np.random.random() < mutation and not _is_direct_pred(
+            child[i], child[i + 1], s_ptr, s_idx
+        ):
+            child[i], child[i + 1] = child[i + 1], child[i]
 
 
 @njit(cache=True)
@@ -509,30 +534,8 @@ def _generations(  # type: ignore[no-untyped-def]
                 q2 = np.random.randint(0, n + 1)
                 if q1 > q2:
                     q1, q2 = q2, q1
-                taken[:] = False
-                for i in range(q1):
-                    child[i] = first[i]
-                    taken[first[i]] = True
-                pos = q1
-                for i in range(n):
-                    if pos >= q2:
-                        break
-                    a = second[i]
-                    if not taken[a]:
-                        child[pos] = a
-                        taken[a] = True
-                        pos += 1
-                for i in range(n):
-                    a = first[i]
-                    if not taken[a]:
-                        child[pos] = a
-                        taken[a] = True
-                        pos += 1
-                for i in range(n - 1):
-                    if np.random.random() < mutation and not _is_direct_pred(
-                        child[i], child[i + 1], s_ptr, s_idx
-                    ):
-                        child[i], child[i + 1] = child[i + 1], child[i]
+                crossover(first, second, q1, q2, child, taken)
+                mutate(child, mutation, s_ptr, s_idx)
                 made = _improve(
                     child, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
                 )
