@@ -396,6 +396,8 @@ class _Problem:
                 cal,
             )
 
+        self.reserved_usage = self.usage.copy()
+
         # ALAP work with people is leveled as soon as possible
         self.constraint_type = ctype.copy()
         self.constraint_type[(ctype == kernels.ALAP) & demand_days] = kernels.ASAP
@@ -485,6 +487,7 @@ class _Problem:
             self.d_units,
             self.capacity,
             self.usage,
+            self.reserved_usage,
             self.blocked,
             self.split,
             net.calendars.kernel_args(),

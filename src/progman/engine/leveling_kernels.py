@@ -177,15 +177,23 @@ def _place_split(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _move_load(i, s, f, to_s, to_f, calendar, d_ptr, d_res, d_units, usage, cal):  # type: ignore[no-untyped-def]
+    """Task ``i``'s load from ``[s, f)`` to ``[to_s, to_f)`` (nothing when they agree)."""
+    if s != to_s or f != to_f:
+        add_load(i, s, f, -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+        add_load(i, to_s, to_f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+
+
+@njit(cache=True)
 def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
     """Serial SGS: each task of ``order`` (a topological order) at its earliest start
     that keeps its links and, unless ``fixed``, every capacity. ``problem`` holds the
     arrays unpacked below (see ``_Problem.arrays``); the dates go to ``start`` and
     ``finish``. ``usage`` holds the reserved load of the fixed tasks on entry and is
-    restored on exit. ``tasks[2]`` (the floor) is the working copy of ``base_floor`` that
-    delays raise. Interruptible tasks (``split``) may pause on days their resources are
-    full. Returns the objective: the weighted finishes of the targets (``weight`` per
-    task, the projects, the program).
+    reset to it (``reserved_usage``) on exit. ``tasks[2]`` (the floor) is the working
+    copy of ``base_floor`` that delays raise. Interruptible tasks (``split``) may pause
+    on days their resources are full. Returns the objective: the weighted finishes of
+    the targets (``weight`` per task, the projects, the program).
     """
     (
         links_in,
@@ -200,6 +208,7 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
         d_units,
         capacity,
         usage,
+        reserved_usage,
         blocked,
         split,
         cal,
@@ -225,20 +234,11 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
         s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
         has_load = d_ptr[i + 1] > d_ptr[i]
         if fixed[i]:
-            if has_load and (s != reserved_start[i] or f != reserved_finish[i]):
-                add_load(
-                    i,
-                    reserved_start[i],
-                    reserved_finish[i],
-                    -1.0,
-                    calendar,
-                    d_ptr,
-                    d_res,
-                    d_units,
-                    usage,
-                    cal,
-                )
-                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+            if has_load:  # its links moved it: its reserved load moves along
+                _move_load(
+                    i, reserved_start[i], reserved_finish[i], s, f, calendar, d_ptr, d_res,
+                    d_units, usage, cal,
+                )  # fmt: skip
         elif has_load and interruptible[i] and calendar[i] != ELAPSED:
             s, f, placed = _place_split(
                 i, s, duration[i], calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
@@ -279,6 +279,9 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
         if has_load and f > s:
             lo = min(lo, s // MINUTES_PER_DAY)
             hi = max(hi, (f - 1) // MINUTES_PER_DAY + 1)
+        if has_load and fixed[i] and reserved_finish[i] > reserved_start[i]:
+            lo = min(lo, reserved_start[i] // MINUTES_PER_DAY)
+            hi = max(hi, (reserved_finish[i] - 1) // MINUTES_PER_DAY + 1)
     # objective, then restore the profile to the reserved load alone
     objective = np.int64(0)
     project_finish[:] = np.iinfo(np.int64).min
@@ -292,39 +295,9 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
         if project_finish[p] > np.iinfo(np.int64).min:
             objective += project_weight[p] * project_finish[p]
     objective += program_weight * end
-    for i in range(n):
-        if d_ptr[i + 1] > d_ptr[i]:
-            if fixed[i]:
-                if start[i] != reserved_start[i] or finish[i] != reserved_finish[i]:
-                    add_load(
-                        i, start[i], finish[i], -1.0, calendar, d_ptr, d_res, d_units, usage, cal
-                    )
-                    add_load(
-                        i,
-                        reserved_start[i],
-                        reserved_finish[i],
-                        1.0,
-                        calendar,
-                        d_ptr,
-                        d_res,
-                        d_units,
-                        usage,
-                        cal,
-                    )
-            elif seg_count[i] > 0:
-                seg_ptr, seg_from, seg_to = split[1], split[2], split[3]
-                for k in range(seg_ptr[i], seg_ptr[i] + seg_count[i]):
-                    add_load(
-                        i, seg_from[k], seg_to[k], -1.0, calendar, d_ptr, d_res, d_units, usage,
-                        cal,
-                    )  # fmt: skip
-            else:
-                add_load(i, start[i], finish[i], -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
-    # float residue of adding and removing: the reserved load is exact again
-    for r in range(usage.shape[0]):
+    for r in range(usage.shape[0]):  # back to the reserved load alone, exactly
         for day in range(lo, min(hi, days)):
-            if abs(usage[r, day]) < EPSILON:
-                usage[r, day] = 0.0
+            usage[r, day] = reserved_usage[r, day]
     return objective
 
 
