@@ -319,14 +319,13 @@ class _Problem:
         self.d_units = np.array(units, dtype=np.float64)
 
         # the capacity grid: days of the network's tables, as far as leveling can reach
+        # (every leveled task after the other, and a year for gaps in people's capacity)
         demand_days = np.diff(ptr) > 0
         span_days = (first.early_finish - first.early_start) // MINUTES_PER_DAY + 1
-        reach = int(first.finish // MINUTES_PER_DAY) + int(span_days[demand_days].sum()) + 62
+        reach = int(first.finish // MINUTES_PER_DAY) + int(span_days[demand_days].sum()) + 366
         days = min(tables.days, max(reach, 1))
         own = resource_rules(program, pool)[1:]
-        works = (
-            build_tables(own, tables.origin, days).working if pool else np.zeros((0, days), bool)
-        )
+        works = build_tables([ELAPSED_RULE, *own], tables.origin, days).working[1:]
         self.capacity = np.ascontiguousarray(resource_capacity(pool, works, tables.origin))
         self.usage = np.zeros_like(self.capacity)
         self.blocked = np.full(self.capacity.shape, -1, dtype=np.int64)
