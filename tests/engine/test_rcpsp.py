@@ -4,6 +4,7 @@ parallel (non-delay) schedule generation scheme on its own."""
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +237,29 @@ def test_j301_1_reaches_its_optimum():
     solution = solve(inst, time_limit=1.0, seed=0)
     assert solution.makespan == optimum
     check_feasible(inst, solution.start)
+
+
+def brute_force_optimum(inst: RcpspInstance) -> int:
+    """The shortest makespan over every precedence-feasible activity list decoded by the
+    serial SGS: some list gives an optimal schedule (the active schedules hold one)."""
+    p_ptr, p_idx = rcpsp._reverse(inst)
+    usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
+    start = np.zeros(inst.n, dtype=np.int64)
+    best = np.iinfo(np.int64).max
+    for order in itertools.permutations(range(inst.n)):
+        position = {job: k for k, job in enumerate(order)}
+        if any(position[s] < position[j] for j in range(inst.n) for s in inst.successors(j)):
+            continue
+        listed = np.array(order, dtype=np.int64)
+        made = rcpsp._sgs(
+            listed, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity, usage, start
+        )
+        best = min(best, int(made))
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances().filter(lambda inst: inst.n <= 7), st.integers(0, 3))
+def test_small_random_instances_are_solved_to_optimum(inst, seed):
+    solution = solve(inst, seed=seed, schedules=2000)
+    assert solution.makespan == brute_force_optimum(inst)
