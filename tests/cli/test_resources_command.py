@@ -90,6 +90,22 @@ def test_json(capsys: pytest.CaptureFixture[str], plan: str) -> None:
     assert [p["id"] for p in data["free"]["people"]] == ["ana", "bo"]
 
 
+def test_json_groups_hold_skill_demand(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "skills.yaml"
+    path.write_text(
+        PLAN.replace("resources: [{role: Dev, units: 1}]", "resources: [{skill: Python, units: 1}]")
+        + "      - {id: B.w, name: Port, duration: 2d, resources: [{skill: rust, units: 0.5}]}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "resources", str(path), "--json")
+    assert code == 0
+    groups = json.loads(out)["groups"]
+    # Ana 5 + 3 days, Bo 1.5, and 5 still to be staffed; capacity 5 + 2.5
+    assert groups["skill:python"]["2027-W09"] == {"capacity": 7.5, "demand": 14.5}
+    assert groups["role:Dev"]["2027-W09"] == {"capacity": 7.5, "demand": 9.5}  # staffed only
+    assert groups["skill:rust"] == {"2027-W09": {"capacity": 0.0, "demand": 1.0}}
+
+
 def test_usage_errors(capsys: pytest.CaptureFixture[str], plan: str) -> None:
     assert run(capsys, "resources", plan, "--skill", "python")[0] == 2
     assert run(capsys, "resources", plan, "--skill", "x", "--free", "zz",

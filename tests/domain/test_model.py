@@ -61,6 +61,45 @@ def test_role_placeholder_keeps_list_form():
     assert item.model_dump()["resources"] == [{"role": "qa", "units": 1.0}]
 
 
+def test_skill_placeholder_keeps_list_form():
+    item = WorkItem.model_validate(
+        {
+            "id": "T",
+            "name": "t",
+            "resources": [
+                {"resource": "alice", "units": 0.5},
+                {"skill": "react", "units": 1.0},
+                {"role": "Developer", "skill": "react"},
+            ],
+        }
+    )
+    assert [(a.resource, a.role, a.skill) for a in item.resources] == [
+        ("alice", None, None),
+        (None, None, "react"),
+        (None, "Developer", "react"),
+    ]
+    dumped = item.model_dump()["resources"]
+    assert dumped == [
+        {"resource": "alice", "units": 0.5},
+        {"skill": "react", "units": 1.0},
+        {"role": "Developer", "skill": "react", "units": 1.0},
+    ]
+    assert WorkItem.model_validate({"id": "T", "name": "t", "resources": dumped}) == item
+
+
+def test_a_skill_on_a_named_resource_keeps_list_form():
+    item = WorkItem.model_validate(
+        {"id": "T", "name": "t", "resources": [{"resource": "alice", "skill": "react"}]}
+    )
+    assert item.model_dump()["resources"] == [{"resource": "alice", "skill": "react", "units": 1.0}]
+
+
+def test_an_assignment_needs_someone_or_something_to_staff():
+    with pytest.raises(ValidationError) as caught:
+        WorkItem.model_validate({"id": "T", "name": "t", "resources": [{"units": 1.0}]})
+    assert "an assignment needs a resource, or a role or skill to be staffed" in str(caught.value)
+
+
 def test_estimate_must_be_ordered():
     with pytest.raises(ValidationError, match="optimistic <= most likely <= pessimistic"):
         WorkItem.model_validate({"id": "T", "name": "t", "estimate": ["5d", "3d", "8d"]})

@@ -132,6 +132,36 @@ def test_role_demand_without_a_person() -> None:
     assert result.groups["skill:python"][0][0] == 10.0
 
 
+def test_skill_demand_without_a_person() -> None:
+    program = plan(
+        [{"id": "A.x", "name": "x", "duration": "5d",
+          "resources": [{"skill": "Python", "units": 2}]}],
+        [
+            {"id": "B.y", "name": "y", "duration": "5d", "resources": {"bo": 1.0}},
+            {"id": "B.z", "name": "z", "duration": "5d",
+             "resources": [{"role": "Dev", "skill": "rust", "units": 1}]},
+        ],
+    )  # fmt: skip
+    result = analyse(program)
+    assert sorted(result.skill_demand) == ["python", "rust"]  # skills compared in lower case
+    assert result.skill_demand["python"][:7].tolist() == [2.0] * 5 + [0.0] * 2
+    assert result.skill_demand["rust"][:7].tolist() == [1.0] * 5 + [0.0] * 2
+    assert list(result.role_demand) == ["Dev"]  # a role with a skill counts for both
+    assert result.role_demand["Dev"][:5].tolist() == [1.0] * 5
+    capacity, demand = result.groups["skill:python"]
+    assert capacity[0] == 10.0  # ana and bo, five days each
+    assert demand[0] == 15.0  # bo's five days and ten to be staffed
+    capacity, demand = result.groups["role:Dev"]
+    assert (capacity[0], demand[0]) == (10.0, 10.0)  # bo's five days and B.z's five
+    capacity, demand = result.groups["skill:rust"]
+    assert (capacity[0], demand[0]) == (0.0, 5.0)  # nobody has it
+    assert result.groups["team:Core"][1][0] == 5.0  # only staffed work is a team's
+    assert result.load.sum() == 5.0  # open assignments load nobody
+    groups = result.to_json()["groups"]
+    assert groups["skill:rust"] == {"2027-W09": {"capacity": 0.0, "demand": 5.0}}
+    assert groups["skill:python"]["2027-W09"] == {"capacity": 10.0, "demand": 15.0}
+
+
 def test_who_is_free() -> None:
     program = plan(
         [{"id": "A.x", "name": "x", "duration": "8d", "resources": {"ana": 1.0}}],

@@ -14,13 +14,18 @@ MONDAY = date(2027, 3, 1)
 WINDOW = (date(2027, 3, 1), date(2027, 3, 12))  # two working weeks
 
 
-def program(web: list[dict[str, Any]], mob: list[dict[str, Any]]) -> Program:
+def program(
+    web: list[dict[str, Any]],
+    mob: list[dict[str, Any]],
+    people: list[dict[str, Any]] | None = None,
+) -> Program:
     return Program.model_validate(
         {
             "program": "Moves",
             "key": "MV",
             "start": MONDAY.isoformat(),
-            "resources": [
+            "resources": people
+            or [
                 {"id": "bob", "name": "Bob", "role": "Developer"},
                 {"id": "eve", "name": "Eve", "role": "Developer"},
             ],
@@ -72,6 +77,35 @@ def test_an_open_role_is_staffed_and_other_work_keeps_its_person() -> None:
     assert after.task("w2").start.date() == MONDAY  # Eve stays on WEB
     assert after.task("w1").start.date() == date(2027, 3, 15)  # after the window
     assert after.task("m1").start.date() == MONDAY
+
+
+def test_an_open_skill_is_staffed_when_the_role_fits_too() -> None:
+    people = [
+        {"id": "bob", "name": "Bob", "role": "Developer", "skills": ["React"]},
+        {"id": "eve", "name": "Eve", "role": "Developer"},
+        {"id": "kim", "name": "Kim", "skills": ["rust"]},
+    ]
+    mob = [
+        {"id": "m1", "name": "m1", "duration": "2d", "resources": [{"skill": "react"}]},
+        {"id": "m2", "name": "m2", "duration": "2d",
+         "resources": [{"role": "Designer", "skill": "react"}]},
+        {"id": "m3", "name": "m3", "duration": "2d",
+         "resources": [{"role": "Developer", "skill": "REACT"}]},
+        {"id": "m4", "name": "m4", "duration": "2d", "resources": [{"skill": "rust"}]},
+    ]  # fmt: skip
+    web = [{"id": "w1", "name": "w1", "duration": "3d", "resources": {"bob": 1.0}}]
+    plan = program(web, mob, people)
+    result = move_people(plan, Move("bob", "WEB", "MOB", *WINDOW), schedules=50)
+    assert result.staffed == ("m1", "m3")  # m2 wants a designer, m4 another skill
+    after = result.after.schedule
+    staffed = sorted((after.task(t).start.date(), t) for t in ("m1", "m3"))
+    assert [day for day, _ in staffed] == [MONDAY, date(2027, 3, 3)]  # Bob does one, then the other
+    assert after.task("m2").start.date() == after.task("m4").start.date() == MONDAY
+    assert after.task("w1").start.date() == date(2027, 3, 15)
+
+    # someone without a role fills an open skill that names no role
+    kim = move_people(plan, Move("kim", "WEB", "MOB", *WINDOW), schedules=50)
+    assert kim.staffed == ("m4",)
 
 
 def test_a_window_without_work_changes_nothing() -> None:

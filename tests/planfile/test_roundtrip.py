@@ -40,6 +40,41 @@ def test_dump_uses_the_short_forms(contract_plan):
     assert "holidays: [2027-04-02]" in text
 
 
+SKILL_PLAN = """\
+program: Skills
+key: SK
+start: 2027-03-01
+resources:
+  - {id: dana, name: Dana, role: Developer, skills: [react]}
+projects:
+  - id: WEB
+    name: Web
+    tasks:
+      - {id: WEB.ui, name: UI, duration: 5d, resources: [{skill: react, units: 1.0}]}
+      - id: WEB.api
+        name: API
+        duration: 3d
+        resources: [{role: Developer, skill: react, units: 0.5}, {resource: dana}]
+"""
+
+
+@pytest.mark.parametrize("target", ["plan.yaml", "plan.json", "folder"])
+def test_skill_assignments_round_trip(tmp_path, target):
+    (tmp_path / "skills.yaml").write_text(SKILL_PLAN)
+    program = load_plan(tmp_path / "skills.yaml")
+    ui, api = program.projects[0].tasks
+    assert [(a.role, a.skill, a.units) for a in ui.resources] == [(None, "react", 1.0)]
+    assert [(a.resource, a.role, a.skill) for a in api.resources] == [
+        (None, "Developer", "react"),
+        ("dana", None, None),
+    ]
+    dump_plan(program, tmp_path / target)
+    assert load_plan(tmp_path / target) == program
+    text = dumps_plan(program)
+    assert "- {skill: react}" in text  # full time is the default
+    assert "- {role: Developer, skill: react, units: 0.5}" in text
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs)
 def test_generated_programs_round_trip(program):

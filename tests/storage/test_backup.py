@@ -45,7 +45,7 @@ def test_restore_brings_back_every_row(
 ) -> None:
     before = database_rows(filled)
     info = backup_database(filled, tmp_path / "progman.backup")
-    assert info.revision == "0003"
+    assert info.revision == "0004"
     assert info.rows == sum(len(rows) for rows in before.values())
 
     do_delete_program(filled, "DPL", ACTOR)
@@ -78,6 +78,25 @@ def test_backup_of_the_database_restores_into_sqlite(filled: str, tmp_path: Path
     init_database(target)
     restore_database(target, tmp_path / "to-sqlite.backup")
     assert database_rows(target) == database_rows(filled)
+
+
+def test_skill_assignments_survive_a_backup(
+    database_url: str, tmp_path: Path, programs: list[Program]
+) -> None:
+    data = programs[0].model_dump(mode="json", by_alias=True)
+    data["projects"][0]["tasks"][0]["resources"] = [
+        {"skill": "react", "units": 0.5},
+        {"role": "Developer", "skill": "react"},
+    ]
+    program = Program.model_validate(data)
+    init_database(database_url)
+    do_import_plan(database_url, program, ACTOR)
+    before = database_rows(database_url)
+    backup_database(database_url, tmp_path / "skills.backup")
+    do_delete_program(database_url, program.key, ACTOR)
+    restore_database(database_url, tmp_path / "skills.backup")
+    assert database_rows(database_url) == before
+    assert export_program(database_url, program.key) == program
 
 
 def _rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:

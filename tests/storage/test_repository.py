@@ -129,6 +129,39 @@ def test_the_amount_on_a_cost_assignment_survives(database: str, contract: Progr
     assert stored == program
 
 
+def with_skills(contract: Program) -> Program:
+    data = contract.model_dump(mode="json", by_alias=True)
+    data["projects"][1]["tasks"][2]["resources"] = [
+        {"skill": "react", "units": 0.5},
+        {"role": "Developer", "skill": "React"},
+        {"resource": "ana", "skill": "qa", "units": 0.25},
+    ]
+    return Program.model_validate(data)
+
+
+def test_skill_assignments_survive_and_update_in_place(database: str, contract: Program) -> None:
+    program = with_skills(contract)
+    do_import_plan(database, program, ACTOR)
+    stored = export_program(database, "CON")
+    assert stored == program
+    assert [(a.resource, a.role, a.skill) for a in stored.projects[1].tasks[2].resources] == [
+        (None, None, "react"),
+        (None, "Developer", "React"),
+        ("ana", None, "qa"),
+    ]
+    engine = create_engine_for(database)
+    with transaction(engine, write=False) as session:
+        skills = session.scalars(select(m.AssignmentRow.skill).order_by(m.AssignmentRow.id)).all()
+    engine.dispose()
+    assert [s for s in skills if s is not None] == ["react", "React", "qa"]
+
+    changed = program.model_copy(deep=True)
+    changed.projects[1].tasks[2].resources[0].skill = "vue"
+    result = do_save_program(database, changed, ACTOR)
+    assert (result.created, result.updated, result.deleted) == (0, 1, 0)
+    assert export_program(database, "CON") == changed
+
+
 # -- updates in place and the audit log -------------------------------------------------------
 
 

@@ -85,18 +85,23 @@ class Dependency(Entity):
 
 
 class Assignment(Entity):
-    """A resource (or a role still to be staffed) working on a task."""
+    """A resource, or a role and/or skill still to be staffed, working on a task."""
 
     resource: Id | None = None
-    role: str | None = None
+    role: str | None = Field(default=None, description="a role still to be staffed")
+    skill: str | None = Field(
+        default=None,
+        description="a skill still to be staffed, e.g. react; with a role: someone of that "
+        "role with that skill",
+    )
     units: float = Field(default=1.0, ge=0.0, le=100.0, description="1.0 = full time")
     work: Duration | None = None
     cost: Money | None = Field(default=None, description="amount spent, for cost resources")
 
     @model_validator(mode="after")
     def _who(self) -> Assignment:
-        if self.resource is None and self.role is None:
-            raise ValueError("an assignment needs a resource or a role to be staffed")
+        if self.resource is None and self.role is None and self.skill is None:
+            raise ValueError("an assignment needs a resource, or a role or skill to be staffed")
         return self
 
 
@@ -248,7 +253,10 @@ class WorkItem(Entity):
     ) -> Any:
         """Write the short mapping form whenever it holds all the data."""
         names = [a.resource for a in value]
-        plain = all(a.resource is not None and a.role is None and a.cost is None for a in value)
+        plain = all(
+            a.resource is not None and a.role is None and a.skill is None and a.cost is None
+            for a in value
+        )
         if not plain or len(set(names)) != len(names):
             full: list[dict[str, Any]] = handler(value)
             return [{k: v for k, v in entry.items() if v is not None} for entry in full]

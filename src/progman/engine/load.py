@@ -8,7 +8,8 @@
   on the resource's working days; zero on weekends, holidays and vacations.
 * **over-allocation**: runs of days where load exceeds capacity; days on which the resource
   neither works nor has load do not break a run. Each period names the tasks that cause it.
-* **role demand**: assignments to a role still to be staffed, on the program's calendar.
+* **role and skill demand**: assignments to a role or a skill still to be staffed, on the
+  program's calendar; one to a role with a skill counts for both.
 * **free query**: people with a skill whose free capacity (capacity - load) is at least a
   share on N consecutive working days of their own calendar inside a window.
 
@@ -17,7 +18,7 @@ Cost resources carry money, not time: they are left out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -82,6 +83,8 @@ class LoadAnalysis:
     role_demand: dict[str, np.ndarray]  # role -> float64[days] FTE still to be staffed
     groups: dict[str, tuple[np.ndarray, np.ndarray]]  # group -> (capacity, demand) per week
     over_allocations: tuple[OverAllocation, ...]
+    # skill (lower case) -> float64[days] FTE still to be staffed
+    skill_demand: dict[str, np.ndarray] = field(default_factory=dict)
     _people: tuple[tuple[bool, frozenset[str], np.ndarray], ...] = ()  # person?, skills, works
 
     @property
@@ -268,10 +271,11 @@ def analyse_load(
     pool = [r for r in program.resources if r.kind != "cost"]
     row_of = {r.id: k for k, r in enumerate(pool)}
     tasks = {t.id: t for t in schedule.tasks}
-    # assignments of leaf tasks that take time: (task, resource row or -1, role, units)
+    # assignments of leaf tasks that take time: (task, resource row or -1, role, skill, units)
     a_task: list[str] = []
     a_row: list[int] = []
     a_role: list[str | None] = []
+    a_skill: list[str | None] = []
     a_units: list[float] = []
     starts: list[datetime] = []
     finishes: list[datetime] = []
@@ -291,6 +295,7 @@ def analyse_load(
                 a_row.append(row)
                 a_task.append(item.id)
                 a_role.append(assignment.role)
+                a_skill.append(assignment.skill.lower() if assignment.skill else None)
                 a_units.append(assignment.units)
                 starts.append(piece_start)
                 finishes.append(piece_finish)
@@ -342,19 +347,10 @@ def analyse_load(
     staffed = rows[rows_x] >= 0
     flat = rows[rows_x[staffed]] * days + day_x[staffed]
     load = np.bincount(flat, weights=amount[staffed], minlength=n_res * days).reshape(n_res, days)
-    role_demand: dict[str, np.ndarray] = {}
     unstaffed = ~staffed
-    role_names = sorted({a_role[k] or "" for k in np.flatnonzero(rows < 0).tolist()})
-    role_code = np.array(
-        [role_names.index(a_role[k] or "") if rows[k] < 0 else -1 for k in range(rows.size)],
-        dtype=np.int64,
-    )  # per assignment, never per day
-    roles = role_code[rows_x[unstaffed]]
-    for code, role in enumerate(role_names):
-        pick = roles == code
-        role_demand[role] = np.bincount(
-            day_x[unstaffed][pick], weights=amount[unstaffed][pick], minlength=days
-        )
+    open_work = (rows_x[unstaffed], day_x[unstaffed], amount[unstaffed])
+    role_demand = _demand(a_role, rows, open_work, days)
+    skill_demand = _demand(a_skill, rows, open_work, days)
 
     # weeks
     mondays = [origin + timedelta(days=d) for d in range(0, days, 7)]
@@ -381,12 +377,16 @@ def analyse_load(
             members.setdefault(key, []).append(r)
     for role in role_demand:
         members.setdefault(f"role:{role}", [])
+    for skill in skill_demand:
+        members.setdefault(f"skill:{skill}", [])
     for key in sorted(members):
         pick = members[key]
         cap = week_capacity[pick].sum(axis=0)
         demand = week_load[pick].sum(axis=0)
         if key.startswith("role:") and key[5:] in role_demand:
             demand = demand + per_week(role_demand[key[5:]])
+        elif key.startswith("skill:") and key[6:] in skill_demand:
+            demand = demand + per_week(skill_demand[key[6:]])
         groups[key] = (cap, demand)
 
     over = _over_allocations(
@@ -420,8 +420,36 @@ def analyse_load(
         role_demand=role_demand,
         groups=groups,
         over_allocations=over,
+        skill_demand=skill_demand,
         _people=people,
     )
+
+
+def _demand(
+    names: list[str | None],
+    rows: np.ndarray,
+    open_work: tuple[np.ndarray, np.ndarray, np.ndarray],
+    days: int,
+) -> dict[str, np.ndarray]:
+    """FTE per day still to be staffed, per role (or skill) of the open assignments.
+
+    ``names`` and ``rows`` are per assignment (row -1: no resource); ``open_work`` holds the
+    assignment, day and amount of every (open assignment, day)."""
+    assignment, day_x, amount = open_work
+    keys = sorted({names[k] or "" for k in np.flatnonzero(rows < 0).tolist()} - {""})
+    code_of = {key: code for code, key in enumerate(keys)}
+    codes = np.array(
+        [
+            code_of[name] if row < 0 and name else -1
+            for row, name in zip(rows.tolist(), names, strict=True)
+        ],
+        dtype=np.int64,
+    )  # per assignment, never per day
+    picked = codes[assignment]
+    return {
+        key: np.bincount(day_x[picked == code], weights=amount[picked == code], minlength=days)
+        for code, key in enumerate(keys)
+    }
 
 
 def _over_allocations(

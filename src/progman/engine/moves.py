@@ -5,7 +5,8 @@ A move lends a person to the receiving project for a window of days:
 * the giving project may not use them in the window (its work on their assignments waits,
   or runs before or after);
 * work of the receiving project that runs in the window (in the leveled plan) and asks for
-  their *role* without naming anyone is staffed by them;
+  their *role*, or one of their *skills* (and then their role, if it names one), without
+  naming anyone is staffed by them;
 * the program is leveled as it is (:func:`progman.engine.leveling.level`); the moved
   version is scheduled with the same activity list (the same priorities, so what changes
   is the move's doing, not another search's luck), or leveled anew from it with
@@ -59,7 +60,7 @@ class MoveResult:
     before: LevelResult
     after: LevelResult
     projects: tuple[ProjectFinish, ...]
-    staffed: tuple[str, ...]  # tasks of the target whose role the person now fills
+    staffed: tuple[str, ...]  # tasks of the target whose role or skill the person now fills
 
     @property
     def program_delta_days(self) -> float:
@@ -151,11 +152,13 @@ def _check(program: Program, move: Move) -> None:
 
 def _staff(program: Program, move: Move, leveled: LevelResult) -> tuple[Program, tuple[str, ...]]:
     """The program with the person working on the target's tasks that run in the window
-    and need their role: an open assignment to the role is given to them, and effort-driven
-    work (``work`` without a fixed ``duration``) done by people of that role gets them as
-    one more pair of hands (so it takes less time)."""
+    and need them: an open assignment to their role, or to one of their skills (compared
+    case-insensitively; a role named with it must be theirs too), is given to them, and
+    effort-driven work (``work`` without a fixed ``duration``) done by people of their role
+    gets them as one more pair of hands (so it takes less time)."""
     person = next(r for r in program.resources if r.id == move.resource)
-    if not person.role:
+    skills = {s.lower() for s in person.skills}
+    if not person.role and not skills:
         return program, ()
     roles = {r.id: r.role for r in program.resources}
     variant = program.model_copy(deep=True)
@@ -170,19 +173,21 @@ def _staff(program: Program, move: Move, leveled: LevelResult) -> tuple[Program,
             continue
         if any(a.resource == person.id for a in item.resources):
             continue
-        open_role = next(
+        open_slot = next(
             (k for k, a in enumerate(item.resources) if a.resource is None
-             and a.role == person.role),
+             and (a.role is None or a.role == person.role)
+             and (a.skill is None or a.skill.lower() in skills)),
             None,
         )  # fmt: skip
-        if open_role is not None:
-            taken = item.resources[open_role]
-            item.resources[open_role] = Assignment(
+        if open_slot is not None:
+            taken = item.resources[open_slot]
+            item.resources[open_slot] = Assignment(
                 resource=person.id, units=taken.units, work=taken.work
             )
             staffed.append(item.id)
         elif (
-            item.work is not None
+            person.role
+            and item.work is not None
             and item.duration is None
             and item.estimate is None
             and any(roles.get(a.resource or "") == person.role for a in item.resources)

@@ -217,6 +217,7 @@ def assignment_content(assignment: Assignment) -> Content:
     return {
         "resource": assignment.resource,
         "role": assignment.role,
+        "skill": assignment.skill,
         "units": assignment.units,
         "work": None if work is None else str(work),
         "cost": assignment.cost,

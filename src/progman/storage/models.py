@@ -200,7 +200,7 @@ class DependencyRow(Base):
 
 
 class AssignmentRow(Base):
-    """A resource, or a role still to be staffed (no resource), on a work item."""
+    """A resource, or a role and/or skill still to be staffed (no resource), on a work item."""
 
     __tablename__ = "assignments"
 
@@ -214,6 +214,7 @@ class AssignmentRow(Base):
     resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"), index=True)
     position: Mapped[int]
     role: Mapped[str | None]
+    skill: Mapped[str | None]
     units: Mapped[float]
     work: Mapped[str | None] = mapped_column(String(40))
     cost: Mapped[float | None]

@@ -119,6 +119,7 @@ def _add_work_item_refs(
             m.AssignmentRow.work_item_id,
             m.AssignmentRow.resource_id,
             m.AssignmentRow.role,
+            m.AssignmentRow.skill,
             m.AssignmentRow.units,
             m.AssignmentRow.work,
             m.AssignmentRow.cost,
@@ -126,11 +127,12 @@ def _add_work_item_refs(
         .where(m.AssignmentRow.program_id == program_id)
         .order_by(m.AssignmentRow.work_item_id, m.AssignmentRow.position)
     )
-    for work_item, resource, role, units, work, cost in assignment_rows:
+    for work_item, resource, role, skill, units, work, cost in assignment_rows:
         assignments[work_item].append(
             {
                 "resource": None if resource is None else resource_keys[resource],
                 "role": role,
+                "skill": skill,
                 "units": units,
                 "work": work,
                 "cost": cost,

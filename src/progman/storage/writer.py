@@ -237,6 +237,7 @@ class ProgramWriter:
                 "resource_id": None if a["resource"] is None else resource_ids[a["resource"]],
                 "position": position,
                 "role": a["role"],
+                "skill": a["skill"],
                 "units": a["units"],
                 "work": a["work"],
                 "cost": a["cost"],
