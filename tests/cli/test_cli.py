@@ -64,6 +64,19 @@ def test_show_prints_the_tree(capsys, contract_plan):
     assert "Contract Demo (CON)" in out and "WEB.build" in out and "API.spec SS+2d" in out
 
 
+def test_show_names_who_is_still_to_be_staffed(capsys, tmp_path):
+    plan = tmp_path / "staff.yaml"
+    plan.write_text(
+        "program: Staff\nkey: ST\nstart: 2027-03-01\nresources: [{id: ann, name: Ann}]\n"
+        "projects:\n  - id: P\n    name: P\n    tasks:\n"
+        "      - {id: t, name: T, duration: 2d, resources: [{resource: ann}, {skill: react},"
+        " {role: Dev, skill: go}]}\n"
+    )
+    code, out, err = run(capsys, "show", str(plan))
+    assert code == 0, err
+    assert "by ann, skill:react, role:Dev skill:go" in out
+
+
 def test_schema_is_json(capsys, tmp_path):
     code, out, _ = run(capsys, "schema")
     assert code == 0 and json.loads(out)["title"] == "progman plan"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.tree import Tree
 
-from progman.domain import Program, WorkItem
+from progman.domain import Assignment, Program, WorkItem
 
 
 def _item_label(item: WorkItem) -> str:
@@ -24,11 +24,20 @@ def _item_label(item: WorkItem) -> str:
     if item.depends:
         extras.append("after " + ", ".join(str(d.model_dump()) for d in item.depends))
     if item.resources:
-        extras.append("by " + ", ".join(a.resource or f"role:{a.role}" for a in item.resources))
+        extras.append("by " + ", ".join(_who(a) for a in item.resources))
     if item.percent_complete:
         extras.append(f"{item.percent_complete:g}% done")
     tail = f" [dim]{'; '.join(extras)}[/dim]" if extras else ""
     return f"{marker} [bold]{item.id}[/bold] {item.name} [cyan]{detail}[/cyan]{tail}"
+
+
+def _who(assignment: Assignment) -> str:
+    """The person, or the role and skill still to be staffed."""
+    if assignment.resource:
+        return assignment.resource
+    wanted = [f"role:{assignment.role}"] if assignment.role else []
+    wanted += [f"skill:{assignment.skill}"] if assignment.skill else []
+    return " ".join(wanted)
 
 
 def program_tree(program: Program, depth: int | None = None) -> Tree:

@@ -61,7 +61,13 @@ from progman.engine.load import (
     resource_rules,
 )
 from progman.engine.network import _adjacency, schedule_network
-from progman.engine.rcpsp import REGRET_ALPHA, STALL_GENERATIONS, _priority_list, _seed
+from progman.engine.rcpsp import (
+    REGRET_ALPHA,
+    SAFETY_SHARE,
+    STALL_GENERATIONS,
+    _priority_list,
+    _seed,
+)
 from progman.engine.schedule import Schedule, describe, ensure_valid
 
 #: Task placements per second of ``time_limit`` that make the (deterministic) budget.
@@ -212,7 +218,8 @@ def level(
     search = _Search(problem, seed)
     rate = min(SCHEDULES_PER_SECOND, PLACEMENTS_PER_SECOND / max(1, net.size))
     budget = schedules or max(POPULATION, int(rate * time_limit))
-    search.run(budget, clock + time_limit if schedules is None else None, order)
+    deadline = clock + time_limit * SAFETY_SHARE if schedules is None else None
+    search.run(budget, deadline, order)
 
     best_start, best_finish = problem.replay(search.best_order)
     leveled = problem.leveled_network(best_start, best_finish)
