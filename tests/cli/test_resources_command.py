@@ -65,6 +65,17 @@ def test_over(capsys: pytest.CaptureFixture[str], plan: str) -> None:
     assert "A.x (A, 1)" in out and "B.y (B, 1)" in out
 
 
+def test_leveled_load_has_no_over_allocation(capsys: pytest.CaptureFixture[str], plan: str) -> None:
+    code, out, _ = run(capsys, "resources", plan, "--json")
+    assert code == 0 and json.loads(out)["over_allocations"]
+    code, out, err = run(capsys, "resources", plan, "--json", "--leveled")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["over_allocations"] == []
+    ana = next(r for r in data["resources"] if r["id"] == "ana")
+    assert ana["peak_load"] == 1.0 and ana["over_allocated_days"] == 0
+
+
 def test_free(capsys: pytest.CaptureFixture[str], plan: str) -> None:
     code, out, _ = run(
         capsys, "resources", plan, "--skill", "python", "--free", "1w",

@@ -51,6 +51,10 @@ def resources(
     share: Annotated[
         float, typer.Option("--share", min=0.01, max=100.0, help="free FTE needed each day")
     ] = 1.0,
+    leveled: Annotated[
+        bool,
+        typer.Option("--leveled", help="the load after resource leveling (progman level)"),
+    ] = False,
     as_json: JsonOption = False,
     status_date: StatusDateOption = None,
 ) -> None:
@@ -67,7 +71,10 @@ def resources(
             raise typer.BadParameter("D2 is before D1", param_hint="'--between'")
         window = (first, last)
     program = progman.load_plan(plan)
-    schedule = progman.schedule(program, status_date=as_of)
+    if leveled:
+        schedule = progman.level(program, status_date=as_of).schedule
+    else:
+        schedule = progman.schedule(program, status_date=as_of)
     analysis = analyse_load(program, schedule, *(window or (None, None)))
     found = analysis.free(skill, needed, *window, share=share) if skill and window else None
     if as_json:
