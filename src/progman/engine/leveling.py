@@ -9,6 +9,10 @@ constraint and the progress as of the status date. It is the RCPSP search of
   **serial schedule generation scheme** (:func:`~progman.engine.leveling_kernels.decode`):
   each task at its CPM early start given the tasks already placed, moved to the next
   working day of its calendar while a day of its span would exceed a capacity;
+* every decoded schedule gets a **forward–backward improvement**
+  (:func:`~progman.engine.leveling_kernels.justify`): right-justified by a backward
+  serial SGS, then its list by right-justified start decoded forward again, kept when
+  better;
 * the lists of the priority rules **LST, LFT and GRPW** start the search, then
   **regret-biased random samples** and a **genetic algorithm** (two-point crossover,
   neighbour-swap mutation, elitist selection) improve it until the schedule budget is
@@ -604,6 +608,13 @@ class _Search:
             self.best_unresolved,
             np.zeros(1, dtype=np.int64),
             self.best_order,
+            # forward–backward improvement: links by predecessor, and its scratch arrays
+            problem.adj.links_out,
+            problem.indegree,
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.float64),
         )
 
     @property
@@ -625,7 +636,9 @@ class _Search:
                 pop[k] = first
             else:
                 problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k])
-            fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter)
+            # a given list alone is decoded as it is (a move compared under the same list)
+            improve = not (k == 0 and first is not None and budget <= 1)
+            fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter, improve)
             if self.count >= budget or (deadline is not None and time.perf_counter() > deadline):
                 return  # a large program on a short limit: the best rule's schedule
         chunk = max(1, budget // 50)

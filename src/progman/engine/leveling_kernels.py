@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, start_of, work_before
-from progman.engine.kernels import early_dates, place
+from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, finish_of, start_of, work_before
+from progman.engine.kernels import NO_TIME, early_dates, finish_limits, place
 from progman.engine.rcpsp import _priority_list, crossover, mutate
 
 EPSILON = 1e-9
@@ -351,7 +351,7 @@ def evolve(  # type: ignore[no-untyped-def]
             stall[0] = 0
             for k in range(1, size):
                 _priority_list(restart_prio, s_ptr, s_idx, indegree, True, alpha, pop[k])
-                fit[k] = scored(pop[k], problem, state, best, counter)
+                fit[k] = scored(pop[k], problem, state, best, counter, True)
         before = fit[0]
         pairing = np.random.permutation(size)
         for c in range(0, size - 1, 2):
@@ -365,7 +365,7 @@ def evolve(  # type: ignore[no-untyped-def]
                 child = children[c + side]
                 crossover(first, second, q1, q2, child, taken)
                 mutate(child, mutation, s_ptr, s_idx)
-                cfit[c + side] = scored(child, problem, state, best, counter)
+                cfit[c + side] = scored(child, problem, state, best, counter, True)
         # elitist: the best ``size`` of parents and children (ties: parents first)
         for k in range(size):
             merged[k] = pop[k]
@@ -380,14 +380,148 @@ def evolve(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def scored(order, problem, state, best, counter):  # type: ignore[no-untyped-def]
-    """Decode ``order``, count it, and keep it if it is the best so far."""
-    start, finish, unresolved, best_start, best_unresolved, _stall, best_order = state
+def scored(order, problem, state, best, counter, improve):  # type: ignore[no-untyped-def]
+    """Decode ``order``, then (with ``improve``) its forward–backward improvement
+    (:func:`justify`, then the list by right-justified start decoded again); keep the best
+    schedule found, and give ``order`` the improved list when it is better (Lamarckian).
+    Counts every pass."""
+    start, finish, unresolved = state[0], state[1], state[2]
+    links_out, indegree, rstart, rfinish, trial, prio = state[7:13]
     value = decode(order, start, finish, unresolved, problem)
     counter[0] += 1
+    _keep(value, order, state, best)
+    if not improve or not justify(order, start, finish, problem, links_out, rstart, rfinish):
+        return value
+    for j in range(prio.shape[0]):
+        prio[j] = -rstart[j]
+    _priority_list(prio, links_out[0], links_out[1], indegree, False, 1.0, trial)
+    improved = decode(trial, start, finish, unresolved, problem)
+    counter[0] += 2
+    _keep(improved, trial, state, best)
+    if improved < value:
+        order[:] = trial
+        return improved
+    return value
+
+
+@njit(cache=True)
+def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
+    """Remember the schedule just decoded from ``order`` if it is the best so far."""
     if value < best[0]:
         best[0] = value
-        best_start[:] = start
-        best_unresolved[:] = unresolved
-        best_order[:] = order
-    return value
+        state[3][:] = state[0]
+        state[4][:] = state[2]
+        state[6][:] = order
+
+
+@njit(cache=True)
+def _last_conflict(  # type: ignore[no-untyped-def]
+    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
+):
+    """The last day of ``[s, f)`` on which task ``i`` would exceed a capacity, -1 if none
+    (the mirror of :func:`_first_conflict`)."""
+    if f <= s:
+        return -1
+    c = calendar[i]
+    days = capacity.shape[1]
+    for day in range(min((f - 1) // MINUTES_PER_DAY, days - 1), s // MINUTES_PER_DAY - 1, -1):
+        share = _share(c, s, f, day, cal)
+        if share <= 0.0:
+            continue
+        for k in range(d_ptr[i], d_ptr[i + 1]):
+            r = d_res[k]
+            if blocked[r, day] == project:
+                return day
+            if c == ELAPSED and capacity[r, day] <= 0.0:
+                continue
+            if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
+                return day
+    return -1
+
+
+@njit(cache=True)
+def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type: ignore[no-untyped-def]
+    """Right-justify the schedule ``start``/``finish`` decoded from ``order``: latest finish
+    first, each task as late as its successors' new dates, the schedule's end and the
+    capacities allow (a backward serial SGS). Work with progress, fixed work and
+    interruptible work stay. The result is only an order for the next forward pass, which
+    places everything again. Returns False when nothing can move (no demand)."""
+    (
+        _links_in,
+        tasks,
+        _base_floor,
+        _status_time,
+        fixed,
+        _reserved_start,
+        _reserved_finish,
+        d_ptr,
+        d_res,
+        d_units,
+        capacity,
+        usage,
+        reserved_usage,
+        blocked,
+        split,
+        cal,
+        _weight,
+        project_of,
+        _project_weight,
+        _program_weight,
+        _project_finish,
+    ) = problem
+    n = order.shape[0]
+    if d_ptr[n] == 0:
+        return False
+    duration, calendar, actual_start, actual_finish = tasks[0], tasks[1], tasks[6], tasks[7]
+    interruptible = split[0]
+    cum, nth, cnt, mpd, opn, wk = cal
+    days = usage.shape[1]
+    end = np.int64(0)
+    for i in range(n):
+        end = max(end, finish[i])
+        rstart[i] = start[i]
+        rfinish[i] = finish[i]
+    key = np.empty(n, dtype=np.int64)
+    for p in range(n):
+        key[p] = -(finish[order[p]] * n + p)
+    by_finish = np.argsort(key)
+    # the profile holds what stays where it is; the rest is placed again, backwards
+    usage[:, :] = 0.0
+    stays = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        stays[i] = (
+            fixed[i]
+            or interruptible[i]
+            or actual_start[i] != NO_TIME
+            or actual_finish[i] != NO_TIME
+        )
+        if stays[i] and d_ptr[i + 1] > d_ptr[i]:
+            add_load(i, start[i], finish[i], 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+    for q in range(n):
+        i = order[by_finish[q]]
+        if stays[i]:
+            continue
+        c = calendar[i]
+        d = duration[i]
+        w = finish_limits(i, links_out, tasks, rstart, rfinish, rstart, rfinish, end, cal)[0]
+        w = max(w, work_before(c, finish[i], cum, nth, cnt, mpd, opn, wk))
+        while True:
+            f = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            s = f if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+            if d_ptr[i + 1] == d_ptr[i] or w - d <= 0:
+                break
+            day = _last_conflict(
+                i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
+                project_of[i], cal,
+            )  # fmt: skip
+            if day < 0:
+                break
+            w = work_before(c, day * MINUTES_PER_DAY, cum, nth, cnt, mpd, opn, wk)
+        if d_ptr[i + 1] > d_ptr[i]:
+            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+        rstart[i] = s
+        rfinish[i] = f
+    for r in range(usage.shape[0]):
+        for day in range(days):
+            usage[r, day] = reserved_usage[r, day]
+    return True
