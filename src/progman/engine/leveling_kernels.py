@@ -446,29 +446,10 @@ def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type:
     capacities allow (a backward serial SGS). Work with progress, fixed work and
     interruptible work stay. The result is only an order for the next forward pass, which
     places everything again. Returns False when nothing can move (no demand)."""
-    (
-        _links_in,
-        tasks,
-        _base_floor,
-        _status_time,
-        fixed,
-        _reserved_start,
-        _reserved_finish,
-        d_ptr,
-        d_res,
-        d_units,
-        capacity,
-        usage,
-        reserved_usage,
-        blocked,
-        split,
-        cal,
-        _weight,
-        project_of,
-        _project_weight,
-        _program_weight,
-        _project_finish,
-    ) = problem
+    # positions as in _Problem.arrays (and the unpacking in decode)
+    tasks, fixed, d_ptr, d_res, d_units = problem[1], problem[4], problem[7], problem[8], problem[9]
+    capacity, usage, reserved_usage, blocked = problem[10], problem[11], problem[12], problem[13]
+    split, cal, project_of = problem[14], problem[15], problem[17]
     n = order.shape[0]
     if d_ptr[n] == 0:
         return False
