@@ -19,7 +19,7 @@ from rich.table import Table
 
 import progman
 from progman.cli.options import JsonOption, StatusDateOption, parse_date
-from progman.cli.output import stdout
+from progman.cli.output import stdout, working
 from progman.engine.leveling import LevelResult
 from progman.engine.rcpsp import RcpspInstance, RcpspSolution, solve
 
@@ -76,7 +76,8 @@ def level(
     for file in files:
         if file.suffix.lower() == ".sm":
             inst = read_psplib(file)
-            solution = solve(inst, time_limit=time_limit, seed=seed, schedules=schedules)
+            with working(f"leveling {file}"):
+                solution = solve(inst, time_limit=time_limit, seed=seed, schedules=schedules)
             if as_json:
                 _emit(level_json(str(file), inst, solution))
             else:
@@ -89,9 +90,10 @@ def level(
                 )
             continue
         program = progman.load_plan(file)
-        result = progman.level(
-            program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules
-        )
+        with working(f"leveling {file}"):
+            result = progman.level(
+                program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules
+            )
         if as_json:
             _emit(result.to_json(str(file)))
         else:

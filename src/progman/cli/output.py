@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager, nullcontext
 
 from rich.console import Console
 
@@ -20,3 +21,10 @@ def report_error(error: ProgmanError) -> None:
     if len(problems) > 1:
         sys.stderr.write(f"{len(problems)} problems found\n")
     sys.stderr.flush()
+
+
+def working(what: str) -> AbstractContextManager[object]:
+    """A spinner on a terminal's stderr while long work runs (nothing in a pipe or file)."""
+    if stderr.is_terminal:
+        return stderr.status(f"{what} …")
+    return nullcontext()

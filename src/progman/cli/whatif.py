@@ -22,7 +22,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from progman.cli.options import parse_date
-from progman.cli.output import stdout
+from progman.cli.output import stdout, working
 from progman.domain import ChangeItem, Dependency
 from progman.domain.scenarios import Scenario, apply_changes
 from progman.engine.compare import DateComparison, ScenarioComparison, compare
@@ -211,7 +211,8 @@ def _move(
 def _moved(
     program: Any, lent: Move, *, relevel: bool, time_limit: float, seed: int, as_json: bool
 ) -> None:
-    result = move_people(program, lent, time_limit=time_limit, seed=seed, relevel=relevel)
+    with working(f"leveling {program.key} before and after the move"):
+        result = move_people(program, lent, time_limit=time_limit, seed=seed, relevel=relevel)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
         return
