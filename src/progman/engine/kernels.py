@@ -147,6 +147,17 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
+def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # type: ignore[no-untyped-def]
+    """The earliest start (calendar ``c``) a link of type ``kind`` allows a successor of
+    ``span`` working minutes, from its predecessor's dates."""
+    base = pred_finish if kind == FS or kind == FF else pred_start
+    t = _shift(c, base, lag, elapsed, cal)
+    if kind == FF or kind == SF:
+        t = _start_for_finish(c, t, span, cal)
+    return t
+
+
+@njit(cache=True, inline="always")
 def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     """Start and finish of ``d`` working minutes that may start at ``bound`` on calendar ``c``.
 
@@ -214,10 +225,9 @@ def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal)
     for k in range(in_ptr[i], in_ptr[i + 1]):
         p = in_pred[k]
         kind = in_type[k]
-        base = early_finish[p] if kind == FS or kind == FF else early_start[p]
-        t = _shift(c, base, in_lag[k], in_elapsed[k], cal)
-        if kind == FF or kind == SF:
-            t = _start_for_finish(c, t, span, cal)
+        t = _link_start(
+            c, kind, early_start[p], early_finish[p], in_lag[k], in_elapsed[k], span, cal
+        )
         if t > bound:
             bound = t
             drive = in_id[k]
@@ -482,10 +492,7 @@ def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type:
             continue  # started: retained logic holds only its remaining work
         kind = out_type[k]
         cs = calendar[s]
-        base = finish if kind == FS or kind == FF else start
-        t = _shift(cs, base, out_lag[k], out_elapsed[k], cal)
-        if kind == FF or kind == SF:
-            t = _start_for_finish(cs, t, duration[s], cal)
+        t = _link_start(cs, kind, start, finish, out_lag[k], out_elapsed[k], duration[s], cal)
         if t > early_start[s]:
             return False
     return True

@@ -234,7 +234,7 @@ def level(
     )
     remaining = tuple(  # periods wholly before the status date are history
         o
-        for o in analyse_load(program, after).over_allocations
+        for o in analyse_load(program, after, built=after_built).over_allocations
         if status is None or o.finish >= status
     )
     return LevelResult(
@@ -314,7 +314,6 @@ class _Problem:
         # resource demand per network node (leaf tasks that take time)
         pool = [r for r in program.resources if r.kind != "cost"]
         row_of = {r.id: k for k, r in enumerate(pool)}
-        self.pool = pool
         ptr = np.zeros(n + 1, dtype=np.int64)
         res: list[int] = []
         units: list[float] = []

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Program, Resource
-from progman.engine.build import DEFAULT_CALENDAR, build_network, calendar_rule
+from progman.engine.build import DEFAULT_CALENDAR, BuiltNetwork, build_network, calendar_rule
 from progman.engine.calendars import (
     ELAPSED,
     ELAPSED_RULE,
@@ -262,8 +262,12 @@ def analyse_load(
     schedule: Schedule,
     first: date | None = None,
     last: date | None = None,
+    *,
+    built: BuiltNetwork | None = None,
 ) -> LoadAnalysis:
     """The load of every resource per day across all projects, and what follows from it.
+
+    ``built`` is the program's network when the caller has it (its task calendars).
 
     The day grid covers whole ISO weeks from the program start to the last scheduled
     finish, widened to ``first`` .. ``last`` when given (the window of a free question).
@@ -328,7 +332,8 @@ def analyse_load(
     window = per_day[c]
     works_day = works_all[c, day_x]
     # a task not on elapsed time works its own calendar (intersected with its people's)
-    built = build_network(program, schedule.status_date)
+    if built is None:
+        built = build_network(program, schedule.status_date)
     task_tables = built.network.calendars
     index_of = {ident: k for k, ident in enumerate(built.ids)}
     task_cal = built.network.calendar[[index_of[t] for t in a_task]].astype(np.int64)
