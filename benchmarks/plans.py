@@ -2,7 +2,8 @@
 
 The shape follows issue 10's measurements: ``projects`` projects of ``per_project`` tasks,
 about two predecessors per task (95 % among the 50 tasks before it in its project, 5 % an
-earlier task of another project), durations of 1–10 working days.
+earlier-numbered task of another project, so no chain of projects builds up), durations of
+1–10 working days.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ def program_data(
             }
             depends: set[str] = set()
             for _ in range(2):
-                if p > 0 and rng.random() < CROSS_SHARE:
-                    other = rng.randrange(p)
-                    depends.add(f"P{other}.T{rng.randrange(per_project)}")
-                elif t > 0:
+                if t == 0:
+                    break
+                if projects > 1 and rng.random() < CROSS_SHARE:  # an earlier task elsewhere
+                    other = (p + 1 + rng.randrange(projects - 1)) % projects
+                    depends.add(f"P{other}.T{rng.randrange(t)}")
+                else:
                     depends.add(f"P{p}.T{rng.randrange(max(0, t - WINDOW), t)}")
             if depends:
                 task["depends"] = sorted(depends)
