@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cpm, impact, leveling, montecarlo, plan_leveling, plan_load
+from benchmarks import cpm, end_to_end, impact, leveling, montecarlo, plan_leveling, plan_load
 
 BENCHMARKS = {
+    "end_to_end": end_to_end.main,
     "plan_load": plan_load.main,
     "cpm": cpm.main,
     "impact": impact.main,

@@ -20,9 +20,15 @@ CROSS_SHARE = 0.05
 
 
 def program_data(
-    projects: int = 100, per_project: int = 1_000, *, seed: int = 11, people: int = 0
+    projects: int = 100,
+    per_project: int = 1_000,
+    *,
+    seed: int = 11,
+    people: int = 0,
+    estimates: bool = False,
 ) -> dict[str, Any]:
-    """A plan as plain data; ``people`` > 0 assigns each task one of that many people."""
+    """A plan as plain data; ``people`` > 0 assigns each task one of that many people, and
+    ``estimates`` gives each task a three-point estimate around its duration."""
     rng = random.Random(seed)
     data: dict[str, Any] = {"program": "Generated", "key": "GEN", "start": "2027-01-04"}
     if people:
@@ -31,11 +37,12 @@ def program_data(
     for p in range(projects):
         tasks = []
         for t in range(per_project):
-            task: dict[str, Any] = {
-                "id": f"P{p}.T{t}",
-                "name": f"Task {t} of project {p}",
-                "duration": f"{rng.randint(1, 10)}d",
-            }
+            days = rng.randint(1, 10)
+            task: dict[str, Any] = {"id": f"P{p}.T{t}", "name": f"Task {t} of project {p}"}
+            if estimates:
+                task["estimate"] = [f"{days * 0.75:g}d", f"{days}d", f"{days * 1.75:g}d"]
+            else:
+                task["duration"] = f"{days}d"
             depends: set[str] = set()
             for _ in range(2):
                 if t == 0:
@@ -72,7 +79,7 @@ data = json.load(open(sys.argv[1]))
 graph = nx.DiGraph()
 for project in data["projects"]:
     for task in project["tasks"]:
-        days = float(task["duration"].rstrip("d"))
+        days = float((task.get("duration") or task["estimate"][1]).rstrip("d"))  # working days
         graph.add_node(task["id"], days=days)
         for pred in task.get("depends", []):
             graph.add_edge(pred, task["id"])
