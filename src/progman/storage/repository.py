@@ -28,6 +28,7 @@ from progman.storage.entities import (
     PROJECT,
     WORK_ITEM,
     Content,
+    StoredContents,
     domain_data,
     entity_states,
     program_content,
@@ -40,6 +41,7 @@ from progman.storage.stored import (
     program_not_found,
     read_program_state,
 )
+from progman.storage.trusted import collector_paused, construct
 from progman.storage.writer import Changes, ProgramWriter
 
 
@@ -79,6 +81,13 @@ def save_program(
     deleted entity is written to the audit log as done by ``actor``. With
     ``expected_revision``, a program changed by someone else since is a :class:`Conflict`.
     """
+    with collector_paused():
+        return _save_program(session, program, actor, expected_revision)
+
+
+def _save_program(
+    session: Session, program: Program, actor: str, expected_revision: int | None
+) -> SaveResult:
     _require_actor(actor)
     require_current_schema(session.connection())
     _require_valid(program)
@@ -86,6 +95,7 @@ def save_program(
     row = _program_row(session, program.key, for_update=True)
     content = program_content(program)
     is_new = row is None
+    stored: StoredContents | None = None
     if row is None:
         if expected_revision:
             raise Conflict(f"program {program.key} no longer exists; it was deleted meanwhile")
@@ -107,14 +117,16 @@ def save_program(
                 f"program {program.key} was changed by someone else (revision {row.revision}, "
                 f"you edited revision {expected_revision}); reload it and apply your change again"
             )
-        writer = ProgramWriter(session, read_program_state(session, row), actor, now)
+        stored_state = read_program_state(session, row)
+        stored = _stored_contents(stored_state)
+        writer = ProgramWriter(session, stored_state, actor, now)
         stored_content = PROGRAM.content_of_row(row, row.key)
         if stored_content != content:
             writer.record(PROGRAM.name, "updated", program.key, stored_content, content)
             for name, value in _program_values(content).items():
                 setattr(row, name, value)
             row.version += 1
-    changes = writer.write(entity_states(program))
+    changes = writer.write(entity_states(program, stored))
     if changes and not is_new:
         row.revision += 1
         row.updated_at = now
@@ -128,7 +140,8 @@ def load_program(session: Session, key: str) -> Program:
     row = _program_row(session, key)
     if row is None:
         raise program_not_found(session, key)
-    return assemble_program(read_program_state(session, row))
+    with collector_paused():
+        return assemble_program(read_program_state(session, row))
 
 
 def list_programs(session: Session) -> list[ProgramSummary]:
@@ -179,7 +192,7 @@ def delete_program(session: Session, key: str, actor: str) -> int:
 
 
 def assemble_program(stored: StoredProgram) -> Program:
-    """Rebuild the domain object from stored contents (validated like a plan file)."""
+    """Rebuild the domain object from stored contents, trusted: they were checked when saved."""
     entities = stored.entities
     data: dict[str, Any] = PROGRAM.content_of_row(stored.row, stored.row.key)
     data["calendars"] = {e.key: e.content for e in entities[CALENDAR.name]}
@@ -199,7 +212,7 @@ def assemble_program(stored: StoredProgram) -> Program:
                 item["tasks"] = _task_tree(entity.key, None, tasks)
             items.append(item)
         data[PROGRAM_FIELD[kind.name]] = items
-    return Program.model_validate(data)
+    return construct(Program, data)
 
 
 def _task_tree(
@@ -216,6 +229,15 @@ def _task_tree(
             siblings.append(item)
             stack.append((entity.key, item["tasks"]))
     return root
+
+
+def _stored_contents(state: StoredProgram) -> StoredContents:
+    """What is stored, as contents and as domain objects, to skip dumping unchanged entities."""
+    contents = {
+        kind: {e.key: (e.container, e.content) for e in entities}
+        for kind, entities in state.entities.items()
+    }
+    return StoredContents(assemble_program(state), contents)
 
 
 def _children_by_container(

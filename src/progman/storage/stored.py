@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import Connection, Date, String, Text, cast, inspect, select, type_coerce
 from sqlalchemy.orm import Session
 
 from progman.errors import NotFound
@@ -50,83 +51,134 @@ class StoredProgram:
 
 
 def read_program_state(session: Session, program_row: m.ProgramRow) -> StoredProgram:
-    """All entities of the program with their contents rebuilt from rows and child rows."""
+    """All entities of the program with their contents rebuilt from rows and child rows.
+
+    Core selects of the needed columns only (no ORM objects); JSON read as text and parsed
+    by orjson; dates of SQLite read as the ISO text that contents hold anyway.
+    """
+    connection = session.connection()
+    reader = _RowReader(connection.dialect.name)
     program_id = program_row.id
     state = StoredProgram(program_row)
     keys_by_id: dict[str, dict[int, str]] = {}
     for kind in KINDS:
-        rows = _entity_rows(session, kind, program_id)
-        keys_by_id[kind.name] = {row.id: row.key for row in rows}
-        state.entities[kind.name] = [
-            StoredEntity(
-                row.id, row.key, row.version, row.position, (), kind.content_of_row(row, row.key)
-            )
-            for row in rows
-        ]
+        rows = _entity_rows(connection, reader, kind, program_id)
+        keys_by_id[kind.name] = {row[0]: row[1] for row in rows}
+        state.entities[kind.name] = reader.entities(kind, rows)
         if kind is KEY_RESULT:
             _add_key_result_refs(state, rows, keys_by_id[OBJECTIVE.name])
         elif kind is WORK_ITEM:
-            _add_work_item_refs(session, state, rows, keys_by_id)
+            _add_work_item_refs(connection, state, rows, keys_by_id)
         elif kind is BASELINE:
-            _add_baseline_tasks(session, state, program_id)
+            _add_baseline_tasks(connection, reader, state, program_id)
     return state
 
 
-def _entity_rows(session: Session, kind: Kind, program_id: int) -> list[Any]:
-    row = kind.row
-    columns = [getattr(row, attr) for attr in kind.columns.values()]
+class _RowReader:
+    """Turns raw column values into content values, per dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        self.raw_dates = dialect == "sqlite"  # stored as ISO text: read it as is
+
+    def json_column(self, column: Any) -> Any:
+        return cast(column, Text)
+
+    def column(self, column: Any) -> Any:
+        if self.raw_dates and isinstance(column.type, Date):
+            return type_coerce(column, String)
+        return column
+
+    def entities(self, kind: Kind, rows: list[Any]) -> list[StoredEntity]:
+        """Entities from rows ``(id, key, version, position, attributes, *kind columns)``."""
+        key_field = kind.key_field
+        columns = list(kind.columns)
+        end = 5 + len(columns)
+        dates = [] if self.raw_dates else [c for c in columns if c in kind.date_fields]
+        loads = orjson.loads
+        entities = []
+        for row in rows:
+            content: Content = loads(row[4])
+            if key_field is not None:
+                content[key_field] = row[1]
+            content.update(zip(columns, row[5:end], strict=True))
+            for name in dates:
+                value = content[name]
+                if value is not None:
+                    content[name] = value.isoformat()
+            entities.append(StoredEntity(row[0], row[1], row[2], row[3], (), content))
+        return entities
+
+
+def _entity_rows(
+    connection: Connection, reader: _RowReader, kind: Kind, program_id: int
+) -> list[Any]:
+    table: Any = kind.row.__table__
+    mapped = inspect(kind.row).columns  # by ORM attribute: ``decided_on`` is column ``date``
+    columns = [reader.column(mapped[attr]) for attr in kind.columns.values()]
     if kind is KEY_RESULT:
-        columns.append(m.KeyResultRow.objective_id)
+        columns.append(table.c.objective_id)
     elif kind is WORK_ITEM:
-        columns += [m.WorkItemRow.project_id, m.WorkItemRow.parent_id]
+        columns += [table.c.project_id, table.c.parent_id]
     query = (
-        select(row.id, row.key, row.version, row.position, row.attributes, *columns)  # type: ignore[attr-defined]
-        .where(row.program_id == program_id)  # type: ignore[attr-defined]
-        .order_by(row.position, row.id)  # type: ignore[attr-defined]
+        select(
+            table.c.id,
+            table.c.key,
+            table.c.version,
+            table.c.position,
+            reader.json_column(table.c.attributes),
+            *columns,
+        )
+        .where(table.c.program_id == program_id)
+        .order_by(table.c.position, table.c.id)
     )
-    return list(session.execute(query))
+    return list(connection.execute(query).all())
 
 
 def _add_key_result_refs(state: StoredProgram, rows: list[Any], objectives: dict[int, str]) -> None:
     for entity, row in zip(state.entities[KEY_RESULT.name], rows, strict=True):
-        objective = objectives[row.objective_id]
+        objective = objectives[row[-1]]
         entity.container = (objective,)
         entity.content["objective"] = objective
 
 
 def _add_work_item_refs(
-    session: Session, state: StoredProgram, rows: list[Any], keys_by_id: dict[str, dict[int, str]]
+    connection: Connection,
+    state: StoredProgram,
+    rows: list[Any],
+    keys_by_id: dict[str, dict[int, str]],
 ) -> None:
     program_id = state.row.id
     task_keys = keys_by_id[WORK_ITEM.name]
     resource_keys = keys_by_id[RESOURCE.name]
+    dependencies = m.DependencyRow.__table__.c
     depends: dict[int, list[Content]] = defaultdict(list)
-    dependency_rows = session.execute(
+    dependency_rows = connection.execute(
         select(
-            m.DependencyRow.successor_id,
-            m.DependencyRow.predecessor_id,
-            m.DependencyRow.type,
-            m.DependencyRow.lag,
+            dependencies.successor_id,
+            dependencies.predecessor_id,
+            dependencies.type,
+            dependencies.lag,
         )
-        .where(m.DependencyRow.program_id == program_id)
-        .order_by(m.DependencyRow.successor_id, m.DependencyRow.position)
-    )
+        .where(dependencies.program_id == program_id)
+        .order_by(dependencies.successor_id, dependencies.position)
+    ).all()
     for successor, predecessor, link_type, lag in dependency_rows:
         depends[successor].append({"task": task_keys[predecessor], "type": link_type, "lag": lag})
     assignments: dict[int, list[Content]] = defaultdict(list)
-    assignment_rows = session.execute(
+    columns = m.AssignmentRow.__table__.c
+    assignment_rows = connection.execute(
         select(
-            m.AssignmentRow.work_item_id,
-            m.AssignmentRow.resource_id,
-            m.AssignmentRow.role,
-            m.AssignmentRow.skill,
-            m.AssignmentRow.units,
-            m.AssignmentRow.work,
-            m.AssignmentRow.cost,
+            columns.work_item_id,
+            columns.resource_id,
+            columns.role,
+            columns.skill,
+            columns.units,
+            columns.work,
+            columns.cost,
         )
-        .where(m.AssignmentRow.program_id == program_id)
-        .order_by(m.AssignmentRow.work_item_id, m.AssignmentRow.position)
-    )
+        .where(columns.program_id == program_id)
+        .order_by(columns.work_item_id, columns.position)
+    ).all()
     for work_item, resource, role, skill, units, work, cost in assignment_rows:
         assignments[work_item].append(
             {
@@ -140,32 +192,35 @@ def _add_work_item_refs(
         )
     project_keys = keys_by_id[PROJECT.name]
     for entity, row in zip(state.entities[WORK_ITEM.name], rows, strict=True):
-        project = project_keys[row.project_id]
-        parent = None if row.parent_id is None else task_keys[row.parent_id]
+        project = project_keys[row[-2]]
+        parent_id = row[-1]
+        parent = None if parent_id is None else task_keys[parent_id]
         entity.container = (project, parent)
-        entity.content.update(
-            project=project,
-            parent=parent,
-            depends=depends.get(row.id, []),
-            resources=assignments.get(row.id, []),
-        )
+        content = entity.content
+        content["project"] = project
+        content["parent"] = parent
+        content["depends"] = depends.get(entity.id) or []
+        content["resources"] = assignments.get(entity.id) or []
 
 
-def _add_baseline_tasks(session: Session, state: StoredProgram, program_id: int) -> None:
+def _add_baseline_tasks(
+    connection: Connection, reader: _RowReader, state: StoredProgram, program_id: int
+) -> None:
     tasks: dict[int, dict[str, Content]] = defaultdict(dict)
-    task_rows = session.execute(
+    columns = m.BaselineTaskRow.__table__.c
+    task_rows = connection.execute(
         select(
-            m.BaselineTaskRow.baseline_id,
-            m.BaselineTaskRow.task_key,
-            m.BaselineTaskRow.start,
-            m.BaselineTaskRow.finish,
-            m.BaselineTaskRow.attributes,
+            columns.baseline_id,
+            columns.task_key,
+            columns.start,
+            columns.finish,
+            reader.json_column(columns.attributes),
         )
-        .where(m.BaselineTaskRow.program_id == program_id)
-        .order_by(m.BaselineTaskRow.baseline_id, m.BaselineTaskRow.position)
-    )
+        .where(columns.program_id == program_id)
+        .order_by(columns.baseline_id, columns.position)
+    ).all()
     for baseline, task_key, start, finish, attributes in task_rows:
-        tasks[baseline][task_key] = {"start": start, "finish": finish, **attributes}
+        tasks[baseline][task_key] = {"start": start, "finish": finish, **orjson.loads(attributes)}
     for entity in state.entities[BASELINE.name]:
         entity.content["tasks"] = tasks.get(entity.id, {})
 
