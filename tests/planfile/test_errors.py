@@ -139,7 +139,8 @@ def test_missing_file():
         load_plan("/nonexistent/plan.yaml")
 
 
-def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path):
+def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROGMAN_MAX_PLAN_MB", "32")
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:
         handle.write(GOOD.encode())

@@ -1,23 +1,21 @@
 """``progman db …``: upgrade the schema, back up and restore, import and export programs.
 
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1.
-The database stack (SQLAlchemy, Alembic, psycopg: ~0.4 s) is imported inside the
-commands, so that mounting this sub-app does not slow down every other command.
+The database stack (SQLAlchemy, Alembic, psycopg: ~0.4 s), the plan loader and Rich
+tables are imported inside the commands, so that mounting this sub-app does not slow down
+every other command.
 """
 
 # ruff: noqa: PLC0415 - the imports inside the commands are deliberate (see above)
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from progman.cli.output import stdout
-from progman.planfile import dump_plan, load_plan
 
 app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
 
@@ -34,6 +32,8 @@ def _database(url: str | None) -> str:
 
 
 def _default_actor() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name in a bare container
@@ -94,6 +94,7 @@ def import_plan(
     ] = None,
 ) -> None:
     """Store a plan: a new program, or an update in place of the one with its key."""
+    from progman.planfile import load_plan
     from progman.services.programs import do_save_program
 
     program = load_plan(plan)
@@ -115,6 +116,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write a stored program as a plan file."""
+    from progman.planfile import dump_plan
     from progman.services.programs import export_program
 
     program = export_program(_database(db), key)
@@ -125,6 +127,8 @@ def export(
 @app.command("list")
 def list_(db: DbOption = None) -> None:
     """The stored programs."""
+    from rich.table import Table
+
     from progman.services.programs import list_programs
 
     summaries = list_programs(_database(db))

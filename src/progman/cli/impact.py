@@ -2,37 +2,39 @@
 
 Errors are not caught here: the main CLI reports every ProgmanError once (an unknown task
 id with did-you-mean, exit 1). A missing or malformed option is a usage error, exit 2.
+The domain, the engine and Rich tables are imported in the bodies that use them, so that
+mounting this command does not slow down every other one (cli/main.py).
 """
+
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 import progman
 from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stdout
-from progman.domain import Duration
-from progman.engine.impact import (
-    Change,
-    LinkChange,
-    ProjectSlip,
-    ResourceLeaves,
-    TaskSlip,
-)
-from progman.engine.impact_result import ImpactResult
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from progman.domain import Duration
+    from progman.engine.impact import Change
+    from progman.engine.impact_result import ImpactResult
 
 MAX_WIDTH = 200  # columns of output written to a file or a pipe
 
 
 def _duration(value: str | None, option: str) -> Duration | None:
+    from progman.domain import Duration
+
     if value is None:
         return None
     try:
@@ -51,6 +53,8 @@ def _change(
     leaving: date | None,
     remove: bool,
 ) -> Change:
+    from progman.engine.impact import LinkChange, ProjectSlip, ResourceLeaves, TaskSlip
+
     chosen = [
         name
         for name, value in (
@@ -211,6 +215,9 @@ def report_lines(result: ImpactResult) -> list[str | Table]:
 
 
 def _table(title: str, *columns: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for column in columns:
         table.add_column(column, no_wrap=column in ("id", "before", "after"))

@@ -3,25 +3,29 @@
 Plans (YAML/JSON files or folders) are leveled across all their projects
 (:func:`progman.level`): dates, the finish of every project before and after, what moved
 and what could not. PSPLIB ``.sm`` files are solved as RCPSP instances (makespan in
-periods, task ids are the job numbers, start/finish integer periods from 0).
+periods, task ids are the job numbers, start/finish integer periods from 0). The engine
+and Rich tables are imported in the bodies that use them, so that mounting this command
+does not slow down every other one (cli/main.py).
 """
+
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
 
 import progman
 from progman.cli.options import JsonOption, StatusDateOption, parse_date
 from progman.cli.output import stdout, working
-from progman.engine.leveling import LevelResult
-from progman.engine.rcpsp import RcpspInstance, RcpspSolution, solve
+
+if TYPE_CHECKING:
+    from progman.engine.leveling import LevelResult
+    from progman.engine.rcpsp import RcpspInstance, RcpspSolution
 
 SHOWN_DELAYS = 15
 
@@ -70,7 +74,8 @@ def level(
     status_date: StatusDateOption = None,
 ) -> None:
     """Level resources: the shortest schedule found that never exceeds a capacity."""
-    from progman.io.psplib import read_psplib  # noqa: PLC0415 - only when leveling
+    from progman.engine.rcpsp import solve
+    from progman.io.psplib import read_psplib
 
     as_of = parse_date(status_date)
     for file in files:
@@ -107,6 +112,9 @@ def _emit(payload: dict[str, Any]) -> None:
 
 def _print(source: str, result: LevelResult) -> None:
     """Finishes before and after, the largest delays, and what leveling could not fix."""
+    from rich import box
+    from rich.table import Table
+
     before, after = result.before, result.schedule
     stdout.print(
         f"{source}: program finish {before.finish:%Y-%m-%d} → {after.finish:%Y-%m-%d} "

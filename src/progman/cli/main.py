@@ -1,4 +1,9 @@
-"""The ``progman`` command line. Errors are reported once, here, never as a traceback."""
+"""The ``progman`` command line. Errors are reported once, here, never as a traceback.
+
+The app is built from light modules only: every command imports what it computes with
+(pydantic, numba and the engine, SQLAlchemy, Rich tables) in its body, so ``--version``,
+``--help`` and ``validate`` start at once (tests/cli/test_startup.py guards it).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from progman import __version__
+import progman
 from progman.cli import db as db_commands
 from progman.cli import impact as impact_command
 from progman.cli import imports as import_command
@@ -22,9 +26,7 @@ from progman.cli import simulate as simulate_command
 from progman.cli import whatif as whatif_commands
 from progman.cli.options import PlanArg
 from progman.cli.output import report_error, stdout
-from progman.cli.plan_view import program_tree
 from progman.errors import ProgmanError
-from progman.planfile import load_plan, plan_schema
 from progman.samples import sample_plan_path
 
 app = typer.Typer(
@@ -43,7 +45,7 @@ DbOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"progman {__version__}")
+        stdout.print(f"progman {progman.__version__}")
         raise typer.Exit()
 
 
@@ -62,6 +64,8 @@ def _root(
 @app.command()
 def validate(plan: PlanArg) -> None:
     """Check a plan; print every problem as file:line:col and exit 1 if there are any."""
+    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
+
     program = load_plan(plan)
     items = sum(1 for _ in program.work_items())
     stdout.print(
@@ -76,6 +80,9 @@ def show(
     depth: Annotated[int | None, typer.Option(help="levels of tasks to show")] = None,
 ) -> None:
     """Show a plan as a tree: program → projects → work breakdown."""
+    from progman.cli.plan_view import program_tree  # noqa: PLC0415 - only when needed
+    from progman.planfile import load_plan  # noqa: PLC0415
+
     stdout.print(program_tree(load_plan(plan), depth))
 
 
@@ -84,6 +91,8 @@ def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="write to FILE")] = None,
 ) -> None:
     """Print the JSON Schema of the plan format (for editor completion)."""
+    from progman.planfile import plan_schema  # noqa: PLC0415 - pydantic: only when needed
+
     text = json.dumps(plan_schema(), indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
@@ -97,6 +106,7 @@ def init(
     sample: Annotated[bool, typer.Option("--sample", help="also load the sample program")] = False,
 ) -> None:
     """Create (or upgrade) the database, optionally with the sample program."""
+    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
     from progman.services.programs import init_database  # noqa: PLC0415 - slow to import
     from progman.storage import default_database_url, safe_url  # noqa: PLC0415
 
@@ -115,6 +125,8 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Serve the web UI and REST API (until they land: summarise the database and exit)."""
+    from rich.table import Table  # noqa: PLC0415
+
     from progman.services.programs import list_programs  # noqa: PLC0415 - slow to import
     from progman.storage import default_database_url, safe_url  # noqa: PLC0415
 

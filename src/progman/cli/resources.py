@@ -1,22 +1,30 @@
-"""``progman resources PLAN``: load, capacity and over-allocation of the shared resources."""
+"""``progman resources PLAN``: load, capacity and over-allocation of the shared resources.
+
+The engine and Rich tables are imported in the bodies that use them, so that mounting this
+command does not slow down every other one (cli/main.py).
+"""
+
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 import progman
 from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stdout
-from progman.engine.load import LoadAnalysis, analyse_load
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from progman.engine.load import LoadAnalysis
 
 HOT = 1.0
 WARM = 0.8
@@ -70,6 +78,11 @@ def resources(
         if last < first:
             raise typer.BadParameter("D2 is before D1", param_hint="'--between'")
         window = (first, last)
+    from rich import box
+    from rich.table import Table
+
+    from progman.engine.load import analyse_load
+
     program = progman.load_plan(plan)
     if leveled:
         schedule = progman.level(program, status_date=as_of).schedule
@@ -122,7 +135,7 @@ def resources(
 
 
 def _colour(value: float) -> str:
-    if np.isnan(value):
+    if math.isnan(value):
         return "dim"
     if value > HOT + 1e-9:
         return "bold red"
@@ -132,6 +145,9 @@ def _colour(value: float) -> str:
 
 
 def summary_table(analysis: LoadAnalysis) -> Table:
+    from rich import box
+    from rich.table import Table
+
     util = analysis.utilisation()
     over_days = analysis.over_days()
     table = Table(title=f"Resources of {analysis.program}", box=box.SIMPLE)
@@ -144,13 +160,16 @@ def summary_table(analysis: LoadAnalysis) -> Table:
             analysis.names[r],
             f"{analysis.capacity[r].max(initial=0.0):g}",
             f"{analysis.load[r].max(initial=0.0):.2f}",
-            "—" if np.isnan(u) else f"[{_colour(u)}]{u:.0%}[/]",
+            "—" if math.isnan(u) else f"[{_colour(u)}]{u:.0%}[/]",
             f"[bold red]{over_days[r]}[/]" if over_days[r] else "0",
         )
     return table
 
 
 def week_table(analysis: LoadAnalysis) -> Table:
+    from rich import box
+    from rich.table import Table
+
     util = analysis.week_utilisation()
     busy = (analysis.week_load.sum(axis=0) > 0) | (analysis.week_capacity.sum(axis=0) > 0)
     weeks = [w for w, keep in enumerate(busy) if keep and analysis.week_load[:, w].any()]
@@ -165,7 +184,7 @@ def week_table(analysis: LoadAnalysis) -> Table:
             u = float(util[r, w])
             if analysis.week_load[r, w] == 0:
                 cells.append("[dim]·[/]")
-            elif np.isnan(u):
+            elif math.isnan(u):
                 cells.append("[bold red]∞[/]")
             else:
                 cells.append(f"[{_colour(u)}]{round(u * 100)}[/]")
@@ -174,6 +193,9 @@ def week_table(analysis: LoadAnalysis) -> Table:
 
 
 def over_table(analysis: LoadAnalysis) -> Table | str:
+    from rich import box
+    from rich.table import Table
+
     if not analysis.over_allocations:
         return "no resource is over-allocated"
     table = Table(title="Over-allocations", box=box.SIMPLE)

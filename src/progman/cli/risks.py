@@ -1,37 +1,34 @@
 """``progman risks PLAN``: the risk register as a table, a 5×5 matrix, or JSON.
 
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1. A
-project the plan does not have is a usage error, exit 2.
+project the plan does not have is a usage error, exit 2. The domain and Rich tables are
+imported in the bodies that use them, so that mounting this command does not slow down
+every other one (cli/main.py).
 """
+
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
 import difflib
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 import progman
 from progman.cli.options import PlanArg
 from progman.cli.output import stdout
-from progman.domain import Program
-from progman.domain.risk_register import (
-    LEVELS,
-    Level,
-    Rating,
-    RiskAssessment,
-    RiskMatrix,
-    escalation_candidates,
-    matrix,
-    register,
-)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from progman.domain import Program
+    from progman.domain.risk_register import Level, Rating, RiskAssessment, RiskMatrix
 
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 
@@ -64,6 +61,8 @@ def risks(
     show_all: Annotated[bool, typer.Option("--all", help="also show closed risks")] = False,
 ) -> None:
     """The risk register: scores on the plan's 5x5 scales, residual risk, escalation."""
+    from progman.domain.risk_register import escalation_candidates, matrix, register
+
     program = progman.load_plan(plan)
     if project is not None:
         _check_project(program, project)
@@ -122,6 +121,9 @@ def _rated(level: Level | None) -> Text:
 
 def register_table(program: Program, entries: list[RiskAssessment]) -> Table:
     """One row per risk, highest score first."""
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=Text(f"Risk register — {program.name} ({program.key})"),
         box=box.SIMPLE_HEAD,
@@ -165,6 +167,8 @@ def register_table(program: Program, entries: list[RiskAssessment]) -> Table:
 
 def _bound(values: list[float], level: int, unit: str, money: bool = False) -> str:
     """``≤2d`` for levels 1–4, ``>20d`` for level 5."""
+    from progman.domain.risk_register import LEVELS
+
     shown = _money if money else (lambda v: f"{v:g}")
     if level == LEVELS:
         return f">{shown(values[-1])}{unit}"
@@ -173,6 +177,11 @@ def _bound(values: list[float], level: int, unit: str, money: bool = False) -> s
 
 def matrix_table(program: Program, grid: RiskMatrix) -> Table:
     """The 5×5 grid: probability level upwards, impact level to the right."""
+    from rich import box
+    from rich.table import Table
+
+    from progman.domain.risk_register import LEVELS
+
     scales = program.risk_scales
     table = Table(
         title=Text(f"Probability × impact — {program.name} ({program.key})"),
@@ -242,6 +251,8 @@ def register_json(
 ) -> dict[str, Any]:
     """``{"program", "currency", "scales", "risks": [...], "matrix": [...],
     "escalation_candidates": [ids]}``."""
+    from progman.domain.risk_register import LEVELS
+
     risks_json = []
     for entry in entries:
         risk = entry.risk

@@ -2,8 +2,11 @@
 
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1. A
 bad option value (a date that is not a date, a project the plan does not have) is a usage
-error, exit 2.
+error, exit 2. The engine and Rich tables are imported in the bodies that use them, so that
+mounting this command does not slow down every other one (cli/main.py).
 """
+
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
@@ -11,22 +14,27 @@ import difflib
 import json
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 import progman
 from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stderr, stdout
-from progman.domain import Program
-from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, TaskSchedule
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from progman.domain import Program
+    from progman.engine.schedule import Schedule, TaskSchedule
 
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
+#: progman.engine.schedule.NEAR_CRITICAL_DAYS, the --help default without importing the
+#: engine (tests/cli/test_startup.py checks that the two agree)
+NEAR_CRITICAL_DAYS = 5.0
 
 
 def schedule(
@@ -122,6 +130,9 @@ def _style(task: TaskSchedule) -> str:
 
 def schedule_table(program: Program, result: Schedule, project: str | None = None) -> Table:
     """Every task (or one project's) with its dates, floats and driving predecessor."""
+    from rich import box
+    from rich.table import Table
+
     as_of = f", as of {result.status_date}" if result.status_date else ""
     table = Table(
         title=f"{program.name} ({program.key}) — schedule{as_of}",

@@ -1,25 +1,30 @@
 """``progman simulate PLAN``: Monte Carlo schedule simulation, as tables or as JSON.
 
-A progress bar goes to stderr on long runs; results go to stdout.
+A progress bar goes to stderr on long runs; results go to stdout. The engine and Rich
+tables are imported in the bodies that use them, so that mounting this command does not
+slow down every other one (cli/main.py).
 """
+
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
 import json
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 import progman
 from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
 from progman.cli.output import stderr, stdout
-from progman.engine.simulation import DateForecast, Simulation
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from progman.engine.simulation import DateForecast, Simulation
 
 PROGRESS_FROM = 20_000  # iterations from which a progress bar is worth showing
 TOP_CRITICAL = 10
@@ -44,6 +49,8 @@ def simulate(
     as_of = parse_date(status_date)
     program = progman.load_plan(plan)
     if iterations >= PROGRESS_FROM and stderr.is_terminal:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
         with Progress(
             TextColumn("simulating"),
             BarColumn(),
@@ -82,6 +89,9 @@ def _percent(value: float | None) -> str:
 
 
 def _forecasts(title: str, forecasts: dict[str, DateForecast]) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for column in ("id", "P50", "P80", "P95", "deadline", "on time"):
         table.add_column(column, justify="left" if column == "id" else "right", no_wrap=True)
@@ -99,6 +109,9 @@ def _forecasts(title: str, forecasts: dict[str, DateForecast]) -> Table:
 
 def report(result: Simulation) -> list[object]:
     """The readable report: percentiles, milestones, projects, criticality and a tornado."""
+    from rich import box
+    from rich.table import Table
+
     finish = Table(
         title=f"{result.program}: {result.iterations:,} iterations, seed {result.seed}",
         box=box.SIMPLE_HEAD,

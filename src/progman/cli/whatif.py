@@ -2,33 +2,31 @@
 
 ``run`` tries changes on a plan file; ``save``/``list``/``compare``/``delete`` keep named
 scenarios of a stored program. Errors are not caught here: the main CLI reports every
-ProgmanError once and exits 1; a malformed option is a usage error (exit 2).
+ProgmanError once and exits 1; a malformed option is a usage error (exit 2). The domain,
+the plan loader, the engine, the database stack and Rich tables are imported in the bodies
+that use them, so that mounting this sub-app does not slow down every other command.
 """
 
-# ruff: noqa: PLC0415 - the database stack is imported inside the commands (see cli/db.py)
+# ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.table import Table
 from typer.core import TyperGroup
 
 from progman.cli.options import parse_date
 from progman.cli.output import stdout, working
-from progman.domain import ChangeItem, Dependency
-from progman.domain.scenarios import Scenario, apply_changes
-from progman.engine.compare import DateComparison, ScenarioComparison, compare
-from progman.engine.moves import Move, move_people
-from progman.planfile import load_plan
-from progman.planfile.source import DocumentError, parse_document
+
+if TYPE_CHECKING:
+    from progman.domain import ChangeItem
+    from progman.engine.compare import DateComparison, ScenarioComparison
+    from progman.engine.moves import Move
 
 
 class _PlanFirst(TyperGroup):
@@ -123,6 +121,8 @@ def _database(url: str | None) -> str:
 def _actor(actor: str | None) -> str:
     if actor:
         return actor
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name in a bare container
@@ -134,6 +134,8 @@ def _actor(actor: str | None) -> str:
 
 def _value(text: str, option: str) -> Any:
     """A value in plan syntax (YAML scalars and flow lists/mappings, as in a plan file)."""
+    from progman.planfile.source import DocumentError, parse_document
+
     if not text.strip():
         return None
     try:
@@ -146,6 +148,8 @@ def _value(text: str, option: str) -> Any:
 
 
 def _set_change(text: str) -> ChangeItem:
+    from progman.domain import ChangeItem
+
     left, equals, raw = text.partition("=")
     target, dot, field = left.strip().rpartition(".")
     if not equals or not dot or not target or not field:
@@ -156,6 +160,10 @@ def _set_change(text: str) -> ChangeItem:
 
 
 def _dependency_change(text: str) -> ChangeItem:
+    from pydantic import ValidationError
+
+    from progman.domain import ChangeItem, Dependency
+
     successor, colon, link = text.partition(":")
     if not colon or not successor.strip() or not link.strip():
         raise typer.BadParameter(
@@ -174,6 +182,8 @@ def _dependency_change(text: str) -> ChangeItem:
 def _changes(
     sets: list[str] | None, dependencies: list[str] | None, removals: list[str] | None
 ) -> list[ChangeItem]:
+    from progman.domain import ChangeItem
+
     changes = [_set_change(text) for text in sets or []]
     changes += [_dependency_change(text) for text in dependencies or []]
     changes += [ChangeItem(op="remove", target=ident.strip()) for ident in removals or []]
@@ -186,6 +196,8 @@ def _move(
     target: str | None,
     between: tuple[str, str] | None,
 ) -> Move:
+    from progman.engine.moves import Move
+
     missing = [
         name
         for name, value in (
@@ -211,6 +223,10 @@ def _move(
 def _moved(
     program: Any, lent: Move, *, relevel: bool, time_limit: float, seed: int, as_json: bool
 ) -> None:
+    from rich.table import Table
+
+    from progman.engine.moves import move_people
+
     with working(f"leveling {program.key} before and after the move"):
         result = move_people(program, lent, time_limit=time_limit, seed=seed, relevel=relevel)
     if as_json:
@@ -265,6 +281,8 @@ def _label(row: DateComparison) -> str:
 
 
 def _print(result: ScenarioComparison, title: str) -> None:
+    from rich.table import Table
+
     table = Table(title=title)
     baseline = f"baseline {result.baseline_id}" if result.baseline_id else "baseline"
     for column in ("metric", baseline, "current", "scenario", "Δ days", "Δ working days"):
@@ -327,6 +345,10 @@ def run(
 ) -> None:
     """Apply changes to a plan and compare it side by side with the plan and its baseline;
     or move a person between projects for a while and compare the leveled finishes."""
+    from progman.domain.scenarios import apply_changes
+    from progman.engine.compare import compare
+    from progman.planfile import load_plan
+
     changes = _changes(sets, add_dep, remove)
     if move is not None or source is not None or target is not None or between is not None:
         if changes:
@@ -363,6 +385,9 @@ def save(
     actor: ActorOption = None,
 ) -> None:
     """Store a named scenario of a stored program (replacing one with the same NAME)."""
+    from pydantic import ValidationError
+
+    from progman.domain.scenarios import Scenario
     from progman.services.scenarios import do_save_scenario
 
     changes = _changes(sets, add_dep, remove)
@@ -383,6 +408,8 @@ def save(
 @app.command(name="list")
 def list_(program: ProgramOption, db: DbOption = None) -> None:
     """The scenarios of a stored program."""
+    from rich.table import Table
+
     from progman.services.scenarios import list_scenarios
 
     table = Table(title=f"Scenarios of {program}")
@@ -408,6 +435,7 @@ def compare_(
     db: DbOption = None,
 ) -> None:
     """Compare a stored scenario with the program as stored now and a baseline."""
+    from progman.engine.compare import compare
     from progman.services.scenarios import load_scenario_programs
 
     current, variant = load_scenario_programs(_database(db), program, name)

@@ -23,6 +23,7 @@ from progman.domain.program import Program, Project
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk
 from progman.domain.strategy import Benefit
+from progman.domain.checked import check_once
 from progman.domain.validation import check_program, did_you_mean, format_path
 from progman.domain.work import Dependency, WorkItem
 from progman.errors import Location, PlanInvalid, Problem
@@ -175,7 +176,7 @@ def apply_changes(program: Program, changes: Sequence[ChangeItem]) -> Program:
             problems.append(_problem(number, change, error.code, error.message))
     if problems:
         raise PlanInvalid(problems)
-    if check_program(variant):
+    if check_once(variant):  # marks a good variant checked for the engine
         raise PlanInvalid(_blame(program, changes))
     return variant
 

@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Duration, Program
-from progman.domain.validation import check_program, did_you_mean, format_path
+from progman.domain.checked import check_once
+from progman.domain.validation import did_you_mean, format_path
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.calendars import (
@@ -145,7 +146,7 @@ class ImpactAnalysis:
     """
 
     def __init__(self, program: Program, *, status_date: date | None = None) -> None:
-        findings = check_program(program)
+        findings = check_once(program)  # skipped for a loaded, unchanged program
         if findings:
             raise PlanInvalid(
                 Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings

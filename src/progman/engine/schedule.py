@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Program
-from progman.domain.validation import check_program, format_path
+from progman.domain.checked import check_once
+from progman.domain.validation import format_path
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.network import CpmResult, ScheduleCycle, schedule_network
@@ -155,7 +156,8 @@ def schedule(
     ``strict`` turns constraint conflicts (a link broken by a must-start/finish-on date or
     an actual) into a :class:`ScheduleConflict` error instead of a listed conflict. A
     program with dangling references, cycles or links that cannot hold raises
-    :class:`PlanInvalid` (a loaded plan has passed these checks already).
+    :class:`PlanInvalid`. A program the loader (or the store) checked is not checked again
+    unless it was changed since (see :func:`ensure_valid`).
     """
     ensure_valid(program)
     built = build_network(program, status_date)
@@ -175,8 +177,13 @@ def schedule(
 
 
 def ensure_valid(program: Program) -> None:
-    """Raise :class:`PlanInvalid` with every problem a loaded plan would have been refused for."""
-    findings = check_program(program)
+    """Raise :class:`PlanInvalid` with every problem a loaded plan would have been refused for.
+
+    One check per program: one marked checked by the plan loader or the store, or by an
+    earlier call, and not changed since, is trusted; any other (built or changed by the
+    caller) is checked, see :mod:`progman.domain.checked`.
+    """
+    findings = check_once(program)
     if findings:
         raise PlanInvalid(
             Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings

@@ -26,7 +26,8 @@ import numpy as np
 
 from progman.domain import Program, WorkItem
 from progman.domain.durations import Duration
-from progman.domain.validation import check_program, format_path
+from progman.domain.checked import check_once
+from progman.domain.validation import format_path
 from progman.engine import sampling
 from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.kernels import NO_TIME
@@ -128,7 +129,7 @@ def simulate(
     """
     if correlation is None:
         correlation = program.correlation
-    findings = check_program(program)
+    findings = check_once(program)  # skipped for a loaded, unchanged program
     if findings:
         raise PlanInvalid(
             Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings

@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from progman.domain import Program
 from progman.domain.base import ID_PATTERN
 from progman.domain.calendars import WEEKDAYS
-from progman.domain.validation import check_program, format_path
+from progman.domain.checked import check_once
+from progman.domain.validation import format_path
 from progman.engine.rcpsp import RcpspInstance, RcpspInvalid
 from progman.errors import InputNotFound, Location, ProgmanError
 
@@ -229,7 +230,7 @@ def instance_to_program(instance: RcpspInstance, start: date, name: str | None =
         raise PsplibInvalid(
             f"the instance does not fit a plan: {field}: {first['msg']}", location=where
         ) from None
-    findings = check_program(program)
+    findings = check_once(program)  # marks it checked: scheduling it does not check again
     if findings:
         first_finding = findings[0]
         raise PsplibInvalid(

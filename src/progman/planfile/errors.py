@@ -5,14 +5,22 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from progman.domain import Program
 from progman.domain.validation import did_you_mean
-from progman.errors import Problem
-from progman.planfile.source import PathKey, Positions
+from progman.planfile.source import PathKey
+
+
+class FieldProblem(NamedTuple):
+    """A problem of one field, not yet placed in the text (see :mod:`progman.planfile.places`)."""
+
+    path: PathKey
+    key: bool  # the mapping key is at fault (an unknown field), not its value
+    code: str
+    message: str
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -115,12 +123,10 @@ def _message(error: Any, path: PathKey, data: Any) -> str:
     return f"{field}{context}: {text}" if not isinstance(field, int) else f"{text}{context}"
 
 
-def problems_from_validation(
-    exc: ValidationError, data: Any, positions: Positions
-) -> list[tuple[PathKey, Problem]]:
+def problems_from_validation(exc: ValidationError, data: Any) -> list[FieldProblem]:
     """One problem per distinct location, with the most useful message for it."""
     seen: set[PathKey] = set()
-    found: list[tuple[PathKey, Problem]] = []
+    found: list[FieldProblem] = []
     for error in exc.errors(include_url=False):
         path = clean_path(data, error["loc"])
         if error["type"] == "missing" and not (path and path[-1] == error["loc"][-1]):
@@ -128,10 +134,12 @@ def problems_from_validation(
         if path in seen:
             continue
         seen.add(path)
-        is_key = error["type"] == "extra_forbidden"
-        where = positions.locate(path, key=is_key)
         code = {"extra_forbidden": "plan.unknown_field", "missing": "plan.missing_field"}.get(
             error["type"], "plan.invalid_value"
         )
-        found.append((path, Problem(code, _message(error, path, data), where)))
+        found.append(
+            FieldProblem(
+                path, error["type"] == "extra_forbidden", code, _message(error, path, data)
+            )
+        )
     return found

@@ -11,28 +11,41 @@ from __future__ import annotations
 import copy
 import gc
 import os
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from progman.domain import Program
+from progman.domain.checked import mark_checked
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.domain.validation import check_program
 from progman.errors import InputNotFound, Location, PlanInvalid, Problem
 from progman.planfile.errors import clean_path as _clean_path
 from progman.planfile.errors import model_at, problems_from_validation
-from progman.planfile.source import DocumentError, PathKey, Positions, parse_document, read_text
+from progman.planfile.source import (
+    DocumentError,
+    FileLocator,
+    Locator,
+    NoPlaces,
+    PathKey,
+    Spot,
+    TextLocator,
+    load_document,
+    read_text,
+)
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
-DEFAULT_MAX_MB = 32
+#: MiB. A 1M-task JSON plan is about 110 MiB and takes about 4 GB to schedule end to end.
+DEFAULT_MAX_MB = 256
 
 
 def max_plan_bytes() -> int:
-    """Largest plan file accepted: ``PROGMAN_MAX_PLAN_MB`` MiB (default 32)."""
+    """Largest plan file accepted: ``PROGMAN_MAX_PLAN_MB`` MiB (default 256)."""
     try:
         return int(float(os.environ.get("PROGMAN_MAX_PLAN_MB", DEFAULT_MAX_MB)) * 2**20)
     except ValueError:
@@ -40,10 +53,14 @@ def max_plan_bytes() -> int:
 
 
 def load_plan(path: str | os.PathLike[str]) -> Program:
-    """Read, validate and return the program in a plan file or folder."""
+    """Read, validate and return the program in a plan file or folder.
+
+    The program is checked once here (:func:`~progman.domain.validation.check_program`)
+    and marked checked, so the engine does not check it again unless it is changed.
+    """
     with _collector_paused():
-        data, positions = read_plan_data(path)
-        return validate_plan_data(data, positions)
+        data, places = read_plan_data(path)
+        return validate_plan_data(data, places)
 
 
 @contextmanager
@@ -59,8 +76,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Positions]:
-    """The raw (not yet validated) data of a plan file or folder, with positions."""
+def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Locator]:
+    """The raw (not yet validated) data of a plan file or folder, and where to find its
+    values' positions should there be problems to report."""
     source = Path(path)
     if not source.exists():
         raise InputNotFound(
@@ -68,23 +86,18 @@ def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Positi
         )
     if source.is_dir():
         return _read_folder(source)
+    display = str(source)
     try:
-        data, positions = parse_document(
-            read_text(source, str(source), max_plan_bytes()), str(source)
-        )
+        text = read_text(source, display, max_plan_bytes())
+        data = load_document(text, display)
     except DocumentError as exc:
         raise PlanInvalid([exc.problem]) from None
     if not isinstance(data, dict):
+        [where] = TextLocator(display, text).locate_all([((), False)])
         raise PlanInvalid(
-            [
-                Problem(
-                    "plan.syntax",
-                    "a plan is a mapping that starts with 'program: NAME'",
-                    positions.locate(()),
-                )
-            ]
+            [Problem("plan.syntax", "a plan is a mapping that starts with 'program: NAME'", where)]
         )
-    return data, positions
+    return data, FileLocator(source, display, max_plan_bytes())
 
 
 def _plan_files(folder: Path) -> list[Path]:
@@ -98,7 +111,7 @@ def _plan_files(folder: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
 
-def _read_folder(folder: Path) -> tuple[dict[str, Any], Positions]:
+def _read_folder(folder: Path) -> tuple[dict[str, Any], Locator]:
     files = _plan_files(folder)
     if not files:
         raise PlanInvalid(
@@ -111,27 +124,30 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], Positions]:
             ]
         )
     problems: list[Problem] = []
-    documents: list[tuple[str, Any, Positions]] = []
+    documents: list[tuple[str, dict[str, Any]]] = []
     for file in files:
         try:
-            data, positions = parse_document(
-                read_text(file, str(file), max_plan_bytes()), str(file)
-            )
+            text = read_text(file, str(file), max_plan_bytes())
+            data = load_document(text, str(file))
         except DocumentError as exc:
             problems.append(exc.problem)
             continue
         if not isinstance(data, dict):
-            problems.append(
-                Problem("plan.syntax", "each plan file is a mapping", positions.locate(()))
-            )
+            [where] = TextLocator(str(file), text).locate_all([((), False)])
+            problems.append(Problem("plan.syntax", "each plan file is a mapping", where))
             continue
-        documents.append((str(file), data, positions))
+        documents.append((str(file), data))
     # the file that names the program comes first, the rest keep file-name order
     documents.sort(key=lambda doc: "program" not in doc[1])
     merged: dict[str, Any] = {}
-    merged_positions = Positions()
-    for name, data, positions in documents:
-        problems.extend(_merge(merged, merged_positions, name, data, positions))
+    places = FolderLocator({str(f): FileLocator(f, str(f), max_plan_bytes()) for f in files})
+    clashes: list[Clash] = []
+    for name, data in documents:
+        clashes.extend(_merge(merged, places, name, data))
+    found = places.locate_in_files([(clash.file, clash.spot) for clash in clashes])
+    problems.extend(
+        Problem(clash.code, clash.message, at) for clash, at in zip(clashes, found, strict=True)
+    )
     if problems:
         raise PlanInvalid(problems)
     if "program" not in merged:
@@ -144,109 +160,175 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], Positions]:
                 )
             ]
         )
-    return merged, merged_positions
+    return merged, places
+
+
+class Clash(NamedTuple):
+    """Two files of a folder set the same thing."""
+
+    file: str
+    spot: Spot
+    code: str
+    message: str
+
+
+class FolderLocator:
+    """Places paths of a folder's merged program in the files they came from.
+
+    Merging records, per section, which run of list entries (or which mapping entry, or
+    which setting) each file gave; a merged path is mapped back through that record, so
+    merging costs nothing per value.
+    """
+
+    def __init__(self, files: dict[str, FileLocator]) -> None:
+        self.files = files
+        self.first: str | None = None  # the program's root: line 1 of its first file
+        # list section -> runs of entries: (first merged index, count, file, whole file?)
+        self.runs: dict[str, list[tuple[int, int, str, bool]]] = {}
+        self.owners: dict[PathKey, str] = {}  # (setting,) / (section,) / (section, name)
+
+    def add_list(self, key: str, start: int, count: int, file: str, whole: bool) -> None:
+        self.runs.setdefault(key, []).append((start, count, file, whole))
+        if not whole:
+            self.owners[(key,)] = file
+
+    def add(self, path: PathKey, file: str) -> None:
+        self.owners[path] = file
+
+    def source(self, path: PathKey) -> tuple[str, PathKey, bool] | None:
+        """The file and the path in it holding the merged ``path`` (None: the root), and
+        whether that is the path itself (not its nearest ancestor)."""
+        if not path:
+            return None
+        head = path[0]
+        runs = self.runs.get(str(head))
+        if runs is not None:
+            if len(path) >= 2 and isinstance(path[1], int):
+                k = bisect_right(runs, path[1], key=lambda run: run[0]) - 1
+                if k >= 0:
+                    start, count, file, whole = runs[k]
+                    if path[1] < start + count:
+                        rest = path[2:]
+                        return file, rest if whole else (head, path[1] - start, *rest), True
+            owner = self.owners.get((head,))
+            return (owner, (head,), len(path) == 1) if owner is not None else None
+        owner = self.owners.get(path[:2]) or self.owners.get(path[:1])
+        return (owner, path, True) if owner is not None else None
+
+    def locate_all(self, spots: Sequence[Spot]) -> list[Location]:
+        wanted: list[tuple[str | None, Spot]] = []
+        for path, key in spots:
+            found = self.source(path)
+            if found is None:
+                wanted.append((None, ((), False)))
+            else:
+                file, inner, exact = found
+                wanted.append((file, (inner, key and exact)))
+        return self.locate_in_files(wanted)
+
+    def locate_in_files(self, wanted: Sequence[tuple[str | None, Spot]]) -> list[Location]:
+        """Spots of given files (None: the root), each file read once."""
+        by_file: dict[str, list[int]] = {}
+        for index, (file, _) in enumerate(wanted):
+            if file is not None:
+                by_file.setdefault(file, []).append(index)
+        places = [Location(self.first, 1, 1) if self.first else Location() for _ in wanted]
+        for file, indexes in by_file.items():
+            found = self.files[file].locate_all([wanted[i][1] for i in indexes])
+            for index, where in zip(indexes, found, strict=True):
+                places[index] = where
+        return places
 
 
 def _merge(
-    merged: dict[str, Any], into: Positions, file: str, data: dict[str, Any], positions: Positions
-) -> list[Problem]:
-    """Fold one file of a folder into the merged program data."""
-    if "tasks" in data and "id" in data and "program" not in data:
-        data, positions = _as_project_section(data, positions)
-    problems = []
+    merged: dict[str, Any], places: FolderLocator, file: str, data: dict[str, Any]
+) -> list[Clash]:
+    """Fold one file of a folder into the merged program data; return its clashes."""
+    whole = "tasks" in data and "id" in data and "program" not in data
+    if whole:  # a file holding a single project
+        data = {"projects": [data]}
+    if places.first is None:
+        places.first = file
+    clashes: list[Clash] = []
     for key, value in data.items():
         if key in LIST_SECTIONS and isinstance(value, list):
             existing = merged.setdefault(key, [])
-            offset = len(existing)
+            places.add_list(key, len(existing), len(value), file, whole)
             existing.extend(value)
-            into.absorb(_subtree(positions, key), _shift(key, offset))
         elif key in MAPPING_SECTIONS and isinstance(value, dict):
             existing = merged.setdefault(key, {})
             for name, entry in value.items():
                 if name in existing:
-                    problems.append(
-                        Problem(
+                    clashes.append(
+                        Clash(
+                            file,
+                            ((key, name), True),
                             "plan.duplicate_id",
                             f"{key} '{name}' is defined in two files",
-                            positions.locate((key, name), key=True),
                         )
                     )
                 existing[name] = entry
-            into.absorb(_subtree(positions, key), lambda path: path)
+                places.add((key, name), file)
+            places.add((key,), file)
         elif key in merged:
-            problems.append(
-                Problem(
+            clashes.append(
+                Clash(
+                    file,
+                    ((key,), True),
                     "plan.duplicate_key",
                     f"'{key}' is set in more than one file of the folder; set it once",
-                    positions.locate((key,), key=True),
                 )
             )
         else:
             merged[key] = value
-            into.absorb(_subtree(positions, key), lambda path: path)
-    into.values.setdefault((), Location(file, 1, 1))
-    return problems
+            places.add((key,), file)
+    return clashes
 
 
-def _as_project_section(
-    data: dict[str, Any], positions: Positions
-) -> tuple[dict[str, Any], Positions]:
-    wrapped = Positions()
-    wrapped.absorb(positions, lambda path: ("projects", 0, *path))
-    return {"projects": [data]}, wrapped
+def validate_plan_data(data: dict[str, Any], positions: Locator | None = None) -> Program:
+    """Build the program from raw data; raise every problem found, each located.
 
-
-def _subtree(positions: Positions, key: str) -> Positions:
-    part = Positions()
-    part.values = {p: w for p, w in positions.values.items() if p[:1] == (key,)}
-    part.keys = {p: w for p, w in positions.keys.items() if p[:1] == (key,)}
-    return part
-
-
-def _shift(key: str, offset: int) -> Any:
-    def remap(path: PathKey) -> PathKey:
-        if len(path) >= 2 and isinstance(path[1], int):
-            return (key, path[1] + offset, *path[2:])
-        return path
-
-    return remap
-
-
-def validate_plan_data(data: dict[str, Any], positions: Positions | None = None) -> Program:
-    """Build the program from raw data; raise every problem found, each located."""
-    positions = positions or Positions()
+    ``positions`` places problems in the text the data came from (only when there are
+    problems). A valid program is marked checked (see :mod:`progman.domain.checked`).
+    """
+    places = positions or NoPlaces()
     try:
         program = Program.model_validate(data)
     except ValidationError as exc:
-        field_problems = problems_from_validation(exc, data, positions)
-        problems = [problem for _, problem in field_problems]
-        repaired = _without_bad_fields(data, field_problems)
+        field_problems = problems_from_validation(exc, data)
+        pending = [((f.path, f.key), f.code, f.message) for f in field_problems]
+        repaired = _without_bad_fields(data, [f.path for f in field_problems])
         if repaired is not None:  # also report cross-reference problems of the rest
-            reported = {path for path, _ in field_problems}
-            problems.extend(
-                Problem(f.code, f.message, positions.locate(f.path))
+            reported = {f.path for f in field_problems}
+            pending.extend(
+                ((f.path, False), f.code, f.message)
                 for f in check_program(repaired)
                 if f.path not in reported
             )
-        raise PlanInvalid(_ordered(problems)) from None
+        raise PlanInvalid(_placed(pending, places)) from None
     findings = check_program(program)
     if findings:
-        raise PlanInvalid(
-            _ordered([Problem(f.code, f.message, positions.locate(f.path)) for f in findings])
-        )
+        raise PlanInvalid(_placed([((f.path, False), f.code, f.message) for f in findings], places))
+    mark_checked(program)
     return program
 
 
-def _without_bad_fields(
-    data: dict[str, Any], field_problems: list[tuple[PathKey, Problem]]
-) -> Program | None:
+def _placed(pending: list[tuple[Spot, str, str]], places: Locator) -> list[Problem]:
+    """The problems with their positions (one more read of the text), in reading order."""
+    where = places.locate_all([spot for spot, _, _ in pending])
+    return _ordered(
+        [Problem(code, message, at) for (_, code, message), at in zip(pending, where, strict=True)]
+    )
+
+
+def _without_bad_fields(data: dict[str, Any], bad: list[PathKey]) -> Program | None:
     """The program with bad fields dropped or replaced by placeholders, if that makes it valid.
 
     Used only to find the cross-reference problems of the rest of the plan, so that the
     user sees every problem in one run. A few rounds, since a fix can uncover the next.
     """
     trimmed = copy.deepcopy(data)
-    paths = [path for path, _ in field_problems]
+    paths = bad
     for _ in range(3):
         for path in paths:
             _patch(trimmed, path)

@@ -1,25 +1,33 @@
-"""Read YAML/JSON text into plain data while remembering where every value came from.
+"""Read YAML/JSON plan text into plain data at C speed; find positions only for problems.
 
-PyYAML's C parser builds a node tree with line/column marks; we construct plain Python
-values from it ourselves so that each value's position is kept in a :class:`Positions`
-index keyed by its path (``("projects", 1, "tasks", 0, "depends", 0)``).
+The fast path keeps no positions: JSON goes through orjson, YAML through libyaml's
+composer and a small builder that applies the plan's scalar rules. Only when there are
+problems to report does a :class:`Locator` read the text once more to place all their
+data paths (``("projects", 1, "tasks", 0, "depends", 0)``) at file:line:col: through the
+YAML node tree's marks, or for JSON with a walk that skips at C speed every subtree no
+problem is in (:mod:`progman.planfile.jsonscan`). A path that does not exist in the text
+(a missing field) is placed at its nearest ancestor that does.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import orjson
 import yaml
 
 from progman.errors import Location, Problem
+from progman.planfile.jsonscan import PathKey, Spot, find_duplicate_key, json_places
 
-PathKey = tuple[str | int, ...]
+__all__ = ["PathKey", "Spot"]
 
-#: A plan holding more values than this is refused: protects against alias ("billion laughs") bombs.
+#: A document that expands (through aliases) to more values than this and than half its
+#: length in characters is refused: protects against alias ("billion laughs") bombs.
 MAX_VALUES = 5_000_000
 
 _BOOL_WORDS = {"true", "false"}
@@ -30,33 +38,6 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
-@dataclass
-class Positions:
-    """Where each value (and each mapping key) of a parsed document stands."""
-
-    values: dict[PathKey, Location] = field(default_factory=dict)
-    keys: dict[PathKey, Location] = field(default_factory=dict)
-
-    def locate(self, path: PathKey, *, key: bool = False) -> Location:
-        """The position of ``path``, or of its nearest ancestor that has one."""
-        table = self.keys if key else self.values
-        if key and path in table:
-            return table[path]
-        probe = path
-        while probe:
-            if probe in self.values:
-                return self.values[probe]
-            probe = probe[:-1]
-        return self.values.get((), Location())
-
-    def absorb(self, other: Positions, remap: Any) -> None:
-        """Add ``other``'s positions with each path passed through ``remap``."""
-        for path, where in other.values.items():
-            self.values[remap(path)] = where
-        for path, where in other.keys.items():
-            self.keys[remap(path)] = where
-
-
 class DocumentError(Exception):
     """The text is not well-formed YAML/JSON, or exceeds a limit; carries one problem."""
 
@@ -65,53 +46,24 @@ class DocumentError(Exception):
         self.problem = problem
 
 
-class _Builder:
-    def __init__(self, file: str) -> None:
+def mark_location(file: str, mark: Any) -> Location:
+    """A libyaml mark (0-based line and column) as a plan location."""
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+# -- YAML --------------------------------------------------------------------------------
+
+
+class YamlScalars:
+    """The plan's YAML rules: no YAML 1.1 surprises (``no`` → False, ``1:30`` → 90)."""
+
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.positions = Positions()
         self.constructor = yaml.SafeLoader("")  # only its construct_* methods are used
-
-    def where(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
-        return Location(self.file, mark.line + 1, mark.column + 1)
-
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        self.positions.values[path] = self.where(node)
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self.scalar(node)
-
-    def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
-        self.constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int | float) or isinstance(key, bool):
-                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None:
-                raise DocumentError(
-                    Problem(
-                        "plan.syntax", "a mapping key must be a plain value", self.where(key_node)
-                    )
-                )
-            key = str(key) if not isinstance(key, str) else key
-            if key in result:
-                raise DocumentError(
-                    Problem(
-                        "plan.duplicate_key",
-                        f"key '{key}' appears twice in the same mapping; keep one",
-                        self.where(key_node),
-                    )
-                )
-            self.positions.keys[(*path, key)] = self.where(key_node)
-            result[key] = self.build(value_node, (*path, key))
-        return result
+        # merge keys (<<) and value keys (=) are resolved only in documents that can hold them
+        self.merges = "<<" in text or "=" in text
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        """Construct a scalar, avoiding YAML 1.1 surprises (``no`` → False, ``1:30`` → 90)."""
         tag, text = node.tag, node.value
         if tag == _STR:
             return text
@@ -124,13 +76,73 @@ class _Builder:
             try:
                 return fast(text)
             except ValueError:
-                pass  # unusual spellings (0x1F, 1_000, .inf, 2027-1-4) go to PyYAML
+                pass  # unusual spellings (0x1F, .inf, 2027-1-4) go to PyYAML
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
             raise DocumentError(
-                Problem("plan.syntax", f"cannot read value {text!r}: {exc}", self.where(node))
+                Problem(
+                    "plan.syntax",
+                    f"cannot read value {text!r}: {exc}",
+                    mark_location(self.file, node.start_mark),
+                )
             ) from exc
+
+    def key(self, node: yaml.Node) -> str:
+        """A mapping key as text: ``1`` → "1", ``true`` → "true", ``2027-01-04`` as written."""
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return str(node.value)
+            value = self.scalar(node)
+            if isinstance(value, str):
+                return value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return str(value)
+            return str(node.value)
+        raise DocumentError(
+            Problem(
+                "plan.syntax",
+                "a mapping key must be a plain value",
+                mark_location(self.file, node.start_mark),
+            )
+        )
+
+    def pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The mapping's key/value nodes with merge keys (<<) resolved."""
+        if self.merges:
+            self.constructor.flatten_mapping(node)
+        return node.value  # type: ignore[no-any-return]
+
+
+class _Builder(YamlScalars):
+    """Plain Python values from a composed node tree; positions are not kept."""
+
+    def build(self, node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self.scalar(node)  # type: ignore[arg-type]
+        if kind is yaml.MappingNode:
+            return self.mapping(node)  # type: ignore[arg-type]
+        return [self.build(child) for child in node.value]
+
+    def mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in self.pairs(node):
+            key = (
+                key_node.value
+                if type(key_node) is yaml.ScalarNode and key_node.tag == _STR
+                else self.key(key_node)
+            )
+            if key in result:
+                raise DocumentError(
+                    Problem(
+                        "plan.duplicate_key",
+                        f"key '{key}' appears twice in the same mapping; keep one",
+                        mark_location(self.file, key_node.start_mark),
+                    )
+                )
+            result[key] = self.build(value_node)
+        return result
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -150,22 +162,13 @@ def _no_fast_path(text: str) -> None:
     raise ValueError(text)
 
 
-def parse_document(text: str, file: str) -> tuple[Any, Positions]:
-    """Parse one YAML or JSON document into plain data plus the position of every value."""
-    if file.endswith(".json"):
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DocumentError(
-                Problem(
-                    "plan.syntax", f"invalid JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)
-                )
-            ) from exc
+def compose_yaml(text: str, file: str) -> yaml.Node | None:
+    """libyaml's node tree of the text (``None`` when empty); syntax errors say where."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        where = mark_location(file, mark) if mark else Location(file)
         detail = exc.problem or str(exc)
         if exc.context:
             started = exc.context_mark
@@ -178,6 +181,10 @@ def parse_document(text: str, file: str) -> tuple[Any, Positions]:
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {detail}", where)) from exc
     except yaml.YAMLError as exc:
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {exc}", Location(file))) from exc
+
+
+def _load_yaml(text: str, file: str) -> Any:
+    node = compose_yaml(text, file)
     if node is None:
         raise DocumentError(
             Problem(
@@ -186,23 +193,33 @@ def parse_document(text: str, file: str) -> tuple[Any, Positions]:
                 Location(file, 1, 1),
             )
         )
-    builder = _Builder(file)
     try:
-        if _expanded_size(node) > MAX_VALUES:
-            raise DocumentError(
-                Problem(
-                    "plan.too_large",
-                    f"the document expands to more than {MAX_VALUES:,} values (aliases/anchors "
-                    "nested too deeply?); simplify it",
-                    Location(file, 1, 1),
+        if _may_have_aliases(text):
+            limit = max(MAX_VALUES, len(text) // 2)
+            if _expanded_size(node) > limit:
+                raise DocumentError(
+                    Problem(
+                        "plan.too_large",
+                        f"the document expands to more than {limit:,} values (aliases/anchors "
+                        "nested too deeply?); simplify it",
+                        Location(file, 1, 1),
+                    )
                 )
-            )
-        data = builder.build(node, ())
+        return _Builder(file, text).build(node)
     except RecursionError as exc:
         raise DocumentError(
             Problem("plan.syntax", "the document is nested too deeply", Location(file))
         ) from exc
-    return data, builder.positions
+
+
+_ANCHOR = re.compile(r"&\S")
+_ALIAS = re.compile(r"\*\S")
+
+
+def _may_have_aliases(text: str) -> bool:
+    """False when the text certainly holds no alias: an anchor ``&a`` and an alias ``*a``
+    both need a character right after their sign. A plain document pays two scans."""
+    return bool(_ANCHOR.search(text) and _ALIAS.search(text))
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int] | None = None) -> int:
@@ -218,6 +235,76 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int] | None = None) -> int:
         size += sum(_expanded_size(child, memo) for child in node.value)
     memo[id(node)] = size
     return size
+
+
+# -- JSON --------------------------------------------------------------------------------
+
+
+def _load_json(text: str, file: str) -> Any:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise DocumentError(_json_problem(text, file, exc)) from None
+    if not _surely_unique_keys(text, data):
+        duplicate = find_duplicate_key(text, file)
+        if duplicate is not None:
+            raise DocumentError(duplicate)
+    return data
+
+
+def _json_problem(text: str, file: str, error: json.JSONDecodeError) -> Problem:
+    """The standard library's wording of a JSON syntax error (orjson's where it is stricter)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        error = exc
+    except ValueError:
+        pass
+    return Problem(
+        "plan.syntax", f"invalid JSON: {error.msg}", Location(file, error.lineno, error.colno)
+    )
+
+
+def _surely_unique_keys(text: str, data: Any) -> bool:
+    """True when no object of the text repeats a key, proven by counting (no walk).
+
+    orjson keeps the last of repeated keys silently, dropping the first one's key string.
+    Every string of the text is delimited by two unescaped quotes, and orjson writes each
+    string the data kept the same way: if both hold as many strings, none was dropped.
+    """
+    return _unescaped(text, '"') == _unescaped(orjson.dumps(data), b'"')
+
+
+def _unescaped(text: Any, needle: Any) -> int:
+    """How often ``needle`` occurs not escaped: after an even number of backslashes."""
+    count, sign, prefix = text.count(needle), -1, needle[:0]
+    while True:
+        prefix += b"\\" if isinstance(needle, bytes) else "\\"
+        escaped = text.count(prefix + needle)
+        if not escaped:
+            return int(count)
+        count += sign * escaped
+        sign = -sign
+
+
+# -- documents ---------------------------------------------------------------------------
+
+
+def is_json(file: str) -> bool:
+    return file.lower().endswith(".json")
+
+
+def load_document(text: str, file: str) -> Any:
+    """Parse one YAML or JSON document into plain data, fast and without positions.
+
+    Raises :class:`DocumentError` (with file:line:col) for text that is not well formed.
+    """
+    return _load_json(text, file) if is_json(file) else _load_yaml(text, file)
+
+
+def parse_document(text: str, file: str) -> tuple[Any, TextLocator]:
+    """The document's data, and a :class:`Locator` for positions in its text."""
+    return load_document(text, file), TextLocator(file, text)
 
 
 def read_text(path: Path, display: str, max_bytes: int) -> str:
@@ -246,3 +333,93 @@ def read_text(path: Path, display: str, max_bytes: int) -> str:
                 Location(display, line),
             )
         ) from exc
+
+
+# -- positions ---------------------------------------------------------------------------
+
+
+class Locator(Protocol):
+    """Places data paths of one plan (a file, a folder) in its text."""
+
+    def locate_all(self, spots: Sequence[Spot]) -> list[Location]:
+        """The location of each spot, in order; one reading of the text for all of them."""
+        ...
+
+
+class NoPlaces:
+    """For data that came from no file (a library call): problems carry no position."""
+
+    def locate_all(self, spots: Sequence[Spot]) -> list[Location]:
+        return [Location() for _ in spots]
+
+
+class TextLocator:
+    """Places paths in the text of one document."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+
+    def locate_all(self, spots: Sequence[Spot]) -> list[Location]:
+        if not spots:
+            return []
+        try:
+            if is_json(self.file):
+                return json_places(self.text, self.file, spots)
+            return _yaml_places(self.text, self.file, spots)
+        except (DocumentError, RecursionError, ValueError, StopIteration):
+            return [Location(self.file) for _ in spots]  # the text no longer parses
+
+
+class FileLocator:
+    """Places paths in a plan file, reading it again only when asked."""
+
+    def __init__(self, source: Path, display: str, max_bytes: int) -> None:
+        self.source = source
+        self.display = display
+        self.max_bytes = max_bytes
+
+    def locate_all(self, spots: Sequence[Spot]) -> list[Location]:
+        if not spots:
+            return []
+        try:
+            text = read_text(self.source, self.display, self.max_bytes)
+        except (DocumentError, OSError):
+            return [Location(self.display) for _ in spots]
+        return TextLocator(self.display, text).locate_all(spots)
+
+
+# -- YAML --------------------------------------------------------------------------------
+
+
+def _yaml_places(text: str, file: str, spots: Sequence[Spot]) -> list[Location]:
+    root = compose_yaml(text, file)
+    if root is None:
+        return [Location(file) for _ in spots]
+    rules = YamlScalars(file, text)
+    entries: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+
+    def child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+        if isinstance(node, yaml.MappingNode):
+            table = entries.get(id(node))
+            if table is None:
+                table = entries[id(node)] = {rules.key(k): (k, v) for k, v in rules.pairs(node)}
+            return table.get(part) if isinstance(part, str) else None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            return (None, node.value[part]) if 0 <= part < len(node.value) else None
+        return None
+
+    places = []
+    for path, key in spots:
+        node, mark = root, root.start_mark
+        for depth, part in enumerate(path, 1):
+            found = child(node, part)
+            if found is None:
+                break
+            key_node, node = found
+            if key and depth == len(path) and key_node is not None:
+                mark = key_node.start_mark
+                break
+            mark = node.start_mark
+        places.append(mark_location(file, mark))
+    return places

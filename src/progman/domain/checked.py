@@ -1,0 +1,92 @@
+"""Remember which programs passed :func:`check_program`, so that one pass is enough.
+
+The plan loader (and the store) checks every program it builds, and the engine checks the
+program it is given; without this module a loaded plan would be checked twice. The rule:
+
+* :func:`mark_checked` records that a program has just passed the check, with a digest of
+  everything the check reads: the ids, links, assignments, calendars, sprints and actual
+  dates of every work item, the task tree, each project's own fields and every other
+  section of the program.
+* :func:`check_once` (used by the engine's entry points) skips the check only for that very
+  object with an unchanged digest. A program built by a library user is a new object; a
+  changed field or list changes the digest; either way it is checked again. The digest
+  costs a few bulk passes over the work items, a fraction of the check itself.
+
+A field read by :func:`check_program` must be part of the digest (see ``_ITEM``).
+"""
+
+from __future__ import annotations
+
+import weakref
+from itertools import chain
+from operator import attrgetter
+from typing import Any
+
+from progman.domain.program import Program
+from progman.domain.validation import Finding, check_program
+from progman.domain.work import WorkItem
+
+_MARKS: dict[int, tuple[weakref.ref[Program], int]] = {}
+
+_ITEM = attrgetter("id", "calendar", "sprint", "actual_start", "actual_finish")
+_DEPENDS = attrgetter("depends")
+_LINK = attrgetter("task", "type")
+_RESOURCES = attrgetter("resources")
+_WHO = attrgetter("resource")
+_TASKS = attrgetter("tasks")
+
+
+def mark_checked(program: Program) -> None:
+    """Record that ``program`` passed :func:`check_program` as it is now."""
+    seal = _digest(program)
+    if seal is None:
+        return
+    key = id(program)
+
+    def forget(_: object) -> None:
+        _MARKS.pop(key, None)
+
+    _MARKS[key] = (weakref.ref(program, forget), seal)
+
+
+def is_checked(program: Program) -> bool:
+    """True when ``program`` was marked checked and nothing the check reads changed since."""
+    mark = _MARKS.get(id(program))
+    return mark is not None and mark[0]() is program and mark[1] == _digest(program)
+
+
+def check_once(program: Program) -> list[Finding]:
+    """:func:`check_program`'s findings; none at once for a checked, unchanged program."""
+    if is_checked(program):
+        return []
+    findings = check_program(program)
+    if not findings:
+        mark_checked(program)
+    return findings
+
+
+def _digest(program: Program) -> int | None:
+    """A hash of everything :func:`check_program` reads (None if it cannot be taken)."""
+    try:
+        parts: list[Any] = [program.model_dump_json(exclude={"projects"}, warnings=False)]
+        for project in program.projects:
+            parts.append(project.model_dump_json(exclude={"tasks"}, warnings=False))
+            _tree(project.tasks, parts)
+        return hash(tuple(parts))
+    except (TypeError, ValueError, AttributeError):  # a field set to something unexpected
+        return None
+
+
+def _tree(items: list[WorkItem], parts: list[Any]) -> None:
+    """The work items level by level; the lengths of the lists say what belongs to whom."""
+    while items:
+        parts.append(tuple(map(_ITEM, items)))
+        links = list(map(_DEPENDS, items))
+        parts.append(tuple(map(len, links)))
+        parts.append(tuple(map(_LINK, chain.from_iterable(links))))
+        staff = list(map(_RESOURCES, items))
+        parts.append(tuple(map(len, staff)))
+        parts.append(tuple(map(_WHO, chain.from_iterable(staff))))
+        children = list(map(_TASKS, items))
+        parts.append(tuple(map(len, children)))
+        items = list(chain.from_iterable(children))

@@ -1,0 +1,131 @@
+"""The CLI starts at once: ``--version``, ``--help`` and ``validate`` import nothing heavy.
+
+Each command runs in a fresh interpreter (``progman.cli.main.main``, as the console script
+calls it) that then reports which modules it imported. Wall times are not asserted here (a
+shared machine is too noisy); benchmarks/end_to_end.py measures them.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import progman
+
+#: What only the computing commands need: the compiled engine, the database stack.
+HEAVY = (
+    "numba",
+    "llvmlite",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "progman.engine",
+    "progman.storage",
+    "progman.services",
+)
+#: What ``--version`` and ``--help`` do not even need: the domain and the plan loader.
+DOMAIN = ("pydantic", "yaml", "progman.domain", "progman.planfile")
+
+RUN_AND_LIST_MODULES = """
+import contextlib, io, json, sys
+from progman.cli.main import main
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(),
+                  "modules": sorted(sys.modules)}))
+"""
+
+
+def start(*args: str) -> tuple[int, str, set[str]]:
+    """Exit code, output and imported modules of ``progman ARGS`` in a new interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    return report["code"], report["out"] + report["err"], set(report["modules"])
+
+
+def imported(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    """The packages of ``packages`` that were imported, themselves or a submodule."""
+    return [p for p in packages if any(m == p or m.startswith(p + ".") for m in modules)]
+
+
+def test_version_imports_neither_engine_nor_database_nor_domain():
+    code, output, modules = start("--version")
+    assert code == 0
+    assert output == f"progman {progman.__version__}\n"
+    assert imported(modules, HEAVY + DOMAIN) == []
+
+
+def test_help_imports_neither_engine_nor_database_nor_domain():
+    code, output, modules = start("--help")
+    assert code == 0
+    for command in ("validate", "schedule", "simulate", "level", "db", "whatif"):
+        assert f" {command} " in output
+    assert imported(modules, HEAVY + DOMAIN) == []
+
+
+@pytest.mark.parametrize("command", ["schedule", "simulate", "level", "db", "whatif"])
+def test_command_help_imports_neither_engine_nor_database(command):
+    code, output, modules = start(command, "--help")
+    assert code == 0 and "Usage: progman" in output
+    assert imported(modules, HEAVY) == []
+
+
+def test_validate_of_the_sample_loads_the_plan_without_engine_or_database(sample_plan: Path):
+    code, output, modules = start("validate", str(sample_plan))
+    assert code == 0, output
+    assert ": valid — " in output
+    assert "progman.domain" in modules and "progman.planfile" in modules
+    assert imported(modules, HEAVY) == []
+
+
+def test_validate_of_a_broken_plan_reports_it_without_engine_or_database(tmp_path: Path):
+    plan = tmp_path / "broken.yaml"
+    plan.write_text("program: {key: X, name: X, start: 2027-01-04}\nprojects: nope\n")
+    code, output, modules = start("validate", str(plan))
+    assert code == 1
+    assert f"{plan}:" in output and "Traceback" not in output
+    assert imported(modules, HEAVY) == []
+
+
+def test_import_progman_loads_the_public_api_on_first_use():
+    script = (
+        "import sys, progman\n"
+        "before = sorted(sys.modules)\n"
+        "from progman import schedule, Schedule\n"
+        "print(schedule.__module__, Schedule.__name__, progman.schedule is schedule)\n"
+        "print('numba' in before, 'pydantic' in before, 'numba' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:2] == [
+        "progman.engine.schedule Schedule True",
+        "False False True",
+    ]
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no_such_name"):
+        progman.no_such_name  # noqa: B018 - the lookup is the test
+
+
+def test_the_version_is_the_installed_one():
+    assert progman.__version__ == importlib.metadata.version("progman")
+
+
+def test_the_near_critical_default_in_help_is_the_engines():
+    from progman.cli.schedule import NEAR_CRITICAL_DAYS as shown  # noqa: PLC0415
+    from progman.engine.schedule import NEAR_CRITICAL_DAYS  # noqa: PLC0415
+
+    assert shown == NEAR_CRITICAL_DAYS
