@@ -8,8 +8,6 @@ every other command.
 
 # ruff: noqa: PLC0415 - the imports inside the commands are deliberate (see above)
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

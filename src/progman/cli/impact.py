@@ -8,8 +8,6 @@ mounting this command does not slow down every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import json
 import sys
 from datetime import date, datetime
@@ -32,7 +30,7 @@ if TYPE_CHECKING:
 MAX_WIDTH = 200  # columns of output written to a file or a pipe
 
 
-def _duration(value: str | None, option: str) -> Duration | None:
+def _duration(value: str | None, option: str) -> "Duration | None":
     from progman.domain import Duration
 
     if value is None:
@@ -49,10 +47,10 @@ def _change(
     project: str | None,
     link: str | None,
     resource: str | None,
-    slip: Duration | None,
+    slip: "Duration | None",
     leaving: date | None,
     remove: bool,
-) -> Change:
+) -> "Change":
     from progman.engine.impact import LinkChange, ProjectSlip, ResourceLeaves, TaskSlip
 
     chosen = [
@@ -163,7 +161,7 @@ def _delay(days: float) -> str:
     return f"{days:+g}d"
 
 
-def report_lines(result: ImpactResult) -> list[str | Table]:
+def report_lines(result: "ImpactResult") -> "list[str | Table]":
     """The summary line, then a table per kind that moved, then the chains."""
     lines: list[str | Table] = [f"[bold]{result.summary()}[/bold]"]
     if result.finish_delay_days:
@@ -214,7 +212,7 @@ def report_lines(result: ImpactResult) -> list[str | Table]:
     return lines
 
 
-def _table(title: str, *columns: str) -> Table:
+def _table(title: str, *columns: str) -> "Table":
     from rich import box
     from rich.table import Table
 

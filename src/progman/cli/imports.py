@@ -5,8 +5,6 @@ calendar from ``--start``); MSPDI, XER, CSV and Jira CSV say that they are not b
 The plan is written atomically, and an existing file is replaced only with ``--force``.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated

@@ -10,8 +10,6 @@ does not slow down every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import json
 import sys
 from pathlib import Path
@@ -30,7 +28,7 @@ if TYPE_CHECKING:
 SHOWN_DELAYS = 15
 
 
-def level_json(path: str, inst: RcpspInstance, solution: RcpspSolution) -> dict[str, Any]:
+def level_json(path: str, inst: "RcpspInstance", solution: "RcpspSolution") -> dict[str, Any]:
     """The SPEC §5 ``level --json`` object for a PSPLIB instance."""
     return {
         "input": path,
@@ -110,7 +108,7 @@ def _emit(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _print(source: str, result: LevelResult) -> None:
+def _print(source: str, result: "LevelResult") -> None:
     """Finishes before and after, the largest delays, and what leveling could not fix."""
     from rich import box
     from rich.table import Table

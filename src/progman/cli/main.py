@@ -2,10 +2,10 @@
 
 The app is built from light modules only: every command imports what it computes with
 (pydantic, numba and the engine, SQLAlchemy, Rich tables) in its body, so ``--version``,
-``--help`` and ``validate`` start at once (tests/cli/test_startup.py guards it).
+``--help`` and ``validate`` start at once (tests/cli/test_startup.py guards it). The
+command modules do without ``from __future__ import annotations``: Typer would evaluate
+every command's string annotations, several times each, at every start.
 """
-
-from __future__ import annotations
 
 import json
 import sys

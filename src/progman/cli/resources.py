@@ -6,8 +6,6 @@ command does not slow down every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import json
 import math
 import re
@@ -144,7 +142,7 @@ def _colour(value: float) -> str:
     return "green"
 
 
-def summary_table(analysis: LoadAnalysis) -> Table:
+def summary_table(analysis: "LoadAnalysis") -> "Table":
     from rich import box
     from rich.table import Table
 
@@ -166,7 +164,7 @@ def summary_table(analysis: LoadAnalysis) -> Table:
     return table
 
 
-def week_table(analysis: LoadAnalysis) -> Table:
+def week_table(analysis: "LoadAnalysis") -> "Table":
     from rich import box
     from rich.table import Table
 
@@ -192,7 +190,7 @@ def week_table(analysis: LoadAnalysis) -> Table:
     return table
 
 
-def over_table(analysis: LoadAnalysis) -> Table | str:
+def over_table(analysis: "LoadAnalysis") -> "Table | str":
     from rich import box
     from rich.table import Table
 

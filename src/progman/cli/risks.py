@@ -8,8 +8,6 @@ every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import difflib
 import json
 import sys
@@ -32,13 +30,13 @@ if TYPE_CHECKING:
 
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 
-RATING_STYLE: dict[Rating, str] = {
+RATING_STYLE: "dict[Rating, str]" = {
     "low": "green",
     "medium": "yellow",
     "high": "dark_orange",
     "critical": "bold red",
 }
-CELL_STYLE: dict[Rating, str] = {
+CELL_STYLE: "dict[Rating, str]" = {
     "low": "black on green",
     "medium": "black on yellow",
     "high": "black on dark_orange",
@@ -87,7 +85,7 @@ def risks(
         console.print(line, markup=False)
 
 
-def _check_project(program: Program, project: str) -> None:
+def _check_project(program: "Program", project: str) -> None:
     ids = [p.id for p in program.projects]
     if project not in ids:
         close = difflib.get_close_matches(project, ids, n=1)
@@ -97,7 +95,7 @@ def _check_project(program: Program, project: str) -> None:
         )
 
 
-def _closed_count(program: Program, project: str | None) -> int:
+def _closed_count(program: "Program", project: str | None) -> int:
     return sum(
         1
         for risk in program.risks
@@ -113,13 +111,13 @@ def _days(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _rated(level: Level | None) -> Text:
+def _rated(level: "Level | None") -> Text:
     if level is None:
         return Text("—")
     return Text(f"{level.score} {level.rating}", style=RATING_STYLE[level.rating])
 
 
-def register_table(program: Program, entries: list[RiskAssessment]) -> Table:
+def register_table(program: "Program", entries: "list[RiskAssessment]") -> "Table":
     """One row per risk, highest score first."""
     from rich import box
     from rich.table import Table
@@ -175,7 +173,7 @@ def _bound(values: list[float], level: int, unit: str, money: bool = False) -> s
     return f"≤{shown(values[level - 1])}{unit}"
 
 
-def matrix_table(program: Program, grid: RiskMatrix) -> Table:
+def matrix_table(program: "Program", grid: "RiskMatrix") -> "Table":
     """The 5×5 grid: probability level upwards, impact level to the right."""
     from rich import box
     from rich.table import Table
@@ -209,9 +207,9 @@ def matrix_table(program: Program, grid: RiskMatrix) -> Table:
 
 
 def summary_lines(
-    program: Program,
-    entries: list[RiskAssessment],
-    candidates: list[RiskAssessment],
+    program: "Program",
+    entries: "list[RiskAssessment]",
+    candidates: "list[RiskAssessment]",
     hidden: int,
 ) -> list[str]:
     lines = [
@@ -231,7 +229,7 @@ def summary_lines(
     return lines
 
 
-def _level_json(level: Level | None) -> dict[str, Any] | None:
+def _level_json(level: "Level | None") -> dict[str, Any] | None:
     if level is None:
         return None
     return {
@@ -244,10 +242,10 @@ def _level_json(level: Level | None) -> dict[str, Any] | None:
 
 
 def register_json(
-    program: Program,
-    entries: list[RiskAssessment],
-    grid: RiskMatrix,
-    candidates: list[RiskAssessment],
+    program: "Program",
+    entries: "list[RiskAssessment]",
+    grid: "RiskMatrix",
+    candidates: "list[RiskAssessment]",
 ) -> dict[str, Any]:
     """``{"program", "currency", "scales", "risks": [...], "matrix": [...],
     "escalation_candidates": [ids]}``."""

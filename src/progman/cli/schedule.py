@@ -8,8 +8,6 @@ mounting this command does not slow down every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import difflib
 import json
 import sys
@@ -81,7 +79,7 @@ def schedule(
         console.print(line)
 
 
-def _check_project(program: Program, project: str) -> None:
+def _check_project(program: "Program", project: str) -> None:
     ids = [p.id for p in program.projects]
     if project not in ids:
         close = difflib.get_close_matches(project, ids, n=1)
@@ -103,7 +101,7 @@ def _days(value: float) -> str:
     return f"{value:g}d"
 
 
-def _depths(program: Program) -> dict[str, int]:
+def _depths(program: "Program") -> dict[str, int]:
     """How deep each work item sits in its project's breakdown (0 at the top)."""
     depths: dict[str, int] = {}
     for item_project in program.projects:
@@ -115,7 +113,7 @@ def _depths(program: Program) -> dict[str, int]:
     return depths
 
 
-def _style(task: TaskSchedule) -> str:
+def _style(task: "TaskSchedule") -> str:
     parts = []
     if task.complete:
         parts.append("dim")
@@ -128,7 +126,7 @@ def _style(task: TaskSchedule) -> str:
     return " ".join(parts)
 
 
-def schedule_table(program: Program, result: Schedule, project: str | None = None) -> Table:
+def schedule_table(program: "Program", result: "Schedule", project: str | None = None) -> "Table":
     """Every task (or one project's) with its dates, floats and driving predecessor."""
     from rich import box
     from rich.table import Table
@@ -165,7 +163,7 @@ def schedule_table(program: Program, result: Schedule, project: str | None = Non
     return table
 
 
-def summary_lines(result: Schedule, project: str | None = None) -> list[str]:
+def summary_lines(result: "Schedule", project: str | None = None) -> list[str]:
     """The finish, the critical paths and the missed deadlines, one line each."""
     lines = [
         f"[bold]Program finish:[/bold] {_when(result.finish)}",

@@ -7,8 +7,6 @@ slow down every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import json
 import sys
 from datetime import datetime
@@ -88,7 +86,7 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _forecasts(title: str, forecasts: dict[str, DateForecast]) -> Table:
+def _forecasts(title: str, forecasts: "dict[str, DateForecast]") -> "Table":
     from rich import box
     from rich.table import Table
 
@@ -107,7 +105,7 @@ def _forecasts(title: str, forecasts: dict[str, DateForecast]) -> Table:
     return table
 
 
-def report(result: Simulation) -> list[object]:
+def report(result: "Simulation") -> list[object]:
     """The readable report: percentiles, milestones, projects, criticality and a tornado."""
     from rich import box
     from rich.table import Table

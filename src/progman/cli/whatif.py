@@ -9,8 +9,6 @@ that use them, so that mounting this sub-app does not slow down every other comm
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-from __future__ import annotations
-
 import json
 import sys
 from datetime import date, datetime
@@ -147,7 +145,7 @@ def _value(text: str, option: str) -> Any:
     return value
 
 
-def _set_change(text: str) -> ChangeItem:
+def _set_change(text: str) -> "ChangeItem":
     from progman.domain import ChangeItem
 
     left, equals, raw = text.partition("=")
@@ -159,7 +157,7 @@ def _set_change(text: str) -> ChangeItem:
     return ChangeItem(op="set", target=target, field=field, value=_value(raw, "--set"))
 
 
-def _dependency_change(text: str) -> ChangeItem:
+def _dependency_change(text: str) -> "ChangeItem":
     from pydantic import ValidationError
 
     from progman.domain import ChangeItem, Dependency
@@ -181,7 +179,7 @@ def _dependency_change(text: str) -> ChangeItem:
 
 def _changes(
     sets: list[str] | None, dependencies: list[str] | None, removals: list[str] | None
-) -> list[ChangeItem]:
+) -> "list[ChangeItem]":
     from progman.domain import ChangeItem
 
     changes = [_set_change(text) for text in sets or []]
@@ -195,7 +193,7 @@ def _move(
     source: str | None,
     target: str | None,
     between: tuple[str, str] | None,
-) -> Move:
+) -> "Move":
     from progman.engine.moves import Move
 
     missing = [
@@ -221,7 +219,7 @@ def _move(
 
 
 def _moved(
-    program: Any, lent: Move, *, relevel: bool, time_limit: float, seed: int, as_json: bool
+    program: Any, lent: "Move", *, relevel: bool, time_limit: float, seed: int, as_json: bool
 ) -> None:
     from rich.table import Table
 
@@ -268,7 +266,7 @@ def _delta(days: int | None) -> str:
     return "—" if days is None else f"{days:+d}"
 
 
-def _label(row: DateComparison) -> str:
+def _label(row: "DateComparison") -> str:
     if row.kind == "program":
         return "program finish"
     if row.kind == "project":
@@ -280,7 +278,7 @@ def _label(row: DateComparison) -> str:
     return f"◆ {row.id}{deadline}"
 
 
-def _print(result: ScenarioComparison, title: str) -> None:
+def _print(result: "ScenarioComparison", title: str) -> None:
     from rich.table import Table
 
     table = Table(title=title)
@@ -316,7 +314,7 @@ def _print(result: ScenarioComparison, title: str) -> None:
             stdout.print(f"{label}: {', '.join(ids)}")
 
 
-def _show(result: ScenarioComparison, title: str, as_json: bool) -> None:
+def _show(result: "ScenarioComparison", title: str, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
     else:
