@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -23,6 +23,26 @@ class Entity(BaseModel):
         str_strip_whitespace=True,
         allow_inf_nan=False,
     )
+
+
+E = TypeVar("E", bound=Entity)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def checked_instance(model: type[E], values: dict[str, Any], given: set[str]) -> E:
+    """An instance of ``model`` from values already known to be valid, without validating.
+
+    For the fast paths of bulk loading: the result is the same object pydantic would build
+    (``values`` holds every field, ``given`` the fields the input set), at a fraction of the
+    cost. The caller guarantees the values are what validation would have produced.
+    """
+    instance = _new(model)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", given)
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
 
 
 def _check_date_range(value: date) -> date:
@@ -50,7 +70,10 @@ def _date_or_datetime(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=120)]
+#: The longest id; ``Id`` and the fast paths that check ids without pydantic share it.
+ID_MAX_LENGTH = 120
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH)]
 PlanDate = Annotated[date, AfterValidator(_check_date_range)]
 PlanDateTime = Annotated[
     datetime | date, BeforeValidator(_date_or_datetime), AfterValidator(_check_date_range)

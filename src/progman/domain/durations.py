@@ -26,6 +26,11 @@ MAX_AMOUNT = 1_000_000.0
 #: Pattern published in the JSON Schema so editors can check durations.
 DURATION_REGEX = r"^[+-]?(\d+(\.\d+)?|\.\d+)\s*e?(mo|m|h|d|w)$"
 
+#: Durations already parsed, by their text: a big plan writes the same few ("3d", "1w")
+#: thousands of times, and a Duration is immutable, so one instance serves them all.
+_PARSED: dict[str, Duration] = {}
+_PARSED_LIMIT = 4096
+
 
 @dataclass(frozen=True, slots=True)
 class Duration:
@@ -59,6 +64,10 @@ class Duration:
             raise ValueError("expected a duration such as '3d', got a boolean")
         if isinstance(text, int | float):
             return cls(float(text), "d")
+        if type(text) is str and cls is Duration:
+            known = _PARSED.get(text)
+            if known is not None:
+                return known
         match = _PATTERN.match(text)
         if not match:
             raise ValueError(
@@ -67,7 +76,10 @@ class Duration:
             )
         sign, amount, elapsed, unit = match.groups()
         value = float(amount) * (-1 if sign == "-" else 1)
-        return cls(value, unit, elapsed == "e")
+        parsed = cls(value, unit, elapsed == "e")
+        if type(text) is str and cls is Duration and len(_PARSED) < _PARSED_LIMIT:
+            _PARSED[text] = parsed
+        return parsed
 
     def working_minutes(
         self, hours_per_day: float = 8.0, days_per_week: float = 5.0, days_per_month: float = 20.0
@@ -106,7 +118,13 @@ class Duration:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        known = _PARSED.get
+
         def validate(value: Any) -> Duration:
+            if type(value) is str:  # the plan-file case: look the text up before parsing it
+                parsed = known(value)
+                if parsed is not None:
+                    return parsed
             if isinstance(value, Duration):
                 return value
             if isinstance(value, str | int | float):

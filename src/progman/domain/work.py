@@ -11,6 +11,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
     field_serializer,
     field_validator,
     model_serializer,
@@ -19,7 +20,18 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from progman.domain.base import Entity, Id, Money, Percent, PlanDate, PlanDateTime, Priority
+from progman.domain.base import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    Entity,
+    Id,
+    Money,
+    Percent,
+    PlanDate,
+    PlanDateTime,
+    Priority,
+    checked_instance,
+)
 from progman.domain.durations import DURATION_REGEX, Duration
 
 LinkType = Literal["FS", "SS", "FF", "SF"]
@@ -32,6 +44,11 @@ _DEPENDENCY = re.compile(
     r"^\s*(?P<task>[^\s+]+?)(?:\s+(?P<type>FS|SS|FF|SF|fs|ss|ff|sf))?\s*"
     r"(?P<lag>[+-]\s*(?:\d+(?:\.\d+)?|\.\d+)\s*e?(?:mo|m|h|d|w))?\s*$"
 )
+#: A link written as a bare predecessor id, the form of nearly every link of a big plan:
+#: a valid id that ``_DEPENDENCY`` reads as the whole task (no type, and no ``-2d`` at the
+#: end that it would take for a lag).
+_PLAIN_ID = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$")).fullmatch
+_LAG_AT_END = re.compile(r"-(?:\d+(?:\.\d+)?|\.\d+)e?(?:mo|m|h|d|w)\Z").search
 _NO_LAG = Duration(0.0, "d")
 DEPENDENCY_REGEX = r"^\S+(\s+(FS|SS|FF|SF))?\s*([+-]\s*(\d+(\.\d+)?|\.\d+)\s*e?(mo|m|h|d|w))?$"
 
@@ -82,6 +99,29 @@ class Dependency(Entity):
             "pattern": DEPENDENCY_REGEX,
             "description": "predecessor id, link type FS|SS|FF|SF and signed lag: 'API.auth SS+5d'",
         }
+
+
+def plain_dependencies(links: list[Any]) -> list[Dependency] | None:
+    """The links as Dependency objects if each is a bare predecessor id, else None.
+
+    Builds exactly what ``Dependency`` validation builds for such text (task, FS, no lag;
+    only ``task`` given), without validating each link: a 100k-task plan has 200k of them.
+    Anything else (a type, a lag, a mapping, a bad id) gets None, so the caller validates
+    the whole list as usual, with the usual errors.
+    """
+    built = []
+    for text in links:
+        if (
+            type(text) is not str
+            or len(text) > ID_MAX_LENGTH
+            or not _PLAIN_ID(text)
+            or ("-" in text and _LAG_AT_END(text))
+        ):
+            return None
+        built.append(
+            checked_instance(Dependency, {"task": text, "type": "FS", "lag": _NO_LAG}, {"task"})
+        )
+    return built
 
 
 class Assignment(Entity):
@@ -233,6 +273,12 @@ class WorkItem(Entity):
     tags: list[str] = Field(default_factory=list)
     tasks: list[WorkItem] = Field(default_factory=list)
 
+    @field_validator("depends", mode="wrap")
+    @classmethod
+    def _plain_links_fast(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        links = plain_dependencies(value) if type(value) is list else None
+        return links if links is not None else handler(value)
+
     @field_validator("resources", mode="before")
     @classmethod
     def _resources_from_mapping(cls, value: Any) -> Any:
@@ -265,15 +311,15 @@ class WorkItem(Entity):
             for a in value
         }
 
-    @model_validator(mode="after")
-    def _consistent(self) -> WorkItem:
+    def model_post_init(self, context: Any, /) -> None:
+        """Checks across fields (a post-init, not an after validator: pydantic runs those twice
+        on recursive models such as this one, pydantic#13581)."""
         if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
             raise ValueError(
                 f"actual_finish {self.actual_finish} is before actual_start {self.actual_start}"
             )
         if self.duration is not None and self.duration.amount < 0:
             raise ValueError(f"duration {self.duration} is negative")
-        return self
 
     @property
     def is_summary(self) -> bool:
