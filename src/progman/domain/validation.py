@@ -45,19 +45,20 @@ def format_path(path: Path) -> str:
     return text
 
 
-@dataclass
-class _IndexedItem:
-    item: WorkItem
-    path: Path
-    project: str
-    ancestors: tuple[str, ...]
-
-
 class _Checker:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.findings: list[Finding] = []
-        self.items: dict[str, _IndexedItem] = {}
+        #: Every work item by id (the first one of a duplicated id), depth first in file order.
+        self.items: dict[str, WorkItem] = {}
+        #: The summary tasks above each nested work item (top-level items are not in it).
+        self.ancestors: dict[str, tuple[str, ...]] = {}
+        #: Ids of the work items with subtasks.
+        self.summaries: set[str] = set()
+        #: The links between known tasks: predecessor and successor positions in ``items``.
+        self.link_from: list[int] = []
+        self.link_to: list[int] = []
+        self._paths: dict[str, Path] | None = None
 
     def add(self, code: str, message: str, path: Path) -> None:
         self.findings.append(Finding(code, message, path))
@@ -94,109 +95,231 @@ class _Checker:
             )
 
     # -- work items ------------------------------------------------------------------------
+    #
+    # A right plan of 100k tasks must pass in a fraction of a second, so the loops below do
+    # only what a right plan needs (pydantic attribute reads are slow: each field is read
+    # once); paths, messages and suggestions are built when there is a finding to report.
 
     def index_work_items(self) -> None:
-        seen: dict[str, Path] = {}
+        items, summaries = self.items, self.summaries
         for p, project in enumerate(self.program.projects):
-            stack: list[tuple[WorkItem, Path, tuple[str, ...]]] = [
-                (item, ("projects", p, "tasks", t), ()) for t, item in enumerate(project.tasks)
-            ]
-            stack.reverse()
-            while stack:
-                item, path, ancestors = stack.pop()
-                if item.id in seen:
-                    self.add(
-                        "plan.duplicate_id",
-                        f"duplicate task id '{item.id}' (first defined at "
-                        f"{format_path(seen[item.id])}); task ids must be unique in the program",
-                        (*path, "id"),
-                    )
+            for t, item in enumerate(project.tasks):
+                ident = item.id
+                if ident in items:
+                    self._duplicate_task(ident, ("projects", p, "tasks", t))
+                    first = False
                 else:
-                    seen[item.id] = path
-                    self.items[item.id] = _IndexedItem(item, path, project.id, ancestors)
-                children = [
-                    (child, (*path, "tasks", c), (*ancestors, item.id))
-                    for c, child in enumerate(item.tasks)
-                ]
-                stack.extend(reversed(children))
+                    items[ident] = item
+                    first = True
+                children = item.tasks
+                if children:
+                    if first:
+                        summaries.add(ident)
+                    self._index_subtree(ident, children, ("projects", p, "tasks", t))
+
+    def _index_subtree(self, summary: str, children: list[WorkItem], path: Path) -> None:
+        """The work items below a top-level summary task, depth first in file order."""
+        items, ancestors, summaries = self.items, self.ancestors, self.summaries
+        stack: list[tuple[WorkItem, Path, tuple[str, ...]]] = [
+            (child, (*path, "tasks", c), (summary,)) for c, child in enumerate(children)
+        ]
+        stack.reverse()
+        while stack:
+            item, item_path, above = stack.pop()
+            ident = item.id
+            if ident in items:
+                self._duplicate_task(ident, item_path)
+            else:
+                items[ident] = item
+                ancestors[ident] = above
+                if item.tasks:
+                    summaries.add(ident)
+            below: list[tuple[WorkItem, Path, tuple[str, ...]]] = [
+                (child, (*item_path, "tasks", c), (*above, ident))
+                for c, child in enumerate(item.tasks)
+            ]
+            stack.extend(reversed(below))
+
+    def _duplicate_task(self, ident: str, path: Path) -> None:
+        self.add(
+            "plan.duplicate_id",
+            f"duplicate task id '{ident}' (first defined at {format_path(self.path_of(ident))}); "
+            "task ids must be unique in the program",
+            (*path, "id"),
+        )
+
+    def path_of(self, ident: str) -> Path:
+        """Where the (first) work item with this id is, e.g. ``("projects", 1, "tasks", 0)``."""
+        if self._paths is None:
+            self._paths = _work_item_paths(self.program)
+        return self._paths[ident]
 
     def check_work_items(self, resources: set[str], calendars: set[str], sprints: set[str]) -> None:
+        """Links, assignments, calendars, sprints and actuals of every work item.
+
+        Also records the links between known tasks (by position) for :meth:`check_cycles`.
+        """
+        position = {ident: i for i, ident in enumerate(self.items)}
+        tree = bool(self.summaries or self.ancestors)  # some task has subtasks
         status_date = self.program.status_date
-        for ident, entry in self.items.items():
-            item, path = entry.item, entry.path
-            where = f"depends of {ident}"
-            for d, dep in enumerate(item.depends):
-                dep_path = (*path, "depends", d)
-                if dep.task == ident:
-                    self.add("plan.cycle", f"task {ident} depends on itself", dep_path)
-                elif dep.task not in self.items:
-                    self.reference("task", dep.task, self.items, dep_path, where)
-                elif dep.task in entry.ancestors or ident in self.items[dep.task].ancestors:
-                    self.add(
-                        "plan.invalid_link",
-                        f"{ident} and {dep.task} are a summary task and its own subtask; "
-                        "link the subtasks instead",
-                        dep_path,
+        link_from, link_to = self.link_from, self.link_to
+        for i, (ident, item) in enumerate(self.items.items()):
+            fields = item.__dict__
+            for d, dep in enumerate(fields["depends"]):
+                task = dep.task
+                j = position.get(task)
+                if j is None:
+                    self.reference(
+                        "task", task, self.items, self._link(ident, d), f"depends of {ident}"
                     )
-                elif item.tasks and dep.type in ("FF", "SF"):
-                    self.add(
-                        "plan.invalid_link",
-                        f"{ident} is a summary task: a '{dep.type}' link into it would bind "
-                        "its finish without moving any subtask; put the link on the subtask "
-                        "that must finish",
-                        dep_path,
-                    )
-                elif self.items[dep.task].item.tasks and dep.type in ("SS", "SF"):
-                    self.add(
-                        "plan.invalid_link",
-                        f"{dep.task} is a summary task: a '{dep.type}' link from it would "
-                        "follow its earliest subtask, which the schedule cannot know in "
-                        "advance; link from that subtask instead",
-                        dep_path,
-                    )
-            for a, assignment in enumerate(item.resources):
-                key = assignment.resource if assignment.resource is not None else a
+                elif j == i:
+                    self.add("plan.cycle", f"task {ident} depends on itself", self._link(ident, d))
+                else:
+                    link_from.append(j)
+                    link_to.append(i)
+                    if tree:
+                        self._check_summary_link(ident, item, task, dep.type, d)
+            if fields["resources"]:
+                self._check_assignments(ident, item, resources)
+            calendar = fields["calendar"]
+            if calendar is not None and calendar not in calendars:
+                self.reference(
+                    "calendar",
+                    calendar,
+                    calendars,
+                    (*self.path_of(ident), "calendar"),
+                    f"calendar of {ident}",
+                )
+            sprint = fields["sprint"]
+            if sprint is not None and sprint not in sprints:
+                self.reference(
+                    "sprint",
+                    sprint,
+                    sprints,
+                    (*self.path_of(ident), "sprint"),
+                    f"sprint of {ident}",
+                )
+            if status_date is not None and (
+                fields["actual_start"] is not None or fields["actual_finish"] is not None
+            ):
+                self._check_actuals(ident, item, status_date)
+
+    def _link(self, ident: str, d: int) -> Path:
+        return (*self.path_of(ident), "depends", d)
+
+    def _check_summary_link(self, ident: str, item: WorkItem, task: str, kind: str, d: int) -> None:
+        """A link between a summary task and its own subtask, or of a type it cannot take."""
+        ancestors = self.ancestors
+        if task in ancestors.get(ident, ()) or ident in ancestors.get(task, ()):
+            self.add(
+                "plan.invalid_link",
+                f"{ident} and {task} are a summary task and its own subtask; "
+                "link the subtasks instead",
+                self._link(ident, d),
+            )
+        elif item.tasks and kind in ("FF", "SF"):
+            self.add(
+                "plan.invalid_link",
+                f"{ident} is a summary task: a '{kind}' link into it would bind "
+                "its finish without moving any subtask; put the link on the subtask "
+                "that must finish",
+                self._link(ident, d),
+            )
+        elif task in self.summaries and kind in ("SS", "SF"):
+            self.add(
+                "plan.invalid_link",
+                f"{task} is a summary task: a '{kind}' link from it would "
+                "follow its earliest subtask, which the schedule cannot know in "
+                "advance; link from that subtask instead",
+                self._link(ident, d),
+            )
+
+    def _check_assignments(self, ident: str, item: WorkItem, resources: set[str]) -> None:
+        for assignment in item.resources:
+            if assignment.resource is not None and assignment.resource not in resources:
                 self.reference(
                     "resource",
                     assignment.resource,
                     resources,
-                    (*path, "resources", key),
+                    (*self.path_of(ident), "resources", assignment.resource),
                     f"resources of {ident}",
                 )
-            self.reference(
-                "calendar", item.calendar, calendars, (*path, "calendar"), f"calendar of {ident}"
-            )
-            self.reference("sprint", item.sprint, sprints, (*path, "sprint"), f"sprint of {ident}")
-            if status_date is not None:
-                for field in ("actual_start", "actual_finish"):
-                    value = getattr(item, field)
-                    if value is not None and _day(value) > status_date:
-                        self.add(
-                            "plan.date_range",
-                            f"{field} {value} of {ident} is after the status date {status_date}; "
-                            "actuals cannot be in the future",
-                            (*path, field),
-                        )
+
+    def _check_actuals(self, ident: str, item: WorkItem, status_date: date) -> None:
+        for field in ("actual_start", "actual_finish"):
+            value = getattr(item, field)
+            if value is not None and _day(value) > status_date:
+                self.add(
+                    "plan.date_range",
+                    f"{field} {value} of {ident} is after the status date {status_date}; "
+                    "actuals cannot be in the future",
+                    (*self.path_of(ident), field),
+                )
 
     def check_cycles(self) -> None:
-        """Report each dependency cycle once, with its full path of task ids."""
+        """Report each dependency cycle once, with its full path of task ids.
+
+        A topological pass over the links recorded by :meth:`check_work_items` proves a
+        right plan acyclic; only when tasks are left over does the search for the cycles
+        themselves run (and then over the whole graph, so they are reported as always).
+        """
+        if _is_acyclic(len(self.items), self.link_from, self.link_to):
+            return
         successors: dict[str, list[str]] = {ident: [] for ident in self.items}
-        for ident, entry in self.items.items():
-            for dep in entry.item.depends:
+        for ident, item in self.items.items():
+            for dep in item.depends:
                 if dep.task in self.items and dep.task != ident:
                     successors[dep.task].append(ident)
         for component in _strongly_connected(successors):
             cycle = _cycle_within(component, successors)
             first, second = cycle[-2], cycle[-1]  # the link second <- first closes the loop
-            entry = self.items[second]
-            d = next(i for i, dep in enumerate(entry.item.depends) if dep.task == first)
+            d = next(i for i, dep in enumerate(self.items[second].depends) if dep.task == first)
             self.add(
                 "plan.cycle",
                 "dependency cycle: "
                 + " -> ".join(cycle)
                 + "; remove or reverse one of these links",
-                (*entry.path, "depends", d),
+                self._link(second, d),
             )
+
+
+def _work_item_paths(program: Program) -> dict[str, Path]:
+    """The path of the first work item with each id (built only to report a finding)."""
+    paths: dict[str, Path] = {}
+    for p, project in enumerate(program.projects):
+        stack: list[tuple[WorkItem, Path]] = [
+            (item, ("projects", p, "tasks", t)) for t, item in enumerate(project.tasks)
+        ]
+        stack.reverse()
+        while stack:  # depth first in file order, as the index, so the first one wins
+            item, path = stack.pop()
+            paths.setdefault(item.id, path)
+            children = [(child, (*path, "tasks", c)) for c, child in enumerate(item.tasks)]
+            stack.extend(reversed(children))
+    return paths
+
+
+def _is_acyclic(count: int, link_from: list[int], link_to: list[int]) -> bool:
+    """True when the links between ``count`` tasks (numbered in file order) hold no cycle.
+
+    When every link comes from a task earlier in the file, the file order is already a
+    topological order. Otherwise Kahn's algorithm: take the tasks whose predecessors are
+    all taken; a cycle is what can never be taken.
+    """
+    if all(map(int.__lt__, link_from, link_to)):
+        return True
+    successors: list[list[int]] = [[] for _ in range(count)]
+    waiting = [0] * count
+    for j, i in zip(link_from, link_to, strict=True):
+        successors[j].append(i)
+        waiting[i] += 1
+    ready = [i for i, left in enumerate(waiting) if not left]
+    for node in ready:  # grows while it is read
+        for child in successors[node]:
+            waiting[child] -= 1
+            if not waiting[child]:
+                ready.append(child)
+    return len(ready) == count
 
 
 def _day(value: date | datetime) -> date:
