@@ -16,33 +16,74 @@ Rules (documented in docs/scheduling.md):
 * A date means a working day of the task's calendar: a start-side date its opening, a
   finish-side date (``fnet``/``fnlt``/``mfo``) its end. An elapsed task works around the
   clock, weekends included, but its days still open and close at its calendar's hours.
+
+The build works in bulk, because a program may hold a million tasks: one pass reads the
+fields of every work item into plain columns, numpy turns them into the link, duration and
+floor arrays, a calendar is resolved once per distinct (calendar, people) pair, and only
+the tasks that have a feature (a constraint, progress, a deadline, work to divide) get a
+few lines of Python of their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
+from itertools import chain, repeat
+from operator import attrgetter, is_not, itemgetter
+from typing import Any
 
 import numpy as np
 
-from progman.domain import Calendar, DateRange, Program, Project, WorkItem
+from progman.domain import Calendar, DateRange, Program, WorkItem
 from progman.domain.durations import Duration
 from progman.engine.calendars import (
     ELAPSED,
     ELAPSED_RULE,
     MINUTES_PER_DAY,
     CalendarRule,
+    CalendarTables,
     build_tables,
-    finish_of,
-    start_of,
-    work_before,
 )
-from progman.engine.kernels import NO_TIME
+from progman.engine.kernels import FF, FS, NO_TIME, SS
 from progman.engine.network import CONSTRAINT_CODES, LINK_CODES, Network
 
 DEFAULT_CALENDAR = Calendar()
 HORIZON_YEARS = 30
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+UNITS = ("m", "h", "d", "w", "mo")
+_UNIT_CODE = {unit: code for code, unit in enumerate(UNITS)}
+_ELAPSED_FACTOR = np.array([Duration.MINUTES_PER_ELAPSED[u] for u in UNITS], dtype=np.float64)
+
+#: The fields of a work item the build reads, in the order of :data:`_read_item`.
+_FIELDS = (
+    "id",
+    "name",
+    "depends",
+    "duration",
+    "estimate",
+    "tasks",
+    "calendar",
+    "resources",
+    "work",
+    "milestone",
+    "constraint",
+    "deadline",
+    "actual_start",
+    "actual_finish",
+    "sprint",
+    "percent_complete",
+    "remaining",
+)
+#: The fields a schedule's description reads again, kept in :attr:`BuiltNetwork.columns`.
+_KEPT = ("name", "milestone", "deadline")
+_read_item = attrgetter(*_FIELDS)
+_read_item_dict = itemgetter(*_FIELDS)
+_read_link = attrgetter("task", "type", "lag")
+_read_link_dict = itemgetter("task", "type", "lag")
+_instance_dict = attrgetter("__dict__")
+_read_duration = attrgetter("amount", "unit", "elapsed")
 
 
 @dataclass
@@ -58,10 +99,34 @@ class BuiltNetwork:
     status_time: int | None
     warnings: list[str] = field(default_factory=list)
     held_by_status: np.ndarray | None = None  # bool[len(ids)]: the status date is the floor
+    #: fields of every item in index order, read by the build (see :meth:`column`)
+    columns: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def item_count(self) -> int:
         return len(self.ids)
+
+    def column(self, name: str) -> tuple[Any, ...]:
+        """Field ``name`` of every work item, in index order (read once)."""
+        found = self.columns.get(name)
+        if found is None:
+            found = self.columns[name] = tuple(map(attrgetter(name), self.items))
+        return found
+
+    @cached_property
+    def node_items(self) -> np.ndarray:
+        """int64[network size]: the work item of each node (a finish node's summary)."""
+        owner = np.arange(self.network.size, dtype=np.int64)
+        if self.finish_node:
+            owner[list(self.finish_node.values())] = list(self.finish_node)
+        return owner
+
+    @cached_property
+    def is_summary(self) -> np.ndarray:
+        """bool[len(ids)]: which work items have children."""
+        summary = np.zeros(self.item_count, dtype=bool)
+        summary[list(self.finish_node)] = True
+        return summary
 
 
 def _days(ranges: list[DateRange]) -> tuple[date, ...]:
@@ -82,40 +147,34 @@ def calendar_rule(calendar: Calendar, vacations: list[DateRange] | None = None) 
     )
 
 
+CalendarKey = tuple[str | None, tuple[str, ...]]
+
+
 class _Calendars:
     """Calendar rules by name, and the intersections that tasks with people need."""
 
     def __init__(self, program: Program) -> None:
-        self.program = program
-        self.rules: list[CalendarRule] = [ELAPSED_RULE]
-        self.index: dict[object, int] = {}
         self.base = {name: calendar_rule(cal) for name, cal in program.calendars.items()}
         self.default_name = program.calendar
         self.resources = {r.id: r for r in program.resources}
         self.warnings: list[str] = []
 
-    def _add(self, key: object, rule: CalendarRule) -> int:
-        if key not in self.index:
-            self.index[key] = len(self.rules)
-            self.rules.append(rule)
-        return self.index[key]
-
     def named(self, name: str | None) -> CalendarRule:
         name = name or self.default_name
         return self.base[name] if name else calendar_rule(DEFAULT_CALENDAR)
 
-    def for_task(self, item: WorkItem, project: Project) -> int:
-        name = item.calendar or project.calendar or self.default_name
-        people = tuple(
-            sorted(
-                a.resource
-                for a in item.resources
-                if a.resource and self.resources[a.resource].kind == "person"
-            )
+    def key(self, name: str | None, assignments: list[Any]) -> CalendarKey:
+        """What a task's calendar depends on: its calendar's name and its people."""
+        people = sorted(
+            a.resource
+            for a in assignments
+            if a.resource and self.resources[a.resource].kind == "person"
         )
-        key = (name, people)
-        if key in self.index:
-            return self.index[key]
+        return name or self.default_name, tuple(people)
+
+    def rule(self, key: CalendarKey, first: str) -> CalendarRule:
+        """The rule of ``key``; ``first`` names the first task on it (for the warning)."""
+        name, people = key
         rule = self.named(name)
         for person in people:
             resource = self.resources[person]
@@ -131,207 +190,235 @@ class _Calendars:
             rule = rule.intersect(own)
         if people and not any(rule.workdays):  # they meet on exception days at most
             self.warnings.append(
-                f"{item.id}: its calendar and the calendars of {', '.join(people)} share no "
+                f"{first}: its calendar and the calendars of {', '.join(people)} share no "
                 "regular working day; scheduled on the task's own calendar"
             )
             rule = self.named(name)
-        return self._add(key, rule)
+        return rule
+
+
+@dataclass
+class _Items:
+    """The work items in plan order (depth first), and their fields as columns."""
+
+    items: list[WorkItem]
+    project_of: np.ndarray  # int64[n]
+    parent_of: np.ndarray  # int64[n]
+    columns: dict[str, tuple[Any, ...]]
+
+    def present(self, name: str) -> list[int]:
+        """Indexes of the items whose ``name`` field is set (not None, not empty)."""
+        return [i for i, value in enumerate(self.columns[name]) if value]
+
+    def given(self, name: str) -> list[int]:
+        """Indexes of the items whose ``name`` field is not None (zero counts)."""
+        return [i for i, value in enumerate(self.columns[name]) if value is not None]
+
+
+def _flatten(program: Program) -> _Items:
+    items: list[WorkItem] = []
+    parents: list[int] = []
+    counts: list[int] = []
+    for project in program.projects:
+        top = project.tasks
+        before = len(items)
+        if not any(map(attrgetter("tasks"), top)):  # a flat list: no walk needed
+            items += top
+            parents += [-1] * len(top)
+        else:
+            stack = [(item, -1) for item in reversed(top)]
+            while stack:
+                item, parent = stack.pop()
+                parents.append(parent)
+                items.append(item)
+                index = len(items) - 1
+                stack.extend((child, index) for child in reversed(item.tasks))
+        counts.append(len(items) - before)
+    try:  # a model's own dict is read without the attribute hooks, much faster
+        rows = list(map(_read_item_dict, map(_instance_dict, items)))
+    except (AttributeError, KeyError):  # not a plain pydantic model: read attributes
+        rows = list(map(_read_item, items))
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in _FIELDS]
+    return _Items(
+        items,
+        np.repeat(np.arange(len(counts), dtype=np.int64), counts),
+        np.array(parents, dtype=np.int64),
+        dict(zip(_FIELDS, values, strict=True)),
+    )
+
+
+def _duration_minutes(
+    amounts: Sequence[Duration], minutes_per_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes of each duration (working minutes of a day of ``minutes_per_day[k]``, or
+    wall minutes if elapsed) and whether it is elapsed: :meth:`Duration.working_minutes`
+    in bulk, with the same float steps, so the rounding is the same."""
+    count = len(amounts)
+    if count == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    amount, unit, elapsed = zip(*map(_read_duration, amounts), strict=True)
+    value = np.array(amount, dtype=np.float64)
+    code = np.fromiter(map(_UNIT_CODE.__getitem__, unit), dtype=np.int64, count=count)
+    is_elapsed = np.array(elapsed, dtype=bool)
+    per_day = (np.asarray(minutes_per_day, dtype=np.int64) / 60) * 60.0
+    factor = np.select(
+        [code == 0, code == 1, code == 2, code == 3],
+        [np.float64(1.0), np.float64(60.0), per_day, per_day * 5.0],
+        per_day * 20.0,
+    )
+    factor = np.where(is_elapsed, _ELAPSED_FACTOR[code], factor)
+    return np.rint(value * factor).astype(np.int64), is_elapsed
 
 
 def _minutes(amount: Duration, minutes_per_day: int) -> int:
     return round(amount.working_minutes(hours_per_day=minutes_per_day / 60))
 
 
-def _plan_dates(program: Program) -> list[date]:
+def _moment(tables: CalendarTables, value: date | datetime, *, end_of_day: bool = False) -> int:
+    if isinstance(value, datetime):
+        return tables.to_minutes(value)
+    return tables.to_minutes(value + timedelta(days=1) if end_of_day else value)
+
+
+def _as_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _horizon(program: Program, found: _Items, status: date | None) -> tuple[date, int]:
+    """The tables' origin and length: a month before the first date of the plan, thirty
+    years past its last."""
     dates = [program.start]
     if program.status_date:
         dates.append(program.status_date)
-    for item in program.work_items():
-        for value in (
-            item.actual_start,
-            item.actual_finish,
-            item.deadline,
-            item.constraint.date if item.constraint else None,
-        ):
-            if value is not None:
-                dates.append(value.date() if isinstance(value, datetime) else value)
-    return dates
+    if status:
+        dates.append(status)
+    columns = found.columns
+    for name in ("actual_start", "actual_finish", "deadline"):
+        dates += (_as_day(value) for value in columns[name] if value is not None)
+    dates += (
+        _as_day(c.date) for c in columns["constraint"] if c is not None and c.date is not None
+    )
+    origin = min(dates) - timedelta(days=31)
+    return origin, (max(dates) - origin).days + 366 * HORIZON_YEARS
+
+
+def _calendar_of_items(
+    program: Program, found: _Items, calendars: _Calendars
+) -> tuple[list[CalendarRule], np.ndarray]:
+    """Each item's calendar (1.. into the rules; 0 is the elapsed calendar), numbered in
+    the order tasks first use them, resolved once per distinct calendar and people."""
+    columns = found.columns
+    keys: dict[CalendarKey, int] = {}
+    defaults = [
+        keys.setdefault((project.calendar or calendars.default_name, ()), len(keys))
+        for project in program.projects
+    ]
+    code = np.array(defaults, dtype=np.int64)[found.project_of]
+    names, people = columns["calendar"], columns["resources"]
+    for i in sorted({*found.present("calendar"), *found.present("resources")}):
+        name = names[i] or program.projects[int(found.project_of[i])].calendar
+        key = calendars.key(name, people[i])
+        code[i] = keys.setdefault(key, len(keys))
+    by_code = list(keys)
+    used, first = np.unique(code, return_index=True)
+    in_order = np.argsort(first, kind="stable")
+    number = np.zeros(len(by_code), dtype=np.int64)
+    number[used[in_order]] = np.arange(1, used.size + 1)
+    rules = [ELAPSED_RULE]
+    ids = columns["id"]
+    for k in in_order.tolist():
+        rules.append(calendars.rule(by_code[int(used[k])], ids[int(first[k])]))
+    return rules, number[code] if code.size else code
 
 
 def build_network(program: Program, status_date: date | None = None) -> BuiltNetwork:
     """The program as arrays; ``status_date`` overrides the program's own."""
     status = status_date or program.status_date
-    dates = _plan_dates(program) + ([status] if status else [])
-    origin = min(dates) - timedelta(days=31)
-    days = (max(dates) - origin).days + 366 * HORIZON_YEARS
+    found = _flatten(program)
+    columns = found.columns
+    n_items = len(found.items)
+    origin, days = _horizon(program, found, status)
     calendars = _Calendars(program)
+    rules, calendar_keys = _calendar_of_items(program, found, calendars)
+    tables = build_tables(rules, origin, days)
 
-    items: list[WorkItem] = []
-    projects: list[int] = []
-    parents: list[int] = []
-    calendar_keys: list[int] = []
-    for p, project in enumerate(program.projects):
-        stack = [(item, -1) for item in reversed(project.tasks)]
-        while stack:
-            item, parent = stack.pop()
-            index = len(items)
-            items.append(item)
-            projects.append(p)
-            parents.append(parent)
-            calendar_keys.append(calendars.for_task(item, project))
-            stack.extend((child, index) for child in reversed(item.tasks))
-    tables = build_tables(calendars.rules, origin, days)
-    cal = tables.kernel_args()
-    n_items = len(items)
-    index_of = {item.id: i for i, item in enumerate(items)}
-    summaries = [i for i, item in enumerate(items) if item.tasks]
-    finish_node = {s: n_items + k for k, s in enumerate(summaries)}
-    n = n_items + len(summaries)
-
-    minutes_per_day = tables.minutes_per_day
+    is_summary = np.fromiter(map(bool, columns["tasks"]), dtype=bool, count=n_items)
+    summaries = np.flatnonzero(is_summary)
+    n = n_items + summaries.size
+    finish_of = np.arange(n, dtype=np.int64)  # a node's finish side: itself or its finish node
+    finish_of[summaries] = n_items + np.arange(summaries.size)
     calendar = np.zeros(n, dtype=np.int64)
     calendar[:n_items] = calendar_keys
     calendar[n_items:] = calendar[summaries]
-    duration = np.zeros(n, dtype=np.int64)
-    warnings: list[str] = []
-    resources = {r.id: r for r in program.resources}
-    for i, item in enumerate(items):
-        if item.tasks:
-            continue
-        day = int(minutes_per_day[calendar[i]])
-        amount = item.duration or (item.estimate.most_likely if item.estimate else None)
-        if amount is not None and amount.elapsed:
-            calendar[i] = ELAPSED
-            duration[i] = round(amount.working_minutes())
-        elif amount is not None:
-            duration[i] = _minutes(amount, day)
-        elif item.work is not None:
-            units = sum(
-                a.units
-                for a in item.resources
-                if a.resource is None or resources[a.resource].kind == "person"
-            )
-            duration[i] = round(_minutes(item.work, day) / (units if units > 0 else 1.0))
-        elif not item.milestone:
-            warnings.append(f"{item.id} has no duration, estimate or work: scheduled as 0 days")
 
-    link_pred: list[int] = []
-    link_succ: list[int] = []
-    link_type: list[int] = []
-    link_lag: list[int] = []
-    link_elapsed: list[bool] = []
-    for s, item in enumerate(items):
-        for dep in item.depends:
-            kind = LINK_CODES[dep.type]
-            p = index_of[dep.task]
-            if p in finish_node and dep.type in ("FS", "FF"):
-                p = finish_node[p]
-            link_pred.append(p)
-            link_succ.append(s)
-            link_type.append(kind)
-            day = int(minutes_per_day[calendar[s]])
-            link_lag.append(
-                round(dep.lag.working_minutes()) if dep.lag.elapsed else _minutes(dep.lag, day)
-            )
-            link_elapsed.append(dep.lag.elapsed)
-    for s in summaries:  # structure: summary start -> children -> summary finish
-        for child_item in items[s].tasks:
-            child = index_of[child_item.id]
-            link_pred += [s, finish_node.get(child, child)]
-            link_succ += [child, finish_node[s]]
-            link_type += [LINK_CODES["SS"], LINK_CODES["FF"]]
-            link_lag += [0, 0]
-            link_elapsed += [False, False]
+    duration, warnings = _durations(program, found, is_summary, calendar, tables)
+    links = _links(found, finish_of, calendar, tables)
 
-    floor = np.full(n, tables.to_minutes(program.start), dtype=np.int64)
+    first = tables.to_minutes(program.start)
+    floor = np.full(n, first, dtype=np.int64)
+    project_floor = np.array(
+        [max(first, tables.to_minutes(p.start)) if p.start else first for p in program.projects],
+        dtype=np.int64,
+    )
+    if n_items:
+        floor[:n_items] = project_floor[found.project_of]
     sprint_start = {sp.id: sp.start for sp in program.sprints}
-    constraint_type = np.zeros(n, dtype=np.int8)
-    constraint_time = np.full(n, NO_TIME, dtype=np.int64)
-    deadline = np.full(n, NO_TIME, dtype=np.int64)
-    actual_start = np.full(n, NO_TIME, dtype=np.int64)
-    actual_finish = np.full(n, NO_TIME, dtype=np.int64)
-    remaining = np.full(n, -1, dtype=np.int64)
-    held_by_status = np.zeros(n_items, dtype=bool)
+    sprints = columns["sprint"]
+    for i in found.present("sprint"):
+        if sprints[i] in sprint_start:
+            floor[i] = max(floor[i], tables.to_minutes(sprint_start[sprints[i]]))
     status_time = tables.to_minutes(status + timedelta(days=1)) if status else None
-    for i, item in enumerate(items):
-        project = program.projects[projects[i]]
-        c = int(calendar[i])
-        working = calendar_keys[i]  # the calendar an elapsed task would have had
-        opening = int(tables.opening_minute[working])
-        if project.start:
-            floor[i] = max(floor[i], tables.to_minutes(project.start))
-        if item.sprint and item.sprint in sprint_start:
-            floor[i] = max(floor[i], tables.to_minutes(sprint_start[item.sprint]))
-        if item.constraint is not None:
-            code = CONSTRAINT_CODES[item.constraint.type]
-            constraint_type[i] = code
-            when = item.constraint.date
-            if (
-                when is not None
-                and item.constraint.type in ("mso", "mfo")
-                and ((when.date() if isinstance(when, datetime) else when) < program.start)
-            ):
-                warnings.append(
-                    f"{item.id} must {'start' if item.constraint.type == 'mso' else 'finish'} "
-                    f"on {when}, before the program starts ({program.start})"
+    late_warnings: list[tuple[int, int, str]] = []  # (item, order within it, text)
+    constraint_type, constraint_time = _constraints(
+        program,
+        found,
+        calendar=calendar,
+        working=calendar_keys,
+        tables=tables,
+        late_warnings=late_warnings,
+    )
+    deadline = np.full(n, NO_TIME, dtype=np.int64)
+    deadlines = columns["deadline"]
+    for i in found.given("deadline"):
+        deadline[i] = _moment(tables, deadlines[i], end_of_day=True)
+    actual_start, actual_finish, remaining, started = _progress(
+        found, duration=duration, calendar=calendar, tables=tables, status_time=status_time, n=n
+    )
+    held_by_status = np.zeros(n_items, dtype=bool)
+    if status_time is not None:
+        waiting = ~started & ~is_summary
+        held_by_status = waiting & (status_time > floor[:n_items])
+        floor[:n_items] = np.where(
+            waiting, np.maximum(floor[:n_items], status_time), floor[:n_items]
+        )
+        percents = columns["percent_complete"]
+        for i in found.present("percent_complete"):
+            if waiting[i]:
+                late_warnings.append(
+                    (
+                        i,
+                        1,
+                        f"{columns['id'][i]} is {percents[i]:g}% complete but has no "
+                        "actual_start: scheduled as not started",
+                    )
                 )
-            finish_side = item.constraint.type in ("fnet", "fnlt", "mfo")
-            if isinstance(when, datetime):  # a time of day was given: keep it
-                constraint_time[i] = _moment(tables, when)
-            elif when is not None and c == ELAPSED:  # the day runs from opening to closing
-                closing = int(tables.minutes_per_day[working]) if finish_side else 0
-                constraint_time[i] = _moment(tables, when) + opening + closing
-            elif when is not None and finish_side:  # the end of that working day
-                constraint_time[i] = _normal_finish(
-                    working, _moment(tables, when, end_of_day=True), cal
-                )
-            elif when is not None:
-                constraint_time[i] = _moment(tables, when)
-        if item.deadline is not None:
-            deadline[i] = _moment(tables, item.deadline, end_of_day=True)
-        started = item.actual_start is not None or item.actual_finish is not None
-        if item.actual_start is not None:
-            actual_start[i] = _normal_start(c, _moment(tables, item.actual_start), cal)
-        if item.actual_finish is not None:
-            actual_finish[i] = _normal_finish(
-                c, _moment(tables, item.actual_finish, end_of_day=True), cal
-            )
-        elif item.actual_start is not None:
-            remaining[i] = _remaining(
-                item,
-                int(duration[i]),
-                c,
-                started=int(actual_start[i]),
-                status_time=status_time,
-                cal=cal,
-                minutes_per_day=int(minutes_per_day[c]),
-            )
-        if item.milestone and started:  # a milestone happens at one moment
-            moment = actual_finish[i] if actual_finish[i] != NO_TIME else actual_start[i]
-            actual_start[i] = actual_finish[i] = moment
-        if not started and status_time is not None and not item.tasks:
-            held_by_status[i] = status_time > floor[i]
-            floor[i] = max(floor[i], status_time)
-            if item.percent_complete:
-                warnings.append(
-                    f"{item.id} is {item.percent_complete:g}% complete but has no "
-                    "actual_start: scheduled as not started"
-                )
-        if c == ELAPSED:  # the day an elapsed task may start begins at the opening hour
-            floor[i] += opening
-    for s in summaries:
-        floor[finish_node[s]] = floor[s]
-        deadline[finish_node[s]] = deadline[s]
-        deadline[s] = NO_TIME
+    elapsed = np.flatnonzero(calendar[:n_items] == ELAPSED)
+    # the day an elapsed task may start begins at the opening hour of its own calendar
+    floor[elapsed] += tables.opening_minute[calendar_keys[elapsed]]
+    finishes = finish_of[summaries]
+    floor[finishes] = floor[summaries]
+    deadline[finishes] = deadline[summaries]
+    deadline[summaries] = NO_TIME
+    late_warnings.sort(key=lambda entry: entry[:2])
 
     network = Network(
         duration=duration,
         calendar=calendar,
-        link_pred=np.array(link_pred, dtype=np.int64),
-        link_succ=np.array(link_succ, dtype=np.int64),
-        link_type=np.array(link_type, dtype=np.int8),
-        link_lag=np.array(link_lag, dtype=np.int64),
-        link_elapsed=np.array(link_elapsed, dtype=bool),
+        link_pred=links[0],
+        link_succ=links[1],
+        link_type=links[2],
+        link_lag=links[3],
+        link_elapsed=links[4],
         floor=floor,
         constraint_type=constraint_type,
         constraint_time=constraint_time,
@@ -344,51 +431,240 @@ def build_network(program: Program, status_date: date | None = None) -> BuiltNet
     )
     return BuiltNetwork(
         network,
-        [item.id for item in items],
-        items,
-        np.array(projects, dtype=np.int64),
-        np.array(parents, dtype=np.int64),
-        finish_node,
+        list(columns["id"]),
+        found.items,
+        found.project_of,
+        found.parent_of,
+        dict(zip(summaries.tolist(), finishes.tolist(), strict=True)),
         status_time,
-        calendars.warnings + warnings,
+        [*calendars.warnings, *warnings, *(text for _, _, text in late_warnings)],
         held_by_status,
+        {name: columns[name] for name in _KEPT},
     )
 
 
-def _moment(tables: object, value: date | datetime, *, end_of_day: bool = False) -> int:
-    to_minutes = tables.to_minutes  # type: ignore[attr-defined]
-    if isinstance(value, datetime):
-        return int(to_minutes(value))
-    return int(to_minutes(value + timedelta(days=1) if end_of_day else value))
+def _durations(
+    program: Program,
+    found: _Items,
+    is_summary: np.ndarray,
+    calendar: np.ndarray,
+    tables: CalendarTables,
+) -> tuple[np.ndarray, list[str]]:
+    """Working minutes of each node (zero for summaries); elapsed tasks move to the elapsed
+    calendar. Returns the durations and the warnings about tasks without any."""
+    columns = found.columns
+    n_items = len(found.items)
+    duration = np.zeros(calendar.shape[0], dtype=np.int64)
+    amounts = [
+        given if given is not None else (estimate.most_likely if estimate is not None else None)
+        for given, estimate in zip(columns["duration"], columns["estimate"], strict=True)
+    ]
+    given = np.fromiter(map(is_not, amounts, repeat(None)), dtype=bool, count=n_items)
+    timed = np.flatnonzero(given & ~is_summary)
+    chosen: list[Duration] = [amounts[i] for i in timed.tolist()]  # type: ignore[misc]
+    minutes, elapsed = _duration_minutes(chosen, tables.minutes_per_day[calendar[timed]])
+    duration[timed] = minutes
+    calendar[timed[elapsed]] = ELAPSED
+    warnings: list[str] = []
+    resources = {r.id: r for r in program.resources}
+    works, milestones, ids = columns["work"], columns["milestone"], columns["id"]
+    untimed = np.ones(n_items, dtype=bool)
+    untimed[timed] = False
+    for i in np.flatnonzero(untimed & ~is_summary).tolist():
+        if works[i] is not None:
+            units = sum(
+                a.units
+                for a in columns["resources"][i]
+                if a.resource is None or resources[a.resource].kind == "person"
+            )
+            day = int(tables.minutes_per_day[calendar[i]])
+            duration[i] = round(_minutes(works[i], day) / (units if units > 0 else 1.0))
+        elif not milestones[i]:
+            warnings.append(f"{ids[i]} has no duration, estimate or work: scheduled as 0 days")
+    return duration, warnings
 
 
-def _normal_start(c: int, t: int, cal: tuple[np.ndarray, ...]) -> int:
-    return int(start_of(c, work_before(c, t, *cal), *cal))
+def _links(
+    found: _Items, finish_of: np.ndarray, calendar: np.ndarray, tables: CalendarTables
+) -> tuple[np.ndarray, ...]:
+    """The plan's links, then each summary's structure (start -> child -> finish), as
+    ``(pred, succ, type, lag, elapsed)`` arrays. A finish-side link (FS/FF) from a summary
+    leaves its finish node; a lag is in the successor's calendar."""
+    columns = found.columns
+    n_items = len(found.items)
+    depends = columns["depends"]
+    counts = np.fromiter(map(len, depends), dtype=np.int64, count=n_items)
+    m = int(counts.sum())
+    index_of = dict(zip(columns["id"], range(n_items), strict=True))
+    tasks: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    lags: tuple[Duration, ...] = ()
+    if m:
+        links = chain.from_iterable(depends)
+        try:
+            tasks, types, lags = zip(*map(_read_link_dict, map(_instance_dict, links)), strict=True)
+        except (AttributeError, KeyError):
+            links = chain.from_iterable(depends)
+            tasks, types, lags = zip(*map(_read_link, links), strict=True)
+    pred = np.fromiter(map(index_of.__getitem__, tasks), dtype=np.int64, count=m)
+    succ = np.repeat(np.arange(n_items, dtype=np.int64), counts)
+    kind = np.fromiter(map(LINK_CODES.__getitem__, types), dtype=np.int8, count=m)
+    from_finish = (kind == FS) | (kind == FF)
+    pred[from_finish] = finish_of[pred[from_finish]]
+    lag = np.zeros(m, dtype=np.int64)
+    elapsed = np.fromiter(map(attrgetter("elapsed"), lags), dtype=bool, count=m)
+    lagged = np.flatnonzero(
+        np.fromiter(map(attrgetter("amount"), lags), dtype=np.float64, count=m) != 0
+    )
+    lag[lagged] = _duration_minutes(
+        [lags[k] for k in lagged.tolist()], tables.minutes_per_day[calendar[succ[lagged]]]
+    )[0]
+
+    children = np.flatnonzero(found.parent_of >= 0)
+    children = children[np.argsort(found.parent_of[children], kind="stable")]
+    parents = found.parent_of[children]
+    structure_pred = np.column_stack([parents, finish_of[children]]).ravel()
+    structure_succ = np.column_stack([children, finish_of[parents]]).ravel()
+    structure_type = np.tile(np.array([SS, FF], dtype=np.int8), children.size)
+    return (
+        np.concatenate([pred, structure_pred]),
+        np.concatenate([succ, structure_succ]),
+        np.concatenate([kind, structure_type]),
+        np.concatenate([lag, np.zeros(structure_pred.size, dtype=np.int64)]),
+        np.concatenate([elapsed, np.zeros(structure_pred.size, dtype=bool)]),
+    )
 
 
-def _normal_finish(c: int, t: int, cal: tuple[np.ndarray, ...]) -> int:
-    return int(finish_of(c, work_before(c, t, *cal), *cal))
+def _constraints(
+    program: Program,
+    found: _Items,
+    *,
+    calendar: np.ndarray,
+    working: np.ndarray,
+    tables: CalendarTables,
+    late_warnings: list[tuple[int, int, str]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Constraint codes and moments. A date-only finish-side date is the end of that
+    working day; an elapsed task's day runs from its calendar's opening to its closing."""
+    n = calendar.shape[0]
+    constraint_type = np.zeros(n, dtype=np.int8)
+    constraint_time = np.full(n, NO_TIME, dtype=np.int64)
+    constraints, ids = found.columns["constraint"], found.columns["id"]
+    day_ends: list[int] = []  # items whose time is the end of a working day
+    for i in found.given("constraint"):
+        constraint = constraints[i]
+        constraint_type[i] = CONSTRAINT_CODES[constraint.type]
+        when = constraint.date
+        if when is None:
+            continue
+        if constraint.type in ("mso", "mfo") and _as_day(when) < program.start:
+            late_warnings.append(
+                (
+                    i,
+                    0,
+                    f"{ids[i]} must {'start' if constraint.type == 'mso' else 'finish'} "
+                    f"on {when}, before the program starts ({program.start})",
+                )
+            )
+        finish_side = constraint.type in ("fnet", "fnlt", "mfo")
+        c, own = int(calendar[i]), int(working[i])  # own: what an elapsed task would use
+        if isinstance(when, datetime):  # a time of day was given: keep it
+            constraint_time[i] = _moment(tables, when)
+        elif c == ELAPSED:  # the day runs from opening to closing
+            closing = int(tables.minutes_per_day[own]) if finish_side else 0
+            constraint_time[i] = _moment(tables, when) + int(tables.opening_minute[own]) + closing
+        elif finish_side:
+            constraint_time[i] = _moment(tables, when, end_of_day=True)
+            day_ends.append(i)
+        else:
+            constraint_time[i] = _moment(tables, when)
+    if day_ends:
+        constraint_time[day_ends] = _normal_finish(
+            tables, working[day_ends], constraint_time[day_ends]
+        )
+    return constraint_type, constraint_time
+
+
+def _progress(
+    found: _Items,
+    *,
+    duration: np.ndarray,
+    calendar: np.ndarray,
+    tables: CalendarTables,
+    status_time: int | None,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Actual start and finish (normalised to working moments), remaining work of tasks in
+    progress, and which items have started."""
+    columns = found.columns
+    actual_start = np.full(n, NO_TIME, dtype=np.int64)
+    actual_finish = np.full(n, NO_TIME, dtype=np.int64)
+    remaining = np.full(n, -1, dtype=np.int64)
+    started = np.zeros(len(found.items), dtype=bool)
+    starts, finishes = columns["actual_start"], columns["actual_finish"]
+    began, ended = found.given("actual_start"), found.given("actual_finish")
+    if not began and not ended:
+        return actual_start, actual_finish, remaining, started
+    actual_start[began] = [_moment(tables, starts[i]) for i in began]
+    actual_start[began] = _normal_start(tables, calendar[began], actual_start[began])
+    actual_finish[ended] = [_moment(tables, finishes[i], end_of_day=True) for i in ended]
+    actual_finish[ended] = _normal_finish(tables, calendar[ended], actual_finish[ended])
+    started[began] = True
+    started[ended] = True
+    running = [i for i in began if finishes[i] is None]
+    if running:
+        remaining[running] = _remaining(
+            found,
+            running,
+            duration=duration,
+            calendar=calendar,
+            actual_start=actual_start,
+            tables=tables,
+            status_time=status_time,
+        )
+    milestones = columns["milestone"]
+    for i in np.flatnonzero(started).tolist():
+        if milestones[i]:  # a milestone happens at one moment
+            moment = actual_finish[i] if actual_finish[i] != NO_TIME else actual_start[i]
+            actual_start[i] = actual_finish[i] = moment
+    return actual_start, actual_finish, remaining, started
 
 
 def _remaining(
-    item: WorkItem,
-    duration: int,
-    c: int,
+    found: _Items,
+    running: list[int],
     *,
-    started: int,
+    duration: np.ndarray,
+    calendar: np.ndarray,
+    actual_start: np.ndarray,
+    tables: CalendarTables,
     status_time: int | None,
-    cal: tuple[np.ndarray, ...],
-    minutes_per_day: int,
-) -> int:
-    """Working minutes left of a started task: as given, from % complete, or as planned."""
-    if item.remaining is not None:
-        return _minutes(item.remaining, minutes_per_day)
-    if item.percent_complete is not None:
-        return round(duration * (1 - item.percent_complete / 100))
-    if status_time is None:
-        return duration
-    done = int(work_before(c, status_time, *cal)) - int(work_before(c, started, *cal))
-    return max(0, duration - done)
+) -> np.ndarray:
+    """Working minutes left of started tasks: as given, from % complete, or as planned."""
+    given, percents = found.columns["remaining"], found.columns["percent_complete"]
+    c = calendar[running]
+    left = duration[running].copy()
+    if status_time is not None:
+        done = tables.work_before_many(c, np.full(len(running), status_time)) - (
+            tables.work_before_many(c, actual_start[running])
+        )
+        left = np.maximum(0, left - done)
+    for k, i in enumerate(running):
+        if given[i] is not None:
+            left[k] = _minutes(given[i], int(tables.minutes_per_day[c[k]]))
+        elif percents[i] is not None:
+            left[k] = round(int(duration[i]) * (1 - percents[i] / 100))
+    return left
+
+
+def _normal_start(tables: CalendarTables, c: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The working moment a start at ``t`` really begins (the next opening)."""
+    return tables.start_of_many(c, tables.work_before_many(c, t))
+
+
+def _normal_finish(tables: CalendarTables, c: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The working moment a finish at ``t`` really ends (the last closing)."""
+    return tables.finish_of_many(c, tables.work_before_many(c, t))
 
 
 __all__ = ["MINUTES_PER_DAY", "BuiltNetwork", "build_network", "calendar_rule"]

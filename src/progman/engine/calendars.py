@@ -17,7 +17,7 @@ durations (``5ed``) and by array-level callers who want plain integer time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import numpy as np
 from numba import njit
@@ -96,8 +96,57 @@ class CalendarTables:
         return (moment - self.origin).days * MINUTES_PER_DAY
 
     def to_datetimes(self, minutes: np.ndarray) -> list[datetime]:
-        start = datetime.combine(self.origin, datetime.min.time())
-        return [start + timedelta(minutes=int(m)) for m in minutes]
+        """Wall minutes as datetimes, converted in bulk (numpy, not one at a time)."""
+        return self.to_datetime64(minutes).tolist()  # type: ignore[no-any-return]
+
+    def to_datetime64(self, minutes: np.ndarray) -> np.ndarray:
+        """Wall minutes as ``datetime64[m]`` (the origin plus each count)."""
+        counts = np.asarray(minutes, dtype=np.int64).astype("timedelta64[m]")
+        return np.datetime64(self.origin, "m") + counts
+
+    def stamps(self, minutes: np.ndarray) -> list[str]:
+        """Wall minutes as ``YYYY-MM-DDTHH:MM`` text, the form of ``--json``."""
+        text = np.datetime_as_string(self.to_datetime64(minutes), unit="m")
+        return text.tolist()  # type: ignore[no-any-return]
+
+    # -- the compiled conversions below, for many moments at once (numpy) ---------------------
+
+    def work_before_many(self, c: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """:func:`work_before` of each ``(c[k], t[k])``."""
+        c, t = np.asarray(c, dtype=np.int64), np.asarray(t, dtype=np.int64)
+        day = t // MINUTES_PER_DAY
+        clipped = np.clip(day, 0, self.days - 1)
+        within = t - clipped * MINUTES_PER_DAY - self.opening_minute[c]
+        worked = np.where(
+            self.working[c, clipped] & (within > 0), np.minimum(within, self.minutes_per_day[c]), 0
+        )
+        count = np.where(day >= self.days, self.cumulative[c, self.days], 0)
+        inside = (day >= 0) & (day < self.days)
+        count = np.where(inside, self.cumulative[c, clipped] + worked, count)
+        wall = np.clip(t, 0, self.horizon)
+        return np.where(c == ELAPSED, wall, count)
+
+    def start_of_many(self, c: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """:func:`start_of` of each ``(c[k], w[k])``."""
+        c = np.asarray(c, dtype=np.int64)
+        w = np.maximum(np.asarray(w, dtype=np.int64), 0)
+        return self._moment_of_many(c, w, w)
+
+    def finish_of_many(self, c: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """:func:`finish_of` of each ``(c[k], w[k])``."""
+        c, w = np.asarray(c, dtype=np.int64), np.asarray(w, dtype=np.int64)
+        none = w <= 0
+        return self._moment_of_many(c, np.where(none, 0, w - 1), np.where(none, 0, w))
+
+    def _moment_of_many(self, c: np.ndarray, day_of: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Wall minute of working minute ``w`` found on the working day holding ``day_of``."""
+        per_day = self.minutes_per_day[c]
+        k = day_of // per_day
+        past = k >= self.workday_count[c]
+        nth = self.nth_workday[c, np.minimum(k, self.days - 1)]
+        moment = nth * MINUTES_PER_DAY + self.opening_minute[c] + (w - k * per_day)
+        moment = np.where(past, self.horizon, moment)
+        return np.where(c == ELAPSED, np.minimum(w, self.horizon), moment)
 
     def kernel_args(self) -> tuple[np.ndarray, ...]:
         """The arrays the compiled conversions take, in their order."""

@@ -1,0 +1,317 @@
+"""The tasks of a schedule: :class:`TaskSchedule`, and :class:`TaskTable`, which holds them
+as columns and makes a :class:`TaskSchedule` only when one is asked for.
+
+A 100,000-task schedule written as ``--json`` needs neither 100,000 objects with four
+datetimes each nor 100,000 dicts: :meth:`TaskTable.json_rows` writes the rows straight
+from the columns. Every value is serialised by orjson (or by the json module's C string
+escaper), each distinct one once — a schedule has few distinct dates, floats and flag
+combinations — and the rows are joined from those pieces and the fixed key names.
+Code that reads ``schedule.tasks`` sees an ordinary sequence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from json.encoder import encode_basestring
+from typing import Any, overload
+
+import numpy as np
+import orjson
+
+from progman.engine.calendars import CalendarTables
+
+#: Rows made at a time: bounds the memory a large schedule's JSON takes on the way.
+CHUNK = 8192
+
+#: Why nothing drives a task, by the negative codes of :attr:`TaskTable.drivers`.
+DRIVER_REASONS = ("status date", "start", "constraint", "actual")
+NO_DRIVER = -(len(DRIVER_REASONS) + 1)  # a summary's: None
+
+
+@dataclass(frozen=True)
+class TaskSchedule:
+    """The computed dates of one work item. Floats are working days of its calendar."""
+
+    id: str
+    name: str
+    project: str
+    start: datetime
+    finish: datetime
+    late_start: datetime
+    late_finish: datetime
+    total_float: float
+    free_float: float
+    critical: bool
+    near_critical: bool
+    milestone: bool
+    summary: bool
+    complete: bool
+    driving_predecessor: str | None  # id, or "start" / "status date" / "constraint" / "actual"
+    deadline: date | None
+    segments: tuple[tuple[datetime, datetime], ...] = ()  # work split by leveling, in order
+
+
+DATES = ("start", "finish", "late_start", "late_finish")
+FLOATS = ("total_float", "free_float")
+FLAGS = ("critical", "near_critical", "milestone", "summary", "complete")
+
+
+class TaskTable(Sequence[TaskSchedule]):
+    """Every task of a schedule, in plan order, as columns.
+
+    ``dates`` are wall minutes of ``tables``; ``floats`` are already rounded; ``drivers``
+    holds the index of each task's driving predecessor, or the negative code of a
+    :data:`DRIVER_REASONS` entry (-1 the first), or :data:`NO_DRIVER`. Iterating makes every
+    TaskSchedule once and keeps them; an index or :meth:`by_id` makes just one.
+    """
+
+    def __init__(
+        self,
+        *,
+        tables: CalendarTables,
+        ids: Sequence[str],
+        names: Sequence[str],
+        projects: tuple[Sequence[str], np.ndarray],
+        columns: dict[str, np.ndarray],
+        drivers: np.ndarray,
+        deadlines: Sequence[date | None],
+    ) -> None:
+        self._tables = tables
+        self._ids = ids
+        self._names = names
+        self._project_ids, self._project_of = projects
+        self._columns = columns
+        self._drivers = drivers
+        self._deadlines = deadlines
+        self._index: dict[str, int] | None = None
+        self._made: tuple[TaskSchedule, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> TaskSchedule: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TaskSchedule, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TaskSchedule | tuple[TaskSchedule, ...]:
+        if isinstance(index, slice):
+            return self._all()[index]
+        if self._made is not None:
+            return self._made[index]
+        position = range(len(self))[index]  # IndexError and negative indexes, as a tuple
+        return next(self._make(position, position + 1))
+
+    def __iter__(self) -> Iterator[TaskSchedule]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TaskTable({len(self)} tasks)"
+
+    def by_id(self, ident: str) -> TaskSchedule:
+        """The task with this id (``KeyError`` if none)."""
+        if self._index is None:
+            self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self[self._index[ident]]
+
+    def driver_names(self, lo: int, hi: int) -> list[str | None]:
+        """``driving_predecessor`` of tasks ``lo..hi``."""
+        names: list[str | None] = [None, *reversed(DRIVER_REASONS)]  # by code NO_DRIVER..-1
+        return [
+            names[code - NO_DRIVER] if code < 0 else self._ids[code]
+            for code in self._drivers[lo:hi].tolist()
+        ]
+
+    def rows(self, lo: int, hi: int) -> list[dict[str, Any]]:
+        """Tasks ``lo..hi`` as the ``tasks`` entries of ``progman schedule --json``."""
+        keys = ("id", "name", "project", *DATES, *FLOATS, *FLAGS, "driving_predecessor")
+        columns = [
+            self._ids[lo:hi],
+            self._names[lo:hi],
+            [self._project_ids[p] for p in self._project_of[lo:hi].tolist()],
+            *(self._tables.stamps(self._columns[name][lo:hi]) for name in DATES),
+            *(self._columns[name][lo:hi].tolist() for name in (*FLOATS, *FLAGS)),
+            self.driver_names(lo, hi),
+        ]
+        deadlines = [None if d is None else d.isoformat() for d in self._deadlines[lo:hi]]
+        return [
+            {**dict(zip(keys, row, strict=True)), "deadline": deadline}
+            for *row, deadline in zip(*columns, deadlines, strict=True)
+        ]
+
+    def json_rows(self) -> Iterator[bytes]:
+        """The ``tasks`` entries of ``--json`` as JSON text, a chunk of rows at a time
+        (comma-separated, without the brackets): the same text orjson makes of
+        :meth:`rows`, made from each distinct value's serialisation."""
+        pieces = _JsonPieces(self)
+        for lo in range(0, len(self), CHUNK):
+            yield pieces.chunk(lo, min(lo + CHUNK, len(self)))
+
+    def _all(self) -> tuple[TaskSchedule, ...]:
+        if self._made is None:
+            self._made = tuple(
+                task for lo in range(0, len(self), CHUNK) for task in self._make(lo, lo + CHUNK)
+            )
+        return self._made
+
+    def _make(self, lo: int, hi: int) -> Iterator[TaskSchedule]:
+        columns = zip(
+            self._ids[lo:hi],
+            self._names[lo:hi],
+            [self._project_ids[p] for p in self._project_of[lo:hi].tolist()],
+            *(self._tables.to_datetimes(self._columns[name][lo:hi]) for name in DATES),
+            *(self._columns[name][lo:hi].tolist() for name in (*FLOATS, *FLAGS)),
+            self.driver_names(lo, hi),
+            self._deadlines[lo:hi],
+            strict=True,
+        )
+        return (TaskSchedule(*row) for row in columns)
+
+
+def _objects(values: list[str]) -> np.ndarray:
+    """An object array of ``values`` (``np.array`` would look into each string)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of integers; without sorting when they
+    lie in a range not much wider than their number (a schedule's minutes do)."""
+    if values.size == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span > max(4 * values.size, 1 << 20):
+        found, where = np.unique(values, return_inverse=True)
+        return found, where.reshape(-1)
+    seen = np.zeros(span, dtype=bool)
+    seen[values - low] = True
+    rank = np.cumsum(seen, dtype=np.int64) - 1
+    return np.flatnonzero(seen) + low, rank[values - low]
+
+
+class _JsonPieces:
+    """The serialised values of a :class:`TaskTable`, each joined to the keys around it, so
+    that a row is eleven pieces: the id (with the keys before and after it), the name, the
+    project, the four dates, the two floats, the five flags, the driver, and the deadline
+    (with the closing brace and a comma)."""
+
+    def __init__(self, table: TaskTable) -> None:
+        self.table = table
+        columns = table._columns
+        quoted = list(map(encode_basestring, table._ids))
+        self.ids = _objects([f'{{"id":{q},"name":' for q in quoted])
+        self.projects = np.array(
+            [f',"project":{encode_basestring(p)},"start":' for p in table._project_ids],
+            dtype=object,
+        )
+        moments, self.moment_of = distinct(np.concatenate([columns[name] for name in DATES]))
+        stamps = [_text(s) for s in table._tables.stamps(moments)]
+        after = (',"finish":', ',"late_start":', ',"late_finish":', ',"total_float":')
+        self.dates = [np.array([s + key for s in stamps], dtype=object) for key in after]
+        total, free = (columns[name] for name in FLOATS)
+        values, value_of = np.unique(np.concatenate([total, free]), return_inverse=True)
+        value_of = value_of.reshape(-1)
+        pairs, self.pair_of = distinct(
+            value_of[: total.size] * values.size + value_of[total.size :]
+        )
+        texts = [_text(v) for v in values.tolist()]
+        self.floats = np.array(
+            [
+                f'{texts[k // values.size]},"free_float":{texts[k % values.size]}'
+                for k in pairs.tolist()
+            ],
+            dtype=object,
+        )
+        self.flags = np.array(
+            [
+                "".join(
+                    f',"{name}":{"true" if code >> (4 - k) & 1 else "false"}'
+                    for k, name in enumerate(FLAGS)
+                )
+                + ',"driving_predecessor":'
+                for code in range(32)
+            ],
+            dtype=object,
+        )
+        reasons = ["null", *(encode_basestring(r) for r in reversed(DRIVER_REASONS))]
+        self.drivers = _objects([*reasons, *quoted])
+
+    def chunk(self, lo: int, hi: int) -> bytes:
+        table, total = self.table, len(self.table)
+        columns = table._columns
+        pieces = np.empty((hi - lo, 11), dtype=object)
+        pieces[:, 0] = self.ids[lo:hi]
+        pieces[:, 1] = _objects(list(map(encode_basestring, table._names[lo:hi])))
+        pieces[:, 2] = self.projects[table._project_of[lo:hi]]
+        for k, dates in enumerate(self.dates):
+            pieces[:, 3 + k] = dates[self.moment_of[k * total + lo : k * total + hi]]
+        pieces[:, 7] = self.floats[self.pair_of[lo:hi]]
+        code = np.zeros(hi - lo, dtype=np.int64)
+        for name in FLAGS:
+            code = code * 2 + columns[name][lo:hi]
+        pieces[:, 8] = self.flags[code]
+        pieces[:, 9] = self.drivers[table._drivers[lo:hi] - NO_DRIVER]
+        pieces[:, 10] = _objects(
+            [
+                ',"deadline":null},' if d is None else f',"deadline":"{d.isoformat()}"}},'
+                for d in table._deadlines[lo:hi]
+            ]
+        )
+        return "".join(pieces.ravel().tolist())[:-1].encode()
+
+
+def task_rows(tasks: Sequence[TaskSchedule], lo: int, hi: int) -> list[dict[str, Any]]:
+    """Tasks ``lo..hi`` as ``--json`` entries: from the columns of a :class:`TaskTable`, else
+    from the objects (a leveled schedule's, which may have ``segments``)."""
+    if isinstance(tasks, TaskTable):
+        return tasks.rows(lo, hi)
+    return [_row(task) for task in tasks[lo:hi]]
+
+
+def tasks_json(tasks: Sequence[TaskSchedule]) -> Iterator[bytes]:
+    """The ``tasks`` entries of ``--json`` as comma-separated JSON text, in chunks."""
+    if isinstance(tasks, TaskTable):
+        yield from tasks.json_rows()
+        return
+    for lo in range(0, len(tasks), CHUNK):
+        yield orjson.dumps(task_rows(tasks, lo, lo + CHUNK))[1:-1]
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
+
+
+def _row(t: TaskSchedule) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "project": t.project,
+        "start": stamp(t.start),
+        "finish": stamp(t.finish),
+        "late_start": stamp(t.late_start),
+        "late_finish": stamp(t.late_finish),
+        "total_float": t.total_float,
+        "free_float": t.free_float,
+        "critical": t.critical,
+        "near_critical": t.near_critical,
+        "milestone": t.milestone,
+        "summary": t.summary,
+        "complete": t.complete,
+        "driving_predecessor": t.driving_predecessor,
+        "deadline": t.deadline.isoformat() if t.deadline else None,
+        **({"segments": [[stamp(a), stamp(b)] for a, b in t.segments]} if t.segments else {}),
+    }
