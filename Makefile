@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## run: create the SQLite database with the sample program and serve it
+## run: create the SQLite database with the sample program, compile the engine once, serve
 run: install
 	$(BIN)/progman init --sample
 	$(BIN)/progman serve --host $(HOST) --port $(PORT)
@@ -35,11 +35,15 @@ lint: install-test
 	$(BIN)/mypy src/progman
 
 ## test: every check, then the whole suite on SQLite and on a throwaway PostgreSQL
+## (the engine is compiled once first, into the user cache the workers then load from)
 test: lint
+	$(BIN)/progman init --compile-only
 	scripts/with-postgres.sh $(BIN)/pytest -n 2
 
 ## bench: performance benchmarks, each printed as a ratio against a baseline of the same run
+## (TaskJuggler, the leveling baseline, comes from Debian's tj3 package when it is missing)
 bench: install-test
+	command -v tj3 >/dev/null || { apt-get update && apt-get install -y tj3; }
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from progman.engine import rcpsp
+from progman.engine.random_stream import random_state
 from progman.io.psplib import read_psplib
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "psplib"
@@ -44,7 +45,9 @@ def lft_once(inst: rcpsp.RcpspInstance) -> tuple[int, int]:
     prio = -lf.astype(np.float64)
     p_ptr, p_idx = rcpsp._reverse(inst)
     order = np.empty(inst.n, dtype=np.int64)
-    rcpsp._priority_list(prio, inst.succ_ptr, inst.succ, np.diff(p_ptr), False, 1.0, order)
+    stream = random_state(0)  # not drawn from: both passes are deterministic here
+    indegree = np.diff(p_ptr)
+    rcpsp._priority_list(prio, inst.succ_ptr, inst.succ, indegree, False, 1.0, order, stream)
     usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
     start = np.zeros(inst.n, dtype=np.int64)
     serial = rcpsp._sgs(
@@ -63,6 +66,7 @@ def lft_once(inst: rcpsp.RcpspInstance) -> tuple[int, int]:
         order,
         False,
         1.0,
+        stream,
     )
     return int(serial), int(parallel)
 

@@ -24,9 +24,9 @@ or wall minutes where ``elapsed``.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from progman.engine.calendars import finish_of, start_of, work_before
+from progman.engine.jit import kernel
 
 FS, SS, FF, SF = 0, 1, 2, 3
 ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO, MFO = 0, 1, 2, 3, 4, 5, 6, 7
@@ -35,11 +35,8 @@ DRIVER_NONE = -1  # start set by the program/project start or the status date
 DRIVER_CONSTRAINT = -2  # start set by the task's own constraint
 DRIVER_ACTUAL = -3  # start is an actual (progress)
 
-#: For kernels that allocate nothing: compiled without reference counting (see above).
-_without_refcounts = njit(cache=True, _nrt=False)  # type: ignore[call-overload]
 
-
-@njit(cache=True)
+@kernel
 def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
     """Links sorted by ``keys`` (counting sort), attributes gathered in the same pass.
 
@@ -68,7 +65,7 @@ def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-unty
     return pointer, other_sorted, type_sorted, lag_sorted, elapsed_sorted, ids
 
 
-@njit(cache=True)
+@kernel
 def topological_order(n, out_ptr, out_succ):  # type: ignore[no-untyped-def]
     """Kahn's algorithm; returns (order, count). ``count < n`` means a cycle."""
     indegree = np.zeros(n, dtype=np.int64)
@@ -93,7 +90,7 @@ def topological_order(n, out_ptr, out_succ):  # type: ignore[no-untyped-def]
     return order, tail
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """``t`` moved by ``lag`` minutes of calendar ``c`` (or of the wall clock)."""
     if lag == 0:
@@ -106,7 +103,7 @@ def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """The latest moment from which ``lag`` minutes of calendar ``c`` (or wall) reach ``t``.
 
@@ -125,7 +122,7 @@ def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ignore[no-untyped-def]
     """Working minutes task ``i`` still has to do; -1 when it is done."""
     if actual_finish[i] != NO_TIME:
@@ -135,7 +132,7 @@ def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ig
     return duration[i]
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     """The start that finishes ``span`` working minutes of calendar ``c`` at ``t``."""
     if span <= 0:
@@ -146,7 +143,7 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # type: ignore[no-untyped-def]
     """The earliest start (calendar ``c``) a link of type ``kind`` allows a successor of
     ``span`` working minutes, from its predecessor's dates."""
@@ -157,7 +154,7 @@ def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # t
     return t
 
 
-@njit(cache=True, inline="always")
+@kernel
 def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     """Start and finish of ``d`` working minutes that may start at ``bound`` on calendar ``c``.
 
@@ -176,7 +173,7 @@ def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # type: ignore[no-untyped-def]
     """Store task ``i``'s dates; if they moved, mark the tasks they drive dirty.
 
@@ -195,7 +192,7 @@ def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # 
     return 1, marked
 
 
-@njit(cache=True, inline="always")
+@kernel
 def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
     """Task ``i``'s early start and finish from its predecessors' dates, its floor, its
     constraint and its progress, and what drives the start (a link id or ``DRIVER_*``).
@@ -257,7 +254,7 @@ def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal)
     return start, finish, drive
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def forward_pass(  # type: ignore[no-untyped-def]
     order,
     start_position,
@@ -298,7 +295,7 @@ def forward_pass(  # type: ignore[no-untyped-def]
     return moved
 
 
-@njit(cache=True, inline="always")
+@kernel
 def finish_limits(  # type: ignore[no-untyped-def]
     i,
     links_out,
@@ -353,7 +350,7 @@ def finish_limits(  # type: ignore[no-untyped-def]
     return late_limit, early_limit
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def backward_pass(  # type: ignore[no-untyped-def]
     order,
     dirty,
@@ -438,7 +435,7 @@ def backward_pass(  # type: ignore[no-untyped-def]
     return moved
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
     order,
     is_alap,
@@ -476,7 +473,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
                 early_start[i] = start
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type: ignore[no-untyped-def]
     """Whether task ``i`` at ``start``..``finish`` still lets every successor not yet
     started keep its early start (the forward rule of :func:`early_dates`, link by link).
@@ -498,7 +495,7 @@ def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type:
     return True
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def link_slack(  # type: ignore[no-untyped-def]
     link_pred,
     link_succ,

@@ -65,12 +65,12 @@ from progman.engine.load import (
     resource_rules,
 )
 from progman.engine.network import _adjacency, schedule_network
+from progman.engine.random_stream import random_state
 from progman.engine.rcpsp import (
     REGRET_ALPHA,
     SAFETY_SHARE,
     STALL_GENERATIONS,
     _priority_list,
-    _seed,
 )
 from progman.engine.schedule import Schedule, describe, ensure_valid
 
@@ -473,10 +473,15 @@ class _Problem:
         scale = 4.0 * span + 4.0 * float(grpw.max(initial=0.0)) + 1.0
         return [self.priority_class * scale + score for score in (lst, lft, grpw)]
 
-    def list_of(self, prio: np.ndarray, randomised: bool, out: np.ndarray) -> None:
-        """A link-respecting order by ``prio`` (highest first), or a regret-biased sample."""
+    def list_of(
+        self, prio: np.ndarray, randomised: bool, out: np.ndarray, stream: np.ndarray
+    ) -> None:
+        """A link-respecting order by ``prio`` (highest first), or a regret-biased sample
+        drawn from ``stream``."""
         out_ptr, out_succ = self.adj.links_out[0], self.adj.links_out[1]
-        _priority_list(prio, out_ptr, out_succ, self.indegree, randomised, REGRET_ALPHA, out)
+        _priority_list(
+            prio, out_ptr, out_succ, self.indegree, randomised, REGRET_ALPHA, out, stream
+        )
 
     # ------------------------------------------------------------------ decoding
     def arrays(self, loaded: bool = True) -> tuple[Any, ...]:
@@ -593,7 +598,8 @@ class _Search:
         self.problem = problem
         n = problem.net.size
         self.n = n
-        _seed(seed)  # numba's generator: the lists' sampling and the genetic operators
+        # the lists' sampling and the genetic operators draw from this run's own stream
+        self.stream = random_state(seed)
         self.counter = np.zeros(1, dtype=np.int64)
         self.best = np.array([np.iinfo(np.int64).max], dtype=np.int64)
         self.best_start = problem.first.early_start.copy()
@@ -614,6 +620,7 @@ class _Search:
             np.empty(n, dtype=np.int64),
             np.empty(n, dtype=np.int64),
             np.empty(n, dtype=np.float64),
+            self.stream,
         )
 
     @property
@@ -634,7 +641,7 @@ class _Search:
             if k == 0 and first is not None:
                 pop[k] = first
             else:
-                problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k])
+                problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k], self.stream)
             # a given list alone is decoded as it is (a move compared under the same list)
             improve = not (k == 0 and first is not None and budget <= 1)
             fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter, improve)

@@ -12,10 +12,11 @@ the same measure that found the over-allocation.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, finish_of, start_of, work_before
+from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME, early_dates, finish_limits, place
+from progman.engine.random_stream import below, permutation
 from progman.engine.rcpsp import _priority_list, crossover, mutate
 
 EPSILON = 1e-9
@@ -23,7 +24,7 @@ EPSILON = 1e-9
 PAST_GRID = -2
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
     """The share of day ``day``'s working window of calendar ``c`` that ``[s, f)`` covers."""
     _cum, _nth, _cnt, mpd, opn, wk = cal
@@ -38,7 +39,7 @@ def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
     return overlap / mpd[c]
 
 
-@njit(cache=True)
+@kernel
 def _first_conflict(  # type: ignore[no-untyped-def]
     i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
 ):
@@ -69,7 +70,7 @@ def _first_conflict(  # type: ignore[no-untyped-def]
     return -1, -1
 
 
-@njit(cache=True)
+@kernel
 def _next_candidate(day, k, c, d, d_res, d_units, capacity, usage, blocked, project, cal):  # type: ignore[no-untyped-def]
     """The first day after ``day`` on which the demand ``k`` that conflicted there could
     take the task's first day (a full share, or its whole length if shorter): no start
@@ -88,7 +89,7 @@ def _next_candidate(day, k, c, d, d_res, d_units, capacity, usage, blocked, proj
     return nxt
 
 
-@njit(cache=True)
+@kernel
 def add_load(i, s, f, sign, calendar, d_ptr, d_res, d_units, usage, cal):  # type: ignore[no-untyped-def]
     """Add (``sign`` 1) or remove (-1) task ``i``'s load over ``[s, f)``."""
     if f <= s:
@@ -103,7 +104,7 @@ def add_load(i, s, f, sign, calendar, d_ptr, d_res, d_units, usage, cal):  # typ
             usage[d_res[k], day] += sign * d_units[k] * share
 
 
-@njit(cache=True)
+@kernel
 def _place_split(  # type: ignore[no-untyped-def]
     i, s, d, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal, split
 ):
@@ -176,7 +177,7 @@ def _place_split(  # type: ignore[no-untyped-def]
     return seg_from[first_slot], seg_to[first_slot + count - 1], True
 
 
-@njit(cache=True)
+@kernel
 def _move_load(i, s, f, to_s, to_f, calendar, d_ptr, d_res, d_units, usage, cal):  # type: ignore[no-untyped-def]
     """Task ``i``'s load from ``[s, f)`` to ``[to_s, to_f)`` (nothing when they agree)."""
     if s != to_s or f != to_f:
@@ -184,7 +185,7 @@ def _move_load(i, s, f, to_s, to_f, calendar, d_ptr, d_res, d_units, usage, cal)
         add_load(i, to_s, to_f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
 
 
-@njit(cache=True)
+@kernel
 def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
     """Serial SGS: each task of ``order`` (a topological order) at its earliest start
     that keeps its links and, unless ``fixed``, every capacity. ``problem`` holds the
@@ -301,7 +302,7 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
     return objective
 
 
-@njit(cache=True)
+@kernel
 def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def]
     """Each task's priority raised to the highest of everything after it: a high-priority
     task must not wait for a low-priority predecessor listed late."""
@@ -313,7 +314,7 @@ def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def
     return out
 
 
-@njit(cache=True)
+@kernel
 def evolve(  # type: ignore[no-untyped-def]
     pop,
     fit,
@@ -336,11 +337,13 @@ def evolve(  # type: ignore[no-untyped-def]
     """Genetic algorithm generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
     ``state`` is ``(start, finish, unresolved, best_start, best_unresolved, stall,
-    best_order)``: the
+    best_order, ...)``: the
     scratch dates, the best schedule found, and generations without improvement (after
-    ``stall_limit`` of them every list but the best is resampled, regret-biased).
+    ``stall_limit`` of them every list but the best is resampled, regret-biased); its
+    last member is the search's random stream.
     """
     stall = state[5]
+    stream = state[13]
     size = pop.shape[0]
     n = pop.shape[1]
     taken = np.zeros(n, dtype=np.bool_)
@@ -350,21 +353,21 @@ def evolve(  # type: ignore[no-untyped-def]
         if stall[0] >= stall_limit:
             stall[0] = 0
             for k in range(1, size):
-                _priority_list(restart_prio, s_ptr, s_idx, indegree, True, alpha, pop[k])
+                _priority_list(restart_prio, s_ptr, s_idx, indegree, True, alpha, pop[k], stream)
                 fit[k] = scored(pop[k], problem, state, best, counter, True)
         before = fit[0]
-        pairing = np.random.permutation(size)
+        pairing = permutation(stream, size)
         for c in range(0, size - 1, 2):
             for side in range(2):
                 first = pop[pairing[c + side]]
                 second = pop[pairing[c + 1 - side]]
-                q1 = np.random.randint(0, n + 1)
-                q2 = np.random.randint(0, n + 1)
+                q1 = below(stream, n + 1)
+                q2 = below(stream, n + 1)
                 if q1 > q2:
                     q1, q2 = q2, q1
                 child = children[c + side]
                 crossover(first, second, q1, q2, child, taken)
-                mutate(child, mutation, s_ptr, s_idx)
+                mutate(child, mutation, s_ptr, s_idx, stream)
                 cfit[c + side] = scored(child, problem, state, best, counter, True)
         # elitist: the best ``size`` of parents and children (ties: parents first)
         for k in range(size):
@@ -379,7 +382,7 @@ def evolve(  # type: ignore[no-untyped-def]
         stall[0] = stall[0] + 1 if fit[0] >= before else 0
 
 
-@njit(cache=True)
+@kernel
 def scored(order, problem, state, best, counter, improve):  # type: ignore[no-untyped-def]
     """Decode ``order``, then (with ``improve``) its forward–backward improvement
     (:func:`justify`, then the list by right-justified start decoded again); keep the best
@@ -394,7 +397,7 @@ def scored(order, problem, state, best, counter, improve):  # type: ignore[no-un
         return value
     for j in range(prio.shape[0]):
         prio[j] = -rstart[j]
-    _priority_list(prio, links_out[0], links_out[1], indegree, False, 1.0, trial)
+    _priority_list(prio, links_out[0], links_out[1], indegree, False, 1.0, trial, state[13])
     improved = decode(trial, start, finish, unresolved, problem)
     counter[0] += 2
     _keep(improved, trial, state, best)
@@ -404,7 +407,7 @@ def scored(order, problem, state, best, counter, improve):  # type: ignore[no-un
     return value
 
 
-@njit(cache=True)
+@kernel
 def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
     """Remember the schedule just decoded from ``order`` if it is the best so far."""
     if value < best[0]:
@@ -414,7 +417,7 @@ def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
         state[6][:] = order
 
 
-@njit(cache=True)
+@kernel
 def _last_conflict(  # type: ignore[no-untyped-def]
     i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
 ):
@@ -439,7 +442,7 @@ def _last_conflict(  # type: ignore[no-untyped-def]
     return -1
 
 
-@njit(cache=True)
+@kernel
 def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type: ignore[no-untyped-def]
     """Right-justify the schedule ``start``/``finish`` decoded from ``order``: latest finish
     first, each task as late as its successors' new dates, the schedule's end and the

@@ -26,10 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 
 from progman.engine import sampling
 from progman.engine.calendars import finish_of, start_of, work_before
+from progman.engine.jit import kernel
 from progman.engine.kernels import (
     FF,
     FNET,
@@ -45,7 +45,6 @@ from progman.engine.kernels import (
     _shift,
     _shift_back,
     _start_for_finish,
-    _without_refcounts,
     place,
 )
 from progman.engine.network import Network, ScheduleOutOfRange, _adjacency
@@ -117,7 +116,7 @@ def percentiles(values: np.ndarray, levels: tuple[int, ...]) -> np.ndarray:
     return np.asarray(np.percentile(values, levels, axis=-1, method="inverted_cdf"))
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def forward_chunk(order, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
     """Early dates ``[task, iteration]`` for sampled ``duration[task, iteration]``.
 
@@ -186,7 +185,7 @@ def forward_chunk(order, links_in, tasks, status_time, duration, early_start, ea
             early_finish[i, it] = finish
 
 
-@njit(cache=True, inline="always")
+@kernel
 def _left(i, sampled, planned, remaining, in_progress):  # type: ignore[no-untyped-def]
     """Working minutes a task still has to do: a started task's rest scales with its sample."""
     if not in_progress or remaining[i] < 0:
@@ -196,7 +195,7 @@ def _left(i, sampled, planned, remaining, in_progress):  # type: ignore[no-untyp
     return (remaining[i] * sampled + planned[i] // 2) // planned[i]
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def backward_chunk(  # type: ignore[no-untyped-def]
     order,
     links_out,
@@ -421,7 +420,7 @@ def simulate_network(
         task_sensitivity=_rank_correlations(quantile, finish)
         if sensitivity
         else np.zeros(unc.task.shape[0]),
-        risk_sensitivity=_rank_correlations(fired_all, finish),
+        risk_sensitivity=_rank_correlations(fired_all.astype(np.uint16), finish),  # one kernel
         risk_frequency=fired_all.mean(axis=0) if iterations else np.zeros(unc.risk_count),
         cost=cost,
     )
@@ -437,7 +436,7 @@ def _pert_tables(unc: Uncertainty) -> tuple[np.ndarray, np.ndarray]:
     return tables, rows
 
 
-@_without_refcounts
+@kernel(refcounts=False)
 def _column_moments(scores, ranks, total, squares, cross):  # type: ignore[no-untyped-def]
     """Per column: the sum, the sum of squares and the ranks-weighted sum, in one pass over
     the stored scores (no float copy of an iterations × tasks matrix)."""

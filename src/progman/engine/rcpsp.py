@@ -53,10 +53,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 
+from progman.engine.jit import kernel
 from progman.engine.kernels import topological_order
+from progman.engine.random_stream import below, permutation, random_state, uniform
 
 I64 = NDArray[np.int64]
 
@@ -170,7 +171,7 @@ class RcpspSolution:
 # --------------------------------------------------------------------------- kernels
 
 
-@njit(cache=True)
+@kernel
 def _sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start):  # type: ignore[no-untyped-def]
     """Serial SGS: each job of ``order`` at its earliest precedence- and resource-feasible
     start. ``usage`` must be zero on entry (rows ≥ sum of durations); it is zero on exit.
@@ -211,7 +212,7 @@ def _sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start):  # type: ignore[n
     return horizon
 
 
-@njit(cache=True)
+@kernel
 def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter):  # type: ignore[no-untyped-def]
     """Decode ``order`` (serial SGS) and apply forward–backward improvement until the
     makespan stops shrinking. ``order`` becomes the list of the best schedule, sorted by
@@ -255,16 +256,11 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
             return best
 
 
-@njit(cache=True)
-def _seed(seed):  # type: ignore[no-untyped-def]
-    np.random.seed(seed)
-
-
-@njit(cache=True, inline="always")
-def _pick(prio, eligible, count, weights, randomised, alpha):  # type: ignore[no-untyped-def]
+@kernel
+def _pick(prio, eligible, count, weights, randomised, alpha, stream):  # type: ignore[no-untyped-def]
     """Position in ``eligible[:count]`` of the job to schedule next: the highest ``prio``
     (ties: lowest index), or with ``randomised`` a regret-biased random pick (weights
-    ``(prio - lowest + 1) ** alpha``)."""
+    ``(prio - lowest + 1) ** alpha``) drawn from ``stream``."""
     pick = 0
     if randomised:
         low = prio[eligible[0]]
@@ -275,7 +271,7 @@ def _pick(prio, eligible, count, weights, randomised, alpha):  # type: ignore[no
             w = (prio[eligible[e]] - low + 1.0) ** alpha
             weights[e] = w
             total += w
-        x = np.random.random() * total
+        x = uniform(stream) * total
         pick = count - 1
         for e in range(count):
             x -= weights[e]
@@ -291,8 +287,8 @@ def _pick(prio, eligible, count, weights, randomised, alpha):  # type: ignore[no
     return pick
 
 
-@njit(cache=True)
-def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out):  # type: ignore[no-untyped-def]
+@kernel
+def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out, stream):  # type: ignore[no-untyped-def]
     """A precedence-feasible list: repeatedly the eligible job with the highest ``prio``
     (ties: lowest index), or with ``randomised`` a regret-biased random pick."""
     n = prio.shape[0]
@@ -305,7 +301,7 @@ def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out):  # typ
             eligible[count] = j
             count += 1
     for pos in range(n):
-        pick = _pick(prio, eligible, count, weights, randomised, alpha)
+        pick = _pick(prio, eligible, count, weights, randomised, alpha, stream)
         j = eligible[pick]
         out[pos] = j
         count -= 1
@@ -318,9 +314,9 @@ def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out):  # typ
                 count += 1
 
 
-@njit(cache=True)
+@kernel
 def _parallel_sgs(  # type: ignore[no-untyped-def]
-    prio, dur, p_ptr, s_ptr, s_idx, demand, cap, usage, start, order, randomised, alpha
+    prio, dur, p_ptr, s_ptr, s_idx, demand, cap, usage, start, order, randomised, alpha, stream
 ):
     """Parallel SGS (non-delay, Kolisch 1996): a decision time ``t`` advances over the
     finish times of the scheduled jobs; at each ``t`` the eligible jobs (unscheduled, every
@@ -364,7 +360,7 @@ def _parallel_sgs(  # type: ignore[no-untyped-def]
             else:
                 q += 1
         while count > 0:
-            pick = _pick(prio, eligible, count, weights, randomised, alpha)
+            pick = _pick(prio, eligible, count, weights, randomised, alpha, stream)
             j = eligible[pick]
             count -= 1
             eligible[pick] = eligible[count]
@@ -429,7 +425,7 @@ def _parallel_sgs(  # type: ignore[no-untyped-def]
     return horizon
 
 
-@njit(cache=True)
+@kernel
 def crossover(first, second, q1, q2, child, taken):  # type: ignore[no-untyped-def]
     """Hartmann's two-point crossover of activity lists: ``first[:q1]``, then ``second``'s
     next jobs up to position ``q2``, then the rest in ``first``'s order; the child respects
@@ -456,18 +452,16 @@ def crossover(first, second, q1, q2, child, taken):  # type: ignore[no-untyped-d
             pos += 1
 
 
-@njit(cache=True)
-def mutate(child, mutation, s_ptr, s_idx):  # type: ignore[no-untyped-def]
+@kernel
+def mutate(child, mutation, s_ptr, s_idx, stream):  # type: ignore[no-untyped-def]
     """Swap each pair of neighbours with probability ``mutation`` unless the first is a
     direct predecessor of the second."""
     for i in range(child.shape[0] - 1):
-        if np.random.random() < mutation and not _is_direct_pred(
-            child[i], child[i + 1], s_ptr, s_idx
-        ):
+        if uniform(stream) < mutation and not _is_direct_pred(child[i], child[i + 1], s_ptr, s_idx):
             child[i], child[i + 1] = child[i + 1], child[i]
 
 
-@njit(cache=True)
+@kernel
 def _is_direct_pred(a, b, s_ptr, s_idx):  # type: ignore[no-untyped-def]
     found = False
     for e in range(s_ptr[a], s_ptr[a + 1]):
@@ -477,7 +471,7 @@ def _is_direct_pred(a, b, s_ptr, s_idx):  # type: ignore[no-untyped-def]
     return found
 
 
-@njit(cache=True)
+@kernel
 def _generations(  # type: ignore[no-untyped-def]
     pop,
     fit,
@@ -501,6 +495,7 @@ def _generations(  # type: ignore[no-untyped-def]
     prio,
     indegree,
     stall,
+    stream,
 ):
     """Run GA generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
@@ -517,7 +512,7 @@ def _generations(  # type: ignore[no-untyped-def]
             # restart: keep the best individual, resample the rest (regret-biased on LFT)
             stall[0] = 0
             for i in range(1, size):
-                _priority_list(prio, s_ptr, s_idx, indegree, True, REGRET_ALPHA, pop[i])
+                _priority_list(prio, s_ptr, s_idx, indegree, True, REGRET_ALPHA, pop[i], stream)
                 fit[i] = _improve(
                     pop[i], dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
                 )
@@ -525,7 +520,7 @@ def _generations(  # type: ignore[no-untyped-def]
                     best[0] = fit[i]
                     best_start[:] = start
         before = fit[0]
-        pairing = np.random.permutation(size)
+        pairing = permutation(stream, size)
         for c in range(0, size - 1, 2):
             mother = pop[pairing[c]]
             father = pop[pairing[c + 1]]
@@ -533,12 +528,12 @@ def _generations(  # type: ignore[no-untyped-def]
                 first = mother if child_index == 0 else father
                 second = father if child_index == 0 else mother
                 child = children[c + child_index]
-                q1 = np.random.randint(0, n + 1)
-                q2 = np.random.randint(0, n + 1)
+                q1 = below(stream, n + 1)
+                q2 = below(stream, n + 1)
                 if q1 > q2:
                     q1, q2 = q2, q1
                 crossover(first, second, q1, q2, child, taken)
-                mutate(child, mutation, s_ptr, s_idx)
+                mutate(child, mutation, s_ptr, s_idx, stream)
                 made = _improve(
                     child, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
                 )
@@ -684,7 +679,7 @@ def solve(
     start = np.zeros(n, dtype=np.int64)
     best_start = np.zeros(n, dtype=np.int64)
     best = np.array([np.iinfo(np.int64).max], dtype=np.int64)
-    _seed(seed)
+    stream = random_state(seed)
     pop = np.empty((POPULATION, n), dtype=np.int64)
     fit = np.empty(POPULATION, dtype=np.int64)
     rules = _priorities(instance, lf)
@@ -694,7 +689,9 @@ def solve(
         slot = i - len(rules)
         if i < len(rules) or slot >= len(rules) + PARALLEL_SAMPLES:
             rule = rules[i] if i < len(rules) else rules[0]
-            _priority_list(rule, s_ptr, s_idx, indegree, i >= len(rules), REGRET_ALPHA, pop[i])
+            _priority_list(
+                rule, s_ptr, s_idx, indegree, i >= len(rules), REGRET_ALPHA, pop[i], stream
+            )
         else:
             rule = rules[slot] if slot < len(rules) else rules[0]
             _parallel_sgs(
@@ -710,6 +707,7 @@ def solve(
                 pop[i],
                 slot >= len(rules),
                 REGRET_ALPHA,
+                stream,
             )
             counter[0] += 1
         fit[i] = _improve(
@@ -750,6 +748,7 @@ def solve(
             rules[0],
             indegree,
             stall,
+            stream,
         )
     makespan = int(best[0])
     return RcpspSolution(

@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from progman.engine.jit import kernel
 
 TRIANGULAR, PERT = 0, 1
 PPF_POINTS = 2049  # quantile table size per distinct PERT shape
@@ -55,7 +56,7 @@ def pert_tables(alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.nda
     return tables, row.reshape(-1).astype(np.int64)
 
 
-@njit(cache=True)
+@kernel
 def sample_durations(u, tasks, low, mode, high, kind, table_row, tables, duration):  # type: ignore[no-untyped-def]
     """``duration[tasks[j], it] = F_j⁻¹(u[it, j])`` in whole minutes, for each iteration."""
     width = u.shape[0]
@@ -86,7 +87,7 @@ def sample_durations(u, tasks, low, mode, high, kind, table_row, tables, duratio
                 duration[i, it] = np.int64(a + span * q + 0.5)
 
 
-@njit(cache=True)
+@kernel
 def copula_uniforms(factor, noise, group, rho, columns, u):  # type: ignore[no-untyped-def]
     """Correlated uniforms: ``u = Φ(√ρ_g·f_g + √(1 − ρ_g)·z)`` for each correlated task.
 
@@ -104,7 +105,7 @@ def copula_uniforms(factor, noise, group, rho, columns, u):  # type: ignore[no-u
             u[it, j] = min(value, 0.99999994)  # the largest float32 below 1
 
 
-@njit(cache=True)
+@kernel
 def apply_risks(fired, pointer, task, minutes, duration):  # type: ignore[no-untyped-def]
     """Add each fired risk's schedule impact to the tasks it affects (never below zero)."""
     for r in range(pointer.shape[0] - 1):

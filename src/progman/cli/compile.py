@@ -1,0 +1,42 @@
+"""``progman init`` compiles the engine once, with a progress line on stderr."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from progman.domain import Program
+
+LABEL = "compiling the engine (once)"
+CLEAR = "\x1b[K"  # erase the rest of a terminal line
+
+
+def compile_engine(program: Program) -> None:
+    """Compile every kernel (or load it from the cache) by running the engine on
+    ``program``: a terminal sees the line grow, a pipe or a file gets the closing line."""
+    from progman.engine import jit  # noqa: PLC0415 - numba: only here
+    from progman.engine.warmup import compile_all  # noqa: PLC0415
+
+    terminal = sys.stderr.isatty()
+    started = time.perf_counter()
+
+    def progress(done: int, steps: int, step: str, compiled: int) -> None:
+        if terminal:
+            line = f"{LABEL} … {done}/{steps} {step}, {compiled} kernels compiled"
+            sys.stderr.write(f"\r{line}{CLEAR}")
+            sys.stderr.flush()
+
+    compiled = compile_all(program, progress)
+    seconds = time.perf_counter() - started
+    folder = jit.kernel_cache_folder()
+    if not jit.CACHING:
+        where = "not cached: no writable cache folder"
+    elif compiled:
+        where = f"cached in {folder}"
+    else:
+        where = f"all loaded from {folder}"
+    sys.stderr.write(
+        f"{chr(13) if terminal else ''}{LABEL} … done in {seconds:.1f} s, {compiled} kernels "
+        f"compiled, {where}" + (f"{CLEAR}\n" if terminal else "\n")
+    )
+    sys.stderr.flush()
