@@ -104,18 +104,26 @@ def schema(
 def init(
     db: DbOption = None,
     sample: Annotated[bool, typer.Option("--sample", help="also load the sample program")] = False,
+    compile_only: Annotated[
+        bool, typer.Option("--compile-only", help="only compile the engine (no database)")
+    ] = False,
 ) -> None:
-    """Create (or upgrade) the database, optionally with the sample program."""
+    """Create (or upgrade) the database, optionally with the sample program, and compile
+    the engine once (so no later command waits for it)."""
+    from progman.cli.compile import compile_engine  # noqa: PLC0415 - numba: only when needed
     from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
-    from progman.services.programs import init_database  # noqa: PLC0415 - slow to import
-    from progman.storage import default_database_url, safe_url  # noqa: PLC0415
 
-    url = db or default_database_url()
-    program = load_plan(sample_plan_path()) if sample else None
-    revision = init_database(url, program)
-    stdout.print(f"database ready at {safe_url(url)} (schema {revision})")
-    if program is not None:
-        stdout.print(f"sample program {program.key} '{program.name}' is stored")
+    program = load_plan(sample_plan_path())
+    if not compile_only:
+        from progman.services.programs import init_database  # noqa: PLC0415 - slow to import
+        from progman.storage import default_database_url, safe_url  # noqa: PLC0415
+
+        url = db or default_database_url()
+        revision = init_database(url, program if sample else None)
+        stdout.print(f"database ready at {safe_url(url)} (schema {revision})")
+        if sample:
+            stdout.print(f"sample program {program.key} '{program.name}' is stored")
+    compile_engine(program)
 
 
 @app.command()

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from numba import njit
+
+from progman.engine.jit import kernel
 
 MINUTES_PER_DAY = 1440
 DEFAULT_OPENING_MINUTE = 8 * 60  # working days start at 08:00
@@ -193,7 +194,7 @@ def _day_indexes(days_list: tuple[date, ...], origin: date, days: int) -> np.nda
 # -- compiled conversions (called from the CPM kernels) -------------------------------------
 
 
-@njit(cache=True, inline="always")
+@kernel
 def work_before(c, t, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Working minutes of calendar ``c`` before wall minute ``t`` (clamped to the tables)."""
     days = working.shape[1]
@@ -212,7 +213,7 @@ def work_before(c, t, cumulative, nth_workday, workday_count, minutes_per_day, o
     return count
 
 
-@njit(cache=True, inline="always")
+@kernel
 def start_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Wall minute at which working minute ``w`` of calendar ``c`` begins."""
     w = max(w, 0)
@@ -225,7 +226,7 @@ def start_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, open
     return nth_workday[c, k] * MINUTES_PER_DAY + opening[c] + (w - k * per_day)
 
 
-@njit(cache=True, inline="always")
+@kernel
 def finish_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Wall minute at which ``w`` working minutes of calendar ``c`` are complete."""
     if w <= 0:
