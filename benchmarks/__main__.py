@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cpm, end_to_end, impact, leveling, montecarlo, plan_leveling, plan_load
+from benchmarks import (
+    cpm,
+    end_to_end,
+    impact,
+    leveling,
+    montecarlo,
+    plan_leveling,
+    plan_load,
+    storage,
+    tj3,
+)
 
 BENCHMARKS = {
     "end_to_end": end_to_end.main,
@@ -14,6 +24,8 @@ BENCHMARKS = {
     "montecarlo": montecarlo.main,
     "leveling": leveling.main,
     "plan_leveling": plan_leveling.main,
+    "storage": storage.main,
+    "tj3": tj3.main,
 }
 
 
