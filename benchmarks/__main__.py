@@ -12,7 +12,6 @@ from benchmarks import (
     montecarlo,
     plan_leveling,
     plan_load,
-    storage,
     tj3,
 )
 
@@ -24,7 +23,6 @@ BENCHMARKS = {
     "montecarlo": montecarlo.main,
     "leveling": leveling.main,
     "plan_leveling": plan_leveling.main,
-    "storage": storage.main,
     "tj3": tj3.main,
 }
 
