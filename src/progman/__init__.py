@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from progman.domain import Program, Project, WorkItem
     from progman.engine.impact import ImpactResult, impact
     from progman.engine.leveling import LevelResult, level
-    from progman.engine.schedule import Schedule, TaskSchedule, schedule
+    from progman.engine.schedule import Schedule, schedule
+    from progman.engine.schedule_table import TaskSchedule
     from progman.engine.simulation import Simulation, simulate
     from progman.errors import PlanInvalid, ProgmanError
     from progman.planfile import dump_plan, load_plan
@@ -33,7 +34,7 @@ _EXPORTS = {
     "Project": "progman.domain",
     "Schedule": "progman.engine.schedule",
     "Simulation": "progman.engine.simulation",
-    "TaskSchedule": "progman.engine.schedule",
+    "TaskSchedule": "progman.engine.schedule_table",
     "WorkItem": "progman.domain",
     "dump_plan": "progman.planfile",
     "impact": "progman.engine.impact",

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from progman.domain import Program
-    from progman.engine.schedule import Schedule, TaskSchedule
+    from progman.engine.schedule import Schedule
+    from progman.engine.schedule_table import TaskSchedule
 
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 #: progman.engine.schedule.NEAR_CRITICAL_DAYS, the --help default without importing the
