@@ -8,7 +8,7 @@ question by counting those minutes: no tables, no arithmetic shortcuts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from hypothesis import given, settings
@@ -302,3 +302,46 @@ def test_intersection_keeps_an_exception_day_inside_a_holiday_of_both():
     day = date(2027, 12, 28)
     rule = CalendarRule((True,) * 5 + (False,) * 2, 480, holidays=(day,), working_days=(day,))
     assert day in rule.intersect(rule).working_days
+
+
+# -- the bulk (numpy) conversions ----------------------------------------------------------
+
+
+@SETTINGS
+@given(data=st.data(), cal=calendars())
+def test_bulk_conversions_agree_with_the_walk(data, cal):
+    """work_before_many / start_of_many / finish_of_many, used by the build outside the
+    kernels, answer as the walk (and so as the compiled conversions) for every pair."""
+    _, tables, walks = cal
+    moments = data.draw(st.lists(times(tables.days), min_size=1, max_size=30))
+    for c, walk in enumerate(walks):
+        total = walk.total
+        counts = [-3, 0, 1, total - 1, total, total + 1]
+        counts += data.draw(st.lists(st.integers(-10, total + 10), max_size=20))
+        same = np.full(len(moments), c)
+        got = tables.work_before_many(same, np.array(moments)).tolist()
+        assert got == [walk.work_before(t) for t in moments], c
+        same = np.full(len(counts), c)
+        assert tables.start_of_many(same, np.array(counts)).tolist() == [
+            walk.start_of(w) for w in counts
+        ], ("start_of", c)
+        assert tables.finish_of_many(same, np.array(counts)).tolist() == [
+            walk.finish_of(w) for w in counts
+        ], ("finish_of", c)
+
+
+def test_datetimes_and_stamps_in_bulk():
+    tables = build_tables([ELAPSED_RULE], date(2027, 1, 4), 3)
+    minutes = np.array([0, 8 * 60, 16 * 60 + 1, -5])
+    assert tables.to_datetimes(minutes) == [
+        datetime(2027, 1, 4),
+        datetime(2027, 1, 4, 8),
+        datetime(2027, 1, 4, 16, 1),
+        datetime(2027, 1, 3, 23, 55),
+    ]
+    assert tables.stamps(minutes) == [
+        "2027-01-04T00:00",
+        "2027-01-04T08:00",
+        "2027-01-04T16:01",
+        "2027-01-03T23:55",
+    ]

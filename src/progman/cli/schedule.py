@@ -9,7 +9,6 @@ mounting this command does not slow down every other one (cli/main.py).
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 import difflib
-import json
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -68,7 +67,7 @@ def schedule(
     for warning in result.warnings:
         stderr.print(f"warning: {warning}", markup=False)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        _write_json(result.to_json_bytes())
         return
     table = schedule_table(program, result, project)
     console = stdout
@@ -78,6 +77,18 @@ def schedule(
     console.print(table)
     for line in summary_lines(result, project):
         console.print(line)
+
+
+def _write_json(data: bytes) -> None:
+    """JSON text on stdout as the bytes orjson made (no decoding of a large schedule)."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stream
+        sys.stdout.write(data.decode() + "\n")
+        return
+    binary.write(data)
+    binary.write(b"\n")
+    binary.flush()
 
 
 def _check_project(program: "Program", project: str) -> None:
