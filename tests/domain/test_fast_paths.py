@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from progman.domain import Dependency, Duration, Program, WorkItem
 from progman.domain.validation import Finding, check_program, did_you_mean, format_path
-from progman.domain.work import plain_dependencies
+from progman.domain.work import _simple_work_item, plain_dependencies
 
 _LINKS = TypeAdapter(list[Dependency])  # validates each link as a model, no fast path
 
@@ -102,6 +102,68 @@ def test_work_item_links_and_their_errors_do_not_depend_on_the_path(texts):
     assert got == expected
 
 
+# -- plain work items ---------------------------------------------------------------------
+
+_WORK_ITEMS = TypeAdapter(list[WorkItem])  # the validated path for a list of work items
+_ITEM_VALUES: dict[str, list[Any]] = {
+    "id": ["A", "a.b-c", " A", "A B", "", "x" * 121, 5, "-A"],
+    "name": ["n", "Task 1", " n", "n ", "é", "", 3, None, "tab\t"],
+    "duration": ["3d", "-1d", "0d", "3x", 3, 2.5, True, "1.5h", " 2d", None],
+    "depends": [[], ["A"], ["A", "B-1x"], ["A SS"], ["A-2d"], "A", [1], [{"task": "A"}]],
+    "milestone": [True, False, 1, "yes"],
+    "tags": [["x"]],
+    "resources": [{"alice": 1.0}],
+    "actual_start": ["2027-01-04"],
+    "bogus": [1],
+}
+_item_entries = st.fixed_dictionaries(
+    {key: st.sampled_from(_ITEM_VALUES[key][:1] * 6 + _ITEM_VALUES[key]) for key in ("id", "name")},
+    optional={k: st.sampled_from(v) for k, v in _ITEM_VALUES.items() if k not in ("id", "name")},
+).filter(lambda entry: len(entry) <= 6)
+
+
+@given(_item_entries)
+@settings(max_examples=400)
+def test_a_plain_work_item_is_built_as_validation_builds_it(entry):
+    fast = _simple_work_item(entry)
+    try:
+        slow = WorkItem.model_validate(entry)
+    except ValidationError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert _state(fast) == _state(slow)
+
+
+@given(st.lists(_item_entries, max_size=4))
+@settings(max_examples=300)
+def test_task_lists_and_their_errors_do_not_depend_on_the_path(entries):
+    plan = {
+        "program": "P",
+        "key": "P",
+        "start": "2027-01-04",
+        "projects": [{"id": "A", "name": "a", "tasks": entries}],
+    }
+    try:
+        expected: Any = _state(_WORK_ITEMS.validate_python(entries))
+    except ValidationError as error:
+        expected = [(e["type"], e["loc"], e["msg"]) for e in error.errors()]
+    try:
+        got: Any = _state(Program.model_validate(plan).projects[0].tasks)
+    except ValidationError as error:
+        got = [(e["type"], e["loc"][3:], e["msg"]) for e in error.errors()]
+    assert got == expected
+
+
+def test_subtasks_take_the_plain_path_too():
+    summary = {"id": "S", "name": "s", "tasks": [{"id": "S.1", "name": "one", "duration": "2d"}]}
+    [item] = _WORK_ITEMS.validate_python([summary])
+    assert _state(item) == _state(WorkItem.model_validate(summary))
+    with pytest.raises(ValidationError) as caught:
+        _WORK_ITEMS.validate_python([{**summary, "tasks": [{"id": "S.1", "name": 1}]}])
+    assert [e["loc"] for e in caught.value.errors()] == [(0, "tasks", 0, "name")]
+
+
 # -- durations ----------------------------------------------------------------------------
 
 
@@ -153,7 +215,7 @@ def test_a_nested_work_item_is_checked_once_and_located():
     [error] = caught.value.errors()
     assert error["loc"] == ("projects", 0, "tasks", 0, "tasks", 0)
     assert error["msg"] == "Value error, duration -1d is negative"
-    plan["projects"][0]["tasks"][0]["tasks"][0]["duration"] = "1d"
+    plan["projects"][0]["tasks"][0]["tasks"][0].update(duration="1d", tags=["x"])  # not plain
     try:
         WorkItem.model_post_init = counting  # type: ignore[method-assign]
         Program.model_validate(plan)

@@ -146,3 +146,14 @@ class Duration:
             "description": "working time such as 3d, 4h, 2w, 1.5d, 30m; e prefix = elapsed (5ed)",
             "examples": ["3d", "4h", "2w", "5ed"],
         }
+
+
+def duration_of_text(text: str) -> Duration | None:
+    """The duration ``text`` means, or None if it is not one (for fast paths: no exception)."""
+    known = _PARSED.get(text)
+    if known is not None:
+        return known
+    try:
+        return Duration.parse(text)
+    except ValueError:
+        return None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidatorFunctionWrapHandler, field_validator
 
 from progman.domain.base import Entity, Fraction, Id, Money, PlanDate, Priority
 from progman.domain.calendars import Calendar
@@ -20,7 +20,7 @@ from progman.domain.governance import (
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk, RiskScales
 from progman.domain.strategy import Benefit, Objective
-from progman.domain.work import Distribution, WorkItem
+from progman.domain.work import Distribution, WorkItem, work_items
 
 Method = Literal["waterfall", "agile", "hybrid"]
 Phase = Literal["initiation", "planning", "execution", "monitoring", "closure"]
@@ -46,6 +46,11 @@ class Project(Entity):
     )
     tags: list[str] = Field(default_factory=list)
     tasks: list[WorkItem] = Field(default_factory=list)
+
+    @field_validator("tasks", mode="wrap")
+    @classmethod
+    def _plain_tasks_fast(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return work_items(value, handler) if type(value) is list else handler(value)
 
     def work_items(self) -> Iterator[WorkItem]:
         """Every work item of the project, depth first in file order."""

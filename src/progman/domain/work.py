@@ -11,6 +11,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationError,
     ValidatorFunctionWrapHandler,
     field_serializer,
     field_validator,
@@ -32,7 +33,7 @@ from progman.domain.base import (
     Priority,
     checked_instance,
 )
-from progman.domain.durations import DURATION_REGEX, Duration
+from progman.domain.durations import DURATION_REGEX, Duration, duration_of_text
 
 LinkType = Literal["FS", "SS", "FF", "SF"]
 LINK_TYPES: tuple[LinkType, ...] = ("FS", "SS", "FF", "SF")
@@ -279,6 +280,11 @@ class WorkItem(Entity):
         links = plain_dependencies(value) if type(value) is list else None
         return links if links is not None else handler(value)
 
+    @field_validator("tasks", mode="wrap")
+    @classmethod
+    def _plain_subtasks_fast(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return work_items(value, handler) if type(value) is list else handler(value)
+
     @field_validator("resources", mode="before")
     @classmethod
     def _resources_from_mapping(cls, value: Any) -> Any:
@@ -332,3 +338,80 @@ class WorkItem(Entity):
             item = stack.pop()
             yield item
             stack.extend(reversed(item.tasks))
+
+
+# -- bulk loading -------------------------------------------------------------------------
+
+#: Fields a work item of a generated or exported plan mostly has, each cheap to check here.
+_SIMPLE_FIELDS = frozenset({"id", "name", "duration", "depends", "milestone"})
+_ITEM_DEFAULTS = {
+    name: None if info.default_factory is not None else info.default
+    for name, info in WorkItem.model_fields.items()
+}
+_WORK_ITEM = WorkItem.__pydantic_validator__.validate_python
+
+
+def work_items(entries: list[Any], handler: ValidatorFunctionWrapHandler) -> list[WorkItem]:
+    """The work items of a task list, as validating the list with ``handler`` builds them.
+
+    A plain task (id, name, a duration, bare predecessor ids) is built directly, the
+    others are validated one by one; if any is wrong, ``handler`` validates the whole list
+    again, so the errors (and their places) are pydantic's own.
+    """
+    built = []
+    for entry in entries:
+        item = _simple_work_item(entry) if type(entry) is dict else None
+        if item is None:
+            try:
+                item = _WORK_ITEM(entry)
+            except ValidationError:
+                return handler(entries)  # type: ignore[no-any-return]
+        built.append(item)
+    return built
+
+
+def _simple_work_item(entry: dict[str, Any]) -> WorkItem | None:
+    """The work item validation builds for ``entry``, if it is plain and right, else None.
+
+    Plain: only the fields of ``_SIMPLE_FIELDS``, each of the type a parsed plan gives it,
+    an id that needs no stripping, an ASCII name that needs none either (pydantic's strip
+    and Python's agree there), a known duration that is not negative, bare links.
+    """
+    if not entry.keys() <= _SIMPLE_FIELDS:
+        return None
+    ident, name = entry.get("id"), entry.get("name")
+    if (
+        type(ident) is not str
+        or len(ident) > ID_MAX_LENGTH
+        or not _PLAIN_ID(ident)
+        or type(name) is not str
+        or not name.isascii()
+        or name.strip() is not name
+    ):
+        return None
+    values = _ITEM_DEFAULTS.copy()
+    values["id"] = ident
+    values["name"] = name
+    if "duration" in entry:
+        text = entry["duration"]
+        duration = duration_of_text(text) if type(text) is str else None
+        if duration is None or duration.amount < 0:
+            return None
+        values["duration"] = duration
+    if "depends" in entry:
+        links = entry["depends"]
+        depends = plain_dependencies(links) if type(links) is list else None
+        if depends is None:
+            return None
+        values["depends"] = depends
+    else:
+        values["depends"] = []
+    if "milestone" in entry:
+        if type(entry["milestone"]) is not bool:
+            return None
+        values["milestone"] = entry["milestone"]
+    values["resources"] = []
+    values["checklist"] = []
+    values["tags"] = []
+    values["tasks"] = []
+    return checked_instance(WorkItem, values, set(entry))
