@@ -291,7 +291,12 @@ class _Chunk:
         return cls(*(np.empty((n, width), dtype=np.int64) for _ in range(5)))
 
     def narrowed(self, width: int) -> _Chunk:
-        return _Chunk(*(a[:, :width] for a in vars(self).values()))
+        """Arrays for a chunk of ``width`` iterations: these, or new ones for a narrower
+        (last) chunk, contiguous like these so that the kernels have one specialisation
+        (every array is written before it is read)."""
+        if width == self.duration.shape[1]:
+            return self
+        return _Chunk.allocate(self.duration.shape[0], width)
 
 
 def chunk_width(tasks: int, chunk_size: int | None = None) -> int:
