@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from progman.domain import Program
-from progman.domain.validation import check_program, format_path
+from progman.domain.checked import check_once, mark_checked
+from progman.domain.validation import format_path
 from progman.errors import Conflict, Location, PlanInvalid, Problem, ProgmanError
 from progman.storage import models as m
 from progman.storage.entities import (
@@ -141,7 +142,9 @@ def load_program(session: Session, key: str) -> Program:
     if row is None:
         raise program_not_found(session, key)
     with collector_paused():
-        return assemble_program(read_program_state(session, row))
+        program = assemble_program(read_program_state(session, row))
+    mark_checked(program)  # checked when it was saved: the engine need not check it again
+    return program
 
 
 def list_programs(session: Session) -> list[ProgramSummary]:
@@ -193,6 +196,11 @@ def delete_program(session: Session, key: str, actor: str) -> int:
 
 def assemble_program(stored: StoredProgram) -> Program:
     """Rebuild the domain object from stored contents, trusted: they were checked when saved."""
+    return construct(Program, program_data(stored))
+
+
+def program_data(stored: StoredProgram) -> dict[str, Any]:
+    """The program as plan data in the JSON forms its contents hold (one nested mapping)."""
     entities = stored.entities
     data: dict[str, Any] = PROGRAM.content_of_row(stored.row, stored.row.key)
     data["calendars"] = {e.key: e.content for e in entities[CALENDAR.name]}
@@ -212,7 +220,7 @@ def assemble_program(stored: StoredProgram) -> Program:
                 item["tasks"] = _task_tree(entity.key, None, tasks)
             items.append(item)
         data[PROGRAM_FIELD[kind.name]] = items
-    return construct(Program, data)
+    return data
 
 
 def _task_tree(
@@ -262,7 +270,7 @@ def _program_values(content: Content) -> dict[str, Any]:
 
 def _require_valid(program: Program) -> None:
     """Only consistent programs are stored: references must resolve to rows."""
-    findings = check_program(program)
+    findings = check_once(program)  # a program just loaded (plan file, store) is not checked twice
     if findings:
         raise PlanInvalid(
             Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
