@@ -12,6 +12,7 @@ from benchmarks import (
     montecarlo,
     plan_leveling,
     plan_load,
+    storage,
     tj3,
 )
 
@@ -23,6 +24,7 @@ BENCHMARKS = {
     "montecarlo": montecarlo.main,
     "leveling": leveling.main,
     "plan_leveling": plan_leveling.main,
+    "storage": storage.main,
     "tj3": tj3.main,
 }
 
