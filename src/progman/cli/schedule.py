@@ -23,6 +23,8 @@ from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_dat
 from progman.cli.output import stderr, stdout
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rich.table import Table
 
     from progman.domain import Program
@@ -67,7 +69,7 @@ def schedule(
     for warning in result.warnings:
         stderr.print(f"warning: {warning}", markup=False)
     if as_json:
-        _write_json(result.to_json_bytes())
+        _write_json(result.json_parts())
         return
     table = schedule_table(program, result, project)
     console = stdout
@@ -79,14 +81,14 @@ def schedule(
         console.print(line)
 
 
-def _write_json(data: bytes) -> None:
-    """JSON text on stdout as the bytes orjson made (no decoding of a large schedule)."""
+def _write_json(parts: "Iterator[bytes]") -> None:
+    """JSON text on stdout as it is made, in bytes (a large schedule is never held whole)."""
     sys.stdout.flush()
     binary = getattr(sys.stdout, "buffer", None)
     if binary is None:  # a text-only stream
-        sys.stdout.write(data.decode() + "\n")
+        sys.stdout.write(b"".join(parts).decode() + "\n")
         return
-    binary.write(data)
+    binary.writelines(parts)
     binary.write(b"\n")
     binary.flush()
 

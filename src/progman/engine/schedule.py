@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -93,15 +93,17 @@ class Schedule:
         return {**self._head(), "tasks": task_rows(self.tasks, 0, len(self.tasks)), **self._tail()}
 
     def to_json_bytes(self) -> bytes:
-        """:meth:`to_json` as UTF-8 JSON without spaces, made and serialised (orjson) a
-        chunk of tasks at a time: a fraction of a second for 100,000 tasks."""
-        parts = [orjson.dumps(self._head())[:-1], b',"tasks":[']
-        for chunk in tasks_json(self.tasks):
-            parts += (chunk, b",")
-        if len(parts) > 2:
-            parts.pop()  # the comma after the last chunk
-        parts += (b"],", orjson.dumps(self._tail())[1:])
-        return b"".join(parts)
+        """:meth:`to_json` as UTF-8 JSON text without spaces, made from the columns of the
+        tasks a chunk at a time: a fraction of a second for 100,000 tasks."""
+        return b"".join(self.json_parts())
+
+    def json_parts(self) -> Iterator[bytes]:
+        """:meth:`to_json_bytes` in pieces, to write a large schedule without holding its
+        whole text (``stream.writelines(schedule.json_parts())``)."""
+        yield orjson.dumps(self._head())[:-1] + b',"tasks":['
+        for k, chunk in enumerate(tasks_json(self.tasks)):
+            yield b"," + chunk if k else chunk
+        yield b"]," + orjson.dumps(self._tail())[1:]
 
     def _head(self) -> dict[str, Any]:
         return {
