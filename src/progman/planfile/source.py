@@ -115,22 +115,30 @@ class YamlScalars:
 
 
 class _Builder(YamlScalars):
-    """Plain Python values from a composed node tree; positions are not kept."""
+    """Plain Python values from a composed node tree; positions are not kept.
+
+    Plain text scalars (most nodes) are taken inline, without a call per node.
+    """
 
     def build(self, node: yaml.Node) -> Any:
         kind = type(node)
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
             return node.value if node.tag == _STR else self.scalar(node)  # type: ignore[arg-type]
         if kind is yaml.MappingNode:
             return self.mapping(node)  # type: ignore[arg-type]
-        return [self.build(child) for child in node.value]
+        build = self.build
+        return [
+            child.value if type(child) is _SCALAR and child.tag == _STR else build(child)
+            for child in node.value
+        ]
 
     def mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        build = self.build
         for key_node, value_node in self.pairs(node):
             key = (
                 key_node.value
-                if type(key_node) is yaml.ScalarNode and key_node.tag == _STR
+                if type(key_node) is _SCALAR and key_node.tag == _STR
                 else self.key(key_node)
             )
             if key in result:
@@ -141,10 +149,14 @@ class _Builder(YamlScalars):
                         mark_location(self.file, key_node.start_mark),
                     )
                 )
-            result[key] = self.build(value_node)
+            if type(value_node) is _SCALAR and value_node.tag == _STR:
+                result[key] = value_node.value
+            else:
+                result[key] = build(value_node)
         return result
 
 
+_SCALAR = yaml.ScalarNode
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
 _NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
