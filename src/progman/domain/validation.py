@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 
 from progman.domain.durations import Duration
 from progman.domain.program import Program
@@ -103,7 +104,13 @@ class _Checker:
     def index_work_items(self) -> None:
         items, summaries = self.items, self.summaries
         for p, project in enumerate(self.program.projects):
-            for t, item in enumerate(project.tasks):
+            tasks = project.tasks
+            if not any(map(_TASKS, tasks)):  # flat: index in bulk unless an id repeats
+                chunk = dict(zip(map(_ID, tasks), tasks, strict=True))
+                if len(chunk) == len(tasks) and items.keys().isdisjoint(chunk):
+                    items.update(chunk)
+                    continue
+            for t, item in enumerate(tasks):
                 ident = item.id
                 if ident in items:
                     self._duplicate_task(ident, ("projects", p, "tasks", t))
@@ -281,6 +288,10 @@ class _Checker:
                 + "; remove or reverse one of these links",
                 self._link(second, d),
             )
+
+
+_ID = attrgetter("id")
+_TASKS = attrgetter("tasks")
 
 
 def _work_item_paths(program: Program) -> dict[str, Path]:
@@ -498,6 +509,8 @@ def check_program(program: Program) -> list[Finding]:
         | {r.id for r in prog.risks}
         | {b.id for b in prog.benefits}
         | sprints
+        if any(change.changes for change in prog.change_requests)
+        else set()
     )
     for i, change in enumerate(prog.change_requests):
         for k, item in enumerate(change.changes):
