@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Date, inspect
 
-from progman.domain import Assignment, Dependency, Program, WorkItem
+from progman.domain import Assignment, Dependency, Duration, Program, WorkItem
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.storage import models as m
 
@@ -210,7 +210,21 @@ class EntityState:
 
 def dependency_content(dependency: Dependency) -> Content:
     """A link in a lossless form (the plan's text form drops a zero lag's unit)."""
-    return {"task": dependency.task, "type": dependency.type, "lag": str(dependency.lag)}
+    return {"task": dependency.task, "type": dependency.type, "lag": duration_text(dependency.lag)}
+
+
+def duration_text(duration: Duration) -> str:
+    """``str(duration)``, once per distinct duration (a big plan has a few, many times)."""
+    text = _DURATION_TEXTS.get(duration)
+    if text is None:
+        text = str(duration)
+        if len(_DURATION_TEXTS) < _DURATION_TEXTS_KEPT:
+            _DURATION_TEXTS[duration] = text
+    return text
+
+
+_DURATION_TEXTS: dict[Duration, str] = {}
+_DURATION_TEXTS_KEPT = 4096
 
 
 def assignment_content(assignment: Assignment) -> Content:
@@ -220,7 +234,7 @@ def assignment_content(assignment: Assignment) -> Content:
         "role": assignment.role,
         "skill": assignment.skill,
         "units": assignment.units,
-        "work": None if work is None else str(work),
+        "work": None if work is None else duration_text(work),
         "cost": assignment.cost,
     }
 
@@ -273,49 +287,12 @@ def entity_content(kind: Kind, entity: Any, container: Container) -> Content:
     return entity.model_dump(mode="json")  # type: ignore[no-any-return]
 
 
-def entity_states(program: Program, stored: StoredContents | None = None) -> Iterator[EntityState]:
-    """Every entity of ``program`` in plan order, parents before their children.
-
-    With ``stored``, an entity equal to its stored self (same fields, same place) takes
-    its stored content instead of being dumped again: re-saving a big program that
-    changed in a few places dumps only those.
-    """
+def entity_states(program: Program) -> Iterator[EntityState]:
+    """Every entity of ``program`` in plan order, parents before their children."""
     for kind, key, entity, position, container, depth in walk_entities(program):
-        content = None if stored is None else stored.content_if_same(kind, key, entity, container)
-        if content is None:
-            content = entity_content(kind, entity, container)
-        yield EntityState(kind, key, content, position, container, depth)
-
-
-class StoredContents:
-    """The stored contents of a program's entities, with the domain objects they rebuild."""
-
-    def __init__(
-        self, previous: Program, contents: Mapping[str, Mapping[str, tuple[Container, Content]]]
-    ) -> None:
-        self.objects: dict[str, dict[str, Any]] = {kind.name: {} for kind in KINDS}
-        for kind, key, entity, _, _, _ in walk_entities(previous):
-            self.objects[kind.name][key] = entity
-        self.contents = contents
-        self._blank = {kind.name: dict.fromkeys(kind.nested) for kind in KINDS}
-
-    def content_if_same(
-        self, kind: Kind, key: str, entity: Any, container: Container
-    ) -> Content | None:
-        """The stored content if ``entity`` equals the stored one, nested entities aside."""
-        old = self.objects[kind.name].get(key)
-        if old is None or type(old) is not type(entity):
-            return None
-        blank = self._blank[kind.name]
-        if blank:  # compare the fields, not the nested entities (compared on their own)
-            if {**old.__dict__, **blank} != {**entity.__dict__, **blank}:
-                return None
-        elif old != entity:
-            return None
-        stored = self.contents[kind.name].get(key)
-        if stored is None or stored[0] != container:
-            return None
-        return stored[1]
+        yield EntityState(
+            kind, key, entity_content(kind, entity, container), position, container, depth
+        )
 
 
 def work_item_content(item: WorkItem, project: str, parent: str | None) -> Content:

@@ -29,7 +29,6 @@ from progman.storage.entities import (
     PROJECT,
     WORK_ITEM,
     Content,
-    StoredContents,
     domain_data,
     entity_states,
     program_content,
@@ -96,7 +95,6 @@ def _save_program(
     row = _program_row(session, program.key, for_update=True)
     content = program_content(program)
     is_new = row is None
-    stored: StoredContents | None = None
     if row is None:
         if expected_revision:
             raise Conflict(f"program {program.key} no longer exists; it was deleted meanwhile")
@@ -118,16 +116,14 @@ def _save_program(
                 f"program {program.key} was changed by someone else (revision {row.revision}, "
                 f"you edited revision {expected_revision}); reload it and apply your change again"
             )
-        stored_state = read_program_state(session, row)
-        stored = _stored_contents(stored_state)
-        writer = ProgramWriter(session, stored_state, actor, now)
+        writer = ProgramWriter(session, read_program_state(session, row), actor, now)
         stored_content = PROGRAM.content_of_row(row, row.key)
         if stored_content != content:
             writer.record(PROGRAM.name, "updated", program.key, stored_content, content)
             for name, value in _program_values(content).items():
                 setattr(row, name, value)
             row.version += 1
-    changes = writer.write(entity_states(program, stored))
+    changes = writer.write(entity_states(program))
     if changes and not is_new:
         row.revision += 1
         row.updated_at = now
@@ -237,15 +233,6 @@ def _task_tree(
             siblings.append(item)
             stack.append((entity.key, item["tasks"]))
     return root
-
-
-def _stored_contents(state: StoredProgram) -> StoredContents:
-    """What is stored, as contents and as domain objects, to skip dumping unchanged entities."""
-    contents = {
-        kind: {e.key: (e.container, e.content) for e in entities}
-        for kind, entities in state.entities.items()
-    }
-    return StoredContents(assemble_program(state), contents)
 
 
 def _children_by_container(

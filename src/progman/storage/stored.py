@@ -27,7 +27,7 @@ from progman.storage.entities import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredEntity:
     """One entity row as stored: identity, order, version and content."""
 

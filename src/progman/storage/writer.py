@@ -130,9 +130,7 @@ class ProgramWriter:
             old = existing.pop(state.key, None)
             if old is None:
                 plan.created.append(state)
-            elif (old.content is not state.content and old.content != state.content) or (
-                state.key in moved
-            ):
+            elif old.content != state.content or state.key in moved:
                 plan.updated.append((old, state))
             elif old.position != state.position:
                 plan.repositioned.append((old, state))
