@@ -132,6 +132,31 @@ def test_actual_finish_before_start_is_refused():
         )
 
 
+@pytest.mark.parametrize(
+    ("start", "finish", "refused"),
+    [
+        ("2027-02-03", "2027-02-03T10:00", False),
+        ("2027-02-03T10:00", "2027-02-03", False),  # a plain date is the whole day
+        ("2027-02-03T10:00", "2027-02-02", True),
+        ("2027-02-03", "2027-02-02T23:00", True),
+        ("2027-02-03T10:00", "2027-02-03T09:00", True),
+    ],
+)
+def test_actual_date_and_time_stamp_compare_without_a_crash(start, finish, refused):
+    entry = {"id": "T", "name": "t", "actual_start": start, "actual_finish": finish}
+    if refused:
+        with pytest.raises(ValidationError, match="before actual_start"):
+            WorkItem.model_validate(entry)
+    else:
+        WorkItem.model_validate(entry)
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_constraint_says_what_to_write(text):
+    with pytest.raises(ValidationError, match="empty constraint; write"):
+        Constraint.model_validate(text)
+
+
 def test_unknown_field_is_an_error():
     with pytest.raises(ValidationError, match="nmae"):
         WorkItem.model_validate({"id": "T", "nmae": "t", "name": "t"})

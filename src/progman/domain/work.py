@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import (
@@ -206,6 +207,8 @@ class Constraint(Entity):
     def _parse_text(cls, value: Any) -> Any:
         if isinstance(value, str):
             parts = value.split()
+            if not parts:
+                raise ValueError("empty constraint; write e.g. 'SNET 2027-03-01' or 'ASAP'")
             return {"type": parts[0].lower(), **({"date": parts[1]} if len(parts) > 1 else {})}
         if isinstance(value, dict) and isinstance(value.get("type"), str):
             return {**value, "type": value["type"].lower()}
@@ -320,7 +323,8 @@ class WorkItem(Entity):
     def model_post_init(self, context: Any, /) -> None:
         """Checks across fields (a post-init, not an after validator: pydantic runs those twice
         on recursive models such as this one, pydantic#13581)."""
-        if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
+        start, finish = self.actual_start, self.actual_finish
+        if start and finish and _earlier(finish, start):
             raise ValueError(
                 f"actual_finish {self.actual_finish} is before actual_start {self.actual_start}"
             )
@@ -338,6 +342,17 @@ class WorkItem(Entity):
             item = stack.pop()
             yield item
             stack.extend(reversed(item.tasks))
+
+
+def _earlier(first: date | datetime, second: date | datetime) -> bool:
+    """``first`` is before ``second``; a plain date stands for its whole day."""
+    if isinstance(first, datetime) and isinstance(second, datetime):
+        return first < second
+    return _day(first) < _day(second)
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 # -- bulk loading -------------------------------------------------------------------------
