@@ -8,6 +8,7 @@ file:line:col whatever its form: YAML, JSON or a folder.
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from progman.errors import PlanInvalid
-from progman.planfile import load_plan
+from progman.planfile import load_plan, validate_plan_data
 from progman.planfile.source import DocumentError, load_document, parse_document
 
 
@@ -243,3 +244,12 @@ def test_every_form_of_a_large_plan_gives_the_same_program(broken, tmp_path):
     programs = [load_plan(tmp_path / name) for name in ("plan.yaml", "plan.json", "folder")]
     assert programs[0] == programs[1] == programs[2]
     assert sum(1 for _ in programs[0].work_items()) == PROJECTS * TASKS
+
+
+def test_reporting_problems_leaves_the_data_as_it_was():
+    data = _broken_plan()
+    before = copy.deepcopy(data)
+    with pytest.raises(PlanInvalid) as caught:
+        validate_plan_data(data)
+    assert len(caught.value.problems) == len(EXPECTED)
+    assert data == before

@@ -8,7 +8,6 @@ files are concatenated in file-name order; a file holding a single project (top-
 
 from __future__ import annotations
 
-import copy
 import gc
 import os
 from bisect import bisect_right
@@ -40,7 +39,8 @@ from progman.planfile.source import (
 )
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
-#: MiB. A 1M-task JSON plan is about 110 MiB and takes about 4 GB to schedule end to end.
+#: MiB: a 1M-task plan is about 110 MiB (3.3 GB of memory to load and check), with as much
+#: again to spare; a file that would need tens of GB is refused before it is read.
 DEFAULT_MAX_MB = 256
 
 
@@ -326,12 +326,14 @@ def _without_bad_fields(data: dict[str, Any], bad: list[PathKey]) -> Program | N
 
     Used only to find the cross-reference problems of the rest of the plan, so that the
     user sees every problem in one run. A few rounds, since a fix can uncover the next.
+    Only the containers on the patched paths are copied; the data stays as it was.
     """
-    trimmed = copy.deepcopy(data)
+    trimmed = dict(data)
+    copied = {id(trimmed)}
     paths = bad
     for _ in range(3):
         for path in paths:
-            _patch(trimmed, path)
+            _patch(trimmed, path, copied)
         try:
             return Program.model_validate(trimmed)
         except ValidationError as exc:
@@ -345,12 +347,12 @@ def _without_bad_fields(data: dict[str, Any], bad: list[PathKey]) -> Program | N
 _PLACEHOLDERS: dict[Any, Any] = {str: "?", float: 0.0, int: 0, date: date(2000, 1, 3)}
 
 
-def _patch(data: dict[str, Any], path: PathKey) -> None:
+def _patch(data: dict[str, Any], path: PathKey, copied: set[int]) -> None:
     """Drop the field holding a bad value, or give a required one a placeholder."""
     field_end = max((i for i, part in enumerate(path) if isinstance(part, str)), default=-1)
     if field_end <= 0:
         return
-    parent = _node_at(data, path[:field_end])
+    parent = _writable_node(data, path[:field_end], copied)
     model = model_at(path[:field_end])
     if not isinstance(parent, dict) or model is None:
         return
@@ -363,13 +365,19 @@ def _patch(data: dict[str, Any], path: PathKey) -> None:
         parent.pop(name, None)
 
 
-def _node_at(data: Any, path: PathKey) -> Any:
+def _writable_node(data: Any, path: PathKey, copied: set[int]) -> Any:
+    """The container at ``path``, each container on the way copied once (ids in ``copied``)."""
     node = data
     for part in path:
         try:
-            node = node[part]
+            child = node[part]
         except (KeyError, IndexError, TypeError):
             return None
+        if isinstance(child, dict | list) and id(child) not in copied:
+            child = child.copy()
+            copied.add(id(child))
+            node[part] = child
+        node = child
     return node
 
 
