@@ -17,6 +17,7 @@ import numpy as np
 
 from progman.engine import kernels
 from progman.engine.calendars import ELAPSED_RULE, CalendarTables, build_tables
+from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME
 from progman.errors import ProgmanError
 
@@ -172,7 +173,54 @@ class _Adjacency:
     position: np.ndarray  # position of each task in ``order``
 
 
-def _adjacency(net: Network) -> _Adjacency:
+@kernel
+def plan_order(n, in_ptr, in_pred):  # type: ignore[no-untyped-def]
+    """A topological order that keeps plan order wherever the links allow: each task
+    comes right after the predecessors it still waits for (depth first over incoming
+    links, tasks taken in index order). Returns ``(order, count)``; ``count < n`` means a
+    cycle (then the order is not usable).
+
+    Kahn's order (:func:`kernels.topological_order`) visits a program level by level across
+    all its projects; this one stays within a project until a link leads elsewhere, so the
+    passes read the tasks' arrays almost in memory order: twice as fast on 100k tasks.
+    """
+    state = np.zeros(n, dtype=np.int8)  # 0 not seen, 1 waiting for predecessors, 2 placed
+    order = np.empty(n, dtype=np.int64)
+    path = np.empty(n, dtype=np.int64)  # the tasks waiting, each for the one after it
+    link = np.empty(n, dtype=np.int64)  # the next incoming link of each to look at
+    count = 0
+    for first in range(n):
+        if state[first] != 0:
+            continue
+        top = 0
+        path[0] = first
+        link[0] = in_ptr[first]
+        state[first] = 1
+        while top >= 0:
+            task = path[top]
+            k = link[top]
+            if k < in_ptr[task + 1]:
+                link[top] = k + 1
+                pred = in_pred[k]
+                if state[pred] == 0:
+                    top += 1
+                    path[top] = pred
+                    link[top] = in_ptr[pred]
+                    state[pred] = 1
+                elif state[pred] == 1:  # back to a task still waiting: a cycle
+                    return order, count
+            else:
+                state[task] = 2
+                order[count] = task
+                count += 1
+                top -= 1
+    return order, count
+
+
+def _adjacency(net: Network, *, in_plan_order: bool = False) -> _Adjacency:
+    """Both link views and a topological order: Kahn's, or with ``in_plan_order`` the
+    order of :func:`plan_order` (faster passes, same results; leveling starts its search
+    from Kahn's order, so it keeps it)."""
     n = net.size
     if net.link_pred.size and (
         min(int(net.link_pred.min()), int(net.link_succ.min())) < 0
@@ -185,10 +233,13 @@ def _adjacency(net: Network) -> _Adjacency:
     )
     links_out = tuple(outgoing)
     out_ptr = links_out[0]
-    if bool(np.all(net.link_pred < net.link_succ)):
+    count = 0
+    if in_plan_order:
+        order, count = plan_order(n, links_in[0], links_in[1])
+    if count < n and bool(np.all(net.link_pred < net.link_succ)):
         # plan order is already topological: keep it, so the passes walk memory in order
         order, count = np.arange(n, dtype=np.int64), n
-    else:
+    elif count < n:  # Kahn's order also tells which tasks a cycle holds up
         order, count = kernels.topological_order(n, out_ptr, links_out[1])
     if count < n:
         cycle = find_cycle(net, order[:count])
@@ -329,7 +380,7 @@ def _result(state: dict[str, np.ndarray], adj: _Adjacency, end_time: int, copy: 
 
 def schedule_network(net: Network) -> CpmResult:
     """Critical path method over the whole network: early/late dates, floats, drivers."""
-    adj = _adjacency(net)
+    adj = _adjacency(net, in_plan_order=True)
     state = _fresh_state(net.size)
     end_time = _run(
         net,
@@ -352,7 +403,7 @@ class IncrementalSchedule:
 
     def __init__(self, net: Network) -> None:
         self.network = copy.deepcopy(net)  # edits must not reach the caller's arrays
-        self._adj = _adjacency(self.network)
+        self._adj = _adjacency(self.network, in_plan_order=True)
         self._state = _fresh_state(net.size)
         self._end = _run(
             self.network,
@@ -425,7 +476,7 @@ class IncrementalSchedule:
 
     def _adopt(self, edited: Network) -> None:
         """Use a network with other links: new link views and order, same task state."""
-        adjacency = _adjacency(edited)
+        adjacency = _adjacency(edited, in_plan_order=True)
         self.network, self._adj = edited, adjacency
 
     def _reschedule(self, changed: list[int], also_late: list[int] | None = None) -> None:
