@@ -6,7 +6,10 @@ finish-to-start links per task to tasks at most ``WINDOW`` positions earlier. Ea
 is written twice: as a progman plan (YAML, the default calendar Mon–Fri 8 h) and as a
 TaskJuggler project (the same start, working hours Mon–Fri 08:00–16:00, ``effort`` in
 days, ``allocate`` one resource, ``depends`` links, a CSV task report with start and
-end). Both run as whole processes, as a user runs them: ``progman level plan.yaml --json``
+end). TaskJuggler books an effort task's hours wherever its person is free, so a task
+may pause while its person works on another; the progman tasks say the same with
+``interruptible: true`` (without it progman solves the harder problem of tasks that run in
+one piece). Both run as whole processes, as a user runs them: ``progman level plan.yaml --json``
 (kernels cached: one run before the timed ones) and ``tj3 project.tjp``. The finish of each
 (the latest task end) is compared in working days from the start.
 
@@ -79,6 +82,7 @@ def plan_data(net: Network, name: str) -> dict[str, object]:
             "name": f"Task {i}",
             "work": f"{net.effort[i]}d",
             "resources": {f"r{net.person[i]}": 1.0},
+            "interruptible": True,  # as TaskJuggler books effort (see the module doc)
         }
         if net.depends[i]:
             task["depends"] = [f"t{p}" for p in net.depends[i]]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from progman.cli.main import main
+from progman.engine import leveling
 
 PSPLIB = Path(__file__).resolve().parents[3] / "shared" / "data" / "psplib"
 J301_1 = PSPLIB / "j30" / "j301_1.sm"
@@ -66,6 +68,26 @@ def test_a_plan_is_leveled_with_dates(capsys, contract_plan):
     _, again, _ = run(capsys, *args)
     keep = ("tasks", "makespan", "delays")
     assert {k: json.loads(again)[k] for k in keep} == {k: body[k] for k in keep}
+
+
+def test_without_a_time_limit_a_small_plan_spends_a_tenth_of_a_second(
+    capsys, contract_plan, monkeypatch
+):
+    frozen = SimpleNamespace(perf_counter=lambda: 0.0)  # the safety net stays out of it
+    monkeypatch.setattr(leveling, "time", frozen)
+    code, out, err = run(capsys, "level", str(contract_plan), "--json")
+    assert code == 0, err
+    body = json.loads(out)
+    # 7 network nodes: 0.1 s of budget (2,500 schedules), not the 25,000 of a second
+    assert 2_500 <= body["schedules"] < 2_600
+    assert body["feasible"] is True
+
+
+def test_the_help_says_how_the_default_time_limit_scales(capsys):
+    code, out, _ = run(capsys, "level", "--help")
+    assert code == 0
+    text = " ".join(out.replace("│", " ").split())
+    assert "1 ms per task of a plan, 0.1-10 s; 1 s for a PSPLIB file" in text
 
 
 def test_a_plan_reads_as_finishes_before_and_after(capsys, contract_plan):

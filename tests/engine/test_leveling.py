@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +15,14 @@ from tests.engine.generators import plan_data
 
 import progman
 from progman.domain import Program
+from progman.engine import leveling
+from progman.engine.leveling import (
+    MAX_TIME_LIMIT,
+    MIN_TIME_LIMIT,
+    POPULATION,
+    default_time_limit,
+    schedule_budget,
+)
 from progman.engine.load import analyse_load
 from progman.engine.schedule import Schedule
 from progman.samples import sample_plan_path
@@ -189,6 +198,46 @@ def test_the_same_seed_gives_the_same_schedule() -> None:
     again = progman.level(plan, seed=3, schedules=300)
     assert first.to_json()["tasks"] == again.to_json()["tasks"]
     assert first.schedules_generated == again.schedules_generated >= 300
+
+
+def test_the_default_time_limit_grows_with_the_program_within_bounds() -> None:
+    assert default_time_limit(10) == MIN_TIME_LIMIT == 0.1
+    assert default_time_limit(1_000) == pytest.approx(1.0)
+    assert default_time_limit(5_000) == pytest.approx(5.0)
+    assert default_time_limit(1_000_000) == MAX_TIME_LIMIT == 10.0
+    # about the same number of schedules from 100 to 10,000 tasks, more for smaller ones
+    assert {schedule_budget(n, default_time_limit(n)) for n in (100, 1_000, 10_000)} == {250}
+    assert schedule_budget(30, default_time_limit(30)) == 833
+    assert schedule_budget(100_000, default_time_limit(100_000)) == 25
+    assert schedule_budget(10**6, 0.001) == POPULATION  # never less than a population
+
+
+def test_without_a_time_limit_the_search_spends_the_budget_of_the_scaled_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan = progman.load_plan(sample_plan_path())
+    stopped = [0.0]  # a frozen clock: the safety net never stops the search here
+    monkeypatch.setattr(leveling, "time", SimpleNamespace(perf_counter=lambda: stopped[0]))
+    scaled = progman.level(plan, seed=1)
+    size = scaled.order.size
+    budget = schedule_budget(size, default_time_limit(size))
+    fixed = progman.level(plan, seed=1, schedules=budget)
+    assert budget <= scaled.schedules_generated < budget + 100  # at most a generation more
+    assert scaled.to_json()["tasks"] == fixed.to_json()["tasks"]
+    assert scaled.schedules_generated == fixed.schedules_generated
+    longer = progman.level(plan, seed=1, time_limit=1.0)  # an explicit limit: its budget
+    assert longer.schedules_generated >= schedule_budget(size, 1.0) > budget
+
+
+def test_the_safety_net_stops_a_search_whose_clock_runs_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan = progman.load_plan(sample_plan_path())
+    ticks = iter(range(0, 10**9, 10))  # every look at the clock: ten seconds later
+    monkeypatch.setattr(leveling, "time", SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    result = progman.level(plan, time_limit=5.0)
+    assert result.schedules_generated == 3  # the first list and its improvement only
+    assert result.makespan >= result.makespan_before
 
 
 def test_the_sample_is_leveled_except_for_work_already_under_way() -> None:

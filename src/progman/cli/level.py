@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from progman.engine.rcpsp import RcpspInstance, RcpspSolution
 
 SHOWN_DELAYS = 15
+#: A PSPLIB instance is a benchmark: it gets the standard second unless told otherwise.
+PSPLIB_TIME_LIMIT = 1.0
 
 
 def level_json(path: str, inst: "RcpspInstance", solution: "RcpspSolution") -> dict[str, Any]:
@@ -55,9 +57,17 @@ def level(
     *,
     as_json: JsonOption = False,
     time_limit: Annotated[
-        float,
-        typer.Option("--time-limit", min=0.001, max=3600.0, help="seconds per input"),
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.001,
+            max=3600.0,
+            help="seconds of search per input, at most (default: 1 ms per task of a plan, "
+            "0.1-10 s; 1 s for a PSPLIB file); the budget derives from it, so a seed "
+            "reproduces the result",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="random seed (same seed, same result)")
     ] = 0,
@@ -80,7 +90,8 @@ def level(
         if file.suffix.lower() == ".sm":
             inst = read_psplib(file)
             with working(f"leveling {file}"):
-                solution = solve(inst, time_limit=time_limit, seed=seed, schedules=schedules)
+                limit = PSPLIB_TIME_LIMIT if time_limit is None else time_limit
+                solution = solve(inst, time_limit=limit, seed=seed, schedules=schedules)
             if as_json:
                 _emit(level_json(str(file), inst, solution))
             else:

@@ -17,7 +17,9 @@ constraint and the progress as of the status date. It is the RCPSP search of
   **regret-biased random samples** and a **genetic algorithm** (two-point crossover,
   neighbour-swap mutation, elitist selection) improve it until the schedule budget is
   spent (derived from ``time_limit``, so a seed reproduces the result; the wall clock is
-  only a safety net);
+  only a safety net). Without a ``time_limit`` it scales with the program
+  (:func:`default_time_limit`): a small program answers in a blink, a large one searches
+  longer;
 * **priorities**: a task's class is its project's priority, then its own (``priority``,
   else its parent's, else 500); every list puts higher classes first (a predecessor
   inherits the class of what waits for it), and the objective is the sum of the finishes
@@ -78,6 +80,11 @@ from progman.engine.schedule import Schedule, describe, ensure_valid
 PLACEMENTS_PER_SECOND = 250_000
 #: At most this many schedules per second of ``time_limit`` (small plans: fixed costs).
 SCHEDULES_PER_SECOND = 25_000
+#: The default time limit: this much search per network node, within the bounds below
+#: (about 250 schedules for programs from 100 to 10,000 tasks).
+SECONDS_PER_TASK = 0.001
+MIN_TIME_LIMIT = 0.1
+MAX_TIME_LIMIT = 10.0
 POPULATION = 16
 MUTATION = 0.05
 DEFAULT_PRIORITY = 500
@@ -193,7 +200,7 @@ class LevelResult:
 def level(
     program: Program,
     *,
-    time_limit: float = 1.0,
+    time_limit: float | None = None,
     seed: int = 0,
     status_date: date | None = None,
     schedules: int | None = None,
@@ -202,8 +209,9 @@ def level(
 ) -> LevelResult:
     """Level the program's resources; the same seed and time limit give the same result.
 
-    ``schedules`` fixes the search budget outright (it is derived from ``time_limit``
-    otherwise; the wall clock stops the search only on a machine too slow to spend it).
+    ``time_limit`` (seconds of search; default :func:`default_time_limit` of the network)
+    sets the search budget; ``schedules`` fixes it outright. The wall clock stops the
+    search at the time limit only on a machine too slow to spend the budget.
     ``blocks`` keep resources from projects for a while; ``order`` (the ``order`` of an
     earlier result on the same network) starts the search, and with ``schedules=1`` is
     the only list decoded: the earlier leveling's priorities under new conditions.
@@ -220,10 +228,9 @@ def level(
     if order is not None and order.shape != (net.size,):
         raise ValueError("order comes from a leveling of another network")
     search = _Search(problem, seed)
-    rate = min(SCHEDULES_PER_SECOND, PLACEMENTS_PER_SECOND / max(1, net.size))
-    budget = schedules or max(POPULATION, int(rate * time_limit))
-    deadline = clock + time_limit * SAFETY_SHARE if schedules is None else None
-    search.run(budget, deadline, order)
+    limit = default_time_limit(net.size) if time_limit is None else time_limit
+    budget = schedules or schedule_budget(net.size, limit)
+    search.run(budget, None if schedules else limit * SAFETY_SHARE, order)
 
     best_start, best_finish = problem.replay(search.best_order)
     leveled = problem.leveled_network(best_start, best_finish)
@@ -251,6 +258,20 @@ def level(
         seconds=time.perf_counter() - clock,
         seed=seed,
     )
+
+
+def default_time_limit(size: int) -> float:
+    """Seconds of search when none is asked for: 1 ms per task of the network, at least
+    0.1 s and at most 10 s, so a 100-task program answers at once and a large one searches
+    longer (about 250 schedules for 100 to 10,000 tasks, see :func:`schedule_budget`)."""
+    return min(MAX_TIME_LIMIT, max(MIN_TIME_LIMIT, SECONDS_PER_TASK * size))
+
+
+def schedule_budget(size: int, time_limit: float) -> int:
+    """The deterministic search budget of ``time_limit`` seconds on a network of ``size``
+    tasks: ``min(25,000, 250,000 / size)`` schedules per second, at least a population."""
+    rate = min(SCHEDULES_PER_SECOND, PLACEMENTS_PER_SECOND / max(1, size))
+    return max(POPULATION, int(rate * time_limit))
 
 
 def working_days(program: Program, moment: datetime) -> float:
@@ -627,9 +648,10 @@ class _Search:
     def count(self) -> int:
         return int(self.counter[0])
 
-    def run(self, budget: int, deadline: float | None, first: np.ndarray | None = None) -> None:
-        """Search until the budget is spent, the deadline passes or nothing is delayed;
-        ``first`` (an activity list) is the first member of the population."""
+    def run(self, budget: int, seconds: float | None, first: np.ndarray | None = None) -> None:
+        """Search until the budget is spent, ``seconds`` of search have passed (the safety
+        net, counted from when the kernels are loaded) or nothing is delayed; ``first`` (an
+        activity list) is the first member of the population."""
         problem, n = self.problem, self.n
         arrays = problem.arrays()
         bound = problem.bound
@@ -637,25 +659,14 @@ class _Search:
         out_ptr, out_succ = problem.adj.links_out[0], problem.adj.links_out[1]
         pop = np.empty((POPULATION, n), dtype=np.int64)
         fit = np.empty(POPULATION, dtype=np.int64)
-        for k in range(POPULATION):
-            if k == 0 and first is not None:
-                pop[k] = first
-            else:
-                problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k], self.stream)
-            # a given list alone is decoded as it is (a move compared under the same list)
-            improve = not (k == 0 and first is not None and budget <= 1)
-            fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter, improve)
-            if self.count >= budget or (deadline is not None and time.perf_counter() > deadline):
-                return  # a large program on a short limit: the best rule's schedule
-        chunk = max(1, budget // 50)
-        while self.count < budget and self.best[0] > bound:
-            if deadline is not None and time.perf_counter() > deadline:
-                break  # safety net on a slow machine; the budget normally stops first
+        children, cfit = np.empty_like(pop), np.empty_like(fit)
+
+        def generations(target: int) -> None:
             evolve(
                 pop,
                 fit,
-                np.empty_like(pop),
-                np.empty_like(fit),
+                children,
+                cfit,
                 out_ptr,
                 out_succ,
                 rules[0],
@@ -664,12 +675,43 @@ class _Search:
                 self.state,
                 self.best,
                 self.counter,
-                min(budget, self.count + chunk),
+                target,
                 bound,
                 MUTATION,
                 REGRET_ALPHA,
                 STALL_GENERATIONS,
             )
 
+        deadline = None
+        for k in range(POPULATION):
+            if k == 0 and first is not None:
+                pop[k] = first
+            else:
+                problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k], self.stream)
+            # a given list alone is decoded as it is (a move compared under the same list)
+            improve = not (k == 0 and first is not None and budget <= 1)
+            fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter, improve)
+            if k == 0 and seconds is not None:
+                # loading the kernels (a fresh process pays it) is not search time: the
+                # first schedule has loaded decoding, a call that spends nothing the rest
+                generations(self.count)
+                deadline = time.perf_counter() + seconds
+            if self.count >= budget or (deadline is not None and time.perf_counter() > deadline):
+                return  # a large program on a short limit: the best rule's schedule
+        chunk = max(1, budget // 50)
+        while self.count < budget and self.best[0] > bound:
+            if deadline is not None and time.perf_counter() > deadline:
+                break  # safety net on a slow machine; the budget normally stops first
+            generations(min(budget, self.count + chunk))
 
-__all__ = ["Block", "Delay", "LevelResult", "Unleveled", "level", "working_days"]
+
+__all__ = [
+    "Block",
+    "Delay",
+    "LevelResult",
+    "Unleveled",
+    "default_time_limit",
+    "level",
+    "schedule_budget",
+    "working_days",
+]

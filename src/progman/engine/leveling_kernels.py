@@ -421,10 +421,10 @@ def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
 def _last_conflict(  # type: ignore[no-untyped-def]
     i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
 ):
-    """The last day of ``[s, f)`` on which task ``i`` would exceed a capacity, -1 if none
-    (the mirror of :func:`_first_conflict`)."""
+    """The last day of ``[s, f)`` on which task ``i`` would exceed a capacity and the
+    demand that would, ``(-1, -1)`` if none (the mirror of :func:`_first_conflict`)."""
     if f <= s:
-        return -1
+        return -1, -1
     c = calendar[i]
     days = capacity.shape[1]
     for day in range(min((f - 1) // MINUTES_PER_DAY, days - 1), s // MINUTES_PER_DAY - 1, -1):
@@ -434,12 +434,30 @@ def _last_conflict(  # type: ignore[no-untyped-def]
         for k in range(d_ptr[i], d_ptr[i + 1]):
             r = d_res[k]
             if blocked[r, day] == project:
-                return day
+                return day, k
             if c == ELAPSED and capacity[r, day] <= 0.0:
                 continue
             if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
-                return day
-    return -1
+                return day, k
+    return -1, -1
+
+
+@kernel
+def _previous_candidate(day, k, c, d, d_res, d_units, capacity, usage, blocked, project, cal):  # type: ignore[no-untyped-def]
+    """The last day before ``day`` on which the demand ``k`` that conflicted there could
+    take the task's last day (the mirror of :func:`_next_candidate`): no finish after it
+    can fit, so the backward pass skips a booked stretch at once instead of day by day."""
+    prv = day - 1
+    if c == ELAPSED:
+        return prv
+    mpd = cal[3]
+    r = d_res[k]
+    need = d_units[k] * min(1.0, d / mpd[c])
+    while prv >= 0 and (
+        blocked[r, prv] == project or usage[r, prv] + need > capacity[r, prv] + EPSILON
+    ):
+        prv -= 1
+    return prv
 
 
 @kernel
@@ -494,13 +512,16 @@ def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type:
             s = f if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
             if d_ptr[i + 1] == d_ptr[i] or w - d <= 0:
                 break
-            day = _last_conflict(
+            day, k = _last_conflict(
                 i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
                 project_of[i], cal,
             )  # fmt: skip
             if day < 0:
                 break
-            w = work_before(c, day * MINUTES_PER_DAY, cum, nth, cnt, mpd, opn, wk)
+            day = _previous_candidate(
+                day, k, c, d, d_res, d_units, capacity, usage, blocked, project_of[i], cal
+            )
+            w = work_before(c, (day + 1) * MINUTES_PER_DAY, cum, nth, cnt, mpd, opn, wk)
         if d_ptr[i + 1] > d_ptr[i]:
             add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
         rstart[i] = s
