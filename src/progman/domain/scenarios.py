@@ -18,12 +18,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from progman.domain.base import Entity, Id
+from progman.domain.checked import check_once
 from progman.domain.governance import ChangeItem
 from progman.domain.program import Program, Project
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk
 from progman.domain.strategy import Benefit
-from progman.domain.checked import check_once
 from progman.domain.validation import check_program, did_you_mean, format_path
 from progman.domain.work import Dependency, WorkItem
 from progman.errors import Location, PlanInvalid, Problem
