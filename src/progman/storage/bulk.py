@@ -38,7 +38,7 @@ def insert_rows(
     return _insert_many(connection, row, values, return_ids=return_ids)
 
 
-def json_text(value: Any) -> str:
+def _json_text(value: Any) -> str:
     """JSON text of ``value``: orjson, or the standard library for what orjson refuses
     (integers beyond 64 bits)."""
     try:
@@ -94,7 +94,7 @@ def _parameters(
 
 
 def _once_per_value(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    if processor is json_text:
+    if processor is _json_text:
         return processor  # contents differ from row to row and cannot be keys
     known: dict[Any, Any] = {}
 
@@ -112,7 +112,7 @@ def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """How SQLAlchemy would bind a value of ``column``; JSON (``null`` for None, as the JSON
     type stores it) by orjson instead of the standard library."""
     if isinstance(column.type, JSON):
-        return json_text
+        return _json_text
     processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
         dialect
     )
@@ -149,7 +149,7 @@ def _copy_rows(
             for value in values:
                 copy.write_row(
                     [
-                        json_text(value[a]) if as_json and value[a] is not None else value[a]
+                        _json_text(value[a]) if as_json and value[a] is not None else value[a]
                         for a, as_json in pairs
                     ]
                 )

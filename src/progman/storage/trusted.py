@@ -2,13 +2,15 @@
 
 A stored program was validated and checked when it was saved, and every content is the
 ``model_dump(mode="json")`` of a valid object. ``Program.model_validate`` would run every
-field's validators again (2-3 s for 20,000 tasks); :func:`construct` instead turns the JSON
-forms back into Python values (ISO dates, durations, nested models) and builds each model
-the way ``model_construct`` does, recursively. Input forms are still honoured by running
-the models' *before* validators (``"A SS+2d"``, ``[2d, 4d, 9d]``); *after* validators only
-check, and stored data passed them. The result equals ``model_validate``'s (tests compare
-both). A field type or validator this module does not know (a wrap or plain validator, a
-custom type) makes its model fall back to ``model_validate``: slower, never different.
+field's validators again; :func:`construct` instead turns the JSON forms back into Python
+values (ISO dates, durations, nested models) and builds each model as ``model_construct``
+does, recursively, with a builder generated per model. Input forms are still read by the
+models' *before* validators (``"A SS+2d"``, ``[2d, 4d, 9d]``, ``{alice: 1.0}``); *after*
+and *wrap* validators and a post-init without private state are checks and fast paths
+around validation, which the stored data already passed, so they are left out. Tests
+compare the result with ``model_validate``'s field by field. A type or validator this
+module does not know (a plain validator, one taking ``info``, a custom type) makes its
+model fall back to ``model_validate``: slower, never different.
 """
 
 from __future__ import annotations
