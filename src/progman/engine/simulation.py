@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Program, WorkItem
-from progman.domain.durations import Duration
 from progman.domain.checked import check_once
+from progman.domain.durations import Duration
 from progman.domain.validation import format_path
 from progman.engine import sampling
 from progman.engine.build import BuiltNetwork, build_network
