@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from itertools import chain, repeat
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, is_not, itemgetter, truth
 from typing import Any
 
 import numpy as np
 
-from progman.domain import Calendar, DateRange, Program, WorkItem
+from progman.domain import Calendar, DateRange, Dependency, Program, WorkItem
 from progman.domain.durations import Duration
 from progman.engine.calendars import (
     ELAPSED,
@@ -208,11 +208,15 @@ class _Items:
 
     def present(self, name: str) -> list[int]:
         """Indexes of the items whose ``name`` field is set (not None, not empty)."""
-        return [i for i, value in enumerate(self.columns[name]) if value]
+        column = self.columns[name]
+        found = np.fromiter(map(truth, column), dtype=bool, count=len(column))
+        return np.flatnonzero(found).tolist()
 
     def given(self, name: str) -> list[int]:
         """Indexes of the items whose ``name`` field is not None (zero counts)."""
-        return [i for i, value in enumerate(self.columns[name]) if value is not None]
+        column = self.columns[name]
+        found = np.fromiter(map(is_not, column, repeat(None)), dtype=bool, count=len(column))
+        return np.flatnonzero(found).tolist()
 
 
 def _read_rows(items: list[WorkItem]) -> list[tuple[Any, ...]]:
@@ -225,6 +229,8 @@ def _read_rows(items: list[WorkItem]) -> list[tuple[Any, ...]]:
 
 
 _TASKS = _FIELDS.index("tasks")
+#: The lag of a link written without one (every such link shares it).
+NO_LAG: Duration = Dependency.model_fields["lag"].get_default(call_default_factory=True)
 
 
 def _flatten(program: Program) -> _Items:
@@ -237,7 +243,7 @@ def _flatten(program: Program) -> _Items:
         top = project.tasks
         before = len(items)
         read = _read_rows(top)
-        if not any(row[_TASKS] for row in read):  # a flat list: no walk needed
+        if not any(map(itemgetter(_TASKS), read)):  # a flat list: no walk needed
             items += top
             rows += read
             parents += [-1] * len(top)
@@ -271,10 +277,19 @@ def _duration_minutes(
     count = len(amounts)
     if count == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-    amount, unit, elapsed = zip(*map(_read_duration, amounts), strict=True)
-    value = np.array(amount, dtype=np.float64)
-    code = np.fromiter(map(_UNIT_CODE.__getitem__, unit), dtype=np.int64, count=count)
-    is_elapsed = np.array(elapsed, dtype=bool)
+    # a plan repeats a few durations (the loader shares equal ones): read each object once
+    _, first, same = np.unique(
+        np.fromiter(map(id, amounts), dtype=np.int64, count=count),
+        return_index=True,
+        return_inverse=True,
+    )
+    amount, unit, elapsed = zip(
+        *map(_read_duration, (amounts[k] for k in first.tolist())), strict=True
+    )
+    same = same.reshape(-1)
+    value = np.array(amount, dtype=np.float64)[same]
+    code = np.array([_UNIT_CODE[u] for u in unit], dtype=np.int64)[same]
+    is_elapsed = np.array(elapsed, dtype=bool)[same]
     per_day = (np.asarray(minutes_per_day, dtype=np.int64) / 60) * 60.0
     factor = np.select(
         [code == 0, code == 1, code == 2, code == 3],
@@ -527,13 +542,12 @@ def _links(
     from_finish = (kind == FS) | (kind == FF)
     pred[from_finish] = finish_of[pred[from_finish]]
     lag = np.zeros(m, dtype=np.int64)
-    elapsed = np.fromiter(map(attrgetter("elapsed"), lags), dtype=bool, count=m)
-    lagged = np.flatnonzero(
-        np.fromiter(map(attrgetter("amount"), lags), dtype=np.float64, count=m) != 0
-    )
-    lag[lagged] = _duration_minutes(
+    elapsed = np.zeros(m, dtype=bool)
+    # nearly every link has the one shared "no lag": only the others are read
+    lagged = np.flatnonzero(np.fromiter(map(is_not, lags, repeat(NO_LAG)), dtype=bool, count=m))
+    lag[lagged], elapsed[lagged] = _duration_minutes(
         [lags[k] for k in lagged.tolist()], tables.minutes_per_day[calendar[succ[lagged]]]
-    )[0]
+    )
 
     children = np.flatnonzero(found.parent_of >= 0)
     children = children[np.argsort(found.parent_of[children], kind="stable")]
