@@ -100,7 +100,9 @@ class _OneSpecialisation(CPUDispatcher):
         return super().get_call_template(plain, {k: unliteral(v) for k, v in kws.items()})
 
 
-def kernel(function: Callable[..., Any] | None = None, *, refcounts: bool = True) -> Any:
+def kernel(
+    function: Callable[..., Any] | None = None, *, refcounts: bool = True, inline: bool = False
+) -> Any:
     """Compile ``function`` with numba in nopython mode: cached, without the GIL, one
     specialisation per argument types.
 
@@ -113,6 +115,8 @@ def kernel(function: Callable[..., Any] | None = None, *, refcounts: bool = True
         options: dict[str, Any] = {"nopython": True, "nogil": True}
         if not refcounts:
             options["_nrt"] = False
+        if inline:
+            options["inline"] = "always"
         dispatcher = _OneSpecialisation(py_function, locals={}, targetoptions=options)
         if CACHING:
             dispatcher.enable_caching()

@@ -90,7 +90,7 @@ def topological_order(n, out_ptr, out_succ):  # type: ignore[no-untyped-def]
     return order, tail
 
 
-@kernel
+@kernel(inline=True)
 def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """``t`` moved by ``lag`` minutes of calendar ``c`` (or of the wall clock)."""
     if lag == 0:
@@ -103,7 +103,7 @@ def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel
+@kernel(inline=True)
 def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """The latest moment from which ``lag`` minutes of calendar ``c`` (or wall) reach ``t``.
 
@@ -122,7 +122,7 @@ def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel
+@kernel(inline=True)
 def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ignore[no-untyped-def]
     """Working minutes task ``i`` still has to do; -1 when it is done."""
     if actual_finish[i] != NO_TIME:
@@ -132,7 +132,7 @@ def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ig
     return duration[i]
 
 
-@kernel
+@kernel(inline=True)
 def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     """The start that finishes ``span`` working minutes of calendar ``c`` at ``t``."""
     if span <= 0:
@@ -143,7 +143,7 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel
+@kernel(inline=True)
 def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # type: ignore[no-untyped-def]
     """The earliest start (calendar ``c``) a link of type ``kind`` allows a successor of
     ``span`` working minutes, from its predecessor's dates."""
@@ -154,7 +154,7 @@ def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # t
     return t
 
 
-@kernel
+@kernel(inline=True)
 def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     """Start and finish of ``d`` working minutes that may start at ``bound`` on calendar ``c``.
 
@@ -173,7 +173,7 @@ def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel
+@kernel(inline=True)
 def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # type: ignore[no-untyped-def]
     """Store task ``i``'s dates; if they moved, mark the tasks they drive dirty.
 
@@ -192,7 +192,7 @@ def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # 
     return 1, marked
 
 
-@kernel
+@kernel(inline=True)
 def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
     """Task ``i``'s early start and finish from its predecessors' dates, its floor, its
     constraint and its progress, and what drives the start (a link id or ``DRIVER_*``).
@@ -295,7 +295,7 @@ def forward_pass(  # type: ignore[no-untyped-def]
     return moved
 
 
-@kernel
+@kernel(inline=True)
 def finish_limits(  # type: ignore[no-untyped-def]
     i,
     links_out,
@@ -348,6 +348,13 @@ def finish_limits(  # type: ignore[no-untyped-def]
             else:
                 early_limit = min(early_limit, w)
     return late_limit, early_limit
+
+
+#: The same two rules as calls rather than inlined code, for kernels off the CPM's hot path
+#: (leveling calls ``early_dates`` from three places): inlining them there would cost more
+#: compile time than the calls cost at run time. They share the inlined ones' cache.
+early_dates_call = kernel(early_dates.py_func)
+finish_limits_call = kernel(finish_limits.py_func)
 
 
 @kernel(refcounts=False)
@@ -473,7 +480,7 @@ def delay_as_late_as_possible(  # type: ignore[no-untyped-def]
                 early_start[i] = start
 
 
-@kernel
+@kernel(inline=True)
 def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type: ignore[no-untyped-def]
     """Whether task ``i`` at ``start``..``finish`` still lets every successor not yet
     started keep its early start (the forward rule of :func:`early_dates`, link by link).

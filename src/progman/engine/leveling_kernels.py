@@ -15,7 +15,9 @@ import numpy as np
 
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, finish_of, start_of, work_before
 from progman.engine.jit import kernel
-from progman.engine.kernels import NO_TIME, early_dates, finish_limits, place
+from progman.engine.kernels import NO_TIME, place
+from progman.engine.kernels import early_dates_call as early_dates  # a call, not inlined
+from progman.engine.kernels import finish_limits_call as finish_limits  # a call, not inlined
 from progman.engine.random_stream import below, permutation
 from progman.engine.rcpsp import _priority_list, crossover, mutate
 
@@ -24,7 +26,7 @@ EPSILON = 1e-9
 PAST_GRID = -2
 
 
-@kernel
+@kernel(inline=True)
 def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
     """The share of day ``day``'s working window of calendar ``c`` that ``[s, f)`` covers."""
     _cum, _nth, _cnt, mpd, opn, wk = cal

@@ -185,7 +185,7 @@ def forward_chunk(order, links_in, tasks, status_time, duration, early_start, ea
             early_finish[i, it] = finish
 
 
-@kernel
+@kernel(inline=True)
 def _left(i, sampled, planned, remaining, in_progress):  # type: ignore[no-untyped-def]
     """Working minutes a task still has to do: a started task's rest scales with its sample."""
     if not in_progress or remaining[i] < 0:

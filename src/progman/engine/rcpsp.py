@@ -256,7 +256,7 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
             return best
 
 
-@kernel
+@kernel(inline=True)
 def _pick(prio, eligible, count, weights, randomised, alpha, stream):  # type: ignore[no-untyped-def]
     """Position in ``eligible[:count]`` of the job to schedule next: the highest ``prio``
     (ties: lowest index), or with ``randomised`` a regret-biased random pick (weights
