@@ -46,6 +46,7 @@ from progman.engine.calendars import (
     CalendarTables,
     build_tables,
 )
+from progman.engine.collector import collector_paused
 from progman.engine.kernels import FF, FS, NO_TIME, SS
 from progman.engine.network import CONSTRAINT_CODES, LINK_CODES, Network
 
@@ -363,6 +364,11 @@ def _calendar_of_items(
 
 def build_network(program: Program, status_date: date | None = None) -> BuiltNetwork:
     """The program as arrays; ``status_date`` overrides the program's own."""
+    with collector_paused():
+        return _build(program, status_date)
+
+
+def _build(program: Program, status_date: date | None) -> BuiltNetwork:
     status = status_date or program.status_date
     found = _flatten(program)
     columns = found.columns

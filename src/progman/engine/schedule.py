@@ -16,6 +16,7 @@ from progman.domain.checked import check_once
 from progman.domain.validation import format_path
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.collector import collector_paused
 from progman.engine.network import CpmResult, ScheduleCycle, schedule_network
 from progman.engine.schedule_table import (
     DRIVER_REASONS,
@@ -195,6 +196,26 @@ def describe(
     Everything is done on whole arrays (the summaries' roll-up a level of the breakdown at
     a time); the tasks stay columns in a :class:`TaskTable`.
     """
+    with collector_paused():
+        return _describe(
+            program,
+            built,
+            result,
+            status=status,
+            near_critical_days=near_critical_days,
+            strict=strict,
+        )
+
+
+def _describe(
+    program: Program,
+    built: BuiltNetwork,
+    result: CpmResult,
+    *,
+    status: date | None,
+    near_critical_days: float,
+    strict: bool,
+) -> Schedule:
     net = built.network
     tables = net.calendars
     n = built.item_count

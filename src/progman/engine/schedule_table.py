@@ -21,6 +21,7 @@ import numpy as np
 import orjson
 
 from progman.engine.calendars import CalendarTables
+from progman.engine.collector import collector_paused
 
 #: Rows made at a time: bounds the memory a large schedule's JSON takes on the way.
 CHUNK = 8192
@@ -153,15 +154,19 @@ class TaskTable(Sequence[TaskSchedule]):
         """The ``tasks`` entries of ``--json`` as JSON text, a chunk of rows at a time
         (comma-separated, without the brackets): the same text orjson makes of
         :meth:`rows`, made from each distinct value's serialisation."""
-        pieces = _JsonPieces(self)
+        with collector_paused():
+            pieces = _JsonPieces(self)
         for lo in range(0, len(self), CHUNK):
-            yield pieces.chunk(lo, min(lo + CHUNK, len(self)))
+            with collector_paused():
+                text = pieces.chunk(lo, min(lo + CHUNK, len(self)))
+            yield text
 
     def _all(self) -> tuple[TaskSchedule, ...]:
         if self._made is None:
-            self._made = tuple(
-                task for lo in range(0, len(self), CHUNK) for task in self._make(lo, lo + CHUNK)
-            )
+            with collector_paused():
+                self._made = tuple(
+                    task for lo in range(0, len(self), CHUNK) for task in self._make(lo, lo + CHUNK)
+                )
         return self._made
 
     def _make(self, lo: int, hi: int) -> Iterator[TaskSchedule]:
