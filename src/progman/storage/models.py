@@ -21,6 +21,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -91,7 +92,11 @@ class EntityRow:
 
 
 class ProgramRow(Base):
-    """The aggregate root; ``revision`` counts saves that changed anything in the program."""
+    """The aggregate root; ``revision`` counts saves that changed anything in the program.
+
+    ``snapshot`` is the whole plan as JSON text, valid only while ``snapshot_revision`` is
+    ``revision`` (see ``storage/snapshot.py``); deferred, so listing programs skips it.
+    """
 
     __tablename__ = "programs"
 
@@ -105,6 +110,8 @@ class ProgramRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     attributes: Mapped[dict[str, Any]]
+    snapshot: Mapped[str | None] = mapped_column(Text, deferred=True)
+    snapshot_revision: Mapped[int | None]
 
 
 class CalendarRow(EntityRow, Base):

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from progman.domain import Program
 from progman.domain.checked import check_once, mark_checked
@@ -35,6 +35,7 @@ from progman.storage.entities import (
 )
 from progman.storage.migrate import require_current_schema
 from progman.storage.scenarios import SCENARIO_KIND, scenario_content
+from progman.storage.snapshot import program_from_snapshot, snapshot_text
 from progman.storage.stored import (
     StoredEntity,
     StoredProgram,
@@ -80,6 +81,8 @@ def save_program(
     Only rows whose content changed get a new ``version``; every created, updated and
     deleted entity is written to the audit log as done by ``actor``. With
     ``expected_revision``, a program changed by someone else since is a :class:`Conflict`.
+    The program's snapshot is rewritten with it; a program equal to its valid snapshot is
+    unchanged: nothing is written, and it is not checked again (it was, when stored).
     """
     with collector_paused():
         return _save_program(session, program, actor, expected_revision)
@@ -90,9 +93,13 @@ def _save_program(
 ) -> SaveResult:
     _require_actor(actor)
     require_current_schema(session.connection())
+    snapshot = snapshot_text(program)
+    row = _program_row(session, program.key, for_update=True, with_snapshot=True)
+    if row is not None and _valid_snapshot(row) == snapshot:
+        _require_expected_revision(row, expected_revision)
+        return _result(program.key, row.revision, Changes())
     _require_valid(program)
     now = m.utc_now()
-    row = _program_row(session, program.key, for_update=True)
     content = program_content(program)
     is_new = row is None
     if row is None:
@@ -104,6 +111,8 @@ def _save_program(
             revision=1,
             created_at=now,
             updated_at=now,
+            snapshot=snapshot,
+            snapshot_revision=1,
             **_program_values(content),
         )
         session.add(row)
@@ -111,11 +120,7 @@ def _save_program(
         writer = ProgramWriter(session, StoredProgram(row), actor, now)
         writer.record(PROGRAM.name, "created", program.key, None, content)
     else:
-        if expected_revision is not None and expected_revision != row.revision:
-            raise Conflict(
-                f"program {program.key} was changed by someone else (revision {row.revision}, "
-                f"you edited revision {expected_revision}); reload it and apply your change again"
-            )
+        _require_expected_revision(row, expected_revision)
         writer = ProgramWriter(session, read_program_state(session, row), actor, now)
         stored_content = PROGRAM.content_of_row(row, row.key)
         if stored_content != content:
@@ -127,18 +132,27 @@ def _save_program(
     if changes and not is_new:
         row.revision += 1
         row.updated_at = now
+    row.snapshot = snapshot
+    row.snapshot_revision = row.revision
     session.flush()
     return _result(program.key, row.revision, changes)
 
 
 def load_program(session: Session, key: str) -> Program:
-    """The stored program ``key``, exactly as it was saved (order included)."""
+    """The stored program ``key``, exactly as it was saved (order included).
+
+    From its snapshot when that is of the program's revision, else from its rows.
+    """
     require_current_schema(session.connection())
-    row = _program_row(session, key)
+    row = _program_row(session, key, with_snapshot=True)
     if row is None:
         raise program_not_found(session, key)
     with collector_paused():
-        program = assemble_program(read_program_state(session, row))
+        snapshot = _valid_snapshot(row)
+        if snapshot is not None:
+            program = program_from_snapshot(snapshot)
+        else:
+            program = assemble_program(read_program_state(session, row))
     mark_checked(program)  # checked when it was saved: the engine need not check it again
     return program
 
@@ -244,11 +258,28 @@ def _children_by_container(
     return groups
 
 
-def _program_row(session: Session, key: str, *, for_update: bool = False) -> m.ProgramRow | None:
+def _program_row(
+    session: Session, key: str, *, for_update: bool = False, with_snapshot: bool = False
+) -> m.ProgramRow | None:
     query = select(m.ProgramRow).where(m.ProgramRow.key == key)
+    if with_snapshot:
+        query = query.options(undefer(m.ProgramRow.snapshot))
     if for_update:
         query = query.with_for_update()  # PostgreSQL: one writer per program at a time
     return session.scalars(query).one_or_none()
+
+
+def _valid_snapshot(row: m.ProgramRow) -> str | None:
+    """The row's snapshot if it is of the program's current revision (else it is stale)."""
+    return row.snapshot if row.snapshot_revision == row.revision else None
+
+
+def _require_expected_revision(row: m.ProgramRow, expected_revision: int | None) -> None:
+    if expected_revision is not None and expected_revision != row.revision:
+        raise Conflict(
+            f"program {row.key} was changed by someone else (revision {row.revision}, "
+            f"you edited revision {expected_revision}); reload it and apply your change again"
+        )
 
 
 def _program_values(content: Content) -> dict[str, Any]:
