@@ -20,19 +20,22 @@ from progman.domain import Assignment, Program, WorkItem
 from progman.domain.base import checked_instance
 
 T = TypeVar("T")
-_CONTAINERS = (dict, list)
 _ASSIGNMENT_DEFAULTS = {name: info.default for name, info in Assignment.model_fields.items()}
 _GIVEN = frozenset({"resource", "units"})
 
 
 def snapshot_text(program: Program) -> str:
-    """The program in plan-file shape (defaults and empty lists left out), as JSON text.
+    """The program in plan-file shape (defaults left out), as JSON text.
 
     The same program always gives the same text, so comparing texts tells an unchanged
-    re-save at once.
+    re-save at once. A task's empty ``resources`` (its serializer writes ``{}`` even where
+    defaults are left out) is dropped, so the task loads by the fast path for plain tasks.
     """
     data = program.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return orjson.dumps(_pruned(data)).decode()
+    for entry in _work_items(_task_lists(data), _entry_tasks):
+        if "resources" in entry and not entry["resources"]:
+            del entry["resources"]
+    return orjson.dumps(data).decode()
 
 
 def program_from_snapshot(text: str) -> Program:
@@ -60,8 +63,7 @@ def _detach_plain_resources(data: dict[str, Any]) -> list[dict[str, float] | Non
     :func:`_work_items` order, None where there is none."""
     detached: list[dict[str, float] | None] = []
     add = detached.append
-    tasks = [project["tasks"] for project in data.get("projects", ()) if "tasks" in project]
-    for entry in _work_items(tasks, _entry_tasks):
+    for entry in _work_items(_task_lists(data), _entry_tasks):
         shares = entry.get("resources")
         if type(shares) is dict and all(type(units) is float for units in shares.values()):
             add(entry.pop("resources"))
@@ -81,6 +83,10 @@ def _work_items(lists: list[list[T]], children: Callable[[T], list[T] | None]) -
                 lists.append(below)
 
 
+def _task_lists(data: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    return [project["tasks"] for project in data.get("projects", ()) if "tasks" in project]
+
+
 def _entry_tasks(entry: dict[str, Any]) -> list[dict[str, Any]] | None:
     return entry.get("tasks")
 
@@ -94,14 +100,3 @@ def _assignment(resource: str, units: float) -> Assignment:
     values["resource"] = resource
     values["units"] = units
     return checked_instance(Assignment, values, set(_GIVEN))
-
-
-def _pruned(value: Any) -> Any:
-    """Drop empty lists and mappings (the defaults; a serializer may still write them)."""
-    if type(value) is dict:
-        return {
-            key: _pruned(item) if type(item) in _CONTAINERS else item
-            for key, item in value.items()
-            if item or type(item) not in _CONTAINERS
-        }
-    return [_pruned(item) if type(item) in _CONTAINERS else item for item in value]
