@@ -92,10 +92,10 @@ def import_plan(
     ] = None,
 ) -> None:
     """Store a plan: a new program, or an update in place of the one with its key."""
-    from progman.planfile import load_plan
+    from progman.cli.options import load_plan_file
     from progman.services.programs import do_save_program
 
-    program = load_plan(plan)
+    program = load_plan_file(plan)
     result = do_save_program(_database(db), program, actor or _default_actor())
     if result.changed:
         stdout.print(

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
 from progman.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def impact(
         remove=remove,
     )
     as_of = parse_date(status_date)
-    program = progman.load_plan(plan)
+    program = load_plan_file(plan)
     result = progman.impact(program, change, status_date=as_of)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")

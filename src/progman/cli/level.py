@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import progman
-from progman.cli.options import JsonOption, StatusDateOption, parse_date
+from progman.cli.options import JsonOption, StatusDateOption, load_plan_file, parse_date
 from progman.cli.output import stdout, working
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def level(
                     f"{solution.seconds:.2f} s (seed {seed})"
                 )
             continue
-        program = progman.load_plan(file)
+        program = load_plan_file(file)
         with working(f"leveling {file}"):
             result = progman.level(
                 program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules

@@ -24,7 +24,7 @@ from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
 from progman.cli import simulate as simulate_command
 from progman.cli import whatif as whatif_commands
-from progman.cli.options import PlanArg
+from progman.cli.options import PlanArg, load_plan_file
 from progman.cli.output import report_error, stdout
 from progman.errors import ProgmanError
 from progman.samples import sample_plan_path
@@ -64,9 +64,7 @@ def _root(
 @app.command()
 def validate(plan: PlanArg) -> None:
     """Check a plan; print every problem as file:line:col and exit 1 if there are any."""
-    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
-
-    program = load_plan(plan)
+    program = load_plan_file(plan)
     items = sum(1 for _ in program.work_items())
     stdout.print(
         f"{plan}: valid — {program.name} ({program.key}), {len(program.projects)} "
@@ -81,9 +79,8 @@ def show(
 ) -> None:
     """Show a plan as a tree: program → projects → work breakdown."""
     from progman.cli.plan_view import program_tree  # noqa: PLC0415 - only when needed
-    from progman.planfile import load_plan  # noqa: PLC0415
 
-    stdout.print(program_tree(load_plan(plan), depth))
+    stdout.print(program_tree(load_plan_file(plan), depth))
 
 
 @app.command()

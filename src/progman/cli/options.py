@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from progman.domain import Program
 
 PlanArg = Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")]
 JsonOption = Annotated[
@@ -32,3 +36,18 @@ def parse_date(value: str | None, option: str = "'--status-date'") -> date | Non
         raise typer.BadParameter(
             f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30", param_hint=option
         ) from None
+
+
+def load_plan_file(plan: Path) -> Program:
+    """Load and check a plan, then take its objects out of the garbage collector's walks.
+
+    A command keeps its program until it exits, and the program holds no reference cycles
+    (plain data, freed by reference counting). Left in the collected generations, millions
+    of its objects are walked by every full collection that later allocations set off —
+    importing the engine after a 100,000-task plan took 2.8 s of CPU instead of 0.8.
+    """
+    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
+
+    program = load_plan(plan)
+    gc.freeze()
+    return program

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
 from progman.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def resources(
 
     from progman.engine.load import analyse_load
 
-    program = progman.load_plan(plan)
+    program = load_plan_file(plan)
     if leveled:
         schedule = progman.level(program, status_date=as_of).schedule
     else:

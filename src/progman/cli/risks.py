@@ -18,8 +18,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.text import Text
 
-import progman
-from progman.cli.options import PlanArg
+from progman.cli.options import PlanArg, load_plan_file
 from progman.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ def risks(
     """The risk register: scores on the plan's 5x5 scales, residual risk, escalation."""
     from progman.domain.risk_register import escalation_candidates, matrix, register
 
-    program = progman.load_plan(plan)
+    program = load_plan_file(plan)
     if project is not None:
         _check_project(program, project)
     entries = register(program, project=project, include_closed=show_all)

@@ -19,7 +19,7 @@ from rich.measure import Measurement
 from rich.text import Text
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
 from progman.cli.output import stderr, stdout
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def schedule(
 ) -> None:
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
     as_of = parse_date(status_date)
-    program = progman.load_plan(plan)
+    program = load_plan_file(plan)
     if project is not None:
         _check_project(program, project)
     result = progman.schedule(

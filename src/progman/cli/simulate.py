@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, parse_date
+from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
 from progman.cli.output import stderr, stdout
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def simulate(
 ) -> None:
     """Monte Carlo simulation: finish percentiles, deadlines, criticality, sensitivity."""
     as_of = parse_date(status_date)
-    program = progman.load_plan(plan)
+    program = load_plan_file(plan)
     if iterations >= PROGRESS_FROM and stderr.is_terminal:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from progman.cli.options import parse_date
+from progman.cli.options import load_plan_file, parse_date
 from progman.cli.output import stdout, working
 
 if TYPE_CHECKING:
@@ -345,7 +345,6 @@ def run(
     or move a person between projects for a while and compare the leveled finishes."""
     from progman.domain.scenarios import apply_changes
     from progman.engine.compare import compare
-    from progman.planfile import load_plan
 
     changes = _changes(sets, add_dep, remove)
     if move is not None or source is not None or target is not None or between is not None:
@@ -356,7 +355,7 @@ def run(
             )
         lent = _move(move, source, target, between)
         _moved(
-            load_plan(plan),
+            load_plan_file(plan),
             lent,
             relevel=relevel,
             time_limit=time_limit,
@@ -364,7 +363,7 @@ def run(
             as_json=as_json,
         )
         return
-    program = load_plan(plan)
+    program = load_plan_file(plan)
     result = compare(program, apply_changes(program, changes), baseline)
     _show(result, f"What if: {len(changes)} change(s) to {program.key}", as_json)
 
