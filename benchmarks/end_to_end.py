@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.plans import NETWORKX_SCRIPT, program_data, write_plan
+from benchmarks.plans import NETWORKX_SCRIPT
 from progman.samples import sample_plan_path
 
 _SCRIPT = Path(sys.executable).with_name("progman")  # the console script a user runs
@@ -68,6 +68,19 @@ def best(command: list[str], repeat: int = REPEAT, env: dict[str, str] | None = 
     return Run(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
+def make_plan(path: Path, projects: int, per_project: int, *, estimates: bool = False) -> Path:
+    """Write a generated plan from a child process: a parent that held the data would pass
+    its memory high-water mark on to every process it starts, and so to their peak RSS."""
+    code = (
+        "import sys; from pathlib import Path; from benchmarks.plans import program_data, "
+        "write_plan; write_plan(program_data(int(sys.argv[1]), int(sys.argv[2]), "
+        "estimates=sys.argv[3] == '1'), Path(sys.argv[4]))"
+    )
+    arguments = [str(projects), str(per_project), "1" if estimates else "0", str(path)]
+    subprocess.run([sys.executable, "-c", code, *arguments], check=True)
+    return path
+
+
 def networkx(plan: Path) -> list[str]:
     return [sys.executable, "-c", NETWORKX_SCRIPT, str(plan)]
 
@@ -93,10 +106,8 @@ def cli_start() -> None:
 
 
 def schedule_100k(folder: Path) -> float:
-    data = program_data(100, 1_000)
-    json_plan = write_plan(data, folder / "program100k.json")
-    yaml_plan = write_plan(data, folder / "program100k.yaml")
-    del data
+    json_plan = make_plan(folder / "program100k.json", 100, 1_000)
+    yaml_plan = make_plan(folder / "program100k.yaml", 100, 1_000)
     baseline = best(networkx(json_plan))
     ours = best([*PROGMAN, "schedule", str(json_plan), "--json"])
     ratio = baseline.seconds / ours.seconds
@@ -117,7 +128,7 @@ def schedule_100k(folder: Path) -> float:
 
 
 def schedule_1m(folder: Path, seconds_100k: float) -> None:
-    plan = write_plan(program_data(1_000, 1_000), folder / "program1m.json")
+    plan = make_plan(folder / "program1m.json", 1_000, 1_000)
     size_mb = plan.stat().st_size / 2**20
     parse = best([sys.executable, "-c", f"import json; json.load(open({str(plan)!r}))"], 1)
     ours = measure(
@@ -135,7 +146,7 @@ def schedule_1m(folder: Path, seconds_100k: float) -> None:
 
 
 def simulate_and_impact(folder: Path) -> None:
-    uncertain = write_plan(program_data(10, 1_000, estimates=True), folder / "uncertain.json")
+    uncertain = make_plan(folder / "uncertain.json", 10, 1_000, estimates=True)
     baseline = best(networkx(uncertain))
     ours = best([*PROGMAN, "simulate", str(uncertain), "--iterations", "10000", "--json"])
     print(
@@ -144,7 +155,7 @@ def simulate_and_impact(folder: Path) -> None:
         f"longest path of the file {baseline.seconds:.2f} s (ratio "
         f"{ours.seconds / baseline.seconds:.1f}x)"
     )
-    plan = write_plan(program_data(20, 1_000), folder / "program20k.json")
+    plan = make_plan(folder / "program20k.json", 20, 1_000)
     baseline = best(networkx(plan))
     ours = best([*PROGMAN, "impact", str(plan), "--task", "P0.T1", "--slip", "10d", "--json"])
     print(
