@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from progman.collector import collector_paused
 from progman.domain import Calendar, DateRange, Dependency, Program, WorkItem
 from progman.domain.durations import Duration
 from progman.engine.calendars import (
@@ -46,7 +47,6 @@ from progman.engine.calendars import (
     CalendarTables,
     build_tables,
 )
-from progman.engine.collector import collector_paused
 from progman.engine.kernels import FF, FS, NO_TIME, SS
 from progman.engine.network import CONSTRAINT_CODES, LINK_CODES, Network
 

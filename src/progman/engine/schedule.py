@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import orjson
 
+from progman.collector import collector_paused
 from progman.domain import Program
 from progman.domain.checked import check_once
 from progman.domain.validation import format_path
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork, build_network
-from progman.engine.collector import collector_paused
 from progman.engine.network import CpmResult, ScheduleCycle, schedule_network
 from progman.engine.schedule_table import (
     DRIVER_REASONS,

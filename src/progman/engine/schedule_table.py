@@ -20,8 +20,8 @@ from typing import Any, overload
 import numpy as np
 import orjson
 
+from progman.collector import collector_paused
 from progman.engine.calendars import CalendarTables
-from progman.engine.collector import collector_paused
 
 #: Rows made at a time: bounds the memory a large schedule's JSON takes on the way.
 CHUNK = 8192

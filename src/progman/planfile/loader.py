@@ -8,17 +8,16 @@ files are concatenated in file-name order; a file holding a single project (top-
 
 from __future__ import annotations
 
-import gc
 import os
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from progman.collector import collector_paused
 from progman.domain import Program
 from progman.domain.checked import mark_checked
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
@@ -58,22 +57,9 @@ def load_plan(path: str | os.PathLike[str]) -> Program:
     The program is checked once here (:func:`~progman.domain.validation.check_program`)
     and marked checked, so the engine does not check it again unless it is changed.
     """
-    with _collector_paused():
+    with collector_paused():
         data, places = read_plan_data(path)
         return validate_plan_data(data, places)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building millions of small objects triggers the cyclic GC over and over (quadratic
-    in effect); it has nothing to collect here, so it waits until the plan is built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Locator]:

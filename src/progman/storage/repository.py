@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
+from progman.collector import collector_paused
 from progman.domain import Program
 from progman.domain.checked import check_once, mark_checked
 from progman.domain.validation import format_path
@@ -42,7 +43,7 @@ from progman.storage.stored import (
     program_not_found,
     read_program_state,
 )
-from progman.storage.trusted import collector_paused, construct
+from progman.storage.trusted import construct
 from progman.storage.writer import Changes, ProgramWriter
 
 

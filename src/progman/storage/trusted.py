@@ -16,11 +16,9 @@ model fall back to ``model_validate``: slower, never different.
 from __future__ import annotations
 
 import copy
-import gc
 import inspect
 import types
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
@@ -50,19 +48,6 @@ def construct(model: type[ModelT], data: Any) -> ModelT:
     """
     result: ModelT = _builder(model)(data)
     return result
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many small objects (it has nothing to collect and
-    would otherwise run over and over, as in the plan loader)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- builders of models ------------------------------------------------------------------------
