@@ -97,7 +97,13 @@ RelevelOption = Annotated[
     ),
 ]
 TimeLimitOption = Annotated[
-    float, typer.Option("--time-limit", min=0.001, max=3600.0, help="seconds of leveling")
+    float | None,
+    typer.Option(
+        "--time-limit",
+        min=0.001,
+        max=3600.0,
+        help="seconds of leveling, at most (default: 1 ms per task, 0.1-10 s)",
+    ),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="random seed of leveling")]
 BaselineOption = Annotated[
@@ -219,7 +225,7 @@ def _move(
 
 
 def _moved(
-    program: Any, lent: "Move", *, relevel: bool, time_limit: float, seed: int, as_json: bool
+    program: Any, lent: "Move", *, relevel: bool, time_limit: float | None, seed: int, as_json: bool
 ) -> None:
     from rich.table import Table
 
@@ -337,7 +343,7 @@ def run(
     target: ToOption = None,
     between: BetweenOption = None,
     relevel: RelevelOption = False,
-    time_limit: TimeLimitOption = 1.0,
+    time_limit: TimeLimitOption = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
 ) -> None:

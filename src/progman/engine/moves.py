@@ -104,13 +104,16 @@ def move_people(
     program: Program,
     move: Move,
     *,
-    time_limit: float = 1.0,
+    time_limit: float | None = None,
     seed: int = 0,
     schedules: int | None = None,
     status_date: date | None = None,
     relevel: bool = False,
 ) -> MoveResult:
-    """Level the program as it is and with the move; compare every project's finish."""
+    """Level the program as it is and with the move; compare every project's finish.
+
+    ``time_limit`` bounds each leveling as in :func:`~progman.engine.leveling.level`
+    (default: scaled with the program)."""
     _check(program, move)
     options: dict[str, Any] = {
         "time_limit": time_limit,
