@@ -25,7 +25,7 @@ class Entity(BaseModel):
     )
 
 
-E = TypeVar("E", bound=Entity)
+E = TypeVar("E", bound=BaseModel)
 _new = object.__new__
 _set = object.__setattr__
 

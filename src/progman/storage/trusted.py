@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, BeforeValidator, JsonValue
 from pydantic.fields import FieldInfo
 
+from progman.domain.base import checked_instance
 from progman.domain.durations import Duration
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -167,16 +168,7 @@ def _build_slowly(
     for name, convert in converters:
         if name in given and values[name] is not None:
             values[name] = convert(values[name])
-    return _new(model, values, given)
-
-
-def _new(model: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
-    instance = model.__new__(model)
-    _set_attribute(instance, "__dict__", values)
-    _set_attribute(instance, "__pydantic_fields_set__", fields_set)
-    _set_attribute(instance, "__pydantic_extra__", None)
-    _set_attribute(instance, "__pydantic_private__", None)
-    return instance
+    return checked_instance(model, values, given)
 
 
 _set_attribute = object.__setattr__
