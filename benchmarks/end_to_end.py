@@ -68,15 +68,17 @@ def best(command: list[str], repeat: int = REPEAT, env: dict[str, str] | None = 
     return Run(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
-def make_plan(path: Path, projects: int, per_project: int, *, estimates: bool = False) -> Path:
+def make_plan(
+    path: Path, projects: int, per_project: int, *, estimates: bool = False, people: int = 0
+) -> Path:
     """Write a generated plan from a child process: a parent that held the data would pass
     its memory high-water mark on to every process it starts, and so to their peak RSS."""
     code = (
         "import sys; from pathlib import Path; from benchmarks.plans import program_data, "
         "write_plan; write_plan(program_data(int(sys.argv[1]), int(sys.argv[2]), "
-        "estimates=sys.argv[3] == '1'), Path(sys.argv[4]))"
+        "estimates=sys.argv[3] == '1', people=int(sys.argv[5])), Path(sys.argv[4]))"
     )
-    arguments = [str(projects), str(per_project), "1" if estimates else "0", str(path)]
+    arguments = [str(projects), str(per_project), "1" if estimates else "0", str(path), str(people)]
     subprocess.run([sys.executable, "-c", code, *arguments], check=True)
     return path
 
@@ -85,7 +87,8 @@ def networkx(plan: Path) -> list[str]:
     return [sys.executable, "-c", NETWORKX_SCRIPT, str(plan)]
 
 
-def _verdict(ok: bool) -> str:
+def verdict(ok: bool) -> str:
+    """How a figure is printed against its target."""
     return "ok" if ok else "MISSED"
 
 
@@ -100,7 +103,7 @@ def cli_start() -> None:
         run = best([*PROGMAN, *args], repeat=5)
         print(
             f"end_to_end: progman {name}: {run.seconds:.3f} s (target ≤ 0.3 s "
-            f"{_verdict(run.seconds <= 0.3)}), bare interpreter {bare.seconds:.3f} s, "
+            f"{verdict(run.seconds <= 0.3)}), bare interpreter {bare.seconds:.3f} s, "
             f"ratio {run.seconds / bare.seconds:.1f}x"
         )
 
@@ -115,14 +118,14 @@ def schedule_100k(folder: Path) -> float:
         f"end_to_end: schedule --json, 100k-task JSON plan: {ours.seconds:.2f} s, "
         f"{ours.peak_mb:.0f} MB; networkx script {baseline.seconds:.2f} s, "
         f"{baseline.peak_mb:.0f} MB; progman {ratio:.1f}x faster (target ≥ 3x "
-        f"{_verdict(ratio >= 3)}, ≤ 500 MB {_verdict(ours.peak_mb <= 500)})"
+        f"{verdict(ratio >= 3)}, ≤ 500 MB {verdict(ours.peak_mb <= 500)})"
     )
     as_yaml = best([*PROGMAN, "schedule", str(yaml_plan), "--json"])
     share = as_yaml.seconds / ours.seconds
     print(
         f"end_to_end: schedule --json, same program as YAML: {as_yaml.seconds:.2f} s, "
         f"{as_yaml.peak_mb:.0f} MB; {share:.1f}x the JSON time (target ≤ 3x "
-        f"{_verdict(share <= 3)})"
+        f"{verdict(share <= 3)})"
     )
     return ours.seconds
 
@@ -138,7 +141,7 @@ def schedule_1m(folder: Path, seconds_100k: float) -> None:
     print(
         f"end_to_end: schedule --json, 1M-task JSON plan ({size_mb:.0f} MiB): "
         f"{ours.seconds:.1f} s, {ours.peak_mb:.0f} MB (target ≤ 15 s "
-        f"{_verdict(ours.seconds <= 15)}, ≤ 4 GB {_verdict(ours.peak_mb <= 4096)}); "
+        f"{verdict(ours.seconds <= 15)}, ≤ 4 GB {verdict(ours.peak_mb <= 4096)}); "
         f"json.load alone {parse.seconds:.1f} s ({ours.seconds / parse.seconds:.1f}x); "
         f"{ours.seconds / (10 * seconds_100k):.2f}x ten times the 100k run"
     )
@@ -151,7 +154,7 @@ def simulate_and_impact(folder: Path) -> None:
     ours = best([*PROGMAN, "simulate", str(uncertain), "--iterations", "10000", "--json"])
     print(
         f"end_to_end: simulate 10,000 iterations, 10k-task plan: {ours.seconds:.2f} s, "
-        f"{ours.peak_mb:.0f} MB (target ≤ 5 s {_verdict(ours.seconds <= 5)}); one networkx "
+        f"{ours.peak_mb:.0f} MB (target ≤ 5 s {verdict(ours.seconds <= 5)}); one networkx "
         f"longest path of the file {baseline.seconds:.2f} s (ratio "
         f"{ours.seconds / baseline.seconds:.1f}x)"
     )
@@ -160,7 +163,7 @@ def simulate_and_impact(folder: Path) -> None:
     ours = best([*PROGMAN, "impact", str(plan), "--task", "P0.T1", "--slip", "10d", "--json"])
     print(
         f"end_to_end: impact --slip 10d, 20k-task plan: {ours.seconds:.2f} s, "
-        f"{ours.peak_mb:.0f} MB (target ≤ 1.5 s {_verdict(ours.seconds <= 1.5)}); networkx "
+        f"{ours.peak_mb:.0f} MB (target ≤ 1.5 s {verdict(ours.seconds <= 1.5)}); networkx "
         f"longest path of the file {baseline.seconds:.2f} s, progman "
         f"{baseline.seconds / ours.seconds:.1f}x faster"
     )
@@ -181,14 +184,14 @@ def compile_once(folder: Path) -> None:
     again = {name: best(command, env=env) for name, command in commands.items()}
     print(
         f"end_to_end: progman init with an empty kernel cache: {init.seconds:.1f} s "
-        f"(compiles every kernel once; target ≤ 20 s {_verdict(init.seconds <= 20)})"
+        f"(compiles every kernel once; target ≤ 20 s {verdict(init.seconds <= 20)})"
     )
     for name in commands:
         ratio = first[name].seconds / again[name].seconds
         print(
             f"end_to_end: first {name} of the sample after init {first[name].seconds:.2f} s, "
             f"warm {again[name].seconds:.2f} s, ratio {ratio:.1f}x (no compile pause: "
-            f"{_verdict(ratio <= 1.5)})"
+            f"{verdict(ratio <= 1.5)})"
         )
 
 

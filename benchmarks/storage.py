@@ -30,8 +30,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from benchmarks.end_to_end import PROGMAN, measure
-from benchmarks.plans import program_data, write_plan
+from benchmarks.end_to_end import PROGMAN, make_plan, measure, verdict
 from progman.planfile import load_plan
 from progman.storage import open_engine, transaction, upgrade_database
 from progman.storage.repository import load_program, save_program
@@ -49,10 +48,6 @@ _BARE_QUERIES = (
     "SELECT work_item_id, resource_id, role, skill, units, work, cost FROM assignments"
     " WHERE program_id = {id} ORDER BY work_item_id, position",
 )
-
-
-def _verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
 
 
 def stored_program(name: str, url: str, plan: Path) -> None:
@@ -85,7 +80,7 @@ def stored_program(name: str, url: str, plan: Path) -> None:
         print(
             f"storage {name}: {what} of a stored {tasks}-task program {seconds:.3f} s, "
             f"cpu {cpu:.3f} s (target <= {TARGET_SECONDS} s: "
-            f"{_verdict(seconds <= TARGET_SECONDS)}); load_plan of its JSON file "
+            f"{verdict(seconds <= TARGET_SECONDS)}); load_plan of its JSON file "
             f"{file_time[0]:.3f} s, cpu {file_time[1]:.3f} s, ratio {seconds / file_time[0]:.2f}x; "
             f"bare SELECT of its rows {bare_time[0]:.3f} s, ratio {seconds / bare_time[0]:.1f}x"
         )
@@ -132,7 +127,7 @@ def db_import(name: str, url: str, plan: Path) -> None:
     ok = run.seconds <= IMPORT_TARGET_SECONDS
     print(
         f"storage {name}: progman db import of a 100000-task JSON plan {run.seconds:.2f} s, "
-        f"{run.peak_mb:.0f} MB (target <= {IMPORT_TARGET_SECONDS:g} s: {_verdict(ok)}); "
+        f"{run.peak_mb:.0f} MB (target <= {IMPORT_TARGET_SECONDS:g} s: {verdict(ok)}); "
         f"progman validate of it {baseline.seconds:.2f} s, "
         f"ratio {run.seconds / baseline.seconds:.1f}x"
     )
@@ -159,8 +154,8 @@ def main() -> None:
     postgres = os.environ.get("PROGMAN_BENCH_PG_URL") or os.environ.get("PROGMAN_TEST_PG_URL")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        plan_20k = write_plan(program_data(20, 1_000, people=50), folder / "p20k.json")
-        plan_100k = None if quick else write_plan(program_data(), folder / "p100k.json")
+        plan_20k = make_plan(folder / "p20k.json", 20, 1_000, people=50)
+        plan_100k = None if quick else make_plan(folder / "p100k.json", 100, 1_000)
         stored_program("SQLite", f"sqlite:///{folder / 'load.db'}", plan_20k)
         if plan_100k is not None:
             db_import("SQLite", f"sqlite:///{folder / 'import.db'}", plan_100k)
