@@ -2,4 +2,5 @@
 
 from progman.cli.main import run
 
-run()
+if __name__ == "__main__":  # not when a worker process (spawn) imports this module again
+    run()

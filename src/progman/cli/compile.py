@@ -15,7 +15,7 @@ def compile_engine(program: Program) -> None:
     """Compile every kernel (or load it from the cache) by running the engine on
     ``program``: a terminal sees the line grow, a pipe or a file gets the closing line."""
     from progman.engine import jit  # noqa: PLC0415 - numba: only here
-    from progman.engine.warmup import compile_all  # noqa: PLC0415
+    from progman.services.engine import compile_engine as compile_kernels  # noqa: PLC0415
 
     terminal = sys.stderr.isatty()
     started = time.perf_counter()
@@ -26,7 +26,7 @@ def compile_engine(program: Program) -> None:
             sys.stderr.write(f"\r{line}{CLEAR}")
             sys.stderr.flush()
 
-    compiled = compile_all(program, progress)
+    compiled = compile_kernels(program, progress)
     seconds = time.perf_counter() - started
     folder = jit.kernel_cache_folder()
     if not jit.CACHING:

@@ -194,7 +194,7 @@ def _day_indexes(days_list: tuple[date, ...], origin: date, days: int) -> np.nda
 # -- compiled conversions (called from the CPM kernels) -------------------------------------
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def work_before(c, t, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Working minutes of calendar ``c`` before wall minute ``t`` (clamped to the tables)."""
     days = working.shape[1]
@@ -213,7 +213,7 @@ def work_before(c, t, cumulative, nth_workday, workday_count, minutes_per_day, o
     return count
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def start_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Wall minute at which working minute ``w`` of calendar ``c`` begins."""
     w = max(w, 0)
@@ -226,7 +226,7 @@ def start_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, open
     return nth_workday[c, k] * MINUTES_PER_DAY + opening[c] + (w - k * per_day)
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def finish_of(c, w, cumulative, nth_workday, workday_count, minutes_per_day, opening, working):  # type: ignore[no-untyped-def]
     """Wall minute at which ``w`` working minutes of calendar ``c`` are complete."""
     if w <= 0:

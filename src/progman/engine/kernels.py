@@ -90,7 +90,7 @@ def topological_order(n, out_ptr, out_succ):  # type: ignore[no-untyped-def]
     return order, tail
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """``t`` moved by ``lag`` minutes of calendar ``c`` (or of the wall clock)."""
     if lag == 0:
@@ -103,7 +103,7 @@ def _shift(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     """The latest moment from which ``lag`` minutes of calendar ``c`` (or wall) reach ``t``.
 
@@ -122,7 +122,7 @@ def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ignore[no-untyped-def]
     """Working minutes task ``i`` still has to do; -1 when it is done."""
     if actual_finish[i] != NO_TIME:
@@ -132,7 +132,7 @@ def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ig
     return duration[i]
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     """The start that finishes ``span`` working minutes of calendar ``c`` at ``t``."""
     if span <= 0:
@@ -143,7 +143,7 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # type: ignore[no-untyped-def]
     """The earliest start (calendar ``c``) a link of type ``kind`` allows a successor of
     ``span`` working minutes, from its predecessor's dates."""
@@ -154,7 +154,7 @@ def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # t
     return t
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     """Start and finish of ``d`` working minutes that may start at ``bound`` on calendar ``c``.
 
@@ -173,7 +173,7 @@ def place(c, bound, d, cal):  # type: ignore[no-untyped-def]
     )
 
 
-@kernel(inline=True)
+@kernel(refcounts=False)
 def _record(i, start, finish, starts, finishes, pointer, neighbours, dirty):  # type: ignore[no-untyped-def]
     """Store task ``i``'s dates; if they moved, mark the tasks they drive dirty.
 
@@ -222,9 +222,12 @@ def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal)
     for k in range(in_ptr[i], in_ptr[i + 1]):
         p = in_pred[k]
         kind = in_type[k]
-        t = _link_start(
-            c, kind, early_start[p], early_finish[p], in_lag[k], in_elapsed[k], span, cal
-        )
+        if in_lag[k] == 0 and kind == FS:  # the common link, without a call
+            t = early_finish[p]
+        else:
+            t = _link_start(
+                c, kind, early_start[p], early_finish[p], in_lag[k], in_elapsed[k], span, cal
+            )
         if t > bound:
             bound = t
             drive = in_id[k]
@@ -341,7 +344,8 @@ def finish_limits(  # type: ignore[no-untyped-def]
                 other = _start_for_finish(cs, finishes[s], left, cal)
             else:
                 other = starts[s]
-            t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
+            lag = out_lag[k]
+            t = other if lag == 0 else _shift_back(cs, other, lag, out_elapsed[k], cal)
             w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
             if late:
                 late_limit = min(late_limit, w)

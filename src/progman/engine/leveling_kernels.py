@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from progman.engine.arrays import copy_into, stable_argsort
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, finish_of, start_of, work_before
 from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME, place
@@ -373,13 +374,13 @@ def evolve(  # type: ignore[no-untyped-def]
                 cfit[c + side] = scored(child, problem, state, best, counter, True)
         # elitist: the best ``size`` of parents and children (ties: parents first)
         for k in range(size):
-            merged[k] = pop[k]
-            merged[size + k] = children[k]
+            copy_into(merged[k], pop[k])
+            copy_into(merged[size + k], children[k])
             merged_fit[k] = fit[k]
             merged_fit[size + k] = cfit[k]
-        keep = np.argsort(merged_fit, kind="mergesort")[:size]
+        keep = stable_argsort(merged_fit)[:size]
         for k in range(size):
-            pop[k] = merged[keep[k]]
+            copy_into(pop[k], merged[keep[k]])
             fit[k] = merged_fit[keep[k]]
         stall[0] = stall[0] + 1 if fit[0] >= before else 0
 
@@ -404,7 +405,7 @@ def scored(order, problem, state, best, counter, improve):  # type: ignore[no-un
     counter[0] += 2
     _keep(improved, trial, state, best)
     if improved < value:
-        order[:] = trial
+        copy_into(order, trial)
         return improved
     return value
 
@@ -414,9 +415,11 @@ def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
     """Remember the schedule just decoded from ``order`` if it is the best so far."""
     if value < best[0]:
         best[0] = value
-        state[3][:] = state[0]
-        state[4][:] = state[2]
-        state[6][:] = order
+        copy_into(state[3], state[0])
+        copy_into(state[6], order)
+        unresolved, best_unresolved = state[2], state[4]
+        for i in range(unresolved.shape[0]):  # booleans: not copy_into's one specialisation
+            best_unresolved[i] = unresolved[i]
 
 
 @kernel
@@ -488,7 +491,7 @@ def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type:
     key = np.empty(n, dtype=np.int64)
     for p in range(n):
         key[p] = -(finish[order[p]] * n + p)
-    by_finish = np.argsort(key)
+    by_finish = stable_argsort(key)
     # the profile holds what stays where it is; the rest is placed again, backwards
     usage[:, :] = 0.0
     stays = np.zeros(n, dtype=np.bool_)

@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from progman.engine.arrays import copy_into, stable_argsort
 from progman.engine.jit import kernel
 from progman.engine.kernels import topological_order
 from progman.engine.random_stream import below, permutation, random_state, uniform
@@ -230,7 +231,7 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
         for pos in range(n):
             j = order[pos]
             key[pos] = -((start[j] + dur[j]) * n + pos)
-        idx = np.argsort(key)
+        idx = stable_argsort(key)
         for q in range(n):
             back[q] = order[idx[q]]
         span = _sgs(back, dur, s_ptr, s_idx, demand, cap, usage, rstart)
@@ -239,20 +240,20 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
         for q in range(n):
             j = back[q]
             key[q] = (span - rstart[j] - dur[j]) * n + (n - 1 - q)
-        idx = np.argsort(key)
+        idx = stable_argsort(key)
         for q in range(n):
             trial[q] = back[idx[q]]
         made = _sgs(trial, dur, p_ptr, p_idx, demand, cap, usage, tstart)
         counter[0] += 1
         if made < best:
             best = made
-            order[:] = trial
-            start[:] = tstart
+            copy_into(order, trial)
+            copy_into(start, tstart)
         else:
             # keep the left-justified list anyway when it is as good (it is sorted by start)
             if made == best:
-                order[:] = trial
-                start[:] = tstart
+                copy_into(order, trial)
+                copy_into(start, tstart)
             return best
 
 
@@ -518,7 +519,7 @@ def _generations(  # type: ignore[no-untyped-def]
                 )
                 if fit[i] < best[0]:
                     best[0] = fit[i]
-                    best_start[:] = start
+                    copy_into(best_start, start)
         before = fit[0]
         pairing = permutation(stream, size)
         for c in range(0, size - 1, 2):
@@ -540,16 +541,16 @@ def _generations(  # type: ignore[no-untyped-def]
                 cfit[c + child_index] = made
                 if made < best[0]:
                     best[0] = made
-                    best_start[:] = start
+                    copy_into(best_start, start)
         # elitist ranking: the best `size` of parents and children (ties: parents first)
         for i in range(size):
             key[i] = fit[i] * 2 * size + i
             key[size + i] = cfit[i] * 2 * size + size + i
-            merged[i] = pop[i]
-            merged[size + i] = children[i]
+            copy_into(merged[i], pop[i])
+            copy_into(merged[size + i], children[i])
             merged_fit[i] = fit[i]
             merged_fit[size + i] = cfit[i]
-        idx = np.argsort(key)
+        idx = stable_argsort(key)
         # distinct schedules first (a duplicate of a better one waits), keeping diversity
         kept = 0
         for q in range(2 * size):
@@ -569,7 +570,7 @@ def _generations(  # type: ignore[no-untyped-def]
                 taken_slot[q] = False
             else:
                 taken_slot[q] = True
-                pop[kept] = merged[cand]
+                copy_into(pop[kept], merged[cand])
                 fit[kept] = merged_fit[cand]
                 kept += 1
                 if kept == size:
@@ -577,7 +578,7 @@ def _generations(  # type: ignore[no-untyped-def]
         q = 0
         while kept < size:
             if not taken_slot[q]:
-                pop[kept] = merged[idx[q]]
+                copy_into(pop[kept], merged[idx[q]])
                 fit[kept] = merged_fit[idx[q]]
                 kept += 1
             q += 1
@@ -715,7 +716,7 @@ def solve(
         )
         if fit[i] < best[0]:
             best[0] = fit[i]
-            best_start[:] = start
+            copy_into(best_start, start)
         if best[0] <= bound:
             break
     children = np.empty_like(pop)

@@ -9,7 +9,7 @@ those are not loaded on their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from progman.domain import Program
@@ -20,9 +20,15 @@ from progman.engine.jit import KERNELS
 Progress = Callable[[int, int, str, int], None]
 
 
-def compile_all(program: Program, progress: Progress | None = None) -> int:
-    """Compile every kernel (or load it from the cache) by running the engine on
-    ``program``; returns how many kernels this process compiled (0: all were cached).
+#: The engine's entry points, each a step of :func:`compile_all`.
+STEPS = ("scheduling", "simulation", "leveling", "impact", "RCPSP")
+
+
+def compile_all(
+    program: Program, progress: Progress | None = None, steps: Sequence[str] = STEPS
+) -> frozenset[str]:
+    """Compile every kernel of ``steps`` (or load it from the cache) by running the engine
+    on ``program``; returns the kernels this process compiled (none: all were cached).
     ``program`` needs tasks, resources with assignments and three-point estimates for
     every kernel to run (the sample program has them)."""
     from numba.core import event  # noqa: PLC0415 - only here
@@ -32,45 +38,57 @@ def compile_all(program: Program, progress: Progress | None = None) -> int:
     from progman.engine.schedule import schedule  # noqa: PLC0415
     from progman.engine.simulation import simulate  # noqa: PLC0415
 
-    ours = {id(dispatcher) for dispatcher in KERNELS}
-    compiled: set[int] = set()
+    ours = {id(dispatcher): kernel_name(dispatcher) for dispatcher in KERNELS}
+    compiled: set[str] = set()
     tags = sorted({tag for item in program.work_items() for tag in item.tags})
     correlation = {tags[0]: 0.5} if tags else None
     # no two jobs fit side by side: the optimum (6) stays above the lower bound (4), so the
     # search runs every phase (parallel SGS, genetic algorithm) until its budget
     instance = rcpsp.RcpspInstance.from_edges([2, 2, 2], [], [[2], [2], [2]], [3])
-    steps: list[tuple[str, Callable[[], object]]] = [
-        ("scheduling", lambda: schedule(program)),
-        ("simulation", lambda: simulate(program, iterations=150, correlation=correlation)),
-        ("leveling", lambda: level(program, schedules=60, time_limit=60.0)),
-        ("impact", lambda: _impact_once(program)),
-        ("RCPSP", lambda: rcpsp.solve(instance, time_limit=60.0, schedules=200)),
-    ]
-    now: dict[str, Any] = {"done": 0, "step": steps[0][0]}
+    runs: dict[str, Callable[[], object]] = {
+        "scheduling": lambda: schedule(program),
+        "simulation": lambda: simulate(program, iterations=150, correlation=correlation),
+        "leveling": lambda: level(program, schedules=60, time_limit=60.0),
+        "impact": lambda: _impact_once(program),
+        "RCPSP": lambda: rcpsp.solve(instance, time_limit=60.0, schedules=200),
+    }
+    unknown = set(steps) - set(runs)
+    if unknown:
+        raise ValueError(f"no compile step {sorted(unknown)}; the steps are {STEPS}")
+    chosen = [(name, runs[name]) for name in steps]
+    now: dict[str, Any] = {"done": 0, "step": chosen[0][0] if chosen else ""}
 
     def report() -> None:
         if progress is not None:
-            progress(now["done"], len(steps), now["step"], len(compiled))
+            progress(now["done"], len(chosen), now["step"], len(compiled))
 
     class _Listener(event.Listener):
         def on_start(self, event: Any) -> None:
             pass
 
         def on_end(self, event: Any) -> None:
-            dispatcher = id(event.data["dispatcher"])
-            if dispatcher in ours and dispatcher not in compiled:
-                compiled.add(dispatcher)
+            name = ours.get(id(event.data["dispatcher"]))
+            if name is not None and name not in compiled:
+                compiled.add(name)
                 report()
 
     report()
     with event.install_listener("numba:compile", _Listener()):
-        for name, step in steps:
+        for name, step in chosen:
             now["step"] = name
             report()
             step()
             now["done"] += 1
             report()
-    return len(compiled)
+    return frozenset(compiled)
+
+
+def kernel_name(dispatcher: Any) -> str:
+    """A kernel's name, the same in every process: its function's, marked when it is the
+    copy that numba inlines into its callers."""
+    function = dispatcher.py_func
+    inlined = " (inlined)" if dispatcher.targetoptions.get("inline") else ""
+    return f"{function.__module__}.{function.__qualname__}{inlined}"
 
 
 def _impact_once(program: Program) -> None:

@@ -1,0 +1,58 @@
+"""Compile the engine's kernels once, ahead of every interactive command (``progman init``).
+
+The kernels are compiled by running the engine on the sample program
+(:func:`progman.engine.warmup.compile_all`). Leveling's kernels take about half of that
+time, so on a machine with two or more cores the other steps run at the same time in a
+second process; both write the same kernel cache, and a kernel one of them cached first
+is loaded by the other rather than compiled again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from progman.domain import Program
+
+#: Compiled in this process: leveling's search and the CPM it starts from.
+HERE = ("scheduling", "leveling", "impact")
+#: Compiled meanwhile in a second process, when there is a second core.
+BESIDE = ("RCPSP", "simulation")
+
+#: ``progress(done, steps, step, compiled)``, as :data:`progman.engine.warmup.Progress`.
+Progress = Callable[[int, int, str, int], None]
+
+
+def compile_engine(program: Program, progress: Progress | None = None) -> int:
+    """Compile (or load from the cache) every kernel by running the engine on ``program``;
+    returns how many kernels had to be compiled (0: all were cached)."""
+    from progman.engine import jit  # noqa: PLC0415 - numba: only here
+    from progman.engine.warmup import STEPS, compile_all  # noqa: PLC0415
+
+    if _cores() < 2 or not jit.CACHING:  # no second core, or no cache to share through
+        return len(compile_all(program, progress))
+    steps = len(STEPS)
+    beside_done = 0
+
+    def here(done: int, _steps: int, step: str, compiled: int) -> None:
+        if progress is not None:
+            progress(done + beside_done, steps, step, compiled)
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding numba
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        second = pool.submit(compile_all, program, None, BESIDE)
+        compiled = compile_all(program, here, HERE)
+        compiled_beside = second.result()
+    beside_done = len(BESIDE)
+    if progress is not None:
+        progress(steps, steps, STEPS[-1], len(compiled | compiled_beside))
+    return len(compiled | compiled_beside)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
