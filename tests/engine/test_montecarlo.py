@@ -128,6 +128,26 @@ def test_the_same_seed_gives_the_same_result_whatever_the_chunk_size(chunk_size)
     assert np.allclose(base.task_sensitivity, other.task_sensitivity)
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+def test_chunks_on_several_threads_give_what_one_thread_gives(threads):
+    net, unc = random_layered(60)
+    alone = simulate_network(net, unc, iterations=1250, seed=4, chunk_size=200, threads=1)
+    done: list[int] = []
+    shared = simulate_network(
+        net, unc, iterations=1250, seed=4, chunk_size=200, threads=threads, progress=done.append
+    )
+    for field in ("finish", "watched_finish", "group_finish", "criticality", "cost"):
+        assert np.array_equal(getattr(alone, field), getattr(shared, field)), field
+    assert np.array_equal(alone.task_sensitivity, shared.task_sensitivity)
+    assert done == [200, 400, 600, 800, 1000, 1200, 1250]  # in order, whatever finished first
+
+
+def test_an_error_in_one_chunk_stops_the_threads_and_reaches_the_caller():
+    unc = Uncertainty.three_point(np.array([10]), np.array([20]), np.array([10**6]))
+    with pytest.raises(ScheduleOutOfRange):
+        simulate_network(chain([20]), unc, iterations=1000, chunk_size=100, threads=2)
+
+
 def test_a_sample_past_the_calendar_tables_is_an_error():
     unc = Uncertainty.three_point(np.array([10]), np.array([20]), np.array([10**6]))
     with pytest.raises(ScheduleOutOfRange):

@@ -22,7 +22,10 @@ tasks keep their actuals.
 
 from __future__ import annotations
 
+import os
+import queue
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -278,31 +281,54 @@ def backward_chunk(  # type: ignore[no-untyped-def]
 
 @dataclass
 class _Chunk:
-    """Work arrays of one chunk, reused from chunk to chunk."""
+    """Work arrays of one chunk, reused from chunk to chunk by one worker."""
 
     duration: np.ndarray
     early_start: np.ndarray
     early_finish: np.ndarray
     late_start: np.ndarray
     late_finish: np.ndarray
+    uniforms: np.ndarray  # float32[width, u]: the chunk's draws
+    critical_count: np.ndarray  # int64[n]: this worker's iterations with total float <= 0
 
     @classmethod
-    def allocate(cls, n: int, width: int) -> _Chunk:
-        return cls(*(np.empty((n, width), dtype=np.int64) for _ in range(5)))
+    def allocate(cls, n: int, width: int, uncertain: int) -> _Chunk:
+        def dates() -> np.ndarray:
+            return np.empty((n, width), dtype=np.int64)
+
+        return cls(
+            dates(),
+            dates(),
+            dates(),
+            dates(),
+            dates(),
+            np.empty((width, uncertain), dtype=np.float32),
+            np.zeros(n, dtype=np.int64),
+        )
 
     def narrowed(self, width: int) -> _Chunk:
         """Arrays for a chunk of ``width`` iterations: these, or new ones for a narrower
         (last) chunk, contiguous like these so that the kernels have one specialisation
-        (every array is written before it is read)."""
+        (every array is written before it is read); the same criticality counts."""
         if width == self.duration.shape[1]:
             return self
-        return _Chunk.allocate(self.duration.shape[0], width)
+        narrow = _Chunk.allocate(self.duration.shape[0], width, self.uniforms.shape[1])
+        narrow.critical_count = self.critical_count
+        return narrow
 
 
 def chunk_width(tasks: int, chunk_size: int | None = None) -> int:
     """Iterations per chunk: a whole number of blocks, about :data:`CHUNK_CELLS` cells."""
     wanted = chunk_size if chunk_size is not None else min(MAX_CHUNK, CHUNK_CELLS // max(tasks, 1))
     return max(BLOCK, -(-wanted // BLOCK) * BLOCK)
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _block_draws(
@@ -319,6 +345,18 @@ def _block_draws(
     return uniforms, fired, factor, noise
 
 
+@dataclass
+class _Results:
+    """What the chunks write, each into its own columns."""
+
+    finish: np.ndarray  # int64[iterations]
+    watched: np.ndarray  # int64[w, iterations]
+    group_finish: np.ndarray  # int64[g, iterations]
+    cost: np.ndarray  # float64[iterations]
+    quantile: np.ndarray  # uint16[iterations, u], or empty without sensitivity
+    fired: np.ndarray  # bool[iterations, r]
+
+
 def simulate_network(
     net: Network,
     unc: Uncertainty,
@@ -330,68 +368,135 @@ def simulate_network(
     chunk_size: int | None = None,
     sensitivity: bool = True,
     progress: Callable[[int], None] | None = None,
+    threads: int | None = None,
 ) -> SimulationResult:
     """Simulate ``iterations`` schedules of ``net`` under ``unc``.
 
     ``watch``: tasks whose finish is kept per iteration (milestones, deadlines); ``groups``:
     task sets whose latest finish is kept per iteration (projects). ``progress`` is called
-    with the number of iterations done after each chunk.
+    with the number of iterations done after each chunk. Chunks run on ``threads`` threads
+    (default: one per core; the kernels release the GIL); each chunk draws from its own
+    blocks' streams, so the result does not depend on how many.
     """
     if iterations < 1:
         raise ValueError("iterations must be at least 1")
     n = net.size
-    adj = _adjacency(net)
-    tasks = net.task_arrays()
-    cal = net.calendars.kernel_args()
     watch = np.zeros(0, dtype=np.int64) if watch is None else np.asarray(watch, np.int64)
     groups = groups or []
-    tables, table_row = _pert_tables(unc)
-    correlated = np.zeros(0, dtype=np.int64)
-    if unc.group is not None:
-        correlated = np.flatnonzero(unc.group >= 0).astype(np.int64)
-    width = chunk_width(n, chunk_size)
-    work = _Chunk.allocate(n, min(width, -(-iterations // BLOCK) * BLOCK))
-    uniforms = np.empty((work.duration.shape[1], unc.task.shape[0]), dtype=np.float32)
+    width = min(chunk_width(n, chunk_size), -(-iterations // BLOCK) * BLOCK)
+    starts = range(0, iterations, width)
+    workers = max(1, min(threads or available_cores(), len(starts)))
+    spare: queue.SimpleQueue[_Chunk] = queue.SimpleQueue()
+    for _ in range(workers):
+        spare.put(_Chunk.allocate(n, width, unc.task.shape[0]))
+    out = _Results(
+        finish=np.empty(iterations, dtype=np.int64),
+        watched=np.empty((watch.shape[0], iterations), dtype=np.int64),
+        group_finish=np.empty((len(groups), iterations), dtype=np.int64),
+        cost=np.full(iterations, unc.fixed_cost, dtype=np.float64),
+        quantile=np.empty((iterations, unc.task.shape[0]) if sensitivity else (0, 0), np.uint16),
+        fired=np.empty((iterations, unc.risk_count), dtype=bool),
+    )
+    run = _ChunkRun(net, unc, seed, watch, groups, sensitivity, out)
 
-    finish = np.empty(iterations, dtype=np.int64)
-    watched = np.empty((watch.shape[0], iterations), dtype=np.int64)
-    group_finish = np.empty((len(groups), iterations), dtype=np.int64)
+    def one(first: int) -> int:
+        work = spare.get()
+        try:
+            return run(first, work.narrowed(min(width, iterations - first)))
+        finally:
+            spare.put(work)
+
+    def report(last: int) -> None:
+        if progress is not None:
+            progress(last)
+
+    if workers == 1:
+        for first in starts:
+            report(one(first))
+    else:
+        with ThreadPoolExecutor(workers, thread_name_prefix="progman-simulation") as pool:
+            futures = [pool.submit(one, first) for first in starts]
+            try:
+                for future in futures:  # in order: progress only grows
+                    report(future.result())
+            except BaseException:  # an error or an interrupt: start no further chunk
+                for future in futures:
+                    future.cancel()
+                raise
     counts = np.zeros(n, dtype=np.int64)
-    cost = np.full(iterations, unc.fixed_cost, dtype=np.float64)
-    quantile = np.empty((iterations, unc.task.shape[0]) if sensitivity else (0, 0), np.uint16)
-    fired_all = np.empty((iterations, unc.risk_count), dtype=bool)
+    while not spare.empty():
+        counts += spare.get().critical_count
+    return SimulationResult(
+        iterations=iterations,
+        seed=seed,
+        finish=out.finish,
+        watched_finish=out.watched,
+        group_finish=out.group_finish,
+        criticality=counts / iterations,
+        task_sensitivity=_rank_correlations(out.quantile, out.finish)
+        if sensitivity
+        else np.zeros(unc.task.shape[0]),
+        risk_sensitivity=_rank_correlations(out.fired.astype(np.uint16), out.finish),
+        risk_frequency=out.fired.mean(axis=0) if iterations else np.zeros(unc.risk_count),
+        cost=out.cost,
+    )
 
-    for first in range(0, iterations, work.duration.shape[1]):
-        rows = min(work.duration.shape[1], iterations - first)
-        chunk = work.narrowed(rows)
+
+class _ChunkRun:
+    """Draw, schedule forwards and backwards, and record one chunk of iterations."""
+
+    def __init__(
+        self,
+        net: Network,
+        unc: Uncertainty,
+        seed: int,
+        watch: np.ndarray,
+        groups: list[np.ndarray],
+        sensitivity: bool,
+        out: _Results,
+    ) -> None:
+        self.net, self.unc, self.seed, self.watch, self.groups = net, unc, seed, watch, groups
+        self.sensitivity, self.out = sensitivity, out
+        self.adj = _adjacency(net)
+        self.tasks = net.task_arrays()
+        self.cal = net.calendars.kernel_args()
+        self.tables, self.table_row = _pert_tables(unc)
+        self.correlated = np.zeros(0, dtype=np.int64)
+        if unc.group is not None:
+            self.correlated = np.flatnonzero(unc.group >= 0).astype(np.int64)
+
+    def __call__(self, first: int, chunk: _Chunk) -> int:
+        """Iterations ``first`` onwards, as many as ``chunk`` holds; returns the last + 1."""
+        net, unc, adj, out = self.net, self.unc, self.adj, self.out
+        rows = int(chunk.duration.shape[1])
         fired = np.empty((rows, unc.risk_count), dtype=bool)
         for offset in range(0, rows, BLOCK):
             size = min(BLOCK, rows - offset)
-            u, hit, factor, noise = _block_draws(seed, (first + offset) // BLOCK, unc, BLOCK)
+            u, hit, factor, noise = _block_draws(self.seed, (first + offset) // BLOCK, unc, BLOCK)
             if factor is not None and noise is not None and unc.group is not None:
                 sampling.copula_uniforms(
-                    factor, noise, unc.group[correlated], unc.group_rho, correlated, u
+                    factor, noise, unc.group[self.correlated], unc.group_rho, self.correlated, u
                 )
-            uniforms[offset : offset + size] = u[:size]
+            chunk.uniforms[offset : offset + size] = u[:size]
             fired[offset : offset + size] = hit[:size]
-        u_chunk = uniforms[:rows]
         chunk.duration[:] = net.duration[:, None]
         sampling.sample_durations(
-            u_chunk, unc.task, unc.low, unc.mode, unc.high, unc.kind, table_row, tables,
-            chunk.duration,
+            chunk.uniforms, unc.task, unc.low, unc.mode, unc.high, unc.kind, self.table_row,
+            self.tables, chunk.duration,
         )  # fmt: skip
         if unc.risk_count:
             sampling.apply_risks(
                 fired, unc.risk_pointer, unc.risk_task, unc.risk_minutes, chunk.duration
             )
         forward_chunk(
-            adj.order, adj.links_in, tasks, np.int64(net.status_time), chunk.duration,
-            chunk.early_start, chunk.early_finish, cal,
+            adj.order, adj.links_in, self.tasks, np.int64(net.status_time), chunk.duration,
+            chunk.early_start, chunk.early_finish, self.cal,
         )  # fmt: skip
-        end = chunk.early_finish.max(axis=0) if n else np.zeros(rows, dtype=np.int64)
+        end = chunk.early_finish.max(axis=0) if net.size else np.zeros(rows, dtype=np.int64)
         backward_chunk(
-            adj.order, adj.links_out, tasks, chunk.duration, chunk.early_start,
-            chunk.early_finish, end, chunk.late_start, chunk.late_finish, counts, cal,
+            adj.order, adj.links_out, self.tasks, chunk.duration, chunk.early_start,
+            chunk.early_finish, end, chunk.late_start, chunk.late_finish, chunk.critical_count,
+            self.cal,
         )  # fmt: skip
         if rows and int(end.max()) >= net.calendars.horizon:
             raise ScheduleOutOfRange(
@@ -400,35 +505,19 @@ def simulate_network(
                 "pessimistic estimates or risk impacts"
             )
         last = first + rows
-        finish[first:last] = end
-        watched[:, first:last] = chunk.early_finish[watch]
-        for g, members in enumerate(groups):
-            group_finish[g, first:last] = chunk.early_finish[members].max(axis=0)
+        out.finish[first:last] = end
+        out.watched[:, first:last] = chunk.early_finish[self.watch]
+        for g, members in enumerate(self.groups):
+            out.group_finish[g, first:last] = chunk.early_finish[members].max(axis=0)
         if unc.cost_per_minute is not None:
-            cost[first:last] += unc.cost_per_minute @ chunk.duration
+            out.cost[first:last] += unc.cost_per_minute @ chunk.duration
         if unc.risk_count:
-            cost[first:last] += fired @ unc.risk_cost
-        fired_all[first:last] = fired
-        if sensitivity:
-            np.multiply(u_chunk, 65536.0, out=u_chunk)
-            quantile[first:last] = u_chunk  # uint16 quantile score, for rank correlation
-        if progress is not None:
-            progress(last)
-
-    return SimulationResult(
-        iterations=iterations,
-        seed=seed,
-        finish=finish,
-        watched_finish=watched,
-        group_finish=group_finish,
-        criticality=counts / iterations,
-        task_sensitivity=_rank_correlations(quantile, finish)
-        if sensitivity
-        else np.zeros(unc.task.shape[0]),
-        risk_sensitivity=_rank_correlations(fired_all.astype(np.uint16), finish),  # one kernel
-        risk_frequency=fired_all.mean(axis=0) if iterations else np.zeros(unc.risk_count),
-        cost=cost,
-    )
+            out.cost[first:last] += fired @ unc.risk_cost
+        out.fired[first:last] = fired
+        if self.sensitivity:  # uint16 quantile score, for rank correlation
+            np.multiply(chunk.uniforms, 65536.0, out=chunk.uniforms)
+            out.quantile[first:last] = chunk.uniforms
+        return last
 
 
 def _pert_tables(unc: Uncertainty) -> tuple[np.ndarray, np.ndarray]:
