@@ -57,7 +57,7 @@ def load_plan(path: str | os.PathLike[str]) -> Program:
     The program is checked once here (:func:`~progman.domain.validation.check_program`)
     and marked checked, so the engine does not check it again unless it is changed.
     """
-    with collector_paused():
+    with collector_paused(keep=True):
         data, places = read_plan_data(path)
         return validate_plan_data(data, places)
 

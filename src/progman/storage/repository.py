@@ -148,7 +148,7 @@ def load_program(session: Session, key: str) -> Program:
     row = _program_row(session, key, with_snapshot=True)
     if row is None:
         raise program_not_found(session, key)
-    with collector_paused():
+    with collector_paused(keep=True):
         snapshot = _valid_snapshot(row)
         if snapshot is not None:
             program = program_from_snapshot(snapshot)
