@@ -83,6 +83,21 @@ class PlanInvalid(ProgmanError):
         return self._problems
 
 
+class UsageError(ProgmanError):
+    """A request that cannot be carried out as asked: options that do not go together, a
+    value of the wrong form, a project the plan does not have. ``option`` names what to fix
+    (a CLI option such as ``--slip``, or an API field); the CLI exits 2, as for a usage
+    error of its own."""
+
+    code = "usage.invalid"
+    exit_code = 2
+    http_status = 400
+
+    def __init__(self, message: str, *, option: str) -> None:
+        super().__init__(message, location=Location(path=option))
+        self.option = option
+
+
 class PlanTooLarge(ProgmanError):
     code = "plan.too_large"
     http_status = 413

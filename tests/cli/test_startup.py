@@ -26,7 +26,7 @@ HEAVY = (
     "psycopg",
     "progman.engine",
     "progman.storage",
-    "progman.services",
+    "progman.services.database",
 )
 #: What ``--version`` and ``--help`` do not even need: the domain and the plan loader.
 DOMAIN = ("pydantic", "yaml", "progman.domain", "progman.planfile")

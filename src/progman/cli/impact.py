@@ -17,7 +17,15 @@ import typer
 from rich.console import Console
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
+from progman.cli.options import (
+    DbOption,
+    JsonOption,
+    PlanArg,
+    ProgramOption,
+    StatusDateOption,
+    load_plan_file,
+    parse_date,
+)
 from progman.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -94,7 +102,7 @@ def _change(
 
 
 def impact(
-    plan: PlanArg,
+    plan: PlanArg = None,
     *,
     task: Annotated[
         str | None, typer.Option("--task", metavar="ID", help="the task that slips")
@@ -130,6 +138,8 @@ def impact(
     remove: Annotated[bool, typer.Option("--remove", help="with --link: remove it")] = False,
     as_json: JsonOption = False,
     status_date: StatusDateOption = None,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """If this slips, what moves? Tasks, milestones, projects, benefits, objectives, chains."""
     change = _change(
@@ -142,7 +152,7 @@ def impact(
         remove=remove,
     )
     as_of = parse_date(status_date)
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     result = progman.impact(program, change, status_date=as_of)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import progman
-from progman.cli.options import JsonOption, StatusDateOption, load_plan_file, parse_date
+from progman.cli.options import (
+    DbOption,
+    JsonOption,
+    ProgramOption,
+    StatusDateOption,
+    load_plan_file,
+    parse_date,
+)
 from progman.cli.output import stdout, working
 
 if TYPE_CHECKING:
@@ -52,8 +59,12 @@ def level_json(path: str, inst: "RcpspInstance", solution: "RcpspSolution") -> d
 
 def level(
     files: Annotated[
-        list[Path], typer.Argument(help="plans (.yaml/.json/folders) or PSPLIB .sm files")
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="plans (.yaml/.json/folders) or PSPLIB .sm files; or --program KEY",
+            show_default=False,
+        ),
+    ] = None,
     *,
     as_json: JsonOption = False,
     time_limit: Annotated[
@@ -80,14 +91,19 @@ def level(
         ),
     ] = None,
     status_date: StatusDateOption = None,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """Level resources: the shortest schedule found that never exceeds a capacity."""
     from progman.engine.rcpsp import solve
     from progman.io.psplib import read_psplib
 
     as_of = parse_date(status_date)
-    for file in files:
-        if file.suffix.lower() == ".sm":
+    inputs: list[Path | None] = list(files or [])
+    if program_key is not None or db is not None or not inputs:
+        inputs.append(None)  # the stored program (or a usage error naming what is missing)
+    for file in inputs:
+        if file is not None and file.suffix.lower() == ".sm":
             inst = read_psplib(file)
             with working(f"leveling {file}"):
                 limit = PSPLIB_TIME_LIMIT if time_limit is None else time_limit
@@ -103,15 +119,16 @@ def level(
                     f"{solution.seconds:.2f} s (seed {seed})"
                 )
             continue
-        program = load_plan_file(file)
-        with working(f"leveling {file}"):
+        program = load_plan_file(file, None if file else db, None if file else program_key)
+        source = str(file) if file is not None else f"program {program.key}"
+        with working(f"leveling {source}"):
             result = progman.level(
                 program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules
             )
         if as_json:
-            _emit(result.to_json(str(file)))
+            _emit(result.to_json(source))
         else:
-            _print(str(file), result)
+            _print(source, result)
 
 
 def _emit(payload: dict[str, Any]) -> None:

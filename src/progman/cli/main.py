@@ -24,7 +24,7 @@ from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
 from progman.cli import simulate as simulate_command
 from progman.cli import whatif as whatif_commands
-from progman.cli.options import PlanArg, load_plan_file
+from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
 from progman.cli.output import report_error, stdout
 from progman.errors import ProgmanError
 from progman.samples import sample_plan_path
@@ -36,11 +36,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
 )
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
-]
 
 
 def _version(value: bool) -> None:
@@ -62,25 +57,28 @@ def _root(
 
 
 @app.command()
-def validate(plan: PlanArg) -> None:
+def validate(plan: PlanArg = None, db: DbOption = None, program_key: ProgramOption = None) -> None:
     """Check a plan; print every problem as file:line:col and exit 1 if there are any."""
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     items = sum(1 for _ in program.work_items())
+    source = plan if plan is not None else f"program {program_key}"
     stdout.print(
-        f"{plan}: valid — {program.name} ({program.key}), {len(program.projects)} "
+        f"{source}: valid — {program.name} ({program.key}), {len(program.projects)} "
         f"projects, {items} work items"
     )
 
 
 @app.command()
 def show(
-    plan: PlanArg,
+    plan: PlanArg = None,
     depth: Annotated[int | None, typer.Option(help="levels of tasks to show")] = None,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """Show a plan as a tree: program → projects → work breakdown."""
     from progman.cli.plan_view import program_tree  # noqa: PLC0415 - only when needed
 
-    stdout.print(program_tree(load_plan_file(plan), depth))
+    stdout.print(program_tree(load_plan_file(plan, db, program_key), depth))
 
 
 @app.command()
@@ -165,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="progman")
     except ProgmanError as error:
-        report_error(error)
+        report_error(error, _command(sys.argv[1:] if argv is None else argv))
         return error.exit_code
     except SystemExit as done:  # Typer/click finish every run, even a successful one, this way
         code = done.code
@@ -174,6 +172,20 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("interrupted\n")
         return 130
     return 0
+
+
+def _command(argv: list[str]) -> str:
+    """The command that ran (``schedule``, ``whatif run``), for a hint naming its help."""
+    words = [arg for arg in argv if not arg.startswith("-")][:2]
+    if not words:
+        return "COMMAND"
+    for group in app.registered_groups:
+        if group.name == words[0] and group.typer_instance is not None:
+            commands = group.typer_instance.registered_commands
+            names = {c.name or getattr(c.callback, "__name__", "") for c in commands}
+            if len(words) > 1 and words[1] in names:
+                return " ".join(words)
+    return words[0]
 
 
 def run() -> None:

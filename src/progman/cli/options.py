@@ -11,7 +11,21 @@ import typer
 if TYPE_CHECKING:
     from progman.domain import Program
 
-PlanArg = Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")]
+PlanArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="plan file (.yaml/.json) or folder of plan files; or --program KEY instead",
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
+]
+ProgramOption = Annotated[
+    str | None,
+    typer.Option("--program", metavar="KEY", help="a stored program instead of a plan file"),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of tables")
 ]
@@ -37,9 +51,9 @@ def parse_date(value: str | None, option: str = "'--status-date'") -> date | Non
         ) from None
 
 
-def load_plan_file(plan: Path) -> Program:
-    """Load and check a plan (its objects are then out of the garbage collector's walks:
-    see :mod:`progman.collector`)."""
-    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
+def load_plan_file(plan: Path | None, db: str | None = None, program: str | None = None) -> Program:
+    """The program a command names: the plan file or folder ``plan`` (loaded and checked),
+    or the stored program ``program`` in the database ``db``."""
+    from progman.services.plans import PlanSource, load_program  # noqa: PLC0415
 
-    return load_plan(plan)
+    return load_program(PlanSource.of(plan, db, program))

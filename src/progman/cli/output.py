@@ -7,14 +7,22 @@ from contextlib import AbstractContextManager, nullcontext
 
 from rich.console import Console
 
-from progman.errors import ProgmanError
+from progman.errors import ProgmanError, UsageError
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def report_error(error: ProgmanError) -> None:
-    """One plain line per problem (``file:line:col: message``), then a count if several."""
+def report_error(error: ProgmanError, command: str = "COMMAND") -> None:
+    """One plain line per problem (``file:line:col: message``), then a count if several;
+    a usage error as the command line's own are written (``command``: what was run)."""
+    if isinstance(error, UsageError):
+        sys.stderr.write(
+            f"Invalid value for '{error.option}': {error.message}\n"
+            f"Try 'progman {command} --help' for the options.\n"
+        )
+        sys.stderr.flush()
+        return
     problems = error.problems
     for problem in problems:
         sys.stderr.write(f"{problem}\n")

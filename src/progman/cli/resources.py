@@ -16,7 +16,15 @@ import typer
 from rich.console import Console
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
+from progman.cli.options import (
+    DbOption,
+    JsonOption,
+    PlanArg,
+    ProgramOption,
+    StatusDateOption,
+    load_plan_file,
+    parse_date,
+)
 from progman.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -40,7 +48,7 @@ def _days(value: str) -> int:
 
 
 def resources(
-    plan: PlanArg,
+    plan: PlanArg = None,
     *,
     week: Annotated[bool, typer.Option("--week", help="utilisation per resource and week")] = False,
     over: Annotated[bool, typer.Option("--over", help="over-allocation periods and tasks")] = False,
@@ -63,6 +71,8 @@ def resources(
     ] = False,
     as_json: JsonOption = False,
     status_date: StatusDateOption = None,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """Resource load across all projects: capacity, peak load, utilisation, conflicts."""
     as_of = parse_date(status_date)
@@ -81,7 +91,7 @@ def resources(
 
     from progman.engine.load import analyse_load
 
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     if leveled:
         schedule = progman.level(program, status_date=as_of).schedule
     else:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.text import Text
 
-from progman.cli.options import PlanArg, load_plan_file
+from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
 from progman.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ CELL_STYLE: "dict[Rating, str]" = {
 
 
 def risks(
-    plan: PlanArg,
+    plan: PlanArg = None,
     *,
     show_matrix: Annotated[
         bool, typer.Option("--matrix", help="draw the 5x5 probability x impact grid")
@@ -56,11 +56,13 @@ def risks(
         str | None, typer.Option("--project", metavar="ID", help="only this project's risks")
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="also show closed risks")] = False,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """The risk register: scores on the plan's 5x5 scales, residual risk, escalation."""
     from progman.domain.risk_register import escalation_candidates, matrix, register
 
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     if project is not None:
         _check_project(program, project)
     entries = register(program, project=project, include_closed=show_all)

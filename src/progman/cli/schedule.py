@@ -19,7 +19,15 @@ from rich.measure import Measurement
 from rich.text import Text
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
+from progman.cli.options import (
+    DbOption,
+    JsonOption,
+    PlanArg,
+    ProgramOption,
+    StatusDateOption,
+    load_plan_file,
+    parse_date,
+)
 from progman.cli.output import stderr, stdout
 
 if TYPE_CHECKING:
@@ -38,7 +46,7 @@ NEAR_CRITICAL_DAYS = 5.0
 
 
 def schedule(
-    plan: PlanArg,
+    plan: PlanArg = None,
     *,
     as_json: JsonOption = False,
     status_date: StatusDateOption = None,
@@ -55,10 +63,12 @@ def schedule(
     project: Annotated[
         str | None, typer.Option("--project", metavar="ID", help="show only this project's rows")
     ] = None,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
     as_of = parse_date(status_date)
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     if project is not None:
         _check_project(program, project)
     result = progman.schedule(

@@ -16,7 +16,15 @@ import typer
 from rich.console import Console
 
 import progman
-from progman.cli.options import JsonOption, PlanArg, StatusDateOption, load_plan_file, parse_date
+from progman.cli.options import (
+    DbOption,
+    JsonOption,
+    PlanArg,
+    ProgramOption,
+    StatusDateOption,
+    load_plan_file,
+    parse_date,
+)
 from progman.cli.output import stderr, stdout
 
 if TYPE_CHECKING:
@@ -31,7 +39,7 @@ WIDE = 120  # columns of the report written to a file or a pipe
 
 
 def simulate(
-    plan: PlanArg,
+    plan: PlanArg = None,
     *,
     iterations: Annotated[
         int, typer.Option("--iterations", min=1, max=10_000_000, help="iterations to run")
@@ -42,10 +50,12 @@ def simulate(
     as_json: JsonOption = False,
     status_date: StatusDateOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="drivers in the tornado")] = 10,
+    db: DbOption = None,
+    program_key: ProgramOption = None,
 ) -> None:
     """Monte Carlo simulation: finish percentiles, deadlines, criticality, sensitivity."""
     as_of = parse_date(status_date)
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     if iterations >= PROGRESS_FROM and stderr.is_terminal:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 

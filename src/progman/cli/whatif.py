@@ -12,13 +12,13 @@ that use them, so that mounting this sub-app does not slow down every other comm
 import json
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from progman.cli.options import load_plan_file, parse_date
+from progman.cli.options import DbOption, PlanArg, load_plan_file, parse_date
+from progman.cli.options import ProgramOption as StoredProgramOption
 from progman.cli.output import stdout, working
 
 if TYPE_CHECKING:
@@ -42,10 +42,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
-]
 ProgramOption = Annotated[
     str, typer.Option("--program", metavar="KEY", help="key of the stored program")
 ]
@@ -332,8 +328,10 @@ def _show(result: "ScenarioComparison", title: str, as_json: bool) -> None:
 
 @app.command()
 def run(
-    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    plan: PlanArg = None,
     *,
+    db: DbOption = None,
+    program_key: StoredProgramOption = None,
     sets: SetOption = None,
     add_dep: AddDepOption = None,
     remove: RemoveOption = None,
@@ -361,7 +359,7 @@ def run(
             )
         lent = _move(move, source, target, between)
         _moved(
-            load_plan_file(plan),
+            load_plan_file(plan, db, program_key),
             lent,
             relevel=relevel,
             time_limit=time_limit,
@@ -369,7 +367,7 @@ def run(
             as_json=as_json,
         )
         return
-    program = load_plan_file(plan)
+    program = load_plan_file(plan, db, program_key)
     result = compare(program, apply_changes(program, changes), baseline)
     _show(result, f"What if: {len(changes)} change(s) to {program.key}", as_json)
 

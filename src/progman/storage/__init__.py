@@ -5,6 +5,7 @@ Only the names below are meant for the rest of progman; SQLAlchemy models stay i
 
 from progman.storage.backup import BackupInfo, backup_database, restore_database
 from progman.storage.db import (
+    check_connection,
     create_engine_for,
     default_database_url,
     open_engine,
@@ -35,6 +36,7 @@ __all__ = [
     "SaveResult",
     "ScenarioSummary",
     "backup_database",
+    "check_connection",
     "create_engine_for",
     "current_revision",
     "default_database_url",

@@ -1,0 +1,69 @@
+"""Where a command's program comes from: a plan file (or folder, or a format read
+directly), or a program stored in a database (``--db URL --program KEY``, SPEC §5).
+
+Every use case on a plan starts here, so the CLI, the API and the web UI read plans the
+same way and say the same thing when the source is named wrongly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from progman.domain import Program
+from progman.errors import UsageError
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    """A plan file or folder (``path``), or the program ``program`` stored in the database
+    ``database`` (None: the default database)."""
+
+    path: Path | None = None
+    program: str | None = None
+    database: str | None = None
+
+    @classmethod
+    def of(cls, path: Path | None, database: str | None, program: str | None) -> PlanSource:
+        """The source a command names; a :class:`UsageError` unless it names exactly one."""
+        if path is not None and program is not None:
+            raise UsageError(
+                f"name a plan file or a stored program, not both (got {path} and "
+                f"--program {program})",
+                option="--program",
+            )
+        if path is None and program is None:
+            hint = " (and --db URL for another database than the default)"
+            raise UsageError(
+                f"name a plan file, or a stored program with --program KEY{hint}",
+                option="PLAN",
+            )
+        if path is not None and database is not None:
+            raise UsageError(
+                "--db names the database of a stored program: add --program KEY instead "
+                f"of the plan file {path}",
+                option="--db",
+            )
+        return cls(path=path, program=program, database=database)
+
+    def __str__(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return f"program {self.program}"
+
+
+def load_program(source: PlanSource) -> Program:
+    """The program ``source`` names, checked (a plan file) or as it was stored (checked
+    when it was saved)."""
+    if source.path is not None:
+        from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
+
+        return load_plan(source.path)
+    from progman.services.database import database_engine  # noqa: PLC0415 - SQLAlchemy: slow
+    from progman.storage import load_program as stored  # noqa: PLC0415
+    from progman.storage import transaction  # noqa: PLC0415
+
+    assert source.program is not None  # PlanSource.of names one or the other
+    engine = database_engine(source.database)
+    with transaction(engine, write=False) as session:
+        return stored(session, source.program)
