@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from tests.api_support import api  # noqa: F401 - the REST API fixture, for tests/api and docs
 
 from progman.samples import sample_plan_path
 

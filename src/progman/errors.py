@@ -132,3 +132,47 @@ class BackupInvalid(StorageError):
 
     code = "storage.backup_invalid"
     http_status = 422
+
+
+class Unauthenticated(ProgmanError):
+    """No credentials, or credentials that name nobody (a wrong password, an expired
+    token or session)."""
+
+    code = "auth.unauthenticated"
+    http_status = 401
+
+
+class Forbidden(ProgmanError):
+    """The caller is known but may not do this (a viewer editing, a member adding users)."""
+
+    code = "auth.forbidden"
+    http_status = 403
+
+
+class RateLimited(ProgmanError):
+    """Too many failed logins for one name or address: wait before trying again."""
+
+    code = "auth.rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PreconditionRequired(ProgmanError):
+    """A write without ``If-Match``: the entity's version must be named."""
+
+    code = "conflict.precondition_required"
+    http_status = 428
+
+
+class StaleVersion(ProgmanError):
+    """A write naming an entity version that is no longer the current one."""
+
+    code = "conflict.stale_etag"
+    http_status = 412
+
+    def __init__(self, message: str, *, current: int, location: Location | None = None) -> None:
+        super().__init__(message, location=location)
+        self.current = current

@@ -1,4 +1,6 @@
-"""The architecture of SPEC §4 holds: domain and engine are pure, layers point downward."""
+"""The architecture of SPEC §4 holds: domain and engine are pure, layers point downward,
+and the interfaces (cli, api, web) reach the engine, storage and plan files only through
+services."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import progman
 
@@ -27,7 +31,7 @@ def lint(cwd: Path, source: Path) -> subprocess.CompletedProcess[str]:
 def test_import_contracts_hold():
     result = lint(ROOT, ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken" in result.stdout
+    assert "Contracts: 3 kept, 0 broken" in result.stdout
 
 
 def test_contract_catches_engine_importing_storage(tmp_path):
@@ -38,6 +42,20 @@ def test_contract_catches_engine_importing_storage(tmp_path):
     result = lint(tmp_path, tmp_path / "src")
     assert result.returncode != 0
     assert "progman.engine.leak -> progman.storage" in result.stdout
+
+
+@pytest.mark.parametrize("forbidden", ["engine.schedule", "storage", "planfile"])
+def test_contract_catches_the_cli_skipping_services(tmp_path, forbidden):
+    shutil.copytree(ROOT / "src", tmp_path / "src")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    command = tmp_path / "src" / "progman" / "cli" / "leak.py"
+    # a type-only import counts too: the CLI takes the types it names from services
+    command.write_text(
+        f"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import progman.{forbidden}\n"
+    )
+    result = lint(tmp_path, tmp_path / "src")
+    assert result.returncode != 0
+    assert f"progman.cli.leak -> progman.{forbidden}" in result.stdout
 
 
 def test_public_api_is_pinned():

@@ -45,7 +45,7 @@ def test_restore_brings_back_every_row(
 ) -> None:
     before = database_rows(filled)
     info = backup_database(filled, tmp_path / "progman.backup")
-    assert info.revision == "0005"
+    assert info.revision == "0006"
     assert info.rows == sum(len(rows) for rows in before.values())
 
     do_delete_program(filled, "DPL", ACTOR)

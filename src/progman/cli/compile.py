@@ -14,8 +14,8 @@ CLEAR = "\x1b[K"  # erase the rest of a terminal line
 def compile_engine(program: Program) -> None:
     """Compile every kernel (or load it from the cache) by running the engine on
     ``program``: a terminal sees the line grow, a pipe or a file gets the closing line."""
-    from progman.engine import jit  # noqa: PLC0415 - numba: only here
     from progman.services.engine import compile_engine as compile_kernels  # noqa: PLC0415
+    from progman.services.engine import kernel_cache  # noqa: PLC0415 - numba: only here
 
     terminal = sys.stderr.isatty()
     started = time.perf_counter()
@@ -28,13 +28,13 @@ def compile_engine(program: Program) -> None:
 
     compiled = compile_kernels(program, progress)
     seconds = time.perf_counter() - started
-    folder = jit.kernel_cache_folder()
-    if not jit.CACHING:
+    cache = kernel_cache()
+    if not cache.caching:
         where = "not cached: no writable cache folder"
     elif compiled:
-        where = f"cached in {folder}"
+        where = f"cached in {cache.folder}"
     else:
-        where = f"all loaded from {folder}"
+        where = f"all loaded from {cache.folder}"
     sys.stderr.write(
         f"{chr(13) if terminal else ''}{LABEL} … done in {seconds:.1f} s, {compiled} kernels "
         f"compiled, {where}" + (f"{CLEAR}\n" if terminal else "\n")

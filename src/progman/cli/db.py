@@ -1,9 +1,11 @@
 """``progman db …``: upgrade the schema, back up and restore, import and export programs.
 
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1.
-The database stack (SQLAlchemy, Alembic, psycopg: ~0.4 s), the plan loader and Rich
-tables are imported inside the commands, so that mounting this sub-app does not slow down
-every other command.
+The use cases are :mod:`progman.services.maintenance` (schema, backup, restore),
+:mod:`progman.services.programs` and :mod:`progman.services.planfiles` (export); they
+(SQLAlchemy, Alembic, psycopg: ~0.4 s), the plan loader and Rich tables are imported
+inside the commands, so that mounting this sub-app does not slow down every other
+command.
 """
 
 # ruff: noqa: PLC0415 - the imports inside the commands are deliberate (see above)
@@ -13,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from progman.cli.options import actor_name
 from progman.cli.output import stdout
 
 app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
@@ -24,30 +27,21 @@ DbOption = Annotated[
 
 
 def _database(url: str | None) -> str:
-    from progman.storage import default_database_url
+    from progman.services.database import database_url
 
-    return url if url else default_database_url()
-
-
-def _default_actor() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
+    return database_url(url)
 
 
 @app.command()
 def upgrade(db: DbOption = None) -> None:
     """Create the tables or migrate them to this version of progman."""
-    from progman.storage import head_revision, safe_url, upgrade_database
+    from progman.services.maintenance import do_upgrade_database, safe_url
 
     url = _database(db)
-    revision = upgrade_database(url)
+    schema = do_upgrade_database(url)
     stdout.print(
-        f"Database {safe_url(url)} is at schema revision {revision} "
-        f"({'current' if revision == head_revision() else 'not current'})."
+        f"Database {safe_url(url)} is at schema revision {schema.revision} "
+        f"({'current' if schema.current else 'not current'})."
     )
 
 
@@ -57,10 +51,10 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Write every table to FILE, portable between SQLite and PostgreSQL."""
-    from progman.storage import backup_database, safe_url
+    from progman.services.maintenance import do_backup_database, safe_url
 
     url = _database(db)
-    info = backup_database(url, file)
+    info = do_backup_database(url, file)
     stdout.print(
         f"Backed up {safe_url(url)} to {info.path}: {info.rows} rows in "
         f"{info.tables} tables, schema revision {info.revision}."
@@ -73,10 +67,10 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Replace ALL data of the database with the backup in FILE (all or nothing)."""
-    from progman.storage import restore_database, safe_url
+    from progman.services.maintenance import do_restore_database, safe_url
 
     url = _database(db)
-    info = restore_database(url, file)
+    info = do_restore_database(url, file)
     stdout.print(
         f"Restored {info.rows} rows from {info.path} (taken {info.created_at}) "
         f"into {safe_url(url)}."
@@ -96,7 +90,7 @@ def import_plan(
     from progman.services.programs import do_save_program
 
     program = load_plan_file(plan)
-    result = do_save_program(_database(db), program, actor or _default_actor())
+    result = do_save_program(_database(db), program, actor_name(actor))
     if result.changed:
         stdout.print(
             f"Imported {program.key} ({program.name}) at revision {result.revision}: "
@@ -114,11 +108,9 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write a stored program as a plan file."""
-    from progman.planfile import dump_plan
-    from progman.services.programs import export_program
+    from progman.services.planfiles import do_export_plan
 
-    program = export_program(_database(db), key)
-    dump_plan(program, output)
+    do_export_plan(_database(db), key, output)
     stdout.print(f"Exported {key} to {output}.")
 
 

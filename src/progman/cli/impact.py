@@ -2,21 +2,21 @@
 
 Errors are not caught here: the main CLI reports every ProgmanError once (an unknown task
 id with did-you-mean, exit 1). A missing or malformed option is a usage error, exit 2.
-The domain, the engine and Rich tables are imported in the bodies that use them, so that
-mounting this command does not slow down every other one (cli/main.py).
+The use case (the change the options name, and what it moves) is
+:mod:`progman.services.impact`; it and Rich tables are imported in the bodies that use
+them, so that mounting this command does not slow down every other one (cli/main.py).
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-import progman
 from progman.cli.options import (
     DbOption,
     JsonOption,
@@ -24,81 +24,16 @@ from progman.cli.options import (
     ProgramOption,
     StatusDateOption,
     load_plan_file,
-    parse_date,
 )
 from progman.cli.output import stdout
+from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from progman.domain import Duration
-    from progman.engine.impact import Change
-    from progman.engine.impact_result import ImpactResult
+    from progman.services.impact import ImpactResult
 
 MAX_WIDTH = 200  # columns of output written to a file or a pipe
-
-
-def _duration(value: str | None, option: str) -> "Duration | None":
-    from progman.domain import Duration
-
-    if value is None:
-        return None
-    try:
-        return Duration.parse(value)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint=option) from None
-
-
-def _change(
-    *,
-    task: str | None,
-    project: str | None,
-    link: str | None,
-    resource: str | None,
-    slip: "Duration | None",
-    leaving: date | None,
-    remove: bool,
-) -> "Change":
-    from progman.engine.impact import LinkChange, ProjectSlip, ResourceLeaves, TaskSlip
-
-    chosen = [
-        name
-        for name, value in (
-            ("--task", task),
-            ("--project", project),
-            ("--link", link),
-            ("--resource", resource),
-        )
-        if value
-    ]
-    if len(chosen) != 1:
-        raise typer.BadParameter(
-            "name exactly one of --task ID, --project ID, --link PRED:SUCC or --resource ID"
-            + (f" (got {', '.join(chosen)})" if chosen else ""),
-            param_hint="'--task'",
-        )
-    if task is not None or project is not None:
-        if slip is None:
-            raise typer.BadParameter("how much? add e.g. --slip 10d", param_hint="'--slip'")
-        return TaskSlip(task, slip) if task is not None else ProjectSlip(str(project), slip)
-    if resource is not None:
-        if leaving is None:
-            raise typer.BadParameter(
-                "from when? add --from YYYY-MM-DD (and --slip for the time to replace them)",
-                param_hint="'--from'",
-            )
-        if slip is None:
-            return ResourceLeaves(resource, leaving)
-        return ResourceLeaves(resource, leaving, slip)
-    pred, _, succ = str(link).partition(":")
-    if not pred or not succ:
-        raise typer.BadParameter(
-            f"{link!r}: write the link as PRED:SUCC, e.g. API.spec:WEB.build",
-            param_hint="'--link'",
-        )
-    if remove:
-        return LinkChange(pred, succ, remove=True)
-    return LinkChange(pred, succ, lag=slip if slip is not None else None)
 
 
 def impact(
@@ -142,18 +77,20 @@ def impact(
     program_key: ProgramOption = None,
 ) -> None:
     """If this slips, what moves? Tasks, milestones, projects, benefits, objectives, chains."""
-    change = _change(
+    from progman.services.impact import impact_change, impact_of
+
+    change = impact_change(
         task=task,
         project=project,
         link=link,
         resource=resource,
-        slip=_duration(slip, "'--slip'"),
-        leaving=parse_date(leaving, "'--from'"),
+        slip=slip,
+        leaving=leaving,
         remove=remove,
     )
     as_of = parse_date(status_date)
     program = load_plan_file(plan, db, program_key)
-    result = progman.impact(program, change, status_date=as_of)
+    result = impact_of(program, change, status_date=as_of)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
         return

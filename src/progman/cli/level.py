@@ -3,8 +3,9 @@
 Plans (YAML/JSON files or folders) are leveled across all their projects
 (:func:`progman.level`): dates, the finish of every project before and after, what moved
 and what could not. PSPLIB ``.sm`` files are solved as RCPSP instances (makespan in
-periods, task ids are the job numbers, start/finish integer periods from 0). The engine
-and Rich tables are imported in the bodies that use them, so that mounting this command
+periods, task ids are the job numbers, start/finish integer periods from 0). The use cases
+(which input is which, leveling each, the JSON objects) are :mod:`progman.services.leveling`;
+it and Rich tables are imported in the bodies that use them, so that mounting this command
 does not slow down every other one (cli/main.py).
 """
 
@@ -17,44 +18,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-import progman
 from progman.cli.options import (
     DbOption,
     JsonOption,
     ProgramOption,
     StatusDateOption,
     load_plan_file,
-    parse_date,
 )
 from progman.cli.output import stdout, working
+from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
-    from progman.engine.leveling import LevelResult
-    from progman.engine.rcpsp import RcpspInstance, RcpspSolution
+    from progman.services.leveling import LevelResult
 
 SHOWN_DELAYS = 15
-#: A PSPLIB instance is a benchmark: it gets the standard second unless told otherwise.
-PSPLIB_TIME_LIMIT = 1.0
-
-
-def level_json(path: str, inst: "RcpspInstance", solution: "RcpspSolution") -> dict[str, Any]:
-    """The SPEC §5 ``level --json`` object for a PSPLIB instance."""
-    return {
-        "input": path,
-        "makespan": solution.makespan,
-        "feasible": True,
-        "seconds": round(solution.seconds, 4),
-        "lower_bound": solution.lower_bound,
-        "schedules": solution.schedules_generated,
-        "tasks": [
-            {
-                "id": int(inst.jobs[j]),
-                "start": int(solution.start[j]),
-                "finish": int(solution.start[j] + inst.durations[j]),
-            }
-            for j in range(inst.n)
-        ],
-    }
 
 
 def level(
@@ -95,22 +72,23 @@ def level(
     program_key: ProgramOption = None,
 ) -> None:
     """Level resources: the shortest schedule found that never exceeds a capacity."""
-    from progman.engine.rcpsp import solve
-    from progman.io.psplib import read_psplib
-
     as_of = parse_date(status_date)
-    inputs: list[Path | None] = list(files or [])
-    if program_key is not None or db is not None or not inputs:
-        inputs.append(None)  # the stored program (or a usage error naming what is missing)
-    for file in inputs:
-        if file is not None and file.suffix.lower() == ".sm":
-            inst = read_psplib(file)
+    from progman.services.leveling import (
+        is_psplib,
+        level_program,
+        level_psplib,
+        leveling_inputs,
+    )
+
+    stored = program_key is not None or db is not None
+    for file in leveling_inputs(files, stored=stored):
+        if file is not None and is_psplib(file):
             with working(f"leveling {file}"):
-                limit = PSPLIB_TIME_LIMIT if time_limit is None else time_limit
-                solution = solve(inst, time_limit=limit, seed=seed, schedules=schedules)
+                found = level_psplib(file, time_limit=time_limit, seed=seed, schedules=schedules)
             if as_json:
-                _emit(level_json(str(file), inst, solution))
+                _emit(found.to_json())
             else:
+                solution, inst = found.solution, found.instance
                 gap = solution.makespan - solution.lower_bound
                 stdout.print(
                     f"{file}: makespan {solution.makespan} periods (lower bound "
@@ -122,7 +100,7 @@ def level(
         program = load_plan_file(file, None if file else db, None if file else program_key)
         source = str(file) if file is not None else f"program {program.key}"
         with working(f"leveling {source}"):
-            result = progman.level(
+            result = level_program(
                 program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules
             )
         if as_json:

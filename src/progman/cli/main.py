@@ -22,12 +22,13 @@ from progman.cli import level as level_command
 from progman.cli import resources as resources_command
 from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
+from progman.cli import serve as serve_command
 from progman.cli import simulate as simulate_command
+from progman.cli import users as user_commands
 from progman.cli import whatif as whatif_commands
 from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
 from progman.cli.output import report_error, stdout
 from progman.errors import ProgmanError
-from progman.samples import sample_plan_path
 
 app = typer.Typer(
     name="progman",
@@ -59,12 +60,13 @@ def _root(
 @app.command()
 def validate(plan: PlanArg = None, db: DbOption = None, program_key: ProgramOption = None) -> None:
     """Check a plan; print every problem as file:line:col and exit 1 if there are any."""
-    program = load_plan_file(plan, db, program_key)
-    items = sum(1 for _ in program.work_items())
-    source = plan if plan is not None else f"program {program_key}"
+    from progman.services.planfiles import check_plan  # noqa: PLC0415 - pydantic: only here
+    from progman.services.plans import PlanSource  # noqa: PLC0415
+
+    summary = check_plan(PlanSource.of(plan, db, program_key))
     stdout.print(
-        f"{source}: valid — {program.name} ({program.key}), {len(program.projects)} "
-        f"projects, {items} work items"
+        f"{summary.source}: valid — {summary.name} ({summary.key}), {summary.projects} "
+        f"projects, {summary.work_items} work items"
     )
 
 
@@ -86,9 +88,9 @@ def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="write to FILE")] = None,
 ) -> None:
     """Print the JSON Schema of the plan format (for editor completion)."""
-    from progman.planfile import plan_schema  # noqa: PLC0415 - pydantic: only when needed
+    from progman.services.planfiles import plan_format_schema  # noqa: PLC0415 - pydantic
 
-    text = json.dumps(plan_schema(), indent=2) + "\n"
+    text = json.dumps(plan_format_schema(), indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -106,14 +108,15 @@ def init(
     """Create (or upgrade) the database, optionally with the sample program, and compile
     the engine once (so no later command waits for it)."""
     from progman.cli.compile import compile_engine  # noqa: PLC0415 - numba: only when needed
-    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
+    from progman.services.planfiles import sample_program  # noqa: PLC0415 - pydantic
 
-    program = load_plan(sample_plan_path())
+    program = sample_program()
     if not compile_only:
-        from progman.services.programs import init_database  # noqa: PLC0415 - slow to import
-        from progman.storage import default_database_url, safe_url  # noqa: PLC0415
+        from progman.services.database import database_url  # noqa: PLC0415 - slow to import
+        from progman.services.maintenance import safe_url  # noqa: PLC0415
+        from progman.services.programs import init_database  # noqa: PLC0415
 
-        url = db or default_database_url()
+        url = database_url(db)
         revision = init_database(url, program if sample else None)
         stdout.print(f"database ready at {safe_url(url)} (schema {revision})")
         if sample:
@@ -121,32 +124,7 @@ def init(
     compile_engine(program)
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-    db: DbOption = None,
-) -> None:
-    """Serve the web UI and REST API (until they land: summarise the database and exit)."""
-    from rich.table import Table  # noqa: PLC0415
-
-    from progman.services.programs import list_programs  # noqa: PLC0415 - slow to import
-    from progman.storage import default_database_url, safe_url  # noqa: PLC0415
-
-    url = db or default_database_url()
-    summaries = list_programs(url)
-    table = Table(title=f"Programs in {safe_url(url)}")
-    for column in ("key", "name", "projects", "work items"):
-        table.add_column(column)
-    for summary in summaries:
-        table.add_row(summary.key, summary.name, str(summary.projects), str(summary.tasks))
-    stdout.print(table)
-    stdout.print(
-        f"The web UI and REST API are not built yet; they will listen on http://{host}:{port}. "
-        "Meanwhile use `progman show`, `progman validate` and `progman db`."
-    )
-
-
+app.command()(serve_command.serve)
 app.command()(schedule_command.schedule)
 app.command()(simulate_command.simulate)
 app.command()(impact_command.impact)
@@ -155,6 +133,8 @@ app.command("import")(import_command.import_plan)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)
 app.add_typer(db_commands.app, name="db")
+app.add_typer(user_commands.users, name="user")
+app.add_typer(user_commands.tokens, name="token")
 app.add_typer(whatif_commands.app, name="whatif")
 
 

@@ -1,8 +1,11 @@
-"""Arguments and options shared by the commands, so each is declared and parsed once."""
+"""Arguments and options shared by the commands, so each is declared and parsed once.
+
+Option values are turned into domain values by :mod:`progman.services.inputs` (usage
+errors naming the option), so the API reads its parameters the same way.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -39,16 +42,16 @@ StatusDateOption = Annotated[
 ]
 
 
-def parse_date(value: str | None, option: str = "'--status-date'") -> date | None:
-    """A YYYY-MM-DD option value; a usage error (exit 2) naming ``option`` otherwise."""
-    if value is None:
-        return None
+def actor_name(actor: str | None) -> str:
+    """Who the audit log names for a change made here: ``--as``, else the login name."""
+    if actor:
+        return actor
+    import getpass  # noqa: PLC0415 - only for the commands that write
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2027-04-30", param_hint=option
-        ) from None
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
 
 
 def load_plan_file(plan: Path | None, db: str | None = None, program: str | None = None) -> Program:

@@ -1,21 +1,21 @@
 """``progman resources PLAN``: load, capacity and over-allocation of the shared resources.
 
-The engine and Rich tables are imported in the bodies that use them, so that mounting this
-command does not slow down every other one (cli/main.py).
+The use case (the free query's options, the load on the plain or leveled schedule, the
+JSON object) is :mod:`progman.services.resources`; it and Rich tables are imported in the
+bodies that use them, so that mounting this command does not slow down every other one
+(cli/main.py).
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 import json
 import math
-import re
 import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-import progman
 from progman.cli.options import (
     DbOption,
     JsonOption,
@@ -23,28 +23,18 @@ from progman.cli.options import (
     ProgramOption,
     StatusDateOption,
     load_plan_file,
-    parse_date,
 )
 from progman.cli.output import stdout
+from progman.services.inputs import parse_date, parse_free_query
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from progman.engine.load import LoadAnalysis
+    from progman.services.resources import FreeQuery, FreeResource, LoadAnalysis
 
 HOT = 1.0
 WARM = 0.8
 WIDE = 160
-
-
-def _days(value: str) -> int:
-    match = re.fullmatch(r"\s*(\d+)\s*(d|w)?\s*", value)
-    if not match or int(match.group(1)) < 1:
-        raise typer.BadParameter(
-            f"{value!r} is not a number of working days; write e.g. 10d or 2w",
-            param_hint="'--free'",
-        )
-    return int(match.group(1)) * (5 if match.group(2) == "w" else 1)
 
 
 def resources(
@@ -76,61 +66,18 @@ def resources(
 ) -> None:
     """Resource load across all projects: capacity, peak load, utilisation, conflicts."""
     as_of = parse_date(status_date)
-    needed = _days(free)
-    window = None
-    if skill is not None:
-        if between is None:
-            raise typer.BadParameter("--skill needs --between D1 D2", param_hint="'--between'")
-        first, last = (parse_date(d, "'--between'") for d in between)
-        assert first is not None and last is not None
-        if last < first:
-            raise typer.BadParameter("D2 is before D1", param_hint="'--between'")
-        window = (first, last)
-    from rich import box
-    from rich.table import Table
-
-    from progman.engine.load import analyse_load
-
+    query = parse_free_query(skill, free, between, share)
     program = load_plan_file(plan, db, program_key)
-    if leveled:
-        schedule = progman.level(program, status_date=as_of).schedule
-    else:
-        schedule = progman.schedule(program, status_date=as_of)
-    analysis = analyse_load(program, schedule, *(window or (None, None)))
-    found = analysis.free(skill, needed, *window, share=share) if skill and window else None
+    from progman.services.resources import resource_report  # numba: once the plan loaded
+
+    report = resource_report(program, status_date=as_of, leveled=leveled, query=query)
     if as_json:
-        data = analysis.to_json()
-        if found is not None and skill and window:
-            data["free"] = {
-                "skill": skill,
-                "days": needed,
-                "share": share,
-                "between": [window[0].isoformat(), window[1].isoformat()],
-                "people": [
-                    {
-                        "id": p.resource,
-                        "name": p.name,
-                        "start": p.start.isoformat(),
-                        "finish": p.finish.isoformat(),
-                        "free": round(p.free, 4),
-                    }
-                    for p in found
-                ],
-            }
-        sys.stdout.write(json.dumps(data) + "\n")
+        sys.stdout.write(json.dumps(report.to_json()) + "\n")
         return
-    if found is not None and skill and window:
-        table = Table(
-            title=f"Free with skill {skill} for {needed} working days at {share:g} FTE, "
-            f"{window[0]} – {window[1]}",
-            box=box.SIMPLE,
-        )
-        for column in ("resource", "name", "from", "to", "free FTE"):
-            table.add_column(column)
-        for p in found:
-            table.add_row(p.resource, p.name, str(p.start), str(p.finish), f"{p.free:g}")
-        stdout.print(table if found else f"nobody with skill {skill} is free then")
+    if report.query is not None and report.free is not None:
+        stdout.print(free_table(report.query, report.free))
         return
+    analysis = report.analysis
     console = stdout
     if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze a table
         console = Console(width=max(WIDE, 16 + 7 * len(analysis.weeks)), highlight=False)
@@ -140,6 +87,25 @@ def resources(
         console.print(over_table(analysis))
     else:
         console.print(summary_table(analysis))
+
+
+def free_table(query: "FreeQuery", found: "list[FreeResource]") -> "Table | str":
+    """Who is free, from when to when, at what free FTE (or that nobody is)."""
+    from rich import box
+    from rich.table import Table
+
+    if not found:
+        return f"nobody with skill {query.skill} is free then"
+    table = Table(
+        title=f"Free with skill {query.skill} for {query.days} working days at "
+        f"{query.share:g} FTE, {query.first} – {query.last}",
+        box=box.SIMPLE,
+    )
+    for column in ("resource", "name", "from", "to", "free FTE"):
+        table.add_column(column)
+    for p in found:
+        table.add_row(p.resource, p.name, str(p.start), str(p.finish), f"{p.free:g}")
+    return table
 
 
 def _colour(value: float) -> str:

@@ -1,17 +1,17 @@
 """``progman risks PLAN``: the risk register as a table, a 5×5 matrix, or JSON.
 
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1. A
-project the plan does not have is a usage error, exit 2. The domain and Rich tables are
+project the plan does not have is a usage error, exit 2. The register (selection,
+escalation, the JSON object) is :mod:`progman.services.risks`; it and Rich tables are
 imported in the bodies that use them, so that mounting this command does not slow down
 every other one (cli/main.py).
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import difflib
 import json
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from progman.domain import Program
-    from progman.domain.risk_register import Level, Rating, RiskAssessment, RiskMatrix
+    from progman.services.risks import Level, Rating, RiskAssessment, RiskMatrix
 
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 
@@ -60,48 +60,24 @@ def risks(
     program_key: ProgramOption = None,
 ) -> None:
     """The risk register: scores on the plan's 5x5 scales, residual risk, escalation."""
-    from progman.domain.risk_register import escalation_candidates, matrix, register
+    from progman.services.risks import risk_report
 
     program = load_plan_file(plan, db, program_key)
-    if project is not None:
-        _check_project(program, project)
-    entries = register(program, project=project, include_closed=show_all)
-    grid = matrix(program, project=project, include_closed=show_all)
-    candidates = [
-        entry
-        for entry in escalation_candidates(program)
-        if project is None or entry.risk.project == project
-    ]
+    report = risk_report(program, project=project, include_closed=show_all)
     if as_json:
-        sys.stdout.write(json.dumps(register_json(program, entries, grid, candidates)) + "\n")
+        sys.stdout.write(json.dumps(report.to_json()) + "\n")
         return
-    table = matrix_table(program, grid) if show_matrix else register_table(program, entries)
+    if show_matrix:
+        table = matrix_table(program, report.matrix)
+    else:
+        table = register_table(program, report.entries)
     console = stdout
     if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze the table
         wide = Measurement.get(stdout, stdout.options.update(width=MAX_WIDTH), table).maximum
         console = Console(width=max(wide, stdout.width), highlight=False, soft_wrap=True)
     console.print(table)
-    hidden = 0 if show_all else _closed_count(program, project)
-    for line in summary_lines(program, entries, candidates, hidden):
+    for line in summary_lines(program, report.entries, report.escalation, report.closed_not_shown):
         console.print(line, markup=False)
-
-
-def _check_project(program: "Program", project: str) -> None:
-    ids = [p.id for p in program.projects]
-    if project not in ids:
-        close = difflib.get_close_matches(project, ids, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"the plan has {', '.join(ids)}"
-        raise typer.BadParameter(
-            f"no project {project!r} in the plan; {hint}", param_hint="'--project'"
-        )
-
-
-def _closed_count(program: "Program", project: str | None) -> int:
-    return sum(
-        1
-        for risk in program.risks
-        if risk.status == "closed" and (project is None or risk.project == project)
-    )
 
 
 def _money(value: float) -> str:
@@ -166,7 +142,7 @@ def register_table(program: "Program", entries: "list[RiskAssessment]") -> "Tabl
 
 def _bound(values: list[float], level: int, unit: str, money: bool = False) -> str:
     """``≤2d`` for levels 1–4, ``>20d`` for level 5."""
-    from progman.domain.risk_register import LEVELS
+    from progman.services.risks import LEVELS
 
     shown = _money if money else (lambda v: f"{v:g}")
     if level == LEVELS:
@@ -179,7 +155,7 @@ def matrix_table(program: "Program", grid: "RiskMatrix") -> "Table":
     from rich import box
     from rich.table import Table
 
-    from progman.domain.risk_register import LEVELS
+    from progman.services.risks import LEVELS
 
     scales = program.risk_scales
     table = Table(
@@ -228,70 +204,3 @@ def summary_lines(
         listed = ", ".join(f"{c.risk.id} ({c.score})" for c in candidates)
         lines.append(f"escalate to the program (score ≥ {threshold}): {listed}")
     return lines
-
-
-def _level_json(level: "Level | None") -> dict[str, Any] | None:
-    if level is None:
-        return None
-    return {
-        "probability_level": level.probability,
-        "impact_level": level.impact,
-        "impact_levels": dict(level.impacts),
-        "score": level.score,
-        "rating": level.rating,
-    }
-
-
-def register_json(
-    program: "Program",
-    entries: "list[RiskAssessment]",
-    grid: "RiskMatrix",
-    candidates: "list[RiskAssessment]",
-) -> dict[str, Any]:
-    """``{"program", "currency", "scales", "risks": [...], "matrix": [...],
-    "escalation_candidates": [ids]}``."""
-    from progman.domain.risk_register import LEVELS
-
-    risks_json = []
-    for entry in entries:
-        risk = entry.risk
-        inherent = _level_json(entry.inherent)
-        assert inherent is not None
-        risks_json.append(
-            {
-                "id": risk.id,
-                "title": risk.title,
-                "kind": risk.kind,
-                "project": risk.project,
-                "owner": risk.owner,
-                "status": risk.status,
-                "response": risk.response,
-                "escalated": risk.escalated,
-                "probability": risk.probability,
-                **inherent,
-                "residual": _level_json(entry.residual),
-                "schedule_days": entry.schedule_days,
-                "expected_days": entry.expected_days,
-                "expected_cost": entry.expected_cost,
-            }
-        )
-    cells = [
-        {
-            "probability_level": p,
-            "impact_level": i,
-            "score": p * i,
-            "rating": grid.rating(p, i),
-            "count": grid.count(p, i),
-            "ids": list(grid.ids(p, i)),
-        }
-        for p in range(1, LEVELS + 1)
-        for i in range(1, LEVELS + 1)
-    ]
-    return {
-        "program": program.key,
-        "currency": program.currency,
-        "scales": program.risk_scales.model_dump(mode="json"),
-        "risks": risks_json,
-        "matrix": cells,
-        "escalation_candidates": [c.risk.id for c in candidates],
-    }

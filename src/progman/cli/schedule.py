@@ -3,12 +3,12 @@
 Errors are not caught here: the main CLI reports every ProgmanError once and exits 1. A
 bad option value (a date that is not a date, a project the plan does not have) is a usage
 error, exit 2. The engine and Rich tables are imported in the bodies that use them, so that
-mounting this command does not slow down every other one (cli/main.py).
+mounting this command does not slow down every other one (cli/main.py). The use case is
+:func:`progman.services.scheduling.schedule_program`; this module parses and formats.
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import difflib
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.text import Text
 
-import progman
 from progman.cli.options import (
     DbOption,
     JsonOption,
@@ -26,9 +25,9 @@ from progman.cli.options import (
     ProgramOption,
     StatusDateOption,
     load_plan_file,
-    parse_date,
 )
 from progman.cli.output import stderr, stdout
+from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,12 +35,11 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from progman.domain import Program
-    from progman.engine.schedule import Schedule
-    from progman.engine.schedule_table import TaskSchedule
+    from progman.services.scheduling import Schedule, TaskSchedule
 
 MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
-#: progman.engine.schedule.NEAR_CRITICAL_DAYS, the --help default without importing the
-#: engine (tests/cli/test_startup.py checks that the two agree)
+#: progman.services.scheduling.NEAR_CRITICAL_DAYS (the engine's), the --help default
+#: without importing the engine (tests/cli/test_startup.py checks that the two agree)
 NEAR_CRITICAL_DAYS = 5.0
 
 
@@ -69,10 +67,14 @@ def schedule(
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
     as_of = parse_date(status_date)
     program = load_plan_file(plan, db, program_key)
-    if project is not None:
-        _check_project(program, project)
-    result = progman.schedule(
-        program, status_date=as_of, near_critical_days=near_critical, strict=strict
+    from progman.services.scheduling import schedule_program  # numba: once the plan loaded
+
+    result = schedule_program(
+        program,
+        status_date=as_of,
+        near_critical_days=near_critical,
+        strict=strict,
+        project=project,
     )
     for conflict in result.conflicts:
         stderr.print(f"warning: {conflict}", markup=False)
@@ -101,16 +103,6 @@ def _write_json(parts: "Iterator[bytes]") -> None:
     binary.writelines(parts)
     binary.write(b"\n")
     binary.flush()
-
-
-def _check_project(program: "Program", project: str) -> None:
-    ids = [p.id for p in program.projects]
-    if project not in ids:
-        close = difflib.get_close_matches(project, ids, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"the plan has {', '.join(ids)}"
-        raise typer.BadParameter(
-            f"no project {project!r} in the plan; {hint}", param_hint="'--project'"
-        )
 
 
 def _when(moment: datetime | str | None) -> str:

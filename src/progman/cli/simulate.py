@@ -1,8 +1,9 @@
 """``progman simulate PLAN``: Monte Carlo schedule simulation, as tables or as JSON.
 
-A progress bar goes to stderr on long runs; results go to stdout. The engine and Rich
-tables are imported in the bodies that use them, so that mounting this command does not
-slow down every other one (cli/main.py).
+A progress bar goes to stderr on long runs; results go to stdout. The use case is
+:func:`progman.services.simulation.simulate_program`; it and Rich tables are imported in
+the bodies that use them, so that mounting this command does not slow down every other
+one (cli/main.py).
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-import progman
 from progman.cli.options import (
     DbOption,
     JsonOption,
@@ -23,14 +23,14 @@ from progman.cli.options import (
     ProgramOption,
     StatusDateOption,
     load_plan_file,
-    parse_date,
 )
 from progman.cli.output import stderr, stdout
+from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from progman.engine.simulation import DateForecast, Simulation
+    from progman.services.simulation import DateForecast, Simulation
 
 PROGRESS_FROM = 20_000  # iterations from which a progress bar is worth showing
 TOP_CRITICAL = 10
@@ -56,6 +56,8 @@ def simulate(
     """Monte Carlo simulation: finish percentiles, deadlines, criticality, sensitivity."""
     as_of = parse_date(status_date)
     program = load_plan_file(plan, db, program_key)
+    from progman.services.simulation import simulate_program  # numba: once the plan loaded
+
     if iterations >= PROGRESS_FROM and stderr.is_terminal:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -68,16 +70,18 @@ def simulate(
             transient=True,
         ) as bar:
             job = bar.add_task("simulate", total=iterations)
-            result = progman.simulate(
+            result = simulate_program(
                 program,
-                iterations,
-                seed,
-                as_of,
+                iterations=iterations,
+                seed=seed,
+                status_date=as_of,
                 top=top,
                 progress=lambda done: bar.update(job, completed=done),
             )
     else:
-        result = progman.simulate(program, iterations, seed, as_of, top=top)
+        result = simulate_program(
+            program, iterations=iterations, seed=seed, status_date=as_of, top=top
+        )
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
         return

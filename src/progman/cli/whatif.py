@@ -2,29 +2,31 @@
 
 ``run`` tries changes on a plan file; ``save``/``list``/``compare``/``delete`` keep named
 scenarios of a stored program. Errors are not caught here: the main CLI reports every
-ProgmanError once and exits 1; a malformed option is a usage error (exit 2). The domain,
-the plan loader, the engine, the database stack and Rich tables are imported in the bodies
-that use them, so that mounting this sub-app does not slow down every other command.
+ProgmanError once and exits 1; a malformed option is a usage error (exit 2). The use
+cases are :mod:`progman.services.whatif` (the question the options ask, and its answer)
+and :mod:`progman.services.scenarios` (stored scenarios); they and Rich tables are
+imported in the bodies that use them, so that mounting this sub-app does not slow down
+every other command.
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 import json
 import sys
+from contextlib import nullcontext
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from progman.cli.options import DbOption, PlanArg, load_plan_file, parse_date
+from progman.cli.options import DbOption, PlanArg, actor_name, load_plan_file
 from progman.cli.options import ProgramOption as StoredProgramOption
 from progman.cli.output import stdout, working
+from progman.services.inputs import parse_changes
 
 if TYPE_CHECKING:
-    from progman.domain import ChangeItem
-    from progman.engine.compare import DateComparison, ScenarioComparison
-    from progman.engine.moves import Move
+    from progman.services.whatif import DateComparison, MoveResult, ScenarioComparison
 
 
 class _PlanFirst(TyperGroup):
@@ -113,125 +115,18 @@ ActorOption = Annotated[
 
 
 def _database(url: str | None) -> str:
-    from progman.storage import default_database_url
+    from progman.services.database import database_url
 
-    return url if url else default_database_url()
-
-
-def _actor(actor: str | None) -> str:
-    if actor:
-        return actor
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
+    return database_url(url)
 
 
-# -- turning options into changes -----------------------------------------------------------
+# -- output ---------------------------------------------------------------------------------
 
 
-def _value(text: str, option: str) -> Any:
-    """A value in plan syntax (YAML scalars and flow lists/mappings, as in a plan file)."""
-    from progman.planfile.source import DocumentError, parse_document
-
-    if not text.strip():
-        return None
-    try:
-        value, _ = parse_document(text, option)
-    except DocumentError as error:
-        raise typer.BadParameter(
-            f"{text!r} is not a plan value: {error}", param_hint=option
-        ) from None
-    return value
-
-
-def _set_change(text: str) -> "ChangeItem":
-    from progman.domain import ChangeItem
-
-    left, equals, raw = text.partition("=")
-    target, dot, field = left.strip().rpartition(".")
-    if not equals or not dot or not target or not field:
-        raise typer.BadParameter(
-            f"{text!r}: write ID.FIELD=VALUE, e.g. API.auth.duration=12d", param_hint="'--set'"
-        )
-    return ChangeItem(op="set", target=target, field=field, value=_value(raw, "--set"))
-
-
-def _dependency_change(text: str) -> "ChangeItem":
-    from pydantic import ValidationError
-
-    from progman.domain import ChangeItem, Dependency
-
-    successor, colon, link = text.partition(":")
-    if not colon or not successor.strip() or not link.strip():
-        raise typer.BadParameter(
-            f"{text!r}: write SUCCESSOR:PREDECESSOR [TYPE±LAG], e.g. 'MOB.build:API.auth FS+2d'",
-            param_hint="'--add-dep'",
-        )
-    try:
-        parsed = Dependency.model_validate(link.strip())
-    except ValidationError as error:
-        message = error.errors()[0]["msg"].removeprefix("Value error, ")
-        raise typer.BadParameter(message, param_hint="'--add-dep'") from None
-    value = {"task": parsed.task, "type": parsed.type, "lag": str(parsed.lag)}
-    return ChangeItem(op="add", target=successor.strip(), field="depends", value=value)
-
-
-def _changes(
-    sets: list[str] | None, dependencies: list[str] | None, removals: list[str] | None
-) -> "list[ChangeItem]":
-    from progman.domain import ChangeItem
-
-    changes = [_set_change(text) for text in sets or []]
-    changes += [_dependency_change(text) for text in dependencies or []]
-    changes += [ChangeItem(op="remove", target=ident.strip()) for ident in removals or []]
-    return changes
-
-
-def _move(
-    resource: str | None,
-    source: str | None,
-    target: str | None,
-    between: tuple[str, str] | None,
-) -> "Move":
-    from progman.engine.moves import Move
-
-    missing = [
-        name
-        for name, value in (
-            ("--move", resource),
-            ("--from", source),
-            ("--to", target),
-            ("--between", between),
-        )
-        if value is None
-    ]
-    if missing or resource is None or source is None or target is None or between is None:
-        raise typer.BadParameter(
-            f"a move needs {', '.join(missing)}: e.g. --move bob --from WEB --to MOB "
-            "--between 2027-05-01 2027-05-31",
-            param_hint=f"'{missing[0]}'",
-        )
-    first = parse_date(between[0], "'--between'")
-    last = parse_date(between[1], "'--between'")
-    assert first is not None and last is not None  # parse_date returns a date for text
-    return Move(resource, source, target, first, last)
-
-
-def _moved(
-    program: Any, lent: "Move", *, relevel: bool, time_limit: float | None, seed: int, as_json: bool
-) -> None:
+def _print_move(result: "MoveResult") -> None:
     from rich.table import Table
 
-    from progman.engine.moves import move_people
-
-    with working(f"leveling {program.key} before and after the move"):
-        result = move_people(program, lent, time_limit=time_limit, seed=seed, relevel=relevel)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_json()) + "\n")
-        return
+    lent = result.move
     table = Table(
         title=f"What if {lent.resource} works for {lent.target} instead of {lent.source} "
         f"from {lent.first} to {lent.last} (leveled)"
@@ -253,9 +148,6 @@ def _moved(
         stdout.print(f"{lent.resource} now works on: {', '.join(result.staffed)}")
     if not result.after.feasible:
         stdout.print("[yellow]some work is still over-allocated (see progman level)[/yellow]")
-
-
-# -- output ---------------------------------------------------------------------------------
 
 
 def _when(moment: date | datetime | None) -> str:
@@ -316,9 +208,13 @@ def _print(result: "ScenarioComparison", title: str) -> None:
             stdout.print(f"{label}: {', '.join(ids)}")
 
 
-def _show(result: "ScenarioComparison", title: str, as_json: bool) -> None:
+def _show(result: "ScenarioComparison | MoveResult", title: str, as_json: bool) -> None:
+    from progman.services.whatif import MoveResult
+
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
+    elif isinstance(result, MoveResult):
+        _print_move(result)
     else:
         _print(result, title)
 
@@ -347,28 +243,21 @@ def run(
 ) -> None:
     """Apply changes to a plan and compare it side by side with the plan and its baseline;
     or move a person between projects for a while and compare the leveled finishes."""
-    from progman.domain.scenarios import apply_changes
-    from progman.engine.compare import compare
+    changes = parse_changes(sets, add_dep, remove)
+    from progman.services.whatif import parse_whatif, what_if
 
-    changes = _changes(sets, add_dep, remove)
-    if move is not None or source is not None or target is not None or between is not None:
-        if changes:
-            raise typer.BadParameter(
-                "--move is tried on its own; drop --set/--add-dep/--remove",
-                param_hint="'--move'",
-            )
-        lent = _move(move, source, target, between)
-        _moved(
-            load_plan_file(plan, db, program_key),
-            lent,
-            relevel=relevel,
+    question = parse_whatif(changes, move=move, source=source, target=target, between=between)
+    program = load_plan_file(plan, db, program_key)
+    leveling = f"leveling {program.key} before and after the move"
+    with working(leveling) if question.move is not None else nullcontext():
+        result = what_if(
+            program,
+            question,
+            baseline_id=baseline,
             time_limit=time_limit,
             seed=seed,
-            as_json=as_json,
+            relevel=relevel,
         )
-        return
-    program = load_plan_file(plan, db, program_key)
-    result = compare(program, apply_changes(program, changes), baseline)
     _show(result, f"What if: {len(changes)} change(s) to {program.key}", as_json)
 
 
@@ -386,20 +275,12 @@ def save(
     actor: ActorOption = None,
 ) -> None:
     """Store a named scenario of a stored program (replacing one with the same NAME)."""
-    from pydantic import ValidationError
-
-    from progman.domain.scenarios import Scenario
+    changes = parse_changes(sets, add_dep, remove)
     from progman.services.scenarios import do_save_scenario
+    from progman.services.whatif import new_scenario
 
-    changes = _changes(sets, add_dep, remove)
-    try:
-        scenario = Scenario(
-            id=name, name=title or name, description=description, base=program, changes=changes
-        )
-    except ValidationError as error:
-        message = error.errors()[0]["msg"]
-        raise typer.BadParameter(f"{name!r}: {message}", param_hint="'NAME'") from None
-    saved = do_save_scenario(_database(db), program, scenario, _actor(actor))
+    scenario = new_scenario(name, program, changes, title=title, description=description)
+    saved = do_save_scenario(_database(db), program, scenario, actor_name(actor))
     stdout.print(
         f"scenario {saved.id} of {program} saved: {len(saved.changes)} change(s) "
         f"on revision {saved.base_revision}"
@@ -436,11 +317,10 @@ def compare_(
     db: DbOption = None,
 ) -> None:
     """Compare a stored scenario with the program as stored now and a baseline."""
-    from progman.engine.compare import compare
-    from progman.services.scenarios import load_scenario_programs
+    from progman.services.scenarios import compare_scenario
 
-    current, variant = load_scenario_programs(_database(db), program, name)
-    _show(compare(current, variant, baseline), f"Scenario {name} of {program}", as_json)
+    result = compare_scenario(_database(db), program, name, baseline)
+    _show(result, f"Scenario {name} of {program}", as_json)
 
 
 @app.command()
@@ -453,5 +333,5 @@ def delete(
     """Delete a stored scenario (the audit log keeps its last content)."""
     from progman.services.scenarios import do_delete_scenario
 
-    do_delete_scenario(_database(db), program, name, _actor(actor))
+    do_delete_scenario(_database(db), program, name, actor_name(actor))
     stdout.print(f"scenario {name} of {program} deleted")

@@ -9,11 +9,33 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from progman.storage import check_connection, create_engine_for, default_database_url
+from progman.storage import (
+    check_connection,
+    create_engine_for,
+    default_database_url,
+    require_current_schema,
+    safe_url,
+    transaction,
+)
 
+__all__ = [
+    "DATABASE_VARIABLE",
+    "check_database_ready",
+    "database_engine",
+    "database_url",
+    "dispose_engines",
+    "safe_url",
+    "unit_of_work",
+]
+
+#: The database of a process that names none (``progman serve`` sets it for its app).
+DATABASE_VARIABLE = "PROGMAN_DB"
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
 
@@ -33,6 +55,22 @@ def database_engine(url: str | None = None) -> Engine:
             check_connection(engine)  # a clear error now, not in the middle of a use case
             _ENGINES[key] = engine
         return engine
+
+
+@contextmanager
+def unit_of_work(url: str | None = None, *, write: bool) -> Iterator[Session]:
+    """One session in one transaction on the database ``url`` (committed when the block
+    ends normally, rolled back on any error): what a caller hands to the services."""
+    with transaction(database_engine(url), write=write) as session:
+        yield session
+
+
+def check_database_ready(url: str | None = None) -> str:
+    """The database's URL once it answers and has this progman's schema; a clear error
+    (run `progman init` / `progman db upgrade`) otherwise."""
+    with unit_of_work(url, write=False) as session:
+        require_current_schema(session.connection())
+    return database_url(url)
 
 
 def dispose_engines() -> None:

@@ -13,6 +13,8 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 from progman.domain import Program
 
@@ -49,6 +51,22 @@ def compile_engine(program: Program, progress: Progress | None = None) -> int:
     if progress is not None:
         progress(steps, steps, STEPS[-1], len(compiled | compiled_beside))
     return len(compiled | compiled_beside)
+
+
+@dataclass(frozen=True)
+class KernelCache:
+    """Where compiled kernels are kept: ``caching`` is False when no folder can be
+    written (every process then compiles again); ``folder`` is where they are, or would be."""
+
+    caching: bool
+    folder: Path | None
+
+
+def kernel_cache() -> KernelCache:
+    """The engine's kernel cache (numba is imported, and the cache configured, if not yet)."""
+    from progman.engine import jit  # noqa: PLC0415 - numba: only here
+
+    return KernelCache(jit.CACHING, jit.kernel_cache_folder())
 
 
 def _cores() -> int:

@@ -13,7 +13,12 @@ from progman.storage.db import (
     session_factory,
     transaction,
 )
-from progman.storage.migrate import current_revision, head_revision, upgrade_database
+from progman.storage.migrate import (
+    current_revision,
+    head_revision,
+    require_current_schema,
+    upgrade_database,
+)
 from progman.storage.repository import (
     ProgramSummary,
     SaveResult,
@@ -48,6 +53,7 @@ __all__ = [
     "load_program",
     "load_scenario",
     "open_engine",
+    "require_current_schema",
     "restore_database",
     "safe_url",
     "save_program",

@@ -343,6 +343,54 @@ class UserRow(Base):
     )
 
 
+class GrantRow(Base):
+    """A role a user holds: on every program (``program_key`` None), on one program, or on
+    one project of it (``project_key``). Keys, not foreign keys: a grant on a program that
+    is deleted and imported again still holds."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    program_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    project_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    role: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        CheckConstraint(
+            "role IN (" + ", ".join(f"'{role}'" for role in USER_ROLES) + ")", name="role"
+        ),
+        UniqueConstraint("user_id", "program_key", "project_key"),
+    )
+
+
+class ApiTokenRow(Base):
+    """An API token for scripts: only its SHA-256 is stored (the token is shown once)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class SessionRow(Base):
+    """A browser session: the SHA-256 of its cookie, and the CSRF token of its forms."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+
+
 class AuditRow(Base):
     """Who changed which entity when, with its JSON before and after.
 

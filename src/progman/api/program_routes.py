@@ -1,0 +1,128 @@
+"""``/api/v1/programs``: the programs the caller may see, and what the engine says of one
+(schedule, Monte Carlo simulation, slip impact), in the CLI's ``--json`` shapes (SPEC §5).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+
+from progman.api.deps import CurrentUser, DatabaseSession
+from progman.api.schemas import (
+    IMPACT_SCHEMA,
+    SCHEDULE_SCHEMA,
+    SIMULATION_SCHEMA,
+    ImpactRequest,
+    ProgramPage,
+    ProgramPublic,
+    SimulateRequest,
+)
+from progman.services.catalog import (
+    ProgramEntry,
+    program_entry,
+    programs_page,
+    visible_program,
+)
+from progman.services.impact import impact_change, impact_of
+from progman.services.scheduling import schedule_program
+from progman.services.simulation import simulate_program
+
+router = APIRouter(prefix="/programs", tags=["programs"])
+JSON = "application/json"
+
+
+def _public(entry: ProgramEntry) -> ProgramPublic:
+    return ProgramPublic(
+        key=entry.key,
+        name=entry.name,
+        projects=entry.projects,
+        work_items=entry.work_items,
+        revision=entry.revision,
+        updated_at=entry.updated_at,
+    )
+
+
+def _json(schema: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {JSON: {"schema": schema}}}}
+
+
+@router.get("", response_model=ProgramPage)
+def list_programs(
+    user: CurrentUser,
+    session: DatabaseSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ProgramPage:
+    """The programs the caller may see, by key, a page at a time."""
+    page = programs_page(session, user, cursor, limit)
+    return ProgramPage(items=[_public(e) for e in page.items], next=page.next)
+
+
+@router.get("/{key}", response_model=ProgramPublic)
+def get_program(
+    key: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    response: Response,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> ProgramPublic | Response:
+    """One program's summary; its ETag is its revision."""
+    entry = program_entry(session, user, key)
+    etag = f'"{entry.revision}"'
+    if if_none_match == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return _public(entry)
+
+
+@router.get("/{key}/schedule", response_class=Response, responses=_json(SCHEDULE_SCHEMA))
+def get_schedule(
+    key: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    status_date: date | None = None,
+) -> Response:
+    """The program's critical-path schedule: ``progman schedule --json``."""
+    program = visible_program(session, user, key)
+    result = schedule_program(program, status_date=status_date)
+    return Response(b"".join(result.json_parts()), media_type=JSON)
+
+
+@router.post("/{key}/simulate", response_class=Response, responses=_json(SIMULATION_SCHEMA))
+def simulate(
+    key: str, body: SimulateRequest, user: CurrentUser, session: DatabaseSession
+) -> Response:
+    """Monte Carlo simulation of the program: ``progman simulate --json``."""
+    program = visible_program(session, user, key)
+    result = simulate_program(
+        program,
+        iterations=body.iterations,
+        seed=body.seed,
+        status_date=body.status_date,
+        top=body.top,
+    )
+    return _dumped(result.to_json())
+
+
+@router.post("/{key}/impact", response_class=Response, responses=_json(IMPACT_SCHEMA))
+def impact(key: str, body: ImpactRequest, user: CurrentUser, session: DatabaseSession) -> Response:
+    """If this slips, what moves: ``progman impact --json``."""
+    change = impact_change(
+        task=body.task,
+        project=body.project,
+        link=body.link,
+        resource=body.resource,
+        slip=body.slip,
+        leaving=body.leaving.isoformat() if body.leaving else None,
+        remove=body.remove,
+    )
+    program = visible_program(session, user, key)
+    return _dumped(impact_of(program, change, status_date=body.status_date).to_json())
+
+
+def _dumped(value: Any) -> Response:
+    import orjson  # noqa: PLC0415 - only here
+
+    return Response(orjson.dumps(value), media_type=JSON)

@@ -1,0 +1,131 @@
+"""What the API reads and answers, per use (SPEC §5.1): never a storage model, never the
+plan-file models with their shorthand forms. Requests refuse unknown fields."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from progman.domain.access import Role
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(Request):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class GrantPublic(BaseModel):
+    role: Role
+    program: str | None = Field(description="null: every program")
+    project: str | None = Field(description="null: the whole program")
+
+
+class UserPublic(BaseModel):
+    name: str
+    role: Role
+    grants: list[GrantPublic]
+
+
+class LoginResponse(BaseModel):
+    user: UserPublic
+    csrf_token: str = Field(description="send it as X-CSRF-Token on every unsafe request")
+
+
+class TokenRequest(Request):
+    days: int = Field(default=90, ge=1, le=3650)
+
+
+class TokenPublic(BaseModel):
+    token: str = Field(description="shown once: keep it; only its hash is stored")
+    user: str
+    expires_at: datetime
+
+
+class ProgramPublic(BaseModel):
+    key: str
+    name: str
+    projects: int
+    work_items: int
+    revision: int = Field(description="the program's version: its ETag")
+    updated_at: datetime
+
+
+class ProgramPage(BaseModel):
+    items: list[ProgramPublic]
+    next: str | None = Field(description="cursor of the next page; null on the last one")
+
+
+class SimulateRequest(Request):
+    iterations: int = Field(default=10_000, ge=1, le=1_000_000)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    status_date: date | None = None
+    top: int = Field(default=10, ge=1, le=1000)
+
+
+class ImpactRequest(Request):
+    """One change, as ``progman impact`` takes it: a task or a project that slips, a link
+    added, changed or removed, or a person who leaves."""
+
+    task: str | None = None
+    project: str | None = None
+    link: str | None = Field(default=None, description="PRED:SUCC")
+    resource: str | None = None
+    slip: str | None = Field(default=None, description="a duration: 10d, 2w, 4h")
+    leaving: date | None = Field(default=None, description="with resource: the last day")
+    remove: bool = False
+    status_date: date | None = None
+
+
+def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+_STAMP = {"type": ["string", "null"]}
+#: The documented part of ``schedule --json`` (SPEC §5), for the OpenAPI document.
+SCHEDULE_SCHEMA = _object(
+    ["finish", "critical_path", "tasks"],
+    {
+        "finish": _STAMP,
+        "critical_path": {"type": "array", "items": {"type": "string"}},
+        "tasks": {
+            "type": "array",
+            "items": _object(
+                ["id", "start", "finish", "total_float", "free_float", "critical"],
+                {
+                    "id": {"type": "string"},
+                    "start": _STAMP,
+                    "finish": _STAMP,
+                    "total_float": {"type": "number"},
+                    "free_float": {"type": "number"},
+                    "critical": {"type": "boolean"},
+                },
+            ),
+        },
+    },
+)
+#: The documented part of ``simulate --json`` (SPEC §5).
+SIMULATION_SCHEMA = _object(
+    ["iterations", "seed", "finish", "milestones", "criticality", "sensitivity"],
+    {
+        "iterations": {"type": "integer"},
+        "seed": {"type": "integer"},
+        "finish": {"type": "object"},
+        "milestones": {"type": "object"},
+        "criticality": {"type": "object"},
+        "sensitivity": {"type": "array"},
+    },
+)
+#: The documented part of ``impact --json`` (SPEC §5).
+IMPACT_SCHEMA = _object(
+    ["changed", "milestones", "projects", "benefits", "objectives", "chains"],
+    {
+        name: {"type": "array"}
+        for name in ("changed", "milestones", "projects", "benefits", "objectives", "chains")
+    },
+)

@@ -1,0 +1,93 @@
+"""The stored programs a user may see: listed a page at a time, one by one, loaded.
+
+A program the user holds no grant on is answered exactly as a key that does not exist,
+so its existence is not given away.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from progman.domain import Program
+from progman.domain.access import User
+from progman.errors import NotFound, UsageError
+from progman.services.users import check_can_read
+from progman.storage import list_programs, load_program
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class ProgramEntry:
+    key: str
+    name: str
+    projects: int
+    work_items: int
+    revision: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[ProgramEntry]
+    next: str | None  # the cursor of the next page, None on the last one
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise UsageError(
+            "not a cursor of this list: pass the 'next' value of the previous page",
+            option="cursor",
+        ) from None
+
+
+def programs_page(session: Session, user: User, cursor: str | None, limit: int) -> Page:
+    """The programs ``user`` may see, by key, ``limit`` at most after ``cursor``."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise UsageError(f"limit must be 1 to {MAX_PAGE}, not {limit}", option="limit")
+    after = decode_cursor(cursor) if cursor else None
+    visible = [
+        ProgramEntry(s.key, s.name, s.projects, s.tasks, s.revision, s.updated_at)
+        for s in list_programs(session)
+        if user.can_see(s.key) and (after is None or s.key > after)
+    ]
+    page = visible[:limit]
+    more = len(visible) > limit
+    return Page(page, encode_cursor(page[-1].key) if more and page else None)
+
+
+def program_entry(session: Session, user: User, key: str) -> ProgramEntry:
+    """One program's summary (its revision is its version)."""
+    check_can_read(user, key)
+    for summary in list_programs(session):
+        if summary.key == key:
+            return ProgramEntry(
+                summary.key,
+                summary.name,
+                summary.projects,
+                summary.tasks,
+                summary.revision,
+                summary.updated_at,
+            )
+    raise NotFound(f"no program with key {key!r}")
+
+
+def visible_program(session: Session, user: User, key: str) -> Program:
+    """The stored program ``key``, when ``user`` may see it."""
+    check_can_read(user, key)
+    try:
+        return load_program(session, key)
+    except NotFound:  # its message lists the stored keys: not for every user to read
+        raise NotFound(f"no program with key {key!r}") from None

@@ -1,0 +1,147 @@
+"""Importing a file of another tool as a plan file (``progman import``).
+
+The format registry lives here: which formats there are, which one a file suffix names
+(``--format auto``), which ones are built. PSPLIB single-mode ``.sm`` files are imported
+now (one period = one day of a 7-day calendar from ``start``); MSPDI, XER, CSV and Jira
+CSV say that they are not built yet. :func:`check_import` refuses a request before
+anything is read; :func:`do_import_file` writes the plan atomically, replacing an existing
+file only when told to.
+
+Light to import (the CLI reads the registry for its help): the readers, the domain and
+the plan writer are imported inside :func:`do_import_file`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from progman.errors import InputNotFound, Location, ProgmanError
+
+if TYPE_CHECKING:
+    from progman.domain import Program
+
+FORMATS = ("auto", "mspdi", "xer", "csv", "jira-csv", "psplib")
+#: Formats ``import`` reads today.
+BUILT = ("psplib",)
+#: ``--format auto``: the format of each file suffix.
+SUFFIX_FORMATS = {".sm": "psplib", ".xml": "mspdi", ".xer": "xer", ".csv": "csv"}
+#: What each format is, for messages.
+FORMAT_NAMES = {
+    "mspdi": "MS Project XML (MSPDI)",
+    "xer": "Primavera P6 XER",
+    "csv": "CSV",
+    "jira-csv": "Jira CSV",
+    "psplib": "PSPLIB .sm",
+}
+OUTPUT_SUFFIXES = (".yaml", ".yml", ".json")
+#: Start of an imported PSPLIB plan unless told otherwise (a Monday).
+DEFAULT_START = date(2027, 1, 4)
+
+
+class ImportUnsupported(ProgmanError):
+    """The format is unknown, cannot be told from the file name, or is not built yet."""
+
+    code = "import.unsupported_format"
+    http_status = 422
+
+
+class OutputExists(ProgmanError):
+    code = "import.output_exists"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class ImportedPlan:
+    """What an import wrote: the program, where, and what it holds."""
+
+    program: Program
+    output: Path
+    start: date
+    jobs: int  # work items
+    milestones: int
+    links: int
+    resources: int
+
+
+def resolve_format(file: Path, fmt: str) -> str:
+    """The format to read ``file`` with: ``fmt``, or for ``auto`` the one its suffix names."""
+    name = fmt.strip().lower()
+    if name not in FORMATS:
+        raise ImportUnsupported(
+            f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}",
+            location=Location(file=str(file)),
+        )
+    if name != "auto":
+        return name
+    suffix = file.suffix.lower()
+    if suffix not in SUFFIX_FORMATS:
+        known = ", ".join(f"{s} = {f}" for s, f in SUFFIX_FORMATS.items())
+        raise ImportUnsupported(
+            f"cannot tell the format from the suffix {suffix or '(none)'!r} ({known}); "
+            f"give --format {'|'.join(FORMATS[1:])}",
+            location=Location(file=str(file)),
+        )
+    return SUFFIX_FORMATS[suffix]
+
+
+def check_import(file: Path, output: Path, fmt: str = "auto", *, force: bool = False) -> str:
+    """The format ``file`` is read with, once the request is known to be one ``import`` can
+    carry out: a readable format, a file to read, a plan file to write (an existing one
+    only with ``force``). Reads and writes nothing."""
+    name = resolve_format(file, fmt)
+    if not file.is_file():
+        what = "is a folder, not a file" if file.is_dir() else "no such file"
+        raise InputNotFound(f"{what} to import", location=Location(file=str(file)))
+    if name not in BUILT:
+        built = ", ".join(f"{FORMAT_NAMES[b]} (--format {b})" for b in BUILT)
+        raise ImportUnsupported(
+            f"import of {FORMAT_NAMES[name]} files is not built yet; import reads {built}",
+            location=Location(file=str(file)),
+        )
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ImportUnsupported(
+            f"write the plan to a .yaml, .yml or .json file, not {output.suffix or 'no suffix'!r}",
+            location=Location(file=str(output)),
+        )
+    if output.is_dir():
+        raise OutputExists(
+            "the output is a folder; name a .yaml or .json file", location=Location(str(output))
+        )
+    if output.exists() and not force:
+        raise OutputExists(
+            "the output file exists already; give --force to replace it",
+            location=Location(file=str(output)),
+        )
+    return name
+
+
+def do_import_file(
+    file: Path,
+    output: Path,
+    fmt: str = "auto",
+    *,
+    start: date | None = None,
+    force: bool = False,
+) -> ImportedPlan:
+    """Read ``file`` and write it as the plan file ``output`` (atomically); a PSPLIB
+    period 0 is the day ``start`` (default :data:`DEFAULT_START`)."""
+    check_import(file, output, fmt, force=force)
+    from progman.io.psplib import instance_to_program, read_psplib  # noqa: PLC0415 - numba
+    from progman.planfile import dump_plan  # noqa: PLC0415
+
+    first = start or DEFAULT_START
+    program = instance_to_program(read_psplib(file), first)
+    dump_plan(program, output)
+    items = list(program.work_items())
+    return ImportedPlan(
+        program=program,
+        output=output,
+        start=first,
+        jobs=len(items),
+        milestones=sum(1 for item in items if item.milestone),
+        links=sum(len(item.depends) for item in items),
+        resources=len(program.resources),
+    )

@@ -1,0 +1,66 @@
+"""Plans as such (``progman validate``, ``progman schema``, ``progman db export``): check
+one and say what it holds, write a stored program as a plan file, the JSON Schema of the
+plan format, the sample plan shipped with progman.
+
+Loading goes through :mod:`progman.services.plans`, so a plan file and a stored program
+are checked alike; the plan loader is imported only by the functions that use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from progman.samples import sample_plan_path
+from progman.services.plans import PlanSource, load_program
+
+if TYPE_CHECKING:
+    from progman.domain import Program
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What a valid plan holds, in a line: ``name (key), N projects, M work items``."""
+
+    source: str  # the plan file, or "program KEY"
+    name: str
+    key: str
+    projects: int
+    work_items: int
+
+
+def check_plan(source: PlanSource) -> PlanSummary:
+    """Load and check the plan ``source`` names; a :class:`~progman.errors.PlanInvalid`
+    with every problem (file:line:col) if it has any."""
+    program = load_program(source)
+    return PlanSummary(
+        source=str(source),
+        name=program.name,
+        key=program.key,
+        projects=len(program.projects),
+        work_items=sum(1 for _ in program.work_items()),
+    )
+
+
+def do_export_plan(url: str, key: str, output: Path) -> Program:
+    """Write the program ``key`` stored in the database ``url`` as the plan file
+    ``output`` (atomically)."""
+    from progman.planfile import dump_plan  # noqa: PLC0415
+    from progman.services.programs import export_program  # noqa: PLC0415 - SQLAlchemy: slow
+
+    program = export_program(url, key)
+    dump_plan(program, output)
+    return program
+
+
+def plan_format_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan format (for editor completion and the API docs)."""
+    from progman.planfile import plan_schema  # noqa: PLC0415 - pydantic: only when needed
+
+    return plan_schema()
+
+
+def sample_program() -> Program:
+    """The sample program shipped with progman, loaded and checked."""
+    return load_program(PlanSource(path=sample_plan_path()))
