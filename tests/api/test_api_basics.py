@@ -191,3 +191,8 @@ def test_the_openapi_document_and_the_interactive_docs_are_served(api):
     paths = document.json()["paths"]
     assert "/api/v1/programs" in paths and "/api/v1/programs/{key}/schedule" in paths
     assert api.client.get("/api/docs").status_code == 200
+
+
+def test_the_front_page_leads_to_the_interactive_docs(api):
+    response = api.client.get("/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/api/docs"

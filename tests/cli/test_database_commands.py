@@ -64,3 +64,53 @@ def test_init_creates_the_folder_of_a_new_sqlite_file(capsys, tmp_path):
     code, _, err = run(capsys, "init", "--db", url)
     assert code == 0, err
     assert (tmp_path / "new" / "nested" / "progman.db").exists()
+
+
+def test_init_creates_a_first_administrator_once_and_shows_the_password_once(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'progman.db'}"
+    code, out, _ = run(capsys, "init", "--db", url)
+    assert code == 0
+    lines = [line for line in out.splitlines() if line.startswith("first administrator: admin")]
+    assert len(lines) == 1 and "password " in lines[0]
+    password = lines[0].split("password ", 1)[1].split(" ", 1)[0]
+    code, out, _ = run(capsys, "init", "--db", url)
+    assert code == 0 and "first administrator" not in out and password not in out
+
+    from progman.services.database import dispose_engines, unit_of_work  # noqa: PLC0415
+    from progman.services.users import authenticate  # noqa: PLC0415
+
+    with unit_of_work(url, write=True) as session:
+        assert authenticate(session, "admin", password).is_admin
+    dispose_engines()
+
+
+def test_user_add_and_token_create(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'progman.db'}"
+    assert run(capsys, "init", "--db", url)[0] == 0
+    code, out, err = run(capsys, "user", "add", "ann", "--role", "viewer", "--program", "DPL",
+                         "--db", url)  # fmt: skip
+    assert code == 0, err
+    assert "user ann added: viewer on program DPL" in out and "password (shown once): " in out
+    code, _, err = run(capsys, "user", "add", "ann", "--role", "viewer", "--db", url)
+    assert code == 1 and "a user named 'ann' exists already" in err
+    code, _, err = run(capsys, "user", "add", "carl", "--role", "boss", "--db", url)
+    assert code == 2 and "no role 'boss'" in err
+    code, out, err = run(capsys, "token", "create", "ann", "--days", "3", "--db", url)
+    assert code == 0 and out.startswith("pm_") and "shown this once" in err
+    code, _, err = run(capsys, "token", "create", "zed", "--db", url)
+    assert code == 2 and "no user named 'zed'" in err
+
+
+def test_a_password_can_come_from_standard_input(capsys, tmp_path, monkeypatch):
+    import io  # noqa: PLC0415
+
+    url = f"sqlite:///{tmp_path / 'progman.db'}"
+    assert run(capsys, "init", "--db", url)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(capsys, "user", "add", "bo", "--role", "member", "--password-stdin",
+                       "--db", url)  # fmt: skip
+    assert code == 2 and "at least 8 characters" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough secret\n"))
+    code, out, _ = run(capsys, "user", "add", "bo", "--role", "member", "--password-stdin",
+                       "--db", url)  # fmt: skip
+    assert code == 0 and "password" not in out

@@ -9,6 +9,7 @@ place (:mod:`progman.api.problems`).
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
 
 import progman
 from progman.api import auth_routes, problems, program_routes
@@ -33,4 +34,10 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(auth_routes.router)
     api.include_router(program_routes.router)
     app.include_router(api)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """Until the web UI lands, the front page is the API's interactive documentation."""
+        return RedirectResponse("/api/docs")
+
     return app

@@ -105,22 +105,33 @@ def init(
         bool, typer.Option("--compile-only", help="only compile the engine (no database)")
     ] = False,
 ) -> None:
-    """Create (or upgrade) the database, optionally with the sample program, and compile
-    the engine once (so no later command waits for it)."""
+    """Create (or upgrade) the database, optionally with the sample program, and a first
+    administrator (its password printed once); compile the engine once (so no later command
+    waits for it)."""
     from progman.cli.compile import compile_engine  # noqa: PLC0415 - numba: only when needed
     from progman.services.planfiles import sample_program  # noqa: PLC0415 - pydantic
 
     program = sample_program()
     if not compile_only:
-        from progman.services.database import database_url  # noqa: PLC0415 - slow to import
+        # the database stack is slow to import: only here
+        from progman.services.database import database_url, unit_of_work  # noqa: PLC0415
         from progman.services.maintenance import safe_url  # noqa: PLC0415
         from progman.services.programs import init_database  # noqa: PLC0415
+        from progman.services.users import FIRST_ADMIN, do_create_first_admin  # noqa: PLC0415
 
         url = database_url(db)
         revision = init_database(url, program if sample else None)
         stdout.print(f"database ready at {safe_url(url)} (schema {revision})")
         if sample:
             stdout.print(f"sample program {program.key} '{program.name}' is stored")
+        with unit_of_work(url, write=True) as session:
+            password = do_create_first_admin(session)
+        if password is not None:
+            stdout.print(
+                f"first administrator: {FIRST_ADMIN}, password {password} — shown this once: "
+                "keep it (add more users with `progman user add`)",
+                markup=False,
+            )
     compile_engine(program)
 
 
