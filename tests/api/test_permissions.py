@@ -8,43 +8,75 @@ from tests.api_support import USERS
 
 from progman.api import create_app
 
-#: What a call sends: (method, path, JSON body). ``{key}`` is the program asked about.
-CALLS: dict[tuple[str, str], dict | None] = {
-    ("GET", "/api/v1/programs"): None,
+#: Reads: (method, path, JSON body). ``{key}`` is the program asked about.
+READS: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/programs/{key}"): None,
     ("GET", "/api/v1/programs/{key}/schedule"): None,
     ("POST", "/api/v1/programs/{key}/simulate"): {"iterations": 50},
     ("POST", "/api/v1/programs/{key}/impact"): {"task": "API.data_migration", "slip": "2d"},
+    ("GET", "/api/v1/programs/{key}/work-items"): None,
+    ("GET", "/api/v1/programs/{key}/work-items/{item_id}"): None,
+}
+#: Writes of a project's work (a project manager's and up): item ``API.data_migration``.
+WRITES: dict[tuple[str, str], dict | None] = {
+    ("PATCH", "/api/v1/programs/{key}/work-items/{item_id}"): {"name": "Data migration"},
+    ("POST", "/api/v1/programs/{key}/work-items"): {"parent": "API", "name": "New"},
+    ("DELETE", "/api/v1/programs/{key}/work-items/{item_id}"): None,
+}
+#: Routes every caller may use whatever they hold (about themselves, or the list).
+OWN: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/auth/me"): None,
     ("POST", "/api/v1/auth/tokens"): {"days": 1},
+    ("GET", "/api/v1/programs"): None,
 }
-#: Routes every caller may use whatever they hold (about themselves, or public).
-OWN = {("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/tokens"), ("GET", "/api/v1/programs")}
 #: Routes outside the matrix, each for a reason tested elsewhere.
 ELSEWHERE = {
     ("POST", "/api/v1/auth/login"): "public: test_api_basics",
     ("POST", "/api/v1/auth/logout"): "a session's own: test_api_basics",
 }
-#: Reading a program's data: who may, on which program (the rest get 404).
-READERS = {
-    "DPL": {"alice", "paula", "victor", "mona"},
-    "OTH": {"alice", "otto"},
-}
+#: Who may read each program's data (the rest get 404) and who may change its API
+#: project's work (readers who may not get 403).
+READERS = {"DPL": {"alice", "paula", "victor", "mona"}, "OTH": {"alice", "otto"}}
+WRITERS = {"DPL": {"alice", "paula"}, "OTH": {"alice"}}
 
 
 def test_every_endpoint_is_in_the_matrix():
     paths = create_app("sqlite://").openapi()["paths"]
     routes = {(method.upper(), path) for path, methods in paths.items() for method in methods}
-    assert routes == set(CALLS) | set(ELSEWHERE)
+    assert routes == set(READS) | set(WRITES) | set(OWN) | set(ELSEWHERE)
+
+
+def _expected(user: str, key: str, write: bool) -> set[int]:
+    if user not in READERS[key]:
+        return {404}
+    if write and user not in WRITERS[key]:
+        return {403}
+    return {200, 201}
 
 
 @pytest.mark.parametrize("user", sorted(USERS))
 def test_each_role_gets_exactly_what_it_may(api, user):
     headers = api.token(user)
-    for (method, path), body in CALLS.items():
-        for key in ("DPL", "OTH") if "{key}" in path else ("DPL",):
-            url = path.format(key=key)
-            response = api.client.request(method, url, json=body, headers=headers)
-            allowed = (method, path) in OWN or user in READERS[key]
-            expected = {200, 201} if allowed else {404}
-            assert response.status_code in expected, (user, method, url, response.text)
+    admin = api.token("alice")
+    for (method, path), body in OWN.items():
+        response = api.client.request(method, path, json=body, headers=headers)
+        assert response.status_code in {200, 201}, (user, method, path, response.text)
+    for key in ("DPL", "OTH"):
+        base = f"/api/v1/programs/{key}/work-items"
+        victim = f"API.victim_{user}"
+        made = api.client.post(base, json={"parent": "API", "id": victim, "name": "v"},
+                               headers=admin)  # fmt: skip
+        assert made.status_code == 201, made.text
+        calls = [(m, p, b, False) for (m, p), b in READS.items()]
+        calls += [(m, p, b, True) for (m, p), b in WRITES.items()]
+        for method, path, body, write in calls:
+            item = victim if method == "DELETE" else "API.data_migration"
+            url = path.format(key=key, item_id=item)
+            extra = {}
+            if method in ("PATCH", "DELETE"):
+                extra["If-Match"] = api.client.get(f"{base}/{item}", headers=admin).headers["etag"]
+            sent = {**body, "id": f"API.new_{user}"} if body and "parent" in body else body
+            response = api.client.request(method, url, json=sent, headers={**headers, **extra})
+            assert response.status_code in _expected(user, key, write), (
+                user, method, url, response.text,
+            )  # fmt: skip

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 import progman
-from progman.api import auth_routes, problems, program_routes
+from progman.api import auth_routes, problems, program_routes, work_item_routes
 from progman.services.database import database_url
 
 API_PREFIX = "/api/v1"
@@ -33,6 +33,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_routes.router)
     api.include_router(program_routes.router)
+    api.include_router(work_item_routes.router)
     app.include_router(api)
 
     @app.get("/", include_in_schema=False)

@@ -26,7 +26,7 @@ from progman.services.catalog import (
     visible_program,
 )
 from progman.services.impact import impact_change, impact_of
-from progman.services.scheduling import schedule_program
+from progman.services.scheduling import stored_schedule_json
 from progman.services.simulation import simulate_program
 
 router = APIRouter(prefix="/programs", tags=["programs"])
@@ -85,9 +85,7 @@ def get_schedule(
     status_date: date | None = None,
 ) -> Response:
     """The program's critical-path schedule: ``progman schedule --json``."""
-    program = visible_program(session, user, key)
-    result = schedule_program(program, status_date=status_date)
-    return Response(b"".join(result.json_parts()), media_type=JSON)
+    return Response(stored_schedule_json(session, user, key, status_date), media_type=JSON)
 
 
 @router.post("/{key}/simulate", response_class=Response, responses=_json(SIMULATION_SCHEMA))

@@ -129,3 +129,86 @@ IMPACT_SCHEMA = _object(
         for name in ("changed", "milestones", "projects", "benefits", "objectives", "chains")
     },
 )
+
+
+class LinkPublic(BaseModel):
+    task: str = Field(description="the predecessor")
+    type: str = Field(description="FS, SS, FF or SF")
+    lag: str = Field(description="a duration such as 2d; negative for a lead")
+
+
+class AssignmentPublic(BaseModel):
+    resource: str | None
+    role: str | None
+    skill: str | None
+    units: float
+    work: str | None
+
+
+class EstimatePublic(BaseModel):
+    optimistic: str
+    most_likely: str
+    pessimistic: str
+
+
+class WorkItemPublic(BaseModel):
+    id: str
+    name: str
+    project: str
+    parent: str | None
+    kind: str
+    milestone: bool
+    summary: bool = Field(description="has subtasks: its dates roll up from them")
+    description: str | None
+    duration: str | None
+    work: str | None
+    estimate: EstimatePublic | None
+    depends: list[LinkPublic]
+    deadline: date | None
+    priority: int | None
+    percent_complete: float | None
+    actual_start: date | datetime | None
+    actual_finish: date | datetime | None
+    status: str | None
+    resources: list[AssignmentPublic]
+    tags: list[str]
+    version: int = Field(description="the item's version: its ETag, sent back as If-Match")
+
+
+class WorkItemPage(BaseModel):
+    items: list[WorkItemPublic]
+    next: str | None
+
+
+class WorkItemUpdate(Request):
+    """The fields to change; those left out stay as they are."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=20_000)
+    duration: str | None = Field(default=None, max_length=40, examples=["12d"])
+    milestone: bool | None = None
+    deadline: date | None = None
+    priority: int | None = Field(default=None, ge=0, le=1000)
+    percent_complete: float | None = Field(default=None, ge=0, le=100)
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    status: str | None = Field(default=None, max_length=40)
+
+
+class WorkItemCreate(Request):
+    """A new work item under ``parent`` (a project or a work item)."""
+
+    parent: str = Field(min_length=1, max_length=120)
+    id: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=500)
+    duration: str | None = Field(default=None, max_length=40)
+    milestone: bool = False
+    depends: list[str] = Field(default_factory=list, description="predecessor ids (FS links)")
+    deadline: date | None = None
+
+
+class WorkItemEdited(BaseModel):
+    """A successful edit: the item as it is now, and what moved (``impact --json``)."""
+
+    item: WorkItemPublic
+    moved: dict[str, Any]

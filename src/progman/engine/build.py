@@ -115,6 +115,11 @@ class BuiltNetwork:
         return found
 
     @cached_property
+    def index(self) -> dict[str, int]:
+        """Work item id -> its index (made once, on first use)."""
+        return dict(zip(self.ids, range(len(self.ids)), strict=True))
+
+    @cached_property
     def node_items(self) -> np.ndarray:
         """int64[network size]: the work item of each node (a finish node's summary)."""
         owner = np.arange(self.network.size, dtype=np.int64)
@@ -362,18 +367,26 @@ def _calendar_of_items(
     return rules, number[code] if code.size else code
 
 
-def build_network(program: Program, status_date: date | None = None) -> BuiltNetwork:
-    """The program as arrays; ``status_date`` overrides the program's own."""
+def build_network(
+    program: Program, status_date: date | None = None, *, origin: date | None = None
+) -> BuiltNetwork:
+    """The program as arrays; ``status_date`` overrides the program's own.
+
+    ``origin``: the time base starts on that day if the plan's own would start later (to
+    compare two builds, whose wall minutes then count from one origin).
+    """
     with collector_paused():
-        return _build(program, status_date)
+        return _build(program, status_date, origin)
 
 
-def _build(program: Program, status_date: date | None) -> BuiltNetwork:
+def _build(program: Program, status_date: date | None, earliest: date | None) -> BuiltNetwork:
     status = status_date or program.status_date
     found = _flatten(program)
     columns = found.columns
     n_items = len(found.items)
     origin, days = _horizon(program, found, status)
+    if earliest is not None and earliest < origin:
+        origin, days = earliest, days + (origin - earliest).days
     calendars = _Calendars(program)
     rules, calendar_keys = _calendar_of_items(program, found, calendars)
     tables = build_tables(rules, origin, days)

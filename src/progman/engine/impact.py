@@ -21,16 +21,17 @@ change that touches many tasks (a project slip) re-schedules once in full.
 Delays are working days of the moved task's calendar. A task moves when its early start or
 early finish changes; a milestone, project, benefit and objective move through the tasks
 that moved. A chain is the path of driving links after the change, from a changed task to
-a moved milestone: the links whose slack the slip used up.
+a moved milestone: the links whose slack the slip used up. The comparison is
+:mod:`progman.engine.impact_compare`'s, shared with the impact of a plan edit
+(:mod:`progman.engine.edit_impact`).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date
 
 import numpy as np
 
@@ -39,13 +40,8 @@ from progman.domain.checked import check_once
 from progman.domain.validation import did_you_mean, format_path
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork, build_network
-from progman.engine.calendars import (
-    ELAPSED,
-    MINUTES_PER_DAY,
-    CalendarTables,
-    start_of,
-    work_before,
-)
+from progman.engine.calendars import ELAPSED, CalendarTables, start_of, work_before
+from progman.engine.impact_compare import Asked, ScheduledProgram, compare, same_items
 from progman.engine.impact_result import (
     BenefitImpact,
     ImpactResult,
@@ -56,12 +52,7 @@ from progman.engine.impact_result import (
     count_text,
     days_text,
 )
-from progman.engine.network import (
-    LINK_CODES,
-    CpmResult,
-    IncrementalSchedule,
-    ScheduleCycle,
-)
+from progman.engine.network import LINK_CODES, IncrementalSchedule, ScheduleCycle
 from progman.errors import Location, PlanInvalid, Problem, ProgmanError
 
 NO_TIME = int(kernels.NO_TIME)
@@ -158,7 +149,10 @@ class ImpactAnalysis:
         except ScheduleCycle as cycle:
             names = [_name(self.built, i) for i in cycle.cycle]
             raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
-        self._before = self._prepared.result
+        self._side = ScheduledProgram(
+            program, self.built, self.built.network, self._prepared.result
+        )
+        self._items = same_items(self.built.item_count)
 
     def impact(self, changes: Change | Sequence[Change]) -> ImpactResult:
         listed = (
@@ -171,7 +165,13 @@ class ImpactAnalysis:
         live = _Changes(self.program, self.built, copy.deepcopy(self._prepared))
         for change in listed:
             live.apply(change)
-        return _compare(self.program, self.built, self._before, live.schedule.result, live)
+        schedule = live.schedule
+        return compare(
+            self._side,
+            ScheduledProgram(self.program, self.built, schedule.network, schedule.result),
+            self._items,
+            Asked(tuple(live.descriptions), live.origins, tuple(live.unstaffed), tuple(live.notes)),
+        )
 
 
 def _name(built: BuiltNetwork, index: int) -> str:
@@ -192,7 +192,7 @@ class _Changes:
         self.program = program
         self.built = built
         self.schedule = schedule
-        self.index = {ident: i for i, ident in enumerate(built.ids)}
+        self.index = built.index
         self.origins: set[int] = set()
         self.descriptions: list[str] = []
         self.unstaffed: list[str] = []
@@ -417,297 +417,6 @@ class _Changes:
         ident = self.built.ids[i]
         how = "unstaffed" if ident in self.unstaffed else "the others take over"
         return f"{ident}: {how}, +{days_text(self.days(extra, i))}"
-
-
-# -- comparing before and after ------------------------------------------------------------
-
-
-def _work_before(tables: CalendarTables, c: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`calendars.work_before`: working minutes of ``c`` before ``t``."""
-    days = tables.days
-    day = np.clip(t // MINUTES_PER_DAY, 0, days - 1)
-    within = np.clip(t - day * MINUTES_PER_DAY - tables.opening_minute[c], 0, None)
-    within = np.minimum(within, tables.minutes_per_day[c]) * tables.working[c, day]
-    count = tables.cumulative[c, day] + within
-    count = np.where(
-        t < 0, 0, np.where(t >= days * MINUTES_PER_DAY, tables.cumulative[c, days], count)
-    )
-    return np.where(c == ELAPSED, np.clip(t, 0, days * MINUTES_PER_DAY), count)
-
-
-def _delay_days(
-    tables: CalendarTables, c: np.ndarray, before: np.ndarray, after: np.ndarray
-) -> np.ndarray:
-    """``after - before`` in working days of calendar ``c`` (per entry)."""
-    worked = _work_before(tables, c, after) - _work_before(tables, c, before)
-    days: np.ndarray = np.round(worked / tables.minutes_per_day[c], 3)
-    return days
-
-
-def _compare(
-    program: Program, built: BuiltNetwork, before: CpmResult, after: CpmResult, live: _Changes
-) -> ImpactResult:
-    net = built.network
-    tables = net.calendars
-    n = built.item_count
-    calendar = net.calendar
-    leaf = np.array([not item.tasks for item in built.items], dtype=bool)
-    moved = leaf & (
-        (before.early_finish[:n] != after.early_finish[:n])
-        | (before.early_start[:n] != after.early_start[:n])
-    )
-    delay = np.zeros(n)
-    start_delay = np.zeros(n)
-    rows = np.flatnonzero(moved)
-    delay[rows] = _delay_days(
-        tables, calendar[rows], before.early_finish[rows], after.early_finish[rows]
-    )
-    start_delay[rows] = _delay_days(
-        tables, calendar[rows], before.early_start[rows], after.early_start[rows]
-    )
-    per_day = tables.minutes_per_day[calendar[:n]].astype(np.float64)
-    float_before = np.round(before.total_float[:n] / per_day, 3)
-    float_after = np.round(after.total_float[:n] / per_day, 3)
-    critical = after.total_float[:n] <= 0
-    milestone = np.array([item.milestone for item in built.items], dtype=bool)
-    project_ids = [p.id for p in program.projects]
-
-    def when(t: int | np.integer[Any]) -> datetime:
-        return tables.to_datetimes(np.array([t]))[0]
-
-    order = np.lexsort(
-        (rows, ~milestone[rows], ~critical[rows], -delay[rows])  # last key sorts first
-    )
-    severity = rows[order].tolist()
-    stamps = _datetimes(
-        tables,
-        np.stack(
-            [
-                before.early_finish[severity],
-                after.early_finish[severity],
-                before.early_start[severity],
-                after.early_start[severity],
-            ]
-        ),
-    )
-    delays, start_delays = delay[severity].tolist(), start_delay[severity].tolist()
-    floats_before, floats_after = float_before[severity].tolist(), float_after[severity].tolist()
-    criticals = critical[severity].tolist()
-    tasks = tuple(
-        TaskImpact(
-            id=built.ids[i],
-            name=built.items[i].name,
-            project=project_ids[built.project_of[i]],
-            milestone=built.items[i].milestone,
-            before=stamps[0][k],
-            after=stamps[1][k],
-            delay_days=delays[k],
-            start_before=stamps[2][k],
-            start_after=stamps[3][k],
-            start_delay_days=start_delays[k],
-            total_float_before=floats_before[k],
-            total_float_after=floats_after[k],
-            critical=criticals[k],
-        )
-        for k, i in enumerate(severity)
-    )
-    milestones = tuple(
-        MilestoneImpact(
-            id=t.id,
-            name=t.name,
-            project=t.project,
-            before=t.before,
-            after=t.after,
-            delay_days=t.delay_days,
-            deadline=built.items[i].deadline,
-            deadline_missed=_late(net.deadline[i], after.early_finish[i]),
-            was_missed=_late(net.deadline[i], before.early_finish[i]),
-        )
-        for i, t in zip(severity, tasks, strict=True)
-        if t.milestone
-    )
-    projects = _projects(program, built, before, after, leaf)
-    benefits = _benefits(program, built, before, after)
-    objectives = _objectives(program, projects, benefits)
-    finish_task = np.flatnonzero(after.early_finish[:n] == after.finish)[-1:]  # plan order
-    finish_delay = _delay_days(
-        tables,
-        calendar[finish_task],
-        np.full(finish_task.size, before.finish),
-        np.full(finish_task.size, after.finish),
-    )
-    return ImpactResult(
-        changes=tuple(live.descriptions),
-        finish_before=when(before.finish),
-        finish_after=when(after.finish),
-        finish_delay_days=float(finish_delay[0]) if finish_delay.size else 0.0,
-        tasks=tasks,
-        milestones=milestones,
-        projects=projects,
-        benefits=benefits,
-        objectives=objectives,
-        chains=_chains(
-            built,
-            live.schedule.network.link_pred,  # the edited links: ``after.driver`` indexes them
-            after,
-            [i for i in severity if built.items[i].milestone],
-            live.origins,
-        ),
-        unstaffed=tuple(live.unstaffed),
-        notes=tuple(live.notes),
-    )
-
-
-def _datetimes(tables: CalendarTables, minutes: np.ndarray) -> list[list[datetime]]:
-    """Rows of wall minutes as datetimes, converted in bulk (numpy, not one by one)."""
-    origin = np.datetime64(tables.origin, "m")
-    stamps: list[list[datetime]] = (origin + minutes.astype("timedelta64[m]")).tolist()
-    return stamps
-
-
-def _late(deadline: int | np.integer[Any], finish: int | np.integer[Any]) -> bool:
-    return int(deadline) != NO_TIME and int(finish) > int(deadline)
-
-
-def _projects(
-    program: Program, built: BuiltNetwork, before: CpmResult, after: CpmResult, leaf: np.ndarray
-) -> tuple[ProjectImpact, ...]:
-    tables = built.network.calendars
-    found: list[ProjectImpact] = []
-    for p, project in enumerate(program.projects):
-        members = np.flatnonzero(leaf & (built.project_of == p))
-        if members.size == 0:
-            continue
-        was = int(before.early_finish[members].max())
-        now = int(after.early_finish[members].max())
-        if was == now:
-            continue
-        finishes = after.early_finish[members]
-        last = members[np.flatnonzero(finishes == finishes.max())[-1]]  # plan order: the milestone
-        days = _delay_days(tables, built.network.calendar[[last]], np.array([was]), np.array([now]))
-        stamps = tables.to_datetimes(np.array([was, now]))
-        found.append(ProjectImpact(project.id, project.name, stamps[0], stamps[1], float(days[0])))
-    found.sort(key=lambda entry: -entry.delay_days)
-    return tuple(found)
-
-
-def _benefits(
-    program: Program, built: BuiltNetwork, before: CpmResult, after: CpmResult
-) -> tuple[BenefitImpact, ...]:
-    tables = built.network.calendars
-    index = {ident: i for i, ident in enumerate(built.ids)}
-    found: list[BenefitImpact] = []
-    for benefit in program.benefits:
-        nodes = np.array(
-            [built.finish_node.get(index[d], index[d]) for d in benefit.depends_on],
-            dtype=np.int64,
-        )
-        if nodes.size == 0:
-            continue
-        changed = before.early_finish[nodes] != after.early_finish[nodes]
-        if not changed.any():
-            continue
-        was = int(before.early_finish[nodes].max())
-        now = int(after.early_finish[nodes].max())
-        latest = nodes[int(np.argmax(after.early_finish[nodes]))]
-        days = _delay_days(
-            tables, built.network.calendar[[latest]], np.array([was]), np.array([now])
-        )
-        due = (
-            tables.to_minutes(benefit.due + timedelta(days=1)) if benefit.due is not None else None
-        )
-        stamps = tables.to_datetimes(np.array([was, now]))
-        found.append(
-            BenefitImpact(
-                id=benefit.id,
-                title=benefit.title,
-                objective=benefit.objective,
-                due=benefit.due,
-                before=stamps[0],
-                after=stamps[1],
-                delay_days=float(days[0]),
-                moved_by=tuple(d for d, c in zip(benefit.depends_on, changed, strict=True) if c),
-                due_at_risk=due is not None and now > due,
-                was_at_risk=due is not None and was > due,
-            )
-        )
-    found.sort(key=lambda entry: (not entry.due_at_risk, -entry.delay_days))
-    return tuple(found)
-
-
-def _objectives(
-    program: Program,
-    projects: Iterable[ProjectImpact],
-    benefits: Iterable[BenefitImpact],
-) -> tuple[ObjectiveImpact, ...]:
-    moved_projects = {p.id: p for p in projects}
-    found: list[ObjectiveImpact] = []
-    for objective in program.objectives:
-        reasons: list[str] = []
-        delays: list[float] = []
-        via_benefits = [b for b in benefits if b.objective == objective.id]
-        for b in via_benefits:
-            risk = f", due {b.due} now at risk" if b.due_at_risk and not b.was_at_risk else ""
-            reasons.append(f"benefit {b.id} moves {days_text(b.delay_days)}{risk}")
-            delays.append(b.delay_days)
-        aligned: dict[str, float] = {}
-        for project in program.projects:
-            weight = project.objectives.get(objective.id)
-            if weight and project.id in moved_projects:
-                aligned[project.id] = weight
-                days = moved_projects[project.id].delay_days
-                reasons.append(
-                    f"project {project.id} (weight {weight:g}) finishes {days_text(days)} later"
-                )
-                delays.append(days)
-        if reasons:
-            found.append(
-                ObjectiveImpact(
-                    objective.id,
-                    objective.title,
-                    max(delays),
-                    tuple(b.id for b in via_benefits),
-                    aligned,
-                    tuple(reasons),
-                )
-            )
-    found.sort(key=lambda entry: -entry.delay_days)
-    return tuple(found)
-
-
-def _chains(
-    built: BuiltNetwork,
-    link_pred: np.ndarray,
-    after: CpmResult,
-    milestones: list[int],
-    origins: set[int],
-) -> tuple[tuple[str, ...], ...]:
-    """For each moved milestone, the driving links back to a changed task, in link order.
-
-    The walk follows driving links back from the milestone and stops at the furthest
-    changed task on the way (a slipped task; the predecessor of a changed link; the first
-    not-started task of a slipped project). A milestone whose driving path reaches no
-    changed task (it moved another way, e.g. through an as-late-as-possible task) has none.
-    """
-    chains: list[tuple[str, ...]] = []
-    for milestone in milestones:
-        node, path, seen = milestone, [], set()
-        cut = -1  # length of the path up to the furthest changed task on it
-        while node not in seen:
-            seen.add(node)
-            if node < built.item_count and not built.items[node].tasks:
-                path.append(built.ids[node])
-            if node in origins:
-                cut = len(path)
-            link = int(after.driver[node])
-            if link < 0:
-                break
-            node = int(link_pred[link])
-        if cut > 0:
-            chain = tuple(reversed(path[:cut]))
-            if chain not in chains:
-                chains.append(chain)
-    return tuple(chains)
 
 
 __all__ = [

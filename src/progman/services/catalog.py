@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,10 +18,13 @@ from sqlalchemy.orm import Session
 from progman.domain import Program
 from progman.domain.access import User
 from progman.errors import NotFound, UsageError
+from progman.services.database import database_of
 from progman.services.users import check_can_read
-from progman.storage import list_programs, load_program
+from progman.storage import list_programs, load_program, program_revision
 
 MAX_PAGE = 500
+#: Which stored program, as of when: database, key, revision, time of that save.
+Stamp = tuple[str, str, int, str]
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,56 @@ def program_entry(session: Session, user: User, key: str) -> ProgramEntry:
 
 def visible_program(session: Session, user: User, key: str) -> Program:
     """The stored program ``key``, when ``user`` may see it."""
+    return visible_program_at(session, user, key)[0]
+
+
+def visible_program_at(session: Session, user: User, key: str) -> tuple[Program, int, Stamp]:
+    """The stored program ``key`` and the revision it was at when read (read first: an
+    edit saved against it fails if anyone saved the program in between).
+
+    A revision is immutable, so the program of each recent one is kept in the process
+    (:data:`LOADED`) and shared by the requests that read it: services never change a
+    program in place (edits are copy-on-write, :func:`apply_changes`).
+    """
     check_can_read(user, key)
     try:
-        return load_program(session, key)
+        revision, saved_at = program_revision(session, key)
+        stamp = (database_of(session), key, revision, saved_at.isoformat())
+        cached = LOADED.get(stamp)
+        if cached is None:
+            cached = LOADED.put(stamp, load_program(session, key))
+        return cached, revision, stamp
     except NotFound:  # its message lists the stored keys: not for every user to read
         raise NotFound(f"no program with key {key!r}") from None
+
+
+class RecentPrograms:
+    """The last few programs loaded, by :data:`Stamp` (thread-safe)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._programs: OrderedDict[Stamp, Program] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, revision: Stamp) -> Program | None:
+        with self._lock:
+            program = self._programs.get(revision)
+            if program is not None:
+                self._programs.move_to_end(revision)
+            return program
+
+    def put(self, revision: Stamp, program: Program) -> Program:
+        with self._lock:
+            self._programs[revision] = program
+            self._programs.move_to_end(revision)
+            while len(self._programs) > self.size:
+                self._programs.popitem(last=False)
+        return program
+
+    def clear(self) -> None:
+        with self._lock:
+            self._programs.clear()
+
+
+#: The process's recently loaded programs.
+LOADED = RecentPrograms()

@@ -28,6 +28,7 @@ __all__ = [
     "DATABASE_VARIABLE",
     "check_database_ready",
     "database_engine",
+    "database_of",
     "database_url",
     "dispose_engines",
     "safe_url",
@@ -71,6 +72,12 @@ def check_database_ready(url: str | None = None) -> str:
     with unit_of_work(url, write=False) as session:
         require_current_schema(session.connection())
     return database_url(url)
+
+
+def database_of(session: Session) -> str:
+    """The URL of the database ``session`` works on (password included: a cache key,
+    never shown)."""
+    return str(session.get_bind().engine.url.render_as_string(hide_password=False))
 
 
 def dispose_engines() -> None:

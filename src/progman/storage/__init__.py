@@ -34,6 +34,7 @@ from progman.storage.scenarios import (
     load_scenario,
     save_scenario,
 )
+from progman.storage.versions import program_revision, work_item_versions
 
 __all__ = [
     "BackupInfo",
@@ -53,6 +54,7 @@ __all__ = [
     "load_program",
     "load_scenario",
     "open_engine",
+    "program_revision",
     "require_current_schema",
     "restore_database",
     "safe_url",
@@ -61,4 +63,5 @@ __all__ = [
     "session_factory",
     "transaction",
     "upgrade_database",
+    "work_item_versions",
 ]

@@ -1,0 +1,265 @@
+"""Work items of a stored program, one at a time: read with their version, and edited with
+optimistic locking (``If-Match``), an audit row, and what the edit moved.
+
+An edit names the version it was made against: none is :class:`PreconditionRequired`, an
+older one :class:`StaleVersion` with the current version (someone else changed the item
+since). It is applied to the program as stored (:func:`apply_changes` validates the new
+values as a plan file would, and the whole program after it), saved with the program's
+revision it was read at (so a concurrent save is a conflict, never a lost update), and
+answered with the item as it is now and what moved in the schedule.
+
+Who may: a member edits the progress of the work in their projects (``PROGRESS_FIELDS``);
+a project manager everything of their projects' work items; a program manager and an
+admin all of them (:mod:`progman.domain.access`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from progman.domain import ChangeItem, Program, WorkItem
+from progman.domain.access import Access, User
+from progman.domain.scenarios import apply_changes
+from progman.errors import (
+    Location,
+    NotFound,
+    PlanInvalid,
+    PreconditionRequired,
+    Problem,
+    StaleVersion,
+    UsageError,
+)
+from progman.services.catalog import (
+    decode_cursor,
+    encode_cursor,
+    visible_program,
+    visible_program_at,
+)
+from progman.services.users import check_access
+from progman.storage import save_program, work_item_versions
+
+#: What a member may change: how the work is going, not what it is.
+PROGRESS_FIELDS = frozenset(
+    {"percent_complete", "actual_start", "actual_finish", "remaining", "status"}
+)
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class WorkItemView:
+    """A work item where it sits (project, parent) and its version (the ETag)."""
+
+    item: WorkItem
+    project: str
+    parent: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class WorkItemPage:
+    items: list[WorkItemView]
+    next: str | None
+
+
+def _placed(program: Program) -> Iterator[tuple[WorkItem, str, str | None]]:
+    """Every work item with its project and parent, in plan order."""
+    for project in program.projects:
+        stack: list[tuple[WorkItem, str | None]] = [(t, None) for t in reversed(project.tasks)]
+        while stack:
+            item, parent = stack.pop()
+            yield item, project.id, parent
+            stack.extend((child, item.id) for child in reversed(item.tasks))
+
+
+def _find(program: Program, ident: str) -> tuple[WorkItem, str, str | None]:
+    for placed in _placed(program):
+        if placed[0].id == ident:
+            return placed
+    raise NotFound(f"no work item {ident!r} in program {program.key}")
+
+
+def list_work_items(
+    session: Session,
+    user: User,
+    key: str,
+    *,
+    project: str | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+) -> WorkItemPage:
+    """The program's work items in plan order (only ``project``'s when given), ``limit``
+    at most after ``cursor``."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise UsageError(f"limit must be 1 to {MAX_PAGE}, not {limit}", option="limit")
+    program = visible_program(session, user, key)
+    if project is not None and project not in {p.id for p in program.projects}:
+        raise UsageError(f"no project {project!r} in program {key}", option="project")
+    versions = work_item_versions(session, key)
+    after = decode_cursor(cursor) if cursor else None
+    rows = [
+        WorkItemView(item, pid, parent, versions.get(item.id, 1))
+        for item, pid, parent in _placed(program)
+        if project is None or pid == project
+    ]
+    if after is not None:
+        ids = [row.item.id for row in rows]
+        if after not in ids:
+            raise UsageError(
+                "not a cursor of this list: pass the 'next' value of the previous page",
+                option="cursor",
+            )
+        rows = rows[ids.index(after) + 1 :]
+    page = rows[:limit]
+    more = len(rows) > limit
+    return WorkItemPage(page, encode_cursor(page[-1].item.id) if more and page else None)
+
+
+def get_work_item(session: Session, user: User, key: str, ident: str) -> WorkItemView:
+    program = visible_program(session, user, key)
+    item, project, parent = _find(program, ident)
+    return WorkItemView(item, project, parent, work_item_versions(session, key).get(ident, 1))
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit done: the item as it is now, the program before and after it, and the
+    program's new revision."""
+
+    view: WorkItemView
+    before: Program
+    after: Program
+    revision: int
+
+
+def do_update_work_item(
+    session: Session,
+    user: User,
+    key: str,
+    ident: str,
+    fields: Mapping[str, Any],
+    *,
+    if_match: int | None,
+) -> Edit:
+    """Give work item ``ident`` the values of ``fields`` (field name → value in plan-file
+    form: ``"12d"``, ``"2027-05-01"``, ``50``), if ``if_match`` is its current version."""
+    if not fields:
+        raise UsageError("nothing to change: send at least one field", option="body")
+    program, revision, _ = visible_program_at(session, user, key)
+    _, project, _ = _find(program, ident)
+    needed = Access.EDIT_WORK if set(fields) <= PROGRESS_FIELDS else Access.MANAGE_PROJECT
+    check_access(user, key, needed, project)
+    current = work_item_versions(session, key).get(ident, 1)
+    _check_version(ident, if_match, current)
+    names = list(fields)
+    changes = [
+        ChangeItem(op="set", target=ident, field=name, value=_plain(fields[name])) for name in names
+    ]
+    try:
+        edited = apply_changes(program, changes)
+    except PlanInvalid as invalid:
+        raise PlanInvalid(_by_field(invalid, names)) from None
+    return _saved(session, user, key, ident, (program, edited, revision))
+
+
+def do_delete_work_item(
+    session: Session, user: User, key: str, ident: str, if_match: int | None
+) -> Edit:
+    """Delete work item ``ident`` (with its subtasks and the links to them)."""
+    program, revision, _ = visible_program_at(session, user, key)
+    _, project, _ = _find(program, ident)
+    check_access(user, key, Access.MANAGE_PROJECT, project)
+    _check_version(ident, if_match, work_item_versions(session, key).get(ident, 1))
+    edited = apply_changes(program, [ChangeItem(op="remove", target=ident)])
+    return _saved(session, user, key, None, (program, edited, revision), deleted=ident)
+
+
+def do_create_work_item(
+    session: Session, user: User, key: str, under: str, fields: Mapping[str, Any]
+) -> Edit:
+    """A new work item under the project or work item ``under``."""
+    program, revision, _ = visible_program_at(session, user, key)
+    projects = {p.id for p in program.projects}
+    project = under if under in projects else None
+    if project is None:
+        try:
+            _, project, _ = _find(program, under)
+        except NotFound:
+            raise UsageError(
+                f"no project or work item {under!r} in program {key} to add under",
+                option="parent",
+            ) from None
+    check_access(user, key, Access.MANAGE_PROJECT, project)
+    value = {name: _plain(v) for name, v in fields.items()}
+    change = ChangeItem(op="add", target=under, field="tasks", value=value)
+    try:
+        edited = apply_changes(program, [change])
+    except PlanInvalid as invalid:
+        raise PlanInvalid(_by_field(invalid, ["body"])) from None
+    return _saved(session, user, key, str(value.get("id")), (program, edited, revision))
+
+
+def edit_moved(edit: Edit) -> dict[str, Any]:
+    """What ``edit`` moved in the schedule, in the ``impact --json`` shape."""
+    from progman.engine.edit_impact import impact_of_edit  # noqa: PLC0415 - numba: on use
+
+    return impact_of_edit(edit.before, edit.after).to_json()
+
+
+def _check_version(ident: str, if_match: int | None, current: int) -> None:
+    if if_match is None:
+        raise PreconditionRequired(
+            f"send If-Match with the version of {ident} you changed (its ETag, now {current})"
+        )
+    if if_match != current:
+        raise StaleVersion(
+            f"{ident} was changed by someone else since version {if_match} (it is at "
+            f"version {current} now): reload it and make your change again",
+            current=current,
+            location=Location(entity=ident),
+        )
+
+
+def _saved(
+    session: Session,
+    user: User,
+    key: str,
+    ident: str | None,
+    versions: tuple[Program, Program, int],
+    *,
+    deleted: str | None = None,
+) -> Edit:
+    """Save ``after`` (made from ``before``, read at ``revision``) and describe the edit."""
+    before, after, revision = versions
+    result = save_program(session, after, user.name, expected_revision=revision)
+    if ident is None:
+        assert deleted is not None
+        item, project, parent = _find(before, deleted)
+        view = WorkItemView(item, project, parent, 0)  # no version left: it is gone
+    else:
+        item, project, parent = _find(after, ident)
+        view = WorkItemView(item, project, parent, work_item_versions(session, key)[ident])
+    return Edit(view, before, after, result.revision)
+
+
+def _plain(value: Any) -> Any:
+    """A value as a plan file writes it (dates as text)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _by_field(invalid: PlanInvalid, names: list[str]) -> list[Problem]:
+    """The problems of ``changes[i]`` named after the field the i-th change set."""
+    problems = []
+    for problem in invalid.problems:
+        path = problem.location.path or ""
+        field = "body"
+        if path.startswith("changes[") and path.endswith("]"):
+            number = int(path[len("changes[") : -1])
+            field = names[number] if number < len(names) else "body"
+        message = problem.message.split(": ", 1)[-1] if ": " in problem.message else problem.message
+        problems.append(Problem(problem.code, message, Location(path=field)))
+    return problems
