@@ -206,3 +206,17 @@ def test_zero_lag_is_one_value(text):
 def test_nan_and_infinity_are_refused():
     with pytest.raises(ValidationError):
         WorkItem.model_validate({"id": "T", "name": "t", "story_points": float("nan")})
+
+
+def test_a_value_set_on_a_domain_object_is_validated_as_a_plan_files_would_be():
+    import pydantic  # noqa: PLC0415
+
+    from progman.domain import WorkItem  # noqa: PLC0415
+
+    item = WorkItem(id="A", name="Build", duration="3d")
+    with pytest.raises(pydantic.ValidationError):
+        item.percent_complete = 500
+    item.percent_complete = 40
+    assert item.percent_complete == 40.0
+    item.duration = "2w"  # parsed, as in a plan file
+    assert str(item.duration) == "2w"

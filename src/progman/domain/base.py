@@ -14,12 +14,15 @@ ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-/:]*$"
 
 
 class Entity(BaseModel):
-    """Base of every domain object: unknown fields are errors, not silently dropped."""
+    """Base of every domain object: unknown fields are errors, not silently dropped, and a
+    value set on a field is validated as a plan file's would be (``item.percent_complete =
+    500`` raises), so a domain object never holds what could not be saved or exported."""
 
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
         validate_default=False,
+        validate_assignment=True,
         str_strip_whitespace=True,
         allow_inf_nan=False,
     )
