@@ -196,3 +196,26 @@ def test_the_openapi_document_and_the_interactive_docs_are_served(api):
 def test_the_front_page_leads_to_the_interactive_docs(api):
     response = api.client.get("/", follow_redirects=False)
     assert response.status_code == 307 and response.headers["location"] == "/api/docs"
+
+
+def test_an_oversized_body_is_refused_with_413_before_it_is_read(api, monkeypatch):
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    from progman.api import create_app  # noqa: PLC0415
+
+    monkeypatch.setenv("PROGMAN_MAX_BODY_MB", "0.001")  # 1 KiB
+    headers = {**api.token("victor"), "Content-Type": "application/json"}
+    big = b'{"iterations": 10, "pad": "' + b"x" * 4000 + b'"}'
+    with TestClient(create_app(api.url)) as client:
+        said = client.post("/api/v1/programs/DPL/simulate", content=big, headers=headers)
+        assert said.status_code == 413 and said.json()["code"] == "request.too_large"
+
+        def chunks():
+            yield big[:600]
+            yield big[600:]
+
+        streamed = client.post("/api/v1/programs/DPL/simulate", content=chunks(), headers=headers)
+        assert streamed.status_code == 413 and streamed.json()["code"] == "request.too_large"
+        small = client.post("/api/v1/programs/DPL/simulate", json={"iterations": 10},
+                            headers=headers)  # fmt: skip
+        assert small.status_code == 200

@@ -8,14 +8,19 @@ place (:mod:`progman.api.problems`).
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import progman
 from progman.api import auth_routes, problems, program_routes, work_item_routes
 from progman.services.database import database_url
 
 API_PREFIX = "/api/v1"
+#: Largest request body accepted, in bytes (``$PROGMAN_MAX_BODY_MB``, default 16 MiB).
+DEFAULT_MAX_BODY_MB = 16
 
 
 def create_app(database: str | None = None) -> FastAPI:
@@ -30,6 +35,7 @@ def create_app(database: str | None = None) -> FastAPI:
     )
     app.state.database = database_url(database)
     problems.install(app)
+    app.add_middleware(BodyLimit, limit=_max_body_bytes())
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_routes.router)
     api.include_router(program_routes.router)
@@ -42,3 +48,63 @@ def create_app(database: str | None = None) -> FastAPI:
         return RedirectResponse("/api/docs")
 
     return app
+
+
+def _max_body_bytes() -> int:
+    text = os.environ.get("PROGMAN_MAX_BODY_MB", "")
+    try:
+        return int(float(text) * 2**20) if text else DEFAULT_MAX_BODY_MB * 2**20
+    except ValueError:
+        return DEFAULT_MAX_BODY_MB * 2**20
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes with 413 before any route sees it,
+    whether it says its length (``Content-Length``) or streams it in chunks: a body is
+    read (at most ``limit`` bytes of it) before the route runs, then handed on whole."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            more = bool(message.get("more_body", False))
+        whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # after the body: disconnects
+            delivered = True
+            return whole
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = f"{self.limit / 2**20:g} MiB" if self.limit >= 2**20 else f"{self.limit} bytes"
+        response = problems.problem_response(
+            413,
+            "request.too_large",
+            f"the request body is over {limit}; send less (the server's limit is "
+            "PROGMAN_MAX_BODY_MB)",
+        )
+        await response(scope, receive, send)
