@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import progman
 from progman.api import auth_routes, problems, program_routes, work_item_routes
+from progman.api.schemas import PROBLEM_RESPONSES
 from progman.services.database import database_url
 
 API_PREFIX = "/api/v1"
@@ -36,7 +37,7 @@ def create_app(database: str | None = None) -> FastAPI:
     app.state.database = database_url(database)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=_max_body_bytes())
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     api.include_router(auth_routes.router)
     api.include_router(program_routes.router)
     api.include_router(work_item_routes.router)

@@ -212,3 +212,42 @@ class WorkItemEdited(BaseModel):
 
     item: WorkItemPublic
     moved: dict[str, Any]
+
+
+class ProblemError(BaseModel):
+    pointer: str = Field(description="JSON pointer of the field, or empty")
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="the stable code of progman's error hierarchy")
+    errors: list[ProblemError]
+
+
+_PROBLEM_STATUSES = {
+    400: "a value of the wrong form, options that do not go together",
+    401: "no credentials, or ones that name nobody",
+    403: "a role that may not, or a missing CSRF token",
+    404: "no such program or entity (or one the caller may not see)",
+    409: "the program changed meanwhile: try again",
+    412: "If-Match names an older version",
+    413: "the request body is too large",
+    422: "a body that does not fit its schema, or a plan the change would break",
+    428: "a write without If-Match",
+    429: "too many failed logins",
+}
+#: Every error a route may answer, documented once for the OpenAPI document.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "model": Problem,
+        "description": description,
+        "content": {"application/problem+json": {}},
+    }
+    for status, description in _PROBLEM_STATUSES.items()
+}
