@@ -16,6 +16,13 @@ READS: dict[tuple[str, str], dict | None] = {
     ("POST", "/api/v1/programs/{key}/impact"): {"task": "API.data_migration", "slip": "2d"},
     ("GET", "/api/v1/programs/{key}/work-items"): None,
     ("GET", "/api/v1/programs/{key}/work-items/{item_id}"): None,
+    ("GET", "/api/v1/programs/{key}/risks"): None,
+    ("GET", "/api/v1/programs/{key}/resources"): None,
+    ("POST", "/api/v1/programs/{key}/level"): {"time_limit": 0.05},
+    ("POST", "/api/v1/programs/{key}/whatif"): {
+        "changes": [{"op": "set", "target": "API.cutover", "field": "duration", "value": "5d"}]
+    },
+    ("GET", "/api/v1/programs/{key}/audit"): None,
 }
 #: Writes of a project's work (a project manager's and up): item ``API.data_migration``.
 WRITES: dict[tuple[str, str], dict | None] = {

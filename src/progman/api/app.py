@@ -15,7 +15,13 @@ from fastapi.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import progman
-from progman.api import auth_routes, problems, program_routes, work_item_routes
+from progman.api import (
+    analysis_routes,
+    auth_routes,
+    problems,
+    program_routes,
+    work_item_routes,
+)
 from progman.api.schemas import PROBLEM_RESPONSES
 from progman.services.database import database_url
 
@@ -41,6 +47,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(auth_routes.router)
     api.include_router(program_routes.router)
     api.include_router(work_item_routes.router)
+    api.include_router(analysis_routes.router)
     app.include_router(api)
 
     @app.get("/", include_in_schema=False)

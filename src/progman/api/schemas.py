@@ -4,7 +4,7 @@ plan-file models with their shorthand forms. Requests refuse unknown fields."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -251,3 +251,41 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     }
     for status, description in _PROBLEM_STATUSES.items()
 }
+
+
+class LevelRequest(Request):
+    time_limit: float | None = Field(
+        default=None, gt=0, le=30, description="seconds of search at most (default: scaled)"
+    )
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    status_date: date | None = None
+
+
+class ChangePublic(Request):
+    """One change of a what-if, as a change request holds it."""
+
+    op: Literal["set", "add", "remove"] = "set"
+    target: str = Field(min_length=1, max_length=120)
+    field: str | None = Field(default=None, max_length=120)
+    value: Any = None
+
+
+class WhatIfRequest(Request):
+    changes: list[ChangePublic] = Field(min_length=1, max_length=500)
+    baseline: str | None = Field(default=None, max_length=120)
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity_kind: str
+    entity_key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPagePublic(BaseModel):
+    items: list[AuditEntryPublic]
+    next: str | None

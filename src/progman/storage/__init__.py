@@ -3,6 +3,7 @@
 Only the names below are meant for the rest of progman; SQLAlchemy models stay inside.
 """
 
+from progman.storage.audit import AuditEntry, audit_entries
 from progman.storage.backup import BackupInfo, backup_database, restore_database
 from progman.storage.db import (
     check_connection,
@@ -37,10 +38,12 @@ from progman.storage.scenarios import (
 from progman.storage.versions import program_revision, work_item_versions
 
 __all__ = [
+    "AuditEntry",
     "BackupInfo",
     "ProgramSummary",
     "SaveResult",
     "ScenarioSummary",
+    "audit_entries",
     "backup_database",
     "check_connection",
     "create_engine_for",

@@ -1,0 +1,99 @@
+"""``/api/v1/programs/{key}/…``: the risk register, resource load, leveling, what-if and the
+audit log of a stored program, in the CLI's ``--json`` shapes (SPEC §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from progman.api.deps import CurrentUser, DatabaseSession
+from progman.api.schemas import (
+    AuditEntryPublic,
+    AuditPagePublic,
+    LevelRequest,
+    WhatIfRequest,
+)
+from progman.domain import ChangeItem
+from progman.services.audit import audit_page
+from progman.services.catalog import visible_program
+from progman.services.leveling import level_program
+from progman.services.resources import resource_report
+from progman.services.risks import risk_report
+from progman.services.whatif import compare_changes
+
+router = APIRouter(prefix="/programs/{key}", tags=["analysis"])
+JSON = "application/json"
+OBJECT: dict[int | str, dict[str, Any]] = {200: {"content": {JSON: {"schema": {"type": "object"}}}}}
+
+
+def _dumped(value: Any) -> Response:
+    import orjson  # noqa: PLC0415 - only here
+
+    return Response(orjson.dumps(value), media_type=JSON)
+
+
+@router.get("/risks", response_class=Response, responses=OBJECT)
+def risks(
+    key: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    project: Annotated[str | None, Query(max_length=120)] = None,
+    include_closed: bool = False,
+) -> Response:
+    """The risk register with scores, the 5x5 matrix and escalations: ``progman risks --json``."""
+    program = visible_program(session, user, key)
+    report = risk_report(program, project=project, include_closed=include_closed)
+    return _dumped(report.to_json())
+
+
+@router.get("/resources", response_class=Response, responses=OBJECT)
+def resources(
+    key: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    status_date: date | None = None,
+    leveled: bool = False,
+) -> Response:
+    """Load and capacity per resource across every project: ``progman resources --json``."""
+    program = visible_program(session, user, key)
+    return _dumped(resource_report(program, status_date=status_date, leveled=leveled).to_json())
+
+
+@router.post("/level", response_class=Response, responses=OBJECT)
+def level(key: str, body: LevelRequest, user: CurrentUser, session: DatabaseSession) -> Response:
+    """Resource leveling across all projects (the plan is not changed): ``progman level
+    --json``."""
+    program = visible_program(session, user, key)
+    result = level_program(
+        program, time_limit=body.time_limit, seed=body.seed, status_date=body.status_date
+    )
+    return _dumped(result.to_json(f"program {key}"))
+
+
+@router.post("/whatif", response_class=Response, responses=OBJECT)
+def whatif(key: str, body: WhatIfRequest, user: CurrentUser, session: DatabaseSession) -> Response:
+    """The program with the changes applied, side by side with it and its baseline (nothing
+    is saved): ``progman whatif --json``."""
+    program = visible_program(session, user, key)
+    changes = [ChangeItem.model_validate(change.model_dump()) for change in body.changes]
+    return _dumped(compare_changes(program, changes, body.baseline).to_json())
+
+
+@router.get("/audit", response_model=AuditPagePublic)
+def audit(
+    key: str,
+    *,
+    user: CurrentUser,
+    session: DatabaseSession,
+    entity: Annotated[str | None, Query(max_length=120)] = None,
+    actor: Annotated[str | None, Query(max_length=240)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=40)] = None,
+) -> AuditPagePublic:
+    """Who changed what and when, newest first (one entity's or one actor's with the
+    filters)."""
+    page = audit_page(session, user, key, entity=entity, actor=actor, cursor=cursor, limit=limit)
+    items = [AuditEntryPublic(**vars(entry)) for entry in page.entries]
+    return AuditPagePublic(items=items, next=page.next)
