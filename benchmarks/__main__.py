@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from benchmarks import (
+    api_load,
     cpm,
     end_to_end,
     impact,
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "plan_leveling": plan_leveling.main,
     "storage": storage.main,
     "tj3": tj3.main,
+    "api_load": api_load.main,
 }
 
 
