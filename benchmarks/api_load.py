@@ -1,6 +1,6 @@
 """The REST API under 50 concurrent clients on 127.0.0.1 (issue 11, SPEC §6).
 
-A real ``progman serve`` (uvicorn, one process) on a SQLite database holding a generated
+A real ``progman serve`` (uvicorn, one process per core) on a SQLite database holding a generated
 program of 50 projects and 20,000 tasks. 50 clients (httpx2, asyncio) send a fixed number
 of requests each, bounded in count and time, only to 127.0.0.1:
 
@@ -35,6 +35,7 @@ EDITS_PER_CLIENT = 2
 READ_TARGET_MS = 50.0
 EDIT_TARGET_MS = 150.0
 TIME_LIMIT_S = 300.0
+WORKERS = max(1, min(os.cpu_count() or 1, 4))  # one server process per core
 
 
 def _free_port() -> int:
@@ -95,25 +96,23 @@ async def _load(base: str, token: str, key: str, item: str, clients: int) -> dic
 
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx2.Limits(max_connections=clients)
+    target = (key, item)
     async with httpx2.AsyncClient(base_url=base, limits=limits, timeout=60.0) as client:
-        alone: list[float] = []
-        await _reads(client, headers, key, item, 40, alone, [])
-        reads: list[float] = []
-        edits: list[float] = []
-        errors: list[int] = []
-        written: list[tuple[int, str]] = []
-        tasks = [_reads(client, headers, key, item, READS_PER_CLIENT, reads, errors)
-                 for _ in range(clients)]  # fmt: skip
-        tasks += [_edits(client, headers, key, item, EDITS_PER_CLIENT, edits, errors, written)
-                  for _ in range(clients // 5)]  # fmt: skip
+        alone = Tally()
+        await _reads(client, headers, target, 40, alone)
+        tally = Tally()
+        tasks = [_reads(client, headers, target, READS_PER_CLIENT, tally) for _ in range(clients)]
+        tasks += [
+            _edits(client, headers, target, EDITS_PER_CLIENT, tally) for _ in range(clients // 5)
+        ]
         await asyncio.wait_for(asyncio.gather(*tasks), TIME_LIMIT_S)
         stored = await client.get(f"/api/v1/programs/{key}/work-items/{item}", headers=headers)
-        last = max(written)[1] if written else None
+        last = max(tally.written)[1] if tally.written else None
     return {
-        "alone": alone,
-        "reads": reads,
-        "edits": edits,
-        "errors": errors,
+        "alone": alone.reads,
+        "reads": tally.reads,
+        "edits": tally.edits,
+        "errors": tally.errors,
         "lost": last is not None and stored.json()["duration"] != last,
     }
 
@@ -134,7 +133,7 @@ def main() -> None:
                                capture_output=True, text=True).stdout.strip()  # fmt: skip
         port = _free_port()
         server = subprocess.Popen(
-            [*PROGMAN, "serve", "--db", url, "--port", str(port)],
+            [*PROGMAN, "serve", "--db", url, "--port", str(port), "--workers", str(WORKERS)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

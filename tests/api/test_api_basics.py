@@ -219,3 +219,14 @@ def test_an_oversized_body_is_refused_with_413_before_it_is_read(api, monkeypatc
         small = client.post("/api/v1/programs/DPL/simulate", json={"iterations": 10},
                             headers=headers)  # fmt: skip
         assert small.status_code == 200
+
+
+def test_a_logout_holds_at_once_although_callers_are_remembered(api):
+    body = {"username": "victor", "password": PASSWORD}
+    csrf = api.client.post("/api/v1/auth/login", json=body).json()["csrf_token"]
+    cookie = api.client.cookies["progman_session"]
+    assert api.client.get("/api/v1/auth/me").status_code == 200  # remembered now
+    assert api.client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    api.client.cookies.clear()
+    replayed = api.client.get("/api/v1/auth/me", headers={"Cookie": f"progman_session={cookie}"})
+    _problem(replayed, 401, "auth.unauthenticated")

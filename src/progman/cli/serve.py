@@ -14,6 +14,12 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
     db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="server processes (one per core serves the most requests)"
+        ),
+    ] = 1,
 ) -> None:
     """Serve the REST API on the database (interactive docs at /api/docs)."""
     import os
@@ -35,6 +41,7 @@ def serve(
         factory=True,
         host=host,
         port=port,
+        workers=workers,
         log_level="info",
         access_log=False,
     )

@@ -20,7 +20,7 @@ from progman.domain.access import User
 from progman.errors import NotFound, UsageError
 from progman.services.database import database_of
 from progman.services.users import check_can_read
-from progman.storage import list_programs, load_program, program_revision
+from progman.storage import list_programs, load_program, program_revision, program_summary
 
 MAX_PAGE = 500
 #: Which stored program, as of when: database, key, revision, time of that save.
@@ -76,17 +76,17 @@ def programs_page(session: Session, user: User, cursor: str | None, limit: int) 
 def program_entry(session: Session, user: User, key: str) -> ProgramEntry:
     """One program's summary (its revision is its version)."""
     check_can_read(user, key)
-    for summary in list_programs(session):
-        if summary.key == key:
-            return ProgramEntry(
-                summary.key,
-                summary.name,
-                summary.projects,
-                summary.tasks,
-                summary.revision,
-                summary.updated_at,
-            )
-    raise NotFound(f"no program with key {key!r}")
+    summary = program_summary(session, key)
+    if summary is None:
+        raise NotFound(f"no program with key {key!r}")
+    return ProgramEntry(
+        summary.key,
+        summary.name,
+        summary.projects,
+        summary.tasks,
+        summary.revision,
+        summary.updated_at,
+    )
 
 
 def visible_program(session: Session, user: User, key: str) -> Program:

@@ -121,6 +121,7 @@ def do_grant(session: Session, actor: User, name: str, grant: Grant) -> None:
     if user is None:
         raise UsageError(f"no user named {name!r}", option="NAME")
     stored.add_grant(session, user.id, grant, actor.name)
+    CALLERS.forget()  # the new role holds from the next request on
 
 
 def do_create_first_admin(session: Session) -> str | None:
@@ -237,11 +238,51 @@ def do_create_token(session: Session, actor: User, name: str, days: int = TOKEN_
     return NewToken(token, name, expires)
 
 
+class RecentCallers:
+    """Who a token or a session cookie named a moment ago (by its SHA-256), so that a
+    burst of requests asks the database once: an entry lives ``seconds`` at most, and a
+    logout, a new grant or a new user drops what could have changed."""
+
+    def __init__(self, seconds: float = 5.0, size: int = 10_000) -> None:
+        self.seconds, self.size = seconds, size
+        self._callers: dict[str, tuple[float, User, str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> tuple[User, str] | None:
+        with self._lock:
+            found = self._callers.get(digest)
+        if found is None or time.monotonic() - found[0] > self.seconds:
+            return None
+        return found[1], found[2]
+
+    def put(self, digest: str, user: User, csrf: str = "") -> None:
+        with self._lock:
+            if len(self._callers) >= self.size:
+                self._callers.clear()
+            self._callers[digest] = (time.monotonic(), user, csrf)
+
+    def forget(self, digest: str | None = None) -> None:
+        with self._lock:
+            if digest is None:
+                self._callers.clear()
+            else:
+                self._callers.pop(digest, None)
+
+
+#: The process's recent callers.
+CALLERS = RecentCallers()
+
+
 def user_for_token(session: Session, token: str) -> User:
-    user_id = stored.token_user(session, _digest(token), datetime.now(UTC))
+    digest = _digest(token)
+    recent = CALLERS.get(digest)
+    if recent is not None:
+        return recent[0]
+    user_id = stored.token_user(session, digest, datetime.now(UTC))
     found = None if user_id is None else stored.user_by_id(session, user_id)
     if found is None:
         raise Unauthenticated("the API token is unknown, expired or revoked")
+    CALLERS.put(digest, found.user)
     return found.user
 
 
@@ -264,15 +305,22 @@ def do_open_session(session: Session, name: str) -> NewSession:
 
 def user_for_session(session: Session, cookie: str) -> tuple[User, str]:
     """The user of a live session and its CSRF token."""
-    found = stored.session_user(session, _digest(cookie), datetime.now(UTC))
+    digest = _digest(cookie)
+    recent = CALLERS.get(digest)
+    if recent is not None:
+        return recent
+    found = stored.session_user(session, digest, datetime.now(UTC))
     user = None if found is None else stored.user_by_id(session, found[0])
     if found is None or user is None:
         raise Unauthenticated("the session has expired: log in again")
+    CALLERS.put(digest, user.user, found[1])
     return user.user, found[1]
 
 
 def do_close_session(session: Session, cookie: str) -> None:
-    stored.delete_session(session, _digest(cookie))
+    digest = _digest(cookie)
+    stored.delete_session(session, digest)
+    CALLERS.forget(digest)
 
 
 def check_can_read(user: User, program: str) -> None:

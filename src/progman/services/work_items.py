@@ -99,15 +99,10 @@ def list_work_items(
     program = visible_program(session, user, key)
     if project is not None and project not in {p.id for p in program.projects}:
         raise UsageError(f"no project {project!r} in program {key}", option="project")
-    versions = work_item_versions(session, key)
     after = decode_cursor(cursor) if cursor else None
-    rows = [
-        WorkItemView(item, pid, parent, versions.get(item.id, 1))
-        for item, pid, parent in _placed(program)
-        if project is None or pid == project
-    ]
+    rows = [placed for placed in _placed(program) if project is None or placed[1] == project]
     if after is not None:
-        ids = [row.item.id for row in rows]
+        ids = [item.id for item, _, _ in rows]
         if after not in ids:
             raise UsageError(
                 "not a cursor of this list: pass the 'next' value of the previous page",
@@ -115,14 +110,18 @@ def list_work_items(
             )
         rows = rows[ids.index(after) + 1 :]
     page = rows[:limit]
+    versions = work_item_versions(session, key, [item.id for item, _, _ in page])
+    views = [
+        WorkItemView(item, pid, parent, versions.get(item.id, 1)) for item, pid, parent in page
+    ]
     more = len(rows) > limit
-    return WorkItemPage(page, encode_cursor(page[-1].item.id) if more and page else None)
+    return WorkItemPage(views, encode_cursor(views[-1].item.id) if more and views else None)
 
 
 def get_work_item(session: Session, user: User, key: str, ident: str) -> WorkItemView:
     program = visible_program(session, user, key)
     item, project, parent = _find(program, ident)
-    return WorkItemView(item, project, parent, work_item_versions(session, key).get(ident, 1))
+    return WorkItemView(item, project, parent, _version_of(session, key, ident))
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,7 @@ def do_update_work_item(
     _, project, _ = _find(program, ident)
     needed = Access.EDIT_WORK if set(fields) <= PROGRESS_FIELDS else Access.MANAGE_PROJECT
     check_access(user, key, needed, project)
-    current = work_item_versions(session, key).get(ident, 1)
-    _check_version(ident, if_match, current)
+    _check_version(ident, if_match, _version_of(session, key, ident))
     names = list(fields)
     changes = [
         ChangeItem(op="set", target=ident, field=name, value=_plain(fields[name])) for name in names
@@ -173,7 +171,7 @@ def do_delete_work_item(
     program, revision, _ = visible_program_at(session, user, key)
     _, project, _ = _find(program, ident)
     check_access(user, key, Access.MANAGE_PROJECT, project)
-    _check_version(ident, if_match, work_item_versions(session, key).get(ident, 1))
+    _check_version(ident, if_match, _version_of(session, key, ident))
     edited = apply_changes(program, [ChangeItem(op="remove", target=ident)])
     return _saved(session, user, key, None, (program, edited, revision), deleted=ident)
 
@@ -210,6 +208,10 @@ def edit_moved(edit: Edit) -> dict[str, Any]:
     return impact_of_edit(edit.before, edit.after).to_json()
 
 
+def _version_of(session: Session, key: str, ident: str) -> int:
+    return work_item_versions(session, key, [ident]).get(ident, 1)
+
+
 def _check_version(ident: str, if_match: int | None, current: int) -> None:
     if if_match is None:
         raise PreconditionRequired(
@@ -242,7 +244,7 @@ def _saved(
         view = WorkItemView(item, project, parent, 0)  # no version left: it is gone
     else:
         item, project, parent = _find(after, ident)
-        view = WorkItemView(item, project, parent, work_item_versions(session, key)[ident])
+        view = WorkItemView(item, project, parent, _version_of(session, key, ident))
     return Edit(view, before, after, result.revision)
 
 

@@ -35,7 +35,7 @@ from progman.storage.scenarios import (
     load_scenario,
     save_scenario,
 )
-from progman.storage.versions import program_revision, work_item_versions
+from progman.storage.versions import program_revision, program_summary, work_item_versions
 
 __all__ = [
     "AuditEntry",
@@ -58,6 +58,7 @@ __all__ = [
     "load_scenario",
     "open_engine",
     "program_revision",
+    "program_summary",
     "require_current_schema",
     "restore_database",
     "safe_url",

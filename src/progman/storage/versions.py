@@ -7,12 +7,14 @@ anything in it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from progman.storage import models as m
+from progman.storage.repository import ProgramSummary
 from progman.storage.stored import program_not_found
 
 
@@ -28,11 +30,32 @@ def program_revision(session: Session, key: str) -> tuple[int, datetime]:
     return int(row[0]), row[1]
 
 
-def work_item_versions(session: Session, key: str) -> dict[str, int]:
-    """The version of every work item of program ``key``, by id."""
-    rows = session.execute(
+def work_item_versions(
+    session: Session, key: str, ids: Collection[str] | None = None
+) -> dict[str, int]:
+    """The version of every work item of program ``key`` (only of ``ids`` when given),
+    by id."""
+    query = (
         select(m.WorkItemRow.key, m.WorkItemRow.version)
         .join(m.ProgramRow, m.ProgramRow.id == m.WorkItemRow.program_id)
         .where(m.ProgramRow.key == key)
     )
-    return {ident: int(version) for ident, version in rows}
+    if ids is not None:
+        query = query.where(m.WorkItemRow.key.in_(list(ids)))
+    return {ident: int(version) for ident, version in session.execute(query)}
+
+
+def program_summary(session: Session, key: str) -> ProgramSummary | None:
+    """One program's line of the program list (None: no such program)."""
+    row = session.scalars(select(m.ProgramRow).where(m.ProgramRow.key == key)).one_or_none()
+    if row is None:
+        return None
+    projects = session.scalar(
+        select(func.count()).select_from(m.ProjectRow).where(m.ProjectRow.program_id == row.id)
+    )
+    tasks = session.scalar(
+        select(func.count()).select_from(m.WorkItemRow).where(m.WorkItemRow.program_id == row.id)
+    )
+    return ProgramSummary(
+        row.key, row.name, int(projects or 0), int(tasks or 0), row.revision, row.updated_at
+    )
