@@ -4,10 +4,11 @@ audit log of a stored program, in the CLI's ``--json`` shapes (SPEC §5)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from progman.api.answers import documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
 from progman.api.schemas import (
     AuditEntryPublic,
@@ -24,14 +25,7 @@ from progman.services.risks import risk_report
 from progman.services.whatif import compare_changes
 
 router = APIRouter(prefix="/programs/{key}", tags=["analysis"])
-JSON = "application/json"
-OBJECT: dict[int | str, dict[str, Any]] = {200: {"content": {JSON: {"schema": {"type": "object"}}}}}
-
-
-def _dumped(value: Any) -> Response:
-    import orjson  # noqa: PLC0415 - only here
-
-    return Response(orjson.dumps(value), media_type=JSON)
+OBJECT = documented({"type": "object"})
 
 
 @router.get("/risks", response_class=Response, responses=OBJECT)
@@ -45,7 +39,7 @@ def risks(
     """The risk register with scores, the 5x5 matrix and escalations: ``progman risks --json``."""
     program = visible_program(session, user, key)
     report = risk_report(program, project=project, include_closed=include_closed)
-    return _dumped(report.to_json())
+    return json_answer(report.to_json())
 
 
 @router.get("/resources", response_class=Response, responses=OBJECT)
@@ -58,7 +52,7 @@ def resources(
 ) -> Response:
     """Load and capacity per resource across every project: ``progman resources --json``."""
     program = visible_program(session, user, key)
-    return _dumped(resource_report(program, status_date=status_date, leveled=leveled).to_json())
+    return json_answer(resource_report(program, status_date=status_date, leveled=leveled).to_json())
 
 
 @router.post("/level", response_class=Response, responses=OBJECT)
@@ -69,7 +63,7 @@ def level(key: str, body: LevelRequest, user: CurrentUser, session: DatabaseSess
     result = level_program(
         program, time_limit=body.time_limit, seed=body.seed, status_date=body.status_date
     )
-    return _dumped(result.to_json(f"program {key}"))
+    return json_answer(result.to_json(f"program {key}"))
 
 
 @router.post("/whatif", response_class=Response, responses=OBJECT)
@@ -78,7 +72,7 @@ def whatif(key: str, body: WhatIfRequest, user: CurrentUser, session: DatabaseSe
     is saved): ``progman whatif --json``."""
     program = visible_program(session, user, key)
     changes = [ChangeItem.model_validate(change.model_dump()) for change in body.changes]
-    return _dumped(compare_changes(program, changes, body.baseline).to_json())
+    return json_answer(compare_changes(program, changes, body.baseline).to_json())
 
 
 @router.get("/audit", response_model=AuditPagePublic)

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
+from progman.api.answers import JSON, documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
 from progman.api.schemas import (
     IMPACT_SCHEMA,
@@ -30,7 +31,6 @@ from progman.services.scheduling import stored_schedule_json
 from progman.services.simulation import simulate_program
 
 router = APIRouter(prefix="/programs", tags=["programs"])
-JSON = "application/json"
 
 
 def _public(entry: ProgramEntry) -> ProgramPublic:
@@ -42,10 +42,6 @@ def _public(entry: ProgramEntry) -> ProgramPublic:
         revision=entry.revision,
         updated_at=entry.updated_at,
     )
-
-
-def _json(schema: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {JSON: {"schema": schema}}}}
 
 
 @router.get("", response_model=ProgramPage)
@@ -77,7 +73,7 @@ def get_program(
     return _public(entry)
 
 
-@router.get("/{key}/schedule", response_class=Response, responses=_json(SCHEDULE_SCHEMA))
+@router.get("/{key}/schedule", response_class=Response, responses=documented(SCHEDULE_SCHEMA))
 def get_schedule(
     key: str,
     user: CurrentUser,
@@ -88,7 +84,7 @@ def get_schedule(
     return Response(stored_schedule_json(session, user, key, status_date), media_type=JSON)
 
 
-@router.post("/{key}/simulate", response_class=Response, responses=_json(SIMULATION_SCHEMA))
+@router.post("/{key}/simulate", response_class=Response, responses=documented(SIMULATION_SCHEMA))
 def simulate(
     key: str, body: SimulateRequest, user: CurrentUser, session: DatabaseSession
 ) -> Response:
@@ -101,10 +97,10 @@ def simulate(
         status_date=body.status_date,
         top=body.top,
     )
-    return _dumped(result.to_json())
+    return json_answer(result.to_json())
 
 
-@router.post("/{key}/impact", response_class=Response, responses=_json(IMPACT_SCHEMA))
+@router.post("/{key}/impact", response_class=Response, responses=documented(IMPACT_SCHEMA))
 def impact(key: str, body: ImpactRequest, user: CurrentUser, session: DatabaseSession) -> Response:
     """If this slips, what moves: ``progman impact --json``."""
     change = impact_change(
@@ -117,10 +113,4 @@ def impact(key: str, body: ImpactRequest, user: CurrentUser, session: DatabaseSe
         remove=body.remove,
     )
     program = visible_program(session, user, key)
-    return _dumped(impact_of(program, change, status_date=body.status_date).to_json())
-
-
-def _dumped(value: Any) -> Response:
-    import orjson  # noqa: PLC0415 - only here
-
-    return Response(orjson.dumps(value), media_type=JSON)
+    return json_answer(impact_of(program, change, status_date=body.status_date).to_json())

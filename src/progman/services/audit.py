@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from progman.domain.access import User
 from progman.errors import UsageError
-from progman.services.catalog import program_entry
+from progman.services.catalog import foreign_cursor, program_entry
 from progman.storage import AuditEntry, audit_entries
 
 __all__ = ["AuditEntry", "AuditPage", "audit_page"]
@@ -40,10 +40,7 @@ def audit_page(
     before = None
     if cursor is not None:
         if not cursor.isdigit():
-            raise UsageError(
-                "not a cursor of this list: pass the 'next' value of the previous page",
-                option="cursor",
-            )
+            raise foreign_cursor()
         before = int(cursor)
     found = audit_entries(
         session, key, entity=entity, actor=actor, before_id=before, limit=limit + 1

@@ -52,10 +52,14 @@ def decode_cursor(cursor: str) -> str:
         padded = cursor + "=" * (-len(cursor) % 4)
         return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise UsageError(
-            "not a cursor of this list: pass the 'next' value of the previous page",
-            option="cursor",
-        ) from None
+        raise foreign_cursor() from None
+
+
+def foreign_cursor() -> UsageError:
+    """The error for a cursor that is not one this list handed out."""
+    return UsageError(
+        "not a cursor of this list: pass the 'next' value of the previous page", option="cursor"
+    )
 
 
 def programs_page(session: Session, user: User, cursor: str | None, limit: int) -> Page:

@@ -37,6 +37,7 @@ from progman.errors import (
 from progman.services.catalog import (
     decode_cursor,
     encode_cursor,
+    foreign_cursor,
     visible_program,
     visible_program_at,
 )
@@ -104,10 +105,7 @@ def list_work_items(
     if after is not None:
         ids = [item.id for item, _, _ in rows]
         if after not in ids:
-            raise UsageError(
-                "not a cursor of this list: pass the 'next' value of the previous page",
-                option="cursor",
-            )
+            raise foreign_cursor()
         rows = rows[ids.index(after) + 1 :]
     page = rows[:limit]
     versions = work_item_versions(session, key, [item.id for item, _, _ in page])
