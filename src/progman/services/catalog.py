@@ -118,6 +118,14 @@ def visible_program_at(session: Session, user: User, key: str) -> tuple[Program,
         raise NotFound(f"no program with key {key!r}") from None
 
 
+def remember_program(session: Session, key: str, program: Program) -> None:
+    """Keep ``program``, just saved as ``key`` in ``session``'s transaction, for the next
+    readers of that revision (a revision rolled back is never asked for: its save time
+    is in no committed row)."""
+    revision, saved_at = program_revision(session, key)
+    LOADED.put((database_of(session), key, revision, saved_at.isoformat()), program)
+
+
 class RecentPrograms:
     """The last few programs loaded, by :data:`Stamp` (thread-safe)."""
 

@@ -38,6 +38,7 @@ from progman.services.catalog import (
     decode_cursor,
     encode_cursor,
     foreign_cursor,
+    remember_program,
     visible_program,
     visible_program_at,
 )
@@ -236,6 +237,7 @@ def _saved(
     """Save ``after`` (made from ``before``, read at ``revision``) and describe the edit."""
     before, after, revision = versions
     result = save_program(session, after, user.name, expected_revision=revision)
+    remember_program(session, key, after)
     if ident is None:
         assert deleted is not None
         item, project, parent = _find(before, deleted)
