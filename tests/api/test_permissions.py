@@ -29,6 +29,9 @@ WRITES: dict[tuple[str, str], dict | None] = {
     ("PATCH", "/api/v1/programs/{key}/work-items/{item_id}"): {"name": "Data migration"},
     ("POST", "/api/v1/programs/{key}/work-items"): {"parent": "API", "name": "New"},
     ("DELETE", "/api/v1/programs/{key}/work-items/{item_id}"): None,
+    ("POST", "/api/v1/programs/{key}/links"): {"successor": "API.data_migration"},  # + from
+    ("PATCH", "/api/v1/programs/{key}/links/{predecessor}/{successor}"): {"lag": "1d"},
+    ("DELETE", "/api/v1/programs/{key}/links/{predecessor}/{successor}"): None,
 }
 #: Routes every caller may use whatever they hold (about themselves, or the list).
 OWN: dict[tuple[str, str], dict | None] = {
@@ -70,19 +73,23 @@ def test_each_role_gets_exactly_what_it_may(api, user):
         assert response.status_code in {200, 201}, (user, method, path, response.text)
     for key in ("DPL", "OTH"):
         base = f"/api/v1/programs/{key}/work-items"
-        victim = f"API.victim_{user}"
-        made = api.client.post(base, json={"parent": "API", "id": victim, "name": "v"},
-                               headers=admin)  # fmt: skip
-        assert made.status_code == 201, made.text
+        victim, source = f"API.victim_{user}", f"API.from_{user}"
+        for ident in (victim, source):  # an item to delete, one to link from
+            made = api.client.post(base, json={"parent": "API", "id": ident, "name": "v"},
+                                   headers=admin)  # fmt: skip
+            assert made.status_code == 201, made.text
         calls = [(m, p, b, False) for (m, p), b in READS.items()]
         calls += [(m, p, b, True) for (m, p), b in WRITES.items()]
         for method, path, body, write in calls:
-            item = victim if method == "DELETE" else "API.data_migration"
-            url = path.format(key=key, item_id=item)
+            link = "/links" in path
+            item = victim if method == "DELETE" and not link else "API.data_migration"
+            url = path.format(key=key, item_id=item, predecessor=source, successor=item)
             extra = {}
-            if method in ("PATCH", "DELETE"):
+            if method in ("PATCH", "DELETE") or link:
                 extra["If-Match"] = api.client.get(f"{base}/{item}", headers=admin).headers["etag"]
             sent = {**body, "id": f"API.new_{user}"} if body and "parent" in body else body
+            if link and method == "POST":
+                sent = {**body, "predecessor": source}
             response = api.client.request(method, url, json=sent, headers={**headers, **extra})
             assert response.status_code in _expected(user, key, write), (
                 user, method, url, response.text,

@@ -18,6 +18,7 @@ import progman
 from progman.api import (
     analysis_routes,
     auth_routes,
+    link_routes,
     problems,
     program_routes,
     work_item_routes,
@@ -47,6 +48,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(auth_routes.router)
     api.include_router(program_routes.router)
     api.include_router(work_item_routes.router)
+    api.include_router(link_routes.router)
     api.include_router(analysis_routes.router)
     app.include_router(api)
 

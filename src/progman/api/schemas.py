@@ -289,3 +289,17 @@ class AuditEntryPublic(BaseModel):
 class AuditPagePublic(BaseModel):
     items: list[AuditEntryPublic]
     next: str | None
+
+
+class LinkCreate(Request):
+    """A new link: ``successor`` waits for ``predecessor`` by ``type`` and ``lag``."""
+
+    predecessor: str = Field(min_length=1, max_length=120)
+    successor: str = Field(min_length=1, max_length=120)
+    type: str = Field(default="FS", description="FS, SS, FF or SF", max_length=2)
+    lag: str = Field(default="0d", max_length=40, description="a duration; negative: a lead")
+
+
+class LinkUpdate(Request):
+    type: str | None = Field(default=None, max_length=2)
+    lag: str | None = Field(default=None, max_length=40)

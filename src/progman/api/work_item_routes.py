@@ -81,7 +81,7 @@ def public(view: WorkItemView) -> WorkItemPublic:
     )
 
 
-def _version(header: str | None) -> int | None:
+def parse_if_match(header: str | None) -> int | None:
     """``If-Match: "3"`` (or ``W/"3"``, or ``3``) as 3."""
     if header is None:
         return None
@@ -93,7 +93,7 @@ def _version(header: str | None) -> int | None:
     return int(text)
 
 
-def _edited(edit: Edit, response: Response) -> WorkItemEdited:
+def edited(edit: Edit, response: Response) -> WorkItemEdited:
     if edit.view.version:
         response.headers["ETag"] = f'"{edit.view.version}"'
     return WorkItemEdited(item=public(edit.view), moved=edit_moved(edit))
@@ -137,8 +137,10 @@ def update_item(
 ) -> WorkItemEdited:
     """Change some fields of a work item; answers it and what moved."""
     fields: dict[str, Any] = body.model_dump(exclude_unset=True)
-    edit = do_update_work_item(session, user, key, item_id, fields, if_match=_version(if_match))
-    return _edited(edit, response)
+    edit = do_update_work_item(
+        session, user, key, item_id, fields, if_match=parse_if_match(if_match)
+    )
+    return edited(edit, response)
 
 
 @router.post("", response_model=WorkItemEdited, status_code=201)
@@ -150,7 +152,7 @@ def create_item(
     fields["id"], fields["name"] = body.id, body.name
     edit = do_create_work_item(session, user, key, body.parent, fields)
     response.headers["Location"] = f"/api/v1/programs/{key}/work-items/{body.id}"
-    return _edited(edit, response)
+    return edited(edit, response)
 
 
 @router.delete("/{item_id}", response_model=WorkItemEdited)
@@ -165,5 +167,5 @@ def delete_item(
 ) -> WorkItemEdited:
     """Delete a work item with its subtasks and the links to them; answers it as it was
     and what moved."""
-    edit = do_delete_work_item(session, user, key, item_id, _version(if_match))
-    return _edited(edit, response)
+    edit = do_delete_work_item(session, user, key, item_id, parse_if_match(if_match))
+    return edited(edit, response)

@@ -78,7 +78,7 @@ def _placed(program: Program) -> Iterator[tuple[WorkItem, str, str | None]]:
             stack.extend((child, item.id) for child in reversed(item.tasks))
 
 
-def _find(program: Program, ident: str) -> tuple[WorkItem, str, str | None]:
+def find_item(program: Program, ident: str) -> tuple[WorkItem, str, str | None]:
     for placed in _placed(program):
         if placed[0].id == ident:
             return placed
@@ -119,8 +119,8 @@ def list_work_items(
 
 def get_work_item(session: Session, user: User, key: str, ident: str) -> WorkItemView:
     program = visible_program(session, user, key)
-    item, project, parent = _find(program, ident)
-    return WorkItemView(item, project, parent, _version_of(session, key, ident))
+    item, project, parent = find_item(program, ident)
+    return WorkItemView(item, project, parent, version_of(session, key, ident))
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,10 @@ def do_update_work_item(
     if not fields:
         raise UsageError("nothing to change: send at least one field", option="body")
     program, revision, _ = visible_program_at(session, user, key)
-    _, project, _ = _find(program, ident)
+    _, project, _ = find_item(program, ident)
     needed = Access.EDIT_WORK if set(fields) <= PROGRESS_FIELDS else Access.MANAGE_PROJECT
     check_access(user, key, needed, project)
-    _check_version(ident, if_match, _version_of(session, key, ident))
+    check_version(ident, if_match, version_of(session, key, ident))
     names = list(fields)
     changes = [
         ChangeItem(op="set", target=ident, field=name, value=_plain(fields[name])) for name in names
@@ -159,8 +159,8 @@ def do_update_work_item(
     try:
         edited = apply_changes(program, changes)
     except PlanInvalid as invalid:
-        raise PlanInvalid(_by_field(invalid, names)) from None
-    return _saved(session, user, key, ident, (program, edited, revision))
+        raise PlanInvalid(problems_by_field(invalid, names)) from None
+    return saved_edit(session, user, key, ident, (program, edited, revision))
 
 
 def do_delete_work_item(
@@ -168,11 +168,11 @@ def do_delete_work_item(
 ) -> Edit:
     """Delete work item ``ident`` (with its subtasks and the links to them)."""
     program, revision, _ = visible_program_at(session, user, key)
-    _, project, _ = _find(program, ident)
+    _, project, _ = find_item(program, ident)
     check_access(user, key, Access.MANAGE_PROJECT, project)
-    _check_version(ident, if_match, _version_of(session, key, ident))
+    check_version(ident, if_match, version_of(session, key, ident))
     edited = apply_changes(program, [ChangeItem(op="remove", target=ident)])
-    return _saved(session, user, key, None, (program, edited, revision), deleted=ident)
+    return saved_edit(session, user, key, None, (program, edited, revision), deleted=ident)
 
 
 def do_create_work_item(
@@ -184,7 +184,7 @@ def do_create_work_item(
     project = under if under in projects else None
     if project is None:
         try:
-            _, project, _ = _find(program, under)
+            _, project, _ = find_item(program, under)
         except NotFound:
             raise UsageError(
                 f"no project or work item {under!r} in program {key} to add under",
@@ -196,8 +196,8 @@ def do_create_work_item(
     try:
         edited = apply_changes(program, [change])
     except PlanInvalid as invalid:
-        raise PlanInvalid(_by_field(invalid, ["body"])) from None
-    return _saved(session, user, key, str(value.get("id")), (program, edited, revision))
+        raise PlanInvalid(problems_by_field(invalid, ["body"])) from None
+    return saved_edit(session, user, key, str(value.get("id")), (program, edited, revision))
 
 
 def edit_moved(edit: Edit) -> dict[str, Any]:
@@ -207,11 +207,11 @@ def edit_moved(edit: Edit) -> dict[str, Any]:
     return impact_of_edit(edit.before, edit.after).to_json()
 
 
-def _version_of(session: Session, key: str, ident: str) -> int:
+def version_of(session: Session, key: str, ident: str) -> int:
     return work_item_versions(session, key, [ident]).get(ident, 1)
 
 
-def _check_version(ident: str, if_match: int | None, current: int) -> None:
+def check_version(ident: str, if_match: int | None, current: int) -> None:
     if if_match is None:
         raise PreconditionRequired(
             f"send If-Match with the version of {ident} you changed (its ETag, now {current})"
@@ -225,7 +225,7 @@ def _check_version(ident: str, if_match: int | None, current: int) -> None:
         )
 
 
-def _saved(
+def saved_edit(
     session: Session,
     user: User,
     key: str,
@@ -240,11 +240,11 @@ def _saved(
     remember_program(session, key, after)
     if ident is None:
         assert deleted is not None
-        item, project, parent = _find(before, deleted)
+        item, project, parent = find_item(before, deleted)
         view = WorkItemView(item, project, parent, 0)  # no version left: it is gone
     else:
-        item, project, parent = _find(after, ident)
-        view = WorkItemView(item, project, parent, _version_of(session, key, ident))
+        item, project, parent = find_item(after, ident)
+        view = WorkItemView(item, project, parent, version_of(session, key, ident))
     return Edit(view, before, after, result.revision)
 
 
@@ -253,7 +253,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _by_field(invalid: PlanInvalid, names: list[str]) -> list[Problem]:
+def problems_by_field(invalid: PlanInvalid, names: list[str]) -> list[Problem]:
     """The problems of ``changes[i]`` named after the field the i-th change set."""
     problems = []
     for problem in invalid.problems:
