@@ -22,7 +22,7 @@ def _cli_json(capsys, *arguments: str) -> dict:
     ("request_", "command"),
     [
         (("GET", "risks", None), ["risks", SAMPLE, "--json"]),
-        (("GET", "resources", None), ["resources", SAMPLE, "--json"]),
+        (("GET", "resource-load", None), ["resources", SAMPLE, "--json"]),
         (
             (
                 "POST",

@@ -9,7 +9,7 @@ from tests.api_support import USERS
 from progman.api import create_app
 
 #: Reads: (method, path, JSON body). ``{key}`` is the program asked about.
-READS: dict[tuple[str, str], dict | None] = {
+READS: dict[tuple[str, str], dict | list | None] = {
     ("GET", "/api/v1/programs/{key}"): None,
     ("GET", "/api/v1/programs/{key}/schedule"): None,
     ("POST", "/api/v1/programs/{key}/simulate"): {"iterations": 50},
@@ -17,7 +17,9 @@ READS: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/programs/{key}/work-items"): None,
     ("GET", "/api/v1/programs/{key}/work-items/{item_id}"): None,
     ("GET", "/api/v1/programs/{key}/risks"): None,
+    ("GET", "/api/v1/programs/{key}/resource-load"): None,
     ("GET", "/api/v1/programs/{key}/resources"): None,
+    ("GET", "/api/v1/programs/{key}/resources/{resource_id}"): None,
     ("POST", "/api/v1/programs/{key}/level"): {"time_limit": 0.05},
     ("POST", "/api/v1/programs/{key}/whatif"): {
         "changes": [{"op": "set", "target": "API.cutover", "field": "duration", "value": "5d"}]
@@ -25,13 +27,15 @@ READS: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/programs/{key}/audit"): None,
 }
 #: Writes of a project's work (a project manager's and up): item ``API.data_migration``.
-WRITES: dict[tuple[str, str], dict | None] = {
+WRITES: dict[tuple[str, str], dict | list | None] = {
     ("PATCH", "/api/v1/programs/{key}/work-items/{item_id}"): {"name": "Data migration"},
     ("POST", "/api/v1/programs/{key}/work-items"): {"parent": "API", "name": "New"},
     ("DELETE", "/api/v1/programs/{key}/work-items/{item_id}"): None,
     ("POST", "/api/v1/programs/{key}/links"): {"successor": "API.data_migration"},  # + from
     ("PATCH", "/api/v1/programs/{key}/links/{predecessor}/{successor}"): {"lag": "1d"},
     ("DELETE", "/api/v1/programs/{key}/links/{predecessor}/{successor}"): None,
+    ("PATCH", "/api/v1/programs/{key}/resources/{resource_id}"): {"capacity": 0.9},
+    ("PUT", "/api/v1/programs/{key}/work-items/{item_id}/assignments"): [{"resource": "jonas"}],
 }
 #: Routes every caller may use whatever they hold (about themselves, or the list).
 OWN: dict[tuple[str, str], dict | None] = {
@@ -83,11 +87,20 @@ def test_each_role_gets_exactly_what_it_may(api, user):
         for method, path, body, write in calls:
             link = "/links" in path
             item = victim if method == "DELETE" and not link else "API.data_migration"
-            url = path.format(key=key, item_id=item, predecessor=source, successor=item)
+            url = path.format(
+                key=key, item_id=item, predecessor=source, successor=item, resource_id="jonas"
+            )
+            versioned = (
+                f"/api/v1/programs/{key}/resources/jonas"
+                if "{resource_id}" in path
+                else f"{base}/{item}"
+            )
             extra = {}
-            if method in ("PATCH", "DELETE") or link:
-                extra["If-Match"] = api.client.get(f"{base}/{item}", headers=admin).headers["etag"]
-            sent = {**body, "id": f"API.new_{user}"} if body and "parent" in body else body
+            if method in ("PATCH", "DELETE", "PUT") or link:
+                extra["If-Match"] = api.client.get(versioned, headers=admin).headers["etag"]
+            sent = body
+            if isinstance(body, dict) and "parent" in body:
+                sent = {**body, "id": f"API.new_{user}"}
             if link and method == "POST":
                 sent = {**body, "predecessor": source}
             response = api.client.request(method, url, json=sent, headers={**headers, **extra})

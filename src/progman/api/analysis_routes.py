@@ -42,8 +42,8 @@ def risks(
     return json_answer(report.to_json())
 
 
-@router.get("/resources", response_class=Response, responses=OBJECT)
-def resources(
+@router.get("/resource-load", response_class=Response, responses=OBJECT)
+def resource_load(
     key: str,
     user: CurrentUser,
     session: DatabaseSession,

@@ -21,6 +21,7 @@ from progman.api import (
     link_routes,
     problems,
     program_routes,
+    resource_routes,
     work_item_routes,
 )
 from progman.api.schemas import PROBLEM_RESPONSES
@@ -49,6 +50,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(program_routes.router)
     api.include_router(work_item_routes.router)
     api.include_router(link_routes.router)
+    api.include_router(resource_routes.router)
     api.include_router(analysis_routes.router)
     app.include_router(api)
 

@@ -303,3 +303,46 @@ class LinkCreate(Request):
 class LinkUpdate(Request):
     type: str | None = Field(default=None, max_length=2)
     lag: str | None = Field(default=None, max_length=40)
+
+
+class CapacityPublic(BaseModel):
+    start: date
+    finish: date | None
+    capacity: float
+
+
+class ResourcePublic(BaseModel):
+    id: str
+    name: str
+    kind: str
+    role: str | None
+    skills: list[str]
+    team: str | None
+    capacity: float = Field(description="FTE for people")
+    availability: list[CapacityPublic]
+    rate: float | None = Field(description="cost per working hour")
+    calendar: str | None
+    version: int = Field(description="the resource's version: its ETag")
+
+
+class ResourceUpdate(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=500)
+    role: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=200)
+    skills: list[str] | None = Field(default=None, max_length=100)
+    capacity: float | None = Field(default=None, ge=0, le=1000)
+    rate: float | None = Field(default=None, ge=0)
+
+
+class ResourceEdited(BaseModel):
+    item: ResourcePublic
+    moved: dict[str, Any]
+
+
+class AssignmentIn(Request):
+    """Who works on a task: a resource, or a role and/or skill still to be staffed."""
+
+    resource: str | None = Field(default=None, max_length=120)
+    role: str | None = Field(default=None, max_length=200)
+    skill: str | None = Field(default=None, max_length=200)
+    units: float = Field(default=1.0, ge=0, le=100, description="1.0 = full time")

@@ -202,9 +202,37 @@ def do_create_work_item(
 
 def edit_moved(edit: Edit) -> dict[str, Any]:
     """What ``edit`` moved in the schedule, in the ``impact --json`` shape."""
+    return moved_between(edit.before, edit.after)
+
+
+def moved_between(before: Program, after: Program) -> dict[str, Any]:
+    """What moved in the schedule from ``before`` to ``after`` (``impact --json``)."""
     from progman.engine.edit_impact import impact_of_edit  # noqa: PLC0415 - numba: on use
 
-    return impact_of_edit(edit.before, edit.after).to_json()
+    return impact_of_edit(before, after).to_json()
+
+
+def do_set_assignments(
+    session: Session,
+    user: User,
+    key: str,
+    ident: str,
+    assignments: list[dict[str, Any]],
+    *,
+    if_match: int | None,
+) -> Edit:
+    """Who works on work item ``ident``, and how much (``[{resource, units}, ...]``, or a
+    role or skill still to be staffed), replacing its assignments."""
+    program, revision, _ = visible_program_at(session, user, key)
+    _, project, _ = find_item(program, ident)
+    check_access(user, key, Access.MANAGE_PROJECT, project)
+    check_version(ident, if_match, version_of(session, key, ident))
+    change = ChangeItem(op="set", target=ident, field="resources", value=assignments)
+    try:
+        edited = apply_changes(program, [change])
+    except PlanInvalid as invalid:
+        raise PlanInvalid(problems_by_field(invalid, ["assignments"])) from None
+    return saved_edit(session, user, key, ident, (program, edited, revision))
 
 
 def version_of(session: Session, key: str, ident: str) -> int:

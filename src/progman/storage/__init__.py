@@ -35,7 +35,12 @@ from progman.storage.scenarios import (
     load_scenario,
     save_scenario,
 )
-from progman.storage.versions import program_revision, program_summary, work_item_versions
+from progman.storage.versions import (
+    program_revision,
+    program_summary,
+    resource_versions,
+    work_item_versions,
+)
 
 __all__ = [
     "AuditEntry",
@@ -60,6 +65,7 @@ __all__ = [
     "program_revision",
     "program_summary",
     "require_current_schema",
+    "resource_versions",
     "restore_database",
     "safe_url",
     "save_program",

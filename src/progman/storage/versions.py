@@ -35,13 +35,29 @@ def work_item_versions(
 ) -> dict[str, int]:
     """The version of every work item of program ``key`` (only of ``ids`` when given),
     by id."""
+    return _versions(session, key, m.WorkItemRow, ids)
+
+
+def resource_versions(
+    session: Session, key: str, ids: Collection[str] | None = None
+) -> dict[str, int]:
+    """The version of every resource of program ``key`` (only of ``ids``), by id."""
+    return _versions(session, key, m.ResourceRow, ids)
+
+
+def _versions(
+    session: Session,
+    key: str,
+    row: type[m.WorkItemRow] | type[m.ResourceRow],
+    ids: Collection[str] | None,
+) -> dict[str, int]:
     query = (
-        select(m.WorkItemRow.key, m.WorkItemRow.version)
-        .join(m.ProgramRow, m.ProgramRow.id == m.WorkItemRow.program_id)
+        select(row.key, row.version)
+        .join(m.ProgramRow, m.ProgramRow.id == row.program_id)
         .where(m.ProgramRow.key == key)
     )
     if ids is not None:
-        query = query.where(m.WorkItemRow.key.in_(list(ids)))
+        query = query.where(row.key.in_(list(ids)))
     return {ident: int(version) for ident, version in session.execute(query)}
 
 
