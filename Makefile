@@ -11,13 +11,18 @@ PORT ?= 8000
 $(BIN)/python:
 	scripts/bootstrap-venv.sh "$(PYTHON)" "$(VENV)"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(VENV)/.assets | $(BIN)/python
 	$(BIN)/pip install --quiet --editable .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.assets | $(BIN)/python
 	$(BIN)/pip install --quiet --editable '.[test]'
 	touch $@ $(VENV)/.installed
+
+## front-end packages (package-lock.json) copied into the Python package: served, never a CDN
+$(VENV)/.assets: package-lock.json scripts/assets.sh | $(BIN)/python
+	scripts/assets.sh
+	touch $@
 
 install: $(VENV)/.installed
 
@@ -47,5 +52,6 @@ bench: install-test
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules
+	rm -rf src/progman/api/static
 	find src -name '*.nbi' -delete -o -name '*.nbc' -delete

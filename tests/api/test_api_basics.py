@@ -4,6 +4,7 @@ answers in the CLI's JSON shapes, and every error as problem+json with a stable 
 from __future__ import annotations
 
 import json
+import re
 
 from tests.api_support import PASSWORD
 
@@ -230,3 +231,12 @@ def test_a_logout_holds_at_once_although_callers_are_remembered(api):
     api.client.cookies.clear()
     replayed = api.client.get("/api/v1/auth/me", headers={"Cookie": f"progman_session={cookie}"})
     _problem(replayed, 401, "auth.unauthenticated")
+
+
+def test_the_interactive_docs_use_only_assets_the_server_serves(api):
+    page = api.client.get("/api/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(url.startswith("/api/") for url in assets), assets  # never a CDN
+    for url in assets:
+        assert api.client.get(url).status_code == 200, url

@@ -9,9 +9,12 @@ place (:mod:`progman.api.problems`).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import progman
@@ -39,7 +42,7 @@ def create_app(database: str | None = None) -> FastAPI:
         version=progman.__version__,
         description="An open-source program office: programs, schedules, resources, risk.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the package's own copy of Swagger UI, no CDN
         redoc_url=None,
     )
     app.state.database = database_url(database)
@@ -59,7 +62,39 @@ def create_app(database: str | None = None) -> FastAPI:
         """Until the web UI lands, the front page is the API's interactive documentation."""
         return RedirectResponse("/api/docs")
 
+    install_docs(app)
+
     return app
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def install_docs(app: FastAPI) -> None:
+    """``/api/docs``: Swagger UI on the OpenAPI document, from the assets that
+    ``scripts/assets.sh`` copies out of the npm package (``make`` runs it), so the page
+    works offline; without them, a page that says how to get them."""
+    swagger = STATIC / "swagger-ui"
+    if (swagger / "swagger-ui-bundle.js").is_file():
+        app.mount("/api/static", StaticFiles(directory=STATIC), name="api-static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if not (swagger / "swagger-ui-bundle.js").is_file():
+            return HTMLResponse(
+                "<!doctype html><title>progman API</title><p>The interactive documentation "
+                "needs its assets: run <code>make install</code> (or scripts/assets.sh). The "
+                f'OpenAPI document is at <a href="{API_PREFIX}/openapi.json">'
+                f"{API_PREFIX}/openapi.json</a>.</p>",
+                status_code=503,
+            )
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="progman API",
+            swagger_js_url="/api/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/api/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/api/static/swagger-ui/favicon-32x32.png",
+        )
 
 
 def _max_body_bytes() -> int:
