@@ -20,7 +20,13 @@ from progman.domain.access import User
 from progman.errors import NotFound, UsageError
 from progman.services.database import database_of
 from progman.services.users import check_can_read
-from progman.storage import list_programs, load_program, program_revision, program_summary
+from progman.storage import (
+    list_programs,
+    load_program,
+    program_revision,
+    program_summary,
+    save_program,
+)
 
 MAX_PAGE = 500
 #: Which stored program, as of when: database, key, revision, time of that save.
@@ -116,6 +122,15 @@ def visible_program_at(session: Session, user: User, key: str) -> tuple[Program,
         return cached, revision, stamp
     except NotFound:  # its message lists the stored keys: not for every user to read
         raise NotFound(f"no program with key {key!r}") from None
+
+
+def do_save_edited(session: Session, user: User, key: str, program: Program, revision: int) -> int:
+    """Save ``program``, an edit of the stored program ``key`` as read at ``revision``
+    (anyone's save in between is a conflict, never a lost update), audited as ``user``'s,
+    and keep it for the next readers; returns the program's new revision."""
+    result = save_program(session, program, user.name, expected_revision=revision)
+    remember_program(session, key, program)
+    return result.revision
 
 
 def remember_program(session: Session, key: str, program: Program) -> None:

@@ -15,10 +15,10 @@ from progman.domain import ChangeItem, Program, Resource
 from progman.domain.access import Access, User
 from progman.domain.scenarios import apply_changes
 from progman.errors import NotFound, PlanInvalid, UsageError
-from progman.services.catalog import remember_program, visible_program, visible_program_at
+from progman.services.catalog import do_save_edited, visible_program, visible_program_at
 from progman.services.users import check_access
 from progman.services.work_items import check_version, problems_by_field
-from progman.storage import resource_versions, save_program
+from progman.storage import resource_versions
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,6 @@ def do_update_resource(
         edited = apply_changes(program, changes)
     except PlanInvalid as invalid:
         raise PlanInvalid(problems_by_field(invalid, names)) from None
-    result = save_program(session, edited, user.name, expected_revision=revision)
-    remember_program(session, key, edited)
-    version = resource_versions(session, key, [ident]).get(ident, 1)
-    return ResourceEdit(
-        ResourceView(_find(edited, ident), version), program, edited, result.revision
-    )
+    saved_revision = do_save_edited(session, user, key, edited, revision)
+    view = ResourceView(_find(edited, ident), resource_versions(session, key, [ident])[ident])
+    return ResourceEdit(view, program, edited, saved_revision)

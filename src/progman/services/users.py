@@ -24,7 +24,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from progman.domain.access import ROLES, Access, Grant, Role, User
-from progman.errors import Forbidden, RateLimited, Unauthenticated, UsageError
+from progman.errors import Forbidden, NotFound, RateLimited, Unauthenticated, UsageError
 from progman.storage import access as stored
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}")
@@ -326,8 +326,6 @@ def do_close_session(session: Session, cookie: str) -> None:
 def check_can_read(user: User, program: str) -> None:
     """A program the user may not see does not exist for them (the same answer as for a
     key that does not exist, so keys are not given away)."""
-    from progman.errors import NotFound  # noqa: PLC0415
-
     if not user.can_see(program):
         raise NotFound(f"no program with key {program!r}")
 

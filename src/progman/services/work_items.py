@@ -36,14 +36,14 @@ from progman.errors import (
 )
 from progman.services.catalog import (
     decode_cursor,
+    do_save_edited,
     encode_cursor,
     foreign_cursor,
-    remember_program,
     visible_program,
     visible_program_at,
 )
 from progman.services.users import check_access
-from progman.storage import save_program, work_item_versions
+from progman.storage import work_item_versions
 
 #: What a member may change: how the work is going, not what it is.
 PROGRESS_FIELDS = frozenset(
@@ -264,8 +264,7 @@ def saved_edit(
 ) -> Edit:
     """Save ``after`` (made from ``before``, read at ``revision``) and describe the edit."""
     before, after, revision = versions
-    result = save_program(session, after, user.name, expected_revision=revision)
-    remember_program(session, key, after)
+    saved_revision = do_save_edited(session, user, key, after, revision)
     if ident is None:
         assert deleted is not None
         item, project, parent = find_item(before, deleted)
@@ -273,7 +272,7 @@ def saved_edit(
     else:
         item, project, parent = find_item(after, ident)
         view = WorkItemView(item, project, parent, version_of(session, key, ident))
-    return Edit(view, before, after, result.revision)
+    return Edit(view, before, after, saved_revision)
 
 
 def _plain(value: Any) -> Any:
