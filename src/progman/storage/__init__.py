@@ -36,6 +36,7 @@ from progman.storage.scenarios import (
     save_scenario,
 )
 from progman.storage.versions import (
+    entity_versions,
     program_revision,
     program_summary,
     resource_versions,
@@ -56,6 +57,7 @@ __all__ = [
     "default_database_url",
     "delete_program",
     "delete_scenario",
+    "entity_versions",
     "head_revision",
     "list_programs",
     "list_scenarios",

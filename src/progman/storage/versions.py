@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from progman.storage import models as m
+from progman.storage.entities import KINDS
 from progman.storage.repository import ProgramSummary
 from progman.storage.stored import program_not_found
+
+KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 def program_revision(session: Session, key: str) -> tuple[int, datetime]:
@@ -45,12 +49,15 @@ def resource_versions(
     return _versions(session, key, m.ResourceRow, ids)
 
 
-def _versions(
-    session: Session,
-    key: str,
-    row: type[m.WorkItemRow] | type[m.ResourceRow],
-    ids: Collection[str] | None,
+def entity_versions(
+    session: Session, key: str, kind: str, ids: Collection[str] | None = None
 ) -> dict[str, int]:
+    """The version of every entity of ``kind`` (an audit kind name: ``"risk"``,
+    ``"objective"``, ``"calendar"``...) of program ``key`` (only of ``ids``), by key."""
+    return _versions(session, key, KINDS_BY_NAME[kind].row, ids)
+
+
+def _versions(session: Session, key: str, row: Any, ids: Collection[str] | None) -> dict[str, int]:
     query = (
         select(row.key, row.version)
         .join(m.ProgramRow, m.ProgramRow.id == row.program_id)
