@@ -8,6 +8,7 @@ from benchmarks import (
     api_load,
     cpm,
     end_to_end,
+    entity_edit,
     impact,
     leveling,
     montecarlo,
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "plan_leveling": plan_leveling.main,
     "storage": storage.main,
     "tj3": tj3.main,
+    "entity_edit": entity_edit.main,
     "api_load": api_load.main,
 }
 

@@ -118,6 +118,21 @@ class Conflict(ProgmanError):
     http_status = 409
 
 
+class StillReferenced(Conflict):
+    """A delete refused while other entities still refer to the entity: each problem
+    names one of them (``location.entity``) and how it refers to it."""
+
+    code = "conflict.still_referenced"
+
+    def __init__(self, message: str, referrers: Sequence[Problem]) -> None:
+        super().__init__(message)
+        self._referrers = list(referrers)
+
+    @property
+    def problems(self) -> Sequence[Problem]:
+        return self._referrers or super().problems
+
+
 class StorageError(ProgmanError):
     code = "storage.error"
     http_status = 500

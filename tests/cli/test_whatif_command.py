@@ -117,7 +117,7 @@ def test_save_refuses_changes_that_do_not_apply(capsys, plan, tmp_path):
     code, _, err = run(
         capsys, "whatif", "save", "bad", "--db", url, "--program", "SML", "--remove", "Q"
     )
-    assert code == 1 and "no task, project, resource, risk or benefit 'Q'" in err
+    assert code == 1 and "no task, project, resource, risk, benefit, objective" in err
 
 
 MOVE_PLAN = """\

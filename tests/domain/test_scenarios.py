@@ -198,8 +198,8 @@ def test_changes_apply_in_order():
 
 def test_unknown_target_says_did_you_mean():
     assert problems(plan(), change("set", "Q11", "duration", "1d")) == [
-        "changes[0]: set Q11.duration: no task, project, resource, risk or benefit 'Q11' "
-        "in program SML; did you mean 'Q1'?"
+        "changes[0]: set Q11.duration: no task, project, resource, risk, benefit, objective, "
+        "key result or stakeholder 'Q11' in program SML; did you mean 'Q1'?"
     ]
 
 
@@ -243,10 +243,10 @@ def test_a_link_to_an_unknown_task_is_named():
     [
         (change("set", "B", "id", "B2"), "cannot set id of task"),
         (change("set", "S", "tasks", []), "use 'add' and 'remove'"),
-        (change("remove", "P"), "only work items and resources can be removed"),
+        (change("remove", "SML"), "only work items, resources, risks, benefits, objectives"),
         (change("add", "ann", value={"id": "X", "name": "X"}), "work items are added under"),
         (change("add", "P", "depends", {"task": "A"}), "only tasks have links"),
-        (change("add", "SML", "stakeholders", {"id": "X"}), "add under the program needs"),
+        (change("add", "SML", "sprints", {"id": "X"}), "add under the program needs"),
         (change("add", "Q", value={"id": "A", "name": "dup"}), "duplicate task id 'A'"),
     ],
 )

@@ -21,7 +21,7 @@ from progman.services.programs import (
     init_database,
     list_programs,
 )
-from progman.storage import backup_database, restore_database
+from progman.storage import backup_database, head_revision, restore_database
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_restore_brings_back_every_row(
 ) -> None:
     before = database_rows(filled)
     info = backup_database(filled, tmp_path / "progman.backup")
-    assert info.revision == "0006"
+    assert info.revision == head_revision()
     assert info.rows == sum(len(rows) for rows in before.values())
 
     do_delete_program(filled, "DPL", ACTOR)

@@ -30,7 +30,7 @@ def database(database_url: str) -> str:
 
 
 def test_upgrade_reports_the_revision(database_url: str) -> None:
-    assert "is at schema revision 0006 (current)" in run("upgrade", "--db", database_url)
+    assert "is at schema revision 0007 (current)" in run("upgrade", "--db", database_url)
 
 
 def test_import_list_export(database: str, contract_plan: Path, tmp_path: Path) -> None:

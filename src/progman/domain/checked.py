@@ -13,6 +13,10 @@ program it is given; without this module a loaded plan would be checked twice. T
   costs a few bulk passes over the work items, a fraction of the check itself.
 
 A field read by :func:`check_program` must be part of the digest (see ``_ITEM_FIELDS``).
+
+A *sealed* program (:func:`seal`) is one its holder promises never to change in place: the
+stored programs that services share between requests, and the copy-on-write variants made
+of them. Its mark needs no digest, so asking whether it was checked costs nothing.
 """
 
 from __future__ import annotations
@@ -26,32 +30,54 @@ from progman.domain.program import Program
 from progman.domain.validation import Finding, check_program
 from progman.domain.work import WorkItem
 
-_MARKS: dict[int, tuple[weakref.ref[Program], int]] = {}
+_MARKS: dict[int, tuple[weakref.ref[Program], int | None]] = {}  # None: sealed, no digest
+_SEALED: dict[int, weakref.ref[Program]] = {}
 
 #: What check_program reads of a work item (besides its links, assignments and subtasks).
 _ITEM_FIELDS = tuple(map(itemgetter, ("id", "calendar", "sprint", "actual_start", "actual_finish")))
+#: Every field of a work item that :func:`check_program` reads (the digest's, and the tree).
+CHECKED_ITEM_FIELDS = frozenset(
+    {"id", "calendar", "sprint", "actual_start", "actual_finish", "depends", "resources", "tasks"}
+)
 _DEPENDS, _RESOURCES, _TASKS = itemgetter("depends"), itemgetter("resources"), itemgetter("tasks")
 _LINK_FIELDS = (itemgetter("task"), itemgetter("type"))
 _WHO = itemgetter("resource")
 
 
+def seal(program: Program) -> None:
+    """Record the promise that ``program`` is never changed in place from now on."""
+    key = id(program)
+
+    def forget(_: object) -> None:
+        _SEALED.pop(key, None)
+
+    _SEALED[key] = weakref.ref(program, forget)
+
+
+def is_sealed(program: Program) -> bool:
+    kept = _SEALED.get(id(program))
+    return kept is not None and kept() is program
+
+
 def mark_checked(program: Program) -> None:
     """Record that ``program`` passed :func:`check_program` as it is now."""
-    seal = _digest(program)
-    if seal is None:
+    digest = None if is_sealed(program) else _digest(program)
+    if digest is None and not is_sealed(program):
         return
     key = id(program)
 
     def forget(_: object) -> None:
         _MARKS.pop(key, None)
 
-    _MARKS[key] = (weakref.ref(program, forget), seal)
+    _MARKS[key] = (weakref.ref(program, forget), digest)
 
 
 def is_checked(program: Program) -> bool:
     """True when ``program`` was marked checked and nothing the check reads changed since."""
     mark = _MARKS.get(id(program))
-    return mark is not None and mark[0]() is program and mark[1] == _digest(program)
+    if mark is None or mark[0]() is not program:
+        return False
+    return mark[1] is None or mark[1] == _digest(program)
 
 
 def check_once(program: Program) -> list[Finding]:

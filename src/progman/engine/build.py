@@ -235,6 +235,7 @@ def _read_rows(items: list[WorkItem]) -> list[tuple[Any, ...]]:
 
 
 _TASKS = _FIELDS.index("tasks")
+_RESOURCE = attrgetter("resource")
 #: The lag of a link written without one (every such link shares it).
 NO_LAG: Duration = Dependency.model_fields["lag"].get_default(call_default_factory=True)
 
@@ -351,10 +352,17 @@ def _calendar_of_items(
     ]
     code = np.array(defaults, dtype=np.int64)[found.project_of]
     names, people = columns["calendar"], columns["resources"]
+    seen: dict[tuple[str | None, tuple[str | None, ...]], int] = {}  # (name, who) -> code
+    projects = program.projects
+    project_of = found.project_of.tolist()
     for i in sorted({*found.present("calendar"), *found.present("resources")}):
-        name = names[i] or program.projects[int(found.project_of[i])].calendar
-        key = calendars.key(name, people[i])
-        code[i] = keys.setdefault(key, len(keys))
+        name = names[i] or projects[project_of[i]].calendar
+        who = tuple(map(_RESOURCE, people[i]))
+        known = seen.get((name, who))
+        if known is None:  # first seen: its key (people sorted, only persons) resolved once
+            known = keys.setdefault(calendars.key(name, people[i]), len(keys))
+            seen[name, who] = known
+        code[i] = known
     by_code = list(keys)
     used, first = np.unique(code, return_index=True)
     in_order = np.argsort(first, kind="stable")

@@ -25,6 +25,8 @@ the version that would start later is built again from the earlier origin.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import repeat
@@ -34,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Program, WorkItem
+from progman.domain.checked import is_sealed
 from progman.domain.program import LIST_SECTIONS
 from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.impact_compare import Asked, ScheduledProgram, compare
@@ -71,7 +74,33 @@ def impact_of_edit(
 def _scheduled(
     program: Program, status_date: date | None = None, *, origin: date | None = None
 ) -> ScheduledProgram:
-    """The program checked, built (from ``origin`` at the latest) and scheduled by CPM."""
+    """The program checked, built (from ``origin`` at the latest) and scheduled by CPM.
+
+    A sealed program never changes, so its schedule is kept for the next edit, whose
+    ``before`` is this one's ``after`` (:data:`_RECENT`).
+    """
+    if not is_sealed(program):
+        return _schedule(program, status_date, origin)
+    key = (id(program), status_date, origin)
+    with _RECENT_LOCK:
+        kept = _RECENT.get(key)
+        if kept is not None and kept.program is program:
+            _RECENT.move_to_end(key)
+            return kept
+    scheduled = _schedule(program, status_date, origin)
+    with _RECENT_LOCK:
+        _RECENT[key] = scheduled
+        while len(_RECENT) > _RECENT_KEPT:
+            _RECENT.popitem(last=False)
+    return scheduled
+
+
+_RECENT: OrderedDict[tuple[int, date | None, date | None], ScheduledProgram] = OrderedDict()
+_RECENT_KEPT = 4
+_RECENT_LOCK = threading.Lock()
+
+
+def _schedule(program: Program, status_date: date | None, origin: date | None) -> ScheduledProgram:
     ensure_valid(program)
     built = build_network(program, status_date, origin=origin)
     try:

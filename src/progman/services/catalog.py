@@ -17,14 +17,17 @@ from sqlalchemy.orm import Session
 
 from progman.domain import Program
 from progman.domain.access import User
+from progman.domain.checked import mark_checked, seal
 from progman.errors import NotFound, UsageError
 from progman.services.database import database_of
 from progman.services.users import check_can_read
 from progman.storage import (
+    caught_up,
     list_programs,
     load_program,
     program_revision,
     program_summary,
+    save_edit,
     save_program,
 )
 
@@ -118,17 +121,42 @@ def visible_program_at(session: Session, user: User, key: str) -> tuple[Program,
         stamp = (database_of(session), key, revision, saved_at.isoformat())
         cached = LOADED.get(stamp)
         if cached is None:
-            cached = LOADED.put(stamp, load_program(session, key))
+            cached = LOADED.put(
+                stamp, shared(_caught_up(session, stamp) or load_program(session, key))
+            )
         return cached, revision, stamp
     except NotFound:  # its message lists the stored keys: not for every user to read
         raise NotFound(f"no program with key {key!r}") from None
 
 
+def _caught_up(session: Session, stamp: Stamp) -> Program | None:
+    """The newest program kept of an older revision of ``stamp``'s, brought up to it from
+    the audit log (another process saved it since); None: none kept, or not replayable."""
+    database, key, revision, _ = stamp
+    older = LOADED.newest_before(database, key, revision)
+    if older is None:
+        return None
+    (_, _, held_revision, saved_at), held = older
+    return caught_up(session, held, (held_revision, datetime.fromisoformat(saved_at)), revision)
+
+
 def do_save_edited(session: Session, user: User, key: str, program: Program, revision: int) -> int:
     """Save ``program``, an edit of the stored program ``key`` as read at ``revision``
     (anyone's save in between is a conflict, never a lost update), audited as ``user``'s,
-    and keep it for the next readers; returns the program's new revision."""
-    result = save_program(session, program, user.name, expected_revision=revision)
+    and keep it for the next readers; returns the program's new revision.
+
+    The program read at ``revision`` is still kept here (:data:`LOADED`) in all but rare
+    cases: then only what the edit touched is written (:func:`save_edit`); otherwise the
+    whole program is compared with its rows.
+    """
+    stored_revision, saved_at = program_revision(session, key)
+    before = None
+    if stored_revision == revision:  # else the save below fails: someone saved meanwhile
+        before = LOADED.get((database_of(session), key, revision, saved_at.isoformat()))
+    if before is None:
+        result = save_program(session, program, user.name, expected_revision=revision)
+    else:
+        result = save_edit(session, before, program, user.name, expected_revision=revision)
     remember_program(session, key, program)
     return result.revision
 
@@ -138,7 +166,15 @@ def remember_program(session: Session, key: str, program: Program) -> None:
     readers of that revision (a revision rolled back is never asked for: its save time
     is in no committed row)."""
     revision, saved_at = program_revision(session, key)
-    LOADED.put((database_of(session), key, revision, saved_at.isoformat()), program)
+    LOADED.put((database_of(session), key, revision, saved_at.isoformat()), shared(program))
+
+
+def shared(program: Program) -> Program:
+    """``program``, sealed: it is shared by requests, so nobody may change it in place (edits
+    make copy-on-write variants, sealed in turn); it was checked when it was saved."""
+    seal(program)
+    mark_checked(program)
+    return program
 
 
 class RecentPrograms:
@@ -163,6 +199,16 @@ class RecentPrograms:
             while len(self._programs) > self.size:
                 self._programs.popitem(last=False)
         return program
+
+    def newest_before(self, database: str, key: str, revision: int) -> tuple[Stamp, Program] | None:
+        """The program kept of the newest revision of ``key`` below ``revision``."""
+        with self._lock:
+            older = [
+                (stamp, program)
+                for stamp, program in self._programs.items()
+                if stamp[:2] == (database, key) and stamp[2] < revision
+            ]
+        return max(older, key=lambda kept: kept[0][2]) if older else None
 
     def clear(self) -> None:
         with self._lock:

@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from progman.domain import ChangeItem, Program, WorkItem
 from progman.domain.access import Access, User
+from progman.domain.entity_index import locate_work_item
 from progman.domain.scenarios import apply_changes
 from progman.errors import (
     Location,
@@ -79,10 +81,10 @@ def _placed(program: Program) -> Iterator[tuple[WorkItem, str, str | None]]:
 
 
 def find_item(program: Program, ident: str) -> tuple[WorkItem, str, str | None]:
-    for placed in _placed(program):
-        if placed[0].id == ident:
-            return placed
-    raise NotFound(f"no work item {ident!r} in program {program.key}")
+    placed = locate_work_item(program, ident)
+    if placed is None:
+        raise NotFound(f"no work item {ident!r} in program {program.key}")
+    return placed
 
 
 def list_work_items(
@@ -102,18 +104,17 @@ def list_work_items(
     if project is not None and project not in {p.id for p in program.projects}:
         raise UsageError(f"no project {project!r} in program {key}", option="project")
     after = decode_cursor(cursor) if cursor else None
-    rows = [placed for placed in _placed(program) if project is None or placed[1] == project]
-    if after is not None:
-        ids = [item.id for item, _, _ in rows]
-        if after not in ids:
-            raise foreign_cursor()
-        rows = rows[ids.index(after) + 1 :]
-    page = rows[:limit]
+    rows = (placed for placed in _placed(program) if project is None or placed[1] == project)
+    # walk up to the cursor's item only: a page costs its place in the plan, not the plan
+    if after is not None and not any(item.id == after for item, _, _ in rows):
+        raise foreign_cursor()
+    taken = list(islice(rows, limit + 1))
+    page = taken[:limit]
     versions = work_item_versions(session, key, [item.id for item, _, _ in page])
     views = [
         WorkItemView(item, pid, parent, versions.get(item.id, 1)) for item, pid, parent in page
     ]
-    more = len(rows) > limit
+    more = len(taken) > limit
     return WorkItemPage(views, encode_cursor(views[-1].item.id) if more and views else None)
 
 

@@ -20,12 +20,14 @@ from progman.storage.migrate import (
     require_current_schema,
     upgrade_database,
 )
+from progman.storage.replay import caught_up
 from progman.storage.repository import (
     ProgramSummary,
     SaveResult,
     delete_program,
     list_programs,
     load_program,
+    save_edit,
     save_program,
 )
 from progman.storage.scenarios import (
@@ -51,6 +53,7 @@ __all__ = [
     "ScenarioSummary",
     "audit_entries",
     "backup_database",
+    "caught_up",
     "check_connection",
     "create_engine_for",
     "current_revision",
@@ -70,6 +73,7 @@ __all__ = [
     "resource_versions",
     "restore_database",
     "safe_url",
+    "save_edit",
     "save_program",
     "save_scenario",
     "session_factory",

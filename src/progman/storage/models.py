@@ -408,6 +408,7 @@ class AuditRow(Base):
     program_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    revision: Mapped[int | None]  # the program revision the change made (None: before 0007)
 
     __table_args__ = (
         CheckConstraint(
@@ -415,4 +416,5 @@ class AuditRow(Base):
         ),
         Index(None, "program_key", "at"),
         Index(None, "entity_kind", "entity_key"),
+        Index(None, "program_key", "revision"),
     )

@@ -36,13 +36,14 @@ from progman.storage.entities import (
 )
 from progman.storage.migrate import require_current_schema
 from progman.storage.scenarios import SCENARIO_KIND, scenario_content
-from progman.storage.snapshot import program_from_snapshot, snapshot_text
+from progman.storage.snapshot import mended_snapshot, program_from_snapshot, snapshot_text
 from progman.storage.stored import (
     StoredEntity,
     StoredProgram,
     program_not_found,
     read_program_state,
 )
+from progman.storage.touched import touched_entities
 from progman.storage.trusted import construct
 from progman.storage.writer import Changes, ProgramWriter
 
@@ -118,11 +119,12 @@ def _save_program(
         )
         session.add(row)
         session.flush()
-        writer = ProgramWriter(session, StoredProgram(row), actor, now)
+        writer = ProgramWriter(session, StoredProgram(row), actor, now, revision=1)
         writer.record(PROGRAM.name, "created", program.key, None, content)
     else:
         _require_expected_revision(row, expected_revision)
-        writer = ProgramWriter(session, read_program_state(session, row), actor, now)
+        stored = read_program_state(session, row)
+        writer = ProgramWriter(session, stored, actor, now, revision=row.revision + 1)
         stored_content = PROGRAM.content_of_row(row, row.key)
         if stored_content != content:
             writer.record(PROGRAM.name, "updated", program.key, stored_content, content)
@@ -137,6 +139,51 @@ def _save_program(
     row.snapshot_revision = row.revision
     session.flush()
     return _result(program.key, row.revision, changes)
+
+
+def save_edit(
+    session: Session, before: Program, after: Program, actor: str, *, expected_revision: int
+) -> SaveResult:
+    """Save ``after``, a copy-on-write edit of ``before`` (the stored program as it was at
+    ``expected_revision``), writing only the entities the edit touched.
+
+    What :func:`save_program` does for the whole program, for a few rows: the touched
+    entities (:func:`touched_entities`, found by identity) are compared with their stored
+    rows, changed ones updated with a new ``version``, new ones inserted, dropped ones
+    deleted, each with its audit row; the program's revision is bumped. The snapshot is
+    mended (the touched entities' texts replaced) or, where that cannot be done, written
+    again from ``after``.
+    """
+    with collector_paused():
+        _require_actor(actor)
+        require_current_schema(session.connection())
+        row = _program_row(session, after.key, for_update=True, with_snapshot=True)
+        if row is None:
+            raise Conflict(f"program {after.key} no longer exists; it was deleted meanwhile")
+        _require_expected_revision(row, expected_revision)
+        _require_valid(after)
+        snapshot = _valid_snapshot(row)
+        now = m.utc_now()
+        touched = touched_entities(before, after)
+        stored = read_program_state(session, row, touched.keys)
+        writer = ProgramWriter(session, stored, actor, now, partial=True, revision=row.revision + 1)
+        content = program_content(after)
+        stored_content = PROGRAM.content_of_row(row, row.key)
+        if stored_content != content:
+            writer.record(PROGRAM.name, "updated", after.key, stored_content, content)
+            for name, value in _program_values(content).items():
+                setattr(row, name, value)
+            row.version += 1
+        changes = writer.write(touched.states)
+        if changes:
+            row.revision += 1
+            row.updated_at = now
+            whole = touched.whole or stored_content != content or snapshot is None
+            mended = None if whole else mended_snapshot(snapshot or "", touched.units)
+            row.snapshot = snapshot_text(after) if mended is None else mended
+            row.snapshot_revision = row.revision
+        session.flush()
+        return _result(after.key, row.revision, changes)
 
 
 def load_program(session: Session, key: str) -> Program:

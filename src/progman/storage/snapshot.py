@@ -11,12 +11,13 @@ not the program's is never read, and the load falls back to the rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import orjson
+from pydantic import BaseModel
 
-from progman.domain import Assignment, Program, WorkItem
+from progman.domain import Assignment, Program, Project, WorkItem
 from progman.domain.base import checked_instance
 
 T = TypeVar("T")
@@ -35,6 +36,30 @@ def snapshot_text(program: Program) -> str:
     for entry in _work_items(_task_lists(data), _entry_tasks):
         if "resources" in entry and not entry["resources"]:
             del entry["resources"]
+    return orjson.dumps(data).decode()
+
+
+def mended_snapshot(text: str, units: Sequence[tuple[BaseModel, BaseModel]]) -> str | None:
+    """``text``, the snapshot of a program, with each unit's text (its before object's)
+    replaced by its after object's; None when a unit's text is not found exactly once
+    (the caller writes the whole snapshot again)."""
+    for before, after in units:
+        old = _entity_text(before)
+        start = text.find(old)
+        if start < 0 or text.find(old, start + 1) >= 0:
+            return None
+        text = text[:start] + _entity_text(after) + text[start + len(old) :]
+    return text
+
+
+def _entity_text(entity: BaseModel) -> str:
+    """An entity as :func:`snapshot_text` writes it inside the program's text."""
+    data = entity.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    tasks = [[data]] if isinstance(entity, WorkItem) else _task_lists({"projects": [data]})
+    if isinstance(entity, WorkItem | Project):
+        for entry in _work_items(tasks, _entry_tasks):
+            if "resources" in entry and not entry["resources"]:
+                del entry["resources"]
     return orjson.dumps(data).decode()
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from progman.storage import models as m
@@ -61,14 +61,32 @@ class _KindPlan:
 class ProgramWriter:
     """Applies the desired entity states of one program to its stored rows."""
 
-    def __init__(self, session: Session, stored: StoredProgram, actor: str, now: datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        stored: StoredProgram,
+        actor: str,
+        now: datetime,
+        *,
+        partial: bool = False,
+        revision: int | None = None,
+    ) -> None:
+        """``partial``: ``stored`` holds only the entities to write; the row ids of others
+        that they refer to are looked up when needed. ``revision``: the program revision
+        the save makes (each audit row names it: later readers replay the changes)."""
         self.session = session
         self.stored = stored
         self.program_id = stored.row.id
         self.program_key = stored.row.key
         self.actor = actor
         self.now = now
-        self.ids: dict[str, dict[str, int]] = {kind.name: stored.ids(kind) for kind in KINDS}
+        self.revision = revision
+        self.ids: dict[str, dict[str, int]] = {
+            kind.name: _RowIds(session, kind, self.program_id, stored.ids(kind))
+            if partial
+            else stored.ids(kind)
+            for kind in KINDS
+        }
         self.audit: list[dict[str, Any]] = []
         self.changes = Changes()
 
@@ -113,6 +131,7 @@ class ProgramWriter:
                 "program_key": self.program_key,
                 "before": before,
                 "after": after,
+                "revision": self.revision,
             }
         )
 
@@ -273,6 +292,26 @@ class ProgramWriter:
                     }
                 )
         insert_rows(self.session, m.BaselineTaskRow, rows)
+
+
+class _RowIds(dict[str, int]):
+    """Row ids by key of one kind, read from the database the first time a key is asked."""
+
+    def __init__(self, session: Session, kind: Kind, program_id: int, known: dict[str, int]):
+        super().__init__(known)
+        self.session = session
+        self.table: Any = kind.row.__table__
+        self.program_id = program_id
+
+    def __missing__(self, key: str) -> int:
+        table = self.table
+        found = self.session.execute(
+            select(table.c.id).where(table.c.program_id == self.program_id, table.c.key == key)
+        ).scalar_one_or_none()
+        if found is None:
+            raise KeyError(key)
+        self[key] = int(found)
+        return int(found)
 
 
 def _audited(content: Content, position: int) -> Content:
