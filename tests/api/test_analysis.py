@@ -96,3 +96,13 @@ def test_the_audit_log_lists_edits_newest_first_with_filters(api):
     assert by_actor.json() == {"items": [], "next": None}
     bad = api.client.get("/api/v1/programs/DPL/audit?cursor=x", headers=reader)
     assert bad.status_code == 400
+
+
+def test_a_whatif_change_that_is_no_change_is_a_problem_not_a_crash(api):
+    response = api.client.post(
+        "/api/v1/programs/DPL/whatif",
+        json={"changes": [{"op": "add", "target": "API", "field": "tasks", "value": 5}]},
+        headers=api.token("victor"),
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["pointer"] == "/changes/0"

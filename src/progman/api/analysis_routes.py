@@ -10,18 +10,19 @@ from fastapi import APIRouter, Query, Response
 
 from progman.api.answers import documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
+from progman.api.job_routes import ACCEPTED, Jobs, PreferHeader, submit, wants_async
 from progman.api.schemas import (
     AuditEntryPublic,
     AuditPagePublic,
     LevelRequest,
     WhatIfRequest,
 )
-from progman.domain import ChangeItem
 from progman.services.audit import audit_page
 from progman.services.catalog import visible_program
 from progman.services.leveling import level_program
 from progman.services.resources import resource_report
 from progman.services.risks import risk_report
+from progman.services.scenario_catalog import parse_changes
 from progman.services.whatif import compare_changes
 
 router = APIRouter(prefix="/programs/{key}", tags=["analysis"])
@@ -55,10 +56,20 @@ def resource_load(
     return json_answer(resource_report(program, status_date=status_date, leveled=leveled).to_json())
 
 
-@router.post("/level", response_class=Response, responses=OBJECT)
-def level(key: str, body: LevelRequest, user: CurrentUser, session: DatabaseSession) -> Response:
+@router.post("/level", response_class=Response, responses={**OBJECT, **ACCEPTED})
+def level(
+    key: str,
+    body: LevelRequest,
+    *,
+    user: CurrentUser,
+    session: DatabaseSession,
+    jobs: Jobs,
+    prefer: PreferHeader = None,
+) -> Response:
     """Resource leveling across all projects (the plan is not changed): ``progman level
-    --json``."""
+    --json`` (with ``Prefer: respond-async``, 202 and a job that answers it)."""
+    if wants_async(prefer):
+        return submit(session, user, key, runner=jobs, kind="level", body=body)
     program = visible_program(session, user, key)
     result = level_program(
         program, time_limit=body.time_limit, seed=body.seed, status_date=body.status_date
@@ -71,7 +82,7 @@ def whatif(key: str, body: WhatIfRequest, user: CurrentUser, session: DatabaseSe
     """The program with the changes applied, side by side with it and its baseline (nothing
     is saved): ``progman whatif --json``."""
     program = visible_program(session, user, key)
-    changes = [ChangeItem.model_validate(change.model_dump()) for change in body.changes]
+    changes = parse_changes([change.model_dump() for change in body.changes])
     return json_answer(compare_changes(program, changes, body.baseline).to_json())
 
 

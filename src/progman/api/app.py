@@ -21,10 +21,17 @@ import progman
 from progman.api import (
     analysis_routes,
     auth_routes,
+    baseline_routes,
+    calendar_routes,
+    exchange_routes,
+    job_routes,
     link_routes,
     problems,
     program_routes,
+    project_routes,
+    register_routes,
     resource_routes,
+    scenario_routes,
     work_item_routes,
 )
 from progman.api.schemas import PROBLEM_RESPONSES
@@ -44,8 +51,10 @@ def create_app(database: str | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # served below from the package's own copy of Swagger UI, no CDN
         redoc_url=None,
+        lifespan=job_routes.lifespan,  # shuts the job runner down
     )
     app.state.database = database_url(database)
+    app.state.jobs = job_routes.runner_for(app.state.database)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=_max_body_bytes())
     api = APIRouter(prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
@@ -54,7 +63,14 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(work_item_routes.router)
     api.include_router(link_routes.router)
     api.include_router(resource_routes.router)
+    api.include_router(project_routes.router)
+    api.include_router(calendar_routes.router)
+    api.include_router(register_routes.router)
     api.include_router(analysis_routes.router)
+    api.include_router(exchange_routes.router)
+    api.include_router(baseline_routes.router)
+    api.include_router(scenario_routes.router)
+    api.include_router(job_routes.router)
     app.include_router(api)
 
     @app.get("/", include_in_schema=False)

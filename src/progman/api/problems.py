@@ -9,6 +9,7 @@ server and answered without its details.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -75,6 +76,12 @@ def _from_progman(error: ProgmanError) -> JSONResponse:
     return problem_response(
         error.http_status, error.code, error.message, errors, headers or None, **extra
     )
+
+
+def problem_body(error: ProgmanError) -> dict[str, Any]:
+    """The problem+json body ``error`` is answered with, as a JSON value: what a failed
+    job keeps (written by the same function as every error answer)."""
+    return dict(json.loads(bytes(_from_progman(error).body)))
 
 
 def _validation_errors(details: Iterable[Any]) -> list[dict[str, str]]:

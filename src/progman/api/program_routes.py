@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from progman.api.answers import JSON, documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
+from progman.api.job_routes import ACCEPTED, Jobs, PreferHeader, submit, wants_async
 from progman.api.schemas import (
     IMPACT_SCHEMA,
     SCHEDULE_SCHEMA,
@@ -84,11 +85,24 @@ def get_schedule(
     return Response(stored_schedule_json(session, user, key, status_date), media_type=JSON)
 
 
-@router.post("/{key}/simulate", response_class=Response, responses=documented(SIMULATION_SCHEMA))
+@router.post(
+    "/{key}/simulate",
+    response_class=Response,
+    responses={**documented(SIMULATION_SCHEMA), **ACCEPTED},
+)
 def simulate(
-    key: str, body: SimulateRequest, user: CurrentUser, session: DatabaseSession
+    key: str,
+    body: SimulateRequest,
+    *,
+    user: CurrentUser,
+    session: DatabaseSession,
+    jobs: Jobs,
+    prefer: PreferHeader = None,
 ) -> Response:
-    """Monte Carlo simulation of the program: ``progman simulate --json``."""
+    """Monte Carlo simulation of the program: ``progman simulate --json`` (with ``Prefer:
+    respond-async``, 202 and a job that answers it)."""
+    if wants_async(prefer):
+        return submit(session, user, key, runner=jobs, kind="simulate", body=body)
     program = visible_program(session, user, key)
     result = simulate_program(
         program,

@@ -1,5 +1,6 @@
-"""``/api/v1/programs/{key}/resources``: the shared resource pool, one resource at a time,
-and ``…/work-items/{id}/assignments``: who works on a task."""
+"""``/api/v1/programs/{key}/resources``: the shared resource pool, one resource at a time
+(a resource still assigned to work is not deleted: 409 naming the work items), and
+``…/work-items/{id}/assignments``: who works on a task."""
 
 from __future__ import annotations
 
@@ -16,9 +17,13 @@ from progman.api.schemas import (
     ResourceUpdate,
     WorkItemEdited,
 )
+from progman.api.structure_schemas import ResourceCreate
 from progman.api.work_item_routes import IfMatch, edited, parse_if_match
 from progman.services.resource_pool import (
+    ResourceEdit,
     ResourceView,
+    do_create_resource,
+    do_delete_resource,
     do_update_resource,
     get_resource,
     list_resources,
@@ -81,6 +86,40 @@ def update_resource(
     done = do_update_resource(session, user, key, resource_id, fields, if_match=version)
     response.headers["ETag"] = f'"{done.view.version}"'
     return ResourceEdited(item=public(done.view), moved=moved_between(done.before, done.after))
+
+
+def _edited(done: ResourceEdit, response: Response) -> ResourceEdited:
+    if done.view.version:  # none left after a delete
+        response.headers["ETag"] = f'"{done.view.version}"'
+    return ResourceEdited(item=public(done.view), moved=moved_between(done.before, done.after))
+
+
+@router.post("/resources", response_model=ResourceEdited, status_code=201)
+def create_resource(
+    key: str, body: ResourceCreate, user: CurrentUser, session: DatabaseSession, response: Response
+) -> ResourceEdited:
+    """A new resource of the pool (a program manager's); answers it and what moved."""
+    fields: dict[str, Any] = body.model_dump(mode="json", exclude_defaults=True)
+    fields["id"], fields["name"] = body.id, body.name
+    done = do_create_resource(session, user, key, fields)
+    response.headers["Location"] = f"/api/v1/programs/{key}/resources/{body.id}"
+    return _edited(done, response)
+
+
+@router.delete("/resources/{resource_id}", response_model=ResourceEdited)
+def delete_resource(
+    key: str,
+    resource_id: str,
+    *,
+    user: CurrentUser,
+    session: DatabaseSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ResourceEdited:
+    """Delete a resource no work item is assigned to any more (remove its assignments
+    first); answers it as it was and what moved."""
+    version = parse_if_match(if_match)
+    return _edited(do_delete_resource(session, user, key, resource_id, if_match=version), response)
 
 
 @router.put("/work-items/{item_id}/assignments", response_model=WorkItemEdited)

@@ -235,7 +235,8 @@ _PROBLEM_STATUSES = {
     401: "no credentials, or ones that name nobody",
     403: "a role that may not, or a missing CSRF token",
     404: "no such program or entity (or one the caller may not see)",
-    409: "the program changed meanwhile: try again",
+    409: "the program changed meanwhile (try again), an id taken, or a delete of what is "
+    "still referred to",
     412: "If-Match names an older version",
     413: "the request body is too large",
     422: "a body that does not fit its schema, or a plan the change would break",

@@ -1,0 +1,109 @@
+"""``/api/v1/programs/import`` and ``/api/v1/programs/{key}/export``: a plan file in, as a
+new program or a whole-program update, and a stored program out as its plan file (SPEC
+§3.8, §5.1).
+
+The plan file is the request body itself, ``Content-Type: application/yaml`` (or
+``application/json``), with its name, for the locations of problems, in ``?file=``. A bad
+file changes nothing and is answered ``422`` with every problem at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+
+from progman.api.deps import CurrentUser, DatabaseSession
+from progman.api.exchange_schemas import ProgramImported, problem_response
+from progman.api.schemas import ProgramPublic
+from progman.api.work_item_routes import IfMatch, parse_if_match
+from progman.services.catalog import program_entry
+from progman.services.plan_exchange import YAML_MEDIA_TYPE, do_import_plan, export_plan
+from progman.services.work_items import moved_between
+
+router = APIRouter(prefix="/programs", tags=["plans"])
+
+
+async def uploaded(request: Request) -> bytes:
+    """The request body, whole (the body limit has refused one too large already)."""
+    return await request.body()
+
+
+Upload = Annotated[bytes, Depends(uploaded)]
+_PLAN = {"type": "object", "description": "a plan file: program, key, start, projects, ..."}
+IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "the plan file's text, as `progman validate` reads it",
+        "content": {"application/yaml": {"schema": _PLAN}, "application/json": {"schema": _PLAN}},
+    }
+}
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the stored program replaced"},
+    201: {"model": ProgramImported, "description": "a new program"},
+    415: problem_response("a body that is not YAML or JSON text"),
+}
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the plan file",
+        "content": {YAML_MEDIA_TYPE: {"schema": _PLAN}},
+        "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+    },
+    304: {"description": "If-None-Match names the current revision"},
+}
+
+
+@router.post(
+    "/import", response_model=ProgramImported, responses=IMPORT_RESPONSES, openapi_extra=IMPORT_BODY
+)
+def import_plan(
+    request: Request,
+    body: Upload,
+    *,
+    user: CurrentUser,
+    session: DatabaseSession,
+    response: Response,
+    file: Annotated[
+        str | None,
+        Query(max_length=1000, description="the plan file's name, e.g. plan.yaml (a label)"),
+    ] = None,
+    if_match: IfMatch = None,
+) -> ProgramImported:
+    """Store a plan file: a new program (``201``; an admin's), or the stored program with
+    the file's key replaced whole (``If-Match``: its revision; a program manager's).
+    Answers the program and what the update moved."""
+    done = do_import_plan(
+        session,
+        user,
+        body,
+        content_type=request.headers.get("content-type"),
+        file_name=file,
+        if_match=parse_if_match(if_match),
+    )
+    entry = program_entry(session, user, done.key)
+    response.headers["ETag"] = f'"{entry.revision}"'
+    moved = None
+    if done.before is None:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/v1/programs/{done.key}"
+    else:
+        moved = moved_between(done.before, done.after)
+    return ProgramImported(item=ProgramPublic(**asdict(entry)), created=done.created, moved=moved)
+
+
+@router.get("/{key}/export", response_class=Response, responses=EXPORT_RESPONSES)
+def export(
+    key: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The stored program as a YAML plan file, the text ``progman db export`` writes;
+    ``ETag`` is the program's revision."""
+    plan = export_plan(session, user, key)
+    headers = {"ETag": f'"{plan.revision}"'}
+    if if_none_match == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{plan.file_name}"'
+    return Response(plan.text, media_type=YAML_MEDIA_TYPE, headers=headers)
