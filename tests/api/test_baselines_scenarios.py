@@ -172,3 +172,14 @@ def test_a_scenario_is_applied_to_the_plan_as_it_is_when_compared(api):
     assert api.client.delete(item, headers={**headers, "If-Match": etag}).status_code == 200
     stale = api.client.post(f"{BASE}/scenarios/s1/compare", headers=headers)
     assert stale.status_code == 422 and "MKT.flight" in stale.text
+
+
+def test_a_scenario_named_with_a_nul_character_is_refused_and_not_stored(api):
+    headers = api.token("alice")
+    change = {"op": "set", "target": "API.cutover", "field": "duration", "value": "5d"}
+    body = {"id": "S_NUL", "name": "a\u0000b", "changes": [change]}
+    response = api.client.post("/api/v1/programs/DPL/scenarios", json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "NUL character" in response.json()["errors"][0]["message"]
+    listed = api.client.get("/api/v1/programs/DPL/scenarios", headers=headers).json()["items"]
+    assert "S_NUL" not in [scenario["id"] for scenario in listed]

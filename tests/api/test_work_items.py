@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy
 
 from progman.cli.main import main
@@ -159,3 +160,22 @@ def test_create_then_delete_a_work_item(api):
     assert gone.status_code == 200, gone.text
     assert gone.json()["item"]["id"] == "MOB.pilot"
     assert api.client.get(f"{BASE}/MOB.pilot", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("text", ["Data\u0000migration", "a literal \\u0000 is text"])
+def test_a_nul_character_is_refused_where_the_database_cannot_store_it(api, text):
+    url = f"{BASE}/API.data_migration"
+    headers = {
+        **api.token("alice"),
+        "If-Match": _version(api, api.token("alice"), "API.data_migration"),
+    }
+    response = api.client.patch(url, json={"name": text}, headers=headers)
+    if "\u0000" in text:
+        assert response.status_code == 422, response.text
+        problem = response.json()
+        assert problem["code"] == "plan.invalid"
+        assert "NUL character" in problem["errors"][0]["message"], problem
+        assert "API.data_migration" in problem["errors"][0]["message"], problem
+        assert api.client.get(url, headers=api.token("alice")).json()["name"] != text
+    else:
+        assert response.status_code == 200, response.text

@@ -36,7 +36,12 @@ from progman.storage.entities import (
 )
 from progman.storage.migrate import require_current_schema
 from progman.storage.scenarios import SCENARIO_KIND, scenario_content
-from progman.storage.snapshot import mended_snapshot, program_from_snapshot, snapshot_text
+from progman.storage.snapshot import (
+    mended_snapshot,
+    program_from_snapshot,
+    require_storable,
+    snapshot_text,
+)
 from progman.storage.stored import (
     StoredEntity,
     StoredProgram,
@@ -96,6 +101,7 @@ def _save_program(
     _require_actor(actor)
     require_current_schema(session.connection())
     snapshot = snapshot_text(program)
+    require_storable(snapshot)
     row = _program_row(session, program.key, for_update=True, with_snapshot=True)
     if row is not None and _valid_snapshot(row) == snapshot:
         _require_expected_revision(row, expected_revision)
@@ -162,13 +168,17 @@ def save_edit(
             raise Conflict(f"program {after.key} no longer exists; it was deleted meanwhile")
         _require_expected_revision(row, expected_revision)
         _require_valid(after)
-        snapshot = _valid_snapshot(row)
         now = m.utc_now()
         touched = touched_entities(before, after)
-        stored = read_program_state(session, row, touched.keys)
-        writer = ProgramWriter(session, stored, actor, now, partial=True, revision=row.revision + 1)
         content = program_content(after)
         stored_content = PROGRAM.content_of_row(row, row.key)
+        snapshot = _valid_snapshot(row)
+        whole = touched.whole or stored_content != content or snapshot is None
+        mended = None if whole else mended_snapshot(snapshot or "", touched.units)
+        new_snapshot = snapshot_text(after) if mended is None else mended
+        require_storable(new_snapshot)
+        stored = read_program_state(session, row, touched.keys)
+        writer = ProgramWriter(session, stored, actor, now, partial=True, revision=row.revision + 1)
         if stored_content != content:
             writer.record(PROGRAM.name, "updated", after.key, stored_content, content)
             for name, value in _program_values(content).items():
@@ -178,9 +188,7 @@ def save_edit(
         if changes:
             row.revision += 1
             row.updated_at = now
-            whole = touched.whole or stored_content != content or snapshot is None
-            mended = None if whole else mended_snapshot(snapshot or "", touched.units)
-            row.snapshot = snapshot_text(after) if mended is None else mended
+            row.snapshot = new_snapshot
             row.snapshot_revision = row.revision
         session.flush()
         return _result(after.key, row.revision, changes)

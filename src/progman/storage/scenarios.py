@@ -19,6 +19,7 @@ from progman.errors import Location, NotFound, ProgmanError
 from progman.storage import models as m
 from progman.storage.bulk import insert_rows
 from progman.storage.migrate import require_current_schema
+from progman.storage.snapshot import require_storable
 from progman.storage.stored import program_not_found
 
 SCENARIO_KIND = "scenario"
@@ -50,6 +51,7 @@ def save_scenario(session: Session, program_key: str, scenario: Scenario, actor:
     now = m.utc_now()
     row = _scenario_row(session, program, scenario.id)
     changes = [c.model_dump(mode="json", exclude_none=True) for c in scenario.changes]
+    require_storable(scenario.model_dump_json())
     if row is None:
         row = m.ScenarioRow(
             program_id=program.id,

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from progman.domain import Assignment, Program, Project, WorkItem
 from progman.domain.base import checked_instance
+from progman.errors import Location, PlanInvalid, Problem
 
 T = TypeVar("T")
 _ASSIGNMENT_DEFAULTS = {name: info.default for name, info in Assignment.model_fields.items()}
@@ -61,6 +62,32 @@ def _entity_text(entity: BaseModel) -> str:
             if "resources" in entry and not entry["resources"]:
                 del entry["resources"]
     return orjson.dumps(data).decode()
+
+
+def require_storable(snapshot: str) -> None:
+    """Refuse JSON text holding the NUL character, which PostgreSQL cannot store (SQLite
+    would, but a program must move between the two), naming the entity that holds it."""
+    at = snapshot.find("\\u0000")
+    while at >= 0 and (at - len(snapshot[:at].rstrip("\\"))) % 2:  # "\\u0000" is text
+        at = snapshot.find("\\u0000", at + 1)
+    if at < 0:
+        return
+    opening = snapshot.rfind('{"id":"', 0, at)
+    entity = None
+    if opening >= 0:
+        start = opening + len('{"id":"')
+        entity = snapshot[start : snapshot.find('"', start)]
+    where = f" of {entity}" if entity else ""
+    raise PlanInvalid(
+        [
+            Problem(
+                "plan.nul_character",
+                f"a text{where} holds the NUL character (\\u0000), which the database "
+                "cannot store; remove it",
+                Location(entity=entity),
+            )
+        ]
+    )
 
 
 def program_from_snapshot(text: str) -> Program:
