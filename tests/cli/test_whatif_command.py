@@ -97,8 +97,10 @@ def test_save_list_compare_delete(capsys, plan, tmp_path):
     )
     assert code == 0, err
     assert "scenario late-b of SML saved: 1 change(s) on revision 1" in out
+    code, out, err = run(capsys, "whatif", "save", "late-b", *db, "--set", "B.duration=7d")
+    assert code == 0, err  # saved again under its name: replaced
     code, out, _ = run(capsys, "whatif", "list", *db)
-    assert code == 0 and "late-b" in out
+    assert code == 0 and out.count("late-b") == 2  # one row: its name and its title
     code, out, err = run(capsys, "whatif", "compare", "late-b", *db, "--json")
     assert code == 0, err
     assert json.loads(out)["finish"]["delta_days"] == 3

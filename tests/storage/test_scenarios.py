@@ -9,19 +9,54 @@ from alembic import command
 from tests.storage.helpers import ACTOR, audit_rows
 
 from progman.domain import ChangeItem, Program
-from progman.domain.scenarios import Scenario
+from progman.domain.scenarios import Scenario, apply_changes
 from progman.errors import NotFound, PlanInvalid, ProgmanError
 from progman.planfile import load_plan
 from progman.services.programs import do_delete_program, do_import_plan, init_database
-from progman.services.scenarios import (
-    compare_scenario,
-    do_delete_scenario,
-    do_save_scenario,
-    list_scenarios,
-    load_scenario,
+from progman.services.scenario_catalog import compare_saved_scenario
+from progman.services.users import local_admin
+from progman.services.whatif import ScenarioComparison
+from progman.storage import (
+    ScenarioSummary,
+    create_engine_for,
+    delete_scenario,
+    head_revision,
+    load_program,
+    open_engine,
+    save_scenario,
+    transaction,
+    upgrade_database,
 )
-from progman.storage import create_engine_for, head_revision, upgrade_database
+from progman.storage import list_scenarios as stored_scenarios
+from progman.storage import load_scenario as stored_scenario
 from progman.storage.migrate import alembic_config
+
+
+def do_save_scenario(url: str, key: str, scenario: Scenario, actor: str) -> Scenario:
+    """As the services save one: once its changes apply to the program."""
+    with open_engine(url) as engine, transaction(engine, write=True) as session:
+        apply_changes(load_program(session, key), scenario.changes)
+        return save_scenario(session, key, scenario, actor)
+
+
+def list_scenarios(url: str, key: str) -> list[ScenarioSummary]:
+    with open_engine(url) as engine, transaction(engine, write=False) as session:
+        return stored_scenarios(session, key)
+
+
+def load_scenario(url: str, key: str, name: str) -> Scenario:
+    with open_engine(url) as engine, transaction(engine, write=False) as session:
+        return stored_scenario(session, key, name)
+
+
+def do_delete_scenario(url: str, key: str, name: str, actor: str) -> None:
+    with open_engine(url) as engine, transaction(engine, write=True) as session:
+        delete_scenario(session, key, name, actor)
+
+
+def compare_scenario(url: str, key: str, name: str) -> ScenarioComparison:
+    with open_engine(url) as engine, transaction(engine, write=False) as session:
+        return compare_saved_scenario(session, local_admin(), key, name)
 
 
 @pytest.fixture

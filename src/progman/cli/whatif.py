@@ -4,7 +4,7 @@
 scenarios of a stored program. Errors are not caught here: the main CLI reports every
 ProgmanError once and exits 1; a malformed option is a usage error (exit 2). The use
 cases are :mod:`progman.services.whatif` (the question the options ask, and its answer)
-and :mod:`progman.services.scenarios` (stored scenarios); they and Rich tables are
+and :mod:`progman.services.scenario_catalog` (stored scenarios); they and Rich tables are
 imported in the bodies that use them, so that mounting this sub-app does not slow down
 every other command.
 """
@@ -276,11 +276,22 @@ def save(
 ) -> None:
     """Store a named scenario of a stored program (replacing one with the same NAME)."""
     changes = parse_changes(sets, add_dep, remove)
-    from progman.services.scenarios import do_save_scenario
-    from progman.services.whatif import new_scenario
+    from progman.services.database import unit_of_work
+    from progman.services.scenario_catalog import do_save_scenario
+    from progman.services.users import local_admin
 
-    scenario = new_scenario(name, program, changes, title=title, description=description)
-    saved = do_save_scenario(_database(db), program, scenario, actor_name(actor))
+    with unit_of_work(_database(db), write=True) as session:
+        saved = do_save_scenario(
+            session,
+            local_admin(actor_name(actor)),
+            program,
+            name,
+            changes,
+            title=title,
+            description=description,
+            replace=True,
+        ).scenario
+    assert saved is not None
     stdout.print(
         f"scenario {saved.id} of {program} saved: {len(saved.changes)} change(s) "
         f"on revision {saved.base_revision}"
@@ -292,12 +303,16 @@ def list_(program: ProgramOption, db: DbOption = None) -> None:
     """The scenarios of a stored program."""
     from rich.table import Table
 
-    from progman.services.scenarios import list_scenarios
+    from progman.services.database import unit_of_work
+    from progman.services.scenario_catalog import all_scenarios
+    from progman.services.users import local_admin
 
     table = Table(title=f"Scenarios of {program}")
     for column in ("name", "title", "changes", "base revision", "updated"):
         table.add_column(column)
-    for entry in list_scenarios(_database(db), program):
+    with unit_of_work(_database(db), write=False) as session:
+        entries = all_scenarios(session, local_admin(), program)
+    for entry in entries:
         table.add_row(
             entry.key,
             entry.name,
@@ -317,9 +332,12 @@ def compare_(
     db: DbOption = None,
 ) -> None:
     """Compare a stored scenario with the program as stored now and a baseline."""
-    from progman.services.scenarios import compare_scenario
+    from progman.services.database import unit_of_work
+    from progman.services.scenario_catalog import compare_saved_scenario
+    from progman.services.users import local_admin
 
-    result = compare_scenario(_database(db), program, name, baseline)
+    with unit_of_work(_database(db), write=False) as session:
+        result = compare_saved_scenario(session, local_admin(), program, name, baseline=baseline)
     _show(result, f"Scenario {name} of {program}", as_json)
 
 
@@ -331,7 +349,12 @@ def delete(
     actor: ActorOption = None,
 ) -> None:
     """Delete a stored scenario (the audit log keeps its last content)."""
-    from progman.services.scenarios import do_delete_scenario
+    from progman.services.database import unit_of_work
+    from progman.services.scenario_catalog import do_delete_scenario, get_scenario
+    from progman.services.users import local_admin
 
-    do_delete_scenario(_database(db), program, name, actor_name(actor))
+    user = local_admin(actor_name(actor))
+    with unit_of_work(_database(db), write=True) as session:
+        version = get_scenario(session, user, program, name).version
+        do_delete_scenario(session, user, program, name, version)
     stdout.print(f"scenario {name} of {program} deleted")

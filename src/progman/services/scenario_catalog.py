@@ -1,7 +1,6 @@
 """Named what-if scenarios of a stored program, for a user in the caller's transaction (the
-REST API's; ``progman whatif save|list|compare|delete`` uses :mod:`progman.services.scenarios`
-on a database URL): listed a page at a time, read, saved, deleted and compared with the
-plan as it is now.
+REST API's and ``progman whatif save|list|compare|delete``'s): listed a page at a time,
+read, saved, deleted and compared with the plan as it is now.
 
 A scenario is a list of changes kept beside the program, not in it: saving or deleting one
 never changes the plan. Its changes are checked against the program when it is saved (a
@@ -69,6 +68,12 @@ def scenarios_page(
     )
 
 
+def all_scenarios(session: Session, user: User, key: str) -> list[ScenarioSummary]:
+    """Every scenario of the program, by id."""
+    visible_program(session, user, key)
+    return list_scenarios(session, key)
+
+
 def get_scenario(session: Session, user: User, key: str, name: str) -> ScenarioView:
     visible_program(session, user, key)
     return ScenarioView(_summary(session, key, name), load_scenario(session, key, name))
@@ -103,13 +108,16 @@ def do_save_scenario(
     *,
     title: str | None = None,
     description: str | None = None,
+    replace: bool = False,
 ) -> ScenarioView:
     """Store the new scenario ``name`` of program ``key`` once its changes apply to the
-    program as it is now; a scenario of that name already stored is a conflict."""
+    program as it is now; a scenario of that name already stored is a conflict (with
+    ``replace``, it is replaced: ``progman whatif save``)."""
     program = visible_program(session, user, key)
     check_access(user, key, Access.MANAGE_PROGRAM)
     scenario = new_scenario(name, key, changes, title=title, description=description, option="id")
-    if any(s.key == name for s in list_scenarios(session, key)):  # locks the program's row
+    stored = list_scenarios(session, key)  # locks the program's row
+    if not replace and any(s.key == name for s in stored):
         raise Conflict(
             f"program {key} has a scenario {name!r} already: save this one under another "
             "id, or delete that one first",

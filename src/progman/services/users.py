@@ -41,8 +41,11 @@ def _password_hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-def local_admin() -> User:
-    """Who the command line acts as: an administrator named after the login."""
+def local_admin(name: str | None = None) -> User:
+    """Who the command line acts as: an administrator (whoever may open the database file
+    may change anything in it), named ``name`` (``--as``) or after the login."""
+    if name:
+        return User(name=name, role="admin")
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no user name in a bare container

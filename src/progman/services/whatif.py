@@ -8,7 +8,7 @@ is refused before the engine loads); :func:`parse_move` reads ``--move RES --fro
 --between D1 D2`` into the engine's :class:`Move`, and :func:`parse_whatif` decides which
 of the two questions is asked, each with a usage error naming the option. The answers
 are the engine's :class:`ScenarioComparison` and :class:`MoveResult`, re-exported for the
-interfaces that format them. Stored scenarios are :mod:`progman.services.scenarios`.
+interfaces that format them. Stored scenarios are :mod:`progman.services.scenario_catalog`.
 """
 
 from __future__ import annotations
