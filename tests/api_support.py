@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.storage.helpers import do_save_program
 
 from progman.api import create_app
 from progman.domain.access import User
 from progman.planfile import load_plan
 from progman.samples import sample_plan_path
 from progman.services.database import dispose_engines, unit_of_work
-from progman.services.programs import do_save_program, init_database
+from progman.services.programs import init_database
 from progman.services.users import THROTTLE, do_add_user, do_create_token
 
 PASSWORD = "correct horse battery"

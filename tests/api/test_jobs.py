@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.storage.helpers import do_delete_program
 
 from progman.api.problems import problem_body
 from progman.services.jobs import InProcessJobRunner, JobControl, JobRequest, perform_job
-from progman.services.programs import do_delete_program
 
 ASYNC = {"Prefer": "respond-async"}
 SIMULATE = "/api/v1/programs/DPL/simulate"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.storage.helpers import do_save_program
 
 from progman.domain import ChangeItem
 from progman.domain.checked import is_sealed
@@ -13,7 +14,7 @@ from progman.domain.scenarios import apply_changes
 from progman.planfile import load_plan
 from progman.services import catalog
 from progman.services.database import dispose_engines, unit_of_work
-from progman.services.programs import do_save_program, init_database
+from progman.services.programs import init_database
 from progman.services.users import local_admin
 from progman.storage import save_edit
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.storage.helpers import do_save_program
 
 from progman.cli.main import main
 from progman.errors import PlanInvalid, UsageError
@@ -20,7 +21,6 @@ from progman.services.planfiles import (
     sample_program,
 )
 from progman.services.plans import PlanSource
-from progman.services.programs import do_save_program
 from progman.services.scheduling import schedule_program
 from progman.services.simulation import simulate_program
 

@@ -8,11 +8,53 @@ from typing import Any
 from sqlalchemy import select
 
 from progman.domain import Program
-from progman.storage import create_engine_for
+from progman.storage import (
+    ProgramSummary,
+    SaveResult,
+    create_engine_for,
+    delete_program,
+    load_program,
+    open_engine,
+    save_program,
+    transaction,
+)
+from progman.storage import list_programs as stored_programs
 from progman.storage.backup import read_tables
 from progman.storage.models import AuditRow
 
 ACTOR = "tester"
+
+
+# -- whole programs by database URL, as the storage tests use them (the services take a
+# -- session and a user; these call storage in one transaction each, as an admin would)
+
+
+def do_save_program(
+    url: str, program: Program, actor: str, *, expected_revision: int | None = None
+) -> SaveResult:
+    with open_engine(url) as engine, transaction(engine, write=True) as session:
+        return save_program(session, program, actor, expected_revision=expected_revision)
+
+
+def do_import_plan(
+    url: str, program: Program, actor: str, *, expected_revision: int | None = None
+) -> str:
+    return do_save_program(url, program, actor, expected_revision=expected_revision).key
+
+
+def export_program(url: str, key: str) -> Program:
+    with open_engine(url) as engine, transaction(engine, write=False) as session:
+        return load_program(session, key)
+
+
+def list_programs(url: str) -> list[ProgramSummary]:
+    with open_engine(url) as engine, transaction(engine, write=False) as session:
+        return stored_programs(session)
+
+
+def do_delete_program(url: str, key: str, actor: str) -> int:
+    with open_engine(url) as engine, transaction(engine, write=True) as session:
+        return delete_program(session, key, actor)
 
 
 def large_program(tasks: int = 20_000, projects: int = 20, key: str = "BIG") -> Program:

@@ -9,18 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.storage.helpers import ACTOR, database_rows
+from tests.storage.helpers import (
+    ACTOR,
+    database_rows,
+    do_delete_program,
+    do_import_plan,
+    export_program,
+    list_programs,
+)
 
 from progman.domain import Program
 from progman.errors import BackupInvalid, DatabaseNotReady, InputNotFound
 from progman.planfile import load_plan
-from progman.services.programs import (
-    do_delete_program,
-    do_import_plan,
-    export_program,
-    init_database,
-    list_programs,
-)
+from progman.services.programs import init_database
 from progman.storage import backup_database, head_revision, restore_database
 
 

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.storage.helpers import export_program, list_programs
 from typer.testing import CliRunner
 
 from progman.cli.db import app
 from progman.errors import DatabaseNotReady, NotFound
 from progman.planfile import load_plan
-from progman.services.programs import export_program, list_programs
 
 runner = CliRunner()
 

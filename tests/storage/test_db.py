@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from tests.storage.helpers import ACTOR
+from tests.storage.helpers import ACTOR, do_import_plan, list_programs
 
-from progman.errors import StorageError
+from progman.errors import PlanInvalid, StorageError
 from progman.planfile import load_plan
-from progman.services.programs import do_import_plan, init_database, list_programs
+from progman.services.programs import init_database
 from progman.storage import create_engine_for, default_database_url, safe_url
 from progman.storage.db import check_connection, parse_database_url
 
@@ -79,14 +79,12 @@ def test_init_creates_the_folder_of_a_new_sqlite_file(tmp_path: Path) -> None:
 def test_values_a_database_cannot_hold_are_a_clear_error(
     database_url: str, contract_plan: Path
 ) -> None:
-    """PostgreSQL text cannot hold NUL characters; the save fails cleanly, changing nothing."""
+    """PostgreSQL text cannot hold NUL characters: on either database the save is refused
+    before anything is written, naming the entity (a program must move between them)."""
     init_database(database_url)
     program = load_plan(contract_plan)
     program.projects[0].tasks[0].name = "API\x00specification"
-    if database_url.startswith("sqlite"):
-        do_import_plan(database_url, program, ACTOR)
-        return
-    with pytest.raises(StorageError, match="cannot contain NUL"):
+    with pytest.raises(PlanInvalid, match=r"a text of API\.spec holds the NUL"):
         do_import_plan(database_url, program, ACTOR)
     assert list_programs(database_url) == []
 

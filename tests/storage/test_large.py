@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from tests.storage.helpers import ACTOR, large_program
-
-from progman.services.programs import (
+from tests.storage.helpers import (
+    ACTOR,
     do_save_program,
     export_program,
-    init_database,
+    large_program,
     list_programs,
 )
+
+from progman.services.programs import init_database
 
 
 def test_twenty_thousand_tasks_round_trip(database_url: str) -> None:

@@ -6,9 +6,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from tests.storage.helpers import list_programs
 
 from progman.errors import DatabaseNotReady
-from progman.services.programs import list_programs
 from progman.storage import create_engine_for, current_revision, head_revision, upgrade_database
 from progman.storage.migrate import MIGRATIONS_DIR
 from progman.storage.models import Base

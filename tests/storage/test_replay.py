@@ -7,14 +7,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from tests.storage.helpers import ACTOR
+from tests.storage.helpers import ACTOR, do_save_program
 from tests.storage.test_save_edit import EDITS, change
 
 from progman import storage
 from progman.domain import Program
 from progman.domain.scenarios import apply_changes
 from progman.planfile import load_plan
-from progman.services.programs import do_save_program, init_database
+from progman.services.programs import init_database
 from progman.storage import (
     load_program,
     open_engine,

@@ -7,20 +7,22 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
-from tests.storage.helpers import ACTOR, audit_rows, database_rows
+from tests.storage.helpers import (
+    ACTOR,
+    audit_rows,
+    database_rows,
+    do_delete_program,
+    do_import_plan,
+    do_save_program,
+    export_program,
+    list_programs,
+)
 from tests.strategies import programs
 
 from progman.domain import Program
 from progman.errors import Conflict, DatabaseNotReady, NotFound, PlanInvalid
 from progman.planfile import load_plan
-from progman.services.programs import (
-    do_delete_program,
-    do_import_plan,
-    do_save_program,
-    export_program,
-    init_database,
-    list_programs,
-)
+from progman.services.programs import init_database
 from progman.storage import create_engine_for, transaction
 from progman.storage import models as m
 from progman.storage.writer import ProgramWriter

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.storage.helpers import ACTOR, audit_rows
+from tests.storage.helpers import ACTOR, audit_rows, do_save_program
 
 from progman.domain import ChangeItem, Program
 from progman.domain.scenarios import apply_changes
 from progman.errors import Conflict
 from progman.planfile import load_plan
-from progman.services.programs import do_save_program, init_database
+from progman.services.programs import init_database
 from progman.storage import load_program, open_engine, save_edit, transaction
 from progman.storage import models as m
 from progman.storage.repository import _program_row, assemble_program

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from tests.storage.helpers import ACTOR, audit_rows
+from tests.storage.helpers import ACTOR, audit_rows, do_delete_program, do_import_plan
 
 from progman.domain import ChangeItem, Program
 from progman.domain.scenarios import Scenario, apply_changes
 from progman.errors import NotFound, PlanInvalid, ProgmanError
 from progman.planfile import load_plan
-from progman.services.programs import do_delete_program, do_import_plan, init_database
+from progman.services.programs import init_database
 from progman.services.scenario_catalog import compare_saved_scenario
 from progman.services.users import local_admin
 from progman.services.whatif import ScenarioComparison

@@ -12,7 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from orjson import loads
 from sqlalchemy import update
-from tests.storage.helpers import ACTOR, audit_rows, database_rows, large_program
+from tests.storage.helpers import (
+    ACTOR,
+    audit_rows,
+    database_rows,
+    do_save_program,
+    export_program,
+    large_program,
+)
 from tests.storage.test_trusted import state
 from tests.strategies import programs
 
@@ -20,7 +27,7 @@ from progman.domain import Program
 from progman.domain.checked import is_checked
 from progman.errors import Conflict
 from progman.planfile import load_plan
-from progman.services.programs import do_save_program, export_program, init_database
+from progman.services.programs import init_database
 from progman.storage import create_engine_for, open_engine, transaction
 from progman.storage import models as m
 from progman.storage.repository import _program_row, assemble_program

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel, ValidationError
-from tests.storage.helpers import ACTOR
+from tests.storage.helpers import ACTOR, do_save_program, export_program
 from tests.strategies import programs
 
 from progman.domain import Program, WorkItem
 from progman.domain.checked import is_checked
 from progman.domain.work import Dependency
 from progman.planfile import load_plan
-from progman.services.programs import do_save_program, export_program, init_database
+from progman.services.programs import init_database
 from progman.storage import open_engine, transaction
 from progman.storage.repository import _program_row, program_data
 from progman.storage.stored import read_program_state

@@ -87,10 +87,13 @@ def import_plan(
 ) -> None:
     """Store a plan: a new program, or an update in place of the one with its key."""
     from progman.cli.options import load_plan_file
+    from progman.services.database import unit_of_work
     from progman.services.programs import do_save_program
+    from progman.services.users import local_admin
 
     program = load_plan_file(plan)
-    result = do_save_program(_database(db), program, actor_name(actor))
+    with unit_of_work(_database(db), write=True) as session:
+        result = do_save_program(session, local_admin(actor_name(actor)), program)
     if result.changed:
         stdout.print(
             f"Imported {program.key} ({program.name}) at revision {result.revision}: "
@@ -119,9 +122,12 @@ def list_(db: DbOption = None) -> None:
     """The stored programs."""
     from rich.table import Table
 
-    from progman.services.programs import list_programs
+    from progman.services.database import unit_of_work
+    from progman.services.programs import stored_programs
+    from progman.services.users import local_admin
 
-    summaries = list_programs(_database(db))
+    with unit_of_work(_database(db), write=False) as session:
+        summaries = stored_programs(session, local_admin())
     if not summaries:
         stdout.print("No programs stored yet; add one with `progman db import PLAN`.")
         return

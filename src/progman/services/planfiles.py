@@ -47,9 +47,12 @@ def do_export_plan(url: str, key: str, output: Path) -> Program:
     """Write the program ``key`` stored in the database ``url`` as the plan file
     ``output`` (atomically)."""
     from progman.planfile import dump_plan  # noqa: PLC0415
-    from progman.services.programs import export_program  # noqa: PLC0415 - SQLAlchemy: slow
+    from progman.services.database import unit_of_work  # noqa: PLC0415 - SQLAlchemy: slow
+    from progman.services.programs import export_program  # noqa: PLC0415
+    from progman.services.users import local_admin  # noqa: PLC0415
 
-    program = export_program(url, key)
+    with unit_of_work(url, write=False) as session:
+        program = export_program(session, local_admin(), key)
     dump_plan(program, output)
     return program
 
