@@ -25,7 +25,7 @@ from progman.domain.scenarios import apply_changes
 from progman.planfile import load_plan
 from progman.services import catalog
 from progman.services.database import dispose_engines, unit_of_work
-from progman.services.programs import do_save_program, init_database
+from progman.services.programs import init_database
 from progman.services.users import local_admin
 from progman.services.work_items import do_update_work_item, edit_moved, get_work_item
 from progman.storage import load_program, save_edit, save_program
@@ -40,8 +40,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         plan = make_plan(Path(folder) / "plan.yaml", 50, 400, people=40)
         url = f"sqlite:///{Path(folder) / 'progman.db'}"
-        init_database(url)
-        do_save_program(url, load_plan(plan), "benchmark")
+        init_database(url, load_plan(plan))
         try:
             _measure(url)
         finally:

@@ -24,8 +24,7 @@ def serve(
     """Serve the REST API on the database (interactive docs at /api/docs)."""
     import os
 
-    import uvicorn
-
+    from progman.api.server import serve_app
     from progman.services.database import DATABASE_VARIABLE, check_database_ready, safe_url
 
     url = check_database_ready(db)
@@ -36,12 +35,4 @@ def serve(
         markup=False,
         highlight=False,
     )
-    uvicorn.run(
-        "progman.api:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-    )
+    serve_app(host, port, workers)

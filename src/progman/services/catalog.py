@@ -20,6 +20,7 @@ from progman.domain.access import User
 from progman.domain.checked import mark_checked, seal
 from progman.errors import NotFound, UsageError
 from progman.services.database import database_of
+from progman.services.single_flight import SingleFlight
 from progman.services.users import check_can_read
 from progman.storage import (
     caught_up,
@@ -121,12 +122,19 @@ def visible_program_at(session: Session, user: User, key: str) -> tuple[Program,
         stamp = (database_of(session), key, revision, saved_at.isoformat())
         cached = LOADED.get(stamp)
         if cached is None:
-            cached = LOADED.put(
-                stamp, shared(_caught_up(session, stamp) or load_program(session, key))
-            )
+            cached = _READING.run(stamp, lambda: _read(session, stamp))
         return cached, revision, stamp
     except NotFound:  # its message lists the stored keys: not for every user to read
         raise NotFound(f"no program with key {key!r}") from None
+
+
+def _read(session: Session, stamp: Stamp) -> Program:
+    """The program of ``stamp``: caught up from an older one kept, or loaded; then kept."""
+    found = LOADED.get(stamp)  # kept by another reader just before this one asked
+    if found is None:
+        found = shared(_caught_up(session, stamp) or load_program(session, stamp[1]))
+        LOADED.put(stamp, found)
+    return found
 
 
 def _caught_up(session: Session, stamp: Stamp) -> Program | None:
@@ -217,3 +225,5 @@ class RecentPrograms:
 
 #: The process's recently loaded programs.
 LOADED = RecentPrograms()
+#: The programs being read: one load for the requests that ask for a revision together.
+_READING: SingleFlight[Program] = SingleFlight()

@@ -16,6 +16,7 @@ from progman.domain import Program
 from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, schedule
 from progman.engine.schedule_table import TaskSchedule
 from progman.services.inputs import check_project
+from progman.services.single_flight import SingleFlight
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -52,6 +53,8 @@ def schedule_program(
 _SCHEDULES: OrderedDict[tuple[tuple[str, str, int, str], date | None], bytes] = OrderedDict()
 _SCHEDULES_LOCK = threading.Lock()
 _SCHEDULES_KEPT = 16
+#: the schedules being computed: one computation for the readers that ask together
+_COMPUTING: SingleFlight[bytes] = SingleFlight()
 
 
 def stored_schedule_json(
@@ -70,7 +73,10 @@ def stored_schedule_json(
         cached = _SCHEDULES.get(cache_key)
     if cached is not None:
         return cached
-    text = b"".join(schedule_program(program, status_date=status_date).json_parts())
+    text = _COMPUTING.run(
+        cache_key,
+        lambda: b"".join(schedule_program(program, status_date=status_date).json_parts()),
+    )
     with _SCHEDULES_LOCK:
         _SCHEDULES[cache_key] = text
         while len(_SCHEDULES) > _SCHEDULES_KEPT:
