@@ -24,7 +24,7 @@ def serve(
     """Serve the REST API on the database (interactive docs at /api/docs)."""
     import os
 
-    from progman.api.server import serve_app
+    from progman.cli.server import serve_app
     from progman.services.database import DATABASE_VARIABLE, check_database_ready, safe_url
 
     url = check_database_ready(db)

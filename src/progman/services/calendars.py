@@ -24,10 +24,15 @@ from progman.domain.access import Access, User
 from progman.domain.calendars import Calendar, DateRange
 from progman.domain.scenarios import apply_changes, calendar_target
 from progman.errors import Location, NotFound, PlanInvalid, Problem, UsageError
-from progman.services.catalog import do_save_edited, visible_program, visible_program_at
+from progman.services.catalog import (
+    do_save_edited,
+    problems_by_field,
+    visible_program,
+    visible_program_at,
+)
 from progman.services.projects import page_after
 from progman.services.users import check_access
-from progman.services.work_items import check_version, problems_by_field
+from progman.services.work_items import check_version
 from progman.storage import entity_versions
 
 ExceptionKind = Literal["holiday", "working"]

@@ -10,18 +10,21 @@ import base64
 import binascii
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from progman.domain import Program
-from progman.domain.access import User
+from progman.domain import ChangeItem, Program
+from progman.domain.access import Access, User
 from progman.domain.checked import mark_checked, seal
-from progman.errors import NotFound, UsageError
+from progman.domain.scenarios import apply_changes
+from progman.errors import Conflict, Location, NotFound, PlanInvalid, Problem, UsageError
 from progman.services.database import database_of
 from progman.services.single_flight import SingleFlight
-from progman.services.users import check_can_read
+from progman.services.users import check_access, check_can_read
 from progman.storage import (
     caught_up,
     list_programs,
@@ -167,6 +170,43 @@ def do_save_edited(session: Session, user: User, key: str, program: Program, rev
         result = save_edit(session, before, program, user.name, expected_revision=revision)
     remember_program(session, key, program)
     return result.revision
+
+
+def do_add_to_program(
+    session: Session, user: User, key: str, section: str, fields: Mapping[str, Any]
+) -> tuple[Program, Program, int]:
+    """A new entity at the end of one of the program's lists (``"projects"``,
+    ``"resources"``), from ``fields`` in plan-file form with its id; a program manager's.
+    Returns the program before and after, and its new revision."""
+    program, revision, _ = visible_program_at(session, user, key)
+    check_access(user, key, Access.MANAGE_PROGRAM)
+    ident = str(fields.get("id"))
+    if any(entity.id == ident for entity in getattr(program, section)):
+        noun = section.removesuffix("s")
+        raise Conflict(
+            f"program {key} has a {noun} {ident} already: choose another id",
+            location=Location(path="id"),
+        )
+    change = ChangeItem(op="add", target=program.key, field=section, value=dict(fields))
+    try:
+        edited = apply_changes(program, [change])
+    except PlanInvalid as invalid:
+        raise PlanInvalid(problems_by_field(invalid, ["body"])) from None
+    return program, edited, do_save_edited(session, user, key, edited, revision)
+
+
+def problems_by_field(invalid: PlanInvalid, names: list[str]) -> list[Problem]:
+    """The problems of ``changes[i]`` named after the field the i-th change set."""
+    problems = []
+    for problem in invalid.problems:
+        path = problem.location.path or ""
+        field = "body"
+        if path.startswith("changes[") and path.endswith("]"):
+            number = int(path[len("changes[") : -1])
+            field = names[number] if number < len(names) else "body"
+        message = problem.message.split(": ", 1)[-1] if ": " in problem.message else problem.message
+        problems.append(Problem(problem.code, message, Location(path=field)))
+    return problems
 
 
 def remember_program(session: Session, key: str, program: Program) -> None:

@@ -18,13 +18,12 @@ from progman.domain import ChangeItem, Dependency
 from progman.domain.access import Access, User
 from progman.domain.scenarios import apply_changes
 from progman.errors import NotFound, PlanInvalid, UsageError
-from progman.services.catalog import visible_program_at
+from progman.services.catalog import problems_by_field, visible_program_at
 from progman.services.users import check_access
 from progman.services.work_items import (
     Edit,
     check_version,
     find_item,
-    problems_by_field,
     saved_edit,
     version_of,
 )

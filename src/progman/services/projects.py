@@ -27,7 +27,6 @@ from progman.domain.access import Access, User
 from progman.domain.entity_index import target_for
 from progman.domain.scenarios import apply_changes
 from progman.errors import (
-    Conflict,
     Location,
     NotFound,
     PlanInvalid,
@@ -37,14 +36,16 @@ from progman.errors import (
 )
 from progman.services.catalog import (
     decode_cursor,
+    do_add_to_program,
     do_save_edited,
     encode_cursor,
     foreign_cursor,
+    problems_by_field,
     visible_program,
     visible_program_at,
 )
 from progman.services.users import check_access
-from progman.services.work_items import check_version, problems_by_field
+from progman.services.work_items import check_version
 from progman.storage import entity_versions
 
 MAX_PAGE = 1000
@@ -128,20 +129,8 @@ def do_create_project(
     session: Session, user: User, key: str, fields: Mapping[str, Any]
 ) -> ProjectEdit:
     """A new project without work items (``fields`` in plan-file form, with its id)."""
-    program, revision, _ = visible_program_at(session, user, key)
-    check_access(user, key, Access.MANAGE_PROGRAM)
+    program, edited, saved = do_add_to_program(session, user, key, "projects", fields)
     ident = str(fields.get("id"))
-    if any(p.id == ident for p in program.projects):
-        raise Conflict(
-            f"program {key} has a project {ident} already: choose another id",
-            location=Location(path="id"),
-        )
-    change = ChangeItem(op="add", target=program.key, field="projects", value=dict(fields))
-    try:
-        edited = apply_changes(program, [change])
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, ["body"])) from None
-    saved = do_save_edited(session, user, key, edited, revision)
     return ProjectEdit(_view(session, key, find_project(edited, ident)), program, edited, saved)
 
 

@@ -50,11 +50,12 @@ from progman.services.catalog import (
     do_save_edited,
     encode_cursor,
     foreign_cursor,
+    problems_by_field,
     visible_program,
     visible_program_at,
 )
 from progman.services.users import check_access
-from progman.services.work_items import check_version, problems_by_field
+from progman.services.work_items import check_version
 from progman.storage import entity_versions
 
 MAX_PAGE = 1000

@@ -17,7 +17,6 @@ from progman.domain.access import Access, User
 from progman.domain.entity_index import target_for
 from progman.domain.scenarios import apply_changes
 from progman.errors import (
-    Conflict,
     Location,
     NotFound,
     PlanInvalid,
@@ -25,10 +24,16 @@ from progman.errors import (
     StillReferenced,
     UsageError,
 )
-from progman.services.catalog import do_save_edited, visible_program, visible_program_at
+from progman.services.catalog import (
+    do_add_to_program,
+    do_save_edited,
+    problems_by_field,
+    visible_program,
+    visible_program_at,
+)
 from progman.services.projects import capped, named
 from progman.services.users import check_access
-from progman.services.work_items import check_version, problems_by_field
+from progman.services.work_items import check_version
 from progman.storage import resource_versions
 
 
@@ -95,20 +100,8 @@ def do_create_resource(
     session: Session, user: User, key: str, fields: Mapping[str, Any]
 ) -> ResourceEdit:
     """A new resource of the pool (``fields`` in plan-file form, with its id)."""
-    program, revision, _ = visible_program_at(session, user, key)
-    check_access(user, key, Access.MANAGE_PROGRAM)
+    program, edited, saved_revision = do_add_to_program(session, user, key, "resources", fields)
     ident = str(fields.get("id"))
-    if any(r.id == ident for r in program.resources):
-        raise Conflict(
-            f"program {key} has a resource {ident} already: choose another id",
-            location=Location(path="id"),
-        )
-    change = ChangeItem(op="add", target=program.key, field="resources", value=dict(fields))
-    try:
-        edited = apply_changes(program, [change])
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, ["body"])) from None
-    saved_revision = do_save_edited(session, user, key, edited, revision)
     view = ResourceView(_find(edited, ident), resource_versions(session, key, [ident])[ident])
     return ResourceEdit(view, program, edited, saved_revision)
 

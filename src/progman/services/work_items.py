@@ -32,7 +32,6 @@ from progman.errors import (
     NotFound,
     PlanInvalid,
     PreconditionRequired,
-    Problem,
     StaleVersion,
     UsageError,
 )
@@ -41,6 +40,7 @@ from progman.services.catalog import (
     do_save_edited,
     encode_cursor,
     foreign_cursor,
+    problems_by_field,
     visible_program,
     visible_program_at,
 )
@@ -279,17 +279,3 @@ def saved_edit(
 def _plain(value: Any) -> Any:
     """A value as a plan file writes it (dates as text)."""
     return value.isoformat() if isinstance(value, date) else value
-
-
-def problems_by_field(invalid: PlanInvalid, names: list[str]) -> list[Problem]:
-    """The problems of ``changes[i]`` named after the field the i-th change set."""
-    problems = []
-    for problem in invalid.problems:
-        path = problem.location.path or ""
-        field = "body"
-        if path.startswith("changes[") and path.endswith("]"):
-            number = int(path[len("changes[") : -1])
-            field = names[number] if number < len(names) else "body"
-        message = problem.message.split(": ", 1)[-1] if ": " in problem.message else problem.message
-        problems.append(Problem(problem.code, message, Location(path=field)))
-    return problems
