@@ -9,11 +9,12 @@ is answered with the entry and what moved. A delete is refused (409
 is read, added, changed and deleted here.
 """
 
-from __future__ import annotations
-
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
 
 from progman.api.deps import CurrentUser, DatabaseSession
 from progman.api.register_schemas import (
@@ -59,6 +60,7 @@ from progman.services.registers import (
     STAKEHOLDER,
     EntryEdit,
     EntryView,
+    RegisterKind,
     do_add_entry,
     do_delete_entry,
     do_update_entry,
@@ -174,140 +176,150 @@ def _created(response: Response, key: str, path: str) -> None:
     response.headers["Location"] = f"/api/v1/programs/{key}/{path}"
 
 
-# -- risks ----------------------------------------------------------------------------------
+# -- risks, objectives, benefits, stakeholders: the same five routes each ------------------
 
 
-@router.post("/risks", response_model=RiskEdited, status_code=201)
-def add_risk(
-    key: str, body: RiskCreate, user: CurrentUser, session: DatabaseSession, response: Response
-) -> RiskEdited:
-    """A new risk, issue or opportunity (of the program, or of ``project``)."""
-    view, moved = _edited(do_add_entry(session, user, key, RISK, _fields(body)), response)
-    _created(response, key, f"risks/{body.id}")
-    return RiskEdited(item=risk_public(view), moved=moved)
+@dataclass(frozen=True)
+class _Register:
+    """What the routes of one kind of entry need: its kind, names and schemas."""
+
+    kind: RegisterKind
+    plural: str  # the path segment: ``risks``
+    param: str  # the entry id's name in the path: ``risk_id``
+    create: type[BaseModel]
+    update: type[BaseModel]
+    public: Callable[[EntryView], BaseModel]
+    public_type: type[BaseModel]
+    edited: type[BaseModel]
+    page: type[BaseModel] | None  # None: the list is elsewhere (the scored risk register)
+    docs: dict[str, str]  # route name -> its description
 
 
-@router.get("/risks/{risk_id}", response_model=RiskPublic)
-def get_risk(
-    key: str, risk_id: str, user: CurrentUser, session: DatabaseSession, response: Response
-) -> RiskPublic:
-    """One risk as the plan holds it; its ``ETag`` is its version (``GET …/risks`` is the
-    scored register)."""
-    return risk_public(_tagged(get_entry(session, user, key, RISK, risk_id), response))
+def _add_routes(register: _Register) -> None:
+    """The list, add, get, update and delete routes of one kind (``If-Match`` on writes)."""
+    kind, plural, public = register.kind, register.plural, register.public
+    singular = plural.removesuffix("s")
+    one = f"/{plural}/{{{register.param}}}"
+    EntryId = Annotated[str, Path(alias=register.param)]
+    Create, Update = register.create, register.update
+
+    def listed(
+        key: str, *, user: CurrentUser, session: DatabaseSession, limit: Limit = 100,
+        cursor: Cursor = None,
+    ) -> Any:  # fmt: skip
+        page = list_entries(session, user, key, kind, cursor=cursor, limit=limit)
+        assert register.page is not None
+        return register.page(items=[public(view) for view in page.items], next=page.next)
+
+    def add(
+        key: str,
+        body: Create,  # type: ignore[valid-type]  # the kind's schema: FastAPI reads it here
+        user: CurrentUser,
+        session: DatabaseSession,
+        response: Response,
+    ) -> Any:
+        view, moved = _edited(do_add_entry(session, user, key, kind, _fields(body)), response)
+        _created(response, key, f"{plural}/{body.id}")  # type: ignore[attr-defined]
+        return register.edited(item=public(view), moved=moved)
+
+    def get(
+        key: str, entry_id: EntryId, user: CurrentUser, session: DatabaseSession,
+        response: Response,
+    ) -> Any:  # fmt: skip
+        return public(_tagged(get_entry(session, user, key, kind, entry_id), response))
+
+    def update(
+        key: str, entry_id: EntryId, *,
+        body: Update,  # type: ignore[valid-type]  # the kind's schema: FastAPI reads it here
+        user: CurrentUser, session: DatabaseSession, response: Response,
+        if_match: IfMatch = None,
+    ) -> Any:  # fmt: skip
+        version = parse_if_match(if_match)
+        edit = do_update_entry(
+            session, user, key, kind, entry_id, fields=_fields(body), if_match=version
+        )
+        view, moved = _edited(edit, response)
+        return register.edited(item=public(view), moved=moved)
+
+    def delete(
+        key: str, entry_id: EntryId, *, user: CurrentUser, session: DatabaseSession,
+        response: Response, if_match: IfMatch = None,
+    ) -> Any:  # fmt: skip
+        version = parse_if_match(if_match)
+        edit = do_delete_entry(session, user, key, kind, entry_id, if_match=version)
+        view, moved = _edited(edit, response)
+        return register.edited(item=public(view), moved=moved)
+
+    routes: list[tuple[str, Callable[..., Any], str, str, type[BaseModel] | None, int]] = [
+        (f"/{plural}", listed, "GET", f"list_{plural}", register.page, 200),
+        (f"/{plural}", add, "POST", f"add_{singular}", register.edited, 201),
+        (one, get, "GET", f"get_{singular}", register.public_type, 200),
+        (one, update, "PATCH", f"update_{singular}", register.edited, 200),
+        (one, delete, "DELETE", f"delete_{singular}", register.edited, 200),
+    ]
+    for path, endpoint, method, name, model, status in routes:
+        if model is None:
+            continue
+        router.add_api_route(
+            path, endpoint, methods=[method], name=name, response_model=model,
+            status_code=status, description=register.docs[name.split("_")[0]],
+        )  # fmt: skip
 
 
-@router.patch("/risks/{risk_id}", response_model=RiskEdited)
-def update_risk(
-    key: str,
-    risk_id: str,
-    *,
-    body: RiskUpdate,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskEdited:
-    """Change some fields of a risk (``status``, ``probability``, ``escalated``...)."""
-    edit = do_update_entry(
-        session, user, key, RISK, risk_id, fields=_fields(body), if_match=parse_if_match(if_match)
-    )
-    view, moved = _edited(edit, response)
-    return RiskEdited(item=risk_public(view), moved=moved)
-
-
-@router.delete("/risks/{risk_id}", response_model=RiskEdited)
-def delete_risk(
-    key: str,
-    risk_id: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskEdited:
-    """Delete a risk nothing refers to (closing it, ``status: closed``, keeps it on
-    record); answers it as it was."""
-    edit = do_delete_entry(session, user, key, RISK, risk_id, if_match=parse_if_match(if_match))
-    view, moved = _edited(edit, response)
-    return RiskEdited(item=risk_public(view), moved=moved)
-
-
-# -- objectives -----------------------------------------------------------------------------
-
-
-@router.get("/objectives", response_model=ObjectivePage)
-def list_objectives(
-    key: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    limit: Limit = 100,
-    cursor: Cursor = None,
-) -> ObjectivePage:
-    """The program's objectives in plan order."""
-    page = list_entries(session, user, key, OBJECTIVE, cursor=cursor, limit=limit)
-    return ObjectivePage(items=[objective_public(v) for v in page.items], next=page.next)
-
-
-@router.post("/objectives", response_model=ObjectiveEdited, status_code=201)
-def add_objective(
-    key: str,
-    body: ObjectiveCreate,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-) -> ObjectiveEdited:
-    """A new objective (its key results are added under it)."""
-    view, moved = _edited(do_add_entry(session, user, key, OBJECTIVE, _fields(body)), response)
-    _created(response, key, f"objectives/{body.id}")
-    return ObjectiveEdited(item=objective_public(view), moved=moved)
-
-
-@router.get("/objectives/{objective_id}", response_model=ObjectivePublic)
-def get_objective(
-    key: str, objective_id: str, user: CurrentUser, session: DatabaseSession, response: Response
-) -> ObjectivePublic:
-    """One objective with the ids of its key results; its ``ETag`` is its version."""
-    view = get_entry(session, user, key, OBJECTIVE, objective_id)
-    return objective_public(_tagged(view, response))
-
-
-@router.patch("/objectives/{objective_id}", response_model=ObjectiveEdited)
-def update_objective(
-    key: str,
-    objective_id: str,
-    *,
-    body: ObjectiveUpdate,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ObjectiveEdited:
-    """Change an objective's title, perspective, description or owner."""
-    version = parse_if_match(if_match)
-    edit = do_update_entry(
-        session, user, key, OBJECTIVE, objective_id, fields=_fields(body), if_match=version
-    )
-    view, moved = _edited(edit, response)
-    return ObjectiveEdited(item=objective_public(view), moved=moved)
-
-
-@router.delete("/objectives/{objective_id}", response_model=ObjectiveEdited)
-def delete_objective(
-    key: str,
-    objective_id: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ObjectiveEdited:
-    """Delete an objective with no key results that no benefit, project, change request or
-    decision refers to."""
-    version = parse_if_match(if_match)
-    edit = do_delete_entry(session, user, key, OBJECTIVE, objective_id, if_match=version)
-    view, moved = _edited(edit, response)
-    return ObjectiveEdited(item=objective_public(view), moved=moved)
+for _register in (
+    _Register(
+        RISK, "risks", "risk_id", RiskCreate, RiskUpdate, risk_public, RiskPublic, RiskEdited,
+        None,
+        {
+            "add": "A new risk, issue or opportunity (of the program, or of ``project``).",
+            "get": "One risk as the plan holds it; its ``ETag`` is its version (``GET …/risks``"
+            " is the scored register).",
+            "update": "Change some fields of a risk (``status``, ``probability``, "
+            "``escalated``...).",
+            "delete": "Delete a risk nothing refers to (closing it, ``status: closed``, keeps "
+            "it on record); answers it as it was.",
+        },
+    ),
+    _Register(
+        OBJECTIVE, "objectives", "objective_id", ObjectiveCreate, ObjectiveUpdate,
+        objective_public, ObjectivePublic, ObjectiveEdited, ObjectivePage,
+        {
+            "list": "The program's objectives in plan order.",
+            "add": "A new objective (its key results are added under it).",
+            "get": "One objective with the ids of its key results; its ``ETag`` is its "
+            "version.",
+            "update": "Change an objective's title, perspective, description or owner.",
+            "delete": "Delete an objective with no key results that no benefit, project, "
+            "change request or decision refers to; answers it as it was.",
+        },
+    ),
+    _Register(
+        BENEFIT, "benefits", "benefit_id", BenefitCreate, BenefitUpdate, benefit_public,
+        BenefitPublic, BenefitEdited, BenefitPage,
+        {
+            "list": "The benefits register in plan order.",
+            "add": "A new benefit (of an ``objective``, needing the work items of "
+            "``depends_on``).",
+            "get": "One benefit, planned and realized; its ``ETag`` is its version.",
+            "update": "Change some fields of a benefit.",
+            "delete": "Delete a benefit no change request or decision refers to; answers it "
+            "as it was.",
+        },
+    ),
+    _Register(
+        STAKEHOLDER, "stakeholders", "stakeholder_id", StakeholderCreate, StakeholderUpdate,
+        stakeholder_public, StakeholderPublic, StakeholderEdited, StakeholderPage,
+        {
+            "list": "The stakeholder register in plan order.",
+            "add": "A new stakeholder with what they are to be told.",
+            "get": "One stakeholder; its ``ETag`` is its version.",
+            "update": "Change some fields of a stakeholder.",
+            "delete": "Delete a stakeholder no change request or decision refers to; answers "
+            "it as it was.",
+        },
+    ),
+):  # fmt: skip
+    _add_routes(_register)
 
 
 # -- key results ----------------------------------------------------------------------------
@@ -409,152 +421,3 @@ def delete_key_result(
     )
     view, moved = _edited(edit, response)
     return KeyResultEdited(item=key_result_public(view), moved=moved)
-
-
-# -- benefits -------------------------------------------------------------------------------
-
-
-@router.get("/benefits", response_model=BenefitPage)
-def list_benefits(
-    key: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    limit: Limit = 100,
-    cursor: Cursor = None,
-) -> BenefitPage:
-    """The benefits register in plan order."""
-    page = list_entries(session, user, key, BENEFIT, cursor=cursor, limit=limit)
-    return BenefitPage(items=[benefit_public(v) for v in page.items], next=page.next)
-
-
-@router.post("/benefits", response_model=BenefitEdited, status_code=201)
-def add_benefit(
-    key: str, body: BenefitCreate, user: CurrentUser, session: DatabaseSession, response: Response
-) -> BenefitEdited:
-    """A new benefit (of an ``objective``, needing the work items of ``depends_on``)."""
-    view, moved = _edited(do_add_entry(session, user, key, BENEFIT, _fields(body)), response)
-    _created(response, key, f"benefits/{body.id}")
-    return BenefitEdited(item=benefit_public(view), moved=moved)
-
-
-@router.get("/benefits/{benefit_id}", response_model=BenefitPublic)
-def get_benefit(
-    key: str, benefit_id: str, user: CurrentUser, session: DatabaseSession, response: Response
-) -> BenefitPublic:
-    """One benefit, planned and realized; its ``ETag`` is its version."""
-    return benefit_public(_tagged(get_entry(session, user, key, BENEFIT, benefit_id), response))
-
-
-@router.patch("/benefits/{benefit_id}", response_model=BenefitEdited)
-def update_benefit(
-    key: str,
-    benefit_id: str,
-    *,
-    body: BenefitUpdate,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> BenefitEdited:
-    """Change some fields of a benefit."""
-    version = parse_if_match(if_match)
-    edit = do_update_entry(
-        session, user, key, BENEFIT, benefit_id, fields=_fields(body), if_match=version
-    )
-    view, moved = _edited(edit, response)
-    return BenefitEdited(item=benefit_public(view), moved=moved)
-
-
-@router.delete("/benefits/{benefit_id}", response_model=BenefitEdited)
-def delete_benefit(
-    key: str,
-    benefit_id: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> BenefitEdited:
-    """Delete a benefit no change request or decision refers to."""
-    version = parse_if_match(if_match)
-    edit = do_delete_entry(session, user, key, BENEFIT, benefit_id, if_match=version)
-    view, moved = _edited(edit, response)
-    return BenefitEdited(item=benefit_public(view), moved=moved)
-
-
-# -- stakeholders ---------------------------------------------------------------------------
-
-
-@router.get("/stakeholders", response_model=StakeholderPage)
-def list_stakeholders(
-    key: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    limit: Limit = 100,
-    cursor: Cursor = None,
-) -> StakeholderPage:
-    """The stakeholder register in plan order."""
-    page = list_entries(session, user, key, STAKEHOLDER, cursor=cursor, limit=limit)
-    return StakeholderPage(items=[stakeholder_public(v) for v in page.items], next=page.next)
-
-
-@router.post("/stakeholders", response_model=StakeholderEdited, status_code=201)
-def add_stakeholder(
-    key: str,
-    body: StakeholderCreate,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-) -> StakeholderEdited:
-    """A new stakeholder with what they are to be told."""
-    view, moved = _edited(do_add_entry(session, user, key, STAKEHOLDER, _fields(body)), response)
-    _created(response, key, f"stakeholders/{body.id}")
-    return StakeholderEdited(item=stakeholder_public(view), moved=moved)
-
-
-@router.get("/stakeholders/{stakeholder_id}", response_model=StakeholderPublic)
-def get_stakeholder(
-    key: str, stakeholder_id: str, user: CurrentUser, session: DatabaseSession, response: Response
-) -> StakeholderPublic:
-    """One stakeholder; its ``ETag`` is its version."""
-    view = get_entry(session, user, key, STAKEHOLDER, stakeholder_id)
-    return stakeholder_public(_tagged(view, response))
-
-
-@router.patch("/stakeholders/{stakeholder_id}", response_model=StakeholderEdited)
-def update_stakeholder(
-    key: str,
-    stakeholder_id: str,
-    *,
-    body: StakeholderUpdate,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> StakeholderEdited:
-    """Change some fields of a stakeholder."""
-    version = parse_if_match(if_match)
-    edit = do_update_entry(
-        session, user, key, STAKEHOLDER, stakeholder_id, fields=_fields(body), if_match=version
-    )
-    view, moved = _edited(edit, response)
-    return StakeholderEdited(item=stakeholder_public(view), moved=moved)
-
-
-@router.delete("/stakeholders/{stakeholder_id}", response_model=StakeholderEdited)
-def delete_stakeholder(
-    key: str,
-    stakeholder_id: str,
-    *,
-    user: CurrentUser,
-    session: DatabaseSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> StakeholderEdited:
-    """Delete a stakeholder no change request or decision refers to."""
-    version = parse_if_match(if_match)
-    edit = do_delete_entry(session, user, key, STAKEHOLDER, stakeholder_id, if_match=version)
-    view, moved = _edited(edit, response)
-    return StakeholderEdited(item=stakeholder_public(view), moved=moved)
