@@ -145,3 +145,26 @@ def test_long_chain_has_no_recursion_problem(size):
     [finding] = check_program(program)
     assert finding.code == "plan.cycle"
     assert finding.message.count("->") == size
+
+
+def test_a_change_request_may_target_whatever_a_change_reaches():
+    targets = ["O1", "objective:O1", "P", "std", "calendar:std", "alice", "resource:alice"]
+
+    def mutate(d):
+        d["stakeholders"] = [{"id": "sam", "name": "Sam"}]
+        d["objectives"][0]["key_results"] = [{"id": "KR1", "title": "k", "target": 1.0}]
+        d["change_requests"] = [
+            {
+                "id": "CR1",
+                "title": "c",
+                "changes": [
+                    {"target": target, "field": "name", "value": "x"}
+                    for target in [*targets, "KR1", "key_result:KR1", "stakeholder:sam", "A.1"]
+                ]
+                + [{"target": "stakeholder:nobody", "field": "name", "value": "x"}],
+            }
+        ]
+
+    [finding] = findings(mutate)
+    assert finding.code == "plan.unknown_reference"
+    assert "stakeholder:nobody" in finding.message

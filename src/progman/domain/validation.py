@@ -501,17 +501,7 @@ def check_program(program: Program) -> list[Finding]:
         c.reference(
             "project", gate.project, projects, ("gates", i, "project"), f"project of gate {gate.id}"
         )
-    anything = (
-        projects
-        | resources
-        | objectives
-        | set(tasks)
-        | {r.id for r in prog.risks}
-        | {b.id for b in prog.benefits}
-        | sprints
-        if any(change.changes for change in prog.change_requests)
-        else set()
-    )
+    anything = _change_targets(prog, set(tasks), sprints) if prog.change_requests else set()
     for i, change in enumerate(prog.change_requests):
         for k, item in enumerate(change.changes):
             c.reference(
@@ -530,6 +520,26 @@ def check_program(program: Program) -> list[Finding]:
 
 _RISK_FIELDS = tuple(name for name in Risk.model_fields if name not in ("id", "history"))
 _IMPACT_DIMENSIONS = ("schedule", "cost", "scope", "quality")
+
+
+def _change_targets(program: Program, tasks: set[str], sprints: set[str]) -> set[str]:
+    """What a change request's change may target: what ``apply_changes`` reaches, by id
+    or as ``kind:id`` (``stakeholder:tomas``, ``calendar:office``), and sprints."""
+    by_kind: dict[str, set[str]] = {
+        "project": {p.id for p in program.projects},
+        "resource": {r.id for r in program.resources},
+        "risk": {r.id for r in program.risks},
+        "benefit": {b.id for b in program.benefits},
+        "objective": {o.id for o in program.objectives},
+        "key_result": {k.id for o in program.objectives for k in o.key_results},
+        "stakeholder": {s.id for s in program.stakeholders},
+        "calendar": set(program.calendars),
+    }
+    targets = {program.key, *tasks, *sprints}
+    for kind, ids in by_kind.items():
+        targets |= ids
+        targets |= {f"{kind}:{ident}" for ident in ids}
+    return targets
 
 
 def _check_risk(c: _Checker, risk: Risk, path: Path) -> None:
