@@ -1,8 +1,10 @@
 """`progman serve --workers N`: each worker listens on the one address (its own socket), a
-second server on a busy port is refused, and SIGTERM stops them all."""
+second server on a busy port is refused, a worker that dies is started again, and SIGTERM
+stops them all."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -35,6 +37,16 @@ def serving(port: int, seconds: float = 60) -> bool:
     return False
 
 
+def workers(pid: int) -> list[int]:
+    """The server's worker processes (its children but the multiprocessing helpers)."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        if b"resource_tracker" not in command and b"semaphore_tracker" not in command:
+            found.append(int(child))
+    return sorted(found)
+
+
 def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'progman.db'}"
     init_database(url)
@@ -51,9 +63,22 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
         assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
         for client in clients:
             client.close()
+        first = workers(server.pid)
+        assert len(first) == 2
+        os.kill(first[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and first[0] in workers(server.pid):
+            time.sleep(0.2)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers(server.pid)) < 2:
+            time.sleep(0.2)
+        again = workers(server.pid)
+        assert len(again) == 2 and first[0] not in again and first[1] in again
+        assert serving(port)
     finally:
         server.send_signal(signal.SIGTERM)
         _, errors = server.communicate(timeout=60)
     assert server.returncode == 0, errors
-    assert errors.count("Application startup complete") == 2  # one line per worker
+    assert errors.count("Application startup complete") == 3  # two workers, one restarted
+    assert "starting another" in errors
     assert not serving(port, seconds=1)

@@ -12,6 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import socket
+import sys
+import time
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 from types import FrameType
 
 import uvicorn
@@ -19,6 +23,9 @@ import uvicorn
 from progman.errors import UsageError
 
 APP = "progman.api:create_app"
+#: A replacement worker that ends this soon after it started has a fault a restart will not
+#: mend: the server stops rather than start workers in a loop.
+QUICK_EXIT_SECONDS = 10.0
 
 
 def serve_app(host: str, port: int, workers: int) -> None:
@@ -30,22 +37,56 @@ def serve_app(host: str, port: int, workers: int) -> None:
         )  # fmt: skip
         return
     _listening(host, port, shared=False).close()  # a busy or bad address: refused here
-    context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_worker, args=(host, port)) for _ in range(workers)]
-    for process in processes:
-        process.start()
+    _Supervisor(host, port, workers).run()
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        for process in processes:
+
+class _Supervisor:
+    """Starts the workers, starts again one that dies (not a replacement that dies at once
+    in turn: that is a fault no restart mends), and stops them all on Ctrl+C or SIGTERM."""
+
+    def __init__(self, host: str, port: int, workers: int) -> None:
+        self.address = (host, port)
+        self.context = multiprocessing.get_context("spawn")
+        self.processes = [self._start() for _ in range(workers)]
+        self.stopping = False
+
+    def _start(self, *, replacing: bool = False) -> BaseProcess:
+        process = self.context.Process(target=_worker, args=self.address)
+        process.start()
+        process.started_at = time.monotonic()  # type: ignore[attr-defined]
+        process.replacing = replacing  # type: ignore[attr-defined]
+        return process
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stopping = True
+        for process in self.processes:
             if process.is_alive():
                 process.terminate()  # uvicorn ends its requests and exits on SIGTERM
 
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        for process in processes:
-            process.join()
-    except KeyboardInterrupt:  # the workers got the Ctrl+C too
-        for process in processes:
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)  # the workers get the Ctrl+C themselves too
+        while not self.stopping:
+            wait([process.sentinel for process in self.processes])
+            for number, process in enumerate(self.processes):
+                if self.stopping or process.is_alive():
+                    continue
+                lived = time.monotonic() - process.started_at  # type: ignore[attr-defined]
+                if process.replacing and lived < QUICK_EXIT_SECONDS:  # type: ignore[attr-defined]
+                    print(
+                        f"progman serve: a new worker ended {lived:.1f} s after it started "
+                        f"(exit code {process.exitcode}); stopping",
+                        file=sys.stderr,
+                    )
+                    self.stop(signal.SIGTERM, None)
+                    break
+                print(
+                    f"progman serve: worker {process.pid} ended (exit code {process.exitcode});"
+                    " starting another",
+                    file=sys.stderr,
+                )
+                self.processes[number] = self._start(replacing=True)
+        for process in self.processes:
             process.join()
 
 
