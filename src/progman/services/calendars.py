@@ -19,16 +19,16 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from progman.domain import ChangeItem, Program
+from progman.domain import Program
 from progman.domain.access import Access, User
 from progman.domain.calendars import Calendar, DateRange
-from progman.domain.scenarios import apply_changes, calendar_target
+from progman.domain.scenarios import calendar_target
 from progman.errors import Location, NotFound, PlanInvalid, Problem, UsageError
 from progman.services.catalog import (
     do_save_edited,
-    problems_by_field,
     visible_program,
     visible_program_at,
+    with_fields_set,
 )
 from progman.services.projects import page_after
 from progman.services.users import check_access
@@ -240,13 +240,7 @@ def _edit(
     if required or if_match is not None:
         check_version(f"calendar {name}", if_match, current)
     fields: dict[str, Any] = fields_of(calendar)
-    names = list(fields)
-    target = calendar_target(program, name)
-    changes = [ChangeItem(op="set", target=target, field=f, value=fields[f]) for f in names]
-    try:
-        edited = apply_changes(program, changes)
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, names)) from None
+    edited = with_fields_set(program, calendar_target(program, name), fields)
     saved = do_save_edited(session, user, key, edited, revision)
     return CalendarEdit(_view(session, key, edited, name), program, edited, saved)
 

@@ -195,6 +195,17 @@ def do_add_to_program(
     return program, edited, do_save_edited(session, user, key, edited, revision)
 
 
+def with_fields_set(program: Program, target: str, fields: Mapping[str, Any]) -> Program:
+    """``program`` with each of ``fields`` (name → value in plan-file form) set on the entity
+    ``target`` names, validated as a plan file is; a problem names the field it is about."""
+    names = list(fields)
+    changes = [ChangeItem(op="set", target=target, field=n, value=fields[n]) for n in names]
+    try:
+        return apply_changes(program, changes)
+    except PlanInvalid as invalid:
+        raise PlanInvalid(problems_by_field(invalid, names)) from None
+
+
 def problems_by_field(invalid: PlanInvalid, names: list[str]) -> list[Problem]:
     """The problems of ``changes[i]`` named after the field the i-th change set."""
     problems = []

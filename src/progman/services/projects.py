@@ -29,7 +29,6 @@ from progman.domain.scenarios import apply_changes
 from progman.errors import (
     Location,
     NotFound,
-    PlanInvalid,
     Problem,
     StillReferenced,
     UsageError,
@@ -40,9 +39,9 @@ from progman.services.catalog import (
     do_save_edited,
     encode_cursor,
     foreign_cursor,
-    problems_by_field,
     visible_program,
     visible_program_at,
+    with_fields_set,
 )
 from progman.services.users import check_access
 from progman.services.work_items import check_version
@@ -150,15 +149,7 @@ def do_update_project(
     find_project(program, ident)
     check_access(user, key, Access.MANAGE_PROJECT, ident)
     check_version(ident, if_match, _version(session, key, ident))
-    names = list(fields)
-    target = target_for(program, "project", ident)
-    changes = [
-        ChangeItem(op="set", target=target, field=name, value=fields[name]) for name in names
-    ]
-    try:
-        edited = apply_changes(program, changes)
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, names)) from None
+    edited = with_fields_set(program, target_for(program, "project", ident), fields)
     saved = do_save_edited(session, user, key, edited, revision)
     return ProjectEdit(_view(session, key, find_project(edited, ident)), program, edited, saved)
 

@@ -53,6 +53,7 @@ from progman.services.catalog import (
     problems_by_field,
     visible_program,
     visible_program_at,
+    with_fields_set,
 )
 from progman.services.users import check_access
 from progman.services.work_items import check_version
@@ -269,15 +270,7 @@ def do_update_entry(
     before = {"project": getattr(entry, "project", None)}
     check_can_change(user, program, kind, _projects(kind, before, {**before, **fields}))
     check_version(ident, if_match, _version(session, key, kind, ident))
-    target = _target(program, kind, ident)
-    names = list(fields)
-    changes = [
-        ChangeItem(op="set", target=target, field=name, value=fields[name]) for name in names
-    ]
-    try:
-        edited = apply_changes(program, changes)
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, names)) from None
+    edited = with_fields_set(program, _target(program, kind, ident), fields)
     return _saved(
         session,
         user,

@@ -19,7 +19,6 @@ from progman.domain.scenarios import apply_changes
 from progman.errors import (
     Location,
     NotFound,
-    PlanInvalid,
     Problem,
     StillReferenced,
     UsageError,
@@ -27,9 +26,9 @@ from progman.errors import (
 from progman.services.catalog import (
     do_add_to_program,
     do_save_edited,
-    problems_by_field,
     visible_program,
     visible_program_at,
+    with_fields_set,
 )
 from progman.services.projects import capped, named
 from progman.services.users import check_access
@@ -85,12 +84,7 @@ def do_update_resource(
     _find(program, ident)
     check_access(user, key, Access.MANAGE_PROGRAM)
     check_version(ident, if_match, resource_versions(session, key, [ident]).get(ident, 1))
-    names = list(fields)
-    changes = [ChangeItem(op="set", target=ident, field=name, value=fields[name]) for name in names]
-    try:
-        edited = apply_changes(program, changes)
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, names)) from None
+    edited = with_fields_set(program, ident, fields)
     saved_revision = do_save_edited(session, user, key, edited, revision)
     view = ResourceView(_find(edited, ident), resource_versions(session, key, [ident])[ident])
     return ResourceEdit(view, program, edited, saved_revision)

@@ -43,6 +43,7 @@ from progman.services.catalog import (
     problems_by_field,
     visible_program,
     visible_program_at,
+    with_fields_set,
 )
 from progman.services.users import check_access
 from progman.storage import work_item_versions
@@ -153,14 +154,7 @@ def do_update_work_item(
     needed = Access.EDIT_WORK if set(fields) <= PROGRESS_FIELDS else Access.MANAGE_PROJECT
     check_access(user, key, needed, project)
     check_version(ident, if_match, version_of(session, key, ident))
-    names = list(fields)
-    changes = [
-        ChangeItem(op="set", target=ident, field=name, value=_plain(fields[name])) for name in names
-    ]
-    try:
-        edited = apply_changes(program, changes)
-    except PlanInvalid as invalid:
-        raise PlanInvalid(problems_by_field(invalid, names)) from None
+    edited = with_fields_set(program, ident, {name: _plain(v) for name, v in fields.items()})
     return saved_edit(session, user, key, ident, (program, edited, revision))
 
 
