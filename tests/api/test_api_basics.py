@@ -137,6 +137,40 @@ def test_the_schedule_is_the_clis_schedule_json(api, capsys):
     assert response.json() == json.loads(capsys.readouterr().out)
 
 
+def test_the_schedule_comes_a_page_at_a_time_filtered_by_project_and_criticality(api):
+    headers = api.token("victor")
+    url = "/api/v1/programs/DPL/schedule"
+    whole = api.client.get(url, headers=headers).json()
+    assert "next" not in whole
+    for query, wanted in [
+        ({}, whole["tasks"]),
+        ({"project": "API"}, [t for t in whole["tasks"] if t["project"] == "API"]),
+        ({"critical": "true"}, [t for t in whole["tasks"] if t["critical"]]),
+        ({"critical": "false", "project": "WEB"},
+         [t for t in whole["tasks"] if not t["critical"] and t["project"] == "WEB"]),
+    ]:  # fmt: skip
+        seen, cursor, pages = [], None, 0
+        while True:
+            params = {**query, "limit": 7, **({"cursor": cursor} if cursor else {})}
+            page = api.client.get(url, params=params, headers=headers).json()
+            assert len(page["tasks"]) <= 7
+            assert page["finish"] == whole["finish"]
+            assert page["critical_path"] == whole["critical_path"]
+            seen += page["tasks"]
+            pages += 1
+            cursor = page["next"]
+            if cursor is None:
+                break
+        assert seen == wanted and wanted
+        assert pages == -(-len(wanted) // 7)
+    first = api.client.get(url, params={"project": "API"}, headers=headers).json()
+    assert first["tasks"] == [t for t in whole["tasks"] if t["project"] == "API"][:100]
+    _problem(api.client.get(url, params={"project": "APY"}, headers=headers), 400, "usage.invalid")
+    _problem(
+        api.client.get(url, params={"cursor": "bm9wZQ"}, headers=headers), 400, "usage.invalid"
+    )
+
+
 def test_simulate_and_impact_answer_the_clis_json(api, capsys):
     headers = api.token("victor")
     response = api.client.post(

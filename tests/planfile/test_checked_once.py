@@ -10,7 +10,7 @@ from progman.domain import Program
 from progman.domain import checked as checked_module
 from progman.domain.checked import check_once, is_checked
 from progman.domain.work import Assignment, Dependency, WorkItem
-from progman.engine.schedule import ensure_valid
+from progman.engine.scheduled import ensure_valid
 from progman.errors import PlanInvalid
 from progman.planfile import load_plan, validate_plan_data
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -13,7 +14,12 @@ from progman.errors import PlanInvalid, StorageError
 from progman.planfile import load_plan
 from progman.services.programs import init_database
 from progman.storage import create_engine_for, default_database_url, safe_url
-from progman.storage.db import check_connection, parse_database_url
+from progman.storage.db import (
+    SQLITE_BUSY_TIMEOUT_SECONDS,
+    check_connection,
+    parse_database_url,
+    transaction,
+)
 
 
 def test_default_database_is_a_sqlite_file_in_the_user_data_folder(
@@ -117,3 +123,31 @@ def test_writers_at_the_same_time_both_succeed(database_url: str, contract_plan:
         thread.join()
     assert errors == []
     assert [s.key for s in list_programs(database_url)] == [f"K{n}" for n in range(6)]
+
+
+def test_a_sqlite_writer_waits_for_another_writers_lock_then_goes_in(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'locks.db'}")
+    with transaction(engine, write=True) as session:
+        session.execute(text("CREATE TABLE t (n INTEGER)"))
+    holder = sqlite3.connect(tmp_path / "locks.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's edit in progress
+    written = threading.Event()
+
+    def write() -> None:
+        with transaction(engine, write=True) as session:
+            session.execute(text("INSERT INTO t VALUES (1)"))
+            timeout = session.execute(text("PRAGMA busy_timeout")).scalar()
+            assert timeout == SQLITE_BUSY_TIMEOUT_SECONDS * 1000
+        written.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert not written.wait(0.3)  # queued behind the lock
+    holder.execute("INSERT INTO t VALUES (0)")
+    holder.execute("COMMIT")
+    writer.join(10)
+    assert written.is_set()
+    with transaction(engine, write=False) as session:
+        assert session.execute(text("SELECT n FROM t ORDER BY rowid")).scalars().all() == [0, 1]
+    holder.close()
+    engine.dispose()

@@ -28,7 +28,7 @@ from progman.services.catalog import (
     visible_program,
 )
 from progman.services.impact import impact_change, impact_of
-from progman.services.scheduling import stored_schedule_json
+from progman.services.scheduling import stored_schedule_json, stored_schedule_page
 from progman.services.simulation import simulate_program
 
 router = APIRouter(prefix="/programs", tags=["programs"])
@@ -77,12 +77,31 @@ def get_program(
 @router.get("/{key}/schedule", response_class=Response, responses=documented(SCHEDULE_SCHEMA))
 def get_schedule(
     key: str,
+    *,
     user: CurrentUser,
     session: DatabaseSession,
     status_date: date | None = None,
+    project: Annotated[str | None, Query(max_length=200)] = None,
+    critical: bool | None = None,
+    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    """The program's critical-path schedule: ``progman schedule --json``."""
-    return Response(stored_schedule_json(session, user, key, status_date), media_type=JSON)
+    """The program's critical-path schedule: ``progman schedule --json``. With ``limit``,
+    ``cursor``, ``project`` or ``critical``, a page of its tasks (100 unless ``limit``
+    says) and the ``next`` page's cursor; the program's finish and critical path stay whole."""
+    if limit is None and cursor is None and project is None and critical is None:
+        return Response(stored_schedule_json(session, user, key, status_date), media_type=JSON)
+    text = stored_schedule_page(
+        session,
+        user,
+        key,
+        status_date=status_date,
+        project=project,
+        critical=critical,
+        cursor=cursor,
+        limit=100 if limit is None else limit,
+    )
+    return Response(text, media_type=JSON)
 
 
 @router.post(

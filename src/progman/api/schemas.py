@@ -107,6 +107,10 @@ SCHEDULE_SCHEMA = _object(
                 },
             ),
         },
+        "next": {
+            "type": ["string", "null"],
+            "description": "with limit, cursor, project or critical: the next page's cursor",
+        },
     },
 )
 #: The documented part of ``simulate --json`` (SPEC §5).

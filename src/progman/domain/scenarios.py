@@ -41,6 +41,7 @@ from progman.domain.entity_index import (
     replaced_at,
 )
 from progman.domain.governance import ChangeItem, Stakeholder
+from progman.domain.lineage import record_lineage
 from progman.domain.program import Program, Project
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk
@@ -140,6 +141,8 @@ def apply_changes(
         raise PlanInvalid(problems)
     if is_sealed(program):
         seal(variant)  # made of a program nobody changes in place, and never changed itself
+        if variant is not program:
+            record_lineage(variant, program, changes)
     if not check:  # the caller checks the program its changes end in
         return variant
     if _still_valid(program, changes):

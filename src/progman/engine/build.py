@@ -275,7 +275,7 @@ def _flatten(program: Program) -> _Items:
     )
 
 
-def _duration_minutes(
+def duration_minutes(
     amounts: Sequence[Duration], minutes_per_day: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes of each duration (working minutes of a day of ``minutes_per_day[k]``, or
@@ -519,7 +519,7 @@ def _durations(
     given = np.fromiter(map(is_not, amounts, repeat(None)), dtype=bool, count=n_items)
     timed = np.flatnonzero(given & ~is_summary)
     chosen: list[Duration] = [amounts[i] for i in timed.tolist()]  # type: ignore[misc]
-    minutes, elapsed = _duration_minutes(chosen, tables.minutes_per_day[calendar[timed]])
+    minutes, elapsed = duration_minutes(chosen, tables.minutes_per_day[calendar[timed]])
     duration[timed] = minutes
     calendar[timed[elapsed]] = ELAPSED
     warnings: list[str] = []
@@ -572,7 +572,7 @@ def _links(
     elapsed = np.zeros(m, dtype=bool)
     # nearly every link has the one shared "no lag": only the others are read
     lagged = np.flatnonzero(np.fromiter(map(is_not, lags, repeat(NO_LAG)), dtype=bool, count=m))
-    lag[lagged], elapsed[lagged] = _duration_minutes(
+    lag[lagged], elapsed[lagged] = duration_minutes(
         [lags[k] for k in lagged.tolist()], tables.minutes_per_day[calendar[succ[lagged]]]
     )
 

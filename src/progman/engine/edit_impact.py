@@ -25,8 +25,6 @@ the version that would start later is built again from the earlier origin.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import repeat
@@ -36,13 +34,11 @@ from typing import Any
 import numpy as np
 
 from progman.domain import Program, WorkItem
-from progman.domain.checked import is_sealed
 from progman.domain.program import LIST_SECTIONS
-from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.build import BuiltNetwork
 from progman.engine.impact_compare import Asked, ScheduledProgram, compare
 from progman.engine.impact_result import ImpactResult
-from progman.engine.network import ScheduleCycle, schedule_network
-from progman.engine.schedule import ensure_valid
+from progman.engine.scheduled import scheduled
 
 #: At most this many ``changes`` and ``notes`` lines each; a last line counts the rest.
 MAX_LISTED = 20
@@ -61,54 +57,14 @@ def impact_of_edit(
     is not checked again): an invalid one raises :class:`PlanInvalid` (a dependency cycle
     among them, code ``plan.cycle``), as :func:`progman.schedule` does.
     """
-    old = _scheduled(before, status_date)
-    new = _scheduled(after, status_date)
+    old = scheduled(before, status_date)
+    new = scheduled(after, status_date)
     old_origin, new_origin = old.network.calendars.origin, new.network.calendars.origin
     if old_origin < new_origin:
-        new = _scheduled(after, status_date, origin=old_origin)
+        new = scheduled(after, status_date, origin=old_origin)
     elif new_origin < old_origin:
-        old = _scheduled(before, status_date, origin=new_origin)
+        old = scheduled(before, status_date, origin=new_origin)
     return _compare_versions(old, new)
-
-
-def _scheduled(
-    program: Program, status_date: date | None = None, *, origin: date | None = None
-) -> ScheduledProgram:
-    """The program checked, built (from ``origin`` at the latest) and scheduled by CPM.
-
-    A sealed program never changes, so its schedule is kept for the next edit, whose
-    ``before`` is this one's ``after`` (:data:`_RECENT`).
-    """
-    if not is_sealed(program):
-        return _schedule(program, status_date, origin)
-    key = (id(program), status_date, origin)
-    with _RECENT_LOCK:
-        kept = _RECENT.get(key)
-        if kept is not None and kept.program is program:
-            _RECENT.move_to_end(key)
-            return kept
-    scheduled = _schedule(program, status_date, origin)
-    with _RECENT_LOCK:
-        _RECENT[key] = scheduled
-        while len(_RECENT) > _RECENT_KEPT:
-            _RECENT.popitem(last=False)
-    return scheduled
-
-
-_RECENT: OrderedDict[tuple[int, date | None, date | None], ScheduledProgram] = OrderedDict()
-_RECENT_KEPT = 4
-_RECENT_LOCK = threading.Lock()
-
-
-def _schedule(program: Program, status_date: date | None, origin: date | None) -> ScheduledProgram:
-    ensure_valid(program)
-    built = build_network(program, status_date, origin=origin)
-    try:
-        result = schedule_network(built.network)
-    except ScheduleCycle as cycle:
-        names = [built.ids[int(built.node_items[i])] for i in cycle.cycle]
-        raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
-    return ScheduledProgram(program, built, built.network, result)
 
 
 def _compare_versions(before: ScheduledProgram, after: ScheduledProgram) -> ImpactResult:

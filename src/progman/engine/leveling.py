@@ -74,7 +74,8 @@ from progman.engine.rcpsp import (
     STALL_GENERATIONS,
     _priority_list,
 )
-from progman.engine.schedule import Schedule, describe, ensure_valid
+from progman.engine.schedule import Schedule, describe
+from progman.engine.scheduled import ensure_valid
 
 #: Task placements per second of ``time_limit`` that make the (deterministic) budget.
 PLACEMENTS_PER_SECOND = 250_000

@@ -13,11 +13,9 @@ import orjson
 
 from progman.collector import collector_paused
 from progman.domain import Program
-from progman.domain.checked import check_once
-from progman.domain.validation import format_path
 from progman.engine import kernels
-from progman.engine.build import BuiltNetwork, build_network
-from progman.engine.network import CpmResult, ScheduleCycle, schedule_network
+from progman.engine.build import BuiltNetwork
+from progman.engine.network import CpmResult
 from progman.engine.schedule_table import (
     DRIVER_REASONS,
     NO_DRIVER,
@@ -27,7 +25,8 @@ from progman.engine.schedule_table import (
     task_rows,
     tasks_json,
 )
-from progman.errors import Location, PlanInvalid, Problem, ProgmanError
+from progman.engine.scheduled import scheduled
+from progman.errors import ProgmanError
 
 NEAR_CRITICAL_DAYS = 5.0
 _DRIVER_REASONS = {
@@ -93,6 +92,41 @@ class Schedule:
         """The ``progman schedule --json`` object of SPEC §5 (plus extra detail)."""
         return {**self._head(), "tasks": task_rows(self.tasks, 0, len(self.tasks)), **self._tail()}
 
+    def page_json(
+        self,
+        *,
+        project: str | None = None,
+        critical: bool | None = None,
+        after: str | None = None,
+        limit: int,
+    ) -> tuple[bytes, str | None]:
+        """:meth:`to_json` with only ``limit`` of the tasks of ``project`` (all when None)
+        whose ``critical`` flag is ``critical`` (either when None) after the task ``after``
+        (``KeyError`` if it is no task), and the id of the page's last task when more follow
+        (else None)."""
+        tasks = self.tasks
+        if isinstance(tasks, TaskTable):
+            chosen = tasks.positions(project=project, critical=critical)
+            start = 0 if after is None else tasks.position(after) + 1
+        else:
+            chosen = np.array(
+                [
+                    k
+                    for k, t in enumerate(tasks)
+                    if project in (None, t.project) and critical in (None, t.critical)
+                ],
+                dtype=np.int64,
+            )
+            start = 0 if after is None else self._index[after] + 1
+        chosen = chosen[np.searchsorted(chosen, start) :]
+        page = chosen[:limit]
+        if isinstance(tasks, TaskTable):
+            rows = tasks.rows_at(page)
+        else:
+            rows = [task_rows(tasks, k, k + 1)[0] for k in page.tolist()]
+        last = rows[-1]["id"] if len(chosen) > limit and rows else None
+        return orjson.dumps({**self._head(), "tasks": rows, **self._tail()}), last
+
     def to_json_bytes(self) -> bytes:
         """:meth:`to_json` as UTF-8 JSON text without spaces, made from the columns of the
         tasks a chunk at a time: a fraction of a second for 100,000 tasks."""
@@ -146,35 +180,15 @@ def schedule(
     :class:`PlanInvalid`. A program the loader (or the store) checked is not checked again
     unless it was changed since (see :func:`ensure_valid`).
     """
-    ensure_valid(program)
-    built = build_network(program, status_date)
-    try:
-        result = schedule_network(built.network)
-    except ScheduleCycle as cycle:
-        names = [_name(built, i) for i in cycle.cycle]
-        raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
+    done = scheduled(program, status_date)
     return describe(
         program,
-        built,
-        result,
+        done.built,
+        done.result,
         status=status_date or program.status_date,
         near_critical_days=near_critical_days,
         strict=strict,
     )
-
-
-def ensure_valid(program: Program) -> None:
-    """Raise :class:`PlanInvalid` with every problem a loaded plan would have been refused for.
-
-    One check per program: one marked checked by the plan loader or the store, or by an
-    earlier call, and not changed since, is trusted; any other (built or changed by the
-    caller) is checked, see :mod:`progman.domain.checked`.
-    """
-    findings = check_once(program)
-    if findings:
-        raise PlanInvalid(
-            Problem(f.code, f.message, Location(path=format_path(f.path))) for f in findings
-        )
 
 
 def _name(built: BuiltNetwork, index: int) -> str:

@@ -121,34 +121,54 @@ class TaskTable(Sequence[TaskSchedule]):
 
     def by_id(self, ident: str) -> TaskSchedule:
         """The task with this id (``KeyError`` if none)."""
-        if self._index is None:
-            self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
-        return self[self._index[ident]]
+        return self[self.position(ident)]
 
-    def driver_names(self, lo: int, hi: int) -> list[str | None]:
-        """``driving_predecessor`` of tasks ``lo..hi``."""
+    def driver_names(self, at: np.ndarray) -> list[str | None]:
+        """``driving_predecessor`` of the tasks at positions ``at``."""
         names: list[str | None] = [None, *reversed(DRIVER_REASONS)]  # by code NO_DRIVER..-1
         return [
             names[code - NO_DRIVER] if code < 0 else self._ids[code]
-            for code in self._drivers[lo:hi].tolist()
+            for code in self._drivers[at].tolist()
         ]
 
     def rows(self, lo: int, hi: int) -> list[dict[str, Any]]:
         """Tasks ``lo..hi`` as the ``tasks`` entries of ``progman schedule --json``."""
+        return self.rows_at(np.arange(lo, min(hi, len(self)), dtype=np.int64))
+
+    def rows_at(self, at: np.ndarray) -> list[dict[str, Any]]:
+        """The tasks at positions ``at`` as ``tasks`` entries of ``progman schedule --json``."""
         keys = ("id", "name", "project", *DATES, *FLOATS, *FLAGS, "driving_predecessor")
+        places = at.tolist()
         columns = [
-            self._ids[lo:hi],
-            self._names[lo:hi],
-            [self._project_ids[p] for p in self._project_of[lo:hi].tolist()],
-            *(self._tables.stamps(self._columns[name][lo:hi]) for name in DATES),
-            *(self._columns[name][lo:hi].tolist() for name in (*FLOATS, *FLAGS)),
-            self.driver_names(lo, hi),
+            [self._ids[k] for k in places],
+            [self._names[k] for k in places],
+            [self._project_ids[p] for p in self._project_of[at].tolist()],
+            *(self._tables.stamps(self._columns[name][at]) for name in DATES),
+            *(self._columns[name][at].tolist() for name in (*FLOATS, *FLAGS)),
+            self.driver_names(at),
         ]
-        deadlines = [None if d is None else d.isoformat() for d in self._deadlines[lo:hi]]
+        deadlines = [None if (d := self._deadlines[k]) is None else d.isoformat() for k in places]
         return [
             {**dict(zip(keys, row, strict=True)), "deadline": deadline}
             for *row, deadline in zip(*columns, deadlines, strict=True)
         ]
+
+    def positions(self, *, project: str | None = None, critical: bool | None = None) -> np.ndarray:
+        """The positions of the tasks of ``project`` (all when None) whose ``critical`` flag
+        is ``critical`` (either when None), in plan order."""
+        keep = np.ones(len(self), dtype=bool)
+        if project is not None:
+            known = list(self._project_ids)
+            keep &= self._project_of == (known.index(project) if project in known else -1)
+        if critical is not None:
+            keep &= self._columns["critical"].astype(bool) == critical
+        return np.flatnonzero(keep)
+
+    def position(self, ident: str) -> int:
+        """The plan-order position of the task ``ident`` (``KeyError`` if none)."""
+        if self._index is None:
+            self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._index[ident]
 
     def json_rows(self) -> Iterator[bytes]:
         """The ``tasks`` entries of ``--json`` as JSON text, a chunk of rows at a time
@@ -176,7 +196,7 @@ class TaskTable(Sequence[TaskSchedule]):
             [self._project_ids[p] for p in self._project_of[lo:hi].tolist()],
             *(self._tables.to_datetimes(self._columns[name][lo:hi]) for name in DATES),
             *(self._columns[name][lo:hi].tolist() for name in (*FLOATS, *FLAGS)),
-            self.driver_names(lo, hi),
+            self.driver_names(np.arange(lo, min(hi, len(self)))),
             self._deadlines[lo:hi],
             strict=True,
         )

@@ -12,9 +12,12 @@ from collections import OrderedDict
 from datetime import date
 from typing import TYPE_CHECKING
 
+import orjson
+
 from progman.domain import Program
 from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, schedule
 from progman.engine.schedule_table import TaskSchedule
+from progman.errors import UsageError
 from progman.services.inputs import check_project
 from progman.services.single_flight import SingleFlight
 
@@ -29,6 +32,7 @@ __all__ = [
     "TaskSchedule",
     "schedule_program",
     "stored_schedule_json",
+    "stored_schedule_page",
 ]
 
 
@@ -50,35 +54,90 @@ def schedule_program(
 
 
 #: by the program's stamp (database, key, revision, saved at) and the status date
-_SCHEDULES: OrderedDict[tuple[tuple[str, str, int, str], date | None], bytes] = OrderedDict()
+_SCHEDULES: OrderedDict[tuple[tuple[str, str, int, str], date | None], _Kept] = OrderedDict()
 _SCHEDULES_LOCK = threading.Lock()
 _SCHEDULES_KEPT = 16
 #: the schedules being computed: one computation for the readers that ask together
-_COMPUTING: SingleFlight[bytes] = SingleFlight()
+_COMPUTING: SingleFlight[_Kept] = SingleFlight()
 
 
-def stored_schedule_json(
-    session: Session, user: User, key: str, status_date: date | None = None
-) -> bytes:
-    """``progman schedule --json`` of the stored program ``key`` as ``user`` may see it.
+class _Kept:
+    """A stored revision's schedule and, once a reader has asked for it, its whole JSON."""
 
-    A revision never changes, so its schedule is computed once per status date and kept
-    for the next readers (the last :data:`_SCHEDULES_KEPT`).
-    """
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self._text: bytes | None = None
+
+    @property
+    def text(self) -> bytes:
+        if self._text is None:  # two readers at once make the same bytes: harmless
+            self._text = b"".join(self.schedule.json_parts())
+        return self._text
+
+
+def _stored_schedule(
+    session: Session, user: User, key: str, status_date: date | None
+) -> tuple[Program, _Kept]:
+    """The schedule of the stored program ``key`` as ``user`` may see it. A revision never
+    changes, so its schedule is computed once per status date and kept for the next readers
+    (the last :data:`_SCHEDULES_KEPT`)."""
     from progman.services.catalog import visible_program_at  # noqa: PLC0415 - database stack
 
     program, _, stamp = visible_program_at(session, user, key)
     cache_key = (stamp, status_date)
     with _SCHEDULES_LOCK:
-        cached = _SCHEDULES.get(cache_key)
-    if cached is not None:
-        return cached
-    text = _COMPUTING.run(
-        cache_key,
-        lambda: b"".join(schedule_program(program, status_date=status_date).json_parts()),
+        kept = _SCHEDULES.get(cache_key)
+    if kept is None:
+        kept = _COMPUTING.run(
+            cache_key, lambda: _Kept(schedule_program(program, status_date=status_date))
+        )
+        with _SCHEDULES_LOCK:
+            _SCHEDULES[cache_key] = kept
+            while len(_SCHEDULES) > _SCHEDULES_KEPT:
+                _SCHEDULES.popitem(last=False)
+    return program, kept
+
+
+def stored_schedule_json(
+    session: Session, user: User, key: str, status_date: date | None = None
+) -> bytes:
+    """``progman schedule --json`` of the stored program ``key`` as ``user`` may see it."""
+    return _stored_schedule(session, user, key, status_date)[1].text
+
+
+def stored_schedule_page(
+    session: Session,
+    user: User,
+    key: str,
+    *,
+    status_date: date | None = None,
+    project: str | None = None,
+    critical: bool | None = None,
+    cursor: str | None = None,
+    limit: int,
+) -> bytes:
+    """:func:`stored_schedule_json` with only ``limit`` tasks after ``cursor``, of
+    ``project`` only and critical or not when given, and the ``next`` page's cursor."""
+    from progman.services.catalog import (  # noqa: PLC0415 - database stack
+        decode_cursor,
+        encode_cursor,
+        foreign_cursor,
     )
-    with _SCHEDULES_LOCK:
-        _SCHEDULES[cache_key] = text
-        while len(_SCHEDULES) > _SCHEDULES_KEPT:
-            _SCHEDULES.popitem(last=False)
-    return text
+    from progman.services.projects import MAX_PAGE  # noqa: PLC0415 - database stack
+
+    if not 1 <= limit <= MAX_PAGE:
+        raise UsageError(f"limit must be 1 to {MAX_PAGE}, not {limit}", option="limit")
+    program, kept = _stored_schedule(session, user, key, status_date)
+    if project is not None:
+        check_project(program, project, option="project")
+    try:
+        text, last = kept.schedule.page_json(
+            project=project,
+            critical=critical,
+            after=decode_cursor(cursor) if cursor else None,
+            limit=limit,
+        )
+    except KeyError:
+        raise foreign_cursor() from None
+    following = orjson.dumps(encode_cursor(last) if last is not None else None)
+    return text[:-1] + b',"next":' + following + b"}"

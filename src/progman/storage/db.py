@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -153,8 +155,37 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get(_WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if connection.get_execution_options().get(_WRITE_OPTION, False):
+            _begin_immediate(connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(connection: Any) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another writer's lock in steps of 0.5 to 4 ms.
+
+    SQLite's own busy handler sleeps up to 100 ms at a time, so a writer that queues
+    behind a 30 ms edit would often wait three times as long as it must. For half the busy
+    timeout the lock is tried in short steps; then SQLite's own handler waits as usual.
+    """
+    raw = connection.connection.dbapi_connection
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS / 2
+    pause = 0.0005
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.004)
+            else:
+                return
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def check_connection(engine: Engine) -> None:
