@@ -157,14 +157,39 @@ def test_a_json_plan_is_read_too_and_other_bodies_are_refused(api):
     assert done.status_code == 200, done.text
     mismatch = _import(api, "paula", as_json, '"1"', "?file=plan.yaml", **headers)
     assert mismatch.status_code == 400 and mismatch.json()["errors"][0]["pointer"] == "/file"
-    for content_type in (
-        "text/plain",
-        "multipart/form-data; boundary=x",
-        "application/yaml; charset=latin-1",
-    ):
+    for content_type in ("text/plain", "application/yaml; charset=latin-1"):
         refused = _import(api, "paula", as_json, '"1"', **{"Content-Type": content_type})
         assert refused.status_code == 415, content_type
         assert refused.json()["code"] == "request.unsupported_media_type"
+
+
+def test_a_form_uploads_the_plan_as_its_file_part_named_by_its_own_file_name(api):
+    headers = {**api.token("paula"), "If-Match": '"1"'}
+    changed = _plan_text(**{"API.cutover": "12d"})
+    for media_type in ("application/yaml", "application/octet-stream"):
+        files = {"file": ("dpl.yaml", changed, media_type)}
+        done = api.client.post(IMPORT, files=files, headers=headers)
+        assert done.status_code == 200, done.text
+        headers["If-Match"] = done.headers["etag"]
+    bad = _plan_text().replace(b"duration: 10d", b"duration: soon", 1)
+    line = bad[: bad.index(b"duration: soon")].count(b"\n") + 1
+    refused = api.client.post(IMPORT, files={"file": ("mine.yml", bad, "")}, headers=headers)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["message"].startswith(f"mine.yml:{line}:")
+    for files, status, code in [
+        ({"plan": ("dpl.yaml", changed, "application/yaml")}, 400, "usage.invalid"),
+        ({"file": ("dpl.txt", changed, "text/plain")}, 415, "request.unsupported_media_type"),
+    ]:
+        response = api.client.post(IMPORT, files=files, headers=headers)
+        assert (response.status_code, response.json()["code"]) == (status, code), response.text
+    no_part = api.client.post(
+        IMPORT,
+        content=b"--x--",
+        headers={**headers, "Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert no_part.status_code == 400 and no_part.json()["errors"][0]["pointer"] == "/file"
+    item = api.client.get("/api/v1/programs/DPL/work-items/API.cutover", headers=headers)
+    assert item.json()["duration"] == "12d" and item.headers["etag"] != '"1"'
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(api, monkeypatch):

@@ -3,21 +3,25 @@ new program or a whole-program update, and a stored program out as its plan file
 §3.8, §5.1).
 
 The plan file is the request body itself, ``Content-Type: application/yaml`` (or
-``application/json``), with its name, for the locations of problems, in ``?file=``. A bad
-file changes nothing and is answered ``422`` with every problem at ``file:line:col``.
+``application/json``), with its name, for the locations of problems, in ``?file=``; or the
+part ``file`` of a ``multipart/form-data`` form (``curl -F file=@plan.yaml``, a browser's
+file input), named by its own file name. A bad file changes nothing and is answered ``422``
+with every problem at ``file:line:col``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from progman.api.deps import CurrentUser, DatabaseSession
 from progman.api.exchange_schemas import ProgramImported, problem_response
 from progman.api.schemas import ProgramPublic
 from progman.api.work_item_routes import IfMatch, parse_if_match
+from progman.errors import UsageError
 from progman.services.catalog import program_entry
 from progman.services.plan_exchange import YAML_MEDIA_TYPE, do_import_plan, export_plan
 from progman.services.work_items import moved_between
@@ -25,18 +29,48 @@ from progman.services.work_items import moved_between
 router = APIRouter(prefix="/programs", tags=["plans"])
 
 
-async def uploaded(request: Request) -> bytes:
-    """The request body, whole (the body limit has refused one too large already)."""
-    return await request.body()
+@dataclass(frozen=True)
+class PlanUpload:
+    """The plan file's text, its media type and its name, if the request gave one."""
+
+    body: bytes
+    content_type: str | None
+    file_name: str | None
 
 
-Upload = Annotated[bytes, Depends(uploaded)]
+async def uploaded(request: Request) -> PlanUpload:
+    """The request body, whole (the body limit has refused one too large already), or the
+    part ``file`` of a form."""
+    content_type = request.headers.get("content-type")
+    if (content_type or "").partition(";")[0].strip().lower() != "multipart/form-data":
+        return PlanUpload(await request.body(), content_type, None)
+    form = await request.form(max_files=1, max_fields=0)
+    part = form.get("file")
+    if not isinstance(part, StarletteUpload):
+        raise UsageError(
+            "send the plan file as the form's file part 'file' (curl -F file=@plan.yaml)",
+            option="file",
+        )
+    return PlanUpload(await part.read(), part.content_type, part.filename)
+
+
+Upload = Annotated[PlanUpload, Depends(uploaded)]
 _PLAN = {"type": "object", "description": "a plan file: program, key, start, projects, ..."}
 IMPORT_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "the plan file's text, as `progman validate` reads it",
-        "content": {"application/yaml": {"schema": _PLAN}, "application/json": {"schema": _PLAN}},
+        "content": {
+            "application/yaml": {"schema": _PLAN},
+            "application/json": {"schema": _PLAN},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
     }
 }
 IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -58,15 +92,18 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/import", response_model=ProgramImported, responses=IMPORT_RESPONSES, openapi_extra=IMPORT_BODY
 )
 def import_plan(
-    request: Request,
-    body: Upload,
+    upload: Upload,
     *,
     user: CurrentUser,
     session: DatabaseSession,
     response: Response,
     file: Annotated[
         str | None,
-        Query(max_length=1000, description="the plan file's name, e.g. plan.yaml (a label)"),
+        Query(
+            max_length=1000,
+            description="the plan file's name, e.g. plan.yaml (a label; a form's file part "
+            "brings its own)",
+        ),
     ] = None,
     if_match: IfMatch = None,
 ) -> ProgramImported:
@@ -76,9 +113,9 @@ def import_plan(
     done = do_import_plan(
         session,
         user,
-        body,
-        content_type=request.headers.get("content-type"),
-        file_name=file,
+        upload.body,
+        content_type=upload.content_type,
+        file_name=file or upload.file_name,
         if_match=parse_if_match(if_match),
     )
     entry = program_entry(session, user, done.key)

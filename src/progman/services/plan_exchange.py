@@ -46,6 +46,8 @@ PLAN_MEDIA_TYPES = {
     "text/x-yaml": "yaml",
     "application/json": "json",
 }
+#: What a browser or curl calls a file part whose type it does not know.
+GENERIC_MEDIA_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
 #: File suffixes of each format (the upload's name must end with one of its own).
 SUFFIXES = {"yaml": (".yaml", ".yml"), "json": (".json",)}
 MAX_NAME_LENGTH = 255
@@ -86,10 +88,16 @@ class ExportedPlan:
     file_name: str
 
 
-def upload_format(content_type: str | None) -> str:
-    """``"yaml"`` or ``"json"``: the format the request's ``Content-Type`` names."""
+def upload_format(content_type: str | None, file_name: str | None = None) -> str:
+    """``"yaml"`` or ``"json"``: the format the request's ``Content-Type`` names, or for a
+    generic one (a browser's file part: ``application/octet-stream``, ``text/plain``, none)
+    the suffix of ``file_name``."""
     media, _, parameters = (content_type or "").partition(";")
     fmt = PLAN_MEDIA_TYPES.get(media.strip().lower())
+    if fmt is None and media.strip().lower() in GENERIC_MEDIA_TYPES and file_name:
+        fmt = next(
+            (f for f, suffixes in SUFFIXES.items() if file_name.lower().endswith(suffixes)), None
+        )
     if fmt is None:
         shown = media.strip() or "none"
         raise UnsupportedUpload(
@@ -199,7 +207,7 @@ def do_import_plan(
     """Store the uploaded plan ``body`` as a new program (no ``if_match``), or in place of
     the stored program with its key (``if_match``: that program's revision, its ETag)."""
     check_may_import(user)
-    fmt = upload_format(content_type)
+    fmt = upload_format(content_type, file_name)
     program = read_plan_text(body, check_upload_name(file_name, fmt))
     key = program.key
     if not user.can_see(key):  # the same answer whether the program exists or not
