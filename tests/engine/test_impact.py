@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -267,3 +267,51 @@ def test_slip_within_float_moves_no_milestone_beyond_at_most_the_excess(data, pi
         assert not any(m.deadline_missed for m in result.milestones)
     else:
         assert result.finish_delay_days <= slip - max(task.total_float, 0) + 1e-9
+
+
+# BEN waits for X.early (done Mar 3) and X.late (done Mar 12); X.tail runs on Dee's
+# Mon–Thu calendar. The program counts Mon–Fri.
+TWO_CALENDARS = """\
+program: Calendars
+key: CAL
+start: 2027-03-01
+calendar: office
+calendars:
+  office: {workdays: [mon, tue, wed, thu, fri]}
+  short: {workdays: [mon, tue, wed, thu]}
+objectives:
+  - {id: O1, title: Grow}
+benefits:
+  - {id: BEN, title: Both done, objective: O1, depends_on: [X.early, X.late]}
+resources:
+  - {id: dee, name: Dee, calendar: short}
+projects:
+  - id: X
+    name: Two
+    tasks:
+      - {id: X.early, name: Early, duration: 3d}
+      - {id: X.late, name: Late, duration: 10d}
+      - {id: X.tail, name: Tail, duration: 4d, depends: [X.late], resources: {dee: 1.0}}
+"""
+
+
+def test_a_benefit_whose_latest_dependency_stays_put_is_not_listed():
+    program = validate_plan_data(yaml.safe_load(TWO_CALENDARS))
+    result = impact(program, TaskSlip("X.early", 2))  # still done before X.late
+    assert ids(result.tasks) == ["X.early"]
+    assert result.benefits == () and result.objectives == ()
+    assert result.summary() == (
+        "X.early slips 2 days: no milestone, project or benefit moves (1 task moved)"
+    )
+
+
+def test_every_delay_counts_working_days_of_the_programs_calendar():
+    program = validate_plan_data(yaml.safe_load(TWO_CALENDARS))
+    result = impact(program, TaskSlip("X.late", 5))  # a Mon–Fri week later
+    assert result.calendar == "office" and result.to_json()["calendar"] == "office"
+    tail = next(t for t in result.tasks if t.id == "X.tail")
+    assert tail.after - tail.before == timedelta(days=7)  # Dee's week: 4 of her days
+    assert tail.delay_days == 5.0  # but 5 of the program's
+    assert [p.delay_days for p in result.projects] == [5.0]
+    assert result.finish_delay_days == 5.0
+    assert [(b.id, b.delay_days) for b in result.benefits] == [("BEN", 5.0)]

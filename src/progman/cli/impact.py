@@ -111,6 +111,9 @@ def _delay(days: float) -> str:
 def report_lines(result: "ImpactResult") -> "list[str | Table]":
     """The summary line, then a table per kind that moved, then the chains."""
     lines: list[str | Table] = [f"[bold]{result.summary()}[/bold]"]
+    if result.tasks:
+        calendar = f"calendar {result.calendar!r}" if result.calendar else "default calendar"
+        lines.append(f"Delays (d) are working days of the program's {calendar}.")
     if result.finish_delay_days:
         lines.append(
             f"Program finish: {_when(result.finish_before)} → {_when(result.finish_after)} "

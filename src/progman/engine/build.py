@@ -102,6 +102,8 @@ class BuiltNetwork:
     held_by_status: np.ndarray | None = None  # bool[len(ids)]: the status date is the floor
     #: fields of every item in index order, read by the build (see :meth:`column`)
     columns: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
+    #: the program's own calendar in ``network.calendars`` (what whole-program delays count)
+    program_calendar: int = 1
 
     @property
     def item_count(self) -> int:
@@ -341,9 +343,10 @@ def _horizon(program: Program, found: _Items, status: date | None) -> tuple[date
 
 def _calendar_of_items(
     program: Program, found: _Items, calendars: _Calendars
-) -> tuple[list[CalendarRule], np.ndarray]:
+) -> tuple[list[CalendarRule], np.ndarray, int]:
     """Each item's calendar (1.. into the rules; 0 is the elapsed calendar), numbered in
-    the order tasks first use them, resolved once per distinct calendar and people."""
+    the order tasks first use them, resolved once per distinct calendar and people; and the
+    number of the program's own calendar (after the tasks' when none works on it alone)."""
     columns = found.columns
     keys: dict[CalendarKey, int] = {}
     defaults = [
@@ -372,7 +375,13 @@ def _calendar_of_items(
     ids = columns["id"]
     for k in in_order.tolist():
         rules.append(calendars.rule(by_code[int(used[k])], ids[int(first[k])]))
-    return rules, number[code] if code.size else code
+    program_key = keys.get((calendars.default_name, ()))
+    if program_key is not None and program_key in set(used.tolist()):
+        program_code = int(number[program_key])
+    else:  # no task works on the program's calendar alone: it comes last
+        program_code = len(rules)
+        rules.append(calendars.named(None))
+    return rules, number[code] if code.size else code, program_code
 
 
 def build_network(
@@ -396,7 +405,7 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
     if earliest is not None and earliest < origin:
         origin, days = earliest, days + (origin - earliest).days
     calendars = _Calendars(program)
-    rules, calendar_keys = _calendar_of_items(program, found, calendars)
+    rules, calendar_keys, program_calendar = _calendar_of_items(program, found, calendars)
     tables = build_tables(rules, origin, days)
 
     is_summary = np.fromiter(map(bool, columns["tasks"]), dtype=bool, count=n_items)
@@ -497,6 +506,7 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
         [*calendars.warnings, *warnings, *(text for _, _, text in late_warnings)],
         held_by_status,
         {name: columns[name] for name in _KEPT},
+        program_calendar,
     )
 
 

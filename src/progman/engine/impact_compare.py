@@ -80,7 +80,6 @@ def compare(
     old, new = before.result, after.result
     tables = net.calendars
     n = built.item_count
-    calendar = net.calendar
     kept = before_of >= 0
     was = np.where(kept, before_of, 0)  # the before index of each item (masked by ``kept``)
     leaf = ~built.is_summary
@@ -90,7 +89,7 @@ def compare(
     )
     delay = np.zeros(n)
     rows = np.flatnonzero(moved)
-    delay[rows] = _delay_days(tables, calendar[rows], was_finish[rows], new.early_finish[rows])
+    delay[rows] = _program_days(after, was_finish[rows], new.early_finish[rows])
     critical = new.total_float[:n] <= 0
     milestone = np.fromiter(built.column("milestone"), dtype=bool, count=n)
     order = np.lexsort(
@@ -118,19 +117,14 @@ def compare(
     projects = _projects(before, after)
     benefits = _benefits(before, after)
     objectives = _objectives(after.program, projects, benefits)
-    finish_task = np.flatnonzero(new.early_finish[:n] == new.finish)[-1:]  # plan order
-    finish_delay = _delay_days(
-        tables,
-        calendar[finish_task],
-        np.full(finish_task.size, old.finish),
-        np.full(finish_task.size, new.finish),
-    )
+    finish_delay = _program_days(after, np.array([old.finish]), np.array([new.finish]))
     finishes = tables.to_datetimes(np.array([old.finish, new.finish]))
     return ImpactResult(
         changes=asked.changes,
         finish_before=finishes[0],
         finish_after=finishes[1],
-        finish_delay_days=float(finish_delay[0]) if finish_delay.size else 0.0,
+        finish_delay_days=float(finish_delay[0]),
+        calendar=after.program.calendar,
         tasks=tasks,
         milestones=milestones,
         projects=projects,
@@ -170,9 +164,7 @@ def _tasks(
             ]
         ),
     )
-    start_delays = _delay_days(
-        tables, after.network.calendar[rows], old.early_start[was], new.early_start[rows]
-    ).tolist()
+    start_delays = _program_days(after, old.early_start[was], new.early_start[rows]).tolist()
     old_per_day = before.network.calendars.minutes_per_day[before.network.calendar[was]]
     new_per_day = tables.minutes_per_day[after.network.calendar[rows]]
     floats_before = np.round(old.total_float[was] / old_per_day.astype(np.float64), 3).tolist()
@@ -226,6 +218,14 @@ def _delay_days(
     return days
 
 
+def _program_days(side: ScheduledProgram, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``after - before`` in working days of the program's own calendar: every delay of a
+    comparison counts in that one calendar, so a task's and its milestone's agree."""
+    tables = side.network.calendars
+    calendar = np.full(before.shape[0], side.built.program_calendar, dtype=np.int64)
+    return _delay_days(tables, calendar, before, after)
+
+
 def _datetimes(tables: CalendarTables, minutes: np.ndarray) -> list[list[datetime]]:
     """Rows of wall minutes as datetimes, converted in bulk (numpy, not one by one)."""
     origin = np.datetime64(tables.origin, "m")
@@ -269,8 +269,7 @@ def _projects(before: ScheduledProgram, after: ScheduledProgram) -> tuple[Projec
         was, now = int(was_finish[k]), int(now_finish[p])
         if was == now:
             continue
-        last = int(now_last[p])  # plan order: the milestone that closes it
-        days = _delay_days(tables, after.network.calendar[[last]], np.array([was]), np.array([now]))
+        days = _program_days(after, np.array([was]), np.array([now]))
         stamps = tables.to_datetimes(np.array([was, now]))
         found.append(ProjectImpact(project.id, project.name, stamps[0], stamps[1], float(days[0])))
     found.sort(key=lambda entry: -entry.delay_days)
@@ -302,12 +301,9 @@ def _benefits(before: ScheduledProgram, after: ScheduledProgram) -> tuple[Benefi
         changed[known] = old.early_finish[then] != new.early_finish[nodes[known]]
         was = int(old.early_finish[_finish_nodes(before, previous.depends_on)].max())
         now = int(new.early_finish[nodes].max())
-        if not changed.any() and was == now:
+        if was == now:  # a dependency moved, not the latest: the benefit does not move
             continue
-        latest = nodes[int(np.argmax(new.early_finish[nodes]))]
-        days = _delay_days(
-            tables, after.network.calendar[[latest]], np.array([was]), np.array([now])
-        )
+        days = _program_days(after, np.array([was]), np.array([now]))
         due = _due_minutes(tables, benefit.due)
         due_then = _due_minutes(tables, previous.due)
         stamps = tables.to_datetimes(np.array([was, now]))

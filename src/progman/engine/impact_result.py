@@ -94,6 +94,8 @@ class ImpactResult:
     chains: tuple[tuple[str, ...], ...]  # changed task ... moved milestone, in link order
     unstaffed: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: the calendar every delay counts working days of: the program's (None: the default)
+    calendar: str | None = None
 
     def summary(self) -> str:
         """``MOB.build slips 10 days: 2 milestones, 1 project, 1 benefit move``."""
@@ -114,6 +116,7 @@ class ImpactResult:
         """The ``progman impact --json`` object of SPEC §5 (plus detail)."""
         return {
             "changes": list(self.changes),
+            "calendar": self.calendar,
             "finish": {
                 "before": _stamp(self.finish_before),
                 "after": _stamp(self.finish_after),
