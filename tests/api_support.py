@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.storage.helpers import do_save_program
 
-from progman.api import create_app
+from progman.asgi import create_app
 from progman.domain.access import User
 from progman.planfile import load_plan
 from progman.samples import sample_plan_path

@@ -228,9 +228,9 @@ def test_the_openapi_document_and_the_interactive_docs_are_served(api):
     assert api.client.get("/api/docs").status_code == 200
 
 
-def test_the_front_page_leads_to_the_interactive_docs(api):
+def test_the_front_page_asks_a_stranger_to_log_in(api):
     response = api.client.get("/", follow_redirects=False)
-    assert response.status_code == 307 and response.headers["location"] == "/api/docs"
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
 
 
 def test_an_oversized_body_is_refused_with_413_before_it_is_read(api, monkeypatch):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -72,12 +72,6 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(scenario_routes.router)
     api.include_router(job_routes.router)
     app.include_router(api)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        """Until the web UI lands, the front page is the API's interactive documentation."""
-        return RedirectResponse("/api/docs")
-
     install_docs(app)
 
     return app

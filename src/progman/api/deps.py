@@ -31,7 +31,9 @@ def database_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-DatabaseSession = Annotated[Session, Depends(database_session)]
+#: committed when the route returns, before the answer leaves: a client that reads right
+#: after an edit's answer sees the edit (scope "request" would commit after sending)
+DatabaseSession = Annotated[Session, Depends(database_session, scope="function")]
 
 
 def current_user(request: Request, session: DatabaseSession) -> User:

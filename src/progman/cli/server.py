@@ -22,7 +22,7 @@ import uvicorn
 
 from progman.errors import UsageError
 
-APP = "progman.api:create_app"
+APP = "progman.asgi:create_app"
 #: A replacement worker that ends this soon after it started has a fault a restart will not
 #: mend: the server stops rather than start workers in a loop.
 QUICK_EXIT_SECONDS = 10.0

@@ -153,16 +153,38 @@ class TaskTable(Sequence[TaskSchedule]):
             for *row, deadline in zip(*columns, deadlines, strict=True)
         ]
 
-    def positions(self, *, project: str | None = None, critical: bool | None = None) -> np.ndarray:
-        """The positions of the tasks of ``project`` (all when None) whose ``critical`` flag
-        is ``critical`` (either when None), in plan order."""
+    def positions(
+        self,
+        *,
+        project: str | None = None,
+        critical: bool | None = None,
+        milestone: bool | None = None,
+    ) -> np.ndarray:
+        """The positions of the tasks of ``project`` (all when None) whose ``critical`` and
+        ``milestone`` flags are as asked (either when None), in plan order."""
         keep = np.ones(len(self), dtype=bool)
         if project is not None:
             known = list(self._project_ids)
             keep &= self._project_of == (known.index(project) if project in known else -1)
-        if critical is not None:
-            keep &= self._columns["critical"].astype(bool) == critical
+        for name, wanted in (("critical", critical), ("milestone", milestone)):
+            if wanted is not None:
+                keep &= self._columns[name].astype(bool) == wanted
         return np.flatnonzero(keep)
+
+    def project_figures(self) -> dict[str, tuple[int, int, float | None]]:
+        """Per project: its tasks (summaries aside), how many are critical, and the least
+        total float among them (None when it has none), in working days."""
+        leaf = ~self._columns["summary"].astype(bool)
+        project = self._project_of[leaf]
+        count = len(self._project_ids)
+        tasks = np.bincount(project, minlength=count)
+        critical = np.bincount(project, weights=self._columns["critical"][leaf], minlength=count)
+        least = np.full(count, np.inf)
+        np.minimum.at(least, project, self._columns["total_float"][leaf].astype(np.float64))
+        return {
+            ident: (int(tasks[p]), int(critical[p]), float(least[p]) if tasks[p] else None)
+            for p, ident in enumerate(self._project_ids)
+        }
 
     def position(self, ident: str) -> int:
         """The plan-order position of the task ``ident`` (``KeyError`` if none)."""

@@ -31,6 +31,7 @@ __all__ = [
     "Schedule",
     "TaskSchedule",
     "schedule_program",
+    "stored_schedule",
     "stored_schedule_json",
     "stored_schedule_page",
 ]
@@ -96,6 +97,14 @@ def _stored_schedule(
             while len(_SCHEDULES) > _SCHEDULES_KEPT:
                 _SCHEDULES.popitem(last=False)
     return program, kept
+
+
+def stored_schedule(
+    session: Session, user: User, key: str, status_date: date | None = None
+) -> tuple[Program, Schedule]:
+    """The stored program ``key`` as ``user`` may see it, and its schedule."""
+    program, kept = _stored_schedule(session, user, key, status_date)
+    return program, kept.schedule
 
 
 def stored_schedule_json(

@@ -1,0 +1,174 @@
+"""The pages: log in and out, the programs the viewer may see, and a program's dashboard.
+
+Each route reads what it shows from one service and renders a template; errors become a
+page that says what happened (a missing session sends the browser to the login form).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import progman
+from progman.errors import ProgmanError
+from progman.services.catalog import programs_page
+from progman.services.dashboard import program_dashboard
+from progman.services.users import SESSION_HOURS, authenticate, do_close_session, do_open_session
+from progman.web.session import (
+    SESSION_COOKIE,
+    LoginRequired,
+    PageSession,
+    Viewer,
+    check_form_token,
+    safe_next,
+)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+#: The views of a program, in the navigation's order; None: still to come.
+VIEWS: tuple[tuple[str, str | None], ...] = (
+    ("Dashboard", ""),
+    ("Roadmap", None),
+    ("Board", None),
+    ("Gantt", None),
+    ("Resources", None),
+    ("Risks", None),
+    ("Monte Carlo", None),
+    ("What-if", None),
+    ("Earned value", None),
+    ("Health", None),
+    ("Change requests", None),
+    ("Audit log", None),
+)
+
+
+def _when(moment: datetime | date | None) -> str:
+    if moment is None:
+        return "—"
+    if isinstance(moment, datetime):
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.isoformat()
+
+
+def _days(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:+g}" if signed else f"{value:g}"
+    return text.replace("-", "−") + " d"
+
+
+TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["days"] = _days
+TEMPLATES.env.globals["version"] = progman.__version__
+TEMPLATES.env.globals["views"] = VIEWS
+
+
+class PageRoute(APIRoute):
+    """A page: a missing session redirects to the login form, any other progman error is
+    a page saying what happened (the API's routes answer problem+json instead)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired as missing:
+                return RedirectResponse(missing.login_url, status_code=303)
+            except ProgmanError as error:
+                return _error_page(request, error.http_status, str(error))
+
+        return handle
+
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+
+
+def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return _page(request, "error.html", status, title=title, message=message)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return _page(request, "login.html", next=safe_next(next), name="", error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: PageSession,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Check the name and password; set the session cookie and go where the user was."""
+    address = request.client.host if request.client else ""
+    try:
+        authenticate(session, username, password, address)
+    except ProgmanError as error:
+        context = {"next": safe_next(next), "name": username, "error": str(error)}
+        return _page(request, "login.html", error.http_status, **context)
+    opened = do_open_session(session, username)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        opened.cookie,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, seen: Viewer, session: PageSession, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    check_form_token(csrf, seen[1])
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        do_close_session(session, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def programs(request: Request, seen: Viewer, session: PageSession) -> HTMLResponse:
+    """The programs the viewer may see."""
+    user, csrf = seen
+    page = programs_page(session, user, None, 500)
+    return _page(request, "programs.html", user=user, csrf=csrf, programs=page.items)
+
+
+@router.get("/programs/{key}")
+def dashboard(request: Request, key: str, seen: Viewer, session: PageSession) -> HTMLResponse:
+    """Where the program stands: finish, milestones, projects, goals, risks, people."""
+    user, csrf = seen
+    board = program_dashboard(session, user, key)
+    return _page(
+        request, "dashboard.html", user=user, csrf=csrf, program=board.entry, board=board,
+        view="Dashboard",
+    )  # fmt: skip
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and their stylesheet to ``app`` (whose ``state.database`` they read)."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="web-static")

@@ -1,0 +1,112 @@
+"""The web UI's pages on a real database (SQLite, and PostgreSQL through
+scripts/with-postgres.sh): logging in and out, the programs a user may see, the dashboard
+and what it says of the sample program, and names shown as text."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api_support import ADMIN, PASSWORD
+
+from progman.services.database import unit_of_work
+from progman.services.work_items import do_update_work_item
+
+
+def _login(api, name: str, follow: bool = True):
+    return api.client.post(
+        "/login",
+        data={"username": name, "password": PASSWORD, "next": "/programs/DPL"},
+        follow_redirects=follow,
+    )
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def test_a_page_without_a_session_leads_to_the_login_form_and_back(api):
+    away = api.client.get("/programs/DPL", follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"] == "/login?next=/programs/DPL"
+    form = api.client.get(away.headers["location"])
+    assert form.status_code == 200 and 'name="next" value="/programs/DPL"' in form.text
+    done = _login(api, "paula", follow=False)
+    assert done.status_code == 303 and done.headers["location"] == "/programs/DPL"
+    cookie = done.headers["set-cookie"]
+    assert "progman_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    page = api.client.get("/programs/DPL")
+    assert page.status_code == 200 and "<h1>Digital Platform Launch" in page.text
+
+
+def test_a_wrong_password_is_said_next_to_the_field_and_no_session_is_made(api):
+    response = api.client.post("/login", data={"username": "paula", "password": "nope"})
+    assert response.status_code == 401
+    assert 'role="alert">wrong user name or password<' in response.text
+    assert 'value="paula"' in response.text  # the name stays filled in
+    assert "set-cookie" not in response.headers
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_goes_back_only_to_a_page_of_this_site(api):
+    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        done = api.client.post(
+            "/login",
+            data={"username": "paula", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert done.headers["location"] == "/", target
+
+
+def test_the_program_list_shows_only_what_the_user_may_see(api):
+    _login(api, "otto")
+    listed = api.client.get("/").text
+    assert "/programs/OTH" in listed and "/programs/DPL" not in listed
+    hidden = api.client.get("/programs/DPL")
+    assert hidden.status_code == 404 and "no program with key 'DPL'" in hidden.text
+    assert "OTH" not in hidden.text.split("<main", 1)[1]  # a not-found names no other program
+
+
+def test_the_dashboard_shows_where_the_sample_stands(api):
+    page = _login(api, "victor").text
+    main = page.split('<main id="main">', 1)[1]
+    assert "2027-10-20 16:00" in main  # the program's forecast finish
+    late = main.index("WEB.launch")  # past its 2027-07-15 deadline: listed first, as late
+    assert late < main.index("API.arch_approved") and "▲ late" in main
+    for project in ("API", "WEB", "MOB", "LOY", "MKT"):
+        assert f'<span class="id">{project}</span>' in main
+    assert "Grow digital revenue" in main and "Online sales uplift" in main
+    assert "PSP sandbox outage" in main  # the highest risk score (15)
+    assert "Mia Hoffmann" in main  # loaded 2.0 FTE in January
+    assert "progman init" in main  # the last changes, from the audit log
+    for coming in ("Gantt", "Earned value", "Health", "Change requests"):
+        assert f'title="not built yet">{coming}<' in page
+
+
+def test_an_edit_shows_in_the_last_changes(api):
+    _login(api, "paula")
+    with unit_of_work(api.url, write=True) as session:
+        do_update_work_item(session, ADMIN, "DPL", "API.pentest", {"duration": "12d"}, if_match=1)
+    main = api.client.get("/programs/DPL").text.split('<main id="main">', 1)[1]
+    changes = main.split('id="changes"', 1)[1]
+    assert "test-admin" in changes and "API.pentest" in changes
+
+
+def test_logout_needs_the_forms_token_and_ends_the_session(api):
+    page = _login(api, "paula").text
+    refused = api.client.post("/logout", data={"csrf": "forged"})
+    assert refused.status_code == 403 and "reload the page" in refused.text
+    assert api.client.get("/programs/DPL", follow_redirects=False).status_code == 200
+    out = api.client.post("/logout", data={"csrf": _csrf(page)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert api.client.get("/programs/DPL", follow_redirects=False).status_code == 303
+
+
+def test_a_name_with_markup_is_shown_as_text(api):
+    with unit_of_work(api.url, write=True) as session:
+        do_update_work_item(
+            session, ADMIN, "DPL", "WEB.launch", {"name": "<script>alert(1)</script>"}, if_match=1
+        )
+    page = _login(api, "paula").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
