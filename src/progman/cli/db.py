@@ -10,13 +10,15 @@ command.
 
 # ruff: noqa: PLC0415 - the imports inside the commands are deliberate (see above)
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from progman.cli.options import actor_name
-from progman.cli.output import stdout
+from progman.cli.options import CsvOption, actor_name, one_format
+from progman.cli.output import Column, Listing, print_listing, stdout, write_csv
 
 app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
 
@@ -118,26 +120,58 @@ def export(
 
 
 @app.command("list")
-def list_(db: DbOption = None) -> None:
+def list_(
+    db: DbOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print one JSON object (the API's program list)")
+    ] = False,
+    as_csv: CsvOption = False,
+) -> None:
     """The stored programs."""
-    from rich.table import Table
-
     from progman.services.database import unit_of_work
     from progman.services.programs import stored_programs
     from progman.services.users import local_admin
 
+    one_format(as_json, as_csv)
     with unit_of_work(_database(db), write=False) as session:
         summaries = stored_programs(session, local_admin())
+    items = [
+        {
+            "key": summary.key,
+            "name": summary.name,
+            "projects": summary.projects,
+            "work_items": summary.tasks,
+            "revision": summary.revision,
+            "updated_at": summary.updated_at.isoformat(),
+        }
+        for summary in summaries
+    ]
+    if as_json:  # GET /api/v1/programs, on one page
+        sys.stdout.write(json.dumps({"items": items, "next": None}) + "\n")
+        return
+    if as_csv:
+        write_csv(items, ("key", "name", "projects", "work_items", "revision", "updated_at"))
+        return
     if not summaries:
         stdout.print("No programs stored yet; add one with `progman db import PLAN`.")
         return
-    table = Table("key", "name", "projects", "tasks", "updated")
+    table = Listing(
+        [
+            Column("key", "id"),
+            Column("name"),
+            Column("projects", "number"),
+            Column("work items", "number"),
+            Column("revision", "number"),
+            Column("updated (UTC)", "date"),
+        ]
+    )
     for summary in summaries:
         table.add_row(
             summary.key,
             summary.name,
             str(summary.projects),
             str(summary.tasks),
-            summary.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            str(summary.revision),
+            summary.updated_at.strftime("%Y-%m-%d %H:%M"),
         )
-    stdout.print(table)
+    print_listing(table)

@@ -15,25 +15,32 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from progman.cli.options import (
+    CsvOption,
     DbOption,
     JsonOption,
     PlanArg,
     ProgramOption,
     StatusDateOption,
     load_plan_file,
+    one_format,
 )
-from progman.cli.output import stdout
+from progman.cli.output import (
+    Cell,
+    Column,
+    Listing,
+    output,
+    print_listing,
+    print_text,
+    write_csv,
+)
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from typing import Any
 
     from progman.services.impact import ImpactResult
-
-MAX_WIDTH = 200  # columns of output written to a file or a pipe
 
 
 def impact(
@@ -72,11 +79,13 @@ def impact(
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="with --link: remove it")] = False,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     status_date: StatusDateOption = None,
     db: DbOption = None,
     program_key: ProgramOption = None,
 ) -> None:
     """If this slips, what moves? Tasks, milestones, projects, benefits, objectives, chains."""
+    one_format(as_json, as_csv)
     from progman.services.impact import impact_change, impact_of
 
     change = impact_change(
@@ -94,61 +103,99 @@ def impact(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
         return
-    # a file or a pipe has no right edge: do not squeeze the tables
-    console = stdout if stdout.is_terminal else Console(width=MAX_WIDTH, soft_wrap=True)
-    for line in report_lines(result):
-        console.print(line)
+    if as_csv:
+        write_csv(csv_records(result.to_json()), CSV_FIELDS)
+        return
+    console = output()
+    for part in report_lines(result):
+        if isinstance(part, Listing):
+            print_listing(part, console)
+        else:
+            print_text(part, console)
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime) -> Cell:
+    """A moment, or its day alone where the terminal is narrow."""
+    return Cell(moment.strftime("%Y-%m-%d %H:%M"), short=moment.strftime("%Y-%m-%d"))
 
 
 def _delay(days: float) -> str:
     return f"{days:+g}d"
 
 
-def report_lines(result: "ImpactResult") -> "list[str | Table]":
+def report_lines(result: "ImpactResult") -> "list[str | Listing]":
     """The summary line, then a table per kind that moved, then the chains."""
-    lines: list[str | Table] = [f"[bold]{result.summary()}[/bold]"]
+    lines: list[str | Listing] = [f"[bold]{result.summary()}[/bold]"]
     if result.tasks:
         calendar = f"calendar {result.calendar!r}" if result.calendar else "default calendar"
         lines.append(f"Delays (d) are working days of the program's {calendar}.")
     if result.finish_delay_days:
+        before, after = _when(result.finish_before), _when(result.finish_after)
         lines.append(
-            f"Program finish: {_when(result.finish_before)} → {_when(result.finish_after)} "
-            f"({_delay(result.finish_delay_days)})"
+            f"Program finish: {before.text} → {after.text} ({_delay(result.finish_delay_days)})"
         )
     if result.milestones:
-        table = _table("Milestones", "id", "name", "before", "after", "delay", "deadline")
+        table = Listing(
+            [
+                Column("id", "id"),
+                Column("name"),
+                Column("before", "date", shorten=1),
+                Column("after", "date", shorten=1),
+                Column("delay", "number"),
+                Column("deadline"),
+            ],
+            title="Milestones",
+        )
         for m in result.milestones:
-            deadline = str(m.deadline) if m.deadline else "—"
+            deadline = Cell(str(m.deadline) if m.deadline else "—")
             if m.deadline_missed:
-                deadline += " [red]missed[/red]" if not m.was_missed else " (already missed)"
+                missed = "already missed" if m.was_missed else "missed"
+                deadline = Cell(f"{m.deadline} {missed}", style="" if m.was_missed else "red")
             table.add_row(
                 m.id, m.name, _when(m.before), _when(m.after), _delay(m.delay_days), deadline
             )
         lines.append(table)
     if result.projects:
-        table = _table("Projects", "id", "name", "finish before", "finish after", "delay")
+        table = Listing(
+            [
+                Column("id", "id"),
+                Column("name"),
+                Column("finish before", "date", shorten=1),
+                Column("finish after", "date", shorten=1),
+                Column("delay", "number"),
+            ],
+            title="Projects",
+        )
         for p in result.projects:
             table.add_row(p.id, p.name, _when(p.before), _when(p.after), _delay(p.delay_days))
         lines.append(table)
     if result.benefits:
-        table = _table("Benefits", "id", "title", "due", "delay", "at risk", "moved by")
+        table = Listing(
+            [
+                Column("id", "id"),
+                Column("title"),
+                Column("due", "date"),
+                Column("delay", "number"),
+                Column("at risk", "id"),
+                Column("moved by"),
+            ],
+            title="Benefits",
+        )
         for b in result.benefits:
-            risk = "[red]yes[/red]" if b.due_at_risk else "no"
             table.add_row(
                 b.id,
                 b.title,
                 str(b.due) if b.due else "—",
                 _delay(b.delay_days),
-                risk,
+                Cell("yes", style="red") if b.due_at_risk else "no",
                 ", ".join(b.moved_by),
             )
         lines.append(table)
     if result.objectives:
-        table = _table("Objectives", "id", "title", "delay", "why")
+        table = Listing(
+            [Column("id", "id"), Column("title"), Column("delay", "number"), Column("why")],
+            title="Objectives",
+        )
         for o in result.objectives:
             table.add_row(o.id, o.title, _delay(o.delay_days), "\n".join(o.reasons))
         lines.append(table)
@@ -162,11 +209,48 @@ def report_lines(result: "ImpactResult") -> "list[str | Table]":
     return lines
 
 
-def _table(title: str, *columns: str) -> "Table":
-    from rich import box
-    from rich.table import Table
+#: The columns of ``--csv``: a row per task, project, benefit and objective that moves.
+CSV_FIELDS = (
+    "kind",
+    "id",
+    "name",
+    "project",
+    "before",
+    "after",
+    "delay_days",
+    "start_before",
+    "start_after",
+    "total_float_after",
+    "critical",
+    "deadline",
+    "deadline_missed",
+)
 
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    for column in columns:
-        table.add_column(column, no_wrap=column in ("id", "before", "after"))
-    return table
+
+def csv_records(moved: "dict[str, Any]") -> "list[dict[str, Any]]":
+    """The rows of ``--csv`` from the ``--json`` object: what moves, one row each."""
+    deadlines = {m["id"]: m for m in moved["milestones"]}
+    rows: list[dict[str, Any]] = []
+    for task in moved["changed"]:
+        milestone = deadlines.get(task["id"], {})
+        rows.append(
+            {
+                **task,
+                "kind": "milestone" if task["milestone"] else "task",
+                "deadline": milestone.get("deadline"),
+                "deadline_missed": milestone.get("deadline_missed"),
+            }
+        )
+    rows.extend({**p, "kind": "project"} for p in moved["projects"])
+    rows.extend(
+        {
+            **b,
+            "kind": "benefit",
+            "name": b["title"],
+            "deadline": b["due"],
+            "deadline_missed": b["due_at_risk"],
+        }
+        for b in moved["benefits"]
+    )
+    rows.extend({**o, "kind": "objective", "name": o["title"]} for o in moved["objectives"])
+    return rows

@@ -27,7 +27,7 @@ from progman.cli import simulate as simulate_command
 from progman.cli import users as user_commands
 from progman.cli import whatif as whatif_commands
 from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
-from progman.cli.output import report_error, stdout
+from progman.cli.output import print_renderable, report_error, stdout
 from progman.errors import ProgmanError
 
 app = typer.Typer(
@@ -80,7 +80,7 @@ def show(
     """Show a plan as a tree: program → projects → work breakdown."""
     from progman.cli.plan_view import program_tree  # noqa: PLC0415 - only when needed
 
-    stdout.print(program_tree(load_plan_file(plan, db, program_key), depth))
+    print_renderable(program_tree(load_plan_file(plan, db, program_key), depth))
 
 
 @app.command()

@@ -32,6 +32,9 @@ ProgramOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="print one JSON object (SPEC §5) instead of tables")
 ]
+CsvOption = Annotated[
+    bool, typer.Option("--csv", help="print the table's rows as CSV (every column, raw values)")
+]
 StatusDateOption = Annotated[
     str | None,
     typer.Option(
@@ -40,6 +43,14 @@ StatusDateOption = Annotated[
         help="progress is as of this date (default: the plan's status_date)",
     ),
 ]
+
+
+def one_format(as_json: bool, as_csv: bool) -> None:
+    """A usage error if both --json and --csv are asked for."""
+    if as_json and as_csv:
+        from progman.errors import UsageError  # noqa: PLC0415
+
+        raise UsageError("choose --json or --csv, not both", option="--csv")
 
 
 def actor_name(actor: str | None) -> str:

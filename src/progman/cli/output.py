@@ -1,16 +1,45 @@
-"""Where the CLI writes: results to stdout, problems and progress to stderr."""
+"""Where the CLI writes: results to stdout, problems and progress to stderr; and how.
+
+A table is a :class:`Listing`: columns that say what they hold (an id, a date, a number,
+a marker, or text that may wrap) and rows of cells. :func:`print_listing` fits it to the
+terminal (a shorter form of the dates, then fewer columns, and the text wraps; an id, a
+date or a number is never cut) and writes every column, a row per line, as plain text to a
+file or a pipe. :func:`write_csv` writes records as CSV (``--csv``).
+"""
 
 from __future__ import annotations
 
+import csv
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 
 from progman.errors import ProgmanError, UsageError
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: Columns of a file or a pipe: no right edge, so a line is never wrapped.
+PLAIN_WIDTH = 100_000
+#: A text column (a name, a title) keeps at least this many columns before others go.
+TEXT_MIN_WIDTH = 16
+#: Between two columns: a space of padding and the table's blank rule.
+GAP = 2
+
+Kind = Literal["id", "text", "date", "number", "mark"]
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 problem``, ``2 problems``, ``0 problems`` (``nouns``: an irregular plural)."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def report_error(error: ProgmanError, command: str = "COMMAND") -> None:
@@ -27,7 +56,7 @@ def report_error(error: ProgmanError, command: str = "COMMAND") -> None:
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
     if len(problems) > 1:
-        sys.stderr.write(f"{len(problems)} problems found\n")
+        sys.stderr.write(f"{plural(len(problems), 'problem')} found\n")
     sys.stderr.flush()
 
 
@@ -36,3 +65,220 @@ def working(what: str) -> AbstractContextManager[object]:
     if stderr.is_terminal:
         return stderr.status(f"{what} …")
     return nullcontext()
+
+
+def output() -> Console:
+    """The console results go to: the terminal's, or plain text as wide as a line needs
+    (a file or a pipe has no right edge: nothing is wrapped or cut)."""
+    if stdout.is_terminal:
+        return stdout
+    return Console(
+        width=PLAIN_WIDTH, color_system=None, highlight=False, soft_wrap=True, emoji=False
+    )
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a :class:`Listing`.
+
+    ``kind``: ``id``, ``date``, ``number`` and ``mark`` cells are never wrapped or cut;
+    ``text`` wraps. When the terminal is too narrow, the columns with a ``shorten`` step
+    show their cells' short form from that step on, and those with a ``drop`` step are
+    left out from it on (steps 1, 2, … are taken in turn until the table fits).
+    """
+
+    header: str
+    kind: Kind = "text"
+    shorten: int | None = None
+    drop: int | None = None
+    justify: Literal["left", "right", "center"] | None = None
+
+    @property
+    def alignment(self) -> Literal["left", "right", "center"]:
+        if self.justify is not None:
+            return self.justify
+        return "right" if self.kind == "number" else "left"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell with a style (on a terminal only) or a short form (a date without its time)."""
+
+    text: str
+    style: str = ""
+    short: str | None = None
+
+
+@dataclass
+class _Row:
+    cells: tuple[Cell, ...]
+    style: str
+    end_section: bool
+
+
+@dataclass
+class Listing:
+    """A table to print with :func:`print_listing`: a title, columns, rows and a legend
+    (the words that explain markers and styles; never colours alone)."""
+
+    columns: Sequence[Column]
+    title: str | None = None
+    legend: str | None = None
+    rows: list[_Row] = field(default_factory=list)
+
+    def add_row(self, *cells: str | Cell, style: str = "", end_section: bool = False) -> None:
+        if len(cells) != len(self.columns):
+            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
+        made = tuple(cell if isinstance(cell, Cell) else Cell(cell) for cell in cells)
+        self.rows.append(_Row(made, style, end_section))
+
+    def steps(self) -> int:
+        """How many steps of narrowing the columns know."""
+        return max((s for c in self.columns for s in (c.shorten, c.drop) if s), default=0)
+
+    def width(self, step: int) -> int:
+        """Columns the table needs at ``step`` of narrowing, its text at its narrowest."""
+        widths = [
+            min(natural, TEXT_MIN_WIDTH) if column.kind == "text" else natural
+            for column, natural in self._shown(step)
+        ]
+        return sum(widths) + GAP * max(len(widths) - 1, 0)
+
+    def _shown(self, step: int) -> list[tuple[Column, int]]:
+        """The columns shown at ``step``, each with the width of its widest cell."""
+        shown = []
+        for index, column in enumerate(self.columns):
+            if column.drop is not None and step >= column.drop:
+                continue
+            short = column.shorten is not None and step >= column.shorten
+            texts = [_text(row.cells[index], short) for row in self.rows]
+            natural = max((_longest_line(text) for text in [*texts, column.header]), default=0)
+            shown.append((column, natural))
+        return shown
+
+    def render(self, step: int = 0, *, styled: bool = True) -> Table:
+        """The Rich table at ``step`` of narrowing (see :class:`Column`)."""
+        from rich import box  # noqa: PLC0415 - Rich tables: only when a table is printed
+        from rich.table import Table  # noqa: PLC0415
+
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1, 0, 0),
+            header_style="bold" if styled else "",
+        )
+        kept = []
+        for index, column in enumerate(self.columns):
+            if column.drop is not None and step >= column.drop:
+                continue
+            kept.append((index, column.shorten is not None and step >= column.shorten))
+            wraps = column.kind == "text"
+            table.add_column(
+                column.header,
+                justify=column.alignment,
+                no_wrap=not wraps,
+                overflow="fold",
+                min_width=None if wraps else self._natural(index, kept[-1][1], column),
+            )
+        for row in self.rows:
+            cells = []
+            for index, short in kept:
+                cell = row.cells[index]
+                text = _text(cell, short)
+                cells.append(_styled(text, cell.style if styled else ""))
+            table.add_row(*cells, style=row.style if styled else "", end_section=row.end_section)
+        return table
+
+    def _natural(self, index: int, short: bool, column: Column) -> int:
+        texts = [_text(row.cells[index], short) for row in self.rows]
+        return max((_longest_line(text) for text in [*texts, column.header]), default=0)
+
+
+def _text(cell: Cell, short: bool) -> str:
+    return cell.short if short and cell.short is not None else cell.text
+
+
+def _longest_line(text: str) -> int:
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def _styled(text: str, style: str) -> RenderableType:
+    from rich.text import Text  # noqa: PLC0415
+
+    return Text(text, style=style)
+
+
+def print_listing(listing: Listing, console: Console | None = None) -> None:
+    """The title, the table fitted to the terminal (or whole, as plain text, to a file or
+    a pipe) and the legend."""
+    console = console or output()
+    plain = not console.is_terminal
+    if listing.title:
+        console.print(_styled(listing.title, "" if plain else "bold"), soft_wrap=plain)
+    if plain or not listing.rows:
+        step = 0
+    else:
+        step = next(
+            (s for s in range(listing.steps() + 1) if listing.width(s) <= console.width),
+            listing.steps(),
+        )
+    table = listing.render(step, styled=not plain)
+    needed = listing.width(step)
+    if needed > console.width:  # even its essentials do not fit: wider lines, nothing cut
+        console = Console(
+            width=needed,
+            color_system="auto" if console.color_system else None,
+            force_terminal=console.is_terminal,
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(table)
+    if listing.legend:
+        console.print(_styled(listing.legend, "" if plain else "dim"), soft_wrap=plain)
+
+
+def print_text(text: str, console: Console | None = None) -> None:
+    """A line of text (Rich markup): wrapped at spaces on a terminal, whole in a file."""
+    console = console or output()
+    console.print(text, soft_wrap=not console.is_terminal)
+
+
+def print_renderable(renderable: RenderableType, console: Console | None = None) -> None:
+    """Any other Rich renderable (a tree): on a terminal as wide as it is, and to a file or
+    a pipe as wide as its longest line (never cut at 80 columns)."""
+    console = console or output()
+    if not console.is_terminal:
+        from rich.measure import Measurement  # noqa: PLC0415
+
+        wide = Measurement.get(console, console.options, renderable).maximum
+        console = Console(width=max(wide, 1), color_system=None, highlight=False, soft_wrap=True)
+    console.print(renderable, soft_wrap=False)
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def write_csv(records: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> None:
+    """One CSV line per record on stdout, a header first (``fields``, in order); lists are
+    joined with spaces, None is empty, True/False are written as ``true``/``false``."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for record in records:
+        writer.writerow([_csv_value(record.get(name)) for name in fields])
+    sys.stdout.flush()
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return value

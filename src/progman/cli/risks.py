@@ -14,20 +14,34 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.measure import Measurement
 from rich.text import Text
 
-from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
-from progman.cli.output import stdout
+from progman.cli.options import (
+    CsvOption,
+    DbOption,
+    PlanArg,
+    ProgramOption,
+    load_plan_file,
+    one_format,
+)
+from progman.cli.output import (
+    Cell,
+    Column,
+    Listing,
+    output,
+    print_listing,
+    print_renderable,
+    print_text,
+    write_csv,
+)
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.table import Table
 
     from progman.domain import Program
     from progman.services.risks import Level, Rating, RiskAssessment, RiskMatrix
-
-MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 
 RATING_STYLE: "dict[Rating, str]" = {
     "low": "green",
@@ -52,6 +66,7 @@ def risks(
     as_json: Annotated[
         bool, typer.Option("--json", help="print one JSON object instead of a table")
     ] = False,
+    as_csv: CsvOption = False,
     project: Annotated[
         str | None, typer.Option("--project", metavar="ID", help="only this project's risks")
     ] = None,
@@ -62,22 +77,27 @@ def risks(
     """The risk register: scores on the plan's 5x5 scales, residual risk, escalation."""
     from progman.services.risks import risk_report
 
+    one_format(as_json, as_csv)
     program = load_plan_file(plan, db, program_key)
     report = risk_report(program, project=project, include_closed=show_all)
     if as_json:
         sys.stdout.write(json.dumps(report.to_json()) + "\n")
         return
+    if as_csv:
+        found = report.to_json()
+        if show_matrix:
+            write_csv(found["matrix"], MATRIX_CSV_FIELDS)
+        else:
+            write_csv(map(_csv_record, found["risks"]), REGISTER_CSV_FIELDS)
+        return
+    console = output()
     if show_matrix:
-        table = matrix_table(program, report.matrix)
+        print_renderable(matrix_table(program, report.matrix), console)
+        print_text(MATRIX_LEGEND, console)
     else:
-        table = register_table(program, report.entries)
-    console = stdout
-    if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze the table
-        wide = Measurement.get(stdout, stdout.options.update(width=MAX_WIDTH), table).maximum
-        console = Console(width=max(wide, stdout.width), highlight=False, soft_wrap=True)
-    console.print(table)
+        print_listing(register_table(program, report.entries), console)
     for line in summary_lines(program, report.entries, report.escalation, report.closed_not_shown):
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=not console.is_terminal)
 
 
 def _money(value: float) -> str:
@@ -88,49 +108,49 @@ def _days(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _rated(level: "Level | None") -> Text:
+def _rated(level: "Level | None") -> Cell:
     if level is None:
-        return Text("—")
-    return Text(f"{level.score} {level.rating}", style=RATING_STYLE[level.rating])
+        return Cell("—")
+    return Cell(f"{level.score} {level.rating}", style=RATING_STYLE[level.rating])
 
 
-def register_table(program: "Program", entries: "list[RiskAssessment]") -> "Table":
-    """One row per risk, highest score first."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        title=Text(f"Risk register — {program.name} ({program.key})"),
-        box=box.SIMPLE_HEAD,
-        caption="P, I: probability and impact levels 1–5; score = P × I; "
-        "exp.: probability × impact",
+def register_table(program: "Program", entries: "list[RiskAssessment]") -> Listing:
+    """One row per risk, highest score first. A narrow terminal loses the expected values,
+    then the residual risk, the owner and the response, then the project."""
+    table = Listing(
+        [
+            Column("id", "id"),
+            Column("title"),
+            Column("project", "id", drop=4),
+            Column("owner", "id", drop=3),
+            Column("P", "number"),
+            Column("I", "number"),
+            Column("score", "number"),
+            Column("rating", "id"),
+            Column("response", "id", drop=3),
+            Column("residual", "id", drop=2),
+            Column("exp.\ndays", "number", drop=1),
+            Column(f"exp. cost\n({program.currency})", "number", drop=1),
+            Column("status", "id"),
+        ],
+        title=f"Risk register — {program.name} ({program.key})",
+        legend="P, I: probability and impact levels 1–5; score = P × I; "
+        "exp.: probability × impact; ↑ escalated to the program",
     )
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=1, min_width=20)
-    table.add_column("project", no_wrap=True)
-    table.add_column("owner", no_wrap=True)
-    table.add_column("P", justify="right")
-    table.add_column("I", justify="right")
-    table.add_column("score", justify="right")
-    table.add_column("rating", no_wrap=True)
-    table.add_column("response", no_wrap=True)
-    table.add_column("residual", no_wrap=True)
-    table.add_column("exp. days", justify="right")
-    table.add_column(f"exp. cost ({program.currency})", justify="right")
-    table.add_column("status", no_wrap=True)
     for entry in entries:
         risk, level = entry.risk, entry.inherent
         kind = "" if risk.kind == "risk" else f" [{risk.kind}]"
         status = risk.status + (" ↑" if risk.escalated else "")
+        style = RATING_STYLE[level.rating]
         table.add_row(
             risk.id,
-            Text(risk.title + kind),
+            risk.title + kind,
             risk.project or "program",
             risk.owner or "—",
             str(level.probability),
             str(level.impact),
-            Text(str(level.score), style=RATING_STYLE[level.rating]),
-            Text(level.rating, style=RATING_STYLE[level.rating]),
+            Cell(str(level.score), style=style),
+            Cell(level.rating, style=style),
             risk.response or "—",
             _rated(entry.residual),
             _days(entry.expected_days),
@@ -138,6 +158,46 @@ def register_table(program: "Program", entries: "list[RiskAssessment]") -> "Tabl
             status,
         )
     return table
+
+
+#: The columns of ``--csv``: a risk's fields in ``--json``, its residual level flattened.
+REGISTER_CSV_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "project",
+    "owner",
+    "status",
+    "response",
+    "escalated",
+    "probability",
+    "probability_level",
+    "impact_level",
+    "score",
+    "rating",
+    "residual_probability_level",
+    "residual_impact_level",
+    "residual_score",
+    "residual_rating",
+    "schedule_days",
+    "expected_days",
+    "expected_cost",
+)
+MATRIX_CSV_FIELDS = ("probability_level", "impact_level", "score", "rating", "count", "ids")
+
+
+def _csv_record(risk: "dict[str, Any]") -> "dict[str, Any]":
+    residual = risk["residual"] or {}
+    return {
+        **risk,
+        **{f"residual_{key}": value for key, value in residual.items()},
+    }
+
+
+MATRIX_LEGEND = (
+    "cell: the number of risks (threats) and their ids, the rating of its score; issues "
+    "and opportunities are not plotted"
+)
 
 
 def _bound(values: list[float], level: int, unit: str, money: bool = False) -> str:
@@ -162,22 +222,21 @@ def matrix_table(program: "Program", grid: "RiskMatrix") -> "Table":
         title=Text(f"Probability × impact — {program.name} ({program.key})"),
         box=box.SQUARE,
         show_lines=True,
-        caption="cell: number of risks (threats) and their ids; issues and opportunities "
-        "are not plotted",
     )
-    table.add_column("probability \\ impact", no_wrap=True)
+    table.add_column("probability\n\\ impact", no_wrap=True)
     for impact in range(1, LEVELS + 1):
         header = (
             f"{impact}\n{_bound(scales.schedule_days, impact, 'd')}\n"
             f"{_bound(scales.cost, impact, '', money=True)}"
         )
-        table.add_column(header, justify="center", min_width=12)
+        table.add_column(header, justify="center", min_width=9, overflow="fold")
     for probability in range(LEVELS, 0, -1):
         cells: list[Text] = []
         for impact in range(1, LEVELS + 1):
             ids = grid.ids(probability, impact)
-            text = f"{len(ids)}\n{' '.join(ids)}" if ids else "·"
-            cells.append(Text(text, style=CELL_STYLE[grid.rating(probability, impact)]))
+            rating = grid.rating(probability, impact)
+            text = f"{len(ids)}: {' '.join(ids)}\n{rating}" if ids else f"·\n{rating}"
+            cells.append(Text(text, style=CELL_STYLE[rating]))
         label = f"{probability} ({_bound(scales.probability, probability, '')})"
         table.add_row(label, *cells)
     return table

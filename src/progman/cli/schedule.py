@@ -14,30 +14,35 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.measure import Measurement
-from rich.text import Text
 
 from progman.cli.options import (
+    CsvOption,
     DbOption,
     JsonOption,
     PlanArg,
     ProgramOption,
     StatusDateOption,
     load_plan_file,
+    one_format,
 )
-from progman.cli.output import stderr, stdout
+from progman.cli.output import (
+    Cell,
+    Column,
+    Listing,
+    output,
+    print_listing,
+    print_text,
+    stderr,
+    write_csv,
+)
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from rich.table import Table
-
     from progman.domain import Program
     from progman.services.scheduling import Schedule, TaskSchedule
 
-MAX_WIDTH = 240  # columns of the widest table written to a file or a pipe
 #: progman.services.scheduling.NEAR_CRITICAL_DAYS (the engine's), the --help default
 #: without importing the engine (tests/cli/test_startup.py checks that the two agree)
 NEAR_CRITICAL_DAYS = 5.0
@@ -47,6 +52,7 @@ def schedule(
     plan: PlanArg = None,
     *,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     status_date: StatusDateOption = None,
     strict: Annotated[
         bool,
@@ -65,6 +71,7 @@ def schedule(
     program_key: ProgramOption = None,
 ) -> None:
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
+    one_format(as_json, as_csv)
     as_of = parse_date(status_date)
     program = load_plan_file(plan, db, program_key)
     from progman.services.scheduling import schedule_program  # numba: once the plan loaded
@@ -83,14 +90,14 @@ def schedule(
     if as_json:
         _write_json(result.json_parts())
         return
-    table = schedule_table(program, result, project)
-    console = stdout
-    if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze the table
-        wide = Measurement.get(stdout, stdout.options.update(width=MAX_WIDTH), table).maximum
-        console = Console(width=max(wide, stdout.width), highlight=False, soft_wrap=True)
-    console.print(table)
+    if as_csv:
+        tasks = result.to_json()["tasks"]
+        write_csv((t for t in tasks if project is None or t["project"] == project), CSV_FIELDS)
+        return
+    console = output()
+    print_listing(schedule_table(program, result, project), console)
     for line in summary_lines(result, project):
-        console.print(line)
+        print_text(line, console)
 
 
 def _write_json(parts: "Iterator[bytes]") -> None:
@@ -111,6 +118,10 @@ def _when(moment: datetime | str | None) -> str:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d")
 
 
 def _days(value: float) -> str:
@@ -142,34 +153,51 @@ def _style(task: "TaskSchedule") -> str:
     return " ".join(parts)
 
 
-def schedule_table(program: "Program", result: "Schedule", project: str | None = None) -> "Table":
-    """Every task (or one project's) with its dates, floats and driving predecessor."""
-    from rich import box
-    from rich.table import Table
+def _marker(task: "TaskSchedule", missed: "set[str]") -> str:
+    """The row's marker, a character that says in a file what the colours say on screen."""
+    if task.complete:
+        return "✓"
+    if task.id in missed:
+        return "!"
+    if task.critical:
+        return "*"
+    return "~" if task.near_critical else ""
 
+
+LEGEND = "* critical · ! critical, misses its deadline · ~ near-critical · ✓ complete · ◆ milestone"
+
+
+def schedule_table(program: "Program", result: "Schedule", project: str | None = None) -> "Listing":
+    """Every task (or one project's) with its dates, floats and driving predecessor. When
+    the terminal is narrow the dates lose their time, then the driver and the free float go;
+    the name wraps."""
     as_of = f", as of {result.status_date}" if result.status_date else ""
-    table = Table(
+    table = Listing(
+        [
+            Column("", "mark"),
+            Column("id", "id"),
+            Column("name"),
+            Column("start", "date", shorten=1),
+            Column("finish", "date", shorten=1),
+            Column("total\nfloat", "number"),
+            Column("free\nfloat", "number", drop=3),
+            Column("driver", "id", drop=2),
+        ],
         title=f"{program.name} ({program.key}) — schedule{as_of}",
-        caption="red: critical · yellow: near-critical · dim: complete · ◆ milestone",
-        box=box.SIMPLE_HEAD,
+        legend=LEGEND,
     )
-    table.add_column("id", no_wrap=True)
-    table.add_column("name", min_width=12)
-    for heading in ("start", "finish"):
-        table.add_column(heading, no_wrap=True)
-    table.add_column("total\nfloat", justify="right", no_wrap=True)
-    table.add_column("free\nfloat", justify="right", no_wrap=True)
-    table.add_column("driver", no_wrap=True)
     depths = _depths(program)
+    missed = set(result.missed_deadlines)
     rows = [t for t in result.tasks if project is None or t.project == project]
     for position, task in enumerate(rows):
         name = "  " * depths.get(task.id, 0) + ("◆ " if task.milestone else "") + task.name
         last_of_project = position + 1 == len(rows) or rows[position + 1].project != task.project
         table.add_row(
+            _marker(task, missed),
             task.id,
-            Text(name),
-            _when(task.start),
-            _when(task.finish),
+            name,
+            Cell(_when(task.start), short=_day(task.start)),
+            Cell(_when(task.finish), short=_day(task.finish)),
             _days(task.total_float),
             _days(task.free_float),
             task.driving_predecessor or "—",
@@ -177,6 +205,27 @@ def schedule_table(program: "Program", result: "Schedule", project: str | None =
             end_section=last_of_project,
         )
     return table
+
+
+#: The columns of ``--csv``: a task's fields in ``--json``.
+CSV_FIELDS = (
+    "id",
+    "name",
+    "project",
+    "start",
+    "finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "critical",
+    "near_critical",
+    "milestone",
+    "summary",
+    "complete",
+    "driving_predecessor",
+    "deadline",
+)
 
 
 def summary_lines(result: "Schedule", project: str | None = None) -> list[str]:

@@ -14,28 +14,28 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from progman.cli.options import (
+    CsvOption,
     DbOption,
     JsonOption,
     PlanArg,
     ProgramOption,
     StatusDateOption,
     load_plan_file,
+    one_format,
 )
-from progman.cli.output import stderr, stdout
+from progman.cli.output import Cell, Column, Listing, output, print_listing, stderr, write_csv
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from typing import Any
 
     from progman.services.simulation import DateForecast, Simulation
 
 PROGRESS_FROM = 20_000  # iterations from which a progress bar is worth showing
 TOP_CRITICAL = 10
 BAR_WIDTH = 30
-WIDE = 120  # columns of the report written to a file or a pipe
 
 
 def simulate(
@@ -48,12 +48,14 @@ def simulate(
         int, typer.Option("--seed", min=0, help="random seed (same seed, same result)")
     ] = 0,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     status_date: StatusDateOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="drivers in the tornado")] = 10,
     db: DbOption = None,
     program_key: ProgramOption = None,
 ) -> None:
     """Monte Carlo simulation: finish percentiles, deadlines, criticality, sensitivity."""
+    one_format(as_json, as_csv)
     as_of = parse_date(status_date)
     program = load_plan_file(plan, db, program_key)
     from progman.services.simulation import simulate_program  # numba: once the plan loaded
@@ -85,28 +87,35 @@ def simulate(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
         return
-    console = stdout
-    if not stdout.is_terminal:  # a file or a pipe has no right edge: never squeeze a table
-        console = Console(width=max(WIDE, stdout.width), highlight=False, soft_wrap=True)
-    for renderable in report(result):
-        console.print(renderable)
+    if as_csv:
+        write_csv(csv_records(result.to_json()), CSV_FIELDS)
+        return
+    console = output()
+    for listing in report(result):
+        print_listing(listing, console)
 
 
-def _day(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def _day(moment: datetime) -> Cell:
+    """A moment, or its day alone where the terminal is narrow."""
+    return Cell(moment.strftime("%Y-%m-%d %H:%M"), short=moment.strftime("%Y-%m-%d"))
 
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _forecasts(title: str, forecasts: "dict[str, DateForecast]") -> "Table":
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for column in ("id", "P50", "P80", "P95", "deadline", "on time"):
-        table.add_column(column, justify="left" if column == "id" else "right", no_wrap=True)
+def _forecasts(title: str, forecasts: "dict[str, DateForecast]") -> Listing:
+    table = Listing(
+        [
+            Column("id", "id"),
+            Column("P50", "date", shorten=1),
+            Column("P80", "date", shorten=1),
+            Column("P95", "date", shorten=1),
+            Column("deadline", "date"),
+            Column("on time", "number"),
+        ],
+        title=title,
+    )
     for ident, f in forecasts.items():
         table.add_row(
             ident,
@@ -119,22 +128,18 @@ def _forecasts(title: str, forecasts: "dict[str, DateForecast]") -> "Table":
     return table
 
 
-def report(result: "Simulation") -> list[object]:
+def report(result: "Simulation") -> list[Listing]:
     """The readable report: percentiles, milestones, projects, criticality and a tornado."""
-    from rich import box
-    from rich.table import Table
-
-    finish = Table(
+    finish = Listing(
+        [
+            Column("program finish", "id"),
+            *(Column(level.upper(), "date", shorten=1) for level in result.finish),
+        ],
         title=f"{result.program}: {result.iterations:,} iterations, seed {result.seed}",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
     )
-    finish.add_column("program finish")
-    for level in result.finish:
-        finish.add_column(level.upper(), justify="right", no_wrap=True)
     finish.add_row("date", *(_day(m) for m in result.finish.values()))
     finish.add_row("cost", *(f"{result.cost[level]:,.0f}" for level in result.finish))
-    parts: list[object] = [finish]
+    parts = [finish]
     if result.milestones:
         parts.append(_forecasts("Milestones", result.milestones))
     if result.deadlines:
@@ -142,26 +147,85 @@ def report(result: "Simulation") -> list[object]:
     if result.projects:
         parts.append(_forecasts("Projects", result.projects))
     critical = sorted(result.criticality.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CRITICAL]
-    table = Table(title="Criticality index", box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("task")
-    table.add_column("critical in", justify="right")
+    table = Listing(
+        [Column("task", "id"), Column("critical in", "number")], title="Criticality index"
+    )
     for ident, share in critical:
         if share > 0:
             table.add_row(ident, _percent(share))
     parts.append(table)
     if result.sensitivity:
-        tornado = Table(
+        tornado = Listing(
+            [
+                Column("driver", "id"),
+                Column("kind", "id"),
+                Column("ρ", "number"),
+                Column("", "mark", drop=1),
+            ],
             title="Sensitivity (Spearman with the program finish)",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
+            legend="█ the finish moves with it · ░ against it",
         )
-        tornado.add_column("driver")
-        tornado.add_column("ρ", justify="right")
-        tornado.add_column("", no_wrap=True)
         for driver in result.sensitivity:
             cells = round(abs(driver.correlation) * BAR_WIDTH)
             bar = ("█" if driver.correlation > 0 else "░") * cells
-            label = f"{driver.id} ({driver.kind})"
-            tornado.add_row(label, f"{driver.correlation:+.2f}", bar)
+            tornado.add_row(driver.id, driver.kind, f"{driver.correlation:+.2f}", bar)
         parts.append(tornado)
     return parts
+
+
+#: The columns of ``--csv``: a row for the program, each milestone, project and task with
+#: a deadline (percentiles), each task critical in some iteration, each sensitivity driver.
+CSV_FIELDS = (
+    "kind",
+    "id",
+    "p10",
+    "p50",
+    "p80",
+    "p95",
+    "deadline",
+    "probability_on_time",
+    "criticality",
+    "correlation",
+)
+
+
+def csv_records(simulated: "dict[str, Any]") -> "list[dict[str, Any]]":
+    """The rows of ``--csv`` from the ``--json`` object."""
+    criticality = simulated["criticality"]
+    correlation = {d["id"]: d["correlation"] for d in simulated["sensitivity"]}
+    rows: list[dict[str, Any]] = [{"kind": "program", "id": simulated["program"]}]
+    rows[0].update(simulated["finish"])
+    listed = set()
+    for kind, group in (
+        ("milestone", "milestones"),
+        ("project", "projects"),
+        ("deadline", "deadlines"),
+    ):
+        for ident, forecast in simulated[group].items():
+            listed.add(ident)
+            rows.append(
+                {
+                    **forecast,
+                    "kind": kind,
+                    "id": ident,
+                    "criticality": criticality.get(ident),
+                    "correlation": correlation.get(ident),
+                }
+            )
+    for ident, share in criticality.items():
+        if share > 0 and ident not in listed:
+            listed.add(ident)
+            rows.append(
+                {
+                    "kind": "task",
+                    "id": ident,
+                    "criticality": share,
+                    "correlation": correlation.get(ident),
+                }
+            )
+    for driver in simulated["sensitivity"]:
+        if driver["id"] not in listed:
+            rows.append(
+                {"kind": driver["kind"], "id": driver["id"], "correlation": driver["correlation"]}
+            )
+    return rows

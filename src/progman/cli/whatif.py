@@ -20,9 +20,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from progman.cli.options import DbOption, PlanArg, actor_name, load_plan_file
+from progman.cli.options import CsvOption, DbOption, PlanArg, actor_name, load_plan_file, one_format
 from progman.cli.options import ProgramOption as StoredProgramOption
-from progman.cli.output import stdout, working
+from progman.cli.output import (
+    Column,
+    Listing,
+    output,
+    plural,
+    print_listing,
+    print_text,
+    stdout,
+    working,
+    write_csv,
+)
 from progman.services.inputs import parse_changes
 
 if TYPE_CHECKING:
@@ -124,15 +134,17 @@ def _database(url: str | None) -> str:
 
 
 def _print_move(result: "MoveResult") -> None:
-    from rich.table import Table
-
     lent = result.move
-    table = Table(
+    table = Listing(
+        [
+            Column("project", "id"),
+            Column("finish before", "date"),
+            Column("finish after", "date"),
+            Column("Δ working\ndays", "number"),
+        ],
         title=f"What if {lent.resource} works for {lent.target} instead of {lent.source} "
-        f"from {lent.first} to {lent.last} (leveled)"
+        f"from {lent.first} to {lent.last} (leveled)",
     )
-    for column in ("project", "finish before", "finish after", "Δ working days"):
-        table.add_column(column, justify="left" if column == "project" else "right")
     for row in result.projects:
         mark = {lent.source: " (gives)", lent.target: " (gets)"}.get(row.id, "")
         delta = "—" if row.delta_days is None else f"{row.delta_days:+g}"
@@ -143,11 +155,14 @@ def _print_move(result: "MoveResult") -> None:
         _when(result.after.schedule.finish),
         f"{result.program_delta_days:+g}",
     )
-    stdout.print(table)
+    console = output()
+    print_listing(table, console)
     if result.staffed:
-        stdout.print(f"{lent.resource} now works on: {', '.join(result.staffed)}")
+        print_text(f"{lent.resource} now works on: {', '.join(result.staffed)}", console)
     if not result.after.feasible:
-        stdout.print("[yellow]some work is still over-allocated (see progman level)[/yellow]")
+        print_text(
+            "[yellow]some work is still over-allocated (see progman level)[/yellow]", console
+        )
 
 
 def _when(moment: date | datetime | None) -> str:
@@ -165,39 +180,62 @@ def _label(row: "DateComparison") -> str:
         return "program finish"
     if row.kind == "project":
         return f"{row.id} finish"
-    deadline = ""
-    if row.deadline is not None:
-        mark = "missed" if row.scenario_met is False else "met"
-        deadline = f" (deadline {row.deadline.isoformat()}: {mark})"
-    return f"◆ {row.id}{deadline}"
+    return f"◆ {row.id}"
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
 
 
 def _print(result: "ScenarioComparison", title: str) -> None:
-    from rich.table import Table
-
-    table = Table(title=title)
-    baseline = f"baseline {result.baseline_id}" if result.baseline_id else "baseline"
-    for column in ("metric", baseline, "current", "scenario", "Δ days", "Δ working days"):
-        table.add_column(column, justify="left" if column == "metric" else "right")
+    baseline = f"baseline\n{result.baseline_id}" if result.baseline_id else "baseline"
+    table = Listing(
+        [
+            Column("", "mark"),
+            Column("finish of", "id"),
+            Column("deadline", "date", drop=2),
+            Column(baseline, "date"),
+            Column("current", "date"),
+            Column("scenario", "date"),
+            Column("Δ days", "number", drop=1),
+            Column("Δ working\ndays", "number"),
+        ],
+        title=title,
+        legend="! the scenario misses the deadline · ◆ milestone · Δ: scenario − current",
+    )
     for row in result.dates:
+        missed = row.scenario_met is False
         table.add_row(
+            "!" if missed else "",
             _label(row),
+            row.deadline.isoformat() if row.deadline else "—",
             _when(row.baseline),
             _when(row.current),
             _when(row.scenario),
             _delta(row.delta_days),
             _delta(row.delta_working_days),
+            style="red" if missed else "",
         )
     cost = result.cost
-    table.add_row(
-        "planned cost",
-        "—" if cost.baseline is None else f"{cost.baseline:,.2f}",
-        f"{cost.current:,.2f}",
-        f"{cost.scenario:,.2f}",
-        f"{cost.delta:+,.2f}",
-        "",
+    money = Listing(
+        [
+            Column("", "id"),
+            Column(baseline, "number"),
+            Column("current", "number"),
+            Column("scenario", "number"),
+            Column("Δ", "number"),
+        ]
     )
-    stdout.print(table)
+    money.add_row(
+        "planned cost",
+        _money(cost.baseline),
+        _money(cost.current),
+        _money(cost.scenario),
+        f"{cost.delta:+,.2f}",
+    )
+    console = output()
+    print_listing(table, console)
+    print_listing(money, console)
     for label, ids in (
         ("enter the critical path", result.critical_entering),
         ("leave the critical path", result.critical_leaving),
@@ -205,14 +243,41 @@ def _print(result: "ScenarioComparison", title: str) -> None:
         ("removed", result.removed),
     ):
         if ids:
-            stdout.print(f"{label}: {', '.join(ids)}")
+            print_text(f"{label}: {', '.join(ids)}", console)
 
 
-def _show(result: "ScenarioComparison | MoveResult", title: str, as_json: bool) -> None:
+#: The columns of ``--csv``: a row per date compared, then the planned cost.
+CSV_FIELDS = (
+    "kind",
+    "id",
+    "name",
+    "deadline",
+    "baseline",
+    "current",
+    "scenario",
+    "delta_days",
+    "delta_working_days",
+    "scenario_met",
+    "delta",
+)
+MOVE_CSV_FIELDS = ("id", "before", "after", "delta_days")
+
+
+def _show(
+    result: "ScenarioComparison | MoveResult", title: str, as_json: bool, as_csv: bool = False
+) -> None:
     from progman.services.whatif import MoveResult
 
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
+    elif as_csv:
+        found = result.to_json()
+        if isinstance(result, MoveResult):
+            write_csv(found["projects"], MOVE_CSV_FIELDS)
+        else:
+            dates = [found["finish"], *found["projects"], *found["milestones"]]
+            cost = {"kind": "cost", "id": "planned cost", **found["cost"]}
+            write_csv([*dates, cost], CSV_FIELDS)
     elif isinstance(result, MoveResult):
         _print_move(result)
     else:
@@ -240,9 +305,11 @@ def run(
     time_limit: TimeLimitOption = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Apply changes to a plan and compare it side by side with the plan and its baseline;
     or move a person between projects for a while and compare the leveled finishes."""
+    one_format(as_json, as_csv)
     changes = parse_changes(sets, add_dep, remove)
     from progman.services.whatif import parse_whatif, what_if
 
@@ -258,7 +325,7 @@ def run(
             seed=seed,
             relevel=relevel,
         )
-    _show(result, f"What if: {len(changes)} change(s) to {program.key}", as_json)
+    _show(result, f"What if: {plural(len(changes), 'change')} to {program.key}", as_json, as_csv)
 
 
 @app.command()
@@ -293,42 +360,73 @@ def save(
         ).scenario
     assert saved is not None
     stdout.print(
-        f"scenario {saved.id} of {program} saved: {len(saved.changes)} change(s) "
+        f"scenario {saved.id} of {program} saved: {plural(len(saved.changes), 'change')} "
         f"on revision {saved.base_revision}"
     )
 
 
 @app.command(name="list")
-def list_(program: ProgramOption, db: DbOption = None) -> None:
+def list_(
+    program: ProgramOption,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
     """The scenarios of a stored program."""
-    from rich.table import Table
-
     from progman.services.database import unit_of_work
     from progman.services.scenario_catalog import all_scenarios
     from progman.services.users import local_admin
 
-    table = Table(title=f"Scenarios of {program}")
-    for column in ("name", "title", "changes", "base revision", "updated"):
-        table.add_column(column)
+    one_format(as_json, as_csv)
     with unit_of_work(_database(db), write=False) as session:
         entries = all_scenarios(session, local_admin(), program)
+    items = [
+        {
+            "id": entry.key,
+            "name": entry.name,
+            "description": entry.description,
+            "change_count": entry.changes,
+            "base_revision": entry.base_revision,
+            "version": entry.version,
+            "updated_at": entry.updated_at.isoformat(),
+        }
+        for entry in entries
+    ]
+    if as_json:  # the API's list of scenarios (GET .../scenarios), on one page
+        sys.stdout.write(json.dumps({"items": items, "next": None}) + "\n")
+        return
+    if as_csv:
+        write_csv(items, tuple(items[0]) if items else ("id", "name"))
+        return
+    table = Listing(
+        [
+            Column("id", "id"),
+            Column("name"),
+            Column("changes", "number"),
+            Column("base\nrevision", "number"),
+            Column("updated", "date"),
+        ],
+        title=f"Scenarios of {program}",
+    )
     for entry in entries:
         table.add_row(
             entry.key,
             entry.name,
             str(entry.changes),
             str(entry.base_revision),
-            entry.updated_at.isoformat(timespec="minutes"),
+            entry.updated_at.isoformat(sep=" ", timespec="minutes"),
         )
-    stdout.print(table)
+    print_listing(table)
 
 
 @app.command(name="compare")
 def compare_(
     name: Annotated[str, typer.Argument(help="scenario id")],
     program: ProgramOption,
+    *,
     baseline: BaselineOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
     db: DbOption = None,
 ) -> None:
     """Compare a stored scenario with the program as stored now and a baseline."""
@@ -336,9 +434,10 @@ def compare_(
     from progman.services.scenario_catalog import compare_saved_scenario
     from progman.services.users import local_admin
 
+    one_format(as_json, as_csv)
     with unit_of_work(_database(db), write=False) as session:
         result = compare_saved_scenario(session, local_admin(), program, name, baseline=baseline)
-    _show(result, f"Scenario {name} of {program}", as_json)
+    _show(result, f"Scenario {name} of {program}", as_json, as_csv)
 
 
 @app.command()
