@@ -6,17 +6,11 @@ lockfile) must find no serious or critical accessibility violation on it."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from tests.api_support import PASSWORD
-
-from progman.asgi import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -28,27 +22,6 @@ def _chromium() -> str:
     if found is None:  # make test installs it; without it these tests cannot run at all
         pytest.fail("Debian's chromium is not installed: run `make test` (it installs it)")
     return found
-
-
-@pytest.fixture
-def site(api, database_url: str) -> Iterator[str]:
-    """A live server on the ``api`` fixture's database; its base URL."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the browser runs on SQLite; the pages' PostgreSQL runs are test_pages.py")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(api.url), host="127.0.0.1", port=port, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
 
 
 @pytest.fixture

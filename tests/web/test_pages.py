@@ -4,6 +4,7 @@ and what it says of the sample program, and names shown as text."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.api_support import ADMIN, PASSWORD
@@ -63,7 +64,7 @@ def test_the_program_list_shows_only_what_the_user_may_see(api):
     listed = api.client.get("/").text
     assert "/programs/OTH" in listed and "/programs/DPL" not in listed
     hidden = api.client.get("/programs/DPL")
-    assert hidden.status_code == 404 and "no program with key 'DPL'" in hidden.text
+    assert hidden.status_code == 404 and "no program with key 'DPL'" in html.unescape(hidden.text)
     assert "OTH" not in hidden.text.split("<main", 1)[1]  # a not-found names no other program
 
 
