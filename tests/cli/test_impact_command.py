@@ -72,3 +72,14 @@ def test_missing_or_bad_options_are_usage_errors(capsys, contract_plan):
         0
     ]
     assert code == 2
+
+
+def test_a_bare_number_of_slip_is_working_days(capsys, contract_plan):
+    """As in a plan (docs/plan-format.md): ``--slip 5`` is ``--slip 5d``."""
+    plan = str(contract_plan)
+    code, bare, err = run(capsys, "impact", plan, "--task", "API.spec", "--slip", "5", "--json")
+    assert code == 0, err
+    _, days, _ = run(capsys, "impact", plan, "--task", "API.spec", "--slip", "5d", "--json")
+    assert json.loads(bare) == json.loads(days)
+    code, _, err = run(capsys, "impact", plan, "--task", "API.spec", "--slip", "1.5")
+    assert code == 0, err

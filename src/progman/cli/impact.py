@@ -70,7 +70,8 @@ def impact(
         typer.Option(
             "--slip",
             metavar="DURATION",
-            help="how much: 10d, 2w, 4h (for --resource: the time to replace them, 10d)",
+            help="how much: 10d, 2w, 4h, or 10 (working days); for --resource: the time "
+            "to replace them",
         ),
     ] = None,
     leaving: Annotated[

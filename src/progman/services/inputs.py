@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from progman.domain import ChangeItem, Duration, Program
 
 _WORKING_DAYS = re.compile(r"\s*(\d+)\s*(d|w)?\s*")
+_BARE_NUMBER = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*")
 
 
 def parse_date(value: str | None, option: str = "--status-date") -> date | None:
@@ -49,15 +50,24 @@ def parse_window(days: tuple[str, str], option: str = "--between") -> tuple[date
 
 
 def parse_duration(value: str | None, option: str) -> Duration | None:
-    """A duration in plan syntax (``10d``, ``2w``, ``4h``); None stays None."""
+    """A duration in plan syntax (``10d``, ``2w``, ``4h``; a bare number is working days,
+    as in a plan: ``5`` is ``5d``); None stays None."""
     from progman.domain import Duration  # noqa: PLC0415 - pydantic: only when needed
 
     if value is None:
         return None
+    number = _bare_number(value)
     try:
-        return Duration.parse(value)
+        return Duration.parse(value if number is None else number)
     except ValueError as error:
         raise UsageError(str(error), option=option) from None
+
+
+def _bare_number(text: str) -> float | None:
+    """``5`` or ``1.5`` as a number (working days), None for anything else."""
+    if not _BARE_NUMBER.fullmatch(text):
+        return None
+    return float(text)
 
 
 def parse_working_days(value: str, option: str) -> int:
