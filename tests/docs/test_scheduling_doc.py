@@ -38,6 +38,18 @@ def test_the_command_prints_what_the_page_shows(office_move, capsys):
     assert plain_lines(capsys.readouterr().out) == plain_lines(shown.group(1))
 
 
+def test_the_elapsed_lags_example_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
+    """Elapsed lags into elapsed and working tasks: the Slab plan and its schedule."""
+    page = PAGE.read_text(encoding="utf-8")
+    plan = re.search(r"```yaml\n(program: Slab\n.*?)```", page, re.DOTALL)
+    shown = re.search(r"```text\n\$ progman schedule slab.yaml\n(.*?)```", page, re.DOTALL)
+    assert plan and shown, "docs/scheduling.md lost its elapsed lags example"
+    (tmp_path / "slab.yaml").write_text(plan.group(1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["schedule", "slab.yaml"]) == 0
+    assert plain_lines(capsys.readouterr().out) == plain_lines(shown.group(1))
+
+
 def test_the_python_examples_run(office_move):
     result = doctest.testfile(str(PAGE), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 20 and result.failed == 0
