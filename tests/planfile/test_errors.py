@@ -115,6 +115,22 @@ def test_malformed_yaml_has_position(tmp_path):
     assert "flow sequence started at line 11, column 11" in problem
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("  - id: MOB\n", "\t- id: MOB\n", 15),  # a tab where the list starts
+        ("    name: Mobile\n", "\tname: Mobile\n", 16),  # a tab before a key
+    ],
+)
+def test_a_tab_is_named_as_a_tab(tmp_path, old, new, line):
+    path = write(tmp_path, GOOD.replace(old, new))
+    [problem] = problems(path)
+    assert (
+        problem
+        == f"{path}:{line}:1: a tab character; indent with spaces (YAML does not allow tabs there)"
+    )
+
+
 def test_malformed_json_has_position(tmp_path):
     [problem] = problems(write(tmp_path, '{"program": "x",\n "key": }', "plan.json"))
     assert problem.startswith(f"{tmp_path / 'plan.json'}:2:9: invalid JSON")

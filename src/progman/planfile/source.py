@@ -179,6 +179,13 @@ def compose_yaml(text: str, file: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        tab = _indenting_tab(text, exc)
+        if tab is not None:
+            line, column = tab
+            message = "a tab character; indent with spaces (YAML does not allow tabs there)"
+            raise DocumentError(
+                Problem("plan.syntax", message, Location(file, line, column))
+            ) from exc
         mark = exc.problem_mark or exc.context_mark
         where = mark_location(file, mark) if mark else Location(file)
         detail = exc.problem or str(exc)
@@ -193,6 +200,29 @@ def compose_yaml(text: str, file: str) -> yaml.Node | None:
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {detail}", where)) from exc
     except yaml.YAMLError as exc:
         raise DocumentError(Problem("plan.syntax", f"invalid YAML: {exc}", Location(file))) from exc
+
+
+def _indenting_tab(text: str, error: yaml.MarkedYAMLError) -> tuple[int, int] | None:
+    """Where (1-based line, column) a tab that YAML refuses stands, when one is the cause of
+    ``error``: in the indentation of a line from the error's context to its problem, or at
+    the problem itself. libyaml only says 'found character that cannot start any token'."""
+    marks = [m for m in (error.context_mark, error.problem_mark) if m is not None]
+    problem_text = error.problem or ""
+    if not marks or not ("tab" in problem_text or "cannot start any token" in problem_text):
+        return None
+    lines = text.splitlines()
+    first, last = min(m.line for m in marks), max(m.line for m in marks)
+    for number in range(first, min(last, len(lines) - 1) + 1):
+        line = lines[number]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return number + 1, indent.index("\t") + 1
+    problem = error.problem_mark
+    if problem is not None and problem.line < len(lines):
+        line = lines[problem.line]
+        if problem.column < len(line) and line[problem.column] == "\t":
+            return problem.line + 1, problem.column + 1
+    return None
 
 
 def _load_yaml(text: str, file: str) -> Any:
