@@ -16,6 +16,7 @@ from benchmarks import (
     plan_load,
     storage,
     tj3,
+    web_dashboard,
 )
 
 BENCHMARKS = {
@@ -30,6 +31,7 @@ BENCHMARKS = {
     "tj3": tj3.main,
     "entity_edit": entity_edit.main,
     "api_load": api_load.main,
+    "web_dashboard": web_dashboard.main,
 }
 
 

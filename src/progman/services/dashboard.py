@@ -4,7 +4,9 @@ audit log. Everything is computed here, once per request; the page only shows it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -13,9 +15,10 @@ import numpy as np
 from progman.engine.load import analyse_load
 from progman.engine.schedule_table import TaskTable
 from progman.services.audit import audit_page
-from progman.services.catalog import ProgramEntry, program_entry
+from progman.services.catalog import ProgramEntry, program_entry, visible_program_at
 from progman.services.risks import risk_report
 from progman.services.scheduling import stored_schedule
+from progman.services.single_flight import SingleFlight
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -115,14 +118,56 @@ class Dashboard:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What a dashboard shows of one revision of a program (the audit log aside)."""
+
+    status_date: date | None
+    finish: datetime
+    milestones: tuple[MilestoneLine, ...]
+    projects: tuple[ProjectLine, ...]
+    objectives: tuple[ObjectiveLine, ...]
+    benefits: tuple[BenefitLine, ...]
+    risks: tuple[RiskLine, ...]
+    open_risks: int
+    conflicts: tuple[ConflictLine, ...]
+    warnings: tuple[str, ...]
+
+
+#: by the program's stamp (database, key, revision, saved at): a revision never changes
+_STANDINGS: OrderedDict[tuple[str, str, int, str], _Standing] = OrderedDict()
+_STANDINGS_LOCK = threading.Lock()
+_STANDINGS_KEPT = 8
+_COMPUTING: SingleFlight[_Standing] = SingleFlight()
+
+
 def program_dashboard(session: Session, user: User, key: str) -> Dashboard:
-    """The dashboard of the stored program ``key`` as ``user`` may see it."""
+    """The dashboard of the stored program ``key`` as ``user`` may see it. What it shows
+    of a revision is computed once and kept for the next viewers (the load analysis of a
+    20,000-task program takes most of a second); the last changes are read each time."""
     entry = program_entry(session, user, key)
-    program, schedule = stored_schedule(session, user, key)
-    assessed = risk_report(program).entries
+    _, _, stamp = visible_program_at(session, user, key)
+    with _STANDINGS_LOCK:
+        standing = _STANDINGS.get(stamp)
+    if standing is None:
+        standing = _COMPUTING.run(stamp, lambda: _standing(*stored_schedule(session, user, key)))
+        with _STANDINGS_LOCK:
+            _STANDINGS[stamp] = standing
+            while len(_STANDINGS) > _STANDINGS_KEPT:
+                _STANDINGS.popitem(last=False)
     changes = audit_page(session, user, key, limit=LAST_CHANGES).entries
     return Dashboard(
         entry=entry,
+        **{f.name: getattr(standing, f.name) for f in fields(_Standing)},
+        changes=tuple(
+            ChangeLine(c.at, c.actor, c.action, c.entity_kind, c.entity_key) for c in changes
+        ),
+    )
+
+
+def _standing(program: Program, schedule: Schedule) -> _Standing:
+    assessed = risk_report(program).entries
+    return _Standing(
         status_date=schedule.status_date,
         finish=schedule.finish,
         milestones=_milestones(schedule),
@@ -143,9 +188,6 @@ def program_dashboard(session: Session, user: User, key: str) -> Dashboard:
         ),
         open_risks=sum(1 for a in assessed if a.risk.status != "closed"),
         conflicts=_conflicts(program, schedule),
-        changes=tuple(
-            ChangeLine(c.at, c.actor, c.action, c.entity_kind, c.entity_key) for c in changes
-        ),
         warnings=schedule.warnings,
     )
 
