@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from progman.domain import Program
 from progman.domain.validation import did_you_mean
+from progman.planfile.expected import expected_text
 from progman.planfile.source import PathKey
 
 
@@ -101,6 +102,15 @@ def clean_path(data: Any, loc: Iterable[Any]) -> PathKey:
     return tuple(path)
 
 
+def _expected(error: Any, path: PathKey, data: Any) -> tuple[str, str] | None:
+    """The field and what it expects in the plan's words (:mod:`.expected`), if known."""
+    field_at = max((i for i, part in enumerate(path) if isinstance(part, str)), default=None)
+    if field_at is None:
+        return None
+    holder = model_at(path[:field_at])
+    return expected_text(error, path, data, holder.__name__ if holder else None)
+
+
 def _message(error: Any, path: PathKey, data: Any) -> str:
     kind = error["type"]
     field = path[-1] if path else "plan"
@@ -111,6 +121,10 @@ def _message(error: Any, path: PathKey, data: Any) -> str:
         return f"unknown field '{field}'{context}{hint}"
     if kind == "missing":
         return f"missing required field '{field}'{context}"
+    expected = _expected(error, path, data)
+    if expected is not None:
+        named, text = expected
+        return f"{named}{context}: {text}"
     text = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):
