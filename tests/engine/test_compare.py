@@ -9,7 +9,8 @@ import pytest
 
 from progman.domain import ChangeItem, Program
 from progman.domain.scenarios import apply_changes
-from progman.engine.compare import compare, planned_cost
+from progman.engine.compare import compare
+from progman.engine.cost import planned_cost
 from progman.errors import NotFound
 
 # A (2d) -> B (4d) -> M; A -> C (1d) -> M. A-B-M is critical, C has 3 days of float.

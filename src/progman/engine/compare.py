@@ -14,7 +14,10 @@ from typing import Any, Literal
 
 from progman.domain import Baseline, Calendar, Program
 from progman.domain.validation import did_you_mean
-from progman.engine.schedule import Schedule, schedule
+from progman.engine.build import BuiltNetwork
+from progman.engine.cost import planned_costs
+from progman.engine.schedule import Schedule, describe
+from progman.engine.scheduled import scheduled
 from progman.errors import Location, NotFound
 
 Moment = date | datetime
@@ -62,7 +65,8 @@ class DateComparison:
 
 @dataclass(frozen=True)
 class CostComparison:
-    """Planned cost of the three versions (see :func:`planned_cost` for what is counted)."""
+    """Planned cost of the three versions (:mod:`progman.engine.cost`); a baseline's is the
+    sum of its frozen tasks' costs."""
 
     baseline: float | None
     current: float
@@ -130,8 +134,8 @@ def compare(
     listed on a tie), none when the program has no baseline.
     """
     chosen = _baseline(base, baseline_id)
-    current = schedule(base, status_date=status_date)
-    scenario = schedule(variant, status_date=status_date)
+    current, current_built = _scheduled(base, status_date)
+    scenario, scenario_built = _scheduled(variant, status_date)
     calendar = base.calendars.get(base.calendar or "", Calendar())
     differ = _Differ(calendar)
     frozen = chosen.tasks if chosen else {}
@@ -188,7 +192,11 @@ def compare(
         finish=finish,
         projects=projects,
         milestones=milestones,
-        cost=CostComparison(baseline_cost, planned_cost(base), planned_cost(variant)),
+        cost=CostComparison(
+            baseline_cost,
+            planned_costs(base, built=current_built).total,
+            planned_costs(variant, built=scenario_built).total,
+        ),
         critical_entering=tuple(
             t.id for t in scenario.tasks if t.id in critical_after - critical_before
         ),
@@ -200,35 +208,11 @@ def compare(
     )
 
 
-def planned_cost(program: Program) -> float:
-    """Fixed costs plus the cost of every assignment, rounded to cents.
-
-    An assignment costs its resource's ``cost_per_use`` plus ``rate`` × hours, the hours
-    being its ``work`` if given, else ``units`` × the task's duration (at the hours per day
-    of the program calendar); an amount recorded on the assignment (``cost``, for cost
-    resources) is added as is. Tasks without a duration (driven by work) count only the
-    assignments' own work. Overtime and rate changes over time are not modelled.
-    """
-    calendar = program.calendars.get(program.calendar or "", Calendar())
-    resources = {r.id: r for r in program.resources}
-    total = 0.0
-    for item in program.work_items():
-        total += item.fixed_cost or 0.0
-        for assignment in item.resources:
-            total += assignment.cost or 0.0
-            resource = resources.get(assignment.resource or "")
-            if resource is None:
-                continue
-            total += resource.cost_per_use or 0.0
-            if assignment.work is not None:
-                hours = assignment.work.working_minutes(calendar.hours_per_day) / 60
-            elif item.duration is not None and not item.is_summary:
-                minutes = item.duration.working_minutes(calendar.hours_per_day)
-                hours = assignment.units * minutes / 60
-            else:
-                hours = 0.0
-            total += (resource.rate or 0.0) * hours
-    return round(total, 2)
+def _scheduled(program: Program, status_date: date | None) -> tuple[Schedule, BuiltNetwork]:
+    """The program's schedule and the network it was computed on (which the cost reads)."""
+    done = scheduled(program, status_date)
+    status = status_date or program.status_date
+    return describe(program, done.built, done.result, status=status), done.built
 
 
 def _baseline(program: Program, ident: str | None) -> Baseline | None:

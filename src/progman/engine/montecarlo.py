@@ -76,7 +76,7 @@ class Uncertainty:
     risk_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[r]
     group: np.ndarray | None = None  # int64[u] correlation group of each task, -1 none
     group_rho: np.ndarray | None = None  # float64[g] in [0, 1)
-    cost_per_minute: np.ndarray | None = None  # float64[n] cost of a working minute
+    cost_per_minute: np.ndarray | None = None  # float64[n] cost of a minute of its duration
     fixed_cost: float = 0.0
 
     @classmethod

@@ -10,9 +10,9 @@ issues and risks whose status is ``occurred`` always fire; closed ones never. A 
 adds its ``impact.schedule`` to each task it affects (an opportunity takes it off; a risk
 on a summary task applies to each of its leaves) and its ``impact.cost`` to the cost.
 
-Cost of an iteration: fixed costs (``fixed_cost``, amounts of cost resources, per-use
-costs) + each assigned person's or material's hourly ``rate`` × units × the task's sampled
-working hours + the cost of the risks that fired. Overtime and rate changes are left out.
+Cost of an iteration: the plan's cost model (:mod:`progman.engine.cost`) at the sampled
+durations, plus the cost of the risks that fired; with every estimate pinned to its most
+likely duration and no risk, it is the planned cost.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from progman.domain.durations import Duration
 from progman.domain.validation import format_path
 from progman.engine import sampling
 from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.cost import cost_model
 from progman.engine.kernels import NO_TIME
 from progman.engine.montecarlo import SimulationResult, Uncertainty, percentiles, simulate_network
 from progman.errors import Location, PlanInvalid, Problem, ProgmanError
@@ -280,19 +281,7 @@ def _uncertainty(
                     risk_minutes.append(-abs(minutes) if gain else minutes)
         pointer.append(len(risk_task))
 
-    rates = np.zeros(net.size)
-    fixed = 0.0
-    resources = {r.id: r for r in program.resources}
-    for i, item in enumerate(built.items):
-        fixed += float(item.fixed_cost or 0.0)
-        for assignment in item.resources:
-            fixed += float(assignment.cost or 0.0)
-            resource = resources.get(assignment.resource) if assignment.resource else None
-            if resource is None or resource.kind == "cost":
-                continue
-            fixed += float(resource.cost_per_use or 0.0)
-            if resource.rate and not item.tasks:
-                rates[i] += float(resource.rate) * assignment.units / 60.0
+    costs = cost_model(program, built)
     uses_groups = any(g >= 0 for g in group)
     return Uncertainty(
         task=np.array(task, dtype=np.int64),
@@ -309,8 +298,8 @@ def _uncertainty(
         group_rho=np.array([correlation[t] for t in tags], dtype=np.float64)
         if uses_groups
         else None,
-        cost_per_minute=rates if rates.any() else None,
-        fixed_cost=fixed,
+        cost_per_minute=costs.per_minute if costs.per_minute.any() else None,
+        fixed_cost=float(costs.fixed.sum()),
     )
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from progman.domain import Baseline, BaselineTask, Calendar, Duration, Program, WorkItem
+from progman.domain import Baseline, BaselineTask, Duration, Program, WorkItem
 from progman.domain.access import Access, User
 from progman.errors import Conflict, Location, NotFound, UsageError
 from progman.services.catalog import (
@@ -160,14 +160,14 @@ def frozen_baseline(
 ) -> Baseline:
     """The baseline ``ident`` of ``program`` as it is scheduled now (CPM, its status date).
 
-    Every work item gets its start and finish; a task (not a summary, whose figures are
-    its subtasks' sum) also its duration (:func:`planned_duration`), its work in hours and
-    its planned cost, counted as :func:`progman.engine.compare.planned_cost` counts it:
-    fixed cost, plus per assignment its own cost, the resource's cost per use and rate ×
-    hours, the hours being the assignment's work, else units × the task's duration (here
-    its most likely estimate when it has no duration, as the schedule takes it).
+    Every work item gets its start and finish, a task (not a summary) its duration
+    (:func:`planned_duration`), and each item its own work in hours and planned cost by
+    :mod:`progman.engine.cost`, the model of the plan's cost, what-if and Monte Carlo: the
+    baseline costs what the plan costs, to the cent (a summary only what it carries itself).
     """
-    from progman.engine.schedule import schedule  # noqa: PLC0415 - numba: on use
+    from progman.engine.cost import planned_costs  # noqa: PLC0415 - numba: on use
+    from progman.engine.schedule import describe  # noqa: PLC0415 - numba: on use
+    from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
 
     try:
         baseline_id = Baseline.model_validate(
@@ -178,23 +178,19 @@ def frozen_baseline(
         field = str(detail["loc"][0]) if detail["loc"] else "id"
         message = str(detail["msg"]).removeprefix("Value error, ")
         raise UsageError(message, option=field) from None
-    calendar = program.calendars.get(program.calendar or "", Calendar())
-    rates = {r.id: (r.rate or 0.0, r.cost_per_use or 0.0) for r in program.resources}
     items = program.task_index()
+    done = scheduled(program)
+    figures = planned_costs(program, built=done.built).by_id
     tasks: dict[str, BaselineTask] = {}
-    for row in schedule(program).tasks:
+    for row in describe(program, done.built, done.result, status=program.status_date).tasks:
         item = items[row.id]
-        if item.is_summary:
-            tasks[row.id] = BaselineTask(start=row.start, finish=row.finish)
-            continue
-        duration = planned_duration(item)
-        hours, cost = _work_and_cost(item, duration, rates, calendar.hours_per_day)
+        cost, hours = figures[row.id]
         tasks[row.id] = BaselineTask(
             start=row.start,
             finish=row.finish,
-            duration=duration,
+            duration=None if item.is_summary else planned_duration(item),
             work=Duration(round(hours, 2), "h") if hours else None,
-            cost=round(cost, 2) if cost else None,
+            cost=cost or None,
         )
     return Baseline(
         id=baseline_id, name=name, created=created, description=description, tasks=tasks
@@ -209,27 +205,3 @@ def planned_duration(item: WorkItem) -> Duration | None:
     if item.estimate is not None:
         return item.estimate.most_likely
     return Duration(0, "d") if item.milestone else None
-
-
-def _work_and_cost(
-    item: WorkItem,
-    duration: Duration | None,
-    rates: dict[str, tuple[float, float]],
-    hours_per_day: float,
-) -> tuple[float, float]:
-    """The task's planned hours of work and its planned cost."""
-    hours_total = 0.0
-    cost = item.fixed_cost or 0.0
-    for assignment in item.resources:
-        if assignment.work is not None:
-            hours = assignment.work.working_minutes(hours_per_day) / 60
-        elif duration is not None:
-            hours = assignment.units * duration.working_minutes(hours_per_day) / 60
-        else:
-            hours = 0.0
-        hours_total += hours
-        cost += assignment.cost or 0.0
-        if assignment.resource in rates:
-            rate, per_use = rates[assignment.resource]
-            cost += per_use + rate * hours
-    return hours_total, cost
