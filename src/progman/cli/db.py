@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from progman.cli.options import CsvOption, actor_name, one_format
-from progman.cli.output import Column, Listing, print_listing, stdout, write_csv
+from progman.cli.output import Column, Listing, plural, print_listing, stdout, write_csv
 
 app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
 
@@ -58,8 +58,8 @@ def backup(
     url = _database(db)
     info = do_backup_database(url, file)
     stdout.print(
-        f"Backed up {safe_url(url)} to {info.path}: {info.rows} rows in "
-        f"{info.tables} tables, schema revision {info.revision}."
+        f"Backed up {safe_url(url)} to {info.path}: {plural(info.rows, 'row')} in "
+        f"{plural(info.tables, 'table')}, schema revision {info.revision}."
     )
 
 
@@ -74,7 +74,7 @@ def restore(
     url = _database(db)
     info = do_restore_database(url, file)
     stdout.print(
-        f"Restored {info.rows} rows from {info.path} (taken {info.created_at}) "
+        f"Restored {plural(info.rows, 'row')} from {info.path} (taken {info.created_at}) "
         f"into {safe_url(url)}."
     )
 

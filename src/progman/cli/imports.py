@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from progman.cli.output import stdout
+from progman.cli.output import plural, stdout
 from progman.services.imports import DEFAULT_START, do_import_file
 from progman.services.inputs import parse_date
 
@@ -46,7 +46,8 @@ def import_plan(
     first = parse_date(start, "--start")
     done = do_import_file(file, output, fmt, start=first, force=force)
     stdout.print(
-        f"{file}: imported {done.jobs} jobs ({done.milestones} milestones), {done.links} links, "
-        f"{done.resources} resources, start {done.start} → {output}",
+        f"{file}: imported {plural(done.jobs, 'job')} ({plural(done.milestones, 'milestone')}), "
+        f"{plural(done.links, 'link')}, {plural(done.resources, 'resource')}, start {done.start} "
+        f"→ {output}",
         markup=False,
     )

@@ -27,7 +27,7 @@ from progman.cli import simulate as simulate_command
 from progman.cli import users as user_commands
 from progman.cli import whatif as whatif_commands
 from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
-from progman.cli.output import print_renderable, report_error, stdout
+from progman.cli.output import plural, print_renderable, report_error, stdout
 from progman.errors import ProgmanError
 
 app = typer.Typer(
@@ -65,8 +65,8 @@ def validate(plan: PlanArg = None, db: DbOption = None, program_key: ProgramOpti
 
     summary = check_plan(PlanSource.of(plan, db, program_key))
     stdout.print(
-        f"{summary.source}: valid — {summary.name} ({summary.key}), {summary.projects} "
-        f"projects, {summary.work_items} work items"
+        f"{summary.source}: valid — {summary.name} ({summary.key}), "
+        f"{plural(summary.projects, 'project')}, {plural(summary.work_items, 'work item')}"
     )
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 
-from progman.errors import ProgmanError, UsageError
+from progman.errors import PlanInvalid, ProgmanError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -43,8 +43,9 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 
 
 def report_error(error: ProgmanError, command: str = "COMMAND") -> None:
-    """One plain line per problem (``file:line:col: message``), then a count if several;
-    a usage error as the command line's own are written (``command``: what was run)."""
+    """One plain line per problem (``file:line:col: message``), then their count (a plan's
+    check: ``1 problem found``, ``3 problems found``); a usage error as the command line's
+    own are written (``command``: what was run)."""
     if isinstance(error, UsageError):
         sys.stderr.write(
             f"Invalid value for '{error.option}': {error.message}\n"
@@ -55,7 +56,7 @@ def report_error(error: ProgmanError, command: str = "COMMAND") -> None:
     problems = error.problems
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
-    if len(problems) > 1:
+    if len(problems) > 1 or isinstance(error, PlanInvalid):  # a plan's check: always counted
         sys.stderr.write(f"{plural(len(problems), 'problem')} found\n")
     sys.stderr.flush()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.tree import Tree
 
+from progman.cli.output import plural
 from progman.domain import Assignment, Program, WorkItem
 
 
@@ -11,7 +12,7 @@ def _item_label(item: WorkItem) -> str:
     if item.milestone:
         marker, detail = "◆", "milestone"
     elif item.is_summary:
-        marker, detail = "▸", f"{sum(1 for _ in item.walk()) - 1} items"
+        marker, detail = "▸", plural(sum(1 for _ in item.walk()) - 1, "item")
     else:
         marker = "•"
         detail = str(item.duration) if item.duration else ""
@@ -45,8 +46,8 @@ def program_tree(program: Program, depth: int | None = None) -> Tree:
     items = sum(1 for _ in program.work_items())
     root = Tree(
         f"[bold]{program.name}[/bold] ({program.key}) — starts {program.start}, "
-        f"{len(program.projects)} projects, {items} work items, {len(program.resources)} people, "
-        f"{len(program.risks)} risks"
+        f"{plural(len(program.projects), 'project')}, {plural(items, 'work item')}, "
+        f"{plural(len(program.resources), 'person', 'people')}, {plural(len(program.risks), 'risk')}"
     )
     for project in program.projects:
         meta = [project.method, f"priority {project.priority}"]

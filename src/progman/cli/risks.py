@@ -29,6 +29,7 @@ from progman.cli.output import (
     Column,
     Listing,
     output,
+    plural,
     print_listing,
     print_renderable,
     print_text,
@@ -249,7 +250,7 @@ def summary_lines(
     hidden: int,
 ) -> list[str]:
     lines = [
-        f"{len(entries)} risks"
+        plural(len(entries), "risk")
         + (f"; {hidden} closed not shown (--all shows them)" if hidden else "")
     ]
     if entries:

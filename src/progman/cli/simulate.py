@@ -25,7 +25,16 @@ from progman.cli.options import (
     load_plan_file,
     one_format,
 )
-from progman.cli.output import Cell, Column, Listing, output, print_listing, stderr, write_csv
+from progman.cli.output import (
+    Cell,
+    Column,
+    Listing,
+    output,
+    plural,
+    print_listing,
+    stderr,
+    write_csv,
+)
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
@@ -135,7 +144,7 @@ def report(result: "Simulation") -> list[Listing]:
             Column("program finish", "id"),
             *(Column(level.upper(), "date", shorten=1) for level in result.finish),
         ],
-        title=f"{result.program}: {result.iterations:,} iterations, seed {result.seed}",
+        title=f"{result.program}: {plural(result.iterations, 'iteration')}, seed {result.seed}",
     )
     finish.add_row("date", *(_day(m) for m in result.finish.values()))
     finish.add_row("cost", *(f"{result.cost[level]:,.0f}" for level in result.finish))

@@ -57,7 +57,8 @@ class Conflict:
     def __str__(self) -> str:
         return (
             f"{self.successor} breaks its link '{self.link}' from {self.predecessor} by "
-            f"{self.days_short:g} days (its must-start/finish-on date holds it earlier)"
+            f"{self.days_short:g} day{'' if self.days_short == 1 else 's'} (its "
+            "must-start/finish-on date holds it earlier)"
         )
 
 
