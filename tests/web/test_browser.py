@@ -87,3 +87,27 @@ def test_the_keyboard_reaches_the_content_first_and_logs_out(site, browser):
     page.wait_for_url(f"{site}/login")
     page.goto(f"{site}/programs/DPL")
     assert page.url.startswith(f"{site}/login")
+
+
+def test_a_viewer_picks_a_cell_of_the_risk_matrix_and_reads_the_audit_log(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{site}/login?next=/programs/DPL/risks")
+    page.fill("#username", "victor")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site}/programs/DPL/risks")
+    assert _serious_violations(page) == []
+    _shoot(page, "risks")
+    everything = page.locator("#register ~ table tbody tr, section:has(#register) tbody tr")
+    total = everything.count()
+    page.locator("table.matrix td.cell a").first.click()
+    page.wait_for_url("**cell=*")
+    assert 0 < everything.count() < total
+    assert page.locator("table.matrix td.chosen").count() == 1
+    page.click("nav.views >> text=Audit log")
+    page.wait_for_url(f"{site}/programs/DPL/audit")
+    assert _serious_violations(page) == []
+    _shoot(page, "audit")
+    page.fill("#entity", "API.pentest")
+    page.click("text=Filter")
+    assert page.locator("tbody tr").count() == 1

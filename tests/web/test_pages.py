@@ -111,3 +111,38 @@ def test_a_name_with_markup_is_shown_as_text(api):
     page = _login(api, "paula").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_risk_register_and_its_matrix_filter_by_cell_and_project(api):
+    _login(api, "victor")
+    page = api.client.get("/programs/DPL/risks")
+    assert page.status_code == 200
+    main = page.text.split('<main id="main">', 1)[1]
+    register = main.split('id="register"', 1)[1]
+    ids = re.findall(r'<span class="id">([A-Z]+\d+)</span>', register)
+    assert ids[0] == "I1" and {"R1", "R2", "R4"} <= set(ids)  # highest score first
+    cell = re.search(r'href="\?project=&amp;cell=(\d-\d)"', main)
+    assert cell, "no cell of the matrix links to its risks"
+    chosen = api.client.get(f"/programs/DPL/risks?cell={cell.group(1)}").text
+    shown = re.findall(r'<span class="id">([A-Z]+\d+)</span>', chosen.split('id="register"')[1])
+    assert shown and set(shown) < set(ids)
+    only_loy = api.client.get("/programs/DPL/risks?project=LOY").text
+    rows = only_loy.split('id="register"')[1].split("</table>")[0]
+    assert "R4" in rows and "I1" not in rows
+    bad = api.client.get("/programs/DPL/risks?project=NOPE")
+    assert bad.status_code == 400 and "no project 'NOPE'" in html.unescape(bad.text)
+    assert api.client.get("/programs/DPL/risks?cell=9-9").status_code == 422
+
+
+def test_the_audit_log_filters_by_entity_and_by_person(api):
+    with unit_of_work(api.url, write=True) as session:
+        do_update_work_item(session, ADMIN, "DPL", "API.pentest", {"duration": "12d"}, if_match=1)
+    _login(api, "paula")
+    everything = api.client.get("/programs/DPL/audit").text
+    assert "API.pentest" in everything and "Older changes" in everything  # > 50 entries
+    one = api.client.get("/programs/DPL/audit?entity=API.pentest").text
+    rows = one.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 2  # created at init, then the edit
+    assert "duration: 10d → 12d" in html.unescape(rows)
+    by = api.client.get("/programs/DPL/audit?actor=test-admin").text.split("<tbody>")[1]
+    assert by.count("<tr>") == 1

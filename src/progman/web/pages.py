@@ -12,7 +12,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi import APIRouter, FastAPI, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -20,8 +20,10 @@ from fastapi.templating import Jinja2Templates
 
 import progman
 from progman.errors import ProgmanError
-from progman.services.catalog import programs_page
+from progman.services.audit import audit_page
+from progman.services.catalog import program_entry, programs_page, visible_program
 from progman.services.dashboard import program_dashboard
+from progman.services.risks import risk_report
 from progman.services.users import SESSION_HOURS, authenticate, do_close_session, do_open_session
 from progman.web.session import (
     SESSION_COOKIE,
@@ -41,13 +43,13 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Board", None),
     ("Gantt", None),
     ("Resources", None),
-    ("Risks", None),
+    ("Risks", "/risks"),
     ("Monte Carlo", None),
     ("What-if", None),
     ("Earned value", None),
     ("Health", None),
     ("Change requests", None),
-    ("Audit log", None),
+    ("Audit log", "/audit"),
 )
 
 
@@ -165,6 +167,59 @@ def dashboard(request: Request, key: str, seen: Viewer, session: PageSession) ->
     return _page(
         request, "dashboard.html", user=user, csrf=csrf, program=board.entry, board=board,
         view="Dashboard",
+    )  # fmt: skip
+
+
+@router.get("/programs/{key}/risks")
+def risks(
+    request: Request,
+    key: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    project: Annotated[str | None, Query(max_length=120)] = None,
+    closed: bool = False,
+    cell: Annotated[str | None, Query(pattern=r"^[1-5]-[1-5]$")] = None,
+) -> HTMLResponse:
+    """The risk register, highest score first, and the 5×5 matrix of threats; a cell of
+    the matrix shows only its risks."""
+    user, csrf = seen
+    entry = program_entry(session, user, key)
+    program = visible_program(session, user, key)
+    report = risk_report(program, project=project or None, include_closed=closed)
+    entries = report.entries
+    if cell is not None:
+        probability, impact = (int(part) for part in cell.split("-"))
+        chosen = set(report.matrix.ids(probability, impact))
+        entries = [e for e in entries if e.risk.id in chosen]
+    return _page(
+        request, "risks.html", user=user, csrf=csrf, program=entry, view="Risks",
+        report=report, entries=entries, program_currency=program.currency,
+        project=project or "", closed=closed, cell=cell,
+        projects=[p.id for p in program.projects], levels=range(5, 0, -1),
+    )  # fmt: skip
+
+
+@router.get("/programs/{key}/audit")
+def audit(
+    request: Request,
+    key: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    entity: Annotated[str | None, Query(max_length=200)] = None,
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    """Who changed what and when, newest first, 50 at a time; by entity or by person."""
+    user, csrf = seen
+    entry = program_entry(session, user, key)
+    page = audit_page(
+        session, user, key, entity=entity or None, actor=actor or None, cursor=cursor, limit=50
+    )
+    return _page(
+        request, "audit.html", user=user, csrf=csrf, program=entry, view="Audit log",
+        entries=page.entries, next=page.next, entity=entity or "", actor=actor or "",
     )  # fmt: skip
 
 
