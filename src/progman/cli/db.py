@@ -24,7 +24,9 @@ app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
+    typer.Option(
+        "--db", metavar="URL", help="database URL (default: $PROGMAN_DB or the user data folder)"
+    ),
 ]
 
 
@@ -49,7 +51,7 @@ def upgrade(db: DbOption = None) -> None:
 
 @app.command()
 def backup(
-    file: Annotated[Path, typer.Argument(help="backup file to write (gzip JSON)")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="backup file to write (gzip JSON)")],
     db: DbOption = None,
 ) -> None:
     """Write every table to FILE, portable between SQLite and PostgreSQL."""
@@ -65,7 +67,9 @@ def backup(
 
 @app.command()
 def restore(
-    file: Annotated[Path, typer.Argument(help="backup file written by `progman db backup`")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="backup file written by `progman db backup`")
+    ],
     db: DbOption = None,
 ) -> None:
     """Replace ALL data of the database with the backup in FILE (all or nothing)."""
@@ -81,10 +85,13 @@ def restore(
 
 @app.command("import")
 def import_plan(
-    plan: Annotated[Path, typer.Argument(help="plan file (.yaml/.json) or folder of plan files")],
+    plan: Annotated[
+        Path, typer.Argument(metavar="PLAN", help="plan file (.yaml/.json) or folder of plan files")
+    ],
     db: DbOption = None,
     actor: Annotated[
-        str | None, typer.Option("--as", help="who the audit log names (default: your login)")
+        str | None,
+        typer.Option("--as", metavar="NAME", help="who the audit log names (default: your login)"),
     ] = None,
 ) -> None:
     """Store a plan: a new program, or an update in place of the one with its key."""
@@ -108,8 +115,10 @@ def import_plan(
 
 @app.command("export")
 def export(
-    key: Annotated[str, typer.Argument(help="key of the stored program")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="plan file to write")],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="key of the stored program")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FILE", help="plan file to write")
+    ],
     db: DbOption = None,
 ) -> None:
     """Write a stored program as a plan file."""

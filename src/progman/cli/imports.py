@@ -19,7 +19,9 @@ __all__ = ["DEFAULT_START", "import_plan"]
 
 
 def import_plan(
-    file: Annotated[Path, typer.Argument(help="file to import (PSPLIB .sm; others: not yet)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="file to import (PSPLIB .sm; others: not yet)")
+    ],
     output: Annotated[
         Path,
         typer.Option("-o", "--output", metavar="PLAN", help="plan file to write (.yaml/.json)"),

@@ -26,10 +26,17 @@ from progman.cli import serve as serve_command
 from progman.cli import simulate as simulate_command
 from progman.cli import users as user_commands
 from progman.cli import whatif as whatif_commands
-from progman.cli.options import DbOption, PlanArg, ProgramOption, load_plan_file
+from progman.cli.options import (
+    DbOption,
+    PlanArg,
+    ProgramOption,
+    load_plan_file,
+    name_values_in_help,
+)
 from progman.cli.output import plural, print_renderable, report_error, stdout
 from progman.errors import ProgmanError
 
+name_values_in_help()
 app = typer.Typer(
     name="progman",
     help="progman — an open-source program office: plans, schedules, resources, risk, status.",
@@ -85,7 +92,9 @@ def show(
 
 @app.command()
 def schema(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="write to FILE")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="write to FILE")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the plan format (for editor completion)."""
     from progman.services.planfiles import plan_format_schema  # noqa: PLC0415 - pydantic
@@ -105,9 +114,11 @@ def init(
         bool, typer.Option("--compile-only", help="only compile the engine (no database)")
     ] = False,
 ) -> None:
-    """Create (or upgrade) the database, optionally with the sample program, and a first
-    administrator (its password printed once); compile the engine once (so no later command
-    waits for it)."""
+    """Create (or upgrade) the database, optionally with the sample program.
+
+    Also a first administrator (its password printed once), and the engine compiled once,
+    so that no later command waits for it.
+    """
     from progman.cli.compile import compile_engine  # noqa: PLC0415 - numba: only when needed
     from progman.services.planfiles import sample_program  # noqa: PLC0415 - pydantic
 

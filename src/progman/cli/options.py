@@ -6,10 +6,11 @@ errors naming the option), so the API reads its parameters the same way.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
+from typer.core import TyperArgument, TyperOption
 
 if TYPE_CHECKING:
     from progman.domain import Program
@@ -17,13 +18,16 @@ if TYPE_CHECKING:
 PlanArg = Annotated[
     Path | None,
     typer.Argument(
+        metavar="PLAN",
         help="plan file (.yaml/.json) or folder of plan files; or --program KEY instead",
         show_default=False,
     ),
 ]
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="database URL (default: $PROGMAN_DB or the user data folder)"),
+    typer.Option(
+        "--db", metavar="URL", help="database URL (default: $PROGMAN_DB or the user data folder)"
+    ),
 ]
 ProgramOption = Annotated[
     str | None,
@@ -43,6 +47,46 @@ StatusDateOption = Annotated[
         help="progress is as of this date (default: the plan's status_date)",
     ),
 ]
+
+
+#: What help shows a user types for a value of each type (Typer's own: ``<int>``).
+VALUE_WORDS: dict[Any, str] = {int: "N", float: "NUMBER", str: "TEXT", bool: "true|false"}
+
+
+def value_word(parameter: TyperOption | TyperArgument) -> str:
+    """What a user types for ``parameter`` (PATH, N, NUMBER, TEXT, a choice), for --help."""
+    described = parameter.type_descriptor
+    if described.is_choice and described.choices is not None:
+        return "|".join(str(choice) for choice in described.choices)
+    annotation = described.annotation
+    if described.is_list:
+        annotation = get_args(annotation)[0]
+    if described.is_tuple:
+        return " ".join(VALUE_WORDS.get(part, "VALUE") for part in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, PurePath):
+        return "PATH"
+    if described.is_datetime:
+        return "DATE"
+    return VALUE_WORDS.get(annotation, "VALUE")
+
+
+def _option_value(self: TyperOption, ctx: Any) -> str | None:
+    if self.metavar is not None:
+        return self.metavar or None
+    return None if self.is_flag else value_word(self)
+
+
+def _argument_value(self: TyperArgument, ctx: Any) -> str | None:
+    return None if self.metavar is not None else value_word(self)
+
+
+def name_values_in_help() -> None:
+    """--help shows what to type (URL, N, PATH) and nothing after a flag, never Typer's type
+    names (``<bool>``, ``<list[Path]>``, ``<float range>``). Typer (0.29) has no setting for
+    it and names the types of the options it adds itself (--help, --install-completion), so
+    its two methods that name a parameter's type are replaced, once, when the app is built."""
+    TyperOption.display_type_rich = _option_value  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = _argument_value  # type: ignore[method-assign]
 
 
 def one_format(as_json: bool, as_csv: bool) -> None:

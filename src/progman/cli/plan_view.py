@@ -47,7 +47,8 @@ def program_tree(program: Program, depth: int | None = None) -> Tree:
     root = Tree(
         f"[bold]{program.name}[/bold] ({program.key}) — starts {program.start}, "
         f"{plural(len(program.projects), 'project')}, {plural(items, 'work item')}, "
-        f"{plural(len(program.resources), 'person', 'people')}, {plural(len(program.risks), 'risk')}"
+        f"{plural(len(program.resources), 'person', 'people')}, "
+        f"{plural(len(program.risks), 'risk')}"
     )
     for project in program.projects:
         meta = [project.method, f"priority {project.priority}"]

@@ -55,7 +55,7 @@ def resources(
     week: Annotated[bool, typer.Option("--week", help="utilisation per resource and week")] = False,
     over: Annotated[bool, typer.Option("--over", help="over-allocation periods and tasks")] = False,
     skill: Annotated[
-        str | None, typer.Option("--skill", help="who with this skill is free")
+        str | None, typer.Option("--skill", metavar="SKILL", help="who with this skill is free")
     ] = None,
     free: Annotated[
         str, typer.Option("--free", metavar="N", help="working days needed (10d, 2w)")
@@ -65,7 +65,10 @@ def resources(
         typer.Option("--between", metavar="D1 D2", help="window of the free query"),
     ] = None,
     share: Annotated[
-        float, typer.Option("--share", min=0.01, max=100.0, help="free FTE needed each day")
+        float,
+        typer.Option(
+            "--share", metavar="FTE", min=0.01, max=100.0, help="free FTE needed each day"
+        ),
     ] = 1.0,
     leveled: Annotated[
         bool,

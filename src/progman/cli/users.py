@@ -17,11 +17,15 @@ tokens = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 
 @users.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="the user's login name")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="the user's login name")],
     *,
     role: Annotated[
         str,
-        typer.Option("--role", help="admin, program_manager, project_manager, member or viewer"),
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help="admin, program_manager, project_manager, member or viewer",
+        ),
     ],
     program: Annotated[
         str | None, typer.Option("--program", metavar="KEY", help="on this program only")
@@ -61,7 +65,7 @@ def add(
 
 @tokens.command("create")
 def create(
-    user: Annotated[str, typer.Argument(help="whose token")],
+    user: Annotated[str, typer.Argument(metavar="USER", help="whose token")],
     days: Annotated[int, typer.Option("--days", min=1, max=3650, help="days it is valid")] = 90,
     db: DbOption = None,
 ) -> None:

@@ -108,6 +108,7 @@ TimeLimitOption = Annotated[
     float | None,
     typer.Option(
         "--time-limit",
+        metavar="SECONDS",
         min=0.001,
         max=3600.0,
         help="seconds of leveling, at most (default: 1 ms per task, 0.1-10 s)",
@@ -120,7 +121,8 @@ BaselineOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 ActorOption = Annotated[
-    str | None, typer.Option("--as", help="who makes the change (default: your login name)")
+    str | None,
+    typer.Option("--as", metavar="NAME", help="who makes the change (default: your login name)"),
 ]
 
 
@@ -330,7 +332,7 @@ def run(
 
 @app.command()
 def save(
-    name: Annotated[str, typer.Argument(help="scenario id, e.g. late-auth")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="scenario id, e.g. late-auth")],
     *,
     program: ProgramOption,
     sets: SetOption = None,
@@ -421,7 +423,7 @@ def list_(
 
 @app.command(name="compare")
 def compare_(
-    name: Annotated[str, typer.Argument(help="scenario id")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="scenario id")],
     program: ProgramOption,
     *,
     baseline: BaselineOption = None,
@@ -442,7 +444,7 @@ def compare_(
 
 @app.command()
 def delete(
-    name: Annotated[str, typer.Argument(help="scenario id")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="scenario id")],
     program: ProgramOption,
     db: DbOption = None,
     actor: ActorOption = None,
