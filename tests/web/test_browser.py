@@ -104,6 +104,11 @@ def test_a_viewer_picks_a_cell_of_the_risk_matrix_and_reads_the_audit_log(site, 
     page.wait_for_url("**cell=*")
     assert 0 < everything.count() < total
     assert page.locator("table.matrix td.chosen").count() == 1
+    page.click("nav.views >> text=Roadmap")
+    page.wait_for_url(f"{site}/programs/DPL/roadmap")
+    assert page.locator(".roadmap .bar").count() >= 5
+    assert _serious_violations(page) == []
+    _shoot(page, "roadmap")
     page.click("nav.views >> text=Audit log")
     page.wait_for_url(f"{site}/programs/DPL/audit")
     assert _serious_violations(page) == []

@@ -146,3 +146,22 @@ def test_the_audit_log_filters_by_entity_and_by_person(api):
     assert "duration: 10d → 12d" in html.unescape(rows)
     by = api.client.get("/programs/DPL/audit?actor=test-admin").text.split("<tbody>")[1]
     assert by.count("<tr>") == 1
+
+
+def test_the_roadmap_puts_each_objectives_projects_and_milestones_on_one_axis(api):
+    _login(api, "victor")
+    page = api.client.get("/programs/DPL/roadmap")
+    assert page.status_code == 200
+    main = html.unescape(page.text.split('<main id="main">', 1)[1])
+    lanes = re.split(r'class="lane-head"', main)[1:]
+    assert len(lanes) == 3  # O1, O2, O3; every sample project is aligned to one at least
+    first = lanes[0]
+    assert "Grow digital revenue" in first
+    for project in ("API", "WEB", "MOB", "LOY", "MKT"):
+        assert f'<span class="id">{project}</span>' in first  # all five serve O1
+    assert "WEB.launch New website live: 2027-07-21 16:00, deadline 2027-07-15 (late)" in main
+    chart = main.split('class="roadmap"', 1)[1]
+    assert chart.count("▲") == chart.count("(late)") >= 1
+    lefts = [float(x) for x in re.findall(r'class="bar" style="left: ([\d.]+)%', main)]
+    assert lefts and all(0 <= x <= 100 for x in lefts)
+    assert 'class="month" style="left: 0.0%">Jan 2027' in main

@@ -186,6 +186,18 @@ class TaskTable(Sequence[TaskSchedule]):
             for p, ident in enumerate(self._project_ids)
         }
 
+    def project_starts(self) -> dict[str, datetime | None]:
+        """Per project: the early start of its first task (None when it has none)."""
+        leaf = ~self._columns["summary"].astype(bool)
+        project = self._project_of[leaf]
+        first = np.full(len(self._project_ids), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, project, self._columns["start"][leaf])
+        known = first < np.iinfo(np.int64).max
+        stamps = self._tables.to_datetimes(np.where(known, first, 0))
+        return {
+            ident: stamps[p] if known[p] else None for p, ident in enumerate(self._project_ids)
+        }
+
     def position(self, ident: str) -> int:
         """The plan-order position of the task ``ident`` (``KeyError`` if none)."""
         if self._index is None:

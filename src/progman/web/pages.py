@@ -24,6 +24,7 @@ from progman.services.audit import audit_page
 from progman.services.catalog import program_entry, programs_page, visible_program
 from progman.services.dashboard import program_dashboard
 from progman.services.risks import risk_report
+from progman.services.roadmap import program_roadmap
 from progman.services.users import SESSION_HOURS, authenticate, do_close_session, do_open_session
 from progman.web.session import (
     SESSION_COOKIE,
@@ -39,7 +40,7 @@ TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 #: The views of a program, in the navigation's order; None: still to come.
 VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Dashboard", ""),
-    ("Roadmap", None),
+    ("Roadmap", "/roadmap"),
     ("Board", None),
     ("Gantt", None),
     ("Resources", None),
@@ -168,6 +169,17 @@ def dashboard(request: Request, key: str, seen: Viewer, session: PageSession) ->
         request, "dashboard.html", user=user, csrf=csrf, program=board.entry, board=board,
         view="Dashboard",
     )  # fmt: skip
+
+
+@router.get("/programs/{key}/roadmap")
+def roadmap(request: Request, key: str, seen: Viewer, session: PageSession) -> HTMLResponse:
+    """Objectives, the projects aligned to each and their milestones, on one time axis."""
+    user, csrf = seen
+    entry = program_entry(session, user, key)
+    plan = program_roadmap(session, user, key)
+    return _page(
+        request, "roadmap.html", user=user, csrf=csrf, program=entry, view="Roadmap", plan=plan
+    )
 
 
 @router.get("/programs/{key}/risks")
