@@ -30,6 +30,20 @@ def test_init_with_sample_then_list_and_export(capsys, tmp_path):
     assert load_plan(target) == load_plan(sample_plan_path())
 
 
+def test_export_replaces_a_file_only_with_force(capsys, tmp_path):
+    url = f"sqlite:///{tmp_path / 'progman.db'}"
+    assert run(capsys, "init", "--db", url, "--sample")[0] == 0
+    target = tmp_path / "dpl.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    code, out, err = run(capsys, "db", "export", "DPL", "-o", str(target), "--db", url)
+    assert code == 1 and out == ""
+    assert err == f"{target}: the output file exists already; give --force to replace it\n"
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    code, _, err = run(capsys, "db", "export", "DPL", "-o", str(target), "--db", url, "--force")
+    assert code == 0, err
+    assert load_plan(target).key == "DPL"
+
+
 def test_import_of_a_broken_plan_changes_nothing(capsys, tmp_path, contract_plan):
     url = f"sqlite:///{tmp_path / 'progman.db'}"
     assert run(capsys, "init", "--db", url)[0] == 0

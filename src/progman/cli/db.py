@@ -120,11 +120,12 @@ def export(
         Path, typer.Option("-o", "--output", metavar="FILE", help="plan file to write")
     ],
     db: DbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="replace FILE if it exists")] = False,
 ) -> None:
-    """Write a stored program as a plan file."""
+    """Write a stored program as a plan file (an existing one is replaced only with --force)."""
     from progman.services.planfiles import do_export_plan
 
-    do_export_plan(_database(db), key, output)
+    do_export_plan(_database(db), key, output, force=force)
     stdout.print(f"Exported {key} to {output}.")
 
 

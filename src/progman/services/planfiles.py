@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from progman.errors import Location
 from progman.samples import sample_plan_path
 from progman.services.plans import PlanSource, load_program
 
@@ -43,14 +44,21 @@ def check_plan(source: PlanSource) -> PlanSummary:
     )
 
 
-def do_export_plan(url: str, key: str, output: Path) -> Program:
+def do_export_plan(url: str, key: str, output: Path, *, force: bool = False) -> Program:
     """Write the program ``key`` stored in the database ``url`` as the plan file
-    ``output`` (atomically)."""
+    ``output`` (atomically): a file, replaced only with ``force`` if it exists, or a new or
+    empty folder."""
     from progman.planfile import dump_plan  # noqa: PLC0415
     from progman.services.database import unit_of_work  # noqa: PLC0415 - SQLAlchemy: slow
+    from progman.services.imports import OutputExists  # noqa: PLC0415
     from progman.services.programs import export_program  # noqa: PLC0415
     from progman.services.users import local_admin  # noqa: PLC0415
 
+    if output.is_file() and not force:  # a folder is written only when empty (dump_plan)
+        raise OutputExists(
+            "the output file exists already; give --force to replace it",
+            location=Location(file=str(output)),
+        )
     with unit_of_work(url, write=False) as session:
         program = export_program(session, local_admin(), key)
     dump_plan(program, output)
