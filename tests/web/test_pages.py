@@ -165,3 +165,22 @@ def test_the_roadmap_puts_each_objectives_projects_and_milestones_on_one_axis(ap
     lefts = [float(x) for x in re.findall(r'class="bar" style="left: ([\d.]+)%', main)]
     assert lefts and all(0 <= x <= 100 for x in lefts)
     assert 'class="month" style="left: 0.0%">Jan 2027' in main
+
+
+def test_the_board_draws_every_cross_project_link_and_marks_the_pushing_ones(api):
+    _login(api, "victor")
+    page = api.client.get("/programs/DPL/board")
+    assert page.status_code == 200
+    main = html.unescape(page.text.split('<main id="main">', 1)[1])
+    arrows = re.findall(r'<path d="M[^"]+"\s+class="link( pushing)?"', main)
+    assert len(arrows) == 28  # every link whose ends sit in two projects
+    assert sum(1 for a in arrows if a) == 1  # API.payments FF+3d drives WEB.checkout, critical
+    assert "API.payments → WEB.checkout (FF 3d): pushing" in main
+    rows = main.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.index("API.payments") < rows.index("API.arch_infra")  # pushing ones first
+    only = html.unescape(api.client.get("/programs/DPL/board?project=MKT").text)
+    only_arrows = re.findall(r'class="link( pushing)?"', only)
+    assert len(only_arrows) == 7  # the links into or out of MKT
+    assert 'value="MKT" selected' in only
+    missing = api.client.get("/programs/DPL/board?project=NOPE")
+    assert missing.status_code == 400 and "no project 'NOPE'" in html.unescape(missing.text)

@@ -101,16 +101,16 @@ def program_roadmap(session: Session, user: User, key: str) -> Roadmap:
     dates = [program.start, schedule.finish.date()]
     dates += [m.deadline for ms in milestones.values() for m in ms if m.deadline]
     first = min(dates).replace(day=1)
-    last = _month_end(max(dates))
-    return Roadmap(first, last, _months(first, last), tuple(lanes), schedule.status_date)
+    last = month_end(max(dates))
+    return Roadmap(first, last, month_starts(first, last), tuple(lanes), schedule.status_date)
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
     following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return following - timedelta(days=1)
 
 
-def _months(first: date, last: date) -> tuple[date, ...]:
+def month_starts(first: date, last: date) -> tuple[date, ...]:
     months, month = [], first
     while month <= last:
         months.append(month)

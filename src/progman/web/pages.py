@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 import progman
 from progman.errors import ProgmanError
 from progman.services.audit import audit_page
+from progman.services.board import program_board
 from progman.services.catalog import program_entry, programs_page, visible_program
 from progman.services.dashboard import program_dashboard
 from progman.services.risks import risk_report
@@ -41,7 +42,7 @@ TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Dashboard", ""),
     ("Roadmap", "/roadmap"),
-    ("Board", None),
+    ("Board", "/board"),
     ("Gantt", None),
     ("Resources", None),
     ("Risks", "/risks"),
@@ -180,6 +181,27 @@ def roadmap(request: Request, key: str, seen: Viewer, session: PageSession) -> H
     return _page(
         request, "roadmap.html", user=user, csrf=csrf, program=entry, view="Roadmap", plan=plan
     )
+
+
+@router.get("/programs/{key}/board")
+def board(
+    request: Request,
+    key: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    project: Annotated[str | None, Query(max_length=120)] = None,
+) -> HTMLResponse:
+    """Projects as lanes and the links between them as arrows; one project's with
+    ``project``."""
+    user, csrf = seen
+    entry = program_entry(session, user, key)
+    shown = program_board(session, user, key, project=project or None)
+    everyone = program_board(session, user, key) if project else shown
+    return _page(
+        request, "board.html", user=user, csrf=csrf, program=entry, view="Board",
+        board=shown, project=project or "", all_projects=everyone.projects,
+    )  # fmt: skip
 
 
 @router.get("/programs/{key}/risks")
