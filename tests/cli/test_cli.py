@@ -91,3 +91,26 @@ def test_console_script_has_no_traceback(args):
     )
     assert result.returncode in (1, 2)
     assert "Traceback" not in result.stderr
+
+
+def test_validate_prints_warnings_at_file_line_and_exits_0(capsys, tmp_path):
+    plan = tmp_path / "warned.yaml"
+    plan.write_text(
+        "program: Warned\nkey: W\nstart: 2027-03-08\n"
+        "resources:\n  - {id: ann, name: Ann, capacity: 0.5}\n"
+        "projects:\n  - id: P\n    name: P\n    tasks:\n"
+        "      - {id: A, name: A, duration: 2d, resources: {ann: 1.0}}\n"
+        '      - {id: B, name: B, duration: 1d, constraint: "SNET 2027-03-01"}\n'
+    )
+    code, out, err = run(capsys, "validate", str(plan))
+    assert code == 0
+    assert out.strip().endswith("1 project, 2 work items, 2 warnings")
+    first, second = err.strip().splitlines()
+    assert first.startswith(
+        f"{plan}:10:57: warning: A assigns ann at 1, but the capacity of ann is 0.5"
+    )
+    assert second.startswith(
+        f"{plan}:11:52: warning: B: constraint SNET 2027-03-01 is before the program starts "
+        "(2027-03-08)"
+    )
+    assert "Traceback" not in err + out

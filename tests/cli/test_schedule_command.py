@@ -157,3 +157,15 @@ def test_console_script_prints_json_without_traceback(contract_plan):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["critical_path"]
+
+
+def test_table_shows_a_project_deadline_and_whether_it_is_missed(capsys, tmp_path):
+    plan = tmp_path / "deadline.yaml"
+    plan.write_text(
+        CONFLICTED_PLAN.replace("    name: Event\n", "    name: Event\n    deadline: 2027-03-04\n")
+    )
+    code, out, _ = run(capsys, "schedule", str(plan))
+    assert code == 0
+    assert "P: finishes 2027-03-05 16:00, deadline 2027-03-04 (missed)" in out
+    code, out, _ = run(capsys, "schedule", str(plan), "--json")
+    assert json.loads(out)["projects"]["P"]["deadline_missed"] is True

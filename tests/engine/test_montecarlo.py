@@ -225,3 +225,21 @@ def test_the_plan_correlates_tagged_estimates():
         Program.model_validate({**plan, "correlation": {"vendor": 0.95}}), iterations=3000, seed=2
     )
     assert together.to_json()["finish"]["p50"] < independent.to_json()["finish"]["p50"]
+
+
+def test_a_project_deadline_gets_its_probability_of_being_met():
+    """P takes 5 to 8 days from Monday 1st: it always finishes after Thursday 4th, never
+    after Thursday 11th."""
+    plan = {
+        "program": "Deadlines", "key": "PDL", "start": "2027-03-01",
+        "projects": [
+            {"id": "P", "name": "P", "deadline": "2027-03-04",
+             "tasks": [{"id": "A", "name": "a", "estimate": ["5d", "6d", "8d"]}]},
+            {"id": "Q", "name": "Q", "deadline": "2027-03-11",
+             "tasks": [{"id": "B", "name": "b", "estimate": ["5d", "6d", "8d"]}]},
+        ],
+    }  # fmt: skip
+    result = progman.simulate(Program.model_validate(plan), iterations=200, seed=1)
+    assert str(result.projects["P"].deadline) == "2027-03-04"
+    assert result.projects["P"].probability_on_time == 0.0
+    assert result.projects["Q"].probability_on_time == 1.0

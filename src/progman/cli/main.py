@@ -33,7 +33,7 @@ from progman.cli.options import (
     load_plan_file,
     name_values_in_help,
 )
-from progman.cli.output import plural, print_renderable, report_error, stdout
+from progman.cli.output import plural, print_renderable, report_error, stderr, stdout
 from progman.errors import ProgmanError
 
 name_values_in_help()
@@ -71,9 +71,14 @@ def validate(plan: PlanArg = None, db: DbOption = None, program_key: ProgramOpti
     from progman.services.plans import PlanSource  # noqa: PLC0415
 
     summary = check_plan(PlanSource.of(plan, db, program_key))
+    for warning in summary.warnings:  # valid all the same: said, exit 0
+        where = f"{warning.location}: " if str(warning.location) else ""
+        stderr.print(f"{where}warning: {warning.message}", markup=False, highlight=False)
+    warned = f", {plural(len(summary.warnings), 'warning')}" if summary.warnings else ""
     stdout.print(
         f"{summary.source}: valid — {summary.name} ({summary.key}), "
         f"{plural(summary.projects, 'project')}, {plural(summary.work_items, 'work item')}"
+        f"{warned}"
     )
 
 

@@ -239,6 +239,9 @@ def summary_lines(result: "Schedule", project: str | None = None) -> list[str]:
         if project is not None and ident != project:
             continue
         line = f"  {ident}: finishes {_when(summary['finish'])}"
+        if summary.get("deadline"):
+            missed = summary.get("deadline_missed")
+            line += f", deadline {summary['deadline']}" + (" [red](missed)[/red]" if missed else "")
         if project is not None:
             line += "; critical path " + (" → ".join(summary["critical_path"]) or "—")
         lines.append(line)

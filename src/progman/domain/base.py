@@ -49,6 +49,13 @@ def checked_instance(model: type[E], values: dict[str, Any], given: set[str]) ->
 
 
 def _check_date_range(value: date) -> date:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # the engine counts wall-clock minutes of the program's calendars: one time zone
+        raise ValueError(
+            f"time stamp {value.isoformat(timespec='minutes')} has a time zone; a plan's times "
+            "are wall-clock times of the program's time zone: write "
+            f"{value.replace(tzinfo=None).isoformat(timespec='minutes')}"
+        )
     day = value.date() if isinstance(value, datetime) else value
     if not MIN_DATE <= day <= MAX_DATE:
         raise ValueError(

@@ -40,6 +40,9 @@ class Project(Entity):
     priority: Priority = 500
     budget: Money | None = None
     start: PlanDate | None = Field(default=None, description="no task starts before this date")
+    deadline: PlanDate | None = Field(
+        default=None, description="the project should finish by the end of this day"
+    )
     calendar: Id | None = None
     objectives: dict[Id, Fraction] = Field(
         default_factory=dict, description="alignment weight (0..1) per objective id"

@@ -9,6 +9,11 @@ from pydantic import Field, model_validator
 from progman.domain.base import Entity, Id, Money, PlanDate
 from progman.domain.calendars import DateRange
 
+#: The most a person can work, as a fraction of full time (2.0: two full-time days a day,
+#: already overtime no one keeps up). More is a mistake, such as hours a day written as
+#: capacity (``capacity: 8``); materials count units and are not bound by it.
+MAX_PERSON_CAPACITY = 2.0
+
 
 class CapacityPeriod(Entity):
     """Capacity that differs from the default from ``start`` (until ``finish`` if given)."""
@@ -41,3 +46,28 @@ class Resource(Entity):
     cost_per_use: Money | None = None
     calendar: Id | None = None
     vacations: list[DateRange] = Field(default_factory=list)
+
+
+def person_capacity_problems(resource: Resource) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where (a path below the resource) and why a person's capacity cannot be meant."""
+    if resource.kind != "person":
+        return []
+    meaning = (
+        f"a person's capacity is the fraction of full time they work (1.0 = full time, 0.5 = "
+        f"half time, at most {MAX_PERSON_CAPACITY:.1f}), not hours; for equipment or a pool "
+        "counted in units write kind: material, or list each person"
+    )
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if resource.capacity > MAX_PERSON_CAPACITY:
+        text = f"capacity {resource.capacity:g} of {resource.id} is too high: {meaning}"
+        found.append((("capacity",), text))
+    for k, period in enumerate(resource.availability):
+        if period.capacity > MAX_PERSON_CAPACITY:
+            found.append(
+                (
+                    ("availability", k, "capacity"),
+                    f"capacity {period.capacity:g} of {resource.id} from {period.start} is too "
+                    f"high: {meaning}",
+                )
+            )
+    return found

@@ -15,8 +15,9 @@ from operator import attrgetter
 
 from progman.domain.durations import Duration
 from progman.domain.program import Program
+from progman.domain.resources import person_capacity_problems
 from progman.domain.risks import Risk
-from progman.domain.work import WorkItem
+from progman.domain.work import WorkItem, shown
 
 Path = tuple[str | int, ...]
 
@@ -258,7 +259,7 @@ class _Checker:
             if value is not None and _day(value) > status_date:
                 self.add(
                     "plan.date_range",
-                    f"{field} {value} of {ident} is after the status date {status_date}; "
+                    f"{field} {shown(value)} of {ident} is after the status date {status_date}; "
                     "actuals cannot be in the future",
                     (*self.path_of(ident), field),
                 )
@@ -465,6 +466,8 @@ def check_program(program: Program) -> list[Finding]:
             ("resources", i, "calendar"),
             f"calendar of resource {resource.id}",
         )
+        for where, message in person_capacity_problems(resource):
+            c.add("plan.invalid_value", message, ("resources", i, *where))
     for i, benefit in enumerate(prog.benefits):
         c.reference(
             "objective",

@@ -13,6 +13,7 @@ from pydantic import (
     SerializationInfo,
     SerializerFunctionWrapHandler,
     ValidationError,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_serializer,
     field_validator,
@@ -140,6 +141,13 @@ class Assignment(Entity):
     work: Duration | None = None
     cost: Money | None = Field(default=None, description="amount spent, for cost resources")
 
+    @field_validator("work")
+    @classmethod
+    def _work_not_negative(cls, value: Duration | None) -> Duration | None:
+        if value is not None and value.amount < 0:
+            raise ValueError(f"work {value} is negative; write 0 or more")
+        return value
+
     @model_validator(mode="after")
     def _who(self) -> Assignment:
         if self.resource is None and self.role is None and self.skill is None:
@@ -171,6 +179,10 @@ class ThreePointEstimate(Entity):
         o, m, p = (
             d.working_minutes() for d in (self.optimistic, self.most_likely, self.pessimistic)
         )
+        if o < 0:
+            raise ValueError(
+                f"optimistic duration {self.optimistic} is negative; an estimate is 0 or more"
+            )
         if not o <= m <= p:
             raise ValueError(
                 f"estimate must satisfy optimistic <= most likely <= pessimistic, got "
@@ -320,16 +332,52 @@ class WorkItem(Entity):
             for a in value
         }
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Checks across fields (a post-init, not an after validator: pydantic runs those twice
-        on recursive models such as this one, pydantic#13581)."""
-        start, finish = self.actual_start, self.actual_finish
-        if start and finish and _earlier(finish, start):
-            raise ValueError(
-                f"actual_finish {self.actual_finish} is before actual_start {self.actual_start}"
-            )
-        if self.duration is not None and self.duration.amount < 0:
-            raise ValueError(f"duration {self.duration} is negative")
+    # Checks across fields are field validators, so that a problem is reported at the field
+    # at fault (file:line of the duration, not of the task, nor of the list holding it). A
+    # field is checked against the fields declared before it (``info.data``); on assignment
+    # ``info.data`` holds all the others, so each pair is checked from either side.
+
+    @field_validator("duration", "work", "remaining", "estimate")
+    @classmethod
+    def _length(
+        cls, value: Duration | ThreePointEstimate | None, info: ValidationInfo
+    ) -> Duration | ThreePointEstimate | None:
+        if isinstance(value, Duration) and value.amount < 0:
+            raise ValueError(f"{value} is negative; write a length of 0 or more")
+        if value is not None and info.data.get("milestone"):
+            problem = _milestone_length(info.field_name or "duration", value)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("milestone")
+    @classmethod
+    def _one_moment(cls, value: bool, info: ValidationInfo) -> bool:
+        if value:
+            data = info.data
+            for name in ("duration", "work", "remaining", "estimate"):
+                problem = _milestone_length(name, data.get(name))
+                if problem:
+                    raise ValueError(problem)
+            problem = _actuals_problem(data.get("actual_start"), data.get("actual_finish"), True)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("actual_start", "actual_finish")
+    @classmethod
+    def _actuals_agree(
+        cls, value: date | datetime | None, info: ValidationInfo
+    ) -> date | datetime | None:
+        data = info.data
+        if info.field_name == "actual_start":
+            start, finish = value, data.get("actual_finish")
+        else:
+            start, finish = data.get("actual_start"), value
+        problem = _actuals_problem(start, finish, bool(data.get("milestone")))
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @property
     def is_summary(self) -> bool:
@@ -342,6 +390,43 @@ class WorkItem(Entity):
             item = stack.pop()
             yield item
             stack.extend(reversed(item.tasks))
+
+
+def _milestone_length(name: str, value: Duration | ThreePointEstimate | None) -> str | None:
+    """Why a milestone cannot have ``value`` as its ``name``, if it cannot."""
+    longest: Duration | None
+    if isinstance(value, ThreePointEstimate):
+        longest, written = value.pessimistic, f"[{', '.join(value.model_dump())}]"
+    else:
+        longest, written = value, str(value)
+    if longest is None or longest.is_zero:
+        return None
+    return (
+        f"a milestone is one moment and has no {name}: remove '{name}: {written}', "
+        "or write 'milestone: false' to make it a task"
+    )
+
+
+def _actuals_problem(
+    start: date | datetime | None, finish: date | datetime | None, milestone: bool
+) -> str | None:
+    """What contradicts in an actual start and finish, if anything."""
+    if start is None or finish is None:
+        return None
+    if _earlier(finish, start):
+        return f"actual_finish {shown(finish)} is before actual_start {shown(start)}"
+    if milestone and _earlier(start, finish):
+        return (
+            f"a milestone is one moment, but its actual_start {shown(start)} is before its "
+            f"actual_finish {shown(finish)}: give only actual_finish (when it was reached), "
+            "or the same moment in both"
+        )
+    return None
+
+
+def shown(value: date | datetime) -> str:
+    """A plan date as a plan writes it: ``2027-03-01`` or ``2027-03-01T09:00``."""
+    return value.isoformat(timespec="minutes") if isinstance(value, datetime) else str(value)
 
 
 def _earlier(first: date | datetime, second: date | datetime) -> bool:
@@ -424,6 +509,8 @@ def _simple_work_item(entry: dict[str, Any]) -> WorkItem | None:
     if "milestone" in entry:
         if type(entry["milestone"]) is not bool:
             return None
+        if entry["milestone"] and values["duration"] is not None:
+            return None  # a milestone has no duration: validation says so
         values["milestone"] = entry["milestone"]
     values["resources"] = []
     values["checklist"] = []

@@ -39,6 +39,7 @@ import numpy as np
 from progman.collector import collector_paused
 from progman.domain import Calendar, DateRange, Dependency, Program, WorkItem
 from progman.domain.durations import Duration
+from progman.domain.plan_warnings import dates_before_start, start_of
 from progman.engine.calendars import (
     ELAPSED,
     ELAPSED_RULE,
@@ -436,12 +437,7 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
     status_time = tables.to_minutes(status + timedelta(days=1)) if status else None
     late_warnings: list[tuple[int, int, str]] = []  # (item, order within it, text)
     constraint_type, constraint_time = _constraints(
-        program,
-        found,
-        calendar=calendar,
-        working=calendar_keys,
-        tables=tables,
-        late_warnings=late_warnings,
+        found, calendar=calendar, working=calendar_keys, tables=tables
     )
     deadline = np.full(n, NO_TIME, dtype=np.int64)
     deadlines = columns["deadline"]
@@ -450,6 +446,13 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
     actual_start, actual_finish, remaining, started = _progress(
         found, duration=duration, calendar=calendar, tables=tables, status_time=status_time, n=n
     )
+    project_starts = [start_of(program, project) for project in program.projects]
+    dated = set(found.given("constraint")) | set(found.given("actual_start"))
+    dated |= set(found.given("actual_finish"))
+    for i in sorted(dated):  # a date before the start: moved, kept, or winning over it
+        start, whose = project_starts[found.project_of[i]]
+        for _, text in dates_before_start(found.items[i], start, whose):
+            late_warnings.append((i, 0, text))
     held_by_status = np.zeros(n_items, dtype=bool)
     if status_time is not None:
         waiting = ~started & ~is_summary
@@ -602,20 +605,14 @@ def _links(
 
 
 def _constraints(
-    program: Program,
-    found: _Items,
-    *,
-    calendar: np.ndarray,
-    working: np.ndarray,
-    tables: CalendarTables,
-    late_warnings: list[tuple[int, int, str]],
+    found: _Items, *, calendar: np.ndarray, working: np.ndarray, tables: CalendarTables
 ) -> tuple[np.ndarray, np.ndarray]:
     """Constraint codes and moments. A date-only finish-side date is the end of that
     working day; an elapsed task's day runs from its calendar's opening to its closing."""
     n = calendar.shape[0]
     constraint_type = np.zeros(n, dtype=np.int8)
     constraint_time = np.full(n, NO_TIME, dtype=np.int64)
-    constraints, ids = found.columns["constraint"], found.columns["id"]
+    constraints = found.columns["constraint"]
     day_ends: list[int] = []  # items whose time is the end of a working day
     for i in found.given("constraint"):
         constraint = constraints[i]
@@ -623,15 +620,6 @@ def _constraints(
         when = constraint.date
         if when is None:
             continue
-        if constraint.type in ("mso", "mfo") and _as_day(when) < program.start:
-            late_warnings.append(
-                (
-                    i,
-                    0,
-                    f"{ids[i]} must {'start' if constraint.type == 'mso' else 'finish'} "
-                    f"on {when}, before the program starts ({program.start})",
-                )
-            )
         finish_side = constraint.type in ("fnet", "fnlt", "mfo")
         c, own = int(calendar[i]), int(working[i])  # own: what an elapsed task would use
         if isinstance(when, datetime):  # a time of day was given: keep it
@@ -690,8 +678,9 @@ def _progress(
         )
     milestones = columns["milestone"]
     for i in np.flatnonzero(started).tolist():
-        if milestones[i]:  # a milestone happens at one moment
-            moment = actual_finish[i] if actual_finish[i] != NO_TIME else actual_start[i]
+        if milestones[i]:  # one moment: the finish, unless only the start has a time of day
+            timed = isinstance(starts[i], datetime) and not isinstance(finishes[i], datetime)
+            moment = actual_start[i] if timed or actual_finish[i] == NO_TIME else actual_finish[i]
             actual_start[i] = actual_finish[i] = moment
     return actual_start, actual_finish, remaining, started
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -280,6 +280,7 @@ def _describe(
     program_end = chains.ends(leaves, np.zeros(n, dtype=np.int64), 1)[0]
     project_end, project_finish = chains.ends(leaves, built.project_of, len(project_ids))
     finish_stamps = tables.stamps(np.maximum(project_finish, 0))
+    project_deadlines = [p.deadline for p in program.projects]
     return Schedule(
         program=program.key,
         status_date=status,
@@ -290,8 +291,15 @@ def _describe(
             project: {
                 "finish": finish_stamps[p] if project_end[p] >= 0 else None,
                 "critical_path": chains.back_from(int(project_end[p])),
+                "deadline": day.isoformat() if day else None,
+                # as a task's: missed when the project finishes after the end of that day
+                "deadline_missed": bool(
+                    day
+                    and project_end[p] >= 0
+                    and project_finish[p] > tables.to_minutes(day + timedelta(days=1))
+                ),
             }
-            for p, project in enumerate(project_ids)
+            for p, (project, day) in enumerate(zip(project_ids, project_deadlines, strict=True))
         },
         conflicts=tuple(conflicts),
         missed_deadlines=tuple(

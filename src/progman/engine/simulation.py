@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from progman.domain import Program, WorkItem
+from progman.domain import Program
 from progman.domain.checked import check_once
 from progman.domain.durations import Duration
 from progman.domain.validation import format_path
@@ -163,9 +163,8 @@ def simulate(
     def dates(values: np.ndarray) -> list[datetime]:
         return tables.to_datetimes(percentiles(values, DATE_LEVELS))
 
-    def forecast(ident: str, values: np.ndarray, item: WorkItem | None) -> DateForecast:
+    def forecast(ident: str, values: np.ndarray, deadline: date | None) -> DateForecast:
         p50, p80, p95 = dates(values)
-        deadline = item.deadline if item is not None else None
         on_time = None
         if deadline is not None:
             limit = tables.to_minutes(deadline) + 1440  # the whole deadline day
@@ -177,13 +176,15 @@ def simulate(
     for k, i in enumerate(watched):
         item = built.items[i]
         target = milestones if item.milestone else deadlines
-        target[item.id] = forecast(item.id, result.watched_finish[k], item)
+        target[item.id] = forecast(item.id, result.watched_finish[k], item.deadline)
     projects: dict[str, DateForecast] = {}
     rows = iter(range(result.group_finish.shape[0]))
     for p, members in enumerate(groups):
         if members.size:
-            key = program.projects[p].id
-            projects[key] = forecast(key, result.group_finish[next(rows)], None)
+            project = program.projects[p]
+            projects[project.id] = forecast(
+                project.id, result.group_finish[next(rows)], project.deadline
+            )
     finish = tables.to_datetimes(percentiles(result.finish, FINISH_LEVELS))
     drivers = [
         Driver(built.ids[int(t)], "task", float(c))

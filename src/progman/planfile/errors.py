@@ -132,6 +132,11 @@ def _message(error: Any, path: PathKey, data: Any) -> str:
     if kind == "string_pattern_mismatch":
         text = "ids may hold letters, digits and _ . - / : and no spaces"
         return f"invalid id {error.get('input')!r} in '{field}'{context}: {text}"
+    if kind in ("model_type", "dict_type"):  # a task written as text, a list for a mapping
+        model = model_at(path)
+        fields = [f for f in _field_names(model) if f in ("id", "name")] if model else []
+        shape = f" such as {{{', '.join(f'{f}: ...' for f in fields)}}}" if fields else ""
+        return f"expected a mapping of fields{shape}{context}, got {error.get('input')!r}"
     if kind.startswith("literal_error"):
         return f"invalid value {error.get('input')!r} for '{field}'{context}: {text}"
     return f"{field}{context}: {text}" if not isinstance(field, int) else f"{text}{context}"

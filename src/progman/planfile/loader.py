@@ -9,6 +9,7 @@ files are concatenated in file-name order; a file holding a single project (top-
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
@@ -19,7 +20,9 @@ from pydantic import ValidationError
 
 from progman.collector import collector_paused
 from progman.domain import Program
+from progman.domain.base import ID_PATTERN
 from progman.domain.checked import mark_checked
+from progman.domain.plan_warnings import plan_warnings
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.domain.validation import check_program
 from progman.errors import InputNotFound, Location, PlanInvalid, Problem
@@ -60,6 +63,18 @@ def load_plan(path: str | os.PathLike[str]) -> Program:
     with collector_paused(keep=True):
         data, places = read_plan_data(path)
         return validate_plan_data(data, places)
+
+
+def load_plan_warned(path: str | os.PathLike[str]) -> tuple[Program, list[Problem]]:
+    """:func:`load_plan`, and the plan's warnings (what it holds but probably does not
+    mean, :func:`~progman.domain.plan_warnings.plan_warnings`), each at file:line:col."""
+    with collector_paused(keep=True):
+        data, places = read_plan_data(path)
+        program = validate_plan_data(data, places)
+        found = plan_warnings(program)
+        if not found:
+            return program, []
+        return program, _placed([((f.path, False), f.code, f.message) for f in found], places)
 
 
 def read_plan_data(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Locator]:
@@ -334,7 +349,10 @@ _PLACEHOLDERS: dict[Any, Any] = {str: "?", float: 0.0, int: 0, date: date(2000, 
 
 
 def _patch(data: dict[str, Any], path: PathKey, copied: set[int]) -> None:
-    """Drop the field holding a bad value, or give a required one a placeholder."""
+    """Drop the field holding a bad value, or give a required one a placeholder; an entry
+    of a list that is wrong as a whole (a task written as text) becomes a placeholder."""
+    if len(path) >= 2 and _stub_entry(data, path, copied):
+        return
     field_end = max((i for i, part in enumerate(path) if isinstance(part, str)), default=-1)
     if field_end <= 0:
         return
@@ -345,10 +363,52 @@ def _patch(data: dict[str, Any], path: PathKey, copied: set[int]) -> None:
     name = path[field_end]
     info = next((f for n, f in model.model_fields.items() if (f.alias or n) == name), None)
     if info is not None and info.is_required():
-        if info.annotation in _PLACEHOLDERS:
+        if name in ("id", "key"):  # a placeholder that is an id, and no other entity's
+            parent[name] = _placeholder_id(path)
+        elif info.annotation in _PLACEHOLDERS:
             parent[name] = _PLACEHOLDERS[info.annotation]
     else:
         parent.pop(name, None)
+
+
+def _stub_entry(data: dict[str, Any], path: PathKey, copied: set[int]) -> bool:
+    """Put a placeholder entity (its own id kept, if it has one) in place of the list entry
+    at ``path``, so that what refers to it and the entries around it are checked as written
+    (dropping the whole list would report each reference to them as unknown). False when
+    the list does not hold entities with ids, or one cannot be made."""
+    index = path[-1]
+    model = model_at(path[:-1])
+    entries = _writable_node(data, path[:-1], copied)
+    if (
+        not isinstance(index, int)
+        or model is None
+        or "id" not in model.model_fields
+        or not isinstance(entries, list)
+    ):
+        return False
+    entry = entries[index]
+    given = entry.get("id") if isinstance(entry, dict) else None
+    stub: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if not info.is_required():
+            continue
+        if name == "id":
+            keep = isinstance(given, str) and _ID.fullmatch(given)
+            stub[name] = given if keep else _placeholder_id(path)
+        elif info.annotation in _PLACEHOLDERS:
+            stub[info.alias or name] = _PLACEHOLDERS[info.annotation]
+        else:
+            return False
+    entries[index] = stub
+    return True
+
+
+_ID = re.compile(ID_PATTERN)
+
+
+def _placeholder_id(path: PathKey) -> str:
+    """An id no plan holds, unique to ``path``."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", "_invalid_" + "_".join(map(str, path)))
 
 
 def _writable_node(data: Any, path: PathKey, copied: set[int]) -> Any:

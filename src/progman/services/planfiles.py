@@ -8,11 +8,11 @@ are checked alike; the plan loader is imported only by the functions that use it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from progman.errors import Location
+from progman.errors import Location, Problem
 from progman.samples import sample_plan_path
 from progman.services.plans import PlanSource, load_program
 
@@ -29,18 +29,34 @@ class PlanSummary:
     key: str
     projects: int
     work_items: int
+    #: what the plan holds but probably does not mean (it is valid all the same)
+    warnings: tuple[Problem, ...] = field(default=())
 
 
 def check_plan(source: PlanSource) -> PlanSummary:
     """Load and check the plan ``source`` names; a :class:`~progman.errors.PlanInvalid`
-    with every problem (file:line:col) if it has any."""
-    program = load_program(source)
+    with every problem (file:line:col) if it has any, else what it holds and its warnings
+    (each at file:line:col, or at its field path for a stored program)."""
+    if source.path is not None:
+        from progman.planfile import load_plan_warned  # noqa: PLC0415 - pydantic: only here
+
+        program, warnings = load_plan_warned(source.path)
+    else:
+        from progman.domain.plan_warnings import plan_warnings  # noqa: PLC0415
+        from progman.domain.validation import format_path  # noqa: PLC0415
+
+        program = load_program(source)
+        warnings = [
+            Problem(f.code, f.message, Location(path=format_path(f.path)))
+            for f in plan_warnings(program)
+        ]
     return PlanSummary(
         source=str(source),
         name=program.name,
         key=program.key,
         projects=len(program.projects),
         work_items=sum(1 for _ in program.work_items()),
+        warnings=tuple(warnings),
     )
 
 
