@@ -3,6 +3,8 @@ entry point, on a SQLite file."""
 
 from __future__ import annotations
 
+import pytest
+
 from progman.cli.main import main
 from progman.planfile import load_plan
 from progman.samples import sample_plan_path
@@ -128,3 +130,27 @@ def test_a_password_can_come_from_standard_input(capsys, tmp_path, monkeypatch):
     code, out, _ = run(capsys, "user", "add", "bo", "--role", "member", "--password-stdin",
                        "--db", url)  # fmt: skip
     assert code == 0 and "password" not in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "list"],
+        ["db", "export", "DPL", "-o", "x.yaml"],
+        ["db", "backup", "b.json.gz"],
+        ["whatif", "list", "--program", "DPL"],
+        ["schedule", "--program", "DPL"],
+    ],
+)
+def test_a_missing_sqlite_file_is_named_and_not_created(capsys, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "nothere.db"
+    code, out, err = run(capsys, *command, "--db", str(missing))
+    assert code == 1 and out == ""
+    assert err == (
+        f"there is no database at {missing}; run `progman init` or `progman db upgrade` "
+        "(with the same --db) to create it\n"
+    )
+    assert not missing.exists()
+    assert run(capsys, "init", "--db", str(missing))[0] == 0  # init does create it
+    assert missing.exists()

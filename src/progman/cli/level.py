@@ -5,8 +5,10 @@ Plans (YAML/JSON files or folders) are leveled across all their projects
 and what could not. PSPLIB ``.sm`` files are solved as RCPSP instances (makespan in
 periods, task ids are the job numbers, start/finish integer periods from 0). The use cases
 (which input is which, leveling each, the JSON objects) are :mod:`progman.services.leveling`;
-it and Rich tables are imported in the bodies that use them, so that mounting this command
-does not slow down every other one (cli/main.py).
+it and the tables (:class:`progman.cli.output.Listing`: fitted to the terminal, whole in a
+pipe) are imported in the bodies that use them, so that mounting this command does not
+slow down every other one (cli/main.py). Delays are in working days of the program
+calendar, each with the person and the days that held it up.
 """
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
@@ -25,13 +27,16 @@ from progman.cli.options import (
     StatusDateOption,
     load_plan_file,
 )
-from progman.cli.output import stdout, working
+from progman.cli.output import print_text, working
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
+    from progman.cli.output import Listing
     from progman.services.leveling import LevelResult
 
 SHOWN_DELAYS = 15
+#: Delays are shown to a tenth of a working day (48 minutes of an 8-hour day).
+DELAY_DECIMALS = 1
 
 
 def level(
@@ -90,7 +95,7 @@ def level(
             else:
                 solution, inst = found.solution, found.instance
                 gap = solution.makespan - solution.lower_bound
-                stdout.print(
+                print_text(
                     f"{file}: makespan {solution.makespan} periods (lower bound "
                     f"{solution.lower_bound}, gap {gap}); {inst.n} jobs, {inst.resources} "
                     f"resources; {solution.schedules_generated:,} schedules in "
@@ -115,41 +120,97 @@ def _emit(payload: dict[str, Any]) -> None:
 
 
 def _print(source: str, result: "LevelResult") -> None:
-    """Finishes before and after, the largest delays, and what leveling could not fix."""
-    from rich import box
-    from rich.table import Table
+    """Finishes before and after, the largest delays with who held each up, when and why,
+    and what leveling did not delay or could not fix, and why."""
+    from progman.cli.output import print_listing
 
     before, after = result.before, result.schedule
-    stdout.print(
+    print_text(
         f"{source}: program finish {before.finish:%Y-%m-%d} → {after.finish:%Y-%m-%d} "
         f"({result.makespan_before:g} → {result.makespan:g} working days); "
         f"{len(result.delays)} tasks delayed; {result.schedules_generated:,} schedules in "
         f"{result.seconds:.2f} s (seed {result.seed})"
     )
-    projects = Table("project", "finish before", "finish after", box=box.SIMPLE_HEAD)
-    for pid, info in after.projects.items():
-        old = before.projects[pid]["finish"]
-        projects.add_row(pid, (old or "—")[:10], (info["finish"] or "—")[:10])
-    stdout.print(projects)
+    print_listing(_finish_table(result))
     if result.delays:
-        moved = Table(
-            "task", "project", "start before", "start after", "delay (d)", box=box.SIMPLE_HEAD
-        )
-        for d in result.delays[:SHOWN_DELAYS]:
-            moved.add_row(
-                d.id, d.project, f"{d.before:%Y-%m-%d}", f"{d.after:%Y-%m-%d}", f"{d.days:g}"
-            )
-        stdout.print(moved)
+        print_listing(_delay_table(result))
         if len(result.delays) > SHOWN_DELAYS:
-            stdout.print(f"… and {len(result.delays) - SHOWN_DELAYS} more (--json lists all)")
+            print_text(f"and {len(result.delays) - SHOWN_DELAYS} more (--json lists all)")
     if result.unleveled:
-        stdout.print("[bold]Not moved by leveling:[/bold]")
+        print_text("[bold]Not delayed by leveling (their links still move them):[/bold]")
         for u in result.unleveled:
-            stdout.print(f"  {u.id}: {u.reason}")
+            print_text(f"  {u.id}: {u.reason}")
+    if result.oversized:
+        print_text("[bold]Needs more than its people have:[/bold]")
+        for u in result.oversized:
+            print_text(f"  {u.id}: {u.reason}")
     if result.feasible:
-        stdout.print("[green]No resource is over-allocated.[/green]")
+        print_text("[green]No resource is over-allocated.[/green]")
     else:
-        stdout.print("[yellow]Still over-allocated (work leveling may not move):[/yellow]")
-        for o in result.over_allocations:
+        print_text("[yellow]Still over-allocated, and why leveling cannot fix it:[/yellow]")
+        for o, why in zip(result.over_allocations, result.reasons(), strict=True):
             tasks = ", ".join(t for t, _, _ in o.tasks)
-            stdout.print(f"  {o.resource} {o.start} – {o.finish}: peak {o.peak_load:g} ({tasks})")
+            because = f" — {why}" if why else ""
+            print_text(
+                f"  {o.resource} {o.start} – {o.finish}: peak {o.peak_load:g} ({tasks}){because}"
+            )
+
+
+def _finish_table(result: "LevelResult") -> "Listing":
+    """Each project's finish before and after leveling."""
+    from progman.cli.output import Column, Listing
+
+    table = Listing(
+        [Column("project", "id"), Column("finish before", "date"), Column("finish after", "date")]
+    )
+    for pid, info in result.schedule.projects.items():
+        old = result.before.projects[pid]["finish"]
+        table.add_row(pid, (old or "—")[:10], (info["finish"] or "—")[:10])
+    return table
+
+
+def _delay_table(result: "LevelResult") -> "Listing":
+    """The largest delays (working days of the program calendar, to a tenth), each with the
+    person and the days that held it up, and why. Narrow terminals get the dates without
+    their year, then lose the project, then the start before."""
+    from progman.cli.output import Cell, Column, Listing
+
+    table = Listing(
+        [
+            Column("task", "id"),
+            Column("project", "id", drop=2),
+            Column("start\nbefore", "date", shorten=1, drop=3),
+            Column("start\nafter", "date", shorten=1),
+            Column("delay\n(working\ndays)", "number"),
+            Column("held up\nby", "id"),
+            Column("when", "date", shorten=1),
+            Column("why"),
+        ],
+        legend="delay: working days of the program calendar; held up by: the person who "
+        "could not take the task then (after X: through the delayed task X it follows)",
+    )
+    for d in result.delays[:SHOWN_DELAYS]:
+        cause = d.cause
+        who = why = "—"
+        when = Cell("—")
+        if cause is not None:
+            who = cause.resource or "—"
+            if cause.first is not None and cause.last is not None:
+                first, last = cause.first, cause.last
+                when = (
+                    Cell(str(first), short=f"{first:%m-%d}")
+                    if first == last
+                    else Cell(f"{first} – {last}", short=f"{first:%m-%d} – {last:%m-%d}")
+                )
+            why = cause.reason if cause.via is None else f"after {cause.via}: {cause.reason}"
+        table.add_row(
+            d.id,
+            d.project,
+            Cell(f"{d.before:%Y-%m-%d}", short=f"{d.before:%m-%d}"),
+            Cell(f"{d.after:%Y-%m-%d}", short=f"{d.after:%m-%d}"),
+            f"{round(d.days, DELAY_DECIMALS):g}",
+            who,
+            when,
+            why,
+        )
+    return table

@@ -1,12 +1,19 @@
 # ruff: noqa: PLR0917 - numba kernels: positional arrays
 """Compiled parts of plan leveling: the serial schedule generation scheme over a program's
-network (links of all four types with lags, calendars, constraints, progress) and a
-day-by-day resource profile, plus the genetic operators on activity lists.
+network (links of all four types with lags, calendars, constraints, progress) on the
+day-by-day resource profile of :mod:`progman.engine.leveling_profile`, its
+forward–backward improvement, plus the genetic operators on activity lists.
 
 Time is the CPM's (wall minutes from the calendar tables' origin); a task's load on a day
-is its units times the share of its calendar's working window it runs that day, the rule
-:func:`progman.engine.load.analyse_load` reports with, so a leveled schedule is checked by
-the same measure that found the over-allocation.
+is measured by the rule :func:`progman.engine.load.analyse_load` reports with, against
+the capacity of :mod:`progman.engine.capacity`, so a leveled schedule is checked by the
+same measure that found the over-allocation.
+
+A task that needs more of someone than they ever have (``fills``), or that finds no room
+before the end of the grid, **fills** its people instead: on each day it takes
+``min(units, capacity)`` of them (all they have), so nothing else of theirs runs beside it
+and it waits for days they are free; its load stays what it is (over the capacity, by
+itself alone).
 """
 
 from __future__ import annotations
@@ -19,185 +26,41 @@ from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME, place
 from progman.engine.kernels import early_dates_call as early_dates  # a call, not inlined
 from progman.engine.kernels import finish_limits_call as finish_limits  # a call, not inlined
+from progman.engine.leveling_profile import (
+    PAST_GRID,
+    add_load,
+    clear_cause,
+    first_conflict,
+    last_conflict,
+    move_load,
+    next_candidate,
+    note_cause,
+    place_split,
+    previous_candidate,
+)
 from progman.engine.random_stream import below, permutation
 from progman.engine.rcpsp import _priority_list, crossover, mutate
-
-EPSILON = 1e-9
-#: ``_first_conflict`` result: the task would run past the end of the resource grid.
-PAST_GRID = -2
-
-
-@kernel(inline=True)
-def _share(c, s, f, day, cal):  # type: ignore[no-untyped-def]
-    """The share of day ``day``'s working window of calendar ``c`` that ``[s, f)`` covers."""
-    _cum, _nth, _cnt, mpd, opn, wk = cal
-    if c == ELAPSED:
-        return 1.0  # an upper bound: elapsed work is counted whole on every day it touches
-    if not wk[c, day]:
-        return 0.0
-    opening = day * MINUTES_PER_DAY + opn[c]
-    overlap = min(f, opening + mpd[c]) - max(s, opening)
-    if overlap <= 0:
-        return 0.0
-    return overlap / mpd[c]
-
-
-@kernel
-def _first_conflict(  # type: ignore[no-untyped-def]
-    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
-):
-    """The first day on which task ``i`` over ``[s, f)`` would exceed a capacity and the
-    demand (index into ``d_res``) that would: ``(-1, -1)`` if none, ``(PAST_GRID, -1)`` if
-    it runs past the grid. ``blocked[r, day]`` is a project
-    that may not use resource ``r`` that day (-1: none); ``project`` is task ``i``'s.
-    Elapsed work is not checked on days its resource has no capacity (it cannot help
-    running over a weekend)."""
-    if f <= s:
-        return -1, -1
-    c = calendar[i]
-    days = capacity.shape[1]
-    for day in range(s // MINUTES_PER_DAY, (f - 1) // MINUTES_PER_DAY + 1):
-        if day >= days:
-            return PAST_GRID, -1
-        share = _share(c, s, f, day, cal)
-        if share <= 0.0:
-            continue
-        for k in range(d_ptr[i], d_ptr[i + 1]):
-            r = d_res[k]
-            if blocked[r, day] == project:
-                return day, k
-            if c == ELAPSED and capacity[r, day] <= 0.0:
-                continue
-            if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
-                return day, k
-    return -1, -1
-
-
-@kernel
-def _next_candidate(day, k, c, d, d_res, d_units, capacity, usage, blocked, project, cal):  # type: ignore[no-untyped-def]
-    """The first day after ``day`` on which the demand ``k`` that conflicted there could
-    take the task's first day (a full share, or its whole length if shorter): no start
-    before it can fit, so the days between need no trial. Elapsed work steps by a day."""
-    days = capacity.shape[1]
-    nxt = day + 1
-    if c == ELAPSED:
-        return nxt
-    mpd = cal[3]
-    r = d_res[k]
-    need = d_units[k] * min(1.0, d / mpd[c])
-    while nxt < days and (
-        blocked[r, nxt] == project or usage[r, nxt] + need > capacity[r, nxt] + EPSILON
-    ):
-        nxt += 1
-    return nxt
-
-
-@kernel
-def add_load(i, s, f, sign, calendar, d_ptr, d_res, d_units, usage, cal):  # type: ignore[no-untyped-def]
-    """Add (``sign`` 1) or remove (-1) task ``i``'s load over ``[s, f)``."""
-    if f <= s:
-        return
-    c = calendar[i]
-    days = usage.shape[1]
-    for day in range(s // MINUTES_PER_DAY, min((f - 1) // MINUTES_PER_DAY + 1, days)):
-        share = _share(c, s, f, day, cal)
-        if share <= 0.0:
-            continue
-        for k in range(d_ptr[i], d_ptr[i + 1]):
-            usage[d_res[k], day] += sign * d_units[k] * share
-
-
-@kernel
-def _place_split(  # type: ignore[no-untyped-def]
-    i, s, d, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal, split
-):
-    """Place interruptible task ``i``'s ``d`` working minutes from ``s`` on the days its
-    resources can take them, pausing on the others; the pieces (merged while no working
-    day is skipped) go to ``split``'s segment slots. Returns ``(start, finish, placed)``;
-    on failure (past the grid) nothing is left added."""
-    _interruptible, seg_ptr, seg_from, seg_to, seg_count = split
-    cum, nth, cnt, mpd, opn, wk = cal
-    c = calendar[i]
-    days = capacity.shape[1]
-    first_slot = seg_ptr[i]
-    count = 0
-    left = d
-    t = s
-    paused = True  # the first piece opens a segment
-    placed = True
-    while left > 0:
-        day = t // MINUTES_PER_DAY
-        if day >= days or first_slot + count >= seg_ptr[i + 1]:
-            placed = False
-            break
-        opening = day * MINUTES_PER_DAY + opn[c]
-        closing = opening + mpd[c]
-        if not wk[c, day] or t >= closing:
-            t = start_of(
-                c,
-                work_before(c, (day + 1) * MINUTES_PER_DAY, cum, nth, cnt, mpd, opn, wk),
-                cum,
-                nth,
-                cnt,
-                mpd,
-                opn,
-                wk,
-            )
-            continue
-        t = max(t, opening)
-        amount = min(left, closing - t)
-        share = amount / mpd[c]
-        fits = True
-        for k in range(d_ptr[i], d_ptr[i + 1]):
-            r = d_res[k]
-            if blocked[r, day] == project or (
-                usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON
-            ):
-                fits = False
-                break
-        if fits:
-            for k in range(d_ptr[i], d_ptr[i + 1]):
-                usage[d_res[k], day] += d_units[k] * share
-            if paused:
-                seg_from[first_slot + count] = t
-                seg_to[first_slot + count] = t + amount
-                count += 1
-                paused = False
-            else:
-                seg_to[first_slot + count - 1] = t + amount
-            left -= amount
-        else:
-            paused = True
-        t = closing
-    if not placed:
-        for k in range(first_slot, first_slot + count):
-            add_load(i, seg_from[k], seg_to[k], -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
-        seg_count[i] = 0
-        return s, s, False
-    seg_count[i] = count
-    if count == 0:  # nothing to do: a zero-length task
-        return s, s, True
-    return seg_from[first_slot], seg_to[first_slot + count - 1], True
-
-
-@kernel
-def _move_load(i, s, f, to_s, to_f, calendar, d_ptr, d_res, d_units, usage, cal):  # type: ignore[no-untyped-def]
-    """Task ``i``'s load from ``[s, f)`` to ``[to_s, to_f)`` (nothing when they agree)."""
-    if s != to_s or f != to_f:
-        add_load(i, s, f, -1.0, calendar, d_ptr, d_res, d_units, usage, cal)
-        add_load(i, to_s, to_f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
 
 
 @kernel
 def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
     """Serial SGS: each task of ``order`` (a topological order) at its earliest start
     that keeps its links and, unless ``fixed``, every capacity. ``problem`` holds the
-    arrays unpacked below (see ``_Problem.arrays``); the dates go to ``start`` and
-    ``finish``. ``usage`` holds the reserved load of the fixed tasks on entry and is
-    reset to it (``reserved_usage``) on exit. ``tasks[2]`` (the floor) is the working
-    copy of ``base_floor`` that delays raise. Interruptible tasks (``split``) may pause
-    on days their resources are full. Returns the objective: the weighted finishes of
-    the targets (``weight`` per task, the projects, the program).
+    arrays unpacked below (see ``LevelingProblem.arrays``); the dates go to ``start`` and
+    ``finish``. ``usage`` holds the reserved load of the fixed tasks that cannot move on
+    entry and is reset to it (``reserved_usage``) on exit. ``tasks[2]`` (the floor) is the
+    working copy of ``base_floor`` that delays raise. Interruptible tasks (``split``) may
+    pause on days their resources are full.
+
+    The ``anchored`` tasks (fixed work that its links may still move, and everything
+    before it) are placed first, in the list's order: fixed work then takes its load where
+    its links put it before anything else is placed around it. A task that finds no room
+    before the end of the grid fills its people instead (``filled``); one that does not
+    even so is left at its link dates (``unresolved``). ``cause`` gets, per task, the
+    resource and the days that held it up last (see :func:`note_cause`).
+
+    Returns the objective: the weighted finishes of the targets (``weight`` per task, the
+    projects, the program).
     """
     (
         links_in,
@@ -221,6 +84,13 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
         project_weight,
         program_weight,
         project_finish,
+        rcal,
+        fills,
+        anchored,
+        anchor_count,
+        filled,
+        cause,
+        sequence,
     ) = problem
     interruptible, seg_count = split[0], split[4]
     calendar = tasks[1]
@@ -230,54 +100,89 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
     days = usage.shape[1]
     lo = days
     hi = 0
+    seq = order
+    if anchor_count > 0:  # the anchored tasks first, each part in the list's order
+        m = 0
+        for pos in range(n):
+            if anchored[order[pos]]:
+                sequence[m] = order[pos]
+                m += 1
+        for pos in range(n):
+            if not anchored[order[pos]]:
+                sequence[m] = order[pos]
+                m += 1
+        seq = sequence
     for pos in range(n):
-        i = order[pos]
+        i = seq[pos]
         floor[i] = base_floor[i]
         unresolved[i] = False
+        filled[i] = False
         seg_count[i] = 0
+        clear_cause(cause, i)
         s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
         has_load = d_ptr[i + 1] > d_ptr[i]
         if fixed[i]:
-            if has_load:  # its links moved it: its reserved load moves along
-                _move_load(
+            if has_load and anchored[i]:  # where its links put it, before the rest
+                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
+            elif has_load:  # reserved: its links cannot move it, but keep the load true
+                move_load(
                     i, reserved_start[i], reserved_finish[i], s, f, calendar, d_ptr, d_res,
-                    d_units, usage, cal,
+                    d_units, usage, cal, rcal,
                 )  # fmt: skip
         elif has_load and interruptible[i] and calendar[i] != ELAPSED:
-            s, f, placed = _place_split(
-                i, s, duration[i], calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
-                project_of[i], cal, split,
-            )  # fmt: skip
+            fill = fills[i]
+            while True:
+                s, f, placed = place_split(
+                    i, s, duration[i], fill, calendar, d_ptr, d_res, d_units, capacity,
+                    usage, blocked, project_of[i], cal, rcal, split, cause,
+                )  # fmt: skip
+                if placed or fill:
+                    break
+                fill = True  # it never fits: it takes what its people have
+                clear_cause(cause, i)
+                s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+            filled[i] = fill
             if not placed:  # no room before the end of the grid: leave it unleveled
                 unresolved[i] = True
                 s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
-                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
-        elif has_load:
+                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
+        elif has_load:  # whole: at the first start where every day fits its people
             c = calendar[i]
+            fill = fills[i]
             while True:
-                day, k = _first_conflict(
-                    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
-                    project_of[i], cal,
+                day, k = first_conflict(
+                    i, s, f, fill, calendar, d_ptr, d_res, d_units, capacity, usage,
+                    blocked, project_of[i], cal, rcal,
                 )  # fmt: skip
                 if day == -1:
                     break
-                if day == PAST_GRID:  # no room before the end of the grid: leave it unleveled
-                    unresolved[i] = True
+                if day == PAST_GRID:  # no room before the end of the grid
                     floor[i] = base_floor[i]
                     s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+                    clear_cause(cause, i)
+                    if not fill:  # it never fits whole: it takes what its people have
+                        fill = True
+                        continue
+                    unresolved[i] = True  # not even so: left unleveled
                     break
-                day = _next_candidate(
-                    day, k, c, duration[i], d_res, d_units, capacity, usage, blocked,
+                nxt = next_candidate(
+                    day, k, c, duration[i], fill, d_res, d_units, capacity, usage, blocked,
                     project_of[i], cal,
                 )  # fmt: skip
+                note_cause(cause, i, d_res[k], day, nxt - 1)
+                t = nxt * MINUTES_PER_DAY
+                if c == ELAPSED:  # its day begins at its calendar's opening (build)
+                    t += base_floor[i] % MINUTES_PER_DAY
                 cum, nth, cnt, mpd, opn, wk = cal
-                t = day * MINUTES_PER_DAY
                 floor[i] = start_of(
-                    c, work_before(c, t, cum, nth, cnt, mpd, opn, wk), cum, nth, cnt, mpd, opn, wk
-                )
-                # the raised floor is now the latest of the task's bounds (see early_dates)
+                    c,
+                    work_before(c, t, cum, nth, cnt, mpd, opn, wk),
+                    cum, nth, cnt, mpd, opn, wk,
+                )  # fmt: skip
+                # the raised floor is now the latest of the task's bounds (early_dates)
                 s, f = place(c, floor[i], duration[i], cal)
-            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+            filled[i] = fill
+            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
         start[i] = s
         finish[i] = f
         if has_load and f > s:
@@ -423,59 +328,23 @@ def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _last_conflict(  # type: ignore[no-untyped-def]
-    i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal
-):
-    """The last day of ``[s, f)`` on which task ``i`` would exceed a capacity and the
-    demand that would, ``(-1, -1)`` if none (the mirror of :func:`_first_conflict`)."""
-    if f <= s:
-        return -1, -1
-    c = calendar[i]
-    days = capacity.shape[1]
-    for day in range(min((f - 1) // MINUTES_PER_DAY, days - 1), s // MINUTES_PER_DAY - 1, -1):
-        share = _share(c, s, f, day, cal)
-        if share <= 0.0:
-            continue
-        for k in range(d_ptr[i], d_ptr[i + 1]):
-            r = d_res[k]
-            if blocked[r, day] == project:
-                return day, k
-            if c == ELAPSED and capacity[r, day] <= 0.0:
-                continue
-            if usage[r, day] + d_units[k] * share > capacity[r, day] + EPSILON:
-                return day, k
-    return -1, -1
-
-
-@kernel
-def _previous_candidate(day, k, c, d, d_res, d_units, capacity, usage, blocked, project, cal):  # type: ignore[no-untyped-def]
-    """The last day before ``day`` on which the demand ``k`` that conflicted there could
-    take the task's last day (the mirror of :func:`_next_candidate`): no finish after it
-    can fit, so the backward pass skips a booked stretch at once instead of day by day."""
-    prv = day - 1
-    if c == ELAPSED:
-        return prv
-    mpd = cal[3]
-    r = d_res[k]
-    need = d_units[k] * min(1.0, d / mpd[c])
-    while prv >= 0 and (
-        blocked[r, prv] == project or usage[r, prv] + need > capacity[r, prv] + EPSILON
-    ):
-        prv -= 1
-    return prv
-
-
-@kernel
 def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type: ignore[no-untyped-def]
     """Right-justify the schedule ``start``/``finish`` decoded from ``order``: latest finish
     first, each task as late as its successors' new dates, the schedule's end and the
     capacities allow (a backward serial SGS). Work with progress, fixed work and
     interruptible work stay. The result is only an order for the next forward pass, which
-    places everything again. Returns False when nothing can move (no demand)."""
-    # positions as in _Problem.arrays (and the unpacking in decode)
+    places everything again. Returns False when nothing can move (no demand). Work that
+    filled its people in the forward pass (``filled``) fills them here too."""
+    # positions as in LevelingProblem.arrays (and the unpacking in decode)
     tasks, fixed, d_ptr, d_res, d_units = problem[1], problem[4], problem[7], problem[8], problem[9]
     capacity, usage, reserved_usage, blocked = problem[10], problem[11], problem[12], problem[13]
-    split, cal, project_of = problem[14], problem[15], problem[17]
+    split, cal, project_of, rcal, filled = (
+        problem[14],
+        problem[15],
+        problem[17],
+        problem[21],
+        problem[25],
+    )
     n = order.shape[0]
     if d_ptr[n] == 0:
         return False
@@ -503,7 +372,7 @@ def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type:
             or actual_finish[i] != NO_TIME
         )
         if stays[i] and d_ptr[i + 1] > d_ptr[i]:
-            add_load(i, start[i], finish[i], 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+            add_load(i, start[i], finish[i], 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
     for q in range(n):
         i = order[by_finish[q]]
         if stays[i]:
@@ -517,18 +386,19 @@ def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type:
             s = f if d == 0 else start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
             if d_ptr[i + 1] == d_ptr[i] or w - d <= 0:
                 break
-            day, k = _last_conflict(
-                i, s, f, calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
-                project_of[i], cal,
+            day, k = last_conflict(
+                i, s, f, filled[i], calendar, d_ptr, d_res, d_units, capacity, usage, blocked,
+                project_of[i], cal, rcal,
             )  # fmt: skip
             if day < 0:
                 break
-            day = _previous_candidate(
-                day, k, c, d, d_res, d_units, capacity, usage, blocked, project_of[i], cal
-            )
+            day = previous_candidate(
+                day, k, c, d, filled[i], d_res, d_units, capacity, usage, blocked,
+                project_of[i], cal,
+            )  # fmt: skip
             w = work_before(c, (day + 1) * MINUTES_PER_DAY, cum, nth, cnt, mpd, opn, wk)
         if d_ptr[i + 1] > d_ptr[i]:
-            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal)
+            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
         rstart[i] = s
         rfinish[i] = f
     for r in range(usage.shape[0]):

@@ -5,7 +5,9 @@
   day) that the task runs. Vacations do not remove load: work scheduled on a vacation day
   (an elapsed task, actual dates) shows as over-allocation there.
 * **capacity** on a day: FTE (``capacity``, or the ``availability`` period covering the day)
-  on the resource's working days; zero on weekends, holidays and vacations.
+  on the resource's working days; zero on weekends, holidays and vacations. It is the one
+  capacity model of :mod:`progman.engine.capacity`, which leveling reads too; work on
+  elapsed time loads a person by the share of the person's working window it covers.
 * **over-allocation**: runs of days where load exceeds capacity; days on which the resource
   neither works nor has load do not break a run. Each period names the tasks that cause it.
 * **role and skill demand**: assignments to a role or a skill still to be staffed, on the
@@ -24,15 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from progman.domain import Program, Resource
-from progman.engine.build import DEFAULT_CALENDAR, BuiltNetwork, build_network, calendar_rule
-from progman.engine.calendars import (
-    ELAPSED,
-    ELAPSED_RULE,
-    MINUTES_PER_DAY,
-    CalendarRule,
-    build_tables,
-)
+from progman.domain import Program
+from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY
+from progman.engine.capacity import capacity_model
 from progman.engine.schedule import Schedule
 
 EPSILON = 1e-9
@@ -223,40 +220,6 @@ def _minutes(moments: list[Any], origin: date) -> np.ndarray:
     return (stamps - np.datetime64(origin, "m")).astype(np.int64)
 
 
-def resource_rules(program: Program, pool: list[Resource]) -> list[CalendarRule]:
-    """The program's calendar, then each resource's own (the program's when it names none).
-
-    Vacations are kept apart (see :func:`resource_capacity`)."""
-    base: dict[str | None, CalendarRule] = {None: calendar_rule(DEFAULT_CALENDAR)}
-    for name, cal in program.calendars.items():
-        base[name] = calendar_rule(cal)
-    default = base[program.calendar] if program.calendar else base[None]
-    return [default] + [base[r.calendar] if r.calendar else default for r in pool]
-
-
-def resource_capacity(pool: list[Resource], works: np.ndarray, origin: date) -> np.ndarray:
-    """FTE per resource and day from ``origin``: ``capacity``, or the ``availability``
-    period covering the day, on the resource's working days (``works``); zero on its days
-    off and vacations."""
-    n_res, days = works.shape
-    day_dates = np.datetime64(origin, "D") + np.arange(days)
-    fte = np.zeros((n_res, days))
-    away = np.zeros((n_res, days), dtype=bool)
-    for r, resource in enumerate(pool):
-        fte[r] = resource.capacity
-        for period in resource.availability:
-            span = day_dates >= np.datetime64(period.start, "D")
-            if period.finish is not None:
-                span &= day_dates <= np.datetime64(period.finish, "D")
-            fte[r, span] = period.capacity
-        for vacation in resource.vacations:
-            away[r] |= (day_dates >= np.datetime64(vacation.start, "D")) & (
-                day_dates <= np.datetime64(vacation.last, "D")
-            )
-    capacity: np.ndarray = np.where(works & ~away, fte, 0.0)
-    return capacity
-
-
 def analyse_load(
     program: Program,
     schedule: Schedule,
@@ -309,15 +272,14 @@ def analyse_load(
     end += timedelta(days=6 - end.weekday())
     days = (end - origin).days + 1
 
-    # calendars: one rule per resource (own calendar + vacations apart), one for roles
-    default, *own = resource_rules(program, pool)
-    tables = build_tables([ELAPSED_RULE, default, *own], origin, days)
-    works = tables.working[2:]  # bool[R, days]
-    opening = np.concatenate([tables.opening_minute[2:], tables.opening_minute[1:2]])
-    per_day = np.concatenate([tables.minutes_per_day[2:], tables.minutes_per_day[1:2]])
+    # capacity and working windows: one per resource, the program's for roles (last)
+    model = capacity_model(program, pool, origin, days)
+    works = model.works  # bool[R, days]
+    opening = np.append(model.opening, model.program_opening)
+    per_day = np.append(model.minutes_per_day, model.program_minutes_per_day)
 
     n_res = len(pool)
-    capacity = resource_capacity(pool, works, origin)
+    capacity = model.capacity
 
     # load: every (assignment, day) the task spans, its share of the day's working window
     s = _minutes(starts, origin) if starts else np.zeros(0, dtype=np.int64)
@@ -325,7 +287,7 @@ def analyse_load(
     rows = np.array(a_row, dtype=np.int64)
     units = np.array(a_units, dtype=np.float64)
     cal_row = np.where(rows >= 0, rows, n_res)  # the role calendar is the last one
-    works_all = np.vstack([works, tables.working[1:2]])
+    works_all = np.vstack([works, model.program_works[None, :]])
     rows_x, day_x = _expand(s // MINUTES_PER_DAY, (f - 1) // MINUTES_PER_DAY)
     c = cal_row[rows_x]
     open_at = day_x * MINUTES_PER_DAY + opening[c]

@@ -20,6 +20,7 @@ from progman.storage import (
     create_engine_for,
     default_database_url,
     require_current_schema,
+    require_database_file,
     safe_url,
     transaction,
 )
@@ -47,11 +48,13 @@ def database_url(url: str | None) -> str:
 
 
 def database_engine(url: str | None = None) -> Engine:
-    """The process's engine for ``url`` (the default database when None)."""
+    """The process's engine for ``url`` (the default database when None), which must exist
+    (a SQLite file that is not there is named, never created: see ``progman init``)."""
     key = database_url(url)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
+            require_database_file(key)
             engine = create_engine_for(key)
             check_connection(engine)  # a clear error now, not in the middle of a use case
             _ENGINES[key] = engine

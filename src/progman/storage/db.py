@@ -27,7 +27,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from progman.errors import Conflict, StorageError
+from progman.errors import Conflict, DatabaseNotReady, StorageError
 
 #: Seconds a writer waits for another writer's lock on SQLite before giving up.
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
@@ -114,6 +114,24 @@ def _mask_unparsed(text: str) -> str:
     credentials, _, host = rest.rpartition("@")
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}" if ":" in credentials else text
+
+
+def require_database_file(url: str | URL) -> None:
+    """A :class:`DatabaseNotReady` naming the file when ``url`` is a SQLite file that is not
+    there: connecting would create an empty one. Only creating a database (``progman init``,
+    ``progman db upgrade``) may do that; a command that reads or writes programs may not."""
+    parsed = url if isinstance(url, URL) else parse_database_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return
+    if name.startswith("file:"):  # a SQLite URI (mode=memory, shared caches): its own rules
+        return
+    path = Path(name).expanduser()
+    if not path.exists():
+        raise DatabaseNotReady(
+            f"there is no database at {path}; run `progman init` or `progman db upgrade` "
+            "(with the same --db) to create it"
+        )
 
 
 def create_engine_for(url: str | URL, *, foreign_keys: bool = True) -> Engine:
@@ -246,7 +264,9 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
 
 @contextmanager
 def open_engine(url: str) -> Iterator[Engine]:
-    """An engine for one use case, checked to be reachable, disposed afterwards."""
+    """An engine for one use case on an existing database, checked to be reachable,
+    disposed afterwards."""
+    require_database_file(url)
     engine = create_engine_for(url)
     try:
         check_connection(engine)
