@@ -72,7 +72,7 @@ def test_unreachable_server_is_named_without_its_password() -> None:
 
 
 def test_reading_a_sqlite_file_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StorageError, match="there is no database at .*missing/progman.db"):
+    with pytest.raises(StorageError, match=r"there is no database at .*missing/progman\.db"):
         list_programs(f"sqlite:///{tmp_path}/missing/progman.db")
     assert not (tmp_path / "missing").exists()  # reading creates nothing
 

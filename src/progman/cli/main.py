@@ -30,8 +30,10 @@ from progman.cli.options import (
     DbOption,
     PlanArg,
     ProgramOption,
+    forget_loaded_plan,
     load_plan_file,
     name_values_in_help,
+    placed_in_plan,
 )
 from progman.cli.output import plural, print_renderable, report_error, stderr, stdout
 from progman.errors import ProgmanError
@@ -167,10 +169,11 @@ app.add_typer(whatif_commands.app, name="whatif")
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code: 0 ok, 1 user error, 2 usage error."""
+    forget_loaded_plan()
     try:
         app(args=argv, prog_name="progman")
     except ProgmanError as error:
-        report_error(error, _command(sys.argv[1:] if argv is None else argv))
+        report_error(placed_in_plan(error), _command(sys.argv[1:] if argv is None else argv))
         return error.exit_code
     except SystemExit as done:  # Typer/click finish every run, even a successful one, this way
         code = done.code

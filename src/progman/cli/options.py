@@ -14,6 +14,8 @@ from typer.core import TyperArgument, TyperOption
 
 if TYPE_CHECKING:
     from progman.domain import Program
+    from progman.errors import ProgmanError
+    from progman.services.plans import PlanSource
 
 PlanArg = Annotated[
     Path | None,
@@ -86,7 +88,7 @@ def name_values_in_help() -> None:
     it and names the types of the options it adds itself (--help, --install-completion), so
     its two methods that name a parameter's type are replaced, once, when the app is built."""
     TyperOption.display_type_rich = _option_value  # type: ignore[method-assign]
-    TyperArgument.display_type_rich = _argument_value  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = _argument_value  # type: ignore[method-assign,assignment]
 
 
 def one_format(as_json: bool, as_csv: bool) -> None:
@@ -114,4 +116,27 @@ def load_plan_file(plan: Path | None, db: str | None = None, program: str | None
     or the stored program ``program`` in the database ``db``."""
     from progman.services.plans import PlanSource, load_program  # noqa: PLC0415
 
-    return load_program(PlanSource.of(plan, db, program))
+    source = PlanSource.of(plan, db, program)
+    loaded = load_program(source)
+    _LOADED[:] = [(source, loaded)]
+    return loaded
+
+
+#: The plan this run of the command line loaded, to name and place a later error in it.
+_LOADED: list[tuple[PlanSource, Program]] = []
+
+
+def forget_loaded_plan() -> None:
+    """A new run of the command line: no plan loaded yet."""
+    _LOADED.clear()
+
+
+def placed_in_plan(error: ProgmanError) -> ProgmanError:
+    """``error`` at the file:line:col of the field it names in the plan file this run
+    loaded (a vacation reaching past the calendar tables), else as it is."""
+    if not _LOADED:
+        return error
+    from progman.services.plans import placed  # noqa: PLC0415 - only on an error
+
+    source, program = _LOADED[-1]
+    return placed(error, source, program)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +20,7 @@ from progman.engine import kernels
 from progman.engine.calendars import ELAPSED_RULE, CalendarTables, build_tables
 from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME
-from progman.errors import ProgmanError
+from progman.errors import Location, ProgmanError
 
 LINK_CODES = {"FS": kernels.FS, "SS": kernels.SS, "FF": kernels.FF, "SF": kernels.SF}
 CONSTRAINT_CODES = {
@@ -45,7 +46,16 @@ class ScheduleCycle(ProgmanError):
 
 
 class ScheduleOutOfRange(ProgmanError):
+    """The schedule runs past the end of its calendar tables; ``nodes`` holds the tasks
+    that finish there (the plan level names what holds them, engine/horizon.py)."""
+
     code = "schedule.out_of_range"
+
+    def __init__(
+        self, message: str, nodes: Sequence[int] = (), *, location: Location | None = None
+    ) -> None:
+        super().__init__(message, location=location)
+        self.nodes = list(nodes)
 
 
 @dataclass(frozen=True)
@@ -342,7 +352,8 @@ def _run(
         raise ScheduleOutOfRange(
             "the schedule runs past the end of the calendar tables "
             f"({net.calendars.days} days from {net.calendars.origin}); check for absurd "
-            "durations, lags or constraint dates"
+            "durations, lags or constraint dates",
+            np.flatnonzero(state["early_finish"] >= net.calendars.horizon).tolist(),
         )
     return int(end_time)
 

@@ -22,8 +22,9 @@ from progman.domain.lineage import lineage
 from progman.domain.validation import format_path
 from progman.engine.build import BuiltNetwork, build_network, duration_minutes
 from progman.engine.calendars import ELAPSED
+from progman.engine.horizon import out_of_range
 from progman.engine.impact_compare import ScheduledProgram
-from progman.engine.network import ScheduleCycle, schedule_network
+from progman.engine.network import ScheduleCycle, ScheduleOutOfRange, schedule_network
 from progman.errors import Location, PlanInvalid, Problem
 
 _RECENT: OrderedDict[tuple[int, date | None, date | None], ScheduledProgram] = OrderedDict()
@@ -89,6 +90,8 @@ def _schedule(program: Program, built: BuiltNetwork) -> ScheduledProgram:
     except ScheduleCycle as cycle:
         names = [built.ids[int(built.node_items[i])] for i in cycle.cycle]
         raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
+    except ScheduleOutOfRange as beyond:  # name what reaches so far, not the tables
+        raise out_of_range(program, built, beyond.nodes) from None
     return ScheduledProgram(program, built, built.network, result)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from progman.domain import Program
-from progman.errors import UsageError
+from progman.errors import Location, ProgmanError, UsageError
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,29 @@ def load_program(source: PlanSource) -> Program:
     engine = database_engine(source.database)
     with transaction(engine, write=False) as session:
         return stored(session, source.program)
+
+
+def placed(
+    error: ProgmanError, source: PlanSource | None, program: Program | None = None
+) -> ProgmanError:
+    """``error`` at the file:line:col of the field it names in the plan file ``source``
+    names: for an error found after the plan was loaded (a vacation that runs past the
+    calendar tables: ``resources[0].vacations[0]``), when the file still holds that field
+    for that entity. A schedule past the calendar tables that names nothing is explained
+    first from ``program`` (the vacation or holiday that reaches so far). Any other error
+    is returned as it is."""
+    if program is not None and getattr(error, "code", "") == "schedule.out_of_range":
+        from progman.engine.horizon import explained  # noqa: PLC0415 - the engine: on error
+
+        error = explained(program, error)  # type: ignore[arg-type]
+    where = error.location
+    if source is None or source.path is None or where.file or not where.path:
+        return error
+    if isinstance(error, UsageError) or len(error.problems) != 1:
+        return error
+    from progman.planfile.places import locate_field  # noqa: PLC0415 - only on an error
+
+    found = locate_field(source.path, where.path, where.entity)
+    if found is not None:
+        error.location = Location(found.file, found.line, found.column, where.path, where.entity)
+    return error
