@@ -11,6 +11,10 @@ from progman.cli.main import main
 from progman.samples import sample_plan_path
 
 SAMPLE = str(sample_plan_path())
+MOVE_AND_CHANGE = (
+    "--set API.payments.remaining=45d --move lukas --from WEB --to MOB "
+    "--between 2027-07-01 2027-07-31"
+)
 
 
 def _cli_json(capsys, *arguments: str) -> dict:
@@ -31,8 +35,28 @@ def _cli_json(capsys, *arguments: str) -> dict:
             ),
             ["whatif", "run", SAMPLE, "--set", "API.cutover.duration=9d", "--json"],
         ),
+        (
+            (
+                "POST",
+                "whatif",
+                {
+                    "changes": [{"target": "API.payments", "field": "remaining", "value": "45d"}],
+                    "move": {
+                        "resource": "lukas",
+                        "from": "WEB",
+                        "to": "MOB",
+                        "between": ["2027-07-01", "2027-07-31"],
+                    },
+                },
+            ),
+            ["whatif", "run", SAMPLE, *MOVE_AND_CHANGE.split(), "--json"],
+        ),
+        (
+            ("POST", "whatif", {"leveled": False}),
+            ["whatif", "run", SAMPLE, "--no-leveled", "--json"],
+        ),
     ],
-    ids=["risks", "resources", "whatif"],
+    ids=["risks", "resources", "whatif", "whatif move and change", "whatif not leveled"],
 )
 def test_the_answer_is_the_clis_json(api, capsys, request_, command):
     method, path, body = request_
@@ -96,6 +120,24 @@ def test_the_audit_log_lists_edits_newest_first_with_filters(api):
     assert by_actor.json() == {"items": [], "next": None}
     bad = api.client.get("/api/v1/programs/DPL/audit?cursor=x", headers=reader)
     assert bad.status_code == 400
+
+
+def test_a_whatif_move_is_checked_like_the_clis(api):
+    move = {
+        "resource": "lukas",
+        "from": "WEB",
+        "to": "MOBB",
+        "between": ["2027-07-01", "2027-07-31"],
+    }
+    headers = api.token("victor")
+    response = api.client.post("/api/v1/programs/DPL/whatif", json={"move": move}, headers=headers)
+    assert response.status_code == 422 and response.json()["code"] == "whatif.move_invalid"
+    assert "did you mean 'MOB'" in response.json()["detail"]
+    move["to"] = "MOB"
+    response = api.client.post(
+        "/api/v1/programs/DPL/whatif", json={"move": move, "leveled": False}, headers=headers
+    )
+    assert response.status_code == 422 and response.json()["code"] == "whatif.move_needs_leveling"
 
 
 def test_a_whatif_change_that_is_no_change_is_a_problem_not_a_crash(api):

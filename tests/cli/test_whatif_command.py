@@ -155,12 +155,45 @@ def test_moving_a_person_shows_both_projects_before_and_after(capsys, move_plan)
     code, out, err = run(capsys, "whatif", move_plan, *args, *window, "--json")
     assert code == 0, err
     body = json.loads(out)
-    deltas = {p["id"]: p["delta_days"] for p in body["projects"]}
+    deltas = {p["id"]: p["delta_working_days"] for p in body["projects"]}
     assert deltas == {"WEB": 10, "MOB": -10}
-    assert body["staffed"] == ["m1"] and body["feasible"] is True
+    assert body["staffed"] == ["m1"] and body["feasible"] is True and body["leveled"] is True
     code, out, err = run(capsys, "whatif", "run", move_plan, *args, *window)
     assert code == 0, err
-    assert "WEB (gives)" in out and "MOB (gets)" in out and "+10" in out and "-10" in out
+    assert "WEB finish (gives)" in out and "MOB finish (gets)" in out
+    assert "+10" in out and "-10" in out
+    why = next(line for line in out.splitlines() if line.startswith("WEB finish "))
+    assert " ".join(why.split()) == "WEB finish +10 w1 (bob lent to MOB 2027-03-01 – 2027-03-12)"
+
+
+def test_a_move_and_a_change_in_one_run(capsys, move_plan):
+    move = ("--move", "bob", "--from", "WEB", "--to", "MOB", "--between")
+    window = ("2027-03-01", "2027-03-12")
+    code, out, err = run(capsys, "whatif", move_plan, *move, *window, "--set", "w1.duration=7d")
+    assert code == 0, err
+    assert out.startswith(
+        "What if bob works for MOB instead of WEB from 2027-03-01 to 2027-03-12, "
+        "and 1 change (leveled)"
+    )
+    code, out, err = run(
+        capsys, "whatif", move_plan, *move, *window, "--set", "w1.duration=7d", "--json"
+    )
+    assert code == 0, err
+    body = json.loads(out)
+    deltas = {p["id"]: p["delta_working_days"] for p in body["projects"]}
+    assert deltas == {"WEB": 12, "MOB": -10}  # both: Bob away two weeks, w1 two days longer
+    alone = json.loads(run(capsys, "whatif", move_plan, "--set", "w1.duration=7d", "--json")[1])
+    assert [p["current"] for p in alone["projects"]] == [p["current"] for p in body["projects"]]
+
+
+def test_leveling_can_be_switched_off_but_not_for_a_move(capsys, move_plan):
+    code, out, err = run(capsys, "whatif", move_plan, "--set", "w1.duration=7d", "--no-leveled")
+    assert code == 0, err
+    assert "(not leveled)" in out.splitlines()[0]
+    move = ("--move", "bob", "--from", "WEB", "--to", "MOB", "--between")
+    window = ("2027-03-01", "2027-03-12")
+    code, _, err = run(capsys, "whatif", move_plan, *move, *window, "--no-leveled")
+    assert code == 2 and "a move is a question for leveling" in err
 
 
 def test_a_move_needs_all_its_parts_and_real_names(capsys, move_plan):
@@ -171,8 +204,3 @@ def test_a_move_needs_all_its_parts_and_real_names(capsys, move_plan):
         "--between", "2027-03-01", "2027-03-12",
     )  # fmt: skip
     assert code == 1 and "did you mean 'bob'" in err and "Traceback" not in err
-    code, _, err = run(
-        capsys, "whatif", move_plan, "--move", "bob", "--from", "WEB", "--to", "MOB",
-        "--between", "2027-03-01", "2027-03-12", "--set", "w1.duration=2d",
-    )  # fmt: skip
-    assert code == 2 and "on its own" in err

@@ -1,4 +1,4 @@
-"""services/whatif.py: which what-if question the options ask, and its answer."""
+"""services/whatif.py: the what-if question the options ask, and its one answer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from progman.cli.main import main
 from progman.engine.compare import ScenarioComparison
-from progman.engine.moves import Move, MoveResult
+from progman.engine.moves import Move
 from progman.errors import PlanInvalid, UsageError
 from progman.planfile import load_plan
 from progman.services.inputs import parse_changes
@@ -36,12 +36,14 @@ def test_any_move_option_asks_for_a_move():
     assert question == WhatIf(move=Move("ben", "WEB", "API", date(2027, 3, 1), date(2027, 3, 12)))
 
 
-def test_a_move_is_tried_on_its_own():
+def test_a_move_and_changes_are_one_question():
     changes = parse_changes(["API.spec.duration=8d"])
+    question = parse_whatif(changes, move="ben", source="WEB", target="API", between=WINDOW)
+    assert question.changes == changes and question.move is not None
     with pytest.raises(UsageError) as caught:
-        parse_whatif(changes, move="ben", source="WEB", target="API", between=WINDOW)
-    assert caught.value.option == "--move"
-    assert caught.value.message == "--move is tried on its own; drop --set/--add-dep/--remove"
+        parse_whatif(changes, move="ben", source="WEB", target="API", between=WINDOW, leveled=False)
+    assert caught.value.option == "--no-leveled"
+    assert caught.value.message == "a move is a question for leveling: drop --no-leveled"
 
 
 def test_a_move_needs_every_part():
@@ -69,11 +71,34 @@ def test_a_change_that_does_not_apply_names_itself(contract_plan):
         compare_changes(load_plan(contract_plan), parse_changes(["API.spex.duration=8d"]))
 
 
-def test_a_move_is_answered_with_both_levelings(contract_plan):
+def test_a_move_is_answered_with_both_versions_leveled(contract_plan):
     question = parse_whatif(move="ben", source="WEB", target="API", between=WINDOW)
     result = what_if(load_plan(contract_plan), question, time_limit=0.05)
-    assert isinstance(result, MoveResult)
+    assert result.leveled and result.move == question.move
     assert {p.id for p in result.projects} == {"API", "WEB"}
+
+
+def test_the_plan_is_the_same_whatever_is_asked(contract_plan):
+    """The "current" dates never depend on the question: --set and --move used to compare
+    with different plans (CPM dates, leveled dates)."""
+    program = load_plan(contract_plan)
+    move = {"move": "ben", "source": "WEB", "target": "API", "between": WINDOW}
+    changes = parse_changes(["API.build.estimate=[9d, 12d, 20d]"], ["WEB.test:WEB.ux FS+2d"])
+    questions = [
+        parse_whatif(),
+        parse_whatif(changes),
+        parse_whatif(**move),  # type: ignore[arg-type]
+        parse_whatif(changes, **move),  # type: ignore[arg-type]
+    ]
+    answers = [what_if(program, question).to_json() for question in questions]
+    for answer in answers:
+        assert answer["leveled"] is True  # Ben and Ana are assigned to work
+        for kind in ("finish", "projects", "milestones"):
+            rows = answer[kind] if kind != "finish" else [answer[kind]]
+            first = answers[0][kind] if kind != "finish" else [answers[0][kind]]
+            assert [r["current"] for r in rows] == [r["current"] for r in first]
+    assert answers[3]["move"]["resource"] == "ben"
+    assert answers[3]["finish"]["scenario"] != answers[2]["finish"]["scenario"]  # both apply
 
 
 def test_a_scenario_name_must_be_an_id():

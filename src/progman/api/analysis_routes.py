@@ -23,7 +23,7 @@ from progman.services.leveling import level_program
 from progman.services.resources import resource_report
 from progman.services.risks import risk_report
 from progman.services.scenario_catalog import parse_changes
-from progman.services.whatif import compare_changes
+from progman.services.whatif import Move, WhatIf, what_if
 
 router = APIRouter(prefix="/programs/{key}", tags=["analysis"])
 OBJECT = documented({"type": "object"})
@@ -79,11 +79,21 @@ def level(
 
 @router.post("/whatif", response_class=Response, responses=OBJECT)
 def whatif(key: str, body: WhatIfRequest, user: CurrentUser, session: DatabaseSession) -> Response:
-    """The program with the changes applied, side by side with it and its baseline (nothing
-    is saved): ``progman whatif --json``."""
+    """The program with the changes applied and the person lent, side by side with it and
+    its baseline, leveled as the CLI levels (nothing is saved): ``progman whatif --json``."""
     program = visible_program(session, user, key)
     changes = parse_changes([change.model_dump() for change in body.changes])
-    return json_answer(compare_changes(program, changes, body.baseline).to_json())
+    lent = body.move
+    move = None if lent is None else Move(lent.resource, lent.source, lent.target, *lent.between)
+    result = what_if(
+        program,
+        WhatIf(changes, move, body.leveled),
+        baseline_id=body.baseline,
+        time_limit=body.time_limit,
+        seed=body.seed,
+        relevel=body.relevel,
+    )
+    return json_answer(result.to_json())
 
 
 @router.get("/audit", response_model=AuditPagePublic)

@@ -275,9 +275,34 @@ class ChangePublic(Request):
     value: Any = None
 
 
+class MovePublic(Request):
+    """A person lent to another project for a while (``whatif --move``), as the answer's
+    ``move`` gives it back."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    resource: str = Field(min_length=1, max_length=120)
+    source: str = Field(alias="from", min_length=1, max_length=120)
+    target: str = Field(alias="to", min_length=1, max_length=120)
+    between: tuple[date, date] = Field(description="first and last day of the move")
+
+
 class WhatIfRequest(Request):
-    changes: list[ChangePublic] = Field(min_length=1, max_length=500)
+    """``progman whatif run``'s question: changes, a move, or both (neither: the plan
+    against itself and its baseline)."""
+
+    changes: list[ChangePublic] = Field(default_factory=list, max_length=500)
     baseline: str | None = Field(default=None, max_length=120)
+    move: MovePublic | None = None
+    leveled: bool | None = Field(
+        default=None,
+        description="compare leveled dates (default: when the plan has people on work)",
+    )
+    relevel: bool = Field(default=False, description="level the scenario by a new search")
+    time_limit: float | None = Field(
+        default=None, gt=0, le=30, description="seconds of each leveling at most"
+    )
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
 
 
 class AuditEntryPublic(BaseModel):

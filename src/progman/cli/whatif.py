@@ -1,6 +1,8 @@
 """``progman whatif …``: named what-if scenarios compared with the plan and its baseline.
 
-``run`` tries changes on a plan file; ``save``/``list``/``compare``/``delete`` keep named
+``run`` tries changes, a person lent to another project, or both, on a plan file (one
+comparison: leveled when the plan has people assigned to work, ``--leveled/--no-leveled``
+to choose); ``save``/``list``/``compare``/``delete`` keep named
 scenarios of a stored program. Errors are not caught here: the main CLI reports every
 ProgmanError once and exits 1; a malformed option is a usage error (exit 2). The use
 cases are :mod:`progman.services.whatif` (the question the options ask, and its answer)
@@ -13,7 +15,6 @@ every other command.
 
 import json
 import sys
-from contextlib import nullcontext
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,7 +37,9 @@ from progman.cli.output import (
 from progman.services.inputs import parse_changes
 
 if TYPE_CHECKING:
-    from progman.services.whatif import DateComparison, MoveResult, ScenarioComparison
+    from rich.console import Console
+
+    from progman.services.whatif import DateComparison, ScenarioComparison
 
 
 class _PlanFirst(TyperGroup):
@@ -84,7 +87,7 @@ MoveOption = Annotated[
         "--move",
         metavar="RES",
         help="lend a person to another project: --move bob --from WEB --to MOB "
-        "--between 2027-05-01 2027-05-31 (both programs leveled)",
+        "--between 2027-05-01 2027-05-31 (alone or with changes; leveled)",
     ),
 ]
 FromOption = Annotated[
@@ -101,7 +104,16 @@ RelevelOption = Annotated[
     bool,
     typer.Option(
         "--relevel",
-        help="search again after the move (default: keep the leveling's priorities)",
+        help="level the scenario by a new search (default: the plan's leveling priorities)",
+    ),
+]
+LeveledOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--leveled/--no-leveled",
+        help="compare leveled dates, or CPM dates (default: leveled when the plan has "
+        "people assigned to work)",
+        show_default=False,
     ),
 ]
 TimeLimitOption = Annotated[
@@ -135,38 +147,6 @@ def _database(url: str | None) -> str:
 # -- output ---------------------------------------------------------------------------------
 
 
-def _print_move(result: "MoveResult") -> None:
-    lent = result.move
-    table = Listing(
-        [
-            Column("project", "id"),
-            Column("finish before", "date"),
-            Column("finish after", "date"),
-            Column("Δ working\ndays", "number"),
-        ],
-        title=f"What if {lent.resource} works for {lent.target} instead of {lent.source} "
-        f"from {lent.first} to {lent.last} (leveled)",
-    )
-    for row in result.projects:
-        mark = {lent.source: " (gives)", lent.target: " (gets)"}.get(row.id, "")
-        delta = "—" if row.delta_days is None else f"{row.delta_days:+g}"
-        table.add_row(f"{row.id}{mark}", _when(row.before), _when(row.after), delta)
-    table.add_row(
-        "program",
-        _when(result.before.schedule.finish),
-        _when(result.after.schedule.finish),
-        f"{result.program_delta_days:+g}",
-    )
-    console = output()
-    print_listing(table, console)
-    if result.staffed:
-        print_text(f"{lent.resource} now works on: {', '.join(result.staffed)}", console)
-    if not result.after.feasible:
-        print_text(
-            "[yellow]some work is still over-allocated (see progman level)[/yellow]", console
-        )
-
-
 def _when(moment: date | datetime | None) -> str:
     if moment is None:
         return "—"
@@ -182,7 +162,7 @@ def _label(row: "DateComparison") -> str:
         return "program finish"
     if row.kind == "project":
         return f"{row.id} finish"
-    return f"◆ {row.id}"
+    return f"◆ {row.id}" if row.kind == "milestone" else row.id
 
 
 def _money(value: float | None) -> str:
@@ -202,14 +182,16 @@ def _print(result: "ScenarioComparison", title: str) -> None:
             Column("Δ days", "number", drop=1),
             Column("Δ working\ndays", "number"),
         ],
-        title=title,
+        title=f"{title} ({'leveled' if result.leveled else 'not leveled'})",
         legend="! the scenario misses the deadline · ◆ milestone · Δ: scenario − current",
     )
+    lent = result.move
+    marks = {} if lent is None else {lent.source: " (gives)", lent.target: " (gets)"}
     for row in result.dates:
         missed = row.scenario_met is False
         table.add_row(
             "!" if missed else "",
-            _label(row),
+            _label(row) + (marks.get(row.id, "") if row.kind == "project" else ""),
             row.deadline.isoformat() if row.deadline else "—",
             _when(row.baseline),
             _when(row.current),
@@ -246,6 +228,27 @@ def _print(result: "ScenarioComparison", title: str) -> None:
     ):
         if ids:
             print_text(f"{label}: {', '.join(ids)}", console)
+    _print_why(result, console)
+
+
+def _print_why(result: "ScenarioComparison", console: "Console") -> None:
+    """The chain that makes the program and each project later; who the lent person now
+    works for; and whether the leveled scenario still over-allocates anyone."""
+    later = [row for row in (result.finish, *result.projects) if row.chain is not None]
+    if later:
+        why = Listing(
+            [Column("later", "id"), Column("Δ working\ndays", "number"), Column("because")],
+            title="Why later",
+            legend="earliest task first; →(person): waits for that person's earlier task",
+        )
+        for row in later:
+            assert row.chain is not None
+            why.add_row(_label(row), _delta(row.delta_working_days), row.chain.text())
+        print_listing(why, console)
+    if result.move is not None and result.staffed:
+        print_text(f"{result.move.resource} now works on: {', '.join(result.staffed)}", console)
+    if result.feasible is False:
+        print_text("some work stays over-allocated in the scenario (see progman level)", console)
 
 
 #: The columns of ``--csv``: a row per date compared, then the planned cost.
@@ -261,27 +264,19 @@ CSV_FIELDS = (
     "delta_working_days",
     "scenario_met",
     "delta",
+    "chain",
+    "why",
 )
-MOVE_CSV_FIELDS = ("id", "before", "after", "delta_days")
 
 
-def _show(
-    result: "ScenarioComparison | MoveResult", title: str, as_json: bool, as_csv: bool = False
-) -> None:
-    from progman.services.whatif import MoveResult
-
+def _show(result: "ScenarioComparison", title: str, as_json: bool, as_csv: bool = False) -> None:
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
     elif as_csv:
         found = result.to_json()
-        if isinstance(result, MoveResult):
-            write_csv(found["projects"], MOVE_CSV_FIELDS)
-        else:
-            dates = [found["finish"], *found["projects"], *found["milestones"]]
-            cost = {"kind": "cost", "id": "planned cost", **found["cost"]}
-            write_csv([*dates, cost], CSV_FIELDS)
-    elif isinstance(result, MoveResult):
-        _print_move(result)
+        dates = [found["finish"], *found["projects"], *found["milestones"], *found["deadlines"]]
+        cost = {"kind": "cost", "id": "planned cost", **found["cost"]}
+        write_csv([*dates, cost], CSV_FIELDS)
     else:
         _print(result, title)
 
@@ -303,22 +298,25 @@ def run(
     source: FromOption = None,
     target: ToOption = None,
     between: BetweenOption = None,
+    leveled: LeveledOption = None,
     relevel: RelevelOption = False,
     time_limit: TimeLimitOption = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
-    """Apply changes to a plan and compare it side by side with the plan and its baseline;
-    or move a person between projects for a while and compare the leveled finishes."""
+    """Apply changes to a plan, lend a person to another project for a while, or both, and
+    compare the result side by side with the plan and its baseline (leveled when the plan
+    has people assigned to work), with the chain that makes each later project late."""
     one_format(as_json, as_csv)
     changes = parse_changes(sets, add_dep, remove)
     from progman.services.whatif import parse_whatif, what_if
 
-    question = parse_whatif(changes, move=move, source=source, target=target, between=between)
+    question = parse_whatif(
+        changes, move=move, source=source, target=target, between=between, leveled=leveled
+    )
     program = load_plan_file(plan, db, program_key)
-    leveling = f"leveling {program.key} before and after the move"
-    with working(leveling) if question.move is not None else nullcontext():
+    with working(f"scheduling {program.key} as it is and as asked"):
         result = what_if(
             program,
             question,
@@ -327,7 +325,11 @@ def run(
             seed=seed,
             relevel=relevel,
         )
-    _show(result, f"What if: {plural(len(changes), 'change')} to {program.key}", as_json, as_csv)
+    title = f"What if: {plural(len(changes), 'change')} to {program.key}"
+    if question.move is not None:
+        title = f"What if {question.move.text()}"
+        title += f", and {plural(len(changes), 'change')}" if changes else ""
+    _show(result, title, as_json, as_csv)
 
 
 @app.command()
@@ -427,18 +429,22 @@ def compare_(
     program: ProgramOption,
     *,
     baseline: BaselineOption = None,
+    leveled: LeveledOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     db: DbOption = None,
 ) -> None:
-    """Compare a stored scenario with the program as stored now and a baseline."""
+    """Compare a stored scenario with the program as stored now and a baseline (as ``run``
+    compares: leveled when the plan has people assigned to work)."""
     from progman.services.database import unit_of_work
     from progman.services.scenario_catalog import compare_saved_scenario
     from progman.services.users import local_admin
 
     one_format(as_json, as_csv)
     with unit_of_work(_database(db), write=False) as session:
-        result = compare_saved_scenario(session, local_admin(), program, name, baseline=baseline)
+        result = compare_saved_scenario(
+            session, local_admin(), program, name, baseline=baseline, leveled=leveled
+        )
     _show(result, f"Scenario {name} of {program}", as_json, as_csv)
 
 

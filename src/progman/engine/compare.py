@@ -1,34 +1,42 @@
 """Compare two versions of a program side by side: the current plan, a variant, a baseline.
 
-Pure: both programs are scheduled with :func:`progman.engine.schedule.schedule` and the
-results are set against each other and against a baseline's frozen dates. Deltas are
-counted on dates, in calendar days and in working days of the program calendar, so a
-finish moving from Friday 17:00 to Monday 17:00 is 3 calendar and 1 working day later.
+Pure: both programs are scheduled under one model (:mod:`progman.engine.compare_versions`:
+leveled when the plan has people assigned to work, else by CPM; a move lends a person in
+the variant) and the results are set against each other and against a baseline's frozen
+dates. Deltas are counted on dates, in calendar days and in working days of the program
+calendar, so a finish moving from Friday 17:00 to Monday 17:00 is 3 calendar and 1 working
+day later. A date that moves later comes with the chain of tasks that carries the delay
+(:mod:`progman.engine.compare_chains`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from progman.domain import Baseline, Calendar, Program
 from progman.domain.validation import did_you_mean
-from progman.engine.build import BuiltNetwork
+from progman.engine.compare_chains import Chain, ChainFinder
+from progman.engine.compare_versions import schedule_versions
 from progman.engine.cost import planned_costs
-from progman.engine.schedule import Schedule, describe
-from progman.engine.scheduled import scheduled
+from progman.engine.moves import Move
+from progman.engine.schedule import Schedule
+from progman.engine.schedule_table import TaskSchedule
 from progman.errors import Location, NotFound
 
 Moment = date | datetime
+Kind = Literal["program", "project", "milestone", "task"]
 
 
 @dataclass(frozen=True)
 class DateComparison:
-    """One date (program finish, a project's finish, a milestone) in the three versions."""
+    """One date (program finish, a project's finish, a milestone, a task with a deadline)
+    in the three versions; ``chain`` says why it moves later, when it does."""
 
     id: str
-    kind: Literal["program", "project", "milestone"]
+    kind: Kind
     name: str
     baseline: Moment | None
     current: Moment | None
@@ -37,6 +45,7 @@ class DateComparison:
     delta_working_days: int | None  # scenario - current, working days of the program calendar
     baseline_delta_days: int | None  # scenario - baseline, calendar days
     deadline: date | None = None
+    chain: Chain | None = None
 
     @property
     def current_met(self) -> bool | None:
@@ -60,6 +69,8 @@ class DateComparison:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "current_met": self.current_met,
             "scenario_met": self.scenario_met,
+            "chain": list(self.chain.tasks) if self.chain else [],
+            "why": self.chain.text() if self.chain else None,
         }
 
 
@@ -87,7 +98,11 @@ class CostComparison:
 
 @dataclass(frozen=True)
 class ScenarioComparison:
-    """The current plan and a variant side by side, with a baseline's dates when there is one."""
+    """The current plan and a variant side by side, with a baseline's dates when there is one.
+
+    ``leveled``: both versions leveled (else by CPM); ``move``: the person the variant
+    lends, ``staffed`` the tasks they take on; ``feasible``: nobody over capacity in the
+    leveled variant (None unleveled)."""
 
     program: str
     baseline_id: str | None
@@ -99,10 +114,15 @@ class ScenarioComparison:
     critical_leaving: tuple[str, ...]  # critical in the current plan, not in the scenario
     added: tuple[str, ...]  # work items only the scenario has
     removed: tuple[str, ...]  # work items only the current plan has
+    deadlines: tuple[DateComparison, ...] = ()  # tasks (not milestones) with a deadline
+    leveled: bool = False
+    move: Move | None = None
+    staffed: tuple[str, ...] = ()
+    feasible: bool | None = None
 
     @property
     def dates(self) -> tuple[DateComparison, ...]:
-        return (self.finish, *self.projects, *self.milestones)
+        return (self.finish, *self.projects, *self.milestones, *self.deadlines)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +138,11 @@ class ScenarioComparison:
             },
             "added": list(self.added),
             "removed": list(self.removed),
+            "deadlines": [d.to_json() for d in self.deadlines],
+            "leveled": self.leveled,
+            "move": self.move.to_json() if self.move else None,
+            "staffed": list(self.staffed),
+            "feasible": self.feasible,
         }
 
 
@@ -127,17 +152,34 @@ def compare(
     baseline_id: str | None = None,
     *,
     status_date: date | None = None,
+    leveled: bool | None = None,
+    move: Move | None = None,
+    time_limit: float | None = None,
+    seed: int = 0,
+    relevel: bool = False,
 ) -> ScenarioComparison:
-    """Schedule ``base`` and ``variant`` and compare them with a baseline of ``base``.
+    """Schedule ``base`` and ``variant`` under one model and compare them with a baseline
+    of ``base`` (:func:`~progman.engine.compare_versions.schedule_versions` says how, and
+    what ``leveled``, ``move``, ``time_limit``, ``seed`` and ``relevel`` do).
 
     ``baseline_id`` names the baseline; by default the latest one (by ``created``, the last
     listed on a tie), none when the program has no baseline.
     """
     chosen = _baseline(base, baseline_id)
-    current, current_built = _scheduled(base, status_date)
-    scenario, scenario_built = _scheduled(variant, status_date)
+    versions = schedule_versions(
+        base,
+        variant,
+        status_date=status_date,
+        leveled=leveled,
+        move=move,
+        time_limit=time_limit,
+        seed=seed,
+        relevel=relevel,
+    )
+    current, scenario = versions.current.schedule, versions.scenario.schedule
     calendar = base.calendars.get(base.calendar or "", Calendar())
-    differ = _Differ(calendar)
+    chains = ChainFinder(current, scenario, versions.scenario.program, move)
+    differ = _Differ(calendar, chains)
     frozen = chosen.tasks if chosen else {}
     owner = {item_id: project.id for item_id, project in base.project_of().items()}
     names = {p.id: p.name for p in (*base.projects, *variant.projects)}
@@ -149,6 +191,7 @@ def compare(
         baseline=max((t.finish for t in frozen.values()), key=_day, default=None),
         current=current.finish,
         scenario=scenario.finish,
+        last=chains.last_task(),
     )
     project_ids = [p.id for p in base.projects]
     project_ids += [p.id for p in variant.projects if p.id not in set(project_ids)]
@@ -164,25 +207,33 @@ def compare(
             ),
             current=_project_finish(current, ident),
             scenario=_project_finish(scenario, ident),
+            deadline=_project_deadline(scenario, ident) or _project_deadline(current, ident),
+            last=chains.last_task(ident),
         )
         for ident in project_ids
     )
     before = {t.id: t for t in current.tasks}
     after = {t.id: t for t in scenario.tasks}
-    milestone_ids = [t.id for t in current.tasks if t.milestone]
-    milestone_ids += [t.id for t in scenario.tasks if t.milestone and t.id not in before]
-    milestones = tuple(
-        differ.row(
-            ident,
-            "milestone",
-            (after.get(ident) or before[ident]).name,
-            baseline=frozen[ident].finish if ident in frozen else None,
-            current=before[ident].finish if ident in before else None,
-            scenario=after[ident].finish if ident in after else None,
-            deadline=(after.get(ident) or before[ident]).deadline,
+
+    def rows(kind: Kind, wanted: Callable[[TaskSchedule], bool]) -> tuple[DateComparison, ...]:
+        ids = [t.id for t in current.tasks if wanted(t)]
+        ids += [t.id for t in scenario.tasks if wanted(t) and t.id not in before]
+        return tuple(
+            differ.row(
+                ident,
+                kind,
+                (after.get(ident) or before[ident]).name,
+                baseline=frozen[ident].finish if ident in frozen else None,
+                current=before[ident].finish if ident in before else None,
+                scenario=after[ident].finish if ident in after else None,
+                deadline=(after.get(ident) or before[ident]).deadline,
+                last=ident,
+            )
+            for ident in ids
         )
-        for ident in milestone_ids
-    )
+
+    milestones = rows("milestone", lambda t: t.milestone)
+    deadlines = rows("task", lambda t: not t.milestone and not t.summary and bool(t.deadline))
     critical_before = {t.id for t in current.tasks if t.critical}
     critical_after = {t.id for t in scenario.tasks if t.critical}
     baseline_cost = round(sum(t.cost or 0.0 for t in chosen.tasks.values()), 2) if chosen else None
@@ -194,8 +245,8 @@ def compare(
         milestones=milestones,
         cost=CostComparison(
             baseline_cost,
-            planned_costs(base, built=current_built).total,
-            planned_costs(variant, built=scenario_built).total,
+            planned_costs(base, built=versions.current.built).total,
+            planned_costs(versions.scenario.program, built=versions.scenario.built).total,
         ),
         critical_entering=tuple(
             t.id for t in scenario.tasks if t.id in critical_after - critical_before
@@ -205,14 +256,12 @@ def compare(
         ),
         added=tuple(t.id for t in scenario.tasks if t.id not in before),
         removed=tuple(t.id for t in current.tasks if t.id not in after),
+        deadlines=deadlines,
+        leveled=versions.leveled,
+        move=versions.move,
+        staffed=versions.staffed,
+        feasible=versions.scenario.feasible,
     )
-
-
-def _scheduled(program: Program, status_date: date | None) -> tuple[Schedule, BuiltNetwork]:
-    """The program's schedule and the network it was computed on (which the cost reads)."""
-    done = scheduled(program, status_date)
-    status = status_date or program.status_date
-    return describe(program, done.built, done.result, status=status), done.built
 
 
 def _baseline(program: Program, ident: str | None) -> Baseline | None:
@@ -239,6 +288,12 @@ def _project_finish(result: Schedule, ident: str) -> datetime | None:
     return datetime.fromisoformat(entry["finish"])
 
 
+def _project_deadline(result: Schedule, ident: str) -> date | None:
+    """The project's ``deadline`` as its schedule entry gives it (None when it has none)."""
+    day = (result.projects.get(ident) or {}).get("deadline")
+    return date.fromisoformat(day) if day else None
+
+
 def _met(moment: Moment | None, deadline: date | None) -> bool | None:
     if moment is None or deadline is None:
         return None
@@ -258,9 +313,11 @@ def _stamp(moment: Moment | None) -> str | None:
 
 
 class _Differ:
-    """Builds comparison rows, counting working days on the program calendar."""
+    """Builds comparison rows, counting working days on the program calendar; a date
+    that moves later gets the chain that carries the delay to the task ``last``."""
 
-    def __init__(self, calendar: Calendar) -> None:
+    def __init__(self, calendar: Calendar, chains: ChainFinder) -> None:
+        self.chains = chains
         self.workdays = {
             ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(d) for d in calendar.workdays
         }
@@ -270,14 +327,16 @@ class _Differ:
     def row(
         self,
         ident: str,
-        kind: Literal["program", "project", "milestone"],
+        kind: Kind,
         name: str,
         *,
         baseline: Moment | None,
         current: Moment | None,
         scenario: Moment | None,
         deadline: date | None = None,
+        last: str | None = None,
     ) -> DateComparison:
+        later = current is not None and scenario is not None and scenario > current
         return DateComparison(
             ident,
             kind,
@@ -289,6 +348,7 @@ class _Differ:
             self.working_days(current, scenario),
             _calendar_days(baseline, scenario),
             deadline,
+            self.chains.chain(last) if later else None,
         )
 
     def working_days(self, start: Moment | None, end: Moment | None) -> int | None:

@@ -13,7 +13,9 @@ A move lends a person to the receiving project for a window of days:
   ``relevel``; both are resource-feasible, and every project's finish is reported with
   the change in working days.
 
-Nothing is written: the plan is the same afterwards.
+Nothing is written: the plan is the same afterwards. A what-if combines a move with
+changes (:mod:`progman.engine.compare_versions`, with :func:`check_move` and :func:`staff`);
+:func:`move_people` answers a move alone with both levelings.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from progman.domain import Assignment, Program
 from progman.domain.validation import did_you_mean
 from progman.engine.leveling import Block, LevelResult, level, working_days
+from progman.engine.schedule import Schedule
 from progman.errors import Location, ProgmanError
 
 
@@ -44,6 +47,25 @@ class Move:
     target: str
     first: date
     last: date
+
+    @property
+    def block(self) -> Block:
+        """What the move takes from the giving project: the person, for the window."""
+        return Block(self.resource, self.source, self.first, self.last)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "resource": self.resource,
+            "from": self.source,
+            "to": self.target,
+            "between": [self.first.isoformat(), self.last.isoformat()],
+        }
+
+    def text(self) -> str:
+        return (
+            f"{self.resource} works for {self.target} instead of {self.source} "
+            f"from {self.first} to {self.last}"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,14 +95,8 @@ class MoveResult:
         def stamp(moment: datetime | None) -> str | None:
             return moment.isoformat(timespec="minutes") if moment else None
 
-        move = self.move
         return {
-            "move": {
-                "resource": move.resource,
-                "from": move.source,
-                "to": move.target,
-                "between": [move.first.isoformat(), move.last.isoformat()],
-            },
+            "move": self.move.to_json(),
             "program": {
                 "before": stamp(self.before.schedule.finish),
                 "after": stamp(self.after.schedule.finish),
@@ -114,7 +130,7 @@ def move_people(
 
     ``time_limit`` bounds each leveling as in :func:`~progman.engine.leveling.level`
     (default: scaled with the program)."""
-    _check(program, move)
+    check_move(program, move)
     options: dict[str, Any] = {
         "time_limit": time_limit,
         "seed": seed,
@@ -122,15 +138,15 @@ def move_people(
         "status_date": status_date,
     }
     before = level(program, **options)
-    variant, staffed = _staff(program, move, before)
-    block = Block(move.resource, move.source, move.first, move.last)
+    variant, staffed = staff(program, move, before.schedule)
     if not relevel:
         options["schedules"] = 1
-    after = level(variant, blocks=(block,), order=before.order, **options)
+    after = level(variant, blocks=(move.block,), order=before.order, **options)
     return MoveResult(move, before, after, _finishes(program, before, after), staffed)
 
 
-def _check(program: Program, move: Move) -> None:
+def check_move(program: Program, move: Move) -> None:
+    """Raise :class:`MoveInvalid` naming each unknown person or project, or an empty window."""
     people = {r.id: r for r in program.resources if r.kind != "cost"}
     projects = [p.id for p in program.projects]
     problems = []
@@ -153,12 +169,13 @@ def _check(program: Program, move: Move) -> None:
         )
 
 
-def _staff(program: Program, move: Move, leveled: LevelResult) -> tuple[Program, tuple[str, ...]]:
+def staff(program: Program, move: Move, leveled: Schedule) -> tuple[Program, tuple[str, ...]]:
     """The program with the person working on the target's tasks that run in the window
-    and need them: an open assignment to their role, or to one of their skills (compared
-    case-insensitively; a role named with it must be theirs too), is given to them, and
-    effort-driven work (``work`` without a fixed ``duration``) done by people of their role
-    gets them as one more pair of hands (so it takes less time)."""
+    (of the ``leveled`` schedule) and need them: an open assignment to their role, or to
+    one of their skills (compared case-insensitively; a role named with it must be theirs
+    too), is given to them, and effort-driven work (``work`` without a fixed ``duration``)
+    done by people of their role gets them as one more pair of hands (so it takes less
+    time)."""
     person = next(r for r in program.resources if r.id == move.resource)
     skills = {s.lower() for s in person.skills}
     if not person.role and not skills:
@@ -166,7 +183,7 @@ def _staff(program: Program, move: Move, leveled: LevelResult) -> tuple[Program,
     roles = {r.id: r.role for r in program.resources}
     variant = program.model_copy(deep=True)
     target = next(p for p in variant.projects if p.id == move.target)
-    dates = {t.id: t for t in leveled.schedule.tasks}
+    dates = {t.id: t for t in leveled.tasks}
     staffed: list[str] = []
     for item in target.work_items():
         entry = dates.get(item.id)
@@ -215,4 +232,12 @@ def _finishes(
     return tuple(out)
 
 
-__all__ = ["Move", "MoveInvalid", "MoveResult", "ProjectFinish", "move_people"]
+__all__ = [
+    "Move",
+    "MoveInvalid",
+    "MoveResult",
+    "ProjectFinish",
+    "check_move",
+    "move_people",
+    "staff",
+]

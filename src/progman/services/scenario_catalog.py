@@ -22,11 +22,10 @@ from sqlalchemy.orm import Session
 from progman.domain import ChangeItem
 from progman.domain.access import Access, User
 from progman.domain.scenarios import Scenario, apply_changes
-from progman.engine.compare import compare
 from progman.errors import Conflict, Location, NotFound, PlanInvalid, Problem, UsageError
 from progman.services.catalog import decode_cursor, encode_cursor, visible_program
 from progman.services.users import check_access
-from progman.services.whatif import ScenarioComparison, new_scenario
+from progman.services.whatif import ScenarioComparison, compare_changes, new_scenario
 from progman.services.work_items import check_version
 from progman.storage import ScenarioSummary, delete_scenario, list_scenarios, load_scenario
 from progman.storage import save_scenario as store_scenario
@@ -149,9 +148,11 @@ def compare_saved_scenario(
     *,
     baseline: str | None = None,
     status_date: date | None = None,
+    leveled: bool | None = None,
 ) -> ScenarioComparison:
     """The program as it is now side by side with its scenario ``name`` applied, and with
-    a baseline (default: the latest): what the scenario moves (``whatif --json``)."""
+    a baseline (default: the latest): what the scenario moves (``whatif --json``), under
+    the model of ``whatif run`` (``leveled``: None when the plan has people on work)."""
     program = visible_program(session, user, key)
     scenario = load_scenario(session, key, name)
     if baseline is not None and baseline not in {b.id for b in program.baselines}:
@@ -159,8 +160,9 @@ def compare_saved_scenario(
         raise UsageError(
             f"program {key} has no baseline {baseline!r} (baselines: {known})", option="baseline"
         )
-    variant = apply_changes(program, scenario.changes)
-    return compare(program, variant, baseline, status_date=status_date)
+    return compare_changes(
+        program, scenario.changes, baseline, leveled=leveled, status_date=status_date
+    )
 
 
 def _summary(session: Session, key: str, name: str) -> ScenarioSummary:

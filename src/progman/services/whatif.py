@@ -1,27 +1,29 @@
-"""What-if questions on a plan (``progman whatif``): changes tried on a copy and compared
-side by side with the plan and its baseline, or a person lent to another project for a
-while with both programs leveled.
+"""What-if questions on a plan (``progman whatif``): changes tried on a copy, a person lent
+to another project for a while, or both, compared side by side with the plan and its
+baseline under one model (:mod:`progman.engine.compare_versions`: leveled when the plan
+has people assigned to work, unless asked otherwise).
 
 The changes of ``--set ID.FIELD=VALUE``, ``--add-dep 'SUCC:PRED FS+2d'`` and ``--remove
 ID`` are read by :func:`progman.services.inputs.parse_changes` (light, so a malformed one
 is refused before the engine loads); :func:`parse_move` reads ``--move RES --from P --to Q
---between D1 D2`` into the engine's :class:`Move`, and :func:`parse_whatif` decides which
-of the two questions is asked, each with a usage error naming the option. The answers
-are the engine's :class:`ScenarioComparison` and :class:`MoveResult`, re-exported for the
-interfaces that format them. Stored scenarios are :mod:`progman.services.scenario_catalog`.
+--between D1 D2`` into the engine's :class:`Move`, and :func:`parse_whatif` puts the
+question together, each with a usage error naming the option. The answer is the engine's
+:class:`ScenarioComparison`, re-exported for the interfaces that format it. Stored
+scenarios are :mod:`progman.services.scenario_catalog`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from pydantic import ValidationError
 
 from progman.domain import ChangeItem, Program
 from progman.domain.scenarios import Scenario, apply_changes
 from progman.engine.compare import DateComparison, ScenarioComparison, compare
-from progman.engine.moves import Move, MoveResult, move_people
+from progman.engine.moves import Move
 from progman.errors import UsageError
 from progman.services.inputs import parse_date
 
@@ -29,11 +31,9 @@ __all__ = [
     "ChangeItem",
     "DateComparison",
     "Move",
-    "MoveResult",
     "ScenarioComparison",
     "WhatIf",
     "compare_changes",
-    "lend_person",
     "new_scenario",
     "parse_move",
     "parse_whatif",
@@ -43,10 +43,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class WhatIf:
-    """One what-if question: ``changes`` to compare, or a ``move`` to level (never both)."""
+    """One what-if question: ``changes`` to try and a person to lend (``move``), either or
+    both; ``leveled`` (None: when the plan has people assigned to work) says how both
+    versions are scheduled."""
 
     changes: list[ChangeItem] = field(default_factory=list)
     move: Move | None = None
+    leveled: bool | None = None
 
 
 def parse_move(
@@ -85,17 +88,17 @@ def parse_whatif(
     source: str | None = None,
     target: str | None = None,
     between: tuple[str, str] | None = None,
+    leveled: bool | None = None,
 ) -> WhatIf:
-    """The question the options ask: a move when any move option is given (alone, without
-    ``changes``: see :func:`~progman.services.inputs.parse_changes`), else the changes
-    (none: the plan compared with itself and its baseline)."""
+    """The question the options ask: the changes (none: the plan compared with itself and
+    its baseline) and, when any move option is given, the move; a move needs leveling."""
     if move is None and source is None and target is None and between is None:
-        return WhatIf(changes=list(changes))
-    if changes:
+        return WhatIf(changes=list(changes), leveled=leveled)
+    if leveled is False:
         raise UsageError(
-            "--move is tried on its own; drop --set/--add-dep/--remove", option="--move"
+            "a move is a question for leveling: drop --no-leveled", option="--no-leveled"
         )
-    return WhatIf(move=parse_move(move, source, target, between))
+    return WhatIf(list(changes), parse_move(move, source, target, between), leveled)
 
 
 def what_if(
@@ -106,35 +109,38 @@ def what_if(
     time_limit: float | None = None,
     seed: int = 0,
     relevel: bool = False,
-) -> ScenarioComparison | MoveResult:
-    """The answer to ``question`` on ``program``: a :class:`MoveResult` for a move, else a
-    :class:`ScenarioComparison` of the changes."""
-    if question.move is not None:
-        return lend_person(
-            program, question.move, time_limit=time_limit, seed=seed, relevel=relevel
-        )
-    return compare_changes(program, question.changes, baseline_id)
+    status_date: date | None = None,
+) -> ScenarioComparison:
+    """The answer to ``question`` on ``program``: the plan and its variant (the changes
+    applied, the person lent) side by side with a baseline (default: the latest). A change
+    that does not apply raises PlanInvalid naming it; ``time_limit``, ``seed`` and
+    ``relevel`` are leveling's (``relevel``: search again for the variant instead of
+    keeping the plan's priorities)."""
+    return compare(
+        program,
+        apply_changes(program, question.changes),
+        baseline_id,
+        status_date=status_date,
+        leveled=question.leveled,
+        move=question.move,
+        time_limit=time_limit,
+        seed=seed,
+        relevel=relevel,
+    )
 
 
 def compare_changes(
-    program: Program, changes: Sequence[ChangeItem], baseline_id: str | None = None
-) -> ScenarioComparison:
-    """``program`` with ``changes`` applied, side by side with it and its baseline
-    (default: the latest); a change that does not apply raises PlanInvalid naming it."""
-    return compare(program, apply_changes(program, changes), baseline_id)
-
-
-def lend_person(
     program: Program,
-    move: Move,
+    changes: Sequence[ChangeItem],
+    baseline_id: str | None = None,
     *,
-    time_limit: float | None = None,
-    seed: int = 0,
-    relevel: bool = False,
-) -> MoveResult:
-    """The program leveled as it is and with the move; every project's finish compared
-    (``relevel``: search again after the move instead of keeping the priorities)."""
-    return move_people(program, move, time_limit=time_limit, seed=seed, relevel=relevel)
+    leveled: bool | None = None,
+    status_date: date | None = None,
+) -> ScenarioComparison:
+    """``program`` with ``changes`` applied, side by side with it and its baseline: the
+    question of :func:`what_if` without a move."""
+    question = WhatIf(list(changes), leveled=leveled)
+    return what_if(program, question, baseline_id=baseline_id, status_date=status_date)
 
 
 def new_scenario(
