@@ -109,6 +109,11 @@ def test_a_viewer_picks_a_cell_of_the_risk_matrix_and_reads_the_audit_log(site, 
     assert page.locator(".roadmap .bar").count() >= 5
     assert _serious_violations(page) == []
     _shoot(page, "roadmap")
+    page.click('nav.views >> text="Monte Carlo"')
+    page.wait_for_url(f"{site}/programs/DPL/montecarlo")
+    assert page.locator("svg rect.hist").count() >= 3
+    assert _serious_violations(page) == []
+    _shoot(page, "montecarlo")
     page.click('nav.views >> text="Board"')
     page.wait_for_url(f"{site}/programs/DPL/board")
     assert page.locator("svg path.link.pushing").count() == 1

@@ -5,10 +5,13 @@ and what it says of the sample program, and names shown as text."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from tests.api_support import ADMIN, PASSWORD
 
+from progman.cli.main import main as cli
+from progman.samples import sample_plan_path
 from progman.services.database import unit_of_work
 from progman.services.work_items import do_update_work_item
 
@@ -184,3 +187,20 @@ def test_the_board_draws_every_cross_project_link_and_marks_the_pushing_ones(api
     assert 'value="MKT" selected' in only
     missing = api.client.get("/programs/DPL/board?project=NOPE")
     assert missing.status_code == 400 and "no project 'NOPE'" in html.unescape(missing.text)
+
+
+def test_the_monte_carlo_page_shows_percentiles_the_planned_date_and_its_chance(api, capsys):
+    _login(api, "victor")
+    page = api.client.get("/programs/DPL/montecarlo?iterations=500&seed=3")
+    assert page.status_code == 200, page.text[:500]
+    main = html.unescape(page.text.split('<main id="main">', 1)[1])
+    sample = str(sample_plan_path())  # the same figures as progman simulate --json
+    assert cli(["simulate", sample, "--iterations", "500", "--seed", "3", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    for level in ("p50", "p80", "p95"):
+        assert answer["finish"][level].replace("T", " ") in main
+    planned = answer["deterministic"]
+    assert planned["finish"].replace("T", " ") in main
+    assert f"{100 * planned['probability']:.1f} % of runs finish by the plan's date" in main
+    assert main.count('class="hist"') >= 3 and 'class="scurve"' in main
+    assert api.client.get("/programs/DPL/montecarlo?iterations=5").status_code == 422

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -30,9 +30,11 @@ from progman.domain.durations import Duration
 from progman.domain.validation import format_path
 from progman.engine import sampling
 from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.cost import cost_model
 from progman.engine.kernels import NO_TIME
 from progman.engine.montecarlo import SimulationResult, Uncertainty, percentiles, simulate_network
+from progman.engine.network import schedule_network
 from progman.errors import Location, PlanInvalid, Problem, ProgmanError
 
 FINISH_LEVELS = (10, 50, 80, 95)
@@ -86,6 +88,12 @@ class Simulation:
     cost: dict[str, float]  # mean, p10, p50, p80, p95
     risks: dict[str, float]  # share of iterations in which each risk fired
     engine: SimulationResult
+    #: the critical-path finish with every duration as planned (most likely), and the share
+    #: of iterations that finish by then: how much the plan's own date can be trusted
+    deterministic: datetime | None = None
+    deterministic_probability: float | None = None
+    #: how many iterations finish on each day, in order (the histogram's data)
+    finish_days: tuple[tuple[date, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``progman simulate --json`` object of SPEC §5 (plus projects, cost, risks)."""
@@ -103,6 +111,10 @@ class Simulation:
             "deadlines": {key: f.to_json() for key, f in self.deadlines.items()},
             "cost": self.cost,
             "risks": self.risks,
+            "deterministic": {
+                "finish": _stamp(self.deterministic) if self.deterministic else None,
+                "probability": self.deterministic_probability,
+            },
         }
 
 
@@ -197,6 +209,8 @@ def simulate(
     ]
     drivers.sort(key=lambda d: (-abs(d.correlation), d.id))
     cost_levels = percentiles(result.cost, FINISH_LEVELS)
+    planned = schedule_network(built.network).finish
+    days, counts = np.unique(result.finish // MINUTES_PER_DAY, return_counts=True)
     return Simulation(
         program=program.key,
         iterations=iterations,
@@ -220,6 +234,12 @@ def simulate(
         },
         risks={r.id: round(float(f), 4) for r, f in zip(risks, result.risk_frequency, strict=True)},
         engine=result,
+        deterministic=tables.to_datetimes(np.array([planned]))[0],
+        deterministic_probability=round(float((result.finish <= planned).mean()), 4),
+        finish_days=tuple(
+            (tables.origin + timedelta(days=int(d)), int(c))
+            for d, c in zip(days.tolist(), counts.tolist(), strict=True)
+        ),
     )
 
 

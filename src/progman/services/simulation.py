@@ -7,12 +7,13 @@ for the interfaces that format it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from progman.domain import Program
 from progman.engine.simulation import DateForecast, Simulation, simulate
 
-__all__ = ["DateForecast", "Simulation", "simulate_program"]
+__all__ = ["DateForecast", "FinishBin", "Simulation", "finish_histogram", "simulate_program"]
 
 
 def simulate_program(
@@ -27,3 +28,31 @@ def simulate_program(
     """Finish percentiles, deadlines, criticality and sensitivity of ``program``; the same
     seed gives the same result. ``progress(done)`` is told the iterations run so far."""
     return simulate(program, iterations, seed, status_date, top=top, progress=progress)
+
+
+@dataclass(frozen=True)
+class FinishBin:
+    """One week of the finish histogram: how many iterations end in it, and the share of
+    them that have ended by its end (the S-curve)."""
+
+    week: date  # its Monday
+    count: int
+    cumulative: float
+
+
+def finish_histogram(simulation: Simulation) -> tuple[FinishBin, ...]:
+    """The iterations' finishes by week, from the earliest week to the latest."""
+    if not simulation.finish_days:
+        return ()
+    by_week: dict[date, int] = {}
+    for day, count in simulation.finish_days:
+        monday = day - timedelta(days=day.weekday())
+        by_week[monday] = by_week.get(monday, 0) + count
+    first, last = min(by_week), max(by_week)
+    bins, seen, total = [], 0, sum(by_week.values())
+    week = first
+    while week <= last:
+        seen += by_week.get(week, 0)
+        bins.append(FinishBin(week, by_week.get(week, 0), seen / total))
+        week += timedelta(days=7)
+    return tuple(bins)

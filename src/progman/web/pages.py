@@ -26,6 +26,7 @@ from progman.services.catalog import program_entry, programs_page, visible_progr
 from progman.services.dashboard import program_dashboard
 from progman.services.risks import risk_report
 from progman.services.roadmap import program_roadmap
+from progman.services.simulation import finish_histogram, simulate_program
 from progman.services.users import SESSION_HOURS, authenticate, do_close_session, do_open_session
 from progman.web.session import (
     SESSION_COOKIE,
@@ -46,7 +47,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Gantt", None),
     ("Resources", None),
     ("Risks", "/risks"),
-    ("Monte Carlo", None),
+    ("Monte Carlo", "/montecarlo"),
     ("What-if", None),
     ("Earned value", None),
     ("Health", None),
@@ -201,6 +202,27 @@ def board(
     return _page(
         request, "board.html", user=user, csrf=csrf, program=entry, view="Board",
         board=shown, project=project or "", all_projects=everyone.projects,
+    )  # fmt: skip
+
+
+@router.get("/programs/{key}/montecarlo")
+def montecarlo(
+    request: Request,
+    key: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    iterations: Annotated[int, Query(ge=100, le=20_000)] = 2000,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> HTMLResponse:
+    """A Monte Carlo simulation of the program: when it finishes, how sure that is, and
+    what drives it."""
+    user, csrf = seen
+    entry = program_entry(session, user, key)
+    result = simulate_program(visible_program(session, user, key), iterations=iterations, seed=seed)
+    return _page(
+        request, "montecarlo.html", user=user, csrf=csrf, program=entry, view="Monte Carlo",
+        sim=result, bins=finish_histogram(result), iterations=iterations, seed=seed,
     )  # fmt: skip
 
 
