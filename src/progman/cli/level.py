@@ -27,11 +27,14 @@ from progman.cli.options import (
     StatusDateOption,
     load_plan_file,
 )
-from progman.cli.output import print_text, working
+from progman.cli.output import plural, print_text, stderr, working
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from progman.cli.output import Listing
+    from progman.domain import Program
     from progman.services.leveling import LevelResult
 
 SHOWN_DELAYS = 15
@@ -73,11 +76,27 @@ def level(
         ),
     ] = None,
     status_date: StatusDateOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write the plan with the leveled dates (start-no-earlier-than constraints "
+            "on the tasks leveling held up) to FILE",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace FILE if it exists")] = False,
     db: DbOption = None,
     program_key: ProgramOption = None,
 ) -> None:
     """Level resources: the shortest schedule found that never exceeds a capacity."""
     as_of = parse_date(status_date)
+    if output is not None:
+        from progman.services.leveled_plans import check_output, check_single_plan
+
+        check_single_plan(files, stored=program_key is not None or db is not None)
+        check_output(output, force=force)
     from progman.services.leveling import (
         is_psplib,
         level_program,
@@ -112,6 +131,25 @@ def level(
             _emit(result.to_json(source))
         else:
             _print(source, result)
+        if output is not None:
+            _write_plan(program, result, output, as_of, force=force)
+
+
+def _write_plan(
+    program: "Program", result: "LevelResult", output: Path, as_of: "date | None", *, force: bool
+) -> None:
+    """Write the leveled plan (services.leveled_plans) and say so on stderr."""
+    from progman.services.leveled_plans import do_write_leveled_plan
+
+    written = do_write_leveled_plan(program, result, output, status_date=as_of, force=force)
+    for ident, old in written.replaced.items():
+        stderr.print(f"warning: {ident}: its constraint {old} is replaced by SNET", markup=False)
+    for ident in written.unmatched:
+        stderr.print(f"warning: {ident}: the written plan does not start it as leveled")
+    stderr.print(
+        f"wrote {output}: start-no-earlier-than dates on {plural(len(written.pinned), 'task')}",
+        markup=False,
+    )
 
 
 def _emit(payload: dict[str, Any]) -> None:
