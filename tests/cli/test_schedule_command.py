@@ -169,3 +169,26 @@ def test_table_shows_a_project_deadline_and_whether_it_is_missed(capsys, tmp_pat
     assert "P: finishes 2027-03-05 16:00, deadline 2027-03-04 (missed)" in out
     code, out, _ = run(capsys, "schedule", str(plan), "--json")
     assert json.loads(out)["projects"]["P"]["deadline_missed"] is True
+
+
+def test_leveled_shows_the_dates_level_gives_in_the_same_shape(capsys, sample_plan):
+    code, cpm, err = run(capsys, "schedule", str(sample_plan), "--json")
+    assert code == 0, err
+    code, leveled, err = run(capsys, "schedule", str(sample_plan), "--leveled", "--json")
+    assert code == 0, err
+    _, level, _ = run(capsys, "level", str(sample_plan), "--json")
+    before, after = json.loads(cpm), json.loads(leveled)
+    assert set(after) == set(before)
+    assert [set(t) for t in after["tasks"]] == [set(t) for t in before["tasks"]]
+    starts = {t["id"]: t["start"][:16] for t in json.loads(level)["tasks"]}
+    assert {t["id"]: t["start"][:16] for t in after["tasks"]} == starts
+    assert after["finish"] > before["finish"]  # the sample's people are over-allocated
+    code, table, err = run(capsys, "schedule", str(sample_plan), "--leveled")
+    assert code == 0, err
+    assert "schedule, leveled, as of" in table
+    assert f"Program finish: {after['finish'][:10]}" in table
+
+
+def test_leveled_with_an_unknown_project_is_a_usage_error(capsys, contract_plan):
+    code, _, err = run(capsys, "schedule", str(contract_plan), "--leveled", "--project", "NOPE")
+    assert code == 2 and "NOPE" in err

@@ -33,6 +33,7 @@ from progman.cli.output import (
     print_listing,
     print_text,
     stderr,
+    working,
     write_csv,
 )
 from progman.services.inputs import parse_date
@@ -67,6 +68,12 @@ def schedule(
     project: Annotated[
         str | None, typer.Option("--project", metavar="ID", help="show only this project's rows")
     ] = None,
+    leveled: Annotated[
+        bool,
+        typer.Option(
+            "--leveled", help="the dates after resource leveling (as `progman level` gives them)"
+        ),
+    ] = False,
     db: DbOption = None,
     program_key: ProgramOption = None,
 ) -> None:
@@ -74,15 +81,19 @@ def schedule(
     one_format(as_json, as_csv)
     as_of = parse_date(status_date)
     program = load_plan_file(plan, db, program_key)
-    from progman.services.scheduling import schedule_program  # numba: once the plan loaded
+    from progman.services.scheduling import leveled_schedule, schedule_program  # numba
 
-    result = schedule_program(
-        program,
-        status_date=as_of,
-        near_critical_days=near_critical,
-        strict=strict,
-        project=project,
-    )
+    if leveled:
+        with working("leveling"):
+            result = leveled_schedule(program, status_date=as_of, project=project)
+    else:
+        result = schedule_program(
+            program,
+            status_date=as_of,
+            near_critical_days=near_critical,
+            strict=strict,
+            project=project,
+        )
     for conflict in result.conflicts:
         stderr.print(f"warning: {conflict}", markup=False)
     for warning in result.warnings:
@@ -95,7 +106,7 @@ def schedule(
         write_csv((t for t in tasks if project is None or t["project"] == project), CSV_FIELDS)
         return
     console = output()
-    print_listing(schedule_table(program, result, project), console)
+    print_listing(schedule_table(program, result, project, leveled=leveled), console)
     for line in summary_lines(result, project):
         print_text(line, console)
 
@@ -167,11 +178,14 @@ def _marker(task: "TaskSchedule", missed: "set[str]") -> str:
 LEGEND = "* critical · ! critical, misses its deadline · ~ near-critical · ✓ complete · ◆ milestone"
 
 
-def schedule_table(program: "Program", result: "Schedule", project: str | None = None) -> "Listing":
+def schedule_table(
+    program: "Program", result: "Schedule", project: str | None = None, *, leveled: bool = False
+) -> "Listing":
     """Every task (or one project's) with its dates, floats and driving predecessor. When
     the terminal is narrow the dates lose their time, then the driver and the free float go;
     the name wraps."""
     as_of = f", as of {result.status_date}" if result.status_date else ""
+    as_of = (", leveled" if leveled else "") + as_of
     table = Listing(
         [
             Column("", "mark"),

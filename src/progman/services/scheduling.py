@@ -30,6 +30,7 @@ __all__ = [
     "NEAR_CRITICAL_DAYS",
     "Schedule",
     "TaskSchedule",
+    "leveled_schedule",
     "schedule_program",
     "stored_schedule",
     "stored_schedule_json",
@@ -52,6 +53,19 @@ def schedule_program(
     return schedule(
         program, status_date=status_date, near_critical_days=near_critical_days, strict=strict
     )
+
+
+def leveled_schedule(
+    program: Program, *, status_date: date | None = None, project: str | None = None
+) -> Schedule:
+    """The schedule of the program after resource leveling (``schedule --leveled``): the
+    same rows as :func:`schedule_program`'s, the dates ``progman level`` gives with its
+    default budget and seed (and ``level -o`` writes into a plan)."""
+    from progman.services.leveling import level_program  # noqa: PLC0415 - on use
+
+    if project is not None:
+        check_project(program, project)
+    return level_program(program, status_date=status_date).schedule
 
 
 #: by the program's stamp (database, key, revision, saved at) and the status date
