@@ -24,6 +24,11 @@ SAMPLE = str(sample_plan_path())
 #: and the id fields of the command's --json whose values must all show whole
 COMMANDS = [
     ("schedule", ["schedule", "PLAN"], ["id", "name", "start", "finish", "total", "float"]),
+    (
+        "schedule --leveled",
+        ["schedule", "PLAN", "--leveled"],
+        ["id", "name", "start", "finish", "total", "float"],
+    ),
     ("simulate", ["simulate", "PLAN", "--iterations", "300"], ["P50", "P80", "P95", "task"]),
     (
         "impact",
@@ -154,6 +159,16 @@ def test_a_table_fits_and_cuts_nothing(name, args, headers, width, stored):
     else:
         widest = max(len(line.rstrip()) for line in text.splitlines())
         assert widest <= width, f"{name} is {widest} columns wide on a {width}-column terminal"
+
+
+def test_a_piped_schedule_shows_duration_resources_and_percent_done():
+    text = invoke(["schedule", SAMPLE], None)
+    for header in ("duration", "done", "resources"):
+        assert header in text, header
+    row = next(line for line in text.splitlines() if " API.perf " in line)
+    assert "10d" in row and "jonas 50%, lukas 50%, cloud ×2" in row  # cloud: a cost resource
+    row = next(line for line in text.splitlines() if " API.payments " in line)
+    assert "45%" in row and "tomas 100%, lena 50%" in row
 
 
 def test_piped_schedule_marks_critical_tasks_with_a_character():

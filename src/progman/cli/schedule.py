@@ -41,7 +41,7 @@ from progman.services.inputs import parse_date
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from progman.domain import Program
+    from progman.domain import Program, WorkItem
     from progman.services.scheduling import Schedule, TaskSchedule
 
 #: progman.services.scheduling.NEAR_CRITICAL_DAYS (the engine's), the --help default
@@ -175,6 +175,40 @@ def _marker(task: "TaskSchedule", missed: "set[str]") -> str:
     return "~" if task.near_critical else ""
 
 
+def _duration(item: "WorkItem | None") -> str:
+    """The task's planned duration as the plan gives it (else its most likely estimate; a
+    milestone 0d); a summary, or a task its work and people size: ``—``."""
+    if item is None or item.tasks:
+        return "—"
+    if item.duration is not None:
+        return str(item.duration)
+    if item.estimate is not None:
+        return str(item.estimate.most_likely)
+    return "0d" if item.milestone else "—"
+
+
+def _percent(item: "WorkItem | None", task: "TaskSchedule") -> str:
+    """Percent complete as reported (100 once finished); ``—`` for a summary or no report."""
+    if task.complete:
+        return "100%"
+    if item is None or item.tasks or item.percent_complete is None:
+        return "—"
+    return f"{item.percent_complete:g}%"
+
+
+def _people(item: "WorkItem | None", counted: "set[str]") -> str:
+    """Who works on the task and how much of their time: ``ana 100%, bob 50%``; a role or
+    skill still to be staffed in brackets (``[Dev] 100%``); a material or cost resource
+    (``counted``) with its units, ``device_lab ×2``."""
+    if item is None or not item.resources:
+        return ""
+    named = []
+    for a in item.resources:
+        who = a.resource or "[" + "/".join(x for x in (a.role, a.skill) if x) + "]"
+        named.append(f"{who} ×{a.units:g}" if who in counted else f"{who} {a.units * 100:g}%")
+    return ", ".join(named)
+
+
 LEGEND = "* critical · ! critical, misses its deadline · ~ near-critical · ✓ complete · ◆ milestone"
 
 
@@ -191,16 +225,21 @@ def schedule_table(
             Column("", "mark"),
             Column("id", "id"),
             Column("name"),
+            Column("duration", "number", drop=2),
             Column("start", "date", shorten=1),
             Column("finish", "date", shorten=1),
             Column("total\nfloat", "number"),
             Column("free\nfloat", "number", drop=3),
+            Column("%\ndone", "number", drop=2),
+            Column("resources", drop=1),
             Column("driver", "id", drop=2),
         ],
         title=f"{program.name} ({program.key}) — schedule{as_of}",
         legend=LEGEND,
     )
     depths = _depths(program)
+    items = program.task_index()
+    counted = {r.id for r in program.resources if r.kind != "person"}
     missed = set(result.missed_deadlines)
     rows = [t for t in result.tasks if project is None or t.project == project]
     for position, task in enumerate(rows):
@@ -210,10 +249,13 @@ def schedule_table(
             _marker(task, missed),
             task.id,
             name,
+            _duration(items.get(task.id)),
             Cell(_when(task.start), short=_day(task.start)),
             Cell(_when(task.finish), short=_day(task.finish)),
             _days(task.total_float),
             _days(task.free_float),
+            _percent(items.get(task.id), task),
+            _people(items.get(task.id), counted),
             task.driving_predecessor or "—",
             style=_style(task),
             end_section=last_of_project,
