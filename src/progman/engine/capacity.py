@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -61,6 +62,14 @@ class CapacityModel:
         most: np.ndarray = self.capacity.max(axis=1, initial=0.0)
         return most
 
+    @cached_property
+    def least(self) -> np.ndarray:
+        """Per resource: the least it has on a working day of its calendar (vacations
+        included, as zero; infinite without any working day)."""
+        on_duty = np.where(self.works, self.capacity, np.inf)
+        least: np.ndarray = on_duty.min(axis=1, initial=np.inf)
+        return least
+
     def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The working windows as the leveling kernels take them (``rcal``)."""
         return (self.works, self.opening, self.minutes_per_day)
@@ -72,6 +81,8 @@ class CapacityModel:
         """Why resource ``r`` has less than ``units`` on every working day from day
         ``first`` to ``last`` (inclusive), in words; None when some day has enough (what
         stood in the way then was other work)."""
+        if units <= self.least[r] + EPSILON:
+            return None  # never less than that on a working day
         lo, hi = max(0, first), min(self.days - 1, last)
         if hi < lo:
             return None

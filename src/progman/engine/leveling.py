@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from progman.collector import collector_paused
 from progman.domain import Program
 from progman.engine import leveling_report as report
 from progman.engine.build import build_network
@@ -216,15 +217,18 @@ def level(
         for o in analyse_load(program, after, built=after_built).over_allocations
         if status is None or o.finish >= status
     )
-    unleveled = report.unleveled(problem, unresolved)
-    oversized = report.oversized(problem, unresolved)
+    with collector_paused():  # many small acyclic objects: no collections walking the plan
+        unleveled = report.unleveled(problem, unresolved)
+        oversized = report.oversized(problem, unresolved)
+        delays = report.delays(problem, before, after, (result.early_start, result.early_finish))
+        reasons = report.remaining_reasons(problem, remaining, unleveled, oversized)
     return LevelResult(
         program=program.key,
         schedule=after,
         before=before,
         makespan=_working_days(problem, result.finish),
         makespan_before=_working_days(problem, first.finish),
-        delays=report.delays(problem, before, after, (result.early_start, result.early_finish)),
+        delays=delays,
         unleveled=unleveled,
         over_allocations=remaining,
         schedules_generated=search.count,
@@ -232,7 +236,7 @@ def level(
         seconds=time.perf_counter() - clock,
         seed=seed,
         oversized=oversized,
-        remaining_reasons=report.remaining_reasons(problem, remaining, unleveled, oversized),
+        remaining_reasons=reasons,
     )
 
 
