@@ -73,6 +73,7 @@ COMMANDS = [
         ["id", "name", "changes", "base", "revision", "updated"],
     ),
     ("db list", ["db", "list", "--db", "DB"], ["key", "name", "projects", "work items"]),
+    ("baseline --list", ["baseline", "PLAN", "--list"], ["id", "name", "created", "finish"]),
     ("show", ["show", "PLAN"], ["DPL", "API.payments", "MKT.done"]),
     (
         "level",
@@ -113,6 +114,8 @@ def invoke(args: list[str], width: int | None) -> str:
 def ids_shown(args: list[str]) -> set[str]:
     """The ids the command's answer names (from its --json, or the plan for a tree)."""
     command = args[0] if args[0] not in ("whatif", "db") else " ".join(args[:2])
+    if command == "baseline":
+        return {b["id"] for b in data_of([*args, "--json"])["items"]}
     if command in ("show", "db list", "whatif list"):
         return {"DPL"} if command == "db list" else ({"late-pay"} if "list" in command else set())
     if command == "resources" and "--week" in args:
@@ -136,6 +139,10 @@ def ids_shown(args: list[str]) -> set[str]:
     elif command in ("whatif run", "whatif compare"):
         found = {m["id"] for m in data["milestones"]} | {p["id"] for p in data["projects"]}
     return found
+
+
+def data_of(args: list[str]) -> dict:
+    return dict(json.loads(invoke(args, None)))
 
 
 def resolved(args: list[str], database: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 import progman
+from progman.cli import baseline as baseline_command
 from progman.cli import db as db_commands
 from progman.cli import impact as impact_command
 from progman.cli import imports as import_command
@@ -158,6 +159,7 @@ app.command()(schedule_command.schedule)
 app.command()(simulate_command.simulate)
 app.command()(impact_command.impact)
 app.command()(level_command.level)
+app.command()(baseline_command.baseline)
 app.command("import")(import_command.import_plan)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)
