@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     port = free_port()
     command = [*PROGMAN, "serve", "--db", url, "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    said: list[str] = []  # the server's log, read as it comes
+    reader = threading.Thread(target=lambda: said.extend(server.stderr or ()), daemon=True)
+    reader.start()
+
+    def started(count: int) -> bool:
+        """Wait (60 s at most) until ``count`` workers said they are ready."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if sum("Application startup complete" in line for line in said) >= count:
+                return True
+            time.sleep(0.2)
+        return False
+
     try:
         assert serving(port)
         clients = [httpx2.Client(base_url=f"http://127.0.0.1:{port}") for _ in range(8)]
@@ -74,10 +88,13 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
             time.sleep(0.2)
         again = workers(server.pid)
         assert len(again) == 2 and first[0] not in again and first[1] in again
+        assert started(3)  # the replacement is up (a busy machine may take seconds)
         assert serving(port)
     finally:
         server.send_signal(signal.SIGTERM)
-        _, errors = server.communicate(timeout=60)
+        server.wait(timeout=60)
+        reader.join(10)
+    errors = "".join(said)
     assert server.returncode == 0, errors
     assert errors.count("Application startup complete") == 3  # two workers, one restarted
     assert "starting another" in errors
