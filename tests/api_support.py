@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,8 +46,7 @@ USERS = {
 }
 
 
-@pytest.fixture
-def api(database_url: str) -> Iterator[Api]:
+def _serving(database_url: str) -> Iterator[Api]:
     sample = load_plan(sample_plan_path())
     init_database(database_url, sample)
     do_save_program(database_url, sample.model_copy(update={"key": "OTH", "name": "Other"}), "t")
@@ -59,3 +59,16 @@ def api(database_url: str) -> Iterator[Api]:
     with TestClient(create_app(database_url)) as client:
         yield Api(client, database_url)
     dispose_engines()
+
+
+@pytest.fixture
+def api(database_url: str) -> Iterator[Api]:
+    """The app on SQLite and on PostgreSQL (a test runs once on each)."""
+    yield from _serving(database_url)
+
+
+@pytest.fixture
+def sqlite_api(tmp_path: Path) -> Iterator[Api]:
+    """The app on SQLite only: for a live server and a browser, which add nothing that
+    depends on the database (the pages and the API run on both through ``api``)."""
+    yield from _serving(f"sqlite:///{tmp_path / 'progman.db'}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
-from tests.api_support import api  # noqa: F401 - the REST API fixture, for tests/api and docs
+from tests.api_support import api, sqlite_api  # noqa: F401 - the app on a database
 from tests.live_server import site  # noqa: F401 - a live server, for the browser
 
 from progman.samples import sample_plan_path

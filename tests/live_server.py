@@ -1,6 +1,6 @@
 """The ``site`` fixture: a live ``progman`` server (uvicorn in a thread, the API and the
-pages) on the ``api`` fixture's database, for the browser and for what only a real HTTP
-exchange shows."""
+pages) on the ``sqlite_api`` fixture's database, for the browser and for what only a real
+HTTP exchange shows."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from progman.asgi import create_app
 
 
 @pytest.fixture
-def site(api, database_url: str) -> Iterator[str]:
-    """A live server on the ``api`` fixture's database; its base URL."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("a live server runs on SQLite; its pages and API on PostgreSQL: TestClient")
+def site(sqlite_api) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A live server on the ``sqlite_api`` fixture's database; its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(api.url), host="127.0.0.1", port=port, log_level="error")
+    config = uvicorn.Config(
+        create_app(sqlite_api.url), host="127.0.0.1", port=port, log_level="error"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

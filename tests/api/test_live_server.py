@@ -13,7 +13,7 @@ from progman.services.database import unit_of_work
 from progman.services.work_items import version_of
 
 
-def test_an_edit_is_committed_before_its_answer_is_sent(api, site, monkeypatch):
+def test_an_edit_is_committed_before_its_answer_is_sent(sqlite_api, site, monkeypatch):
     real = deps.unit_of_work
 
     @contextmanager
@@ -24,9 +24,9 @@ def test_an_edit_is_committed_before_its_answer_is_sent(api, site, monkeypatch):
                 time.sleep(0.5)  # the commit comes half a second after the route returns
 
     monkeypatch.setattr(deps, "unit_of_work", slow_commit)
-    headers = {**api.token("paula"), "If-Match": '"1"'}
+    headers = {**sqlite_api.token("paula"), "If-Match": '"1"'}
     url = f"{site}/api/v1/programs/DPL/work-items/API.pentest"
     answer = httpx2.patch(url, json={"duration": "13d"}, headers=headers, timeout=30)
     assert answer.status_code == 200, answer.text
-    with unit_of_work(api.url, write=False) as session:  # another client, at once
+    with unit_of_work(sqlite_api.url, write=False) as session:  # another client, at once
         assert version_of(session, "DPL", "API.pentest") == 2
