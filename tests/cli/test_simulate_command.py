@@ -38,6 +38,21 @@ def test_table_names_percentiles_and_milestones(capsys, contract_plan):
     assert "P80" in out and "WEB.live" in out
 
 
+def test_the_plans_own_finish_and_its_chance_stand_beside_the_percentiles(capsys, contract_plan):
+    args = ("simulate", str(contract_plan), "--iterations", "400", "--seed", "2")
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    planned = json.loads(out)["deterministic"]
+    code, schedule, _ = run(capsys, "schedule", str(contract_plan), "--json")
+    assert code == 0 and planned["finish"] == json.loads(schedule)["finish"]
+    assert 0.0 <= planned["probability"] <= 1.0
+    code, table, err = run(capsys, *args)
+    assert code == 0, err
+    when = planned["finish"].replace("T", " ")
+    assert f"planned finish {when} (every duration as planned): " in " ".join(table.split())
+    assert f"{planned['probability']:.1%} of the iterations finish by then" in table
+
+
 def test_bad_iterations_is_a_usage_error(capsys, contract_plan):
     code, _, _ = run(capsys, "simulate", str(contract_plan), "--iterations", "0")
     assert code == 2

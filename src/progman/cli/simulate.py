@@ -104,6 +104,16 @@ def simulate(
         print_listing(listing, console)
 
 
+def _planned(result: "Simulation") -> str | None:
+    """The plan's own finish (every duration as planned) and how many runs make it."""
+    if result.deterministic is None or result.deterministic_probability is None:
+        return None
+    return (
+        f"planned finish {result.deterministic:%Y-%m-%d %H:%M} (every duration as planned): "
+        f"{result.deterministic_probability:.1%} of the iterations finish by then"
+    )
+
+
 def _day(moment: datetime) -> Cell:
     """A moment, or its day alone where the terminal is narrow."""
     return Cell(moment.strftime("%Y-%m-%d %H:%M"), short=moment.strftime("%Y-%m-%d"))
@@ -145,6 +155,7 @@ def report(result: "Simulation") -> list[Listing]:
             *(Column(level.upper(), "date", shorten=1) for level in result.finish),
         ],
         title=f"{result.program}: {plural(result.iterations, 'iteration')}, seed {result.seed}",
+        legend=_planned(result),
     )
     finish.add_row("date", *(_day(m) for m in result.finish.values()))
     finish.add_row("cost", *(f"{result.cost[level]:,.0f}" for level in result.finish))
