@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from progman.api.deps import SESSION_COOKIE, CurrentUser, DatabaseSession
+from progman.api.deps import CurrentUser, DatabaseSession
 from progman.api.schemas import (
     GrantPublic,
     LoginRequest,
@@ -16,11 +16,12 @@ from progman.api.schemas import (
 )
 from progman.domain.access import User
 from progman.services.users import (
-    SESSION_HOURS,
+    SESSION_COOKIE,
     authenticate,
     do_close_session,
     do_create_token,
     do_open_session,
+    session_cookie,
 )
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -39,15 +40,7 @@ def login(
     address = request.client.host if request.client else ""
     user = authenticate(session, body.username, body.password, address)
     opened = do_open_session(session, body.username)
-    response.set_cookie(
-        SESSION_COOKIE,
-        opened.cookie,
-        max_age=SESSION_HOURS * 3600,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    response.set_cookie(**session_cookie(opened.cookie, https=request.url.scheme == "https"))
     return LoginResponse(user=user_public(user), csrf_token=opened.csrf_token)
 
 

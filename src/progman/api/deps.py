@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from progman.domain.access import User
 from progman.errors import Forbidden, Unauthenticated
 from progman.services.database import unit_of_work
-from progman.services.users import user_for_session, user_for_token
+from progman.services.users import SESSION_COOKIE, user_for_session, user_for_token
 
-SESSION_COOKIE = "progman_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

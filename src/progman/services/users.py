@@ -19,6 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
@@ -32,6 +33,24 @@ MIN_PASSWORD = 8
 TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 3650
 SESSION_HOURS = 12
+#: The browser session's cookie: one name for the API's login and the web UI's
+SESSION_COOKIE = "progman_session"
+
+
+def session_cookie(value: str, *, https: bool) -> dict[str, Any]:
+    """The arguments of ``Response.set_cookie`` for a session opened at login: HttpOnly,
+    SameSite=strict, for the whole site, secure over https, as long as the session."""
+    return {
+        "key": SESSION_COOKIE,
+        "value": value,
+        "max_age": SESSION_HOURS * 3600,
+        "httponly": True,
+        "samesite": "strict",
+        "secure": https,
+        "path": "/",
+    }
+
+
 FIRST_ADMIN = "admin"
 
 

@@ -27,9 +27,14 @@ from progman.services.dashboard import program_dashboard
 from progman.services.risks import risk_report
 from progman.services.roadmap import program_roadmap
 from progman.services.simulation import finish_histogram, simulate_program
-from progman.services.users import SESSION_HOURS, authenticate, do_close_session, do_open_session
-from progman.web.session import (
+from progman.services.users import (
     SESSION_COOKIE,
+    authenticate,
+    do_close_session,
+    do_open_session,
+    session_cookie,
+)
+from progman.web.session import (
     LoginRequired,
     PageSession,
     Viewer,
@@ -129,15 +134,7 @@ def login(
         return _page(request, "login.html", error.http_status, **context)
     opened = do_open_session(session, username)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        opened.cookie,
-        max_age=SESSION_HOURS * 3600,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    response.set_cookie(**session_cookie(opened.cookie, https=request.url.scheme == "https"))
     return response
 
 

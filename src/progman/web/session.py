@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from progman.domain.access import User
 from progman.errors import Forbidden, ProgmanError
 from progman.services.database import unit_of_work
-from progman.services.users import user_for_session
+from progman.services.users import SESSION_COOKIE, user_for_session
 
-SESSION_COOKIE = "progman_session"  # the API's, so one login serves both
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
