@@ -1,6 +1,23 @@
 """progman's web UI (SPEC §3.9, §8): server-rendered pages (Jinja2) on the services, for
 people in a browser. :func:`install` adds its pages and assets to an application."""
 
-from progman.web.pages import install
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from progman.web import pages
+from progman.web.rendering import HERE
+
+#: Every page module's router, in the order their routes are matched.
+ROUTERS = (
+    pages.router,
+)
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and their static files to ``app`` (whose ``state.database`` they read)."""
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="web-static")
+
 
 __all__ = ["install"]

@@ -1,4 +1,5 @@
-"""The pages: log in and out, the programs the viewer may see, and a program's dashboard.
+"""The first pages: log in and out, the programs the viewer may see, a program's dashboard,
+roadmap, board, risks, Monte Carlo and audit log.
 
 Each route reads what it shows from one service and renders a template; errors become a
 page that says what happened (a missing session sends the browser to the login form).
@@ -6,19 +7,11 @@ page that says what happened (a missing session sends the browser to the login f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from datetime import date, datetime
-from http import HTTPStatus
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
-from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
-import progman
 from progman.errors import ProgmanError
 from progman.services.audit import audit_page
 from progman.services.board import program_board
@@ -34,87 +27,15 @@ from progman.services.users import (
     do_open_session,
     session_cookie,
 )
-from progman.web.session import (
-    LoginRequired,
-    PageSession,
-    Viewer,
-    check_form_token,
-    safe_next,
-)
-
-HERE = Path(__file__).resolve().parent
-TEMPLATES = Jinja2Templates(directory=HERE / "templates")
-#: The views of a program, in the navigation's order; None: still to come.
-VIEWS: tuple[tuple[str, str | None], ...] = (
-    ("Dashboard", ""),
-    ("Roadmap", "/roadmap"),
-    ("Board", "/board"),
-    ("Gantt", None),
-    ("Resources", None),
-    ("Risks", "/risks"),
-    ("Monte Carlo", "/montecarlo"),
-    ("What-if", None),
-    ("Earned value", None),
-    ("Health", None),
-    ("Change requests", None),
-    ("Audit log", "/audit"),
-)
-
-
-def _when(moment: datetime | date | None) -> str:
-    if moment is None:
-        return "—"
-    if isinstance(moment, datetime):
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.isoformat()
-
-
-def _days(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:+g}" if signed else f"{value:g}"
-    return text.replace("-", "−") + " d"
-
-
-TEMPLATES.env.filters["when"] = _when
-TEMPLATES.env.filters["days"] = _days
-TEMPLATES.env.globals["version"] = progman.__version__
-TEMPLATES.env.globals["views"] = VIEWS
-
-
-class PageRoute(APIRoute):
-    """A page: a missing session redirects to the login form, any other progman error is
-    a page saying what happened (the API's routes answer problem+json instead)."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def handle(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except LoginRequired as missing:
-                return RedirectResponse(missing.login_url, status_code=303)
-            except ProgmanError as error:
-                return _error_page(request, error.http_status, str(error))
-
-        return handle
-
+from progman.web.rendering import PageRoute, page
+from progman.web.session import PageSession, Viewer, check_form_token, safe_next
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
-
-
-def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-    return _page(request, "error.html", status, title=title, message=message)
-
-
 @router.get("/login")
 def login_form(request: Request, next: str | None = None) -> HTMLResponse:
-    return _page(request, "login.html", next=safe_next(next), name="", error=None)
+    return page(request, "login.html", next=safe_next(next), name="", error=None)
 
 
 @router.post("/login")
@@ -131,7 +52,7 @@ def login(
         authenticate(session, username, password, address)
     except ProgmanError as error:
         context = {"next": safe_next(next), "name": username, "error": str(error)}
-        return _page(request, "login.html", error.http_status, **context)
+        return page(request, "login.html", error.http_status, **context)
     opened = do_open_session(session, username)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(**session_cookie(opened.cookie, https=request.url.scheme == "https"))
@@ -155,8 +76,8 @@ def logout(
 def programs(request: Request, seen: Viewer, session: PageSession) -> HTMLResponse:
     """The programs the viewer may see."""
     user, csrf = seen
-    page = programs_page(session, user, None, 500)
-    return _page(request, "programs.html", user=user, csrf=csrf, programs=page.items)
+    listed = programs_page(session, user, None, 500)
+    return page(request, "programs.html", user=user, csrf=csrf, programs=listed.items)
 
 
 @router.get("/programs/{key}")
@@ -164,7 +85,7 @@ def dashboard(request: Request, key: str, seen: Viewer, session: PageSession) ->
     """Where the program stands: finish, milestones, projects, goals, risks, people."""
     user, csrf = seen
     board = program_dashboard(session, user, key)
-    return _page(
+    return page(
         request, "dashboard.html", user=user, csrf=csrf, program=board.entry, board=board,
         view="Dashboard",
     )  # fmt: skip
@@ -176,7 +97,7 @@ def roadmap(request: Request, key: str, seen: Viewer, session: PageSession) -> H
     user, csrf = seen
     entry = program_entry(session, user, key)
     plan = program_roadmap(session, user, key)
-    return _page(
+    return page(
         request, "roadmap.html", user=user, csrf=csrf, program=entry, view="Roadmap", plan=plan
     )
 
@@ -196,7 +117,7 @@ def board(
     entry = program_entry(session, user, key)
     shown = program_board(session, user, key, project=project or None)
     everyone = program_board(session, user, key) if project else shown
-    return _page(
+    return page(
         request, "board.html", user=user, csrf=csrf, program=entry, view="Board",
         board=shown, project=project or "", all_projects=everyone.projects,
     )  # fmt: skip
@@ -217,7 +138,7 @@ def montecarlo(
     user, csrf = seen
     entry = program_entry(session, user, key)
     result = simulate_program(visible_program(session, user, key), iterations=iterations, seed=seed)
-    return _page(
+    return page(
         request, "montecarlo.html", user=user, csrf=csrf, program=entry, view="Monte Carlo",
         sim=result, bins=finish_histogram(result), iterations=iterations, seed=seed,
     )  # fmt: skip
@@ -245,7 +166,7 @@ def risks(
         probability, impact = (int(part) for part in cell.split("-"))
         chosen = set(report.matrix.ids(probability, impact))
         entries = [e for e in entries if e.risk.id in chosen]
-    return _page(
+    return page(
         request, "risks.html", user=user, csrf=csrf, program=entry, view="Risks",
         report=report, entries=entries, program_currency=program.currency,
         project=project or "", closed=closed, cell=cell,
@@ -267,16 +188,10 @@ def audit(
     """Who changed what and when, newest first, 50 at a time; by entity or by person."""
     user, csrf = seen
     entry = program_entry(session, user, key)
-    page = audit_page(
+    log = audit_page(
         session, user, key, entity=entity or None, actor=actor or None, cursor=cursor, limit=50
     )
-    return _page(
+    return page(
         request, "audit.html", user=user, csrf=csrf, program=entry, view="Audit log",
-        entries=page.entries, next=page.next, entity=entity or "", actor=actor or "",
+        entries=log.entries, next=log.next, entity=entity or "", actor=actor or "",
     )  # fmt: skip
-
-
-def install(app: FastAPI) -> None:
-    """Add the pages and their stylesheet to ``app`` (whose ``state.database`` they read)."""
-    app.include_router(router)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="web-static")
