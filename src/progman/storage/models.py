@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -335,6 +336,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())  # 0008
 
     __table_args__ = (
         CheckConstraint(
