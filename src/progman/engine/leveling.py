@@ -136,7 +136,17 @@ class LevelResult:
                 for pid, info in self.schedule.projects.items()
             },
             "tasks": [
-                {"id": t.id, "start": stamp(t.start), "finish": stamp(t.finish)}
+                {
+                    "id": t.id,
+                    "start": stamp(t.start),
+                    "finish": stamp(t.finish),
+                    # work leveling split: its pieces (the load between them is none)
+                    **(
+                        {"segments": [[stamp(a), stamp(b)] for a, b in t.segments]}
+                        if t.segments
+                        else {}
+                    ),
+                }
                 for t in self.schedule.tasks
             ],
             "delays": [
