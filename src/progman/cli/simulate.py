@@ -60,6 +60,14 @@ def simulate(
     as_csv: CsvOption = False,
     status_date: StatusDateOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="drivers in the tornado")] = 10,
+    leveled: Annotated[
+        bool,
+        typer.Option(
+            "--leveled",
+            help="place each iteration under the resource capacities, with the leveled "
+            "plan's priorities (as progman level)",
+        ),
+    ] = False,
     db: DbOption = None,
     program_key: ProgramOption = None,
 ) -> None:
@@ -87,11 +95,12 @@ def simulate(
                 seed=seed,
                 status_date=as_of,
                 top=top,
+                leveled=leveled,
                 progress=lambda done: bar.update(job, completed=done),
             )
     else:
         result = simulate_program(
-            program, iterations=iterations, seed=seed, status_date=as_of, top=top
+            program, iterations=iterations, seed=seed, status_date=as_of, top=top, leveled=leveled
         )
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
@@ -105,11 +114,13 @@ def simulate(
 
 
 def _planned(result: "Simulation") -> str | None:
-    """The plan's own finish (every duration as planned) and how many runs make it."""
+    """The plan's own finish (every duration as planned; leveled with ``--leveled``) and
+    how many runs make it."""
     if result.deterministic is None or result.deterministic_probability is None:
         return None
+    what = "leveled planned finish" if result.leveled else "planned finish"
     return (
-        f"planned finish {result.deterministic:%Y-%m-%d %H:%M} (every duration as planned): "
+        f"{what} {result.deterministic:%Y-%m-%d %H:%M} (every duration as planned): "
         f"{result.deterministic_probability:.1%} of the iterations finish by then"
     )
 
@@ -154,7 +165,8 @@ def report(result: "Simulation") -> list[Listing]:
             Column("program finish", "id"),
             *(Column(level.upper(), "date", shorten=1) for level in result.finish),
         ],
-        title=f"{result.program}: {plural(result.iterations, 'iteration')}, seed {result.seed}",
+        title=f"{result.program}: {plural(result.iterations, 'iteration')}, seed {result.seed}"
+        + (", leveled (resource limits count)" if result.leveled else ""),
         legend=_planned(result),
     )
     finish.add_row("date", *(_day(m) for m in result.finish.values()))
@@ -195,6 +207,8 @@ def report(result: "Simulation") -> list[Listing]:
 
 #: The columns of ``--csv``: a row for the program, each milestone, project and task with
 #: a deadline (percentiles), each task critical in some iteration, each sensitivity driver.
+#: The program's row also has the planned finish (leveled when ``leveled``) and the share
+#: of iterations that make it.
 CSV_FIELDS = (
     "kind",
     "id",
@@ -206,6 +220,9 @@ CSV_FIELDS = (
     "probability_on_time",
     "criticality",
     "correlation",
+    "planned",
+    "probability_planned",
+    "leveled",
 )
 
 
@@ -215,6 +232,11 @@ def csv_records(simulated: "dict[str, Any]") -> "list[dict[str, Any]]":
     correlation = {d["id"]: d["correlation"] for d in simulated["sensitivity"]}
     rows: list[dict[str, Any]] = [{"kind": "program", "id": simulated["program"]}]
     rows[0].update(simulated["finish"])
+    rows[0].update(
+        planned=simulated["deterministic"]["finish"],
+        probability_planned=simulated["deterministic"]["probability"],
+        leveled=simulated["leveled"],
+    )
     listed = set()
     for kind, group in (
         ("milestone", "milestones"),

@@ -27,6 +27,7 @@ import queue
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -290,9 +291,10 @@ class _Chunk:
     late_finish: np.ndarray
     uniforms: np.ndarray  # float32[width, u]: the chunk's draws
     critical_count: np.ndarray  # int64[n]: this worker's iterations with total float <= 0
+    scratch: Any = None  # the forward scheduler's own work arrays for this worker
 
     @classmethod
-    def allocate(cls, n: int, width: int, uncertain: int) -> _Chunk:
+    def allocate(cls, n: int, width: int, uncertain: int, scratch: Any = None) -> _Chunk:
         def dates() -> np.ndarray:
             return np.empty((n, width), dtype=np.int64)
 
@@ -304,6 +306,7 @@ class _Chunk:
             dates(),
             np.empty((width, uncertain), dtype=np.float32),
             np.zeros(n, dtype=np.int64),
+            scratch,
         )
 
     def narrowed(self, width: int) -> _Chunk:
@@ -312,9 +315,47 @@ class _Chunk:
         (every array is written before it is read); the same criticality counts."""
         if width == self.duration.shape[1]:
             return self
-        narrow = _Chunk.allocate(self.duration.shape[0], width, self.uniforms.shape[1])
+        narrow = _Chunk.allocate(
+            self.duration.shape[0], width, self.uniforms.shape[1], self.scratch
+        )
         narrow.critical_count = self.critical_count
         return narrow
+
+
+class ChunkScheduler(Protocol):
+    """The forward pass of a chunk: early dates ``[task, iteration]`` for sampled
+    durations. The plain one is the CPM's (:class:`CpmScheduler`); a leveled one places
+    each iteration under the resource capacities
+    (:mod:`progman.engine.leveled_montecarlo`)."""
+
+    def scratch(self) -> Any:
+        """Work arrays of one worker thread, reused from chunk to chunk."""
+
+    def __call__(
+        self, duration: np.ndarray, early_start: np.ndarray, early_finish: np.ndarray, scratch: Any
+    ) -> None:
+        """Write the early dates of ``duration[task, iteration]``."""
+
+
+class CpmScheduler:
+    """Links, calendars, constraints and progress, without resources."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.adj = _adjacency(net)
+        self.tasks = net.task_arrays()
+        self.cal = net.calendars.kernel_args()
+
+    def scratch(self) -> Any:
+        return None
+
+    def __call__(
+        self, duration: np.ndarray, early_start: np.ndarray, early_finish: np.ndarray, scratch: Any
+    ) -> None:
+        forward_chunk(
+            self.adj.order, self.adj.links_in, self.tasks, np.int64(self.net.status_time),
+            duration, early_start, early_finish, self.cal,
+        )  # fmt: skip
 
 
 def chunk_width(tasks: int, chunk_size: int | None = None) -> int:
@@ -369,6 +410,7 @@ def simulate_network(
     sensitivity: bool = True,
     progress: Callable[[int], None] | None = None,
     threads: int | None = None,
+    scheduler: ChunkScheduler | None = None,
 ) -> SimulationResult:
     """Simulate ``iterations`` schedules of ``net`` under ``unc``.
 
@@ -376,7 +418,9 @@ def simulate_network(
     task sets whose latest finish is kept per iteration (projects). ``progress`` is called
     with the number of iterations done after each chunk. Chunks run on ``threads`` threads
     (default: one per core; the kernels release the GIL); each chunk draws from its own
-    blocks' streams, so the result does not depend on how many.
+    blocks' streams, so the result does not depend on how many. ``scheduler`` places each
+    iteration's tasks (default: :class:`CpmScheduler`, no resources); criticality is the
+    total float of those dates against each iteration's end.
     """
     if iterations < 1:
         raise ValueError("iterations must be at least 1")
@@ -386,9 +430,10 @@ def simulate_network(
     width = min(chunk_width(n, chunk_size), -(-iterations // BLOCK) * BLOCK)
     starts = range(0, iterations, width)
     workers = max(1, min(threads or available_cores(), len(starts)))
+    scheduler = scheduler or CpmScheduler(net)
     spare: queue.SimpleQueue[_Chunk] = queue.SimpleQueue()
     for _ in range(workers):
-        spare.put(_Chunk.allocate(n, width, unc.task.shape[0]))
+        spare.put(_Chunk.allocate(n, width, unc.task.shape[0], scheduler.scratch()))
     out = _Results(
         finish=np.empty(iterations, dtype=np.int64),
         watched=np.empty((watch.shape[0], iterations), dtype=np.int64),
@@ -397,7 +442,7 @@ def simulate_network(
         quantile=np.empty((iterations, unc.task.shape[0]) if sensitivity else (0, 0), np.uint16),
         fired=np.empty((iterations, unc.risk_count), dtype=bool),
     )
-    run = _ChunkRun(net, unc, seed, watch, groups, sensitivity, out)
+    run = _ChunkRun(net, unc, seed, watch, groups, sensitivity, out, scheduler)
 
     def one(first: int) -> int:
         work = spare.get()
@@ -454,9 +499,10 @@ class _ChunkRun:
         groups: list[np.ndarray],
         sensitivity: bool,
         out: _Results,
+        scheduler: ChunkScheduler,
     ) -> None:
         self.net, self.unc, self.seed, self.watch, self.groups = net, unc, seed, watch, groups
-        self.sensitivity, self.out = sensitivity, out
+        self.sensitivity, self.out, self.scheduler = sensitivity, out, scheduler
         self.adj = _adjacency(net)
         self.tasks = net.task_arrays()
         self.cal = net.calendars.kernel_args()
@@ -488,10 +534,7 @@ class _ChunkRun:
             sampling.apply_risks(
                 fired, unc.risk_pointer, unc.risk_task, unc.risk_minutes, chunk.duration
             )
-        forward_chunk(
-            adj.order, adj.links_in, self.tasks, np.int64(net.status_time), chunk.duration,
-            chunk.early_start, chunk.early_finish, self.cal,
-        )  # fmt: skip
+        self.scheduler(chunk.duration, chunk.early_start, chunk.early_finish, chunk.scratch)
         end = chunk.early_finish.max(axis=0) if net.size else np.zeros(rows, dtype=np.int64)
         backward_chunk(
             adj.order, adj.links_out, self.tasks, chunk.duration, chunk.early_start,

@@ -33,6 +33,7 @@ from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.cost import cost_model
 from progman.engine.kernels import NO_TIME
+from progman.engine.leveled_montecarlo import leveled_scheduler
 from progman.engine.montecarlo import SimulationResult, Uncertainty, percentiles, simulate_network
 from progman.engine.network import schedule_network
 from progman.errors import Location, PlanInvalid, Problem, ProgmanError
@@ -92,6 +93,9 @@ class Simulation:
     #: of iterations that finish by then: how much the plan's own date can be trusted
     deterministic: datetime | None = None
     deterministic_probability: float | None = None
+    #: each iteration placed under the resource capacities with the leveled priority list;
+    #: ``deterministic`` is then the leveled plan's finish
+    leveled: bool = False
     #: how many iterations finish on each day, in order (the histogram's data)
     finish_days: tuple[tuple[date, int], ...] = ()
 
@@ -101,6 +105,7 @@ class Simulation:
             "program": self.program,
             "iterations": self.iterations,
             "seed": self.seed,
+            "leveled": self.leveled,
             "finish": {level: _stamp(moment) for level, moment in self.finish.items()},
             "milestones": {key: f.to_json() for key, f in self.milestones.items()},
             "criticality": self.criticality,
@@ -132,13 +137,16 @@ def simulate(
     top: int = TOP_SENSITIVITY,
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    leveled: bool = False,
 ) -> Simulation:
     """Monte Carlo simulation of the program's schedule; seeded and reproducible.
 
     ``correlation`` maps a tag to a coefficient in [0, 1): the estimates of the tasks
     carrying that tag are correlated with it (a Gaussian copula; a task with several such
     tags joins the first); by default the plan's own ``correlation:``. ``top`` limits the
-    sensitivity list.
+    sensitivity list. ``leveled``: each iteration is placed under the resource capacities
+    with the leveled plan's priority list (:mod:`progman.engine.leveled_montecarlo`), and
+    the deterministic finish is the leveled plan's.
     """
     if correlation is None:
         correlation = program.correlation
@@ -160,6 +168,12 @@ def simulate(
         np.array([i for i in leaves if built.project_of[i] == p], dtype=np.int64)
         for p in range(len(program.projects))
     ]
+    scheduler = None
+    if leveled:
+        scheduler = leveled_scheduler(program, built, unc, status_date=status_date)
+        planned = int(scheduler.planned_dates()[1].max(initial=0))
+    else:
+        planned = int(schedule_network(built.network).finish)
     result = simulate_network(
         built.network,
         unc,
@@ -169,6 +183,7 @@ def simulate(
         groups=[g for g in groups if g.size],
         chunk_size=chunk_size,
         progress=progress,
+        scheduler=scheduler,
     )
     tables = built.network.calendars
 
@@ -209,7 +224,6 @@ def simulate(
     ]
     drivers.sort(key=lambda d: (-abs(d.correlation), d.id))
     cost_levels = percentiles(result.cost, FINISH_LEVELS)
-    planned = schedule_network(built.network).finish
     days, counts = np.unique(result.finish // MINUTES_PER_DAY, return_counts=True)
     return Simulation(
         program=program.key,
@@ -236,6 +250,7 @@ def simulate(
         engine=result,
         deterministic=tables.to_datetimes(np.array([planned]))[0],
         deterministic_probability=round(float((result.finish <= planned).mean()), 4),
+        leveled=leveled,
         finish_days=tuple(
             (tables.origin + timedelta(days=int(d)), int(c))
             for d, c in zip(days.tolist(), counts.tolist(), strict=True)

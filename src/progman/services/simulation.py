@@ -24,10 +24,15 @@ def simulate_program(
     status_date: date | None = None,
     top: int = 10,
     progress: Callable[[int], None] | None = None,
+    leveled: bool = False,
 ) -> Simulation:
     """Finish percentiles, deadlines, criticality and sensitivity of ``program``; the same
-    seed gives the same result. ``progress(done)`` is told the iterations run so far."""
-    return simulate(program, iterations, seed, status_date, top=top, progress=progress)
+    seed gives the same result. ``progress(done)`` is told the iterations run so far.
+    ``leveled``: each iteration under the resource capacities, with the leveled plan's
+    priorities; the planned finish beside the percentiles is then the leveled one."""
+    return simulate(
+        program, iterations, seed, status_date, top=top, progress=progress, leveled=leveled
+    )
 
 
 @dataclass(frozen=True)
