@@ -33,7 +33,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Resources", None),
     ("Risks", "/risks"),
     ("Monte Carlo", "/montecarlo"),
-    ("What-if", None),
+    ("What-if", "/whatif"),
     ("Earned value", None),
     ("Health", None),
     ("Change requests", None),
