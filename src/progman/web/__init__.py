@@ -7,12 +7,14 @@ from fastapi.staticfiles import StaticFiles
 from progman.web import pages
 from progman.web.project_pages import router as project_router
 from progman.web.rendering import HERE
+from progman.web.resource_pages import router as resource_router
 from progman.web.task_pages import router as task_router
 from progman.web.whatif_pages import router as whatif_router
 
 #: Every page module's router, in the order their routes are matched.
 ROUTERS = (
     pages.router,
+    resource_router,
     task_router,
     whatif_router,
     project_router,

@@ -30,7 +30,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Roadmap", "/roadmap"),
     ("Board", "/board"),
     ("Gantt", None),
-    ("Resources", None),
+    ("Resources", "/resources"),
     ("Risks", "/risks"),
     ("Monte Carlo", "/montecarlo"),
     ("What-if", "/whatif"),
