@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -189,3 +190,16 @@ def test_the_sample_over_allocates_its_designed_conflicts() -> None:
     assert np.all(result.load >= 0)
     data = result.to_json()
     assert {r["id"] for r in data["resources"]} >= {"lena", "lukas", "david"}
+
+
+def test_a_schedule_read_from_its_columns_loads_as_its_tasks_do() -> None:
+    """A plain schedule's dates are read from its table's columns, a leveled one's from
+    its tasks: the same schedule given either way must load every person the same."""
+    program = progman.load_plan(sample_plan_path())
+    planned = progman.schedule(program)
+    as_tasks = dataclasses.replace(planned, tasks=tuple(planned.tasks))
+    columns, objects = analyse_load(program, planned), analyse_load(program, as_tasks)
+    assert columns.load.sum() > 0
+    np.testing.assert_array_equal(columns.load, objects.load)
+    assert columns.over_allocations == objects.over_allocations
+    assert columns.role_demand.keys() == objects.role_demand.keys()

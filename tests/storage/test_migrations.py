@@ -26,8 +26,8 @@ def test_migrations_create_what_the_models_describe(database_url: str) -> None:
 def test_upgrade_is_repeatable_and_reports_the_revision(database_url: str) -> None:
     assert current_revision(database_url) is None
     upgrade_database(database_url)
-    assert upgrade_database(database_url) == head_revision() == "0008"
-    assert current_revision(database_url) == "0008"
+    assert upgrade_database(database_url) == head_revision() == "0009"
+    assert current_revision(database_url) == "0009"
 
 
 def test_database_from_a_newer_progman_is_refused(database_url: str) -> None:
@@ -56,4 +56,5 @@ def test_migrations_ship_as_package_files() -> None:
         "0006_access.py",
         "0007_audit_revision.py",
         "0008_user_active.py",
+        "0009_audit_newest.py",
     ]

@@ -21,7 +21,7 @@ import numpy as np
 import orjson
 
 from progman.collector import collector_paused
-from progman.engine.calendars import CalendarTables
+from progman.engine.calendars import MINUTES_PER_DAY, CalendarTables
 
 #: Rows made at a time: bounds the memory a large schedule's JSON takes on the way.
 CHUNK = 8192
@@ -197,6 +197,19 @@ class TaskTable(Sequence[TaskSchedule]):
         return {
             ident: stamps[p] if known[p] else None for p, ident in enumerate(self._project_ids)
         }
+
+    def spans(self, positions: np.ndarray, origin: date) -> tuple[np.ndarray, np.ndarray]:
+        """Start and finish of the tasks at ``positions`` in wall minutes from ``origin``
+        (midnight): what load analysis needs, without making a TaskSchedule each."""
+        shift = (self._tables.origin - origin).days * MINUTES_PER_DAY
+        at = np.asarray(positions, dtype=np.int64)
+        return self._columns["start"][at] + shift, self._columns["finish"][at] + shift
+
+    def flags(self, name: str) -> np.ndarray:
+        """One of :data:`FLAGS` of every task, in plan order, as booleans."""
+        if name not in FLAGS:
+            raise KeyError(name)
+        return self._columns[name].astype(bool)
 
     def position(self, ident: str) -> int:
         """The plan-order position of the task ``ident`` (``KeyError`` if none)."""

@@ -419,4 +419,5 @@ class AuditRow(Base):
         Index(None, "program_key", "at"),
         Index(None, "entity_kind", "entity_key"),
         Index(None, "program_key", "revision"),
+        Index(None, "program_key", "id"),  # a program's newest changes first
     )
