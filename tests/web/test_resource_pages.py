@@ -181,6 +181,10 @@ def test_a_program_manager_levels_and_reads_the_before_and_after(api):
             f"{cause['resource']} {cause['start']} – {cause['finish']}: {cause['reason']}" in moved
         )
     assert "A preview:" in main and 'id="after-map"' in main
+    after_map = main.split('id="after-map"', 1)[1]  # from the week of the status date on
+    assert re.findall(r'data-week="([^"]+)"', after_map) == []  # its cells are not links
+    assert 'class="week status"><span class="wk">W17</span>' in after_map
+    assert after_map.index("W17") < after_map.index("W18") and "W16" not in after_map
     with unit_of_work(api.url, write=False) as session:  # a preview: nothing was written
         assert program_entry(session, ADMIN, "DPL").revision == revision
     # the job is paula's: victor, who sees the program, does not see her job

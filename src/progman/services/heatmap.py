@@ -143,6 +143,7 @@ class Heatmap:
     later: date | None
     over_cells: int  # over-allocated person-weeks in the whole analysis (all rows)
     peak: Peak | None  # in the whole analysis (all rows)
+    status_week: str | None = None  # the week of the status date: before it is history
 
 
 @dataclass(frozen=True)
@@ -270,10 +271,11 @@ def heatmap_of(
     project: str | None = None,
     start: date | None = None,
     weeks: int = WEEKS_SHOWN,
+    status_date: date | None = None,
 ) -> Heatmap:
     """The heatmap of ``analysis``: ``weeks`` weeks from the one holding ``start`` (by
     default the first week with load), for everyone or for the people with work in
-    ``project`` (their load on every project)."""
+    ``project`` (their load on every project); ``status_date``'s week is marked."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise UsageError(f"weeks must be 1 to {MAX_WEEKS}, not {weeks}", option="weeks")
     every = _weeks(analysis)
@@ -304,7 +306,13 @@ def heatmap_of(
         later=every[last].monday if last < total else None,
         over_cells=over_cells(analysis),
         peak=peak_of(analysis),
+        status_week=None if status_date is None else _week_label(status_date),
     )
+
+
+def _week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def program_heatmap(
@@ -317,8 +325,11 @@ def program_heatmap(
     weeks: int = WEEKS_SHOWN,
 ) -> Heatmap:
     """The heatmap of the stored program ``key`` as ``user`` may see it."""
-    program, _, analysis = stored_load(session, user, key)
-    return heatmap_of(program, analysis, project=project, start=start, weeks=weeks)
+    program, planned, analysis = stored_load(session, user, key)
+    return heatmap_of(
+        program, analysis, project=project, start=start, weeks=weeks,
+        status_date=planned.status_date,
+    )  # fmt: skip
 
 
 # -- one cell's tasks -------------------------------------------------------------------

@@ -219,6 +219,13 @@ def leveling_view(
         since=since,
         moved=moved,
         not_leveled=reasons,
-        heatmap=heatmap_of(program, after, project=project, start=start, weeks=weeks),
+        heatmap=heatmap_of(  # from the status date: before it, leveling changes nothing
+            program,
+            after,
+            project=project,
+            start=start or since,
+            weeks=weeks,
+            status_date=since,
+        ),
         stale=asked_at is not None and asked_at != revision,
     )
