@@ -66,13 +66,32 @@ def test_a_simulation_job_answers_what_the_synchronous_call_does(api):
     assert accepted.headers["preference-applied"] == "respond-async"
     assert job["kind"] == "simulate" and job["program"] == "DPL" and job["owner"] == "victor"
     assert job["state"] in ("queued", "running") and job["result"] is None
-    assert job["params"] == {**body, "status_date": None}
+    assert job["params"] == {**body, "status_date": None, "leveled": False}
     done = poll(api, accepted.headers["location"], headers)
     assert done["state"] == "succeeded" and done["progress"] == 1 and done["problem"] is None
     assert done["started_at"] and done["finished_at"]
     synchronous = api.client.post(SIMULATE, json=body, headers=headers)
     assert synchronous.status_code == 200
     assert done["result"] == synchronous.json()
+
+
+def test_a_leveled_simulation_job_answers_the_leveled_synchronous_call(api):
+    headers = api.token("victor")
+    body = {"iterations": 200, "seed": 4, "leveled": True}
+    accepted = api.client.post(SIMULATE, json=body, headers={**headers, **ASYNC})
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["params"]["leveled"] is True
+    done = poll(api, accepted.headers["location"], headers)
+    assert done["state"] == "succeeded", done["problem"]
+    leveled = done["result"]
+    assert leveled["leveled"] is True
+    synchronous = api.client.post(SIMULATE, json=body, headers=headers)
+    assert synchronous.status_code == 200 and synchronous.json() == leveled
+    plain = api.client.post(SIMULATE, json={**body, "leveled": False}, headers=headers).json()
+    assert plain["leveled"] is False
+    # the sample's people are shared: the leveled plan finishes later, and so do its runs
+    assert leveled["deterministic"]["finish"] > plain["deterministic"]["finish"]
+    assert leveled["finish"]["p50"] > plain["finish"]["p50"]
 
 
 def test_a_leveling_job_answers_what_the_synchronous_call_does(api):

@@ -56,3 +56,30 @@ def test_the_plans_own_finish_and_its_chance_stand_beside_the_percentiles(capsys
 def test_bad_iterations_is_a_usage_error(capsys, contract_plan):
     code, _, _ = run(capsys, "simulate", str(contract_plan), "--iterations", "0")
     assert code == 2
+
+
+def test_leveled_keeps_people_from_overlapping_and_names_the_leveled_date(capsys, contract_plan):
+    args = ("simulate", str(contract_plan), "--iterations", "400", "--seed", "2")
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    plain = json.loads(out)
+    code, out, err = run(capsys, *args, "--json", "--leveled")
+    assert code == 0, err
+    leveled = json.loads(out)
+    assert plain["leveled"] is False and leveled["leveled"] is True
+    code, level_out, err = run(capsys, "level", str(contract_plan), "--json")
+    assert code == 0, err
+    assert leveled["deterministic"]["finish"] == json.loads(level_out)["finish"]
+    assert leveled["deterministic"]["finish"] > plain["deterministic"]["finish"]  # ben is shared
+    assert leveled["finish"]["p50"] >= plain["finish"]["p50"]
+    code, table, err = run(capsys, *args, "--leveled")
+    assert code == 0, err
+    text = " ".join(table.split())
+    assert "leveled (resource limits count)" in text
+    when = leveled["deterministic"]["finish"].replace("T", " ")
+    assert f"leveled planned finish {when} (every duration as planned): " in text
+    code, csv_out, err = run(capsys, *args, "--leveled", "--csv")
+    assert code == 0, err
+    header, program_row = csv_out.splitlines()[:2]
+    row = dict(zip(header.split(","), program_row.split(","), strict=True))
+    assert row["leveled"] == "true" and row["planned"] == leveled["deterministic"]["finish"]

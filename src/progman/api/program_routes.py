@@ -129,6 +129,7 @@ def simulate(
         seed=body.seed,
         status_date=body.status_date,
         top=body.top,
+        leveled=body.leveled,
     )
     return json_answer(result.to_json())
 

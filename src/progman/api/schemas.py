@@ -66,6 +66,12 @@ class SimulateRequest(Request):
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
     status_date: date | None = None
     top: int = Field(default=10, ge=1, le=1000)
+    leveled: bool = Field(
+        default=False,
+        description="place each iteration under the resource capacities, with the leveled "
+        "plan's priorities (progman simulate --leveled); the planned finish is then the "
+        "leveled one",
+    )
 
 
 class ImpactRequest(Request):
@@ -119,6 +125,7 @@ SIMULATION_SCHEMA = _object(
     {
         "iterations": {"type": "integer"},
         "seed": {"type": "integer"},
+        "leveled": {"type": "boolean"},
         "finish": {"type": "object"},
         "milestones": {"type": "object"},
         "criticality": {"type": "object"},

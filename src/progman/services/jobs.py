@@ -359,6 +359,7 @@ def _simulate(program: Program, request: JobRequest, control: JobControl) -> dic
         seed=int(params.get("seed", 0)),
         status_date=_status_date(params),
         top=int(params.get("top", 10)),
+        leveled=bool(params.get("leveled", False)),
         progress=lambda done: control.report(done / iterations),
     )
     return result.to_json()

@@ -13,7 +13,20 @@ from datetime import date, timedelta
 from progman.domain import Program
 from progman.engine.simulation import DateForecast, Simulation, simulate
 
-__all__ = ["DateForecast", "FinishBin", "Simulation", "finish_histogram", "simulate_program"]
+__all__ = [
+    "DateForecast",
+    "FinishBin",
+    "Simulation",
+    "finish_histogram",
+    "has_people",
+    "simulate_program",
+]
+
+
+def has_people(program: Program) -> bool:
+    """Whether the plan has people or materials whose limits a leveled simulation keeps
+    (cost resources load nobody)."""
+    return any(resource.kind != "cost" for resource in program.resources)
 
 
 def simulate_program(

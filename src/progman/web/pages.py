@@ -19,7 +19,7 @@ from progman.services.catalog import program_entry, programs_page, visible_progr
 from progman.services.dashboard import program_dashboard
 from progman.services.risks import risk_report
 from progman.services.roadmap import program_roadmap
-from progman.services.simulation import finish_histogram, simulate_program
+from progman.services.simulation import finish_histogram, has_people, simulate_program
 from progman.services.users import (
     SESSION_COOKIE,
     authenticate,
@@ -132,15 +132,21 @@ def montecarlo(
     session: PageSession,
     iterations: Annotated[int, Query(ge=100, le=20_000)] = 2000,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    leveled: bool = False,
 ) -> HTMLResponse:
     """A Monte Carlo simulation of the program: when it finishes, how sure that is, and
-    what drives it."""
+    what drives it; ``leveled``: under the resource limits (``simulate --leveled``)."""
     user, csrf = seen
     entry = program_entry(session, user, key)
-    result = simulate_program(visible_program(session, user, key), iterations=iterations, seed=seed)
+    program = visible_program(session, user, key)
+    staffed = has_people(program)
+    result = simulate_program(
+        program, iterations=iterations, seed=seed, leveled=leveled and staffed
+    )
     return page(
         request, "montecarlo.html", user=user, csrf=csrf, program=entry, view="Monte Carlo",
         sim=result, bins=finish_histogram(result), iterations=iterations, seed=seed,
+        staffed=staffed,
     )  # fmt: skip
 
 
