@@ -104,11 +104,19 @@ def audit(
     session: DatabaseSession,
     entity: Annotated[str | None, Query(max_length=120)] = None,
     actor: Annotated[str | None, Query(max_length=240)] = None,
+    action: Annotated[str | None, Query(max_length=10)] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
 ) -> AuditPagePublic:
-    """Who changed what and when, newest first (one entity's or one actor's with the
-    filters)."""
-    page = audit_page(session, user, key, entity=entity, actor=actor, cursor=cursor, limit=limit)
+    """Who changed what and when, newest first; with the filters, only one entity's, one
+    actor's, one action's (created, updated, deleted), one kind of entity's, or those
+    made from day ``from`` to day ``to`` (both included, UTC)."""
+    page = audit_page(
+        session, user, key, entity=entity, actor=actor, action=action, kind=kind,
+        since=since, until=until, cursor=cursor, limit=limit,
+    )  # fmt: skip
     items = [AuditEntryPublic(**vars(entry)) for entry in page.entries]
     return AuditPagePublic(items=items, next=page.next)

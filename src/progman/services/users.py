@@ -130,7 +130,7 @@ def do_add_user(
     if password is None:
         generated = password = secrets.token_urlsafe(12)
     check_password(password)
-    user_id = stored.add_user(session, name, chosen, _hash(password), actor.name)
+    user_id = stored.add_user(session, name, chosen, hash_password(password), actor.name)
     if chosen != "admin":
         stored.add_grant(session, user_id, Grant(chosen, program, project), actor.name)
     return NewUser(name, chosen, program, project, generated)
@@ -155,7 +155,8 @@ def do_create_first_admin(session: Session) -> str | None:
     return created.password
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The argon2id hash of ``password``: all that is stored of it."""
     return str(_password_hasher().hash(password))
 
 
@@ -222,8 +223,10 @@ def authenticate(
     except VerificationError:
         throttle.failed(*keys)
         raise Unauthenticated("wrong user name or password") from None
+    if not found.active:  # said only to whoever knows the password
+        raise Unauthenticated(f"user {name} is deactivated: ask an administrator")
     if hasher.check_needs_rehash(found.password_hash):
-        stored.set_password(session, found.id, _hash(password))
+        stored.set_password(session, found.id, hash_password(password))
     return found.user
 
 
@@ -234,7 +237,7 @@ def _dummy_hash() -> str:
     """A hash to check unknown names against, so they take as long as known ones."""
     global _dummy  # noqa: PLW0603 - made once, on the first failed lookup
     if _dummy is None:
-        _dummy = _hash(secrets.token_urlsafe(16))
+        _dummy = hash_password(secrets.token_urlsafe(16))
     return _dummy
 
 
@@ -302,7 +305,7 @@ def user_for_token(session: Session, token: str) -> User:
         return recent[0]
     user_id = stored.token_user(session, digest, datetime.now(UTC))
     found = None if user_id is None else stored.user_by_id(session, user_id)
-    if found is None:
+    if found is None or not found.active:
         raise Unauthenticated("the API token is unknown, expired or revoked")
     CALLERS.put(digest, found.user)
     return found.user
@@ -317,7 +320,7 @@ class NewSession:
 
 def do_open_session(session: Session, name: str) -> NewSession:
     user = stored.find_user(session, name)
-    if user is None:
+    if user is None or not user.active:
         raise Unauthenticated("wrong user name or password")
     cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
@@ -333,7 +336,7 @@ def user_for_session(session: Session, cookie: str) -> tuple[User, str]:
         return recent
     found = stored.session_user(session, digest, datetime.now(UTC))
     user = None if found is None else stored.user_by_id(session, found[0])
-    if found is None or user is None:
+    if found is None or user is None or not user.active:
         raise Unauthenticated("the session has expired: log in again")
     CALLERS.put(digest, user.user, found[1])
     return user.user, found[1]

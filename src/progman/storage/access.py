@@ -26,6 +26,8 @@ class StoredUser:
     id: int
     user: User
     password_hash: str | None
+    active: bool = True
+    created_at: datetime | None = None
 
 
 def count_users(session: Session) -> int:
@@ -97,7 +99,79 @@ def _stored(session: Session, row: m.UserRow) -> StoredUser:
         Grant(role=g.role, program=g.program_key, project=g.project_key)  # type: ignore[arg-type]
         for g in grants
     )
-    return StoredUser(row.id, User(row.name, row.role, held), row.password_hash)  # type: ignore[arg-type]
+    return _stored_with(row, held)
+
+
+def _stored_with(row: m.UserRow, held: tuple[Grant, ...]) -> StoredUser:
+    user = User(row.name, row.role, held)  # type: ignore[arg-type]
+    return StoredUser(row.id, user, row.password_hash, row.active, row.created_at)
+
+
+def list_users(session: Session) -> list[StoredUser]:
+    """Every user by name, with their grants (two queries, whatever their number)."""
+    held: dict[int, list[Grant]] = {}
+    for g in session.scalars(select(m.GrantRow).order_by(m.GrantRow.id)):
+        grant = Grant(role=g.role, program=g.program_key, project=g.project_key)  # type: ignore[arg-type]
+        held.setdefault(g.user_id, []).append(grant)
+    rows = session.scalars(select(m.UserRow).order_by(m.UserRow.name))
+    return [_stored_with(row, tuple(held.get(row.id, ()))) for row in rows]
+
+
+def set_role(session: Session, user: StoredUser, role: Role, actor: str) -> None:
+    """Change the user's role (admin: everything; otherwise what their grants allow)."""
+    session.execute(update(m.UserRow).where(m.UserRow.id == user.id).values(role=role))
+    _audit(session, actor, "updated", user.user.name, before={"role": user.user.role},
+           after={"role": role})  # fmt: skip
+
+
+def set_active(session: Session, user: StoredUser, active: bool, actor: str, now: datetime) -> None:
+    """Deactivate (its sessions end and its tokens are revoked) or reactivate a user."""
+    session.execute(update(m.UserRow).where(m.UserRow.id == user.id).values(active=active))
+    if not active:
+        _end_sessions(session, user.id)
+        session.execute(
+            update(m.ApiTokenRow)
+            .where(m.ApiTokenRow.user_id == user.id, m.ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    _audit(session, actor, "updated", user.user.name, before={"active": user.active},
+           after={"active": active})  # fmt: skip
+
+
+def reset_password(session: Session, user: StoredUser, password_hash: str, actor: str) -> None:
+    """A new password (its hash); the user's browser sessions end."""
+    set_password(session, user.id, password_hash)
+    _end_sessions(session, user.id)
+    _audit(session, actor, "updated", user.user.name, before={"password": "(old)"},
+           after={"password": "(reset)"})  # fmt: skip
+
+
+def remove_grant(
+    session: Session, user: StoredUser, program: str | None, project: str | None, actor: str
+) -> Grant | None:
+    """Revoke the user's grant on that scope; the grant revoked, None if there was none."""
+    held = [g for g in user.user.grants if (g.program, g.project) == (program, project)]
+    if not held:
+        return None
+    session.execute(
+        delete(m.GrantRow).where(
+            m.GrantRow.user_id == user.id,
+            m.GrantRow.program_key.is_(None)
+            if program is None
+            else m.GrantRow.program_key == program,
+            m.GrantRow.project_key.is_(None)
+            if project is None
+            else m.GrantRow.project_key == project,
+        )
+    )
+    before = {"role": held[0].role, "program": program, "project": project}
+    _audit(session, actor, "updated", user.user.name, before={"grant": before},
+           after={"grant": None})  # fmt: skip
+    return held[0]
+
+
+def _end_sessions(session: Session, user_id: int) -> None:
+    session.execute(delete(m.SessionRow).where(m.SessionRow.user_id == user_id))
 
 
 def add_token(session: Session, user_id: int, token_hash: str, expires_at: datetime) -> int:
@@ -158,7 +232,15 @@ def delete_session(session: Session, session_hash: str) -> None:
     session.execute(delete(m.SessionRow).where(m.SessionRow.session_hash == session_hash))
 
 
-def _audit(session: Session, actor: str, action: str, name: str, *, after: dict[str, Any]) -> None:
+def _audit(
+    session: Session,
+    actor: str,
+    action: str,
+    name: str,
+    *,
+    after: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> None:
     session.add(
         m.AuditRow(
             actor=actor,
@@ -166,7 +248,7 @@ def _audit(session: Session, actor: str, action: str, name: str, *, after: dict[
             entity_kind="user",
             entity_key=name,
             program_key=None,
-            before=None,
+            before=before,
             after=after,
         )
     )

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from progman.web import pages
+from progman.web.admin_pages import router as admin_router
 from progman.web.project_pages import router as project_router
 from progman.web.rendering import HERE
 from progman.web.resource_pages import router as resource_router
@@ -18,6 +19,7 @@ ROUTERS = (
     task_router,
     whatif_router,
     project_router,
+    admin_router,
 )
 
 

@@ -7,13 +7,14 @@ page that says what happened (a missing session sends the browser to the login f
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from progman.errors import ProgmanError
-from progman.services.audit import audit_page
+from progman.errors import ProgmanError, UsageError
+from progman.services.audit import AUDIT_ACTIONS, audit_entity_kinds, audit_page, parse_day
 from progman.services.board import program_board
 from progman.services.catalog import program_entry, programs_page, visible_program
 from progman.services.dashboard import program_dashboard
@@ -189,15 +190,35 @@ def audit(
     session: PageSession,
     entity: Annotated[str | None, Query(max_length=200)] = None,
     actor: Annotated[str | None, Query(max_length=200)] = None,
+    action: Annotated[str | None, Query(max_length=10)] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    until: Annotated[str | None, Query(alias="to", max_length=20)] = None,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    """Who changed what and when, newest first, 50 at a time; by entity or by person."""
+    """Who changed what and when, newest first, 50 at a time; by entity, person, action,
+    kind of entity and range of days (the filters stay in the query string, pages too)."""
     user, csrf = seen
     entry = program_entry(session, user, key)
-    log = audit_page(
-        session, user, key, entity=entity or None, actor=actor or None, cursor=cursor, limit=50
-    )
+    shown = {"entity": entity, "actor": actor, "action": action, "kind": kind}
+    shown = {name: value for name, value in shown.items() if value}
+    dates = {"from": since or "", "to": until or ""}
+    query = urlencode(shown | {k: v for k, v in dates.items() if v})
+    context: dict[str, Any] = {
+        "program": entry, "view": "Audit log", "filters": shown, "dates": dates, "query": query,
+        "actions": AUDIT_ACTIONS, "kinds": audit_entity_kinds(session, user, key),
+    }  # fmt: skip
+    try:
+        log = audit_page(
+            session, user, key, **shown, since=parse_day(since, "from"),
+            until=parse_day(until, "to"), cursor=cursor, limit=50,
+        )  # fmt: skip
+    except UsageError as error:
+        return page(
+            request, "audit.html", error.http_status, user=user, csrf=csrf, entries=[],
+            next=None, error=(error.option, error.message), **context,
+        )  # fmt: skip
     return page(
-        request, "audit.html", user=user, csrf=csrf, program=entry, view="Audit log",
-        entries=log.entries, next=log.next, entity=entity or "", actor=actor or "",
+        request, "audit.html", user=user, csrf=csrf, entries=log.entries, next=log.next,
+        error=None, **context,
     )  # fmt: skip
