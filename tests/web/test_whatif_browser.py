@@ -48,6 +48,13 @@ def test_a_task_added_on_the_project_page_shows_what_moved(site, browser):
     assert page.locator("table.wbs tbody tr").count() == 20
     assert serious_violations(page) == []
     shoot(page, "project")
+    fold = page.locator('[id="row-API.quality"] button.fold')
+    fold.click()
+    assert fold.get_attribute("aria-expanded") == "false"
+    assert page.locator('[id="row-API.perf"]').is_hidden()
+    assert page.locator('[id="row-API.migration"]').is_visible()
+    fold.click()
+    assert page.locator('[id="row-API.perf"]').is_visible()
     page.click('[aria-label="Add under API.quality"]')
     assert page.locator("#new-parent").input_value() == "API.quality"
     page.fill("#new-id", "API.signoff")
