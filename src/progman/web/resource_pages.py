@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from progman.services.catalog import program_entry
@@ -26,6 +26,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Project = Annotated[str | None, Query(max_length=120)]
 Weeks = Annotated[int, Query(ge=1, le=MAX_WEEKS)]
+JobId = Annotated[str, Path(max_length=100)]
 
 
 def _runner(request: Request) -> JobRunner:
@@ -84,7 +85,7 @@ def level(
 def leveling(
     request: Request,
     key: str,
-    job_id: str,
+    job_id: JobId,
     *,
     seen: Viewer,
     session: PageSession,
