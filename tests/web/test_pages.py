@@ -83,7 +83,7 @@ def test_the_dashboard_shows_where_the_sample_stands(api):
     assert "PSP sandbox outage" in main  # the highest risk score (15)
     assert "Mia Hoffmann" in main  # loaded 2.0 FTE in January
     assert "progman init" in main  # the last changes, from the audit log
-    for coming in ("Gantt", "Earned value", "Health", "Change requests"):
+    for coming in ("Earned value", "Health", "Change requests"):
         assert f'title="not built yet">{coming}<' in page
 
 

@@ -204,6 +204,13 @@ class WorkItemUpdate(Request):
     actual_start: date | None = None
     actual_finish: date | None = None
     status: str | None = Field(default=None, max_length=40)
+    constraint: str | None = Field(
+        default=None,
+        max_length=40,
+        description="a date constraint such as SNET 2027-03-01 (start no earlier than); null "
+        "or ASAP: none",
+        examples=["SNET 2027-03-01"],
+    )
 
 
 class WorkItemCreate(Request):

@@ -6,6 +6,7 @@ from fastapi.staticfiles import StaticFiles
 
 from progman.web import pages
 from progman.web.admin_pages import router as admin_router
+from progman.web.gantt_pages import router as gantt_router
 from progman.web.project_pages import router as project_router
 from progman.web.rendering import HERE
 from progman.web.resource_pages import router as resource_router
@@ -20,6 +21,7 @@ ROUTERS = (
     whatif_router,
     project_router,
     admin_router,
+    gantt_router,
 )
 
 

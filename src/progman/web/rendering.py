@@ -29,7 +29,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Dashboard", ""),
     ("Roadmap", "/roadmap"),
     ("Board", "/board"),
-    ("Gantt", None),
+    ("Gantt", "/gantt"),
     ("Resources", "/resources"),
     ("Risks", "/risks"),
     ("Monte Carlo", "/montecarlo"),

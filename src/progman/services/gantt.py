@@ -1,0 +1,183 @@
+"""The Gantt chart's data (the web UI's ``/programs/{key}/gantt``): every work item of the
+stored program in WBS order under its project, with its scheduled dates, float and flags,
+its baseline dates, its version (the ``If-Match`` of an edit), and the links between them.
+
+The chart reads it once as JSON; a 20,000-task program is a few megabytes, so the rows are
+arrays under a ``columns`` header rather than objects, and the text of a revision is made
+once and kept (a revision never changes; only who reads it, and what they may edit, does).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from progman.domain.access import Access
+from progman.errors import UsageError
+from progman.services.baselines import planned_duration
+from progman.services.catalog import visible_program_at
+from progman.services.scheduling import stored_schedule
+from progman.storage import work_item_versions
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from progman.domain import Baseline, Calendar, Program
+    from progman.domain.access import User
+    from progman.engine.schedule import Schedule
+
+#: The fields of a row of ``tasks``, in order.
+COLUMNS = (
+    "id", "name", "project", "parent", "kind", "start", "finish", "duration",
+    "total_float", "critical", "near_critical", "milestone", "summary", "percent_complete",
+    "baseline_start", "baseline_finish", "version",
+)  # fmt: skip
+#: The link types, as the chart numbers them (dhtmlx: 0 FS, 1 SS, 2 FF, 3 SF).
+LINK_TYPES = ("FS", "SS", "FF", "SF")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_KEPT: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+_KEPT_MAX = 8
+
+
+def gantt_feed(session: Session, user: User, key: str, *, baseline: str | None = None) -> bytes:
+    """The chart's JSON for ``user``: the program's rows (kept per revision and baseline)
+    and what this user may edit. ``baseline`` names the baseline drawn beside the bars
+    (default: the latest one taken, none when the program has none)."""
+    program, _, stamp = visible_program_at(session, user, key)
+    chosen = _baseline(program, baseline)
+    cache_key = (stamp, chosen.id if chosen else None)
+    with _KEPT_LOCK:
+        text = _KEPT.get(cache_key)
+    if text is None:
+        _, schedule = stored_schedule(session, user, key)
+        versions = work_item_versions(session, key)
+        text = orjson.dumps(_rows(program, schedule, chosen, versions))
+        with _KEPT_LOCK:
+            _KEPT[cache_key] = text
+            while len(_KEPT) > _KEPT_MAX:
+                _KEPT.popitem(last=False)
+    editable = [p.id for p in program.projects if user.access(key, p.id) >= Access.MANAGE_PROJECT]
+    viewer = orjson.dumps({"editable": editable, "user": user.name})
+    return text[:-1] + b',"viewer":' + viewer + b"}"
+
+
+def can_edit_gantt(user: User, program: Program) -> bool:
+    """Whether ``user`` may edit some project's work of ``program`` from the chart."""
+    return any(user.access(program.key, p.id) >= Access.MANAGE_PROJECT for p in program.projects)
+
+
+def _baseline(program: Program, ident: str | None) -> Baseline | None:
+    if ident is None:
+        if not program.baselines:
+            return None
+        return max(program.baselines, key=lambda b: b.created)  # the latest taken
+    for candidate in program.baselines:
+        if candidate.id == ident:
+            return candidate
+    known = ", ".join(b.id for b in program.baselines) or "none taken yet"
+    raise UsageError(
+        f"no baseline {ident!r} in program {program.key} (baselines: {known})", option="baseline"
+    )
+
+
+def _stamp(moment: date | datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return moment.replace(tzinfo=None).isoformat(timespec="minutes")
+    return moment.isoformat()
+
+
+def _rows(
+    program: Program, schedule: Schedule, baseline: Baseline | None, versions: dict[str, int]
+) -> dict[str, Any]:
+    """Projects first in their WBS (each project a summary row), then the links."""
+    by_id = {row["id"]: row for row in _schedule_rows(schedule)}
+    frozen = baseline.tasks if baseline is not None else {}
+    rows: list[list[Any]] = []
+    links: list[list[Any]] = []
+    for project in program.projects:
+        finish = schedule.projects.get(project.id, {}).get("finish")
+        blank = [None, None, False, False, False, True, None, None, None, None]
+        rows.append([project.id, project.name, project.id, None, "project", None, finish, *blank])
+        stack = [(item, project.id) for item in reversed(project.tasks)]
+        while stack:
+            item, parent = stack.pop()
+            row = by_id[item.id]
+            before = frozen.get(item.id)
+            planned = planned_duration(item)
+            rows.append(
+                [item.id, item.name, project.id, parent, item.kind, row["start"], row["finish"],
+                 str(planned) if planned is not None else None, row["total_float"],
+                 row["critical"], row["near_critical"], row["milestone"], row["summary"],
+                 item.percent_complete, _stamp(before.start) if before else None,
+                 _stamp(before.finish) if before else None, versions.get(item.id, 1)]
+            )  # fmt: skip
+            links.extend(
+                [dep.task, item.id, LINK_TYPES.index(dep.type), str(dep.lag)]
+                for dep in item.depends
+            )
+            stack.extend((child, item.id) for child in reversed(item.tasks))
+    _project_starts(rows)
+    calendar = program.calendars.get(program.calendar) if program.calendar else None
+    return {
+        "program": {
+            "key": program.key,
+            "name": program.name,
+            "timezone": program.timezone,
+            "start": program.start.isoformat(),
+            "status_date": _stamp(schedule.status_date),
+            "today": datetime.now(ZoneInfo(program.timezone)).date().isoformat(),
+            "finish": _stamp(schedule.finish),
+            "workdays": [
+                d in (calendar.workdays if calendar else _WEEKDAYS[:5]) for d in _WEEKDAYS
+            ],
+            "holidays": _holidays(calendar),
+        },
+        "baseline": {"id": baseline.id, "name": baseline.name} if baseline else None,
+        "baselines": [{"id": b.id, "name": b.name} for b in program.baselines],
+        "resources": [[r.id, r.name] for r in program.resources],
+        "columns": COLUMNS,
+        "tasks": rows,
+        "links": links,
+    }
+
+
+def _schedule_rows(schedule: Schedule) -> list[dict[str, Any]]:
+    tasks = schedule.tasks
+    rows = getattr(tasks, "rows", None)
+    if rows is not None:  # a TaskTable: straight from its columns
+        return rows(0, len(tasks))  # type: ignore[no-any-return]
+    return schedule.to_json()["tasks"]  # type: ignore[no-any-return]
+
+
+def _project_starts(rows: list[list[Any]]) -> None:
+    """A project row starts with its earliest task (its finish is the schedule's)."""
+    first: dict[str, str] = {}
+    for row in rows:
+        if row[4] != "project" and row[5] is not None:
+            held = first.get(row[2])
+            if held is None or row[5] < held:
+                first[row[2]] = row[5]
+    for row in rows:
+        if row[4] == "project":
+            row[5] = first.get(row[0], row[5])
+            if row[6] is None:
+                row[6] = row[5]
+
+
+def _holidays(calendar: Calendar | None) -> list[str]:
+    """Every holiday of the program's calendar, one day each (for counting working days)."""
+    days: list[str] = []
+    for span in calendar.holidays if calendar is not None else ():
+        first = span.start.toordinal()
+        last = (span.finish or span.start).toordinal()
+        days.extend(date.fromordinal(day).isoformat() for day in range(first, last + 1))
+    return days
