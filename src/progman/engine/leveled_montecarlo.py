@@ -46,6 +46,10 @@ from progman.engine.leveling_profile import (
 from progman.engine.montecarlo import Uncertainty
 from progman.engine.network import _adjacency, schedule_network
 
+#: Iterations per chunk: a leveled iteration costs far more than a plain one, so chunks
+#: smaller than the plain simulation's share the threads evenly (and report progress).
+CHUNK = 500
+
 # positions in LevelingProblem.arrays() (the unpacking at the top of decode)
 _TASKS, _CAPACITY, _USAGE, _RESERVED, _BLOCKED, _SPLIT = 1, 10, 11, 12, 13, 14
 _PROJECT_FINISH, _RCAL, _FILLED, _CAUSE, _SEQUENCE = 20, 21, 25, 26, 27
@@ -297,4 +301,4 @@ def leveled_scheduler(
     return LeveledScheduler(problem, leveled.order, unc)
 
 
-__all__ = ["LeveledScheduler", "decode_chunk", "decode_iteration", "leveled_scheduler"]
+__all__ = ["CHUNK", "LeveledScheduler", "decode_chunk", "decode_iteration", "leveled_scheduler"]

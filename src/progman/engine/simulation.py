@@ -33,6 +33,7 @@ from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.cost import cost_model
 from progman.engine.kernels import NO_TIME
+from progman.engine.leveled_montecarlo import CHUNK as LEVELED_CHUNK
 from progman.engine.leveled_montecarlo import leveled_scheduler
 from progman.engine.montecarlo import SimulationResult, Uncertainty, percentiles, simulate_network
 from progman.engine.network import schedule_network
@@ -181,7 +182,7 @@ def simulate(
         seed=seed,
         watch=watch_nodes,
         groups=[g for g in groups if g.size],
-        chunk_size=chunk_size,
+        chunk_size=chunk_size or (LEVELED_CHUNK if leveled else None),
         progress=progress,
         scheduler=scheduler,
     )

@@ -47,7 +47,10 @@ def compile_all(
     instance = rcpsp.RcpspInstance.from_edges([2, 2, 2], [], [[2], [2], [2]], [3])
     runs: dict[str, Callable[[], object]] = {
         "scheduling": lambda: schedule(program),
-        "simulation": lambda: simulate(program, iterations=150, correlation=correlation),
+        "simulation": lambda: (
+            simulate(program, iterations=150, correlation=correlation),
+            simulate(program, iterations=150, leveled=True),  # simulate --leveled's kernels
+        ),
         "leveling": lambda: level(program, schedules=60, time_limit=60.0),
         "impact": lambda: _impact_once(program),
         "RCPSP": lambda: rcpsp.solve(instance, time_limit=60.0, schedules=200),
