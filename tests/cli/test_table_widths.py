@@ -74,6 +74,7 @@ COMMANDS = [
     ),
     ("db list", ["db", "list", "--db", "DB"], ["key", "name", "projects", "work items"]),
     ("baseline --list", ["baseline", "PLAN", "--list"], ["id", "name", "created", "finish"]),
+    ("evm", ["evm", "PLAN", "--tasks"], ["id", "BAC", "PV", "EV", "AC", "SPI", "CPI"]),
     ("show", ["show", "PLAN"], ["DPL", "API.payments", "MKT.done"]),
     (
         "level",
@@ -136,6 +137,8 @@ def ids_shown(args: list[str]) -> set[str]:
         found = {p["id"] for p in data["free"]["people"]}
     elif command == "resources":
         found = {r["id"] for r in data["resources"]}
+    elif command == "evm":
+        found = set(data["projects"]) | {t["id"] for t in data["tasks"]}
     elif command in ("whatif run", "whatif compare"):
         found = {m["id"] for m in data["milestones"]} | {p["id"] for p in data["projects"]}
     return found
@@ -212,6 +215,7 @@ def test_piped_schedule_marks_critical_tasks_with_a_character():
         ["whatif", "run", "PLAN", "--set", "API.payments.duration=60d"],
         ["whatif", "list", "--program", "DPL", "--db", "DB"],
         ["db", "list", "--db", "DB"],
+        ["evm", "PLAN", "--tasks"],
     ],
     ids=lambda args: " ".join(a for a in args if a.isalpha() or a.startswith("--")),
 )

@@ -285,6 +285,7 @@ class WorkItem(Entity):
     sprint: Id | None = None
     checklist: list[ChecklistItem] = Field(default_factory=list)
     fixed_cost: Money | None = None
+    actual_cost: Money | None = Field(default=None, description="cost incurred so far")
     interruptible: bool = False
     tags: list[str] = Field(default_factory=list)
     tasks: list[WorkItem] = Field(default_factory=list)

@@ -1,0 +1,127 @@
+"""Earned value of a plan or a stored program against one of its baselines
+(``progman evm``): which baseline and status date, and the engine's figures.
+
+The baseline is the one named, else the latest taken; the status date is the one given,
+else the plan's ``status_date``. Progress and actual costs are the plan's as they are
+now; the schedule that dates a task without an actual start is the plan's CPM schedule
+as of the status date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from progman.engine.evm import EarnedValue, Measures, earned_value
+from progman.errors import UsageError
+from progman.services.plans import PlanSource, load_program
+
+if TYPE_CHECKING:
+    from progman.domain import Baseline, Program
+
+__all__ = [
+    "EarnedValue",
+    "Measures",
+    "earned_value_json",
+    "earned_value_of",
+    "measures_json",
+    "program_earned_value",
+]
+
+
+def earned_value_of(
+    source: PlanSource, *, baseline: str | None = None, status_date: date | None = None
+) -> EarnedValue:
+    """Earned value of the plan ``source`` names; a missing baseline or status date is a
+    usage error naming the option to give."""
+    return program_earned_value(load_program(source), baseline=baseline, status_date=status_date)
+
+
+def program_earned_value(
+    program: Program, *, baseline: str | None = None, status_date: date | None = None
+) -> EarnedValue:
+    """Earned value of ``program`` against ``baseline`` (default: the latest taken) as of
+    ``status_date`` (default: its own)."""
+    from progman.engine.cost import planned_costs  # noqa: PLC0415 - numba: on use
+    from progman.engine.schedule import schedule  # noqa: PLC0415 - numba: on use
+    from progman.engine.schedule_table import TaskTable  # noqa: PLC0415 - numba: on use
+    from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
+
+    chosen = _baseline(program, baseline)
+    when = status_date or program.status_date
+    if when is None:
+        raise UsageError(
+            "earned value is measured as of a status date: give --status-date D or set "
+            "status_date in the plan",
+            option="--status-date",
+        )
+    done = scheduled(program, status_date)
+    table = schedule(program, status_date=status_date).tasks
+    if not isinstance(table, TaskTable):  # a plain schedule is a table
+        raise TypeError("a CPM schedule's tasks are a TaskTable")
+    everything = np.arange(len(table))
+    starts, _ = table.spans(everything, done.built.network.calendars.origin)
+    return earned_value(
+        program,
+        done.built,
+        chosen,
+        when,
+        planned_cost=planned_costs(program, status_date, built=done.built).cost,
+        scheduled_start=starts,
+    )
+
+
+def _baseline(program: Program, ident: str | None) -> Baseline:
+    if not program.baselines:
+        raise UsageError(
+            "the plan has no baseline to measure against: take one with "
+            "progman baseline PLAN --save ID",
+            option="--baseline",
+        )
+    if ident is None:
+        return program.baselines[-1]  # the latest taken
+    for candidate in program.baselines:
+        if candidate.id == ident:
+            return candidate
+    known = ", ".join(b.id for b in program.baselines)
+    raise UsageError(f"the plan has no baseline {ident!r} (it has: {known})", option="--baseline")
+
+
+#: The figures of ``evm --json`` (SPEC §5) of a task, a project and the program.
+MEASURES = (
+    "bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi",
+    "es_days", "at_days", "sv_t_days", "spi_t", "ieac_t_finish",
+)  # fmt: skip
+
+
+def measures_json(figures: Measures) -> dict[str, Any]:
+    """One scope's figures as ``evm --json`` writes them, the EAC methods under
+    ``eac_methods``."""
+    found: dict[str, Any] = {name: getattr(figures, name) for name in MEASURES}
+    if figures.ieac_t_finish is not None:
+        found["ieac_t_finish"] = figures.ieac_t_finish.isoformat()
+    found["eac_methods"] = {
+        "bac_over_cpi": figures.eac,
+        "remaining_as_planned": figures.eac_remaining_as_planned,
+        "cpi_and_spi": figures.eac_cpi_spi,
+    }
+    return found
+
+
+def earned_value_json(result: EarnedValue) -> dict[str, Any]:
+    """``progman evm --json``: the program, its projects and tasks, the weekly S-curve."""
+    return {
+        "status_date": result.status_date.isoformat(),
+        "baseline": result.baseline,
+        "currency": result.currency,
+        "program": measures_json(result.program),
+        "projects": {ident: measures_json(m) for ident, m in result.projects.items()},
+        "tasks": [{"id": ident, **measures_json(m)} for ident, m in result.tasks.items()],
+        "weeks": [
+            {"week": w.monday.isoformat(), "pv": w.pv, "ev": w.ev, "ac": w.ac} for w in result.weeks
+        ],
+        "estimated_actuals": list(result.estimated_actuals),
+        "not_in_baseline": list(result.not_in_baseline),
+    }
