@@ -244,7 +244,7 @@ def test_the_project_page_shows_the_wbs_as_an_indented_tree(api):
     main = _main(page.text)
     assert "20 work items" in main
     summary, child = _row(main, "API.quality"), _row(main, "API.perf")
-    assert 'class="summary' in page.text.split('<tr id="row-API.quality"')[1][:30]
+    assert re.search(r'<tr id="row-API.quality" [^>]*class="summary', page.text)
     depth = [float(re.search(r"padding-left: ([\d.]+)em", r).group(1)) for r in (summary, child)]
     assert depth[0] < depth[1]
     assert "2027-06-16 08:00" in child and "10d" in child  # its most likely estimate
@@ -269,7 +269,7 @@ def test_changing_a_duration_writes_it_and_says_what_moved(api):
     main = _main(done.text)
     notice = main.split('id="moved-notice">')[1].split("</p>")[0]
     assert notice == "✓ Saved API.perf: 1 task and milestone API.ready moved +4 d."
-    assert 'class=" moved' in done.text.split('<tr id="row-API.ready"')[1][:40]
+    assert re.search(r'<tr id="row-API.ready" [^>]*class=" moved', done.text)
     assert "2027-07-05 16:00" in _row(main, "API.ready")
     with unit_of_work(api.url, write=False) as session:
         stored = get_work_item(session, ADMIN, "DPL", "API.perf")
@@ -410,3 +410,31 @@ def test_a_name_with_markup_is_shown_as_text_on_the_three_pages(api):
         page = api.client.get(url).text
         assert "<script>alert(1)</script>" not in page, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
+
+
+def _edit_form(text: str, ident: str) -> dict[str, str]:
+    """What the browser sends with the row's Save button: the form's fields and the row's
+    inputs that belong to it."""
+    row = text.split(f'<tr id="row-{ident}"')[1].split("</tr>", maxsplit=1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', row))
+    for name, value in re.findall(r'name="(name|duration)" form="[^"]+"[^>]*value="([^"]*)"', row):
+        fields[name] = html.unescape(value)
+    return {k: html.unescape(v) for k, v in fields.items()}
+
+
+def test_renaming_a_task_sized_by_its_estimate_keeps_the_estimate(api):
+    _login(api, "paula")
+    form = _edit_form(api.client.get("/programs/DPL/projects/API?edit=API.perf").text, "API.perf")
+    assert form["duration"] == form["was_duration"] == "10d"  # its most likely estimate
+    same = api.client.post("/programs/DPL/projects/API/items/API.perf", data=form)
+    assert "Nothing to save: API.perf is as it was." in _main(same.text)
+    renamed = api.client.post(
+        "/programs/DPL/projects/API/items/API.perf", data={**form, "name": "Load tests"}
+    )
+    assert renamed.status_code == 200 and "✓ Saved API.perf: Nothing else moved" in _main(
+        renamed.text
+    )
+    with unit_of_work(api.url, write=False) as session:
+        stored = get_work_item(session, ADMIN, "DPL", "API.perf")
+    assert stored.item.name == "Load tests" and stored.item.duration is None
+    assert stored.item.estimate is not None and stored.version == 2

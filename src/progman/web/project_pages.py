@@ -148,23 +148,30 @@ def change_item(
     version: Annotated[int, Form(ge=0)] = 0,
     name: Annotated[str | None, Form(max_length=500)] = None,
     duration: Annotated[str | None, Form(max_length=40)] = None,
+    was_name: Annotated[str | None, Form(max_length=500)] = None,
+    was_duration: Annotated[str | None, Form(max_length=40)] = None,
     delete: Annotated[str | None, Form(max_length=10)] = None,
 ) -> HTMLResponse:
-    """Rename an item, change its duration (both named in the form), or delete it."""
+    """Rename an item, change its duration, or delete it. Only a field whose value differs
+    from the one the form showed (``was_…``) is changed: a task sized by an estimate keeps
+    it when only its name is edited."""
     user, token = seen
     check_form_token(csrf, token)
     where = (key, project_id)
     fields: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    if name is not None:
+    if name is not None and name.strip() != was_name:
         if not name.strip():
             errors[f"name-{item_id}"] = "a name cannot be empty"
         fields["name"] = name.strip()
-    if duration is not None:
+    if duration is not None and duration.strip() != was_duration:
         if not duration.strip():
             errors[f"duration-{item_id}"] = "write a duration, e.g. 5d"
         fields["duration"] = duration.strip()
     typed = {"name": name, "duration": duration}
+    if not fields and not delete and not errors:
+        notice = f"Nothing to save: {item_id} is as it was."
+        return _project_page(request, user, token, session, where, notice=notice)
     if errors:
         return _project_page(
             request, user, token, session, where, status=422, edit=item_id, errors=errors,
