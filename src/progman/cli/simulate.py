@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from progman.services.simulation import DateForecast, Simulation
 
 PROGRESS_FROM = 20_000  # iterations from which a progress bar is worth showing
+PROGRESS_LEVELED_FROM = 2_000  # the same with --leveled, whose iterations cost far more
 TOP_CRITICAL = 10
 BAR_WIDTH = 30
 
@@ -77,7 +78,8 @@ def simulate(
     program = load_plan_file(plan, db, program_key)
     from progman.services.simulation import simulate_program  # numba: once the plan loaded
 
-    if iterations >= PROGRESS_FROM and stderr.is_terminal:
+    shown_from = PROGRESS_LEVELED_FROM if leveled else PROGRESS_FROM
+    if iterations >= shown_from and stderr.is_terminal:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(
