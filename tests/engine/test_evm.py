@@ -135,8 +135,8 @@ def test_the_sample_program_is_the_sum_of_its_projects_and_its_baseline() -> Non
 @pytest.mark.parametrize(
     ("change", "option", "words"),
     [
-        ({"baselines": []}, "--baseline", "progman baseline PLAN --save ID"),
-        ({"status_date": None}, "--status-date", "give --status-date"),
+        ({"baselines": []}, "baseline", "progman baseline PLAN --save ID"),
+        ({"status_date": None}, "status_date", "a status date: give one"),
     ],
 )
 def test_what_is_missing_is_asked_for_by_its_option(change, option, words) -> None:

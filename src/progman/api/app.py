@@ -23,6 +23,7 @@ from progman.api import (
     auth_routes,
     baseline_routes,
     calendar_routes,
+    control_routes,
     exchange_routes,
     job_routes,
     link_routes,
@@ -67,6 +68,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(calendar_routes.router)
     api.include_router(register_routes.router)
     api.include_router(analysis_routes.router)
+    api.include_router(control_routes.router)
     api.include_router(exchange_routes.router)
     api.include_router(baseline_routes.router)
     api.include_router(scenario_routes.router)

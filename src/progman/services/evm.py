@@ -19,7 +19,10 @@ from progman.errors import UsageError
 from progman.services.plans import PlanSource, load_program
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from progman.domain import Baseline, Program
+    from progman.domain.access import User
 
 __all__ = [
     "EarnedValue",
@@ -28,7 +31,12 @@ __all__ = [
     "earned_value_of",
     "measures_json",
     "program_earned_value",
+    "stored_earned_value",
 ]
+
+
+#: The command line's options for the fields of :func:`program_earned_value`.
+OPTIONS = {"baseline": "--baseline", "status_date": "--status-date"}
 
 
 def earned_value_of(
@@ -36,7 +44,26 @@ def earned_value_of(
 ) -> EarnedValue:
     """Earned value of the plan ``source`` names; a missing baseline or status date is a
     usage error naming the option to give."""
-    return program_earned_value(load_program(source), baseline=baseline, status_date=status_date)
+    program = load_program(source)
+    try:
+        return program_earned_value(program, baseline=baseline, status_date=status_date)
+    except UsageError as error:
+        raise UsageError(error.message, option=OPTIONS.get(error.option, error.option)) from None
+
+
+def stored_earned_value(
+    session: Session,
+    user: User,
+    key: str,
+    *,
+    baseline: str | None = None,
+    status_date: date | None = None,
+) -> EarnedValue:
+    """Earned value of the stored program ``key`` as ``user`` may see it."""
+    from progman.services.catalog import visible_program  # noqa: PLC0415 - database stack
+
+    program = visible_program(session, user, key)
+    return program_earned_value(program, baseline=baseline, status_date=status_date)
 
 
 def program_earned_value(
@@ -53,9 +80,9 @@ def program_earned_value(
     when = status_date or program.status_date
     if when is None:
         raise UsageError(
-            "earned value is measured as of a status date: give --status-date D or set "
-            "status_date in the plan",
-            option="--status-date",
+            "earned value is measured as of a status date: give one, or set the plan's "
+            "status_date",
+            option="status_date",
         )
     done = scheduled(program, status_date)
     table = schedule(program, status_date=status_date).tasks
@@ -76,9 +103,9 @@ def program_earned_value(
 def _baseline(program: Program, ident: str | None) -> Baseline:
     if not program.baselines:
         raise UsageError(
-            "the plan has no baseline to measure against: take one with "
-            "progman baseline PLAN --save ID",
-            option="--baseline",
+            "the plan has no baseline to measure against: take one first (progman "
+            "baseline PLAN --save ID, or POST …/baselines)",
+            option="baseline",
         )
     if ident is None:
         return program.baselines[-1]  # the latest taken
@@ -86,7 +113,7 @@ def _baseline(program: Program, ident: str | None) -> Baseline:
         if candidate.id == ident:
             return candidate
     known = ", ".join(b.id for b in program.baselines)
-    raise UsageError(f"the plan has no baseline {ident!r} (it has: {known})", option="--baseline")
+    raise UsageError(f"the plan has no baseline {ident!r} (it has: {known})", option="baseline")
 
 
 #: The figures of ``evm --json`` (SPEC §5) of a task, a project and the program.

@@ -1,0 +1,32 @@
+"""``/api/v1/programs/{key}/evm``: money and control of a stored program, in the CLI's
+``--json`` shapes (SPEC §5): earned value and earned schedule against a baseline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from progman.api.answers import documented, json_answer
+from progman.api.deps import CurrentUser, DatabaseSession
+from progman.services.evm import earned_value_json, stored_earned_value
+
+router = APIRouter(prefix="/programs/{key}", tags=["control"])
+OBJECT = documented({"type": "object"})
+
+
+@router.get("/evm", response_class=Response, responses=OBJECT)
+def evm(
+    key: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    baseline: Annotated[str | None, Query(max_length=120)] = None,
+    status_date: date | None = None,
+) -> Response:
+    """Earned value (PV, EV, AC, SPI, CPI, EACs…) and earned schedule of the program, its
+    projects and tasks against ``baseline`` (default: the latest taken) as of
+    ``status_date`` (default: the program's), with the weekly S-curve: ``progman evm
+    --json``."""
+    result = stored_earned_value(session, user, key, baseline=baseline, status_date=status_date)
+    return json_answer(earned_value_json(result))
