@@ -49,15 +49,19 @@ def task_detail(session: Session, user: User, key: str, ident: str) -> TaskDetai
     row of the program's schedule (the one the API and the Gantt show)."""
     program, schedule = stored_schedule(session, user, key)
     item, project, parent = find_item(program, ident)
-    names = {w.id: w.name for w in program.work_items()}
+    wanted = {d.task for d in item.depends}
+    names: dict[str, str] = {}
+    successors: list[LinkLine] = []
+    for other in program.work_items():  # one walk: a program may hold 20,000 items
+        if other.id in wanted:
+            names[other.id] = other.name
+        successors += (
+            LinkLine(other.id, other.name, d.type, str(d.lag))
+            for d in other.depends
+            if d.task == ident
+        )
     predecessors = tuple(
         LinkLine(d.task, names.get(d.task, ""), d.type, str(d.lag)) for d in item.depends
-    )
-    successors = tuple(
-        LinkLine(w.id, w.name, d.type, str(d.lag))
-        for w in program.work_items()
-        for d in w.depends
-        if d.task == ident
     )
     return TaskDetail(
         program,
@@ -67,7 +71,7 @@ def task_detail(session: Session, user: User, key: str, ident: str) -> TaskDetai
         version_of(session, key, ident),
         schedule.task(ident),
         predecessors,
-        successors,
+        tuple(successors),
     )
 
 
