@@ -17,6 +17,7 @@ from progman.domain.governance import (
     StageGate,
     Stakeholder,
 )
+from progman.domain.health import HealthSettings
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk, RiskScales
 from progman.domain.strategy import Benefit, Objective
@@ -116,6 +117,9 @@ class Program(Entity):
     baselines: list[Baseline] = Field(default_factory=list)
     gates: list[StageGate] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    health: HealthSettings | None = Field(
+        default=None, description="thresholds and manual overrides of the RAG health"
+    )
 
     def work_items(self) -> Iterator[WorkItem]:
         """Every work item of every project."""

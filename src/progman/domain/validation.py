@@ -514,6 +514,14 @@ def check_program(program: Program) -> list[Finding]:
                 ("change_requests", i, "changes", k, "target"),
                 f"changes of change request {change.id}",
             )
+    for i, override in enumerate(prog.health.overrides if prog.health else ()):
+        c.reference(
+            "project",
+            override.project,
+            projects,
+            ("health", "overrides", i, "project"),
+            "project of a health override",
+        )
     c.check_work_items(resources, calendars, sprints)
     c.check_cycles()
     for i, risk in enumerate(prog.risks):
