@@ -75,6 +75,7 @@ COMMANDS = [
     ("db list", ["db", "list", "--db", "DB"], ["key", "name", "projects", "work items"]),
     ("baseline --list", ["baseline", "PLAN", "--list"], ["id", "name", "created", "finish"]),
     ("evm", ["evm", "PLAN", "--tasks"], ["id", "BAC", "PV", "EV", "AC", "SPI", "CPI"]),
+    ("health", ["health", "PLAN", "--all"], ["scope", "health", "reason"]),
     ("show", ["show", "PLAN"], ["DPL", "API.payments", "MKT.done"]),
     (
         "level",
@@ -216,6 +217,7 @@ def test_piped_schedule_marks_critical_tasks_with_a_character():
         ["whatif", "list", "--program", "DPL", "--db", "DB"],
         ["db", "list", "--db", "DB"],
         ["evm", "PLAN", "--tasks"],
+        ["health", "PLAN"],
     ],
     ids=lambda args: " ".join(a for a in args if a.isalpha() or a.startswith("--")),
 )

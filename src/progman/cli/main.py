@@ -18,6 +18,7 @@ import progman
 from progman.cli import baseline as baseline_command
 from progman.cli import db as db_commands
 from progman.cli import evm as evm_command
+from progman.cli import health as health_command
 from progman.cli import impact as impact_command
 from progman.cli import imports as import_command
 from progman.cli import level as level_command
@@ -162,6 +163,7 @@ app.command()(impact_command.impact)
 app.command()(level_command.level)
 app.command()(baseline_command.baseline)
 app.command()(evm_command.evm)
+app.command()(health_command.health)
 app.command("import")(import_command.import_plan)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)

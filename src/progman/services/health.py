@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from progman.domain.access import User
     from progman.engine.build import BuiltNetwork
     from progman.engine.evm import EarnedValue, Measures
-    from progman.engine.load import LoadAnalysis
     from progman.engine.schedule import Schedule
     from progman.engine.simulation import Simulation
 
@@ -79,9 +78,24 @@ def health_json(result: ProgramHealth) -> dict[str, Any]:
     return result.to_json()
 
 
-def health_of_source(source: PlanSource, *, status_date: date | None = None) -> ProgramHealth:
-    """The health of the plan ``source`` names."""
-    return program_health(load_program(source), status_date=status_date)
+def health_of_source(
+    source: PlanSource,
+    *,
+    status_date: date | None = None,
+    iterations: int | None = None,
+    seed: int = 0,
+) -> ProgramHealth:
+    """The health of the plan ``source`` names; with ``iterations``, the P80 forecasts of a
+    simulation of that many iterations (seeded) count too."""
+    from progman.services.simulation import simulate_program  # noqa: PLC0415 - numba: on use
+
+    program = load_program(source)
+    simulation = None
+    if iterations is not None:
+        simulation = simulate_program(
+            program, iterations=iterations, seed=seed, status_date=status_date
+        )
+    return program_health(program, status_date=status_date, simulation=simulation)
 
 
 def stored_health(session: Session, user: User, key: str) -> ProgramHealth:
@@ -280,7 +294,8 @@ class _Gatherer:
                 rag = rate_low(value, limits)
                 self.add(
                     scope, signal, rag,  # type: ignore[arg-type]
-                    f"{label} of {where} is {value:.2f} against baseline {earned.baseline}"
+                    f"{label} of {where} is {_index(value, limits)} against baseline "
+                    f"{earned.baseline}"
                     + ("" if rag == "green" else f" (below {getattr(limits, rag):g})"),
                 )  # fmt: skip
 
@@ -337,10 +352,16 @@ class _Gatherer:
             high = sum(1 for e in mine if rate_high(e.score, limits, inclusive=True) != "green")
             rag = rate_high(top.score, limits, inclusive=True)
             if rag == "green":
-                text = f"no open risk of {where} scores {limits.amber:g} or more (top: {top.risk.id}, {top.score})"
+                text = (
+                    f"no open risk of {where} scores {limits.amber:g} or more "
+                    f"(top: {top.risk.id}, {top.score})"
+                )
             else:
                 more = f"; {high - 1} more at {limits.amber:g} or more" if high > 1 else ""
-                text = f"{top.risk.kind} {top.risk.id} of {where} scores {top.score} ({top.rating}){more}"
+                text = (
+                    f"{top.risk.kind} {top.risk.id} of {where} scores {top.score} "
+                    f"({top.rating}){more}"
+                )
             self.add(scope, "risk", rag, text)
         threshold = self.program.risk_scales.escalation_score
         for scope, where in self.scopes():
@@ -461,6 +482,13 @@ def _slip_days(
         for scope in (PROGRAM, project):
             by_scope.setdefault(scope, []).append((round(value, 1), what, counts[scope]))
     return by_scope
+
+
+def _index(value: float, limits: Limits) -> str:
+    """Two decimals, three when two would show a value below a limit as the limit."""
+    text = f"{value:.2f}"
+    crossed = float(text) in (limits.amber, limits.red) and value != float(text)
+    return f"{value:.3f}" if crossed else text
 
 
 def _number(value: float) -> str:
