@@ -27,6 +27,7 @@ from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
 from progman.cli import serve as serve_command
 from progman.cli import simulate as simulate_command
+from progman.cli import strategy as strategy_command
 from progman.cli import users as user_commands
 from progman.cli import whatif as whatif_commands
 from progman.cli.options import (
@@ -164,6 +165,8 @@ app.command()(level_command.level)
 app.command()(baseline_command.baseline)
 app.command()(evm_command.evm)
 app.command()(health_command.health)
+app.command()(strategy_command.objectives)
+app.command()(strategy_command.benefits)
 app.command("import")(import_command.import_plan)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)

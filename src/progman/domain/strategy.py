@@ -12,10 +12,13 @@ Perspective = Literal["financial", "customer", "internal", "learning"]
 
 
 class Measurement(Entity):
-    """A value of a key result measured on a date."""
+    """A value of a key result measured on a date (no later than the status date), in the
+    key result's unit (``unit`` when written must be that unit: a check, not a conversion)."""
 
     date: PlanDate
     value: float
+    unit: str | None = None
+    note: str | None = None
 
 
 class KeyResult(Entity):
@@ -45,7 +48,9 @@ class BenefitMeasurement(Entity):
 
     date: PlanDate
     planned: float | None = None
-    realized: float | None = None
+    realized: float | None = None  # measured: no later than the status date
+    unit: str | None = None  # when written, the benefit's unit
+    note: str | None = None
 
 
 class Benefit(Entity):
@@ -61,5 +66,10 @@ class Benefit(Entity):
     target: float | None = None
     unit: str | None = None
     due: PlanDate | None = None
-    depends_on: list[Id] = Field(default_factory=list)
+    depends_on: list[Id] = Field(
+        default_factory=list, description="milestones and tasks whose finish enables it"
+    )
+    projects: list[Id] = Field(
+        default_factory=list, description="projects whose whole finish enables it"
+    )
     measurements: list[BenefitMeasurement] = Field(default_factory=list)

@@ -17,6 +17,7 @@ from progman.domain.durations import Duration
 from progman.domain.program import Program
 from progman.domain.resources import person_capacity_problems
 from progman.domain.risks import Risk
+from progman.domain.strategy_checks import check_strategy
 from progman.domain.work import WorkItem, shown
 
 Path = tuple[str | int, ...]
@@ -484,6 +485,7 @@ def check_program(program: Program) -> list[Finding]:
                 ("benefits", i, "depends_on", k),
                 f"depends_on of benefit {benefit.id}",
             )
+    check_strategy(prog, c.add, projects)
     for i, risk in enumerate(prog.risks):
         c.reference(
             "project", risk.project, projects, ("risks", i, "project"), f"project of risk {risk.id}"

@@ -376,6 +376,13 @@ def _driving_predecessors(built: BuiltNetwork, result: CpmResult) -> np.ndarray:
     return codes
 
 
+def driving_chains(built: BuiltNetwork, result: CpmResult, nodes: Sequence[int]) -> list[list[str]]:
+    """For each network node (a summary's finish node for a summary), the ids of the work
+    along the driving chain that ends at it, first to last: why it finishes when it does."""
+    chains = _Chains(built, result)
+    return [chains.back_from(int(node)) for node in nodes]
+
+
 class _Chains:
     """The driving chains of a schedule, walked back from a task."""
 

@@ -17,8 +17,8 @@ likely duration and no risk, it is the planned cost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -99,6 +99,8 @@ class Simulation:
     leveled: bool = False
     #: how many iterations finish on each day, in order (the histogram's data)
     finish_days: tuple[tuple[date, int], ...] = ()
+    #: the named groups asked for (``forecast_groups``): the latest finish of their members
+    forecasts: dict[str, DateForecast] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The ``progman simulate --json`` object of SPEC §5 (plus projects, cost, risks)."""
@@ -139,6 +141,7 @@ def simulate(
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     leveled: bool = False,
+    forecast_groups: Mapping[str, tuple[Sequence[str], date | None]] | None = None,
 ) -> Simulation:
     """Monte Carlo simulation of the program's schedule; seeded and reproducible.
 
@@ -147,7 +150,9 @@ def simulate(
     tags joins the first); by default the plan's own ``correlation:``. ``top`` limits the
     sensitivity list. ``leveled``: each iteration is placed under the resource capacities
     with the leveled plan's priority list (:mod:`progman.engine.leveled_montecarlo`), and
-    the deterministic finish is the leveled plan's.
+    the deterministic finish is the leveled plan's. ``forecast_groups`` names groups of work items
+    and projects (with a due date or None): each iteration's latest finish of a group's
+    members gives its percentiles in ``Simulation.forecasts`` (a benefit, an objective).
     """
     if correlation is None:
         correlation = program.correlation
@@ -169,6 +174,7 @@ def simulate(
         np.array([i for i in leaves if built.project_of[i] == p], dtype=np.int64)
         for p in range(len(program.projects))
     ]
+    asked = _group_nodes(program, built, leaves, forecast_groups or {})
     scheduler = None
     if leveled:
         scheduler = leveled_scheduler(program, built, unc, status_date=status_date)
@@ -181,7 +187,7 @@ def simulate(
         iterations=iterations,
         seed=seed,
         watch=watch_nodes,
-        groups=[g for g in groups if g.size],
+        groups=[g for g in groups if g.size] + [members for members, _ in asked.values()],
         chunk_size=chunk_size or (LEVELED_CHUNK if leveled else None),
         progress=progress,
         scheduler=scheduler,
@@ -213,6 +219,10 @@ def simulate(
             projects[project.id] = forecast(
                 project.id, result.group_finish[next(rows)], project.deadline
             )
+    forecasts = {
+        name: forecast(name, result.group_finish[next(rows)], due)
+        for name, (_, due) in asked.items()
+    }
     finish = tables.to_datetimes(percentiles(result.finish, FINISH_LEVELS))
     drivers = [
         Driver(built.ids[int(t)], "task", float(c))
@@ -252,11 +262,41 @@ def simulate(
         deterministic=tables.to_datetimes(np.array([planned]))[0],
         deterministic_probability=round(float((result.finish <= planned).mean()), 4),
         leveled=leveled,
+        forecasts=forecasts,
         finish_days=tuple(
             (tables.origin + timedelta(days=int(d)), int(c))
             for d, c in zip(days.tolist(), counts.tolist(), strict=True)
         ),
     )
+
+
+def _group_nodes(
+    program: Program,
+    built: BuiltNetwork,
+    leaves: list[int],
+    asked: Mapping[str, tuple[Sequence[str], date | None]],
+) -> dict[str, tuple[np.ndarray, date | None]]:
+    """The network nodes of each named group: a work item's finish node, a project's
+    leaves. A group with no member (an empty project) is left out."""
+    if not asked:
+        return {}
+    projects = {p.id: k for k, p in enumerate(program.projects)}
+    leaf = np.array(leaves, dtype=np.int64)
+    found: dict[str, tuple[np.ndarray, date | None]] = {}
+    for name, (members, due) in asked.items():
+        nodes: list[np.ndarray] = []
+        for ident in members:
+            if ident in built.index:
+                i = built.index[ident]
+                nodes.append(np.array([built.finish_node.get(i, i)], dtype=np.int64))
+            elif ident in projects:
+                nodes.append(leaf[built.project_of[leaf] == projects[ident]])
+            else:
+                raise ProgmanError(f"forecast group {name!r}: no task or project {ident!r}")
+        joined = np.unique(np.concatenate(nodes)) if nodes else np.zeros(0, dtype=np.int64)
+        if joined.size:
+            found[name] = (joined, due)
+    return found
 
 
 def _simulated_risks(program: Program) -> list[Any]:

@@ -6,7 +6,7 @@ for the interfaces that format it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,13 +38,23 @@ def simulate_program(
     top: int = 10,
     progress: Callable[[int], None] | None = None,
     leveled: bool = False,
+    forecast_groups: Mapping[str, tuple[Sequence[str], date | None]] | None = None,
 ) -> Simulation:
     """Finish percentiles, deadlines, criticality and sensitivity of ``program``; the same
     seed gives the same result. ``progress(done)`` is told the iterations run so far.
     ``leveled``: each iteration under the resource capacities, with the leveled plan's
-    priorities; the planned finish beside the percentiles is then the leveled one."""
+    priorities; the planned finish beside the percentiles is then the leveled one.
+    ``forecast_groups``: named groups of tasks and projects whose latest finish is forecast
+    too (``Simulation.forecasts``)."""
     return simulate(
-        program, iterations, seed, status_date, top=top, progress=progress, leveled=leveled
+        program,
+        iterations,
+        seed,
+        status_date,
+        top=top,
+        progress=progress,
+        leveled=leveled,
+        forecast_groups=forecast_groups,
     )
 
 
