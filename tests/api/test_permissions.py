@@ -111,6 +111,7 @@ STRUCTURE_WRITES: dict[tuple[str, str], dict | None] = {
 #: test; the import sends the program's own plan back with its revision (see the test).
 PLAN_READS: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/programs/{key}/export"): None,
+    ("GET", "/api/v1/programs/{key}/health"): None,
     ("GET", "/api/v1/programs/{key}/baselines"): None,
     ("GET", "/api/v1/programs/{key}/baselines/{baseline_id}"): None,
     ("GET", "/api/v1/programs/{key}/scenarios"): None,

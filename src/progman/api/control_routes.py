@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from progman.api.answers import documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
 from progman.services.evm import earned_value_json, stored_earned_value
+from progman.services.health import health_json, stored_health
 
 router = APIRouter(prefix="/programs/{key}", tags=["control"])
 OBJECT = documented({"type": "object"})
@@ -30,3 +31,10 @@ def evm(
     --json``."""
     result = stored_earned_value(session, user, key, baseline=baseline, status_date=status_date)
     return json_answer(earned_value_json(result))
+
+
+@router.get("/health", response_class=Response, responses=OBJECT)
+def health(key: str, user: CurrentUser, session: DatabaseSession) -> Response:
+    """Health (RAG) of the program and each project, with a reason per signal (schedule,
+    cost, risk, resources, scope) and any manual override: ``progman health --json``."""
+    return json_answer(health_json(stored_health(session, user, key)))
