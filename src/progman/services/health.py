@@ -66,6 +66,11 @@ class ProgramHealth:
     earned_value: bool  # SPI, SPI(t) and CPI were measured (a baseline and a status date)
     simulated: bool  # P80 forecasts were read from a simulation
 
+    @property
+    def scopes(self) -> list[tuple[str, str, Health]]:
+        """Each project as (id, name, health), in plan order."""
+        return [(ident, self.names[ident], h) for ident, h in self.projects.items()]
+
     def to_json(self) -> dict[str, Any]:
         """``health --json`` (SPEC §5)."""
         return {

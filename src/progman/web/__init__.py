@@ -6,6 +6,7 @@ from fastapi.staticfiles import StaticFiles
 
 from progman.web import pages
 from progman.web.admin_pages import router as admin_router
+from progman.web.control_pages import router as control_router
 from progman.web.gantt_pages import router as gantt_router
 from progman.web.project_pages import router as project_router
 from progman.web.rendering import HERE
@@ -22,6 +23,7 @@ ROUTERS = (
     project_router,
     admin_router,
     gantt_router,
+    control_router,
 )
 
 

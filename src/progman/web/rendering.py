@@ -34,8 +34,8 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Risks", "/risks"),
     ("Monte Carlo", "/montecarlo"),
     ("What-if", "/whatif"),
-    ("Earned value", None),
-    ("Health", None),
+    ("Earned value", "/evm"),
+    ("Health", "/health"),
     ("Change requests", None),
     ("Audit log", "/audit"),
 )
