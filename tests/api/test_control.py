@@ -1,5 +1,5 @@
-"""Earned value of a stored program over the API: the CLI's JSON for the same plan, and
-a missing baseline or a stranger's program answered as problems."""
+"""Earned value and baseline variance of a stored program over the API: the CLI's JSON for
+the same plan, and a missing baseline or a stranger's program answered as problems."""
 
 from __future__ import annotations
 
@@ -39,3 +39,19 @@ def test_an_unknown_baseline_is_a_problem_naming_the_parameter(api):
 def test_another_programs_earned_value_is_not_found(api):
     response = api.client.get("/api/v1/programs/NOPE/evm", headers=api.token("victor"))
     assert response.status_code == 404
+
+
+def test_baseline_variance_is_the_clis_json(api, capsys):
+    asked = "/api/v1/programs/DPL/baselines/BL1/variance?every_task=true"
+    response = api.client.get(asked, headers=api.token("victor"))
+    assert response.status_code == 200, response.text
+    assert main(["baseline", SAMPLE, "--compare", "BL1", "--all", "--json"]) == 0
+    assert response.json() == json.loads(capsys.readouterr().out)
+
+
+def test_the_variance_of_a_missing_baseline_is_not_found(api):
+    response = api.client.get(
+        "/api/v1/programs/DPL/baselines/NOPE/variance", headers=api.token("victor")
+    )
+    assert response.status_code == 404
+    assert "no baseline 'NOPE' (baselines: BL1)" in response.json()["detail"]

@@ -54,7 +54,7 @@ def test_an_id_taken_or_malformed_and_a_missing_action_are_refused(capsys, tmp_p
     code, _, err = run(capsys, "baseline", str(plan), "--save", "bad id!")
     assert code == 2 and "'--save'" in err
     code, _, err = run(capsys, "baseline", str(plan))
-    assert code == 2 and "--save ID or --list" in err
+    assert code == 2 and "give one of --save ID, --list or --compare ID" in err
     assert plan.read_text(encoding="utf-8") == text
 
 

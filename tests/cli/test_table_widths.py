@@ -76,6 +76,11 @@ COMMANDS = [
     ("baseline --list", ["baseline", "PLAN", "--list"], ["id", "name", "created", "finish"]),
     ("evm", ["evm", "PLAN", "--tasks"], ["id", "BAC", "PV", "EV", "AC", "SPI", "CPI"]),
     ("health", ["health", "PLAN", "--all"], ["scope", "health", "reason"]),
+    (
+        "baseline --compare",
+        ["baseline", "PLAN", "--compare", "BL1"],
+        ["scope", "finish", "variance", "id", "start", "Δ start", "Δ finish", "Δ cost"],
+    ),
     ("show", ["show", "PLAN"], ["DPL", "API.payments", "MKT.done"]),
     (
         "level",
@@ -116,6 +121,9 @@ def invoke(args: list[str], width: int | None) -> str:
 def ids_shown(args: list[str]) -> set[str]:
     """The ids the command's answer names (from its --json, or the plan for a tree)."""
     command = args[0] if args[0] not in ("whatif", "db") else " ".join(args[:2])
+    if command == "baseline" and "--compare" in args:
+        answer = data_of([*args, "--json"])
+        return set(answer["projects"]) | {t["id"] for t in answer["tasks"]}
     if command == "baseline":
         return {b["id"] for b in data_of([*args, "--json"])["items"]}
     if command in ("show", "db list", "whatif list"):
@@ -218,6 +226,7 @@ def test_piped_schedule_marks_critical_tasks_with_a_character():
         ["db", "list", "--db", "DB"],
         ["evm", "PLAN", "--tasks"],
         ["health", "PLAN"],
+        ["baseline", "PLAN", "--compare", "BL1"],
     ],
     ids=lambda args: " ".join(a for a in args if a.isalpha() or a.startswith("--")),
 )

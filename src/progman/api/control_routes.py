@@ -1,5 +1,6 @@
-"""``/api/v1/programs/{key}/evm``: money and control of a stored program, in the CLI's
-``--json`` shapes (SPEC §5): earned value and earned schedule against a baseline."""
+"""``/api/v1/programs/{key}/evm`` and ``…/baselines/{id}/variance``: money and control of
+a stored program, in the CLI's ``--json`` shapes (SPEC §5): earned value and earned
+schedule against a baseline, and the variance of the plan against one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from progman.api.answers import documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
+from progman.services.baseline_variance import stored_baseline_variance, variance_json
 from progman.services.evm import earned_value_json, stored_earned_value
 from progman.services.health import health_json, stored_health
 
@@ -31,6 +33,17 @@ def evm(
     --json``."""
     result = stored_earned_value(session, user, key, baseline=baseline, status_date=status_date)
     return json_answer(earned_value_json(result))
+
+
+@router.get("/baselines/{ident}/variance", response_class=Response, responses=OBJECT)
+def baseline_variance(
+    key: str, ident: str, user: CurrentUser, session: DatabaseSession, every_task: bool = False
+) -> Response:
+    """The program as it is now against its baseline ``ident``: start, finish, duration,
+    work and cost variance of each task (only those that vary unless ``every_task``), of
+    each project and the program: ``progman baseline --compare ID --json``."""
+    found = stored_baseline_variance(session, user, key, ident)
+    return json_answer(variance_json(found, every_task=every_task))
 
 
 @router.get("/health", response_class=Response, responses=OBJECT)

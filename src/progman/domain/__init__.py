@@ -15,6 +15,7 @@ from progman.domain.governance import (
     Sprint,
     StageGate,
     Stakeholder,
+    latest_baseline,
 )
 from progman.domain.program import Program, Project
 from progman.domain.resources import CapacityPeriod, Resource
@@ -75,4 +76,5 @@ __all__ = [
     "Stakeholder",
     "ThreePointEstimate",
     "WorkItem",
+    "latest_baseline",
 ]

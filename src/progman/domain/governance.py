@@ -88,6 +88,15 @@ class Baseline(Entity):
     tasks: dict[Id, BaselineTask] = Field(default_factory=dict)
 
 
+def latest_baseline(baselines: list[Baseline]) -> Baseline | None:
+    """The baseline measured against by default: the latest by ``created``, and of those
+    taken the same day the last listed (None when there is none)."""
+    if not baselines:
+        return None
+    latest = max(b.created for b in baselines)
+    return [b for b in baselines if b.created == latest][-1]
+
+
 class GateCriterion(Entity):
     text: str
     met: bool = False

@@ -89,12 +89,14 @@ class CalendarTables:
         """First wall minute past the tables."""
         return self.days * MINUTES_PER_DAY
 
-    def to_minutes(self, moment: date | datetime) -> int:
-        """Wall minutes from the origin to a date (midnight) or a time stamp."""
+    def to_minutes(self, moment: date | datetime, *, end_of_day: bool = False) -> int:
+        """Wall minutes from the origin to a date (midnight) or a time stamp; with
+        ``end_of_day``, a date without a time is the end of that day (a finish given as a
+        day: a baseline written by hand, an actual finish)."""
         if isinstance(moment, datetime):
             delta = moment - datetime.combine(self.origin, datetime.min.time())
             return int(delta.total_seconds() // 60)
-        return (moment - self.origin).days * MINUTES_PER_DAY
+        return ((moment - self.origin).days + end_of_day) * MINUTES_PER_DAY
 
     def to_datetimes(self, minutes: np.ndarray) -> list[datetime]:
         """Wall minutes as datetimes, converted in bulk (numpy, not one at a time)."""

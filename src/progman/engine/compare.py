@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from progman.domain import Baseline, Calendar, Program
+from progman.domain import Baseline, Calendar, Program, latest_baseline
 from progman.domain.validation import did_you_mean
 from progman.engine.compare_chains import Chain, ChainFinder
 from progman.engine.compare_versions import schedule_versions
@@ -266,10 +266,7 @@ def compare(
 
 def _baseline(program: Program, ident: str | None) -> Baseline | None:
     if ident is None:
-        if not program.baselines:
-            return None
-        latest = max(b.created for b in program.baselines)
-        return [b for b in program.baselines if b.created == latest][-1]
+        return latest_baseline(program.baselines)
     for baseline in program.baselines:
         if baseline.id == ident:
             return baseline

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -255,15 +255,18 @@ def _tasks(
         base = frozen.get(item.id)
         if base is not None:
             known[k] = True
-            first[k], last[k] = _minute(tables, base.start), _minute(tables, base.finish, end=True)
+            first[k], last[k] = (
+                tables.to_minutes(base.start),
+                tables.to_minutes(base.finish, end_of_day=True),
+            )
             bac[k] = base.cost or 0.0
         if item.actual_finish is not None:
             done[k] = 1.0
-            reached[k] = min(now, _minute(tables, item.actual_finish, end=True))
+            reached[k] = min(now, tables.to_minutes(item.actual_finish, end_of_day=True))
         elif item.percent_complete is not None:
             done[k] = item.percent_complete / 100.0
         if item.actual_start is not None:
-            began[k] = _minute(tables, item.actual_start)
+            began[k] = tables.to_minutes(item.actual_start)
         if item.actual_cost is not None:
             ac[k] = item.actual_cost
         elif done[k] > 0:
@@ -274,14 +277,6 @@ def _tasks(
         start=first, finish=last, bac=bac, done=done, ac=ac, estimated=estimated,
         began=np.minimum(began, reached), reached=reached, known=known,
     )  # fmt: skip
-
-
-def _minute(tables: CalendarTables, moment: date | datetime, *, end: bool = False) -> int:
-    """Wall minutes of ``moment``; a date without a time is the whole day: its start, or
-    with ``end`` its end (a baseline written by hand, an actual finish given as a day)."""
-    if end and not isinstance(moment, datetime):
-        return tables.to_minutes(moment + timedelta(days=1))
-    return tables.to_minutes(moment)
 
 
 def _spread(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from progman.domain import latest_baseline
 from progman.engine.evm import EarnedValue, Measures, earned_value
 from progman.errors import UsageError
 from progman.services.plans import PlanSource, load_program
@@ -80,8 +81,7 @@ def program_earned_value(
     when = status_date or program.status_date
     if when is None:
         raise UsageError(
-            "earned value is measured as of a status date: give one, or set the plan's "
-            "status_date",
+            "earned value is measured as of a status date: give one, or set the plan's status_date",
             option="status_date",
         )
     done = scheduled(program, status_date)
@@ -101,14 +101,16 @@ def program_earned_value(
 
 
 def _baseline(program: Program, ident: str | None) -> Baseline:
-    if not program.baselines:
+    """The baseline ``ident``, or the latest when None (see :func:`latest_baseline`)."""
+    latest = latest_baseline(program.baselines)
+    if latest is None:
         raise UsageError(
             "the plan has no baseline to measure against: take one first (progman "
             "baseline PLAN --save ID, or POST …/baselines)",
             option="baseline",
         )
     if ident is None:
-        return program.baselines[-1]  # the latest taken
+        return latest
     for candidate in program.baselines:
         if candidate.id == ident:
             return candidate
