@@ -75,6 +75,16 @@ COMMANDS = [
     ("db list", ["db", "list", "--db", "DB"], ["key", "name", "projects", "work items"]),
     ("baseline --list", ["baseline", "PLAN", "--list"], ["id", "name", "created", "finish"]),
     ("evm", ["evm", "PLAN", "--tasks"], ["id", "BAC", "PV", "EV", "AC", "SPI", "CPI"]),
+    (
+        "objectives",
+        ["objectives", "PLAN", "--simulate", "200"],
+        ["id", "title", "progress", "due", "forecast", "P80"],
+    ),
+    (
+        "benefits",
+        ["benefits", "PLAN", "--simulate", "200"],
+        ["id", "title", "due", "forecast", "late", "P80"],
+    ),
     ("health", ["health", "PLAN", "--all"], ["scope", "health", "reason"]),
     (
         "baseline --compare",
@@ -146,6 +156,11 @@ def ids_shown(args: list[str]) -> set[str]:
         found = {p["id"] for p in data["free"]["people"]}
     elif command == "resources":
         found = {r["id"] for r in data["resources"]}
+    elif command == "objectives":
+        found = {o["id"] for o in data["objectives"]}
+        found |= {k["id"] for o in data["objectives"] for k in o["key_results"]}
+    elif command == "benefits":
+        found = {b["id"] for b in data["benefits"]}
     elif command == "evm":
         found = set(data["projects"]) | {t["id"] for t in data["tasks"]}
     elif command in ("whatif run", "whatif compare"):
@@ -225,6 +240,8 @@ def test_piped_schedule_marks_critical_tasks_with_a_character():
         ["whatif", "list", "--program", "DPL", "--db", "DB"],
         ["db", "list", "--db", "DB"],
         ["evm", "PLAN", "--tasks"],
+        ["objectives", "PLAN"],
+        ["benefits", "PLAN"],
         ["health", "PLAN"],
         ["baseline", "PLAN", "--compare", "BL1"],
     ],

@@ -33,6 +33,7 @@ from progman.api import (
     register_routes,
     resource_routes,
     scenario_routes,
+    strategy_routes,
     work_item_routes,
 )
 from progman.api.schemas import PROBLEM_RESPONSES
@@ -69,6 +70,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(register_routes.router)
     api.include_router(analysis_routes.router)
     api.include_router(control_routes.router)
+    api.include_router(strategy_routes.router)
     api.include_router(exchange_routes.router)
     api.include_router(baseline_routes.router)
     api.include_router(scenario_routes.router)
