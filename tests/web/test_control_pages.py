@@ -49,7 +49,7 @@ def test_earned_value_shows_the_clis_figures_with_words_and_the_s_curve(api, cap
     assert f"Against baseline {figures['baseline']}, as of the end of 2027-04-30" in page
     for name in ("bac", "pv", "ev", "ac", "eac"):
         assert f'<td class="num">{_money(whole[name])}</td>' in page, name
-    assert whole["spi"] < 1 and f"▼ {whole['spi']:.2f} below 1" in page  # a word, not colour
+    assert whole["spi"] < 1 and f'▼ {whole["spi"]:.2f}<span class="sr-only"> below 1<' in page
     for project, measures in figures["projects"].items():
         assert f'<span class="id">{project}</span>' in page
         assert f'<td class="num">{_money(measures["bac"])}</td>' in page

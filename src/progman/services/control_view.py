@@ -9,6 +9,7 @@ templates hold no arithmetic.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["EvmView", "ProgramHealth", "evm_view", "health_view"]
 
 #: The chart's drawing area in SVG units (the labels sit in the margins).
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 860, 260, 80, 40, 16
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 860, 260, 80, 40, 30
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def s_curve(result: EarnedValue) -> SCurve | None:
     def y(value: float) -> float:
         return round(TOP + HEIGHT - HEIGHT * value / top_value, 1)
 
-    def line(values: list[tuple[date, float | None]]) -> str:
+    def line(values: Sequence[tuple[date, float | None]]) -> str:
         return " ".join(f"{x(d)},{y(v)}" for d, v in values if v is not None)
 
     ends = [(w.monday + timedelta(days=7), w) for w in weeks]  # cumulative at the week's end
