@@ -6,12 +6,21 @@ for the interfaces that format it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from progman.domain import Program
 from progman.engine.simulation import DateForecast, Simulation, simulate
+from progman.services.single_flight import SingleFlight
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from progman.domain.access import User
 
 __all__ = [
     "DateForecast",
@@ -20,7 +29,15 @@ __all__ = [
     "finish_histogram",
     "has_people",
     "simulate_program",
+    "stored_simulation",
 ]
+
+#: The simulations of recent revisions, by (revision, iterations, seed, leveled): a
+#: revision never changes, so the same question is answered once.
+_KEPT: OrderedDict[Hashable, Simulation] = OrderedDict()
+_KEPT_COUNT = 8
+_KEPT_LOCK = threading.Lock()
+_RUNNING: SingleFlight[Simulation] = SingleFlight()
 
 
 def has_people(program: Program) -> bool:
@@ -56,6 +73,33 @@ def simulate_program(
         leveled=leveled,
         forecast_groups=forecast_groups,
     )
+
+
+def stored_simulation(
+    session: Session, user: User, key: str, *, iterations: int, seed: int, leveled: bool
+) -> tuple[Simulation, bool]:
+    """The simulation of the stored program ``key`` as ``user`` may see it, and whether
+    it has people (``leveled`` applies only then). Kept per revision and question, and run
+    once for viewers who ask it together."""
+    from progman.services.catalog import visible_program_at  # noqa: PLC0415 - database stack
+
+    program, _, stamp = visible_program_at(session, user, key)
+    staffed = has_people(program)
+    asked = (stamp, iterations, seed, leveled and staffed)
+    with _KEPT_LOCK:
+        found = _KEPT.get(asked)
+    if found is None:
+        found = _RUNNING.run(
+            asked,
+            lambda: simulate_program(
+                program, iterations=iterations, seed=seed, leveled=leveled and staffed
+            ),
+        )
+        with _KEPT_LOCK:
+            _KEPT[asked] = found
+            while len(_KEPT) > _KEPT_COUNT:
+                _KEPT.popitem(last=False)
+    return found, staffed
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from progman.services.catalog import program_entry, programs_page, visible_progr
 from progman.services.dashboard import program_dashboard
 from progman.services.risks import risk_report
 from progman.services.roadmap import program_roadmap
-from progman.services.simulation import finish_histogram, has_people, simulate_program
+from progman.services.simulation import finish_histogram, stored_simulation
 from progman.services.users import (
     SESSION_COOKIE,
     authenticate,
@@ -139,10 +139,8 @@ def montecarlo(
     what drives it; ``leveled``: under the resource limits (``simulate --leveled``)."""
     user, csrf = seen
     entry = program_entry(session, user, key)
-    program = visible_program(session, user, key)
-    staffed = has_people(program)
-    result = simulate_program(
-        program, iterations=iterations, seed=seed, leveled=leveled and staffed
+    result, staffed = stored_simulation(
+        session, user, key, iterations=iterations, seed=seed, leveled=leveled
     )
     return page(
         request, "montecarlo.html", user=user, csrf=csrf, program=entry, view="Monte Carlo",
