@@ -373,7 +373,7 @@ class _Gatherer:
             waiting = [
                 f"{e.risk.id} ({e.risk.project}, {e.score})"
                 for e in report.escalation
-                if scope is PROGRAM or e.risk.project == scope
+                if e.risk.kind != "opportunity" and (scope is PROGRAM or e.risk.project == scope)
             ]
             if waiting:
                 one = len(waiting) == 1
@@ -413,7 +413,7 @@ class _Gatherer:
                 if project in days and count:
                     mine = days[project]
                     mine[period.resource] = mine.get(period.resource, 0) + count
-        span = f"in the {weeks} weeks after {when.isoformat()}"
+        span = f"in the {_weeks(weeks)} after {when.isoformat()}"
         for scope, where in self.scopes():
             people = days[scope]
             total = sum(people.values())
@@ -448,7 +448,7 @@ class _Gatherer:
             for project in {owner.get(c.target.split(":")[-1]) for c in request.changes} - {None}:
                 counted[project].append(request.id)
         limits = self.limits.change_requests
-        span = f"in the {weeks} weeks to {when.isoformat()}"
+        span = f"in the {_weeks(weeks)} to {when.isoformat()}"
         for scope, where in self.scopes():
             ids = counted[scope]
             rag = rate_high(len(ids), limits, inclusive=True)
@@ -494,6 +494,10 @@ def _index(value: float, limits: Limits) -> str:
     text = f"{value:.2f}"
     crossed = float(text) in (limits.amber, limits.red) and value != float(text)
     return f"{value:.3f}" if crossed else text
+
+
+def _weeks(count: int) -> str:
+    return "week" if count == 1 else f"{count} weeks"
 
 
 def _number(value: float) -> str:
