@@ -18,6 +18,7 @@ from benchmarks import (
     storage,
     tj3,
     web_dashboard,
+    web_gantt,
 )
 
 BENCHMARKS = {
@@ -34,6 +35,7 @@ BENCHMARKS = {
     "entity_edit": entity_edit.main,
     "api_load": api_load.main,
     "web_dashboard": web_dashboard.main,
+    "web_gantt": web_gantt.main,
 }
 
 

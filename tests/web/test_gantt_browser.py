@@ -124,3 +124,33 @@ def test_a_task_name_with_markup_is_shown_as_text(site, sqlite_api, browser):
     )
     assert name in page.locator(".gantt_task_line[data-task-id='MOB.beta']").inner_text()
     assert page.evaluate("window.pwned") is None
+
+
+def test_a_duration_changed_in_the_grid_goes_through_the_api(site, browser):
+    page = _open(browser, site)
+    launch = _task(page, "MOB.launch")
+    _row(page, "MOB.beta").locator("[data-column-name=duration_text]").click()
+    field = page.locator(".gantt_grid_editor_placeholder input")
+    page.wait_for_function("document.activeElement.name === 'duration_text'")
+    field.fill("40d")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('gantt-notice').textContent.includes('moved')")
+    assert _task(page, "MOB.launch")["end"] > launch["end"]
+    assert page.evaluate("gantt.getTask('MOB.beta').duration_text") == "40d"
+
+
+def test_the_keyboard_reaches_a_task_and_opens_its_panel(site, browser):
+    page = _open(browser, site)
+    page.focus("#gantt .gantt_layout_root")  # the first row takes the focus
+    assert page.evaluate("document.activeElement.getAttribute('data-task-id')") == "API"
+    page.keyboard.press("Shift+ArrowUp")  # closes a branch, Shift+↓ opens it
+    assert page.evaluate("gantt.getTask('API').$open") is False
+    page.keyboard.press("Shift+ArrowDown")
+    assert page.evaluate("gantt.getTask('API').$open") is True
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('data-task-id')")
+    assert focused == "API.arch_design"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'task-panel-title'")
+    assert page.inner_text("#task-panel-title").startswith("API.arch_design")

@@ -27,7 +27,7 @@ from progman.storage import work_item_versions
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from progman.domain import Baseline, Calendar, Program
+    from progman.domain import Baseline, Calendar, Duration, Program
     from progman.domain.access import User
     from progman.engine.schedule import Schedule
 
@@ -101,6 +101,8 @@ def _rows(
     """Projects first in their WBS (each project a summary row), then the links."""
     by_id = {row["id"]: row for row in _schedule_rows(schedule)}
     frozen = baseline.tasks if baseline is not None else {}
+    text = _Texts()
+    types = {name: k for k, name in enumerate(LINK_TYPES)}
     rows: list[list[Any]] = []
     links: list[list[Any]] = []
     for project in program.projects:
@@ -112,19 +114,17 @@ def _rows(
             item, parent = stack.pop()
             row = by_id[item.id]
             before = frozen.get(item.id)
-            planned = planned_duration(item)
             rows.append(
                 [item.id, item.name, project.id, parent, item.kind, row["start"], row["finish"],
-                 str(planned) if planned is not None else None, row["total_float"],
+                 text(planned_duration(item)), row["total_float"],
                  row["critical"], row["near_critical"], row["milestone"], row["summary"],
                  item.percent_complete, _stamp(before.start) if before else None,
                  _stamp(before.finish) if before else None, versions.get(item.id, 1)]
             )  # fmt: skip
-            links.extend(
-                [dep.task, item.id, LINK_TYPES.index(dep.type), str(dep.lag)]
-                for dep in item.depends
-            )
-            stack.extend((child, item.id) for child in reversed(item.tasks))
+            for dep in item.depends:
+                links.append([dep.task, item.id, types[dep.type], text(dep.lag)])
+            if item.tasks:
+                stack.extend((child, item.id) for child in reversed(item.tasks))
     _project_starts(rows)
     calendar = program.calendars.get(program.calendar) if program.calendar else None
     return {
@@ -148,6 +148,18 @@ def _rows(
         "tasks": rows,
         "links": links,
     }
+
+
+class _Texts(dict[Any, str]):
+    """Durations as text, each distinct one written once (a big plan has few: "0d", "3d")."""
+
+    def __call__(self, value: Duration | None) -> str | None:
+        if value is None:
+            return None
+        found = self.get(value)
+        if found is None:
+            found = self[value] = str(value)
+        return found
 
 
 def _schedule_rows(schedule: Schedule) -> list[dict[str, Any]]:
