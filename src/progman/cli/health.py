@@ -113,19 +113,18 @@ def _table(
         legend=LEGEND,
     )
     for ident, h, last in _with_last(scopes):
-        rows: list[tuple[str, str]] = []  # signal, reason
+        reasons = [r for r in h.reasons if every or r.rag != "green"]
+        rows = [(r.signal, f"{MARKERS[r.rag]} {r.text}") for r in reasons]
+        if not reasons:
+            rows.append(("—", "✓ every signal is green"))
         colours = [_colour(h.rag, "computed" if h.override else "")]
-        if h.override is not None:
+        if h.override is not None:  # the second row: its colour under the computed one
             o = h.override
             who = "".join(
                 f" {word} {value}" for word, value in (("by", o.by), ("on", o.on)) if value
             )
-            rows.append(("override", f"set{who}: {o.comment}"))
+            rows.insert(1, ("override", f"set{who}: {o.comment}"))
             colours.append(_colour(o.rag, "override"))
-        reasons = [r for r in h.reasons if every or r.rag != "green"]
-        rows += [(r.signal, f"{MARKERS[r.rag]} {r.text}") for r in reasons]
-        if not reasons:
-            rows.append(("—", "✓ every signal is green"))
         for n, (signal, text) in enumerate(rows):
             table.add_row(
                 Cell(ident if n == 0 else ""), colours[n] if n < len(colours) else Cell(""),
