@@ -154,3 +154,21 @@ def test_the_keyboard_reaches_a_task_and_opens_its_panel(site, browser):
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'task-panel-title'")
     assert page.inner_text("#task-panel-title").startswith("API.arch_design")
+
+
+def test_a_stale_edit_says_someone_else_changed_it_and_reloads_the_row(site, sqlite_api, browser):
+    page = _open(browser, site)
+    with unit_of_work(sqlite_api.url, write=True) as session:  # someone else, meanwhile
+        do_update_work_item(session, ADMIN, "DPL", "MOB.beta", {"duration": "30d"}, if_match=1)
+    _row(page, "MOB.beta")
+    box = page.locator(".gantt_task_line[data-task-id='MOB.beta']").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 100, y, steps=6)
+    page.mouse.up()
+    page.wait_for_function("document.getElementById('gantt-error').textContent.length > 0")
+    said = page.inner_text("#gantt-error")
+    assert "changed by someone else" in said and "row has been reloaded" in said
+    page.wait_for_function("gantt.getTask('MOB.beta').version === 2")
+    assert page.evaluate("gantt.getTask('MOB.beta').duration_text") == "30d"
