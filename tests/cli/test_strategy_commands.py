@@ -8,9 +8,9 @@ import io
 import json
 
 import pytest
+from tests.services.test_strategy import PLAN
 
 from progman.cli.main import main
-from tests.services.test_strategy import PLAN
 
 
 @pytest.fixture

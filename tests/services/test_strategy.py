@@ -14,9 +14,9 @@ from progman.errors import PlanInvalid
 from progman.planfile import load_plan, validate_plan_data
 from progman.services.strategy import benefits_json, objectives_json, program_strategy
 
-# Mon 2027-03-01 (the status date is the Sunday before): A.design Mar 1–5, A.build Mar 8–19, A.done Fri
-# Mar 19 16:00; B.prep Mar 1–3, B.live Wed Mar 3 16:00; C.x Mar 1–2 (aligned to nothing);
-# D.risky Mar 1–5 as planned (most likely 5d) but up to 30 days.
+# Mon 2027-03-01 (the status date is the Sunday before): A.design Mar 1–5, A.build
+# Mar 8–19, A.done Fri Mar 19 16:00; B.prep Mar 1–3, B.live Wed Mar 3 16:00; C.x Mar 1–2
+# (aligned to nothing); D.risky Mar 1–5 as planned (most likely 5d) but up to 30 days.
 PLAN = """\
 program: Strategy
 key: STR

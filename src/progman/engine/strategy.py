@@ -315,6 +315,7 @@ def _benefits(
                 chain = tuple(schedule.projects[driver].get("critical_path") or ())
             else:
                 chain = tuple(paths[driver])
+        held = _held_by(schedule, chain[0]) if chain else None
         planned, realized, realized_on = planned_vs_realized(benefit, as_of)
         late = None
         if forecast is not None and benefit.due is not None:
@@ -341,7 +342,13 @@ def _benefits(
                 probability_on_time=None if simulated is None else simulated.probability_on_time,
                 chain=chain,
                 reason=_reason(
-                    benefit, forecast, driver, at_risk=at_risk, simulated=simulated, chain=chain
+                    benefit,
+                    forecast,
+                    driver,
+                    at_risk=at_risk,
+                    simulated=simulated,
+                    chain=chain,
+                    held=held,
                 ),
                 planned_to_date=planned,
                 realized_to_date=realized,
@@ -374,13 +381,17 @@ def _reason(
     at_risk: bool,
     simulated: DateForecast | None,
     chain: tuple[str, ...],
+    held: str | None,
 ) -> str | None:
     """``B1 is at risk: MOB.launch is forecast 2028-01-10, 10 days after its due date
     2027-12-31 (driving path: API.auth → MOB.build → MOB.launch)``."""
     due = benefit.due
     if due is None or driver is None:
         return None
-    path = f" (driving path: {' → '.join(chain)})" if len(chain) > 1 else ""
+    why = [f"driving path: {' → '.join(chain)}"] if len(chain) > 1 else []
+    if held:
+        why.append(f"{chain[0]} is held by {held}")
+    path = f" ({'; '.join(why)})" if why else ""
     if at_risk and forecast is not None:
         days = (forecast.date() - due).days
         return (
@@ -400,6 +411,22 @@ def _reason(
             f"due date {due.isoformat()}{chance}; {driver} drives it{path}"
         )
     return None
+
+
+#: what holds the first task of a chain, by its driver (``start``: nothing worth saying)
+_HELD = {
+    "constraint": "its constraint",
+    "actual": "its actual dates",
+    "status date": "the status date",
+}
+
+
+def _held_by(schedule: Schedule, ident: str) -> str | None:
+    try:
+        driver = schedule.task(ident).driving_predecessor
+    except KeyError:  # a project's path starts at a task; this is defensive
+        return None
+    return _HELD.get(driver or "")
 
 
 def _days(count: int) -> str:

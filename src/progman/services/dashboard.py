@@ -19,6 +19,7 @@ from progman.services.catalog import ProgramEntry, program_entry, visible_progra
 from progman.services.risks import risk_report
 from progman.services.scheduling import stored_schedule
 from progman.services.single_flight import SingleFlight
+from progman.services.strategy import KeyResultProgress, program_strategy
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from progman.domain import Program
     from progman.domain.access import User
     from progman.engine.schedule import Schedule
+    from progman.services.strategy import BenefitStatus, ObjectiveForecast
 
 #: The risks and the changes a dashboard lists, the highest scores and the newest first.
 TOP_RISKS = 5
@@ -62,6 +64,7 @@ class BenefitLine:
     forecast: datetime | None  # the latest finish of what it depends on
     at_risk: bool
     depends_on: tuple[str, ...]
+    reason: str | None = None  # why it is at risk, with the driving chain
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class ObjectiveLine:
     title: str
     benefits: tuple[str, ...]
     projects: tuple[tuple[str, float], ...]  # aligned projects and their weights
+    progress: float | None = None  # mean progress of its measured key results
+    key_results: tuple[KeyResultProgress, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,13 +172,14 @@ def program_dashboard(session: Session, user: User, key: str) -> Dashboard:
 
 def _standing(program: Program, schedule: Schedule) -> _Standing:
     assessed = risk_report(program).entries
+    goals = program_strategy(program).strategy
     return _Standing(
         status_date=schedule.status_date,
         finish=schedule.finish,
         milestones=_milestones(schedule),
         projects=_projects(program, schedule),
-        objectives=_objectives(program),
-        benefits=_benefits(program, schedule),
+        objectives=_objectives(program, goals.objectives),
+        benefits=_benefits(goals.benefits),
         risks=tuple(
             RiskLine(
                 a.risk.id,
@@ -234,7 +240,9 @@ def _projects(program: Program, schedule: Schedule) -> tuple[ProjectLine, ...]:
     return tuple(lines)
 
 
-def _objectives(program: Program) -> tuple[ObjectiveLine, ...]:
+def _objectives(
+    program: Program, goals: tuple[ObjectiveForecast, ...]
+) -> tuple[ObjectiveLine, ...]:
     return tuple(
         ObjectiveLine(
             o.id,
@@ -245,37 +253,28 @@ def _objectives(program: Program) -> tuple[ObjectiveLine, ...]:
                 for p in program.projects
                 if (weight := p.objectives.get(o.id)) is not None
             ),
+            goal.progress,
+            goal.key_results,
         )
-        for o in program.objectives
+        for o, goal in zip(program.objectives, goals, strict=True)
     )
 
 
-def _benefits(program: Program, schedule: Schedule) -> tuple[BenefitLine, ...]:
-    lines = []
-    for benefit in program.benefits:
-        finishes = [_finish_of(schedule, ident) for ident in benefit.depends_on]
-        known = [f for f in finishes if f is not None]
-        forecast = max(known) if known else None
-        at_risk = forecast is not None and benefit.due is not None and forecast.date() > benefit.due
-        lines.append(
-            BenefitLine(
-                benefit.id,
-                benefit.title,
-                benefit.objective,
-                benefit.due,
-                forecast,
-                at_risk,
-                tuple(benefit.depends_on),
-            )
+def _benefits(goals: tuple[BenefitStatus, ...]) -> tuple[BenefitLine, ...]:
+    """The benefits as :mod:`progman.engine.strategy` assesses them (``progman benefits``)."""
+    return tuple(
+        BenefitLine(
+            b.id,
+            b.title,
+            b.objective,
+            b.due,
+            b.forecast,
+            b.at_risk,
+            (*b.depends_on, *b.projects),
+            b.reason,
         )
-    return tuple(lines)
-
-
-def _finish_of(schedule: Schedule, ident: str) -> datetime | None:
-    try:
-        return schedule.task(ident).finish
-    except KeyError:
-        return None
+        for b in goals
+    )
 
 
 def _conflicts(program: Program, schedule: Schedule) -> tuple[ConflictLine, ...]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from progman.engine.schedule_table import TaskTable
 from progman.services.scheduling import stored_schedule
+from progman.services.strategy import ObjectiveForecast, Strategy, program_strategy
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,6 +50,14 @@ class Roadmap:
     months: tuple[date, ...]  # the first day of each month on the axis
     lanes: tuple[RoadmapLane, ...]
     status_date: date | None
+    #: key-result progress, objective forecasts and benefits at risk (``progman objectives``)
+    goals: Strategy | None = None
+
+    def objective(self, ident: str | None) -> ObjectiveForecast | None:
+        """The forecast and key results of the objective ``ident`` (None: none)."""
+        if self.goals is None or ident is None:
+            return None
+        return next((o for o in self.goals.objectives if o.id == ident), None)
 
     def at(self, moment: date | datetime) -> float:
         """Where ``moment`` sits on the axis, in percent of its width."""
@@ -102,7 +111,10 @@ def program_roadmap(session: Session, user: User, key: str) -> Roadmap:
     dates += [m.deadline for ms in milestones.values() for m in ms if m.deadline]
     first = min(dates).replace(day=1)
     last = month_end(max(dates))
-    return Roadmap(first, last, month_starts(first, last), tuple(lanes), schedule.status_date)
+    goals = program_strategy(program).strategy
+    return Roadmap(
+        first, last, month_starts(first, last), tuple(lanes), schedule.status_date, goals
+    )
 
 
 def month_end(day: date) -> date:
