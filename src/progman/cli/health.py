@@ -114,7 +114,7 @@ def _table(
     )
     for ident, h, last in _with_last(scopes):
         reasons = [r for r in h.reasons if every or r.rag != "green"]
-        rows = [(r.signal, f"{MARKERS[r.rag]} {r.text}") for r in reasons]
+        rows: list[tuple[str, str]] = [(r.signal, f"{MARKERS[r.rag]} {r.text}") for r in reasons]
         if not reasons:
             rows.append(("—", "✓ every signal is green"))
         colours = [_colour(h.rag, "computed" if h.override else "")]
