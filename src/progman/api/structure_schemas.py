@@ -4,14 +4,18 @@ their exceptions, new resources (SPEC §5.1). Requests refuse unknown fields."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from progman.api.schemas import Request
 
 Method = Literal["waterfall", "agile", "hybrid"]
-Phase = Literal["initiation", "planning", "execution", "monitoring", "closure"]
+#: A phase of the program's lifecycle (default: initiation, planning, execution, monitoring,
+#: closure; a program may name its own), checked against it when the program is saved.
+Phase = Annotated[
+    str, Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-/:]*$")
+]
 ProjectStatus = Literal["proposed", "active", "on_hold", "completed", "cancelled"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 IdText = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-/:]*$")

@@ -18,6 +18,7 @@ import progman
 from progman.cli import baseline as baseline_command
 from progman.cli import db as db_commands
 from progman.cli import evm as evm_command
+from progman.cli import gates as gates_command
 from progman.cli import health as health_command
 from progman.cli import impact as impact_command
 from progman.cli import imports as import_command
@@ -165,6 +166,7 @@ app.command()(level_command.level)
 app.command()(baseline_command.baseline)
 app.command()(evm_command.evm)
 app.command()(health_command.health)
+app.command()(gates_command.gates)
 app.command()(strategy_command.objectives)
 app.command()(strategy_command.benefits)
 app.command("import")(import_command.import_plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, JsonValue, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, JsonValue, model_validator
 
 from progman.domain.base import Entity, Id, Money, PlanDate, PlanDateTime, Score
 from progman.domain.durations import Duration
@@ -98,27 +98,66 @@ def latest_baseline(baselines: list[Baseline]) -> Baseline | None:
 
 
 class GateCriterion(Entity):
+    """One line of a gate's checklist: what must hold before the gate may be passed."""
+
     text: str
     met: bool = False
 
 
+#: What a gate decides: ``go`` passes it (the next phase may start), ``hold`` waits and
+#: decides again, ``stop`` ends the project (or program) there, ``recycle`` sends the
+#: phase's work round again. ``no_go``, written by older plans, is read as ``stop``.
+GateOutcome = Literal["go", "hold", "stop", "recycle", "no_go"]
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+class GateOverride(Entity):
+    """Why a gate is passed although some of its criteria are unmet, and who took that on."""
+
+    reason: Annotated[str, AfterValidator(_text)]
+    by: Annotated[str, AfterValidator(_text)]
+
+
 class GateDecision(Entity):
-    outcome: Literal["go", "no_go", "hold", "recycle"]
+    """Who decided what at a gate, when and why (``comment``)."""
+
+    outcome: GateOutcome
     date: PlanDate
     by: str | None = None
-    comment: str | None = None
+    comment: str | None = Field(default=None, description="why it was decided so")
+    override: GateOverride | None = Field(
+        default=None, description="passing (go) with unmet criteria needs a reason and who"
+    )
+
+    @property
+    def verdict(self) -> Literal["go", "hold", "stop", "recycle"]:
+        """The outcome, with the deprecated ``no_go`` read as ``stop``."""
+        return "stop" if self.outcome == "no_go" else self.outcome
 
 
 class StageGate(Entity):
-    """A governance checkpoint between lifecycle phases of the program or a project."""
+    """A governance checkpoint at the end of a lifecycle ``phase`` of a project (or of the
+    program when ``project`` is empty), tied to the schedule by ``milestone``."""
 
     id: Id
     name: str
     project: Id | None = None
-    phase: str | None = None
+    phase: str | None = Field(default=None, description="the phase the gate closes")
     planned: PlanDate | None = None
+    milestone: Id | None = Field(
+        default=None, description="the work item whose forecast finish readies the gate"
+    )
     criteria: list[GateCriterion] = Field(default_factory=list)
     decision: GateDecision | None = None
+
+    @property
+    def unmet(self) -> list[GateCriterion]:
+        return [c for c in self.criteria if not c.met]
 
 
 class Decision(Entity):

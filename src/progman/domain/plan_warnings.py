@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from progman.domain.lifecycle import deprecation_warnings
 from progman.domain.program import Program, Project
 from progman.domain.resources import Resource
 from progman.domain.validation import Finding, Path
@@ -46,6 +47,9 @@ def plan_warnings(program: Program) -> list[Finding]:
                         found.append(Finding("plan.early_date", text, (*above, "tasks", t, field)))
                 if item.tasks:
                     levels.append((item.tasks, (*above, "tasks", t)))
+    found += [
+        Finding("plan.deprecated", text, path) for text, path in deprecation_warnings(program)
+    ]
     found.sort(key=lambda finding: finding.path)  # a parent's fields sort before "tasks"
     return found
 

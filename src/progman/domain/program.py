@@ -24,7 +24,6 @@ from progman.domain.strategy import Benefit, Objective
 from progman.domain.work import Distribution, WorkItem, work_items
 
 Method = Literal["waterfall", "agile", "hybrid"]
-Phase = Literal["initiation", "planning", "execution", "monitoring", "closure"]
 ProjectStatus = Literal["proposed", "active", "on_hold", "completed", "cancelled"]
 
 
@@ -36,7 +35,7 @@ class Project(Entity):
     description: str | None = None
     manager: str | None = None
     method: Method = "waterfall"
-    phase: Phase | None = None
+    phase: str | None = Field(default=None, description="current phase of the lifecycle")
     status: ProjectStatus = "active"
     priority: Priority = 500
     budget: Money | None = None
@@ -101,6 +100,11 @@ class Program(Entity):
     correlation: dict[str, Annotated[float, Field(ge=0.0, lt=1.0)]] = Field(
         default_factory=dict,
         description="tag -> coefficient: estimates of tasks with the tag vary together",
+    )
+    lifecycle: list[Id] | None = Field(
+        default=None,
+        description="a project's phases in order (default: initiation, planning, execution, "
+        "monitoring, closure)",
     )
     calendars: dict[Id, Calendar] = Field(default_factory=dict)
     objectives: list[Objective] = Field(default_factory=list)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from operator import attrgetter
 
 from progman.domain.durations import Duration
+from progman.domain.lifecycle import check_lifecycle
 from progman.domain.program import Program
 from progman.domain.resources import person_capacity_problems
 from progman.domain.risks import Risk
@@ -486,6 +487,7 @@ def check_program(program: Program) -> list[Finding]:
                 f"depends_on of benefit {benefit.id}",
             )
     check_strategy(prog, c.add, projects)
+    check_lifecycle(prog, c.add, tasks)
     for i, risk in enumerate(prog.risks):
         c.reference(
             "project", risk.project, projects, ("risks", i, "project"), f"project of risk {risk.id}"
