@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from progman.engine import rcpsp
+from progman.engine.genetic import priority_list
 from progman.engine.random_stream import random_state
 from progman.io.psplib import read_psplib
 
@@ -43,17 +44,17 @@ def lft_once(inst: rcpsp.RcpspInstance) -> tuple[int, int]:
     """One serial and one parallel SGS pass on LFT (baseline): the two makespans."""
     _, lf, _ = rcpsp.critical_path(inst)
     prio = -lf.astype(np.float64)
-    p_ptr, p_idx = rcpsp._reverse(inst)
+    p_ptr, p_idx = rcpsp.predecessors(inst)
     order = np.empty(inst.n, dtype=np.int64)
     stream = random_state(0)  # not drawn from: both passes are deterministic here
     indegree = np.diff(p_ptr)
-    rcpsp._priority_list(prio, inst.succ_ptr, inst.succ, indegree, False, 1.0, order, stream)
+    priority_list(prio, inst.succ_ptr, inst.succ, indegree, False, 1.0, order, stream)
     usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
     start = np.zeros(inst.n, dtype=np.int64)
-    serial = rcpsp._sgs(
+    serial = rcpsp.serial_sgs(
         order, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity, usage, start
     )
-    parallel = rcpsp._parallel_sgs(
+    parallel = rcpsp.parallel_sgs(
         prio,
         inst.durations,
         p_ptr,

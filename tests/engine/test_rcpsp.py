@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from progman.engine import rcpsp
+from progman.engine import genetic, rcpsp
 from progman.engine.random_stream import random_state
 from progman.engine.rcpsp import RcpspInstance, RcpspInvalid, lower_bound, solve
 
@@ -57,11 +57,11 @@ def parallel_sgs(
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Run the parallel SGS kernel: makespan, starts, the started-order list, the usage
     profile after the pass (random picks drawn from ``stream``)."""
-    p_ptr, _ = rcpsp._reverse(inst)
+    p_ptr, _ = rcpsp.predecessors(inst)
     usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
     start = np.full(inst.n, -1, dtype=np.int64)
     order = np.full(inst.n, -1, dtype=np.int64)
-    makespan = rcpsp._parallel_sgs(
+    makespan = rcpsp.parallel_sgs(
         np.asarray(prio, dtype=np.float64),
         inst.durations,
         p_ptr,
@@ -73,17 +73,17 @@ def parallel_sgs(
         start,
         order,
         randomised,
-        rcpsp.REGRET_ALPHA,
+        genetic.REGRET_ALPHA,
         random_state(0) if stream is None else stream,
     )
     return int(makespan), start, order, usage
 
 
 def serial_sgs(inst: RcpspInstance, order: np.ndarray) -> np.ndarray:
-    p_ptr, p_idx = rcpsp._reverse(inst)
+    p_ptr, p_idx = rcpsp.predecessors(inst)
     usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
     start = np.full(inst.n, -1, dtype=np.int64)
-    rcpsp._sgs(order, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity, usage, start)
+    rcpsp.serial_sgs(order, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity, usage, start)
     return start
 
 
@@ -94,7 +94,7 @@ def check_non_delay(inst: RcpspInstance, start: np.ndarray) -> None:
     dur = inst.durations
     finish = start + dur
     points = sorted({0, *finish.tolist()})
-    p_ptr, p_idx = rcpsp._reverse(inst)
+    p_ptr, p_idx = rcpsp.predecessors(inst)
     for j in range(inst.n):
         preds = p_idx[p_ptr[j] : p_ptr[j + 1]]
         ready = int(finish[preds].max()) if preds.size else 0
@@ -118,7 +118,7 @@ def check_non_delay(inst: RcpspInstance, start: np.ndarray) -> None:
 @given(instances(), st.integers(0, 3), st.integers(0, 1000))
 def test_the_parallel_sgs_is_feasible_and_non_delay(inst, rule, seed):
     _, lf, _ = rcpsp.critical_path(inst)
-    prio = rcpsp._priorities(inst, lf)[rule]
+    prio = rcpsp.priority_rules(inst, lf)[rule]
     for randomised in (False, True):
         makespan, start, order, usage = parallel_sgs(inst, prio, randomised, random_state(seed))
         check_feasible(inst, start)
@@ -246,7 +246,7 @@ def test_j301_1_reaches_its_optimum():
 def brute_force_optimum(inst: RcpspInstance) -> int:
     """The shortest makespan over every precedence-feasible activity list decoded by the
     serial SGS: some list gives an optimal schedule (the active schedules hold one)."""
-    p_ptr, p_idx = rcpsp._reverse(inst)
+    p_ptr, p_idx = rcpsp.predecessors(inst)
     usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
     start = np.zeros(inst.n, dtype=np.int64)
     best = np.iinfo(np.int64).max
@@ -255,7 +255,7 @@ def brute_force_optimum(inst: RcpspInstance) -> int:
         if any(position[s] < position[j] for j in range(inst.n) for s in inst.successors(j)):
             continue
         listed = np.array(order, dtype=np.int64)
-        made = rcpsp._sgs(
+        made = rcpsp.serial_sgs(
             listed, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity, usage, start
         )
         best = min(best, int(made))

@@ -28,12 +28,12 @@ import numpy as np
 
 from progman.domain import Program
 from progman.engine.build import BuiltNetwork
+from progman.engine.genetic import REGRET_ALPHA, priority_list
 from progman.engine.leveling import Block, LevelResult, level
 from progman.engine.leveling_kernels import inherited_priority
 from progman.engine.moves import Move, check_move, staff
 from progman.engine.network import _adjacency
 from progman.engine.random_stream import random_state
-from progman.engine.rcpsp import REGRET_ALPHA, _priority_list
 from progman.engine.schedule import Schedule, describe
 from progman.engine.scheduled import scheduled
 from progman.errors import Location, ProgmanError
@@ -174,7 +174,7 @@ def carried_order(
         prio = _classes(variant, after, adj.order, out_ptr, out_succ) * float(n + 2) - rank
     carried = np.empty(n, dtype=np.int64)
     indegree = np.bincount(after.network.link_succ, minlength=n).astype(np.int64)
-    _priority_list(prio, out_ptr, out_succ, indegree, False, REGRET_ALPHA, carried, random_state(0))
+    priority_list(prio, out_ptr, out_succ, indegree, False, REGRET_ALPHA, carried, random_state(0))
     return carried
 
 

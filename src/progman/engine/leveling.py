@@ -14,10 +14,11 @@ constraint and the progress as of the status date. It is the RCPSP search of
   serial SGS, then its list by right-justified start decoded forward again, kept when
   better;
 * the lists of the priority rules **LST, LFT and GRPW** start the search, then
-  **regret-biased random samples** and a **genetic algorithm** (two-point crossover,
-  neighbour-swap mutation, elitist selection) improve it until the schedule budget is
-  spent (derived from ``time_limit``, so a seed reproduces the result; the wall clock is
-  only a safety net). Without a ``time_limit`` it scales with the program
+  **regret-biased random samples** and the **genetic search** of
+  :mod:`progman.engine.genetic` (the RCPSP solver's: two-point crossover, neighbour-swap
+  mutation, elitist selection of distinct lists, restarts) improve it until the schedule
+  budget is spent (derived from ``time_limit``, so a seed reproduces the result; the wall
+  clock is only a safety net). Without a ``time_limit`` it scales with the program
   (:func:`default_time_limit`): a small program answers in a blink, a large one searches
   longer;
 * **priorities**: a task's class is its project's priority, then its own (``priority``,
@@ -56,17 +57,17 @@ import numpy as np
 
 from progman.collector import collector_paused
 from progman.domain import Program
+from progman.engine import genetic
 from progman.engine import leveling_report as report
 from progman.engine.build import build_network
 from progman.engine.calendars import ELAPSED_RULE, MINUTES_PER_DAY, build_tables, work_before
 from progman.engine.capacity import resource_rules
-from progman.engine.leveling_kernels import evolve, scored
+from progman.engine.leveling_kernels import LevelingContext, scored
 from progman.engine.leveling_problem import Block, LevelingProblem
 from progman.engine.leveling_report import Cause, Delay, Unleveled
 from progman.engine.load import OverAllocation, analyse_load
 from progman.engine.network import _adjacency, schedule_network
 from progman.engine.random_stream import random_state
-from progman.engine.rcpsp import REGRET_ALPHA, SAFETY_SHARE, STALL_GENERATIONS
 from progman.engine.schedule import Schedule, describe
 from progman.engine.scheduled import ensure_valid
 
@@ -80,7 +81,6 @@ SECONDS_PER_TASK = 0.001
 MIN_TIME_LIMIT = 0.1
 MAX_TIME_LIMIT = 10.0
 POPULATION = 16
-MUTATION = 0.05
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ def level(
     search = _Search(problem, seed)
     limit = default_time_limit(net.size) if time_limit is None else time_limit
     budget = schedules or schedule_budget(net.size, limit)
-    search.run(budget, None if schedules else limit * SAFETY_SHARE, order)
+    search.run(budget, None if schedules else limit * genetic.SAFETY_SHARE, order)
 
     best_start, best_finish, unresolved = problem.replay(search.best_order)
     leveled = problem.leveled_network(best_start, best_finish)
@@ -344,30 +344,28 @@ class _Search:
         arrays = problem.arrays()
         bound = problem.bound
         rules = problem.rule_scores()
-        out_ptr, out_succ = problem.adj.links_out[0], problem.adj.links_out[1]
         pop = np.empty((POPULATION, n), dtype=np.int64)
         fit = np.empty(POPULATION, dtype=np.int64)
-        children, cfit = np.empty_like(pop), np.empty_like(fit)
+        context = LevelingContext(arrays, self.state)
 
-        def generations(target: int) -> None:
-            evolve(
+        def generations(target: int, deadline: float | None = None) -> None:
+            def out_of_time() -> bool:  # safety net on a slow machine; the budget stops first
+                return deadline is not None and time.perf_counter() > deadline
+
+            genetic.evolve(
                 pop,
                 fit,
-                children,
-                cfit,
-                out_ptr,
-                out_succ,
-                rules[0],
+                context,
+                (problem.adj.links_out[0], problem.adj.links_out[1]),
+                rules[0],  # the restarts sample on LST
                 problem.indegree,
-                arrays,
-                self.state,
                 self.best,
                 self.counter,
-                target,
-                bound,
-                MUTATION,
-                REGRET_ALPHA,
-                STALL_GENERATIONS,
+                self.state[5],
+                self.stream,
+                budget=target,
+                bound=bound,
+                out_of_time=out_of_time,
             )
 
         deadline = None
@@ -378,7 +376,7 @@ class _Search:
                 problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k], self.stream)
             # a given list alone is decoded as it is (a move compared under the same list)
             improve = not (k == 0 and first is not None and budget <= 1)
-            fit[k] = scored(pop[k], arrays, self.state, self.best, self.counter, improve)
+            fit[k] = scored(pop[k], context, self.best, self.counter, improve)
             if k == 0 and seconds is not None:
                 # loading the kernels (a fresh process pays it) is not search time: the
                 # first schedule has loaded decoding, a call that spends nothing the rest
@@ -386,11 +384,7 @@ class _Search:
                 deadline = time.perf_counter() + seconds
             if self.count >= budget or (deadline is not None and time.perf_counter() > deadline):
                 return  # a large program on a short limit: the best rule's schedule
-        chunk = max(1, budget // 50)
-        while self.count < budget and self.best[0] > bound:
-            if deadline is not None and time.perf_counter() > deadline:
-                break  # safety net on a slow machine; the budget normally stops first
-            generations(min(budget, self.count + chunk))
+        generations(budget, deadline)
 
 
 __all__ = [

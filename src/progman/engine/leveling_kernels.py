@@ -2,7 +2,8 @@
 """Compiled parts of plan leveling: the serial schedule generation scheme over a program's
 network (links of all four types with lags, calendars, constraints, progress) on the
 day-by-day resource profile of :mod:`progman.engine.leveling_profile`, its
-forward–backward improvement, plus the genetic operators on activity lists.
+forward–backward improvement, and how the genetic search of
+:mod:`progman.engine.genetic` scores a list (:func:`fitness`).
 
 Time is the CPM's (wall minutes from the calendar tables' origin); a task's load on a day
 is measured by the rule :func:`progman.engine.load.analyse_load` reports with, against
@@ -18,10 +19,14 @@ itself alone).
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
 
+from progman.engine import genetic
 from progman.engine.arrays import copy_into, stable_argsort
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, finish_of, start_of, work_before
+from progman.engine.genetic import priority_list
 from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME, place
 from progman.engine.kernels import early_dates_call as early_dates  # a call, not inlined
@@ -38,8 +43,6 @@ from progman.engine.leveling_profile import (
     place_split,
     previous_candidate,
 )
-from progman.engine.random_stream import below, permutation
-from progman.engine.rcpsp import _priority_list, crossover, mutate
 
 
 @kernel
@@ -222,80 +225,36 @@ def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def
     return out
 
 
-@kernel
-def evolve(  # type: ignore[no-untyped-def]
-    pop,
-    fit,
-    children,
-    cfit,
-    s_ptr,
-    s_idx,
-    restart_prio,
-    indegree,
-    problem,
-    state,
-    best,
-    counter,
-    budget,
-    bound,
-    mutation,
-    alpha,
-    stall_limit,
-):
-    """Genetic algorithm generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
+class LevelingContext(NamedTuple):
+    """What :func:`fitness` decodes a list with (the genetic search's context): the
+    problem's arrays (``LevelingProblem.arrays``, as :func:`decode` reads them) and the
+    search's ``state`` (see :func:`scored`)."""
 
-    ``state`` is ``(start, finish, unresolved, best_start, best_unresolved, stall,
-    best_order, ...)``: the
-    scratch dates, the best schedule found, and generations without improvement (after
-    ``stall_limit`` of them every list but the best is resampled, regret-biased); its
-    last member is the search's random stream.
-    """
-    stall = state[5]
-    stream = state[13]
-    size = pop.shape[0]
-    n = pop.shape[1]
-    taken = np.zeros(n, dtype=np.bool_)
-    merged = np.empty((2 * size, n), dtype=np.int64)
-    merged_fit = np.empty(2 * size, dtype=np.int64)
-    while counter[0] < budget and best[0] > bound:
-        if stall[0] >= stall_limit:
-            stall[0] = 0
-            for k in range(1, size):
-                _priority_list(restart_prio, s_ptr, s_idx, indegree, True, alpha, pop[k], stream)
-                fit[k] = scored(pop[k], problem, state, best, counter, True)
-        before = fit[0]
-        pairing = permutation(stream, size)
-        for c in range(0, size - 1, 2):
-            for side in range(2):
-                first = pop[pairing[c + side]]
-                second = pop[pairing[c + 1 - side]]
-                q1 = below(stream, n + 1)
-                q2 = below(stream, n + 1)
-                if q1 > q2:
-                    q1, q2 = q2, q1
-                child = children[c + side]
-                crossover(first, second, q1, q2, child, taken)
-                mutate(child, mutation, s_ptr, s_idx, stream)
-                cfit[c + side] = scored(child, problem, state, best, counter, True)
-        # elitist: the best ``size`` of parents and children (ties: parents first)
-        for k in range(size):
-            copy_into(merged[k], pop[k])
-            copy_into(merged[size + k], children[k])
-            merged_fit[k] = fit[k]
-            merged_fit[size + k] = cfit[k]
-        keep = stable_argsort(merged_fit)[:size]
-        for k in range(size):
-            copy_into(pop[k], merged[keep[k]])
-            fit[k] = merged_fit[keep[k]]
-        stall[0] = stall[0] + 1 if fit[0] >= before else 0
+    problem: tuple[Any, ...]
+    state: tuple[Any, ...]
+
+
+@genetic.scorer(LevelingContext)
+def fitness(order, context, best, counter):  # type: ignore[no-untyped-def]
+    """The objective of ``order`` after forward–backward improvement: how the genetic
+    search of :mod:`progman.engine.genetic` scores a list (see :func:`scored`); compiled
+    into the search."""
+    return scored(order, context, best, counter, True)
 
 
 @kernel
-def scored(order, problem, state, best, counter, improve):  # type: ignore[no-untyped-def]
+def scored(order, context, best, counter, improve):  # type: ignore[no-untyped-def]
     """Decode ``order``, then (with ``improve``) its forward–backward improvement
     (:func:`justify`, then the list by right-justified start decoded again); keep the best
     schedule found, and give ``order`` the improved list when it is better (Lamarckian).
-    Counts every pass."""
+    Counts every pass.
+
+    ``context`` is a :class:`LevelingContext`; its ``state`` is ``(start, finish,
+    unresolved, best_start, best_unresolved, stall, best_order, links_out, indegree,
+    rstart, rfinish, trial, prio, stream)``: the scratch dates, the best schedule found
+    and its list, the genetic search's stall count, the improvement's links by predecessor
+    and scratch arrays, and the run's random stream."""
+    problem, state = context.problem, context.state
     start, finish, unresolved = state[0], state[1], state[2]
     links_out, indegree, rstart, rfinish, trial, prio = state[7:13]
     value = decode(order, start, finish, unresolved, problem)
@@ -305,7 +264,7 @@ def scored(order, problem, state, best, counter, improve):  # type: ignore[no-un
         return value
     for j in range(prio.shape[0]):
         prio[j] = -rstart[j]
-    _priority_list(prio, links_out[0], links_out[1], indegree, False, 1.0, trial, state[13])
+    priority_list(prio, links_out[0], links_out[1], indegree, False, 1.0, trial, state[13])
     improved = decode(trial, start, finish, unresolved, problem)
     counter[0] += 2
     _keep(improved, trial, state, best)

@@ -30,9 +30,9 @@ from progman.engine import kernels
 from progman.engine.build import BuiltNetwork
 from progman.engine.calendars import MINUTES_PER_DAY, work_before
 from progman.engine.capacity import capacity_model
+from progman.engine.genetic import REGRET_ALPHA, priority_list
 from progman.engine.leveling_kernels import decode, inherited_priority
 from progman.engine.leveling_profile import add_load
-from progman.engine.rcpsp import REGRET_ALPHA, _priority_list
 
 DEFAULT_PRIORITY = 500
 DO_NOT_LEVEL = 1000
@@ -275,9 +275,7 @@ class LevelingProblem:
         """A link-respecting order by ``prio`` (highest first), or a regret-biased sample
         drawn from ``stream``."""
         out_ptr, out_succ = self.adj.links_out[0], self.adj.links_out[1]
-        _priority_list(
-            prio, out_ptr, out_succ, self.indegree, randomised, REGRET_ALPHA, out, stream
-        )
+        priority_list(prio, out_ptr, out_succ, self.indegree, randomised, REGRET_ALPHA, out, stream)
 
     # ------------------------------------------------------------------ decoding
     def arrays(self, loaded: bool = True) -> tuple[Any, ...]:

@@ -28,12 +28,10 @@ Algorithm (see ALGORITHMS.md, "Resource leveling (RCPSP)"):
   after them dominates); a single parallel LFT pass beats a single serial one (all 480
   J30: 4.4 % against 5.6 % above the optimum; J60: 17.5 % against 18.1 % above the
   critical path);
-* a **genetic algorithm** (Hartmann 1998): random pairing, two-point crossover that keeps
-  precedence feasibility, adjacent-swap mutation of unrelated jobs, elitist ranking
-  selection of the best ``population`` distinct schedules of parents and children; after
-  ``STALL_GENERATIONS`` generations without a better population best, every individual
-  but the best is resampled (regret-biased on LFT) — a restart that keeps the search from
-  settling (without it, three times the budget gained nothing on J60).
+* the **genetic search** of :mod:`progman.engine.genetic` (Hartmann 1998), shared with
+  plan leveling: crossover, mutation, elitist selection of distinct lists and restarts
+  (regret-biased on LFT; without them, three times the budget gained nothing on J60),
+  each list scored by :func:`scored` (serial SGS and forward–backward improvement).
 
 It stops when a schedule reaches the lower bound (the larger of the critical path and the
 resource-work bound), when the **schedule budget** is spent, or, as a safety net only,
@@ -51,27 +49,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from progman.engine import genetic
 from progman.engine.arrays import copy_into, stable_argsort
+from progman.engine.genetic import REGRET_ALPHA, SAFETY_SHARE, pick, priority_list
 from progman.engine.jit import kernel
 from progman.engine.kernels import topological_order
-from progman.engine.random_stream import below, permutation, random_state, uniform
+from progman.engine.random_stream import random_state
 
 I64 = NDArray[np.int64]
 
 #: Job placements per second of ``time_limit`` that make the (deterministic) budget.
 PLACEMENTS_PER_SECOND = 8_000_000
 POPULATION = 40
-MUTATION = 0.05
-REGRET_ALPHA = 1.0
-#: Generations without a better best before the population restarts (all but the best).
-STALL_GENERATIONS = 15
-#: The wall-clock safety net stops at this share of ``time_limit``, leaving room for the
-#: last generations in flight and the answer, so a run stays inside its limit.
-SAFETY_SHARE = 0.95
 #: Regret-biased parallel-SGS samples in the initial population (besides one per rule).
 PARALLEL_SAMPLES = 4
 
@@ -173,7 +167,7 @@ class RcpspSolution:
 
 
 @kernel
-def _sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start):  # type: ignore[no-untyped-def]
+def serial_sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start):  # type: ignore[no-untyped-def]
     """Serial SGS: each job of ``order`` at its earliest precedence- and resource-feasible
     start. ``usage`` must be zero on entry (rows ≥ sum of durations); it is zero on exit.
     Returns the makespan."""
@@ -219,7 +213,7 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
     makespan stops shrinking. ``order`` becomes the list of the best schedule, sorted by
     start; ``start`` its start times. Returns the makespan."""
     n = order.shape[0]
-    best = _sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start)
+    best = serial_sgs(order, dur, p_ptr, p_idx, demand, cap, usage, start)
     counter[0] += 1
     key = np.empty(n, dtype=np.int64)
     back = np.empty(n, dtype=np.int64)
@@ -234,7 +228,7 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
         idx = stable_argsort(key)
         for q in range(n):
             back[q] = order[idx[q]]
-        span = _sgs(back, dur, s_ptr, s_idx, demand, cap, usage, rstart)
+        span = serial_sgs(back, dur, s_ptr, s_idx, demand, cap, usage, rstart)
         counter[0] += 1
         # left-justify: increasing (mirrored) start, ties: later in the backward list first
         for q in range(n):
@@ -243,7 +237,7 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
         idx = stable_argsort(key)
         for q in range(n):
             trial[q] = back[idx[q]]
-        made = _sgs(trial, dur, p_ptr, p_idx, demand, cap, usage, tstart)
+        made = serial_sgs(trial, dur, p_ptr, p_idx, demand, cap, usage, tstart)
         counter[0] += 1
         if made < best:
             best = made
@@ -257,76 +251,53 @@ def _improve(order, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, 
             return best
 
 
-@kernel(inline=True)
-def _pick(prio, eligible, count, weights, randomised, alpha, stream):  # type: ignore[no-untyped-def]
-    """Position in ``eligible[:count]`` of the job to schedule next: the highest ``prio``
-    (ties: lowest index), or with ``randomised`` a regret-biased random pick (weights
-    ``(prio - lowest + 1) ** alpha``) drawn from ``stream``."""
-    pick = 0
-    if randomised:
-        low = prio[eligible[0]]
-        for e in range(1, count):
-            low = min(low, prio[eligible[e]])
-        total = 0.0
-        for e in range(count):
-            w = (prio[eligible[e]] - low + 1.0) ** alpha
-            weights[e] = w
-            total += w
-        x = uniform(stream) * total
-        pick = count - 1
-        for e in range(count):
-            x -= weights[e]
-            if x < 0.0:
-                pick = e
-                break
-    else:
-        for e in range(1, count):
-            a = eligible[e]
-            b = eligible[pick]
-            if prio[a] > prio[b] or (prio[a] == prio[b] and a < b):
-                pick = e
-    return pick
+class RcpspContext(NamedTuple):
+    """What :func:`scored` decodes a list with (the genetic search's context): durations,
+    predecessor and successor lists (CSR), demands, capacities, the zeroed usage profile,
+    and the scratch and best start times."""
+
+    dur: I64
+    p_ptr: I64
+    p_idx: I64
+    s_ptr: I64
+    s_idx: I64
+    demand: I64
+    cap: I64
+    usage: I64
+    start: I64
+    best_start: I64
+
+
+@genetic.scorer(RcpspContext)
+@kernel
+def scored(order, context, best, counter):  # type: ignore[no-untyped-def]
+    """The makespan of ``order`` after forward–backward improvement (``order`` becomes the
+    improved list); the best schedule so far goes to ``context.best_start``. What the
+    genetic search scores a list by."""
+    c = context
+    made = _improve(
+        order, c.dur, c.p_ptr, c.p_idx, c.s_ptr, c.s_idx, c.demand, c.cap, c.usage, c.start,
+        counter,
+    )  # fmt: skip
+    if made < best[0]:
+        best[0] = made
+        copy_into(c.best_start, c.start)
+    return made
 
 
 @kernel
-def _priority_list(prio, s_ptr, s_idx, indegree, randomised, alpha, out, stream):  # type: ignore[no-untyped-def]
-    """A precedence-feasible list: repeatedly the eligible job with the highest ``prio``
-    (ties: lowest index), or with ``randomised`` a regret-biased random pick."""
-    n = prio.shape[0]
-    remaining = indegree.copy()
-    eligible = np.empty(n, dtype=np.int64)
-    weights = np.empty(n, dtype=np.float64)
-    count = 0
-    for j in range(n):
-        if remaining[j] == 0:
-            eligible[count] = j
-            count += 1
-    for pos in range(n):
-        pick = _pick(prio, eligible, count, weights, randomised, alpha, stream)
-        j = eligible[pick]
-        out[pos] = j
-        count -= 1
-        eligible[pick] = eligible[count]
-        for e in range(s_ptr[j], s_ptr[j + 1]):
-            s = s_idx[e]
-            remaining[s] -= 1
-            if remaining[s] == 0:
-                eligible[count] = s
-                count += 1
-
-
-@kernel
-def _parallel_sgs(  # type: ignore[no-untyped-def]
+def parallel_sgs(  # type: ignore[no-untyped-def]
     prio, dur, p_ptr, s_ptr, s_idx, demand, cap, usage, start, order, randomised, alpha, stream
 ):
     """Parallel SGS (non-delay, Kolisch 1996): a decision time ``t`` advances over the
     finish times of the scheduled jobs; at each ``t`` the eligible jobs (unscheduled, every
     predecessor finished by ``t``) are taken in priority order (highest ``prio``, ties:
     lowest index; with ``randomised`` a regret-biased random pick as in
-    :func:`_priority_list`) and each starts at ``t`` if it fits over ``[t, t + d)``. A
-    zero-duration job starts when it becomes eligible, and its successors may start at the
-    same ``t``. ``order`` receives the jobs in the order they were started (by start, then
-    pick): a precedence-feasible list that the serial SGS decodes to the same schedule.
+    :func:`~progman.engine.genetic.priority_list`) and each starts at ``t`` if it fits over
+    ``[t, t + d)``. A zero-duration job starts when it becomes eligible, and its
+    successors may start at the same ``t``. ``order`` receives the jobs in the order they
+    were started (by start, then pick): a precedence-feasible list that the serial SGS
+    decodes to the same schedule.
     ``usage`` must be zero on entry (rows ≥ sum of durations); it is zero on exit. Returns
     the makespan."""
     n = dur.shape[0]
@@ -361,10 +332,10 @@ def _parallel_sgs(  # type: ignore[no-untyped-def]
             else:
                 q += 1
         while count > 0:
-            pick = _pick(prio, eligible, count, weights, randomised, alpha, stream)
-            j = eligible[pick]
+            chosen = pick(prio, eligible, count, weights, randomised, alpha, stream)
+            j = eligible[chosen]
             count -= 1
-            eligible[pick] = eligible[count]
+            eligible[chosen] = eligible[count]
             d = dur[j]
             fits = True
             for tau in range(t, t + d):
@@ -426,169 +397,10 @@ def _parallel_sgs(  # type: ignore[no-untyped-def]
     return horizon
 
 
-@kernel
-def crossover(first, second, q1, q2, child, taken):  # type: ignore[no-untyped-def]
-    """Hartmann's two-point crossover of activity lists: ``first[:q1]``, then ``second``'s
-    next jobs up to position ``q2``, then the rest in ``first``'s order; the child respects
-    precedence when both parents do."""
-    n = first.shape[0]
-    taken[:] = False
-    for i in range(q1):
-        child[i] = first[i]
-        taken[first[i]] = True
-    pos = q1
-    for i in range(n):
-        if pos >= q2:
-            break
-        a = second[i]
-        if not taken[a]:
-            child[pos] = a
-            taken[a] = True
-            pos += 1
-    for i in range(n):
-        a = first[i]
-        if not taken[a]:
-            child[pos] = a
-            taken[a] = True
-            pos += 1
-
-
-@kernel
-def mutate(child, mutation, s_ptr, s_idx, stream):  # type: ignore[no-untyped-def]
-    """Swap each pair of neighbours with probability ``mutation`` unless the first is a
-    direct predecessor of the second."""
-    for i in range(child.shape[0] - 1):
-        if uniform(stream) < mutation and not _is_direct_pred(child[i], child[i + 1], s_ptr, s_idx):
-            child[i], child[i + 1] = child[i + 1], child[i]
-
-
-@kernel
-def _is_direct_pred(a, b, s_ptr, s_idx):  # type: ignore[no-untyped-def]
-    found = False
-    for e in range(s_ptr[a], s_ptr[a + 1]):
-        if s_idx[e] == b:
-            found = True
-            break
-    return found
-
-
-@kernel
-def _generations(  # type: ignore[no-untyped-def]
-    pop,
-    fit,
-    children,
-    cfit,
-    dur,
-    p_ptr,
-    p_idx,
-    s_ptr,
-    s_idx,
-    demand,
-    cap,
-    usage,
-    start,
-    best_start,
-    best,
-    counter,
-    budget,
-    bound,
-    mutation,
-    prio,
-    indegree,
-    stall,
-    stream,
-):
-    """Run GA generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
-
-    ``pop``/``children``: [P, n] lists; ``best_start`` keeps the best schedule found."""
-    size = pop.shape[0]
-    n = pop.shape[1]
-    taken = np.zeros(n, dtype=np.bool_)
-    key = np.empty(2 * size, dtype=np.int64)
-    merged = np.empty((2 * size, n), dtype=np.int64)
-    merged_fit = np.empty(2 * size, dtype=np.int64)
-    taken_slot = np.zeros(2 * size, dtype=np.bool_)
-    while counter[0] < budget and best[0] > bound:
-        if stall[0] >= STALL_GENERATIONS:
-            # restart: keep the best individual, resample the rest (regret-biased on LFT)
-            stall[0] = 0
-            for i in range(1, size):
-                _priority_list(prio, s_ptr, s_idx, indegree, True, REGRET_ALPHA, pop[i], stream)
-                fit[i] = _improve(
-                    pop[i], dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
-                )
-                if fit[i] < best[0]:
-                    best[0] = fit[i]
-                    copy_into(best_start, start)
-        before = fit[0]
-        pairing = permutation(stream, size)
-        for c in range(0, size - 1, 2):
-            mother = pop[pairing[c]]
-            father = pop[pairing[c + 1]]
-            for child_index in range(2):
-                first = mother if child_index == 0 else father
-                second = father if child_index == 0 else mother
-                child = children[c + child_index]
-                q1 = below(stream, n + 1)
-                q2 = below(stream, n + 1)
-                if q1 > q2:
-                    q1, q2 = q2, q1
-                crossover(first, second, q1, q2, child, taken)
-                mutate(child, mutation, s_ptr, s_idx, stream)
-                made = _improve(
-                    child, dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
-                )
-                cfit[c + child_index] = made
-                if made < best[0]:
-                    best[0] = made
-                    copy_into(best_start, start)
-        # elitist ranking: the best `size` of parents and children (ties: parents first)
-        for i in range(size):
-            key[i] = fit[i] * 2 * size + i
-            key[size + i] = cfit[i] * 2 * size + size + i
-            copy_into(merged[i], pop[i])
-            copy_into(merged[size + i], children[i])
-            merged_fit[i] = fit[i]
-            merged_fit[size + i] = cfit[i]
-        idx = stable_argsort(key)
-        # distinct schedules first (a duplicate of a better one waits), keeping diversity
-        kept = 0
-        for q in range(2 * size):
-            cand = idx[q]
-            duplicate = False
-            for p in range(kept):
-                if fit[p] == merged_fit[cand]:
-                    same = True
-                    for i in range(n):
-                        if pop[p, i] != merged[cand, i]:
-                            same = False
-                            break
-                    if same:
-                        duplicate = True
-                        break
-            if duplicate:
-                taken_slot[q] = False
-            else:
-                taken_slot[q] = True
-                copy_into(pop[kept], merged[cand])
-                fit[kept] = merged_fit[cand]
-                kept += 1
-                if kept == size:
-                    break
-        q = 0
-        while kept < size:
-            if not taken_slot[q]:
-                copy_into(pop[kept], merged[idx[q]])
-                fit[kept] = merged_fit[idx[q]]
-                kept += 1
-            q += 1
-        stall[0] = stall[0] + 1 if fit[0] >= before else 0
-
-
 # --------------------------------------------------------------------------- driver
 
 
-def _reverse(instance: RcpspInstance) -> tuple[I64, I64]:
+def predecessors(instance: RcpspInstance) -> tuple[I64, I64]:
     """Predecessor lists (CSR) from the successor lists."""
     n = instance.n
     owners = np.repeat(np.arange(n, dtype=np.int64), np.diff(instance.succ_ptr))
@@ -625,7 +437,7 @@ def lower_bound(instance: RcpspInstance) -> int:
     return bound
 
 
-def _priorities(instance: RcpspInstance, lf: I64) -> list[NDArray[np.float64]]:
+def priority_rules(instance: RcpspInstance, lf: I64) -> list[NDArray[np.float64]]:
     """LFT, LST, MTS, GRPW as "higher is better" scores."""
     n = instance.n
     dur = instance.durations
@@ -665,7 +477,7 @@ def solve(
     demand = np.ascontiguousarray(instance.demand)
     cap = instance.capacity
     s_ptr, s_idx = instance.succ_ptr, instance.succ
-    p_ptr, p_idx = _reverse(instance)
+    p_ptr, p_idx = predecessors(instance)
     bound = lower_bound(instance)
     budget = max(1, int(PLACEMENTS_PER_SECOND * time_limit / max(1, n)))
     if schedules is not None:
@@ -681,21 +493,22 @@ def solve(
     best_start = np.zeros(n, dtype=np.int64)
     best = np.array([np.iinfo(np.int64).max], dtype=np.int64)
     stream = random_state(seed)
+    context = RcpspContext(dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, best_start)
     pop = np.empty((POPULATION, n), dtype=np.int64)
     fit = np.empty(POPULATION, dtype=np.int64)
-    rules = _priorities(instance, lf)
+    rules = priority_rules(instance, lf)
     for i in range(POPULATION):
         # serial lists of the rules, parallel-SGS lists of the rules, parallel samples,
         # then serial samples (the random ones regret-biased on LFT)
         slot = i - len(rules)
         if i < len(rules) or slot >= len(rules) + PARALLEL_SAMPLES:
             rule = rules[i] if i < len(rules) else rules[0]
-            _priority_list(
+            priority_list(
                 rule, s_ptr, s_idx, indegree, i >= len(rules), REGRET_ALPHA, pop[i], stream
             )
         else:
             rule = rules[slot] if slot < len(rules) else rules[0]
-            _parallel_sgs(
+            parallel_sgs(
                 rule,
                 dur,
                 p_ptr,
@@ -711,46 +524,25 @@ def solve(
                 stream,
             )
             counter[0] += 1
-        fit[i] = _improve(
-            pop[i], dur, p_ptr, p_idx, s_ptr, s_idx, demand, cap, usage, start, counter
-        )
-        if fit[i] < best[0]:
-            best[0] = fit[i]
-            copy_into(best_start, start)
+        fit[i] = scored(pop[i], context, best, counter)
         if best[0] <= bound:
             break
-    children = np.empty_like(pop)
-    cfit = np.empty_like(fit)
-    chunk = max(1, budget // 50)
-    stall = np.zeros(1, dtype=np.int64)
-    while counter[0] < budget and best[0] > bound:
-        if time.perf_counter() - clock > time_limit * SAFETY_SHARE:
-            break  # safety net on a slow machine; the budget normally stops first
-        _generations(
-            pop,
-            fit,
-            children,
-            cfit,
-            dur,
-            p_ptr,
-            p_idx,
-            s_ptr,
-            s_idx,
-            demand,
-            cap,
-            usage,
-            start,
-            best_start,
-            best,
-            counter,
-            min(budget, int(counter[0]) + chunk),
-            bound,
-            MUTATION,
-            rules[0],
-            indegree,
-            stall,
-            stream,
-        )
+    genetic.evolve(
+        pop,
+        fit,
+        context,
+        (s_ptr, s_idx),
+        rules[0],
+        indegree,
+        best,
+        counter,
+        np.zeros(1, dtype=np.int64),
+        stream,
+        budget=budget,
+        bound=bound,
+        # the safety net on a slow machine; the budget normally stops first
+        out_of_time=lambda: time.perf_counter() - clock > time_limit * SAFETY_SHARE,
+    )
     makespan = int(best[0])
     return RcpspSolution(
         start=best_start.copy(),
