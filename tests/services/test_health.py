@@ -6,8 +6,10 @@ right order, a known project)."""
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from progman.domain.health import (
@@ -386,3 +388,27 @@ def test_limits_in_the_wrong_order_and_an_unknown_project_are_plan_errors(tmp_pa
     """
     with pytest.raises(PlanInvalid, match="unknown field 'cpu'; did you mean 'cpi'"):
         load_plan(_plan(tmp_path, _late("2027-03-10"), section))
+
+
+def test_a_simulation_adds_the_p80_of_each_deadline(tmp_path):
+    from progman.services.simulation import simulate_program  # noqa: PLC0415
+
+    body = _late("2027-03-12").replace(
+        "duration: 10d}", "duration: 10d, estimate: [10d, 14d, 30d]}"
+    )
+    program = load_plan(_plan(tmp_path, body))
+    simulation = simulate_program(program, iterations=400, seed=1)
+    plain = program_health(program)
+    assert not any("P80" in r.text for r in plain.projects["P"].reasons)
+    h = program_health(program, simulation=simulation)
+    p80 = simulation.milestones["M"].p80
+    assert p80.date() > date(2027, 3, 12)  # the estimate's tail is past the deadline
+    # working days (Mon-Fri, 8:00-16:00) from the end of Friday 12 March to the P80 moment
+    whole = int(np.busday_count(date(2027, 3, 13), p80.date()))
+    part = min(max((p80.hour * 60 + p80.minute - 8 * 60) / (8 * 60), 0.0), 1.0)
+    late = round(whole + part, 1)
+    expected = f"milestone M has its P80 {late:g} working days after its deadline"
+    found = [r for r in _reasons(h.projects["P"], "schedule") if "P80" in r.text]
+    assert len(found) == 1 and found[0].text.endswith(expected)
+    assert found[0].rag == ("red" if late > 10 else "amber")
+    assert h.simulated and not plain.simulated
