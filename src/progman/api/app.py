@@ -23,6 +23,7 @@ from progman.api import (
     auth_routes,
     baseline_routes,
     calendar_routes,
+    change_routes,
     control_routes,
     exchange_routes,
     job_routes,
@@ -74,6 +75,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(exchange_routes.router)
     api.include_router(baseline_routes.router)
     api.include_router(scenario_routes.router)
+    api.include_router(change_routes.router)
     api.include_router(job_routes.router)
     app.include_router(api)
     install_docs(app)

@@ -16,6 +16,7 @@ import typer
 
 import progman
 from progman.cli import baseline as baseline_command
+from progman.cli import change as change_commands
 from progman.cli import db as db_commands
 from progman.cli import evm as evm_command
 from progman.cli import gates as gates_command
@@ -176,6 +177,7 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(user_commands.users, name="user")
 app.add_typer(user_commands.tokens, name="token")
 app.add_typer(whatif_commands.app, name="whatif")
+app.add_typer(change_commands.app, name="change")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,6 +66,12 @@ class ChangeRequest(Entity):
     approvals: list[Approval] = Field(default_factory=list)
     submitted: PlanDate | None = None
     baseline: Id | None = Field(default=None, description="baseline created when applied")
+    impact: dict[str, JsonValue] | None = Field(
+        default=None, description="what the changes move, computed by the engine on submit"
+    )
+    impact_revision: int | None = Field(
+        default=None, ge=0, description="the program revision the impact was computed on"
+    )
 
 
 class BaselineTask(Entity):

@@ -510,6 +510,8 @@ def check_program(program: Program) -> list[Finding]:
         )
     anything = _change_targets(prog, set(tasks), sprints) if prog.change_requests else set()
     for i, change in enumerate(prog.change_requests):
+        if change.state in ("applied", "rejected"):  # history: its targets may be gone
+            continue
         for k, item in enumerate(change.changes):
             c.reference(
                 "entity",
