@@ -26,6 +26,7 @@ from progman.api import (
     change_routes,
     control_routes,
     exchange_routes,
+    governance_routes,
     job_routes,
     link_routes,
     problems,
@@ -72,6 +73,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(analysis_routes.router)
     api.include_router(control_routes.router)
     api.include_router(strategy_routes.router)
+    api.include_router(governance_routes.router)
     api.include_router(exchange_routes.router)
     api.include_router(baseline_routes.router)
     api.include_router(scenario_routes.router)
