@@ -87,6 +87,11 @@ COMMANDS = [
     ),
     ("health", ["health", "PLAN", "--all"], ["scope", "health", "reason"]),
     (
+        "gates",
+        ["gates", "PLAN"],
+        ["gate", "project", "planned", "criteria", "decision", "status", "reason", "next gate"],
+    ),
+    (
         "baseline --compare",
         ["baseline", "PLAN", "--compare", "BL1"],
         ["scope", "finish", "variance", "id", "start", "Δ start", "Δ finish", "Δ cost"],
@@ -161,6 +166,9 @@ def ids_shown(args: list[str]) -> set[str]:
         found |= {k["id"] for o in data["objectives"] for k in o["key_results"]}
     elif command == "benefits":
         found = {b["id"] for b in data["benefits"]}
+    elif command == "gates":
+        found = {g["id"] for g in data["gates"]} | set(data["projects"])
+        found |= {d["id"] for d in data["decisions"]}
     elif command == "evm":
         found = set(data["projects"]) | {t["id"] for t in data["tasks"]}
     elif command in ("whatif run", "whatif compare"):
@@ -243,6 +251,7 @@ def test_piped_schedule_marks_critical_tasks_with_a_character():
         ["objectives", "PLAN"],
         ["benefits", "PLAN"],
         ["health", "PLAN"],
+        ["gates", "PLAN"],
         ["baseline", "PLAN", "--compare", "BL1"],
     ],
     ids=lambda args: " ".join(a for a in args if a.isalpha() or a.startswith("--")),
