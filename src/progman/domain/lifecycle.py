@@ -361,6 +361,7 @@ def _project_phase(
             note = f"in {stated} although gate {g.id} ({g.phase}) is not passed"
         elif after_gates is not None and order[after_gates] > order[stated]:
             note = f"gate {passed[-1].id} passed {passed[-1].phase}; the plan still says {stated}"
+    source: PhaseSource
     if stated is not None:
         phase, source = stated, "plan"
     elif after_gates is not None:
