@@ -127,6 +127,26 @@ PLAN_WRITES: dict[tuple[str, str], dict | None] = {
     ("DELETE", "/api/v1/programs/{key}/scenarios/{scenario_id}"): None,
     ("POST", "/api/v1/programs/import"): None,
 }
+#: Change requests: read by readers; drafts made, edited, deleted and submitted by anyone
+#: who may edit work in the program (``REQUESTERS``); decided and applied by a program
+#: manager and up (``WRITERS``: on a draft made for it, so they are answered 409 wrong state).
+CHANGE_READS: dict[tuple[str, str], dict | None] = {
+    ("GET", "/api/v1/programs/{key}/change-requests"): None,
+    ("GET", "/api/v1/programs/{key}/change-requests/{request_id}"): None,
+}
+CHANGE = [{"op": "set", "target": "API.cutover", "field": "duration", "value": "5d"}]
+CHANGE_WRITES: dict[tuple[str, str], dict | None] = {
+    ("POST", "/api/v1/programs/{key}/change-requests"): {"title": "n", "changes": CHANGE},
+    ("PATCH", "/api/v1/programs/{key}/change-requests/{request_id}"): {"title": "t"},
+    ("DELETE", "/api/v1/programs/{key}/change-requests/{request_id}"): None,
+    ("POST", "/api/v1/programs/{key}/change-requests/{request_id}/submit"): None,
+}
+CHANGE_DECISIONS: dict[tuple[str, str], dict | None] = {
+    ("POST", "/api/v1/programs/{key}/change-requests/{request_id}/approve"): None,
+    ("POST", "/api/v1/programs/{key}/change-requests/{request_id}/reject"): None,
+    ("POST", "/api/v1/programs/{key}/change-requests/{request_id}/apply"): None,
+}
+REQUESTERS = {"DPL": {"alice", "paula", "mona"}, "OTH": {"alice"}}
 #: Routes every caller may use whatever they hold (about themselves, or the list).
 OWN: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/auth/me"): None,
@@ -157,6 +177,7 @@ def test_every_endpoint_is_in_the_matrix():
     routes = {(method.upper(), path) for path, methods in paths.items() for method in methods}
     matrix = (READS, WRITES, OWN, JOBS, ELSEWHERE, REGISTER_READS, REGISTER_WRITES)
     matrix += (STRUCTURE_READS, STRUCTURE_WRITES, PLAN_READS, PLAN_WRITES)
+    matrix += (CHANGE_READS, CHANGE_WRITES, CHANGE_DECISIONS)
     assert routes == set().union(*matrix)
 
 
@@ -318,3 +339,32 @@ def test_each_role_moves_plans_and_keeps_baselines_and_scenarios_as_it_may(api, 
     created = api.client.post("/api/v1/programs/import", content=new,
                               headers={**headers, "Content-Type": "application/yaml"})  # fmt: skip
     assert created.status_code == (201 if user == "alice" else 403), (user, created.text)
+
+@pytest.mark.parametrize("user", sorted(USERS))
+def test_each_role_requests_decides_and_applies_changes_as_it_may(api, user):
+    headers = api.token(user)
+    admin = api.token("alice")
+    for key in ("DPL", "OTH"):
+        base = f"/api/v1/programs/{key}/change-requests"
+        calls = [(m, p, b, "read") for (m, p), b in CHANGE_READS.items()]
+        calls += [(m, p, b, "request") for (m, p), b in CHANGE_WRITES.items()]
+        calls += [(m, p, b, "decide") for (m, p), b in CHANGE_DECISIONS.items()]
+        for number, (method, path, body, what) in enumerate(calls):
+            ident = f"victim-{number}"  # a draft of its own for each call
+            made = api.client.post(base, json={"id": ident, "title": "v", "changes": CHANGE},
+                                   headers=admin)  # fmt: skip
+            assert made.status_code == 201, made.text
+            url = path.format(key=key, request_id=ident)
+            extra = {"If-Match": made.headers["etag"]} if "{request_id}" in path else {}
+            response = api.client.request(method, url, json=body, headers={**headers, **extra})
+            allowed = {"read": READERS, "request": REQUESTERS, "decide": WRITERS}[what][key]
+            if user not in READERS[key]:
+                expected = {404}
+            elif user not in allowed:
+                expected = {403}
+            elif what == "decide":  # allowed, but a draft is neither decided nor applied
+                expected = {409}
+                assert response.json()["code"] == "change.wrong_state", response.text
+            else:
+                expected = {200, 201}
+            assert response.status_code in expected, (user, method, url, response.text)

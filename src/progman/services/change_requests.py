@@ -355,7 +355,7 @@ def _stamp(moment: datetime | None) -> str | None:
 def impact_summary(impact: Mapping[str, Any] | None) -> str:
     """One line of what the impact says: finish and cost moved, benefits at risk."""
     if not impact:
-        return "no impact computed yet (submit the request)"
+        return "no impact computed yet (submitting computes it, and so does an apply)"
     finish = impact.get("finish") or {}
     days = finish.get("delta_working_days")
     cost = (impact.get("cost") or {}).get("delta")
