@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from progman.cli.db import app
 from progman.errors import DatabaseNotReady, NotFound
 from progman.planfile import load_plan
+from progman.storage import head_revision
 
 runner = CliRunner()
 
@@ -30,7 +31,8 @@ def database(database_url: str) -> str:
 
 
 def test_upgrade_reports_the_revision(database_url: str) -> None:
-    assert "is at schema revision 0007 (current)" in run("upgrade", "--db", database_url)
+    expected = f"is at schema revision {head_revision()} (current)"
+    assert expected in run("upgrade", "--db", database_url)
 
 
 def test_import_list_export(database: str, contract_plan: Path, tmp_path: Path) -> None:
