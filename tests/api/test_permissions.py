@@ -340,6 +340,7 @@ def test_each_role_moves_plans_and_keeps_baselines_and_scenarios_as_it_may(api, 
                               headers={**headers, "Content-Type": "application/yaml"})  # fmt: skip
     assert created.status_code == (201 if user == "alice" else 403), (user, created.text)
 
+
 @pytest.mark.parametrize("user", sorted(USERS))
 def test_each_role_requests_decides_and_applies_changes_as_it_may(api, user):
     headers = api.token(user)
