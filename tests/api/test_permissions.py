@@ -112,6 +112,10 @@ STRUCTURE_WRITES: dict[tuple[str, str], dict | None] = {
 PLAN_READS: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/programs/{key}/export"): None,
     ("GET", "/api/v1/programs/{key}/health"): None,
+    ("GET", "/api/v1/programs/{key}/evm"): None,
+    ("GET", "/api/v1/programs/{key}/baselines/{baseline_id}/variance"): None,
+    ("GET", "/api/v1/programs/{key}/strategy/objectives"): None,
+    ("GET", "/api/v1/programs/{key}/strategy/benefits"): None,
     ("GET", "/api/v1/programs/{key}/gates"): None,
     ("GET", "/api/v1/programs/{key}/baselines"): None,
     ("GET", "/api/v1/programs/{key}/baselines/{baseline_id}"): None,

@@ -35,14 +35,18 @@ def evm(
     return json_answer(earned_value_json(result))
 
 
-@router.get("/baselines/{ident}/variance", response_class=Response, responses=OBJECT)
+@router.get("/baselines/{baseline_id}/variance", response_class=Response, responses=OBJECT)
 def baseline_variance(
-    key: str, ident: str, user: CurrentUser, session: DatabaseSession, every_task: bool = False
+    key: str,
+    baseline_id: str,
+    user: CurrentUser,
+    session: DatabaseSession,
+    every_task: bool = False,
 ) -> Response:
-    """The program as it is now against its baseline ``ident``: start, finish, duration,
+    """The program as it is now against its baseline ``baseline_id``: start, finish, duration,
     work and cost variance of each task (only those that vary unless ``every_task``), of
     each project and the program: ``progman baseline --compare ID --json``."""
-    found = stored_baseline_variance(session, user, key, ident)
+    found = stored_baseline_variance(session, user, key, baseline_id)
     return json_answer(variance_json(found, every_task=every_task))
 
 
