@@ -140,7 +140,7 @@ def test_no_iteration_loads_anyone_beyond_capacity(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["sample", "crowded"])
-def test_the_decoder_places_every_task_as_the_levelers_own_does(which, tmp_path):
+def test_each_iteration_places_every_task_as_one_decoding_of_its_durations(which, tmp_path):
     if which == "sample":  # calendars, vacations, progress, links
         plan = progman.load_plan(sample_plan_path())
     else:  # busy people: long scans over full days

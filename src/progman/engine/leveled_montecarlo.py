@@ -6,12 +6,11 @@ The plain simulation (:mod:`progman.engine.montecarlo`) schedules each iteration
 links alone, so two tasks that need the same person all day may run side by side, and
 its percentiles can fall before the leveled plan's own finish. Here the plan is leveled
 once (:func:`progman.engine.leveling.level`: its best activity list), and every iteration
-is placed by the leveler's serial SGS (:func:`progman.engine.leveling_kernels.decode`,
-step for step, in a faster copy: :func:`decode_iteration`) with that list, under the
-same capacities (:mod:`progman.engine.capacity`: calendars, availability periods,
-vacations): a task waits while a day of its span would exceed a capacity, so conflicts
-count. The list is not searched again per iteration: this is how the plan plays out if
-its leveled priorities are kept while durations vary.
+is placed by the leveler's serial SGS (:func:`progman.engine.leveling_kernels.decode`)
+with that list, under the same capacities (:mod:`progman.engine.capacity`: calendars,
+availability periods, vacations): a task waits while a day of its span would exceed a
+capacity, so conflicts count. The list is not searched again per iteration: this is how
+the plan plays out if its leveled priorities are kept while durations vary.
 
 Criticality is then the total float of the leveled dates (the plain simulation's backward
 pass over them): like the float of a leveled schedule, it follows links, not the person a
@@ -27,22 +26,11 @@ import numpy as np
 
 from progman.domain import Program
 from progman.engine.build import BuiltNetwork
-from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, start_of, work_before
 from progman.engine.capacity import capacity_model
 from progman.engine.jit import kernel
-from progman.engine.kernels import early_dates, place
 from progman.engine.leveling import level
+from progman.engine.leveling_kernels import decode
 from progman.engine.leveling_problem import LevelingProblem
-from progman.engine.leveling_profile import (
-    PAST_GRID,
-    add_load,
-    clear_cause,
-    first_conflict,
-    move_load,
-    next_candidate,
-    note_cause,
-    place_split,
-)
 from progman.engine.montecarlo import Uncertainty
 from progman.engine.network import _adjacency, schedule_network
 
@@ -55,128 +43,6 @@ _TASKS, _CAPACITY, _USAGE, _RESERVED, _BLOCKED, _SPLIT = 1, 10, 11, 12, 13, 14
 _PROJECT_FINISH, _RCAL, _FILLED, _CAUSE, _SEQUENCE = 20, 21, 25, 26, 27
 # positions in Network.task_arrays(): what an iteration or a decoding changes
 _DURATION, _FLOOR, _REMAINING = 0, 2, 8
-
-
-@kernel(refcounts=False)
-def _link_dates(i, links_in, tasks, status_time, start, finish, cal):  # type: ignore[no-untyped-def]
-    """:func:`~progman.engine.kernels.early_dates` inlined once, in a kernel without
-    reference counting: the leveler's ``early_dates_call`` counts references on every
-    array it is handed, which was most of an iteration's time."""
-    return early_dates(i, links_in, tasks, status_time, start, finish, cal)
-
-
-@kernel(refcounts=False)
-def decode_iteration(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
-    """:func:`progman.engine.leveling_kernels.decode` for one Monte Carlo iteration: the
-    same placement, step for step (``tests/engine/test_leveled_montecarlo.py`` compares
-    them), without its objective and compiled without reference counting, with the link
-    dates of :func:`_link_dates`: about three times faster, which 10,000 iterations
-    need."""
-    (
-        links_in, tasks, base_floor, status_time, fixed, reserved_start, reserved_finish,
-        d_ptr, d_res, d_units, capacity, usage, reserved_usage, blocked, split, cal,
-        _weight, project_of, _project_weight, _program_weight, _project_finish, rcal, fills,
-        anchored, anchor_count, filled, cause, sequence,
-    ) = problem  # fmt: skip
-    interruptible, seg_count = split[0], split[4]
-    calendar = tasks[1]
-    duration = tasks[0]
-    floor = tasks[2]
-    n = order.shape[0]
-    days = usage.shape[1]
-    lo = days
-    hi = 0
-    seq = order
-    if anchor_count > 0:  # the anchored tasks first, each part in the list's order
-        m = 0
-        for pos in range(n):
-            if anchored[order[pos]]:
-                sequence[m] = order[pos]
-                m += 1
-        for pos in range(n):
-            if not anchored[order[pos]]:
-                sequence[m] = order[pos]
-                m += 1
-        seq = sequence
-    for pos in range(n):
-        i = seq[pos]
-        floor[i] = base_floor[i]
-        unresolved[i] = False
-        filled[i] = False
-        seg_count[i] = 0
-        clear_cause(cause, i)
-        s, f, _ = _link_dates(i, links_in, tasks, status_time, start, finish, cal)
-        has_load = d_ptr[i + 1] > d_ptr[i]
-        if fixed[i]:
-            if has_load and anchored[i]:
-                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
-            elif has_load:
-                move_load(
-                    i, reserved_start[i], reserved_finish[i], s, f, calendar, d_ptr, d_res,
-                    d_units, usage, cal, rcal,
-                )  # fmt: skip
-        elif has_load and interruptible[i] and calendar[i] != ELAPSED:
-            fill = fills[i]
-            while True:
-                s, f, placed = place_split(
-                    i, s, duration[i], fill, calendar, d_ptr, d_res, d_units, capacity,
-                    usage, blocked, project_of[i], cal, rcal, split, cause,
-                )  # fmt: skip
-                if placed or fill:
-                    break
-                fill = True
-                clear_cause(cause, i)
-                s, f, _ = _link_dates(i, links_in, tasks, status_time, start, finish, cal)
-            filled[i] = fill
-            if not placed:
-                unresolved[i] = True
-                s, f, _ = _link_dates(i, links_in, tasks, status_time, start, finish, cal)
-                add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
-        elif has_load:
-            c = calendar[i]
-            fill = fills[i]
-            while True:
-                day, k = first_conflict(
-                    i, s, f, fill, calendar, d_ptr, d_res, d_units, capacity, usage,
-                    blocked, project_of[i], cal, rcal,
-                )  # fmt: skip
-                if day == -1:
-                    break
-                if day == PAST_GRID:
-                    floor[i] = base_floor[i]
-                    s, f, _ = _link_dates(i, links_in, tasks, status_time, start, finish, cal)
-                    clear_cause(cause, i)
-                    if not fill:
-                        fill = True
-                        continue
-                    unresolved[i] = True
-                    break
-                nxt = next_candidate(
-                    day, k, c, duration[i], fill, d_res, d_units, capacity, usage, blocked,
-                    project_of[i], cal,
-                )  # fmt: skip
-                note_cause(cause, i, d_res[k], day, nxt - 1)
-                t = nxt * MINUTES_PER_DAY
-                if c == ELAPSED:
-                    t += base_floor[i] % MINUTES_PER_DAY
-                cum, nth, cnt, mpd, opn, wk = cal
-                floor[i] = start_of(
-                    c, work_before(c, t, cum, nth, cnt, mpd, opn, wk), cum, nth, cnt, mpd, opn, wk
-                )
-                s, f = place(c, floor[i], duration[i], cal)
-            filled[i] = fill
-            add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
-        start[i] = s
-        finish[i] = f
-        if has_load and f > s:
-            lo = min(lo, s // MINUTES_PER_DAY)
-            hi = max(hi, (f - 1) // MINUTES_PER_DAY + 1)
-        if has_load and fixed[i] and reserved_finish[i] > reserved_start[i]:
-            lo = min(lo, reserved_start[i] // MINUTES_PER_DAY)
-            hi = max(hi, (reserved_finish[i] - 1) // MINUTES_PER_DAY + 1)
-    for r in range(usage.shape[0]):  # back to the reserved load alone, exactly
-        for day in range(lo, min(hi, days)):
-            usage[r, day] = reserved_usage[r, day]
 
 
 @kernel(refcounts=False)
@@ -199,7 +65,7 @@ def decode_chunk(  # type: ignore[no-untyped-def]
             work[i] = d
             if remaining[i] >= 0 and planned[i] > 0:
                 left[i] = (remaining[i] * d + planned[i] // 2) // planned[i]
-        decode_iteration(order, start, finish, unresolved, problem)
+        decode(order, start, finish, unresolved, problem)
         for i in range(n):
             early_start[i, it] = start[i]
             early_finish[i, it] = finish[i]
@@ -301,4 +167,4 @@ def leveled_scheduler(
     return LeveledScheduler(problem, leveled.order, unc)
 
 
-__all__ = ["CHUNK", "LeveledScheduler", "decode_chunk", "decode_iteration", "leveled_scheduler"]
+__all__ = ["CHUNK", "LeveledScheduler", "decode_chunk", "leveled_scheduler"]

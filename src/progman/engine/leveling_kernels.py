@@ -29,7 +29,7 @@ from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, finish_of, start_
 from progman.engine.genetic import priority_list
 from progman.engine.jit import kernel
 from progman.engine.kernels import NO_TIME, place
-from progman.engine.kernels import early_dates_call as early_dates  # a call, not inlined
+from progman.engine.kernels import early_dates as early_dates_inline
 from progman.engine.kernels import finish_limits_call as finish_limits  # a call, not inlined
 from progman.engine.leveling_profile import (
     PAST_GRID,
@@ -45,7 +45,15 @@ from progman.engine.leveling_profile import (
 )
 
 
-@kernel
+@kernel(refcounts=False)
+def link_dates(i, links_in, tasks, status_time, start, finish, cal):  # type: ignore[no-untyped-def]
+    """:func:`~progman.engine.kernels.early_dates` inlined once, in a kernel without
+    reference counting: ``early_dates_call`` counts references on every array it is handed,
+    which was most of a decoding's time."""
+    return early_dates_inline(i, links_in, tasks, status_time, start, finish, cal)
+
+
+@kernel(refcounts=False)
 def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untyped-def]
     """Serial SGS: each task of ``order`` (a topological order) at its earliest start
     that keeps its links and, unless ``fixed``, every capacity. ``problem`` holds the
@@ -63,7 +71,8 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
     resource and the days that held it up last (see :func:`note_cause`).
 
     Returns the objective: the weighted finishes of the targets (``weight`` per task, the
-    projects, the program).
+    projects, the program). Compiled without reference counting (it allocates nothing):
+    the leveler's search and every leveled Monte Carlo iteration run it.
     """
     (
         links_in,
@@ -122,7 +131,7 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
         filled[i] = False
         seg_count[i] = 0
         clear_cause(cause, i)
-        s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+        s, f, _ = link_dates(i, links_in, tasks, status_time, start, finish, cal)
         has_load = d_ptr[i + 1] > d_ptr[i]
         if fixed[i]:
             if has_load and anchored[i]:  # where its links put it, before the rest
@@ -143,11 +152,11 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
                     break
                 fill = True  # it never fits: it takes what its people have
                 clear_cause(cause, i)
-                s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+                s, f, _ = link_dates(i, links_in, tasks, status_time, start, finish, cal)
             filled[i] = fill
             if not placed:  # no room before the end of the grid: leave it unleveled
                 unresolved[i] = True
-                s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+                s, f, _ = link_dates(i, links_in, tasks, status_time, start, finish, cal)
                 add_load(i, s, f, 1.0, calendar, d_ptr, d_res, d_units, usage, cal, rcal)
         elif has_load:  # whole: at the first start where every day fits its people
             c = calendar[i]
@@ -161,7 +170,7 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
                     break
                 if day == PAST_GRID:  # no room before the end of the grid
                     floor[i] = base_floor[i]
-                    s, f, _ = early_dates(i, links_in, tasks, status_time, start, finish, cal)
+                    s, f, _ = link_dates(i, links_in, tasks, status_time, start, finish, cal)
                     clear_cause(cause, i)
                     if not fill:  # it never fits whole: it takes what its people have
                         fill = True
@@ -196,7 +205,8 @@ def decode(order, start, finish, unresolved, problem):  # type: ignore[no-untype
             hi = max(hi, (reserved_finish[i] - 1) // MINUTES_PER_DAY + 1)
     # objective, then restore the profile to the reserved load alone
     objective = np.int64(0)
-    project_finish[:] = np.iinfo(np.int64).min
+    for p in range(project_finish.shape[0]):  # no slice: compiled without reference counts
+        project_finish[p] = np.iinfo(np.int64).min
     end = np.iinfo(np.int64).min
     for i in range(n):
         objective += weight[i] * finish[i]
