@@ -15,6 +15,7 @@ from progman.samples import sample_plan_path
 from progman.services import change_requests as cr
 from progman.services.baselines import do_capture_baseline
 from progman.services.catalog import LOADED
+from progman.services.change_impact import impact_summary
 from progman.services.database import dispose_engines, unit_of_work
 from progman.services.inputs import parse_changes
 from progman.services.programs import init_database
@@ -84,7 +85,7 @@ def test_a_request_goes_from_draft_to_applied_with_its_impact_and_a_baseline(url
     assert submitted.request.impact_revision == revision == impact["revision"]
     assert impact["finish"]["delta_days"] > 0 and impact["cost"]["delta"] > 0
     assert any(p["id"] == "MKT" and p["delta_days"] > 0 for p in impact["projects"])
-    assert "finish" in cr.impact_summary(impact) and "cost +" in cr.impact_summary(impact)
+    assert "finish" in impact_summary(impact) and "cost +" in impact_summary(impact)
     approved = _step(url, "do_decide_change_request", "CR-003", decision="approved").view
     assert approved.request.state == "approved"
     assert [(a.by, a.decision) for a in approved.request.approvals] == [("paula", "approved")]

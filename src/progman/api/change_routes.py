@@ -22,6 +22,7 @@ from progman.api.exchange_schemas import URL_ID_PATTERN
 from progman.api.problems import MEDIA_TYPE, problem_body
 from progman.api.schemas import ChangePublic, Request
 from progman.api.work_item_routes import IfMatch, parse_if_match
+from progman.services.change_impact import request_changes
 from progman.services.change_requests import (
     ChangeRequestEdit,
     do_apply_change_request,
@@ -32,7 +33,6 @@ from progman.services.change_requests import (
     do_update_change_request,
     get_change_request,
     list_change_requests,
-    request_changes,
     request_json,
 )
 

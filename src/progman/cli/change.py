@@ -81,7 +81,8 @@ def _database(url: str | None) -> str:
 
 
 def _done(edit: "ChangeRequestEdit", what: str, program: str, as_json: bool) -> None:
-    from progman.services.change_requests import impact_summary, request_json
+    from progman.services.change_impact import impact_summary
+    from progman.services.change_requests import request_json
 
     request = edit.view.request
     if as_json:
@@ -106,7 +107,7 @@ def _delta(days: int | None) -> str:
 
 
 def _show(view: "ChangeRequestView", program: str) -> None:
-    from progman.services.change_requests import change_text, impact_summary
+    from progman.services.change_impact import change_text, impact_summary
 
     request = view.request
     console = output()
@@ -143,7 +144,7 @@ def _show(view: "ChangeRequestView", program: str) -> None:
 
 
 def _print_impact(impact: dict[str, Any], revision: int | None, console: Any) -> None:
-    from progman.services.change_requests import impact_summary
+    from progman.services.change_impact import impact_summary
 
     dates = Listing(
         [
@@ -245,7 +246,8 @@ def create(
     from progman.services.inputs import parse_changes
 
     changes = parse_changes(sets, add_dep, remove)
-    from progman.services.change_requests import do_create_change_request, parse_add
+    from progman.services.change_impact import parse_add
+    from progman.services.change_requests import do_create_change_request
     from progman.services.database import unit_of_work
     from progman.services.users import local_admin
 
@@ -378,12 +380,8 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """The change requests of a stored program."""
-    from progman.services.change_requests import (
-        MAX_PAGE,
-        impact_summary,
-        list_change_requests,
-        request_json,
-    )
+    from progman.services.change_impact import impact_summary
+    from progman.services.change_requests import MAX_PAGE, list_change_requests, request_json
     from progman.services.database import unit_of_work
     from progman.services.users import local_admin
 
