@@ -66,12 +66,12 @@
   gantt.config.time_step = 24 * 60;
   gantt.config.row_height = 30;
   gantt.config.bar_height = 16;
-  gantt.config.grid_width = 490;
+  gantt.config.grid_width = 506;
   gantt.config.keyboard_navigation_cells = false; // rows: ↑ ↓, Shift+↓ opens, Enter the panel
   gantt.config.columns = [
     { name: "text", label: "Task", tree: true, width: 200, resize: true,
       template: (t) => escapeHtml(t.text) }, // dhtmlx writes a cell as HTML,
-    { name: "start_date", label: "Start", align: "center", width: 92,
+    { name: "start_date", label: "Start", align: "center", width: 108,
       template: (t) => shown_date(t.start_date),
       editor: editable ? { type: "date", map_to: "start_date" } : undefined },
     { name: "duration_text", label: "Duration", align: "right", width: 64,
