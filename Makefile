@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck bench install install-test chromium clean
+.PHONY: run test lint typecheck bench install install-test chromium screenshots clean
 
 $(BIN)/python:
 	scripts/bootstrap-venv.sh "$(PYTHON)" "$(VENV)"
@@ -54,6 +54,10 @@ chromium:
 bench: install-test
 	command -v tj3 >/dev/null || { apt-get update && apt-get install -y tj3; }
 	$(BIN)/python -m benchmarks
+
+## screenshots: the pictures of docs/user-guide.md, taken of the sample in Chromium
+screenshots: install-test chromium
+	$(BIN)/python scripts/docs_screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules
