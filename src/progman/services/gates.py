@@ -26,6 +26,7 @@ __all__ = [
     "Governance",
     "LogEntry",
     "ProjectPhase",
+    "by_urgency",
     "gates_json",
     "gates_of",
     "program_gates",
@@ -65,3 +66,13 @@ def gates_json(result: Governance) -> dict[str, Any]:
     """``progman gates --json``: ``{"program", "status_date", "lifecycle", "gates": [...],
     "projects": {id: {"phase", ...}}, "decisions": [...]}``."""
     return result.to_json()
+
+
+#: The order a reader needs the gates in: what wants action first, what is settled last.
+URGENCY = ("overdue", "blocked", "due", "upcoming", "stopped", "passed")
+
+
+def by_urgency(result: Governance) -> list[GateStatus]:
+    """The gates of ``result`` overdue and blocked first, then due, upcoming and the
+    settled ones (plan order within a status): the web page's order."""
+    return sorted(result.gates, key=lambda g: URGENCY.index(g.status))

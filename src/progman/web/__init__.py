@@ -8,6 +8,7 @@ from progman.web import pages
 from progman.web.admin_pages import router as admin_router
 from progman.web.control_pages import router as control_router
 from progman.web.gantt_pages import router as gantt_router
+from progman.web.gates_pages import router as gates_router
 from progman.web.project_pages import router as project_router
 from progman.web.rendering import HERE
 from progman.web.resource_pages import router as resource_router
@@ -24,6 +25,7 @@ ROUTERS = (
     admin_router,
     gantt_router,
     control_router,
+    gates_router,
 )
 
 

@@ -36,6 +36,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("What-if", "/whatif"),
     ("Earned value", "/evm"),
     ("Health", "/health"),
+    ("Gates", "/gates"),
     ("Change requests", None),
     ("Audit log", "/audit"),
 )
