@@ -622,3 +622,25 @@ def test_after_leveling_only_work_too_big_for_a_person_over_allocates_them(
             assert too_big, (over, today, running)
     for why in result.reasons():
         assert why and "no order" not in why
+
+
+def test_the_search_reports_how_much_of_its_budget_it_has_spent() -> None:
+    """A leveling job shows this as its progress (and is cancelled at a report)."""
+    program = progman.load_plan(sample_plan_path())
+    reports: list[float] = []
+    leveling.level(program, schedules=2000, progress=reports.append)
+    assert len(reports) > 10
+    assert reports == sorted(reports) and reports[0] > 0 and reports[-1] <= 1
+    assert reports[-1] > 0.9  # the sample never reaches its lower bound: the budget is spent
+
+
+def test_a_progress_report_that_raises_stops_the_search() -> None:
+    class Cancelled(Exception):
+        pass
+
+    def cancel(fraction: float) -> None:
+        if fraction > 0.3:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        leveling.level(progman.load_plan(sample_plan_path()), schedules=2000, progress=cancel)

@@ -323,12 +323,14 @@ def evolve(
     budget: int,
     bound: int,
     out_of_time: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     """Improve the scored population ``pop``/``fit`` by :func:`generations` until the
     budget is spent, a schedule reaches ``bound``, or ``out_of_time()`` says the caller's
     clock has run out (the safety net on a machine too slow to spend the budget in time).
-    Runs in :data:`CHUNKS` calls, the clock asked between them; at least one, so a call
-    with the budget already spent loads the compiled loop and does nothing else."""
+    Runs in :data:`CHUNKS` calls, the clock asked between them and ``progress`` told the
+    schedules generated so far; at least one, so a call with the budget already spent
+    loads the compiled loop and does nothing else."""
     children, cfit = np.empty_like(pop), np.empty_like(fit)
     chunk = max(1, budget // CHUNKS)
     while True:
@@ -351,5 +353,7 @@ def evolve(
             min(budget, int(counter[0]) + chunk),
             bound,
         )
+        if progress is not None:
+            progress(int(counter[0]))
         if counter[0] >= budget or best[0] <= bound:
             break

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -191,8 +192,10 @@ def level(
     schedules: int | None = None,
     blocks: tuple[Block, ...] = (),
     order: np.ndarray | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> LevelResult:
     """Level the program's resources; the same seed and time limit give the same result.
+    ``progress`` is told the share of the search done (0 to 1) as it goes.
 
     ``time_limit`` (seconds of search; default :func:`default_time_limit` of the network)
     sets the search budget; ``schedules`` fixes it outright. The wall clock stops the
@@ -215,7 +218,7 @@ def level(
     search = _Search(problem, seed)
     limit = default_time_limit(net.size) if time_limit is None else time_limit
     budget = schedules or schedule_budget(net.size, limit)
-    search.run(budget, None if schedules else limit * genetic.SAFETY_SHARE, order)
+    search.run(budget, None if schedules else limit * genetic.SAFETY_SHARE, order, progress)
 
     best_start, best_finish, unresolved = problem.replay(search.best_order)
     leveled = problem.leveled_network(best_start, best_finish)
@@ -336,10 +339,17 @@ class _Search:
     def count(self) -> int:
         return int(self.counter[0])
 
-    def run(self, budget: int, seconds: float | None, first: np.ndarray | None = None) -> None:
+    def run(
+        self,
+        budget: int,
+        seconds: float | None,
+        first: np.ndarray | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
         """Search until the budget is spent, ``seconds`` of search have passed (the safety
         net, counted from when the kernels are loaded) or nothing is delayed; ``first`` (an
-        activity list) is the first member of the population."""
+        activity list) is the first member of the population; ``progress`` is told the
+        share of the budget spent as the search goes."""
         problem, n = self.problem, self.n
         arrays = problem.arrays()
         bound = problem.bound
@@ -366,6 +376,7 @@ class _Search:
                 budget=target,
                 bound=bound,
                 out_of_time=out_of_time,
+                progress=None if progress is None else lambda done: progress(min(done / budget, 1)),
             )
 
         deadline = None

@@ -366,7 +366,8 @@ def _simulate(program: Program, request: JobRequest, control: JobControl) -> dic
 
 
 def _level(program: Program, request: JobRequest, control: JobControl) -> dict[str, Any]:
-    """Leveling cannot report as it goes: its job is at 0 until it is done."""
+    """Leveling reports the share of its search budget spent (and a cancel stops it
+    between two chunks of the search)."""
     params = request.params
     limit = params.get("time_limit")
     result = level_program(
@@ -374,6 +375,7 @@ def _level(program: Program, request: JobRequest, control: JobControl) -> dict[s
         time_limit=None if limit is None else float(limit),
         seed=int(params.get("seed", 0)),
         status_date=_status_date(params),
+        progress=control.report,
     )
     return result.to_json(f"program {request.program}")
 

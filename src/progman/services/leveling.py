@@ -9,6 +9,7 @@ object for an instance (task ids are the job numbers, start/finish integer perio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,9 +99,16 @@ def level_program(
     seed: int = 0,
     status_date: date | None = None,
     schedules: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> LevelResult:
     """The shortest schedule found for ``program`` that never exceeds a capacity; the same
-    seed and time limit (or ``schedules``) give the same result."""
+    seed and time limit (or ``schedules``) give the same result. ``progress`` is told the
+    share of the search done as it goes."""
     return level(
-        program, time_limit=time_limit, seed=seed, status_date=status_date, schedules=schedules
+        program,
+        time_limit=time_limit,
+        seed=seed,
+        status_date=status_date,
+        schedules=schedules,
+        progress=progress,
     )
