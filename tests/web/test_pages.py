@@ -83,7 +83,7 @@ def test_the_dashboard_shows_where_the_sample_stands(api):
     assert "PSP sandbox outage" in main  # the highest risk score (15)
     assert "Mia Hoffmann" in main  # loaded 2.0 FTE in January
     assert "progman init" in main  # the last changes, from the audit log
-    assert 'title="not built yet">Change requests<' in page
+    assert '<a href="/programs/DPL/changes">Change requests</a>' in page
     for built, path in (("Earned value", "evm"), ("Health", "health")):
         assert f'<a href="/programs/DPL/{path}">{built}</a>' in page
 

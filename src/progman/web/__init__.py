@@ -6,6 +6,7 @@ from fastapi.staticfiles import StaticFiles
 
 from progman.web import pages
 from progman.web.admin_pages import router as admin_router
+from progman.web.change_pages import router as change_router
 from progman.web.control_pages import router as control_router
 from progman.web.gantt_pages import router as gantt_router
 from progman.web.gates_pages import router as gates_router
@@ -25,6 +26,7 @@ ROUTERS = (
     admin_router,
     gantt_router,
     control_router,
+    change_router,
     gates_router,
 )
 

@@ -37,7 +37,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Earned value", "/evm"),
     ("Health", "/health"),
     ("Gates", "/gates"),
-    ("Change requests", None),
+    ("Change requests", "/changes"),
     ("Audit log", "/audit"),
 )
 
