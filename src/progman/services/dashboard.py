@@ -4,8 +4,6 @@ audit log. Everything is computed here, once per request; the page only shows it
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -18,7 +16,7 @@ from progman.services.audit import audit_page
 from progman.services.catalog import ProgramEntry, program_entry, visible_program_at
 from progman.services.risks import risk_report
 from progman.services.scheduling import stored_schedule
-from progman.services.single_flight import SingleFlight
+from progman.services.single_flight import Kept
 from progman.services.strategy import KeyResultProgress, program_strategy
 
 if TYPE_CHECKING:
@@ -140,10 +138,7 @@ class _Standing:
 
 
 #: by the program's stamp (database, key, revision, saved at): a revision never changes
-_STANDINGS: OrderedDict[tuple[str, str, int, str], _Standing] = OrderedDict()
-_STANDINGS_LOCK = threading.Lock()
-_STANDINGS_KEPT = 8
-_COMPUTING: SingleFlight[_Standing] = SingleFlight()
+_STANDINGS: Kept[_Standing] = Kept(8)
 
 
 def program_dashboard(session: Session, user: User, key: str) -> Dashboard:
@@ -152,14 +147,7 @@ def program_dashboard(session: Session, user: User, key: str) -> Dashboard:
     20,000-task program takes most of a second); the last changes are read each time."""
     entry = program_entry(session, user, key)
     _, _, stamp = visible_program_at(session, user, key)
-    with _STANDINGS_LOCK:
-        standing = _STANDINGS.get(stamp)
-    if standing is None:
-        standing = _COMPUTING.run(stamp, lambda: _standing(*stored_schedule(session, user, key)))
-        with _STANDINGS_LOCK:
-            _STANDINGS[stamp] = standing
-            while len(_STANDINGS) > _STANDINGS_KEPT:
-                _STANDINGS.popitem(last=False)
+    standing = _STANDINGS.get(stamp, lambda: _standing(*stored_schedule(session, user, key)))
     changes = audit_page(session, user, key, limit=LAST_CHANGES).entries
     return Dashboard(
         entry=entry,

@@ -9,8 +9,6 @@ once and kept (a revision never changes; only who reads it, and what they may ed
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -22,6 +20,7 @@ from progman.errors import UsageError
 from progman.services.baselines import planned_duration
 from progman.services.catalog import visible_program_at
 from progman.services.scheduling import stored_schedule
+from progman.services.single_flight import Kept
 from progman.storage import work_item_versions
 
 if TYPE_CHECKING:
@@ -41,9 +40,8 @@ COLUMNS = (
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-_KEPT: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-_KEPT_LOCK = threading.Lock()
-_KEPT_MAX = 8
+#: the rows of a revision and baseline (the same for every viewer)
+_ROWS: Kept[bytes] = Kept(8)
 
 
 def gantt_feed(session: Session, user: User, key: str, *, baseline: str | None = None) -> bytes:
@@ -52,17 +50,13 @@ def gantt_feed(session: Session, user: User, key: str, *, baseline: str | None =
     (default: the latest one taken, none when the program has none)."""
     program, _, stamp = visible_program_at(session, user, key)
     chosen = _baseline(program, baseline)
-    cache_key = (stamp, chosen.id if chosen else None)
-    with _KEPT_LOCK:
-        text = _KEPT.get(cache_key)
-    if text is None:
+
+    def rows() -> bytes:
         _, schedule = stored_schedule(session, user, key)
         versions = work_item_versions(session, key)
-        text = orjson.dumps(_rows(program, schedule, chosen, versions))
-        with _KEPT_LOCK:
-            _KEPT[cache_key] = text
-            while len(_KEPT) > _KEPT_MAX:
-                _KEPT.popitem(last=False)
+        return orjson.dumps(_rows(program, schedule, chosen, versions))
+
+    text = _ROWS.get((stamp, chosen.id if chosen else None), rows)
     editable = [p.id for p in program.projects if user.access(key, p.id) >= Access.MANAGE_PROJECT]
     viewer = orjson.dumps({"editable": editable, "user": user.name})
     return text[:-1] + b',"viewer":' + viewer + b"}"

@@ -14,8 +14,6 @@ revision is computed once and kept, as the dashboard keeps its own.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,6 +27,7 @@ from progman.engine.schedule import Schedule
 from progman.errors import NotFound, UsageError
 from progman.services.catalog import visible_program_at
 from progman.services.scheduling import stored_schedule
+from progman.services.single_flight import Kept
 
 __all__ = [
     "WEEKS_SHOWN",
@@ -168,26 +167,18 @@ class CellDetail:
 
 # -- the load of a stored program, computed once per revision -------------------------
 
-_KEPT: OrderedDict[tuple[str, str, int, str], tuple[Program, Schedule, LoadAnalysis]] = (
-    OrderedDict()
-)
-_LOCK = threading.Lock()
-_KEEP = 4
+_LOADS: Kept[tuple[Program, Schedule, LoadAnalysis]] = Kept(4)
 
 
 def stored_load(session: Session, user: User, key: str) -> tuple[Program, Schedule, LoadAnalysis]:
     """The stored program ``key``, its schedule and its load (kept per revision)."""
     _, _, stamp = visible_program_at(session, user, key)
-    with _LOCK:
-        kept = _KEPT.get(stamp)
-    if kept is None:
+
+    def load() -> tuple[Program, Schedule, LoadAnalysis]:
         program, planned = stored_schedule(session, user, key)
-        kept = (program, planned, analyse_load(program, planned))
-        with _LOCK:
-            _KEPT[stamp] = kept
-            while len(_KEPT) > _KEEP:
-                _KEPT.popitem(last=False)
-    return kept
+        return program, planned, analyse_load(program, planned)
+
+    return _LOADS.get(stamp, load)
 
 
 # -- the grid ---------------------------------------------------------------------------

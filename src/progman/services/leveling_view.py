@@ -12,8 +12,6 @@ until someone writes the leveled plan (``progman level … -o``) and imports it.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +35,7 @@ from progman.services.heatmap import (
     stored_load,
 )
 from progman.services.jobs import Job, JobRunner, do_submit_job, visible_job
+from progman.services.single_flight import Kept
 from progman.services.users import check_access
 
 __all__ = [
@@ -152,9 +151,7 @@ def _cause(found: Mapping[str, Any] | None) -> str:
 
 
 #: the load after leveling, by job and the program's stamp: paging the page reuses it
-_AFTER: OrderedDict[tuple[str, tuple[str, str, int, str]], LoadAnalysis] = OrderedDict()
-_AFTER_LOCK = threading.Lock()
-_AFTER_KEPT = 4
+_AFTER: Kept[LoadAnalysis] = Kept(4)
 
 
 def leveling_view(
@@ -181,14 +178,9 @@ def leveling_view(
     result = job.result
     program, planned, before = stored_load(session, user, key)
     _, revision, stamp = visible_program_at(session, user, key)
-    with _AFTER_LOCK:
-        after = _AFTER.get((job.id, stamp))
-    if after is None:
-        after = analyse_load(program, leveled_schedule(planned, result))
-        with _AFTER_LOCK:
-            _AFTER[(job.id, stamp)] = after
-            while len(_AFTER) > _AFTER_KEPT:
-                _AFTER.popitem(last=False)
+    after = _AFTER.get(
+        (job.id, stamp), lambda: analyse_load(program, leveled_schedule(planned, result))
+    )
     since = planned.status_date
     names = {item.id: item.name for item in program.work_items()}
     moved = tuple(

@@ -7,8 +7,6 @@ The result is the engine's :class:`Schedule`, re-exported with the row type
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,7 +17,7 @@ from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, schedule
 from progman.engine.schedule_table import TaskSchedule
 from progman.errors import UsageError
 from progman.services.inputs import check_project
-from progman.services.single_flight import SingleFlight
+from progman.services.single_flight import Kept
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -69,14 +67,10 @@ def leveled_schedule(
 
 
 #: by the program's stamp (database, key, revision, saved at) and the status date
-_SCHEDULES: OrderedDict[tuple[tuple[str, str, int, str], date | None], _Kept] = OrderedDict()
-_SCHEDULES_LOCK = threading.Lock()
-_SCHEDULES_KEPT = 16
-#: the schedules being computed: one computation for the readers that ask together
-_COMPUTING: SingleFlight[_Kept] = SingleFlight()
+_SCHEDULES: Kept[_Schedule] = Kept(16)
 
 
-class _Kept:
+class _Schedule:
     """A stored revision's schedule and, once a reader has asked for it, its whole JSON."""
 
     def __init__(self, schedule: Schedule) -> None:
@@ -92,24 +86,17 @@ class _Kept:
 
 def _stored_schedule(
     session: Session, user: User, key: str, status_date: date | None
-) -> tuple[Program, _Kept]:
+) -> tuple[Program, _Schedule]:
     """The schedule of the stored program ``key`` as ``user`` may see it. A revision never
     changes, so its schedule is computed once per status date and kept for the next readers
-    (the last :data:`_SCHEDULES_KEPT`)."""
+    (the last 16)."""
     from progman.services.catalog import visible_program_at  # noqa: PLC0415 - database stack
 
     program, _, stamp = visible_program_at(session, user, key)
-    cache_key = (stamp, status_date)
-    with _SCHEDULES_LOCK:
-        kept = _SCHEDULES.get(cache_key)
-    if kept is None:
-        kept = _COMPUTING.run(
-            cache_key, lambda: _Kept(schedule_program(program, status_date=status_date))
-        )
-        with _SCHEDULES_LOCK:
-            _SCHEDULES[cache_key] = kept
-            while len(_SCHEDULES) > _SCHEDULES_KEPT:
-                _SCHEDULES.popitem(last=False)
+    kept = _SCHEDULES.get(
+        (stamp, status_date),
+        lambda: _Schedule(schedule_program(program, status_date=status_date)),
+    )
     return program, kept
 
 

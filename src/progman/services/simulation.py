@@ -6,16 +6,14 @@ for the interfaces that format it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from progman.domain import Program
 from progman.engine.simulation import DateForecast, Simulation, simulate
-from progman.services.single_flight import SingleFlight
+from progman.services.single_flight import Kept
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -34,10 +32,7 @@ __all__ = [
 
 #: The simulations of recent revisions, by (revision, iterations, seed, leveled): a
 #: revision never changes, so the same question is answered once.
-_KEPT: OrderedDict[Hashable, Simulation] = OrderedDict()
-_KEPT_COUNT = 8
-_KEPT_LOCK = threading.Lock()
-_RUNNING: SingleFlight[Simulation] = SingleFlight()
+_KEPT: Kept[Simulation] = Kept(8)
 
 
 def has_people(program: Program) -> bool:
@@ -85,20 +80,12 @@ def stored_simulation(
 
     program, _, stamp = visible_program_at(session, user, key)
     staffed = has_people(program)
-    asked = (stamp, iterations, seed, leveled and staffed)
-    with _KEPT_LOCK:
-        found = _KEPT.get(asked)
-    if found is None:
-        found = _RUNNING.run(
-            asked,
-            lambda: simulate_program(
-                program, iterations=iterations, seed=seed, leveled=leveled and staffed
-            ),
-        )
-        with _KEPT_LOCK:
-            _KEPT[asked] = found
-            while len(_KEPT) > _KEPT_COUNT:
-                _KEPT.popitem(last=False)
+    found = _KEPT.get(
+        (stamp, iterations, seed, leveled and staffed),
+        lambda: simulate_program(
+            program, iterations=iterations, seed=seed, leveled=leveled and staffed
+        ),
+    )
     return found, staffed
 
 

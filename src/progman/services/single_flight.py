@@ -10,6 +10,7 @@ all together).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -56,3 +57,34 @@ class _Flight(Generic[T]):
         if self.error is not None:
             raise self.error
         return self.result
+
+
+class Kept(Generic[T]):
+    """The answers to the last ``size`` questions asked (a revision's schedule, its
+    dashboard…): ``get(key, compute)`` answers from them, else computes once for the
+    callers asking together (:class:`SingleFlight`) and keeps the answer, forgetting the
+    oldest. Safe to share between a server's threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[Hashable, T] = OrderedDict()
+        self._computing: SingleFlight[T] = SingleFlight()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._answers:
+                return self._answers[key]
+        answer = self._computing.run(key, compute)
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+    def __len__(self) -> int:
+        return len(self._answers)
