@@ -41,7 +41,8 @@ def test_lists_are_in_plan_order_with_versions_and_pages(api):
     benefits = api.client.get(f"{BASE}/benefits", headers=headers).json()["items"]
     assert benefits[0]["depends_on"] == ["WEB.launch", "MOB.launch", "API.payments", "MKT.launch"]
     assert benefits[2]["measurements"][1] == {"date": "2027-02-28", "planned": 20000.0,
-                                              "realized": 8000.0}  # fmt: skip
+                                              "realized": 8000.0, "unit": None,
+                                              "note": None}  # fmt: skip
     foreign = api.client.get(f"{BASE}/benefits?cursor=bm9wZQ", headers=headers)
     assert foreign.status_code == 400 and foreign.json()["errors"][0]["pointer"] == "/cursor"
 
@@ -56,7 +57,9 @@ def test_one_entry_has_its_version_as_etag_and_api_shapes(api):
     assert body["project"] == "API" and body["escalated"] is True
     result = api.client.get(f"{BASE}/objectives/O1/key-results/KR1.1", headers=headers)
     assert result.headers["etag"] == '"1"'
-    assert result.json()["measurements"][0] == {"date": "2027-01-31", "value": 18.1}
+    assert result.json()["measurements"][0] == {
+        "date": "2027-01-31", "value": 18.1, "unit": None, "note": None,
+    }  # fmt: skip
     assert api.client.get(f"{BASE}/stakeholders/nina", headers=headers).json()["influence"] == 4
     assert api.client.get(f"{BASE}/benefits/B2", headers=headers).json()["objective"] == "O2"
 

@@ -120,7 +120,9 @@ def key_result_public(view: EntryView) -> KeyResultPublic:
     return KeyResultPublic(
         **_plain(result, "id title metric baseline target unit due"),
         objective=view.objective,
-        measurements=[MeasurementPublic(date=m.date, value=m.value) for m in result.measurements],
+        measurements=[
+            MeasurementPublic(**_plain(m, "date value unit note")) for m in result.measurements
+        ],
         version=view.version,
     )
 
@@ -130,8 +132,9 @@ def benefit_public(view: EntryView) -> BenefitPublic:
     return BenefitPublic(
         **_plain(benefit, "id title description objective owner metric baseline target unit due"),
         depends_on=list(benefit.depends_on),
+        projects=list(benefit.projects),
         measurements=[
-            BenefitMeasurementPublic(**_plain(m, "date planned realized"))
+            BenefitMeasurementPublic(**_plain(m, "date planned realized unit note"))
             for m in benefit.measurements
         ],
         version=view.version,

@@ -211,14 +211,26 @@ class ObjectiveEdited(BaseModel):
     moved: dict[str, Any]
 
 
+_UNIT = Field(
+    default=None, max_length=100,
+    description="the unit it is measured in; when given, the key result's (benefit's) unit",
+)  # fmt: skip
+
+
 class MeasurementIn(Request):
+    """A value measured on a date, no later than the program's status date."""
+
     date: date
     value: float
+    unit: Text | None = _UNIT
+    note: Text | None = _text(20_000)
 
 
 class MeasurementPublic(BaseModel):
     date: date
     value: float
+    unit: str | None
+    note: str | None
 
 
 class KeyResultFields(Request):
@@ -268,15 +280,22 @@ class KeyResultEdited(BaseModel):
 
 
 class BenefitMeasurementIn(Request):
+    """A benefit's planned and realized value on a date (a realized one: no later than the
+    program's status date)."""
+
     date: date
     planned: float | None = None
     realized: float | None = None
+    unit: Text | None = _UNIT
+    note: Text | None = _text(20_000)
 
 
 class BenefitMeasurementPublic(BaseModel):
     date: date
     planned: float | None
     realized: float | None
+    unit: str | None
+    note: str | None
 
 
 class BenefitFields(Request):
@@ -292,11 +311,16 @@ class BenefitFields(Request):
     due: date | None = None
     depends_on: list[str] | None = Field(default=None, max_length=1000,
                                          description="ids of the work items it needs")  # fmt: skip
+    projects: list[str] | None = Field(
+        default=None, max_length=1000, description="ids of the projects whose whole finish "
+        "it needs",
+    )  # fmt: skip
     measurements: list[BenefitMeasurementIn] | None = Field(default=None, max_length=10_000)
 
 
 class BenefitUpdate(BenefitFields):
-    """The fields to change (``depends_on`` and ``measurements`` are replaced whole)."""
+    """The fields to change (``depends_on``, ``projects`` and ``measurements`` are replaced
+    whole)."""
 
 
 class BenefitCreate(BenefitFields):
@@ -316,6 +340,7 @@ class BenefitPublic(BaseModel):
     unit: str | None
     due: date | None
     depends_on: list[str]
+    projects: list[str]
     measurements: list[BenefitMeasurementPublic]
     version: int = _VERSION
 
