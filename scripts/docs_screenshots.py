@@ -36,6 +36,9 @@ VIEWS = [
     ("evm", "/programs/DPL/evm", None),
     ("health", "/programs/DPL/health", None),
     ("risks", "/programs/DPL/risks", None),
+    ("changes", "/programs/DPL/changes", None),
+    ("gates", "/programs/DPL/gates", None),
+    ("admin-users", "/admin/users", None),
 ]
 
 
@@ -64,7 +67,7 @@ def main() -> None:
             )
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{site}/login")
-            page.fill("#username", "paula")
+            page.fill("#username", "alice")  # an administrator: every page, the admin ones too
             page.fill("#password", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_url(f"{site}/")

@@ -6,7 +6,7 @@ lockfile) must find no serious or critical accessibility violation on it."""
 from __future__ import annotations
 
 from tests.api_support import PASSWORD
-from tests.web.browsing import serious_violations, shoot
+from tests.web.browsing import logged_in, serious_violations, shoot
 
 
 def test_a_program_manager_logs_in_and_reads_the_dashboard(site, browser):
@@ -85,3 +85,22 @@ def test_a_viewer_picks_a_cell_of_the_risk_matrix_and_reads_the_audit_log(site, 
     page.fill("#entity", "API.pentest")
     page.click("text=Filter")
     assert page.locator("tbody tr").count() == 1
+
+
+#: Every main view of a program, as the navigation and the pages link them.
+MAIN_VIEWS = [
+    "", "/roadmap", "/board", "/gantt", "/resources", "/risks", "/montecarlo", "/whatif",
+    "/evm", "/health", "/gates", "/changes", "/audit", "/projects/API",
+    "/items/API.payments?slip=5",
+]  # fmt: skip
+
+
+def test_every_main_view_fits_a_1280_pixel_window(site, browser):
+    """Readable at 1280×800: no page is wider than the window (a wide table scrolls in its
+    own box)."""
+    page = logged_in(browser, site, "alice")
+    for view in [*(f"/programs/DPL{v}" for v in MAIN_VIEWS), "/admin/users"]:
+        page.goto(f"{site}{view}")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, f"{view} is {width} px wide"
