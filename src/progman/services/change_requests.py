@@ -190,7 +190,8 @@ def may_approve(user: User, program_key: str, request: ChangeRequest) -> bool:
     return bool(roles & set(request.approvers))
 
 
-def _check_may_request(user: User, program: Program) -> None:
+def check_may_request(user: User, program: Program) -> None:
+    """Refuse (:class:`Forbidden`) a user who may not request changes to ``program``."""
     check_can_read(user, program.key)
     if not may_request(user, program):
         raise Forbidden(
@@ -296,7 +297,7 @@ def do_create_change_request(
     """A new draft request (``ident``: the next ``CR-NNN`` by default) whose changes apply
     to the program as it is now; ``requester`` defaults to ``user``."""
     program, revision, _ = visible_program_at(session, user, key)
-    _check_may_request(user, program)
+    check_may_request(user, program)
     _check_approvers(user, program, approvers)
     ident = ident or next_id(program)
     if any(r.id == ident for r in program.change_requests):
@@ -348,7 +349,7 @@ def do_update_change_request(
         )
     program, revision, _ = visible_program_at(session, user, key)
     request = find_request(program, ident)
-    _check_may_request(user, program)
+    check_may_request(user, program)
     if "approvers" in fields:
         _check_approvers(user, program, fields["approvers"] or ["changed"])
     check_version(ident, if_match, _version(session, key, ident))
@@ -373,7 +374,7 @@ def do_delete_change_request(
     of change control and stays."""
     program, revision, _ = visible_program_at(session, user, key)
     request = find_request(program, ident)
-    _check_may_request(user, program)
+    check_may_request(user, program)
     check_version(ident, if_match, _version(session, key, ident))
     _check_state(request, ("draft",), "deleted")
     kept = [r for r in program.change_requests if r.id != ident]
@@ -389,7 +390,7 @@ def do_submit_change_request(
     stored with it."""
     program, revision, _ = visible_program_at(session, user, key)
     request = find_request(program, ident)
-    _check_may_request(user, program)
+    check_may_request(user, program)
     check_version(ident, if_match, _version(session, key, ident))
     _check_state(request, ("draft",), "submitted")
     submitted = request.model_copy(

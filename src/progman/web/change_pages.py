@@ -24,6 +24,7 @@ from progman.services.catalog import program_entry, visible_program
 from progman.services.change_impact import change_text, impact_summary
 from progman.services.change_requests import (
     ChangeRequestState,
+    check_may_request,
     do_apply_change_request,
     do_create_change_request,
     do_decide_change_request,
@@ -118,11 +119,7 @@ def create_request(
     """A new draft from the form: its changes one ``ID.FIELD=VALUE`` a line."""
     user, token = seen
     check_form_token(csrf, token)
-    if not may_request(user, visible_program(session, user, key)):  # refused whatever typed
-        raise Forbidden(
-            f"{user.name} may not request changes to program {key} (needs edit work on the "
-            "program or one of its projects)"
-        )
+    check_may_request(user, visible_program(session, user, key))  # whatever was typed
     typed = {"title": title, "reason": reason, "changes": changes, "approvers": approvers}
     errors: dict[str, str] = {}
     if not title.strip():
