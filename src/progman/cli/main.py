@@ -19,6 +19,7 @@ from progman.cli import baseline as baseline_command
 from progman.cli import change as change_commands
 from progman.cli import db as db_commands
 from progman.cli import evm as evm_command
+from progman.cli import export as export_command
 from progman.cli import gates as gates_command
 from progman.cli import health as health_command
 from progman.cli import impact as impact_command
@@ -171,6 +172,7 @@ app.command()(gates_command.gates)
 app.command()(strategy_command.objectives)
 app.command()(strategy_command.benefits)
 app.command("import")(import_command.import_plan)
+app.command("export")(export_command.export)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)
 app.add_typer(db_commands.app, name="db")
