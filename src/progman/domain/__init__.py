@@ -28,6 +28,7 @@ from progman.domain.risks import (
     RiskImpact,
     RiskScales,
 )
+from progman.domain.scheduling import SchedulingSettings
 from progman.domain.strategy import Benefit, BenefitMeasurement, KeyResult, Measurement, Objective
 from progman.domain.work import (
     Assignment,
@@ -71,6 +72,7 @@ __all__ = [
     "RiskChange",
     "RiskImpact",
     "RiskScales",
+    "SchedulingSettings",
     "Sprint",
     "StageGate",
     "Stakeholder",

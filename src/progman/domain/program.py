@@ -20,6 +20,7 @@ from progman.domain.governance import (
 from progman.domain.health import HealthSettings
 from progman.domain.resources import Resource
 from progman.domain.risks import Risk, RiskScales
+from progman.domain.scheduling import SchedulingSettings
 from progman.domain.strategy import Benefit, Objective
 from progman.domain.work import Distribution, WorkItem, work_items
 
@@ -123,6 +124,10 @@ class Program(Entity):
     decisions: list[Decision] = Field(default_factory=list)
     health: HealthSettings | None = Field(
         default=None, description="thresholds and manual overrides of the RAG health"
+    )
+    scheduling: SchedulingSettings = Field(
+        default_factory=SchedulingSettings,
+        description="where schedulers differ: the lag calendar and the progress mode",
     )
 
     def work_items(self) -> Iterator[WorkItem]:
