@@ -13,6 +13,8 @@ the plan writer are imported inside :func:`do_import_file`.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,8 +26,15 @@ if TYPE_CHECKING:
     from progman.domain import Program
 
 FORMATS = ("auto", "mspdi", "xer", "csv", "jira-csv", "psplib")
+#: The reader of each format ``import`` reads today, as ``"module:function"`` (imported
+#: only when used): ``reader(file, start) -> Program``, ``start`` the ``--start`` given
+#: (None: the reader's own rule). A reader raises a located :class:`ProgmanError` for a
+#: bad file; nothing is written then.
+READERS = {
+    "psplib": "progman.services.imports:read_psplib_program",
+}
 #: Formats ``import`` reads today.
-BUILT = ("psplib",)
+BUILT = tuple(READERS)
 #: ``--format auto``: the format of each file suffix.
 SUFFIX_FORMATS = {".sm": "psplib", ".xml": "mspdi", ".xer": "xer", ".csv": "csv"}
 #: What each format is, for messages.
@@ -128,20 +137,30 @@ def do_import_file(
 ) -> ImportedPlan:
     """Read ``file`` and write it as the plan file ``output`` (atomically); a PSPLIB
     period 0 is the day ``start`` (default :data:`DEFAULT_START`)."""
-    check_import(file, output, fmt, force=force)
-    from progman.io.psplib import instance_to_program, read_psplib  # noqa: PLC0415 - numba
+    name = check_import(file, output, fmt, force=force)
     from progman.planfile import dump_plan  # noqa: PLC0415
 
-    first = start or DEFAULT_START
-    program = instance_to_program(read_psplib(file), first)
+    module, _, function = READERS[name].partition(":")
+    reader: Callable[[Path, date | None], Program] = getattr(
+        importlib.import_module(module), function
+    )
+    program = reader(file, start)
     dump_plan(program, output)
     items = list(program.work_items())
     return ImportedPlan(
         program=program,
         output=output,
-        start=first,
+        start=program.start,
         jobs=len(items),
         milestones=sum(1 for item in items if item.milestone),
         links=sum(len(item.depends) for item in items),
         resources=len(program.resources),
     )
+
+
+def read_psplib_program(file: Path, start: date | None) -> Program:
+    """A PSPLIB instance as a program whose period 0 is ``start`` (default
+    :data:`DEFAULT_START`)."""
+    from progman.io.psplib import instance_to_program, read_psplib  # noqa: PLC0415 - numba
+
+    return instance_to_program(read_psplib(file), start or DEFAULT_START)
