@@ -29,7 +29,7 @@ from progman.domain import Program
 from progman.services.evm import program_earned_value
 
 
-def _side(n: int, day: str, **progress: Any) -> dict[str, Any]:
+def _side(n: int, **progress: Any) -> dict[str, Any]:
     depends = [f"S{n - 1}"] if n > 1 else []
     return {"id": f"S{n}", "name": f"Side {n}", "duration": "1d", "fixed_cost": 1000,
             "depends": depends, **progress}  # fmt: skip
@@ -47,13 +47,13 @@ FENCE: dict[str, Any] = {
             "id": "F",
             "name": "Fence",
             "tasks": [
-                _side(1, "2027-03-01", actual_start="2027-03-01", actual_finish="2027-03-01",
+                _side(1, actual_start="2027-03-01", actual_finish="2027-03-01",
                       actual_cost=1000),
-                _side(2, "2027-03-02", actual_start="2027-03-02", actual_finish="2027-03-02",
+                _side(2, actual_start="2027-03-02", actual_finish="2027-03-02",
                       actual_cost=1200),
-                _side(3, "2027-03-03", actual_start="2027-03-03", percent_complete=50,
+                _side(3, actual_start="2027-03-03", percent_complete=50,
                       actual_cost=600),
-                _side(4, "2027-03-04"),
+                _side(4,),
             ],
         }
     ],
