@@ -53,7 +53,7 @@ FENCE: dict[str, Any] = {
                       actual_cost=1200),
                 _side(3, actual_start="2027-03-03", percent_complete=50,
                       actual_cost=600),
-                _side(4,),
+                _side(4),
             ],
         }
     ],
