@@ -134,3 +134,28 @@ def test_a_strangers_pages_are_not_found(api):
     for path in ("/programs/DPL/evm", "/programs/DPL/health"):
         response = api.client.get(path)
         assert response.status_code == 404, path
+
+
+def test_health_reads_the_p80_of_the_simulation_kept_for_the_revision(api, capsys):
+    _save_variant(api, "SIM")
+    _login(api, "alice")
+    before = html.unescape(api.client.get("/programs/SIM/health").text)
+    assert "judged by the CPM schedule only" in before and "has its P80" not in before
+    assert api.client.get("/programs/SIM/montecarlo?iterations=200").status_code == 200
+    response = api.client.get("/programs/SIM/health")
+    assert response.status_code == 200, response.text
+    page = html.unescape(response.text)
+    assert "by the P80 of the" in page and "(200 iterations, seed 0)" in page
+    simulated = _cli_json(capsys, "health", SAMPLE, "--simulate", "200")
+    texts = [
+        reason["text"].split(": ", 1)[1]
+        for h in [simulated["program"], *simulated["projects"].values()]
+        for reason in h["reasons"]
+        if reason["signal"] == "schedule"
+    ]
+    p80 = [text for text in texts if "has its P80" in text or "by the P80 dates" in text]
+    assert p80, "the sample's simulation judges deadlines by their P80"
+    for text in texts:
+        assert text in page
+    for h in [simulated["program"], *simulated["projects"].values()]:
+        assert f'<span class="rag {h["rag"]}">' in page

@@ -127,10 +127,14 @@ def _message(error: UsageError) -> str:
 
 
 def health_view(session: Session, user: User, key: str) -> ProgramHealth:
-    """The health of the stored program ``key`` as ``user`` may see it."""
+    """The health of the stored program ``key`` as ``user`` may see it; the schedule
+    signal reads P80 forecasts too when a simulation of this revision is kept
+    (:func:`progman.services.simulation.kept_simulation`), as ``health --simulate N``."""
     from progman.services.catalog import visible_program  # noqa: PLC0415 - database stack
+    from progman.services.simulation import kept_simulation  # noqa: PLC0415 - numba: on use
 
-    return program_health(visible_program(session, user, key))
+    program = visible_program(session, user, key)
+    return program_health(program, simulation=kept_simulation(session, user, key))
 
 
 def s_curve(result: EarnedValue) -> SCurve | None:

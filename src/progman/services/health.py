@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -48,9 +48,25 @@ if TYPE_CHECKING:
     from progman.engine.schedule import Schedule
     from progman.engine.simulation import Simulation
 
-__all__ = ["Health", "ProgramHealth", "Reason", "health_json", "health_of_source", "program_health"]
+__all__ = [
+    "Health",
+    "ProgramHealth",
+    "Reason",
+    "SimulationRun",
+    "health_json",
+    "health_of_source",
+    "program_health",
+]
 
 PROGRAM = None  # the scope key of the program in the per-scope dictionaries below
+
+
+class SimulationRun(NamedTuple):
+    """Which simulation the P80 forecasts were read from."""
+
+    iterations: int
+    seed: int
+    leveled: bool
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class ProgramHealth:
     names: dict[str, str]  # project id -> name
     earned_value: bool  # SPI, SPI(t) and CPI were measured (a baseline and a status date)
     simulated: bool  # P80 forecasts were read from a simulation
+    simulation: SimulationRun | None = None  # ...this one
 
     @property
     def scopes(self) -> list[tuple[str, str, Health]]:
@@ -143,6 +160,9 @@ def program_health(
         names={p.id: p.name for p in program.projects},
         earned_value=earned is not None,
         simulated=simulation is not None,
+        simulation=None
+        if simulation is None
+        else SimulationRun(simulation.iterations, simulation.seed, simulation.leveled),
     )
 
 

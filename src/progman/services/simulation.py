@@ -26,6 +26,7 @@ __all__ = [
     "Simulation",
     "finish_histogram",
     "has_people",
+    "kept_simulation",
     "simulate_program",
     "stored_simulation",
 ]
@@ -87,6 +88,16 @@ def stored_simulation(
         ),
     )
     return found, staffed
+
+
+def kept_simulation(session: Session, user: User, key: str) -> Simulation | None:
+    """The simulation of the stored program ``key``'s current revision that was run last
+    (by the Monte Carlo page, whatever its iterations, seed or leveling), or None: it is
+    not run here, as a page that only reads must not wait seconds for one."""
+    from progman.services.catalog import visible_program_at  # noqa: PLC0415 - database stack
+
+    _, _, stamp = visible_program_at(session, user, key)
+    return _KEPT.latest(lambda asked: isinstance(asked, tuple) and asked[0] == stamp)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,14 @@ class Kept(Generic[T]):
                 self._answers.popitem(last=False)
         return answer
 
+    def latest(self, match: Callable[[Hashable], bool]) -> T | None:
+        """The answer kept last whose key ``match``es, or None; never computes."""
+        with self._lock:
+            for key in reversed(self._answers):
+                if match(key):
+                    return self._answers[key]
+        return None
+
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
