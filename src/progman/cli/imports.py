@@ -1,7 +1,9 @@
 """``progman import FILE [--format auto|mspdi|xer|csv|jira-csv|psplib] -o PLAN``.
 
-PSPLIB single-mode ``.sm`` files are imported now (one period = one day of a 7-day
-calendar from ``--start``); MSPDI, XER, CSV and Jira CSV say that they are not built yet.
+PSPLIB single-mode ``.sm`` files (one period = one day of a 7-day calendar from
+``--start``) and Primavera P6 ``.xer`` files are imported now; the other formats say that
+they are not built yet. Each thing of the file progman cannot express is a warning on
+stderr (``file:line: warning: ...``).
 The plan is written atomically, and an existing file is replaced only with ``--force``.
 The format registry and the import itself are :mod:`progman.services.imports`.
 """
@@ -11,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from progman.cli.options import print_import_warnings
 from progman.cli.output import plural, stdout
 from progman.services.imports import DEFAULT_START, do_import_file
 from progman.services.inputs import parse_date
@@ -20,7 +23,7 @@ __all__ = ["DEFAULT_START", "import_plan"]
 
 def import_plan(
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="file to import (PSPLIB .sm; others: not yet)")
+        Path, typer.Argument(metavar="FILE", help="file to import (PSPLIB .sm, P6 .xer)")
     ],
     output: Annotated[
         Path,
@@ -44,9 +47,10 @@ def import_plan(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="replace PLAN if it exists")] = False,
 ) -> None:
-    """Import a file (PSPLIB .sm now; MSPDI, XER, CSV, Jira CSV later) as a plan."""
+    """Import a file (PSPLIB .sm, Primavera P6 .xer) as a plan."""
     first = parse_date(start, "--start")
     done = do_import_file(file, output, fmt, start=first, force=force)
+    print_import_warnings(done.warnings)
     stdout.print(
         f"{file}: imported {plural(done.jobs, 'job')} ({plural(done.milestones, 'milestone')}), "
         f"{plural(done.links, 'link')}, {plural(done.resources, 'resource')}, start {done.start} "

@@ -13,15 +13,18 @@ import typer
 from typer.core import TyperArgument, TyperOption
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from progman.domain import Program
-    from progman.errors import ProgmanError
+    from progman.errors import Problem, ProgmanError
     from progman.services.plans import PlanSource
 
 PlanArg = Annotated[
     Path | None,
     typer.Argument(
         metavar="PLAN",
-        help="plan file (.yaml/.json) or folder of plan files; or --program KEY instead",
+        help="plan file (.yaml/.json), folder of plan files or P6 .xer file; or --program "
+        "KEY instead",
         show_default=False,
     ),
 ]
@@ -114,12 +117,34 @@ def actor_name(actor: str | None) -> str:
 def load_plan_file(plan: Path | None, db: str | None = None, program: str | None = None) -> Program:
     """The program a command names: the plan file or folder ``plan`` (loaded and checked),
     or the stored program ``program`` in the database ``db``."""
-    from progman.services.plans import PlanSource, load_program  # noqa: PLC0415
+    from progman.services.plans import PlanSource, load_program_noted  # noqa: PLC0415
 
     source = PlanSource.of(plan, db, program)
-    loaded = load_program(source)
+    loaded, warnings = load_program_noted(source)
+    print_import_warnings(warnings, f"progman import {plan} -o plan.yaml")
     _LOADED[:] = [(source, loaded)]
     return loaded
+
+
+#: How many warnings of a file read directly a plan command prints (import prints all).
+SHOWN_IMPORT_WARNINGS = 10
+
+
+def print_import_warnings(warnings: Sequence[Problem], command: str | None = None) -> None:
+    """Each warning on stderr as ``file:line: warning: message``; with ``command`` (a plan
+    command reading a file of another tool) the first few, and what lists them all."""
+    from progman.cli.output import stderr  # noqa: PLC0415
+
+    shown = warnings if command is None else warnings[:SHOWN_IMPORT_WARNINGS]
+    for warning in shown:
+        where = f"{warning.location}: " if str(warning.location) else ""
+        stderr.print(f"{where}warning: {warning.message}", markup=False, highlight=False)
+    if len(warnings) > len(shown):
+        stderr.print(
+            f"... and {len(warnings) - len(shown)} more warnings ({command} lists them all)",
+            markup=False,
+            highlight=False,
+        )
 
 
 #: The plan this run of the command line loaded, to name and place a later error in it.

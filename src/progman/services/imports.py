@@ -1,9 +1,11 @@
 """Importing a file of another tool as a plan file (``progman import``).
 
 The format registry lives here: which formats there are, which one a file suffix names
-(``--format auto``), which ones are built. PSPLIB single-mode ``.sm`` files are imported
-now (one period = one day of a 7-day calendar from ``start``); MSPDI, XER, CSV and Jira
-CSV say that they are not built yet. :func:`check_import` refuses a request before
+(``--format auto``), which ones are built and the reader of each. PSPLIB single-mode
+``.sm`` files are imported (one period = one day of a 7-day calendar from ``start``), and
+Primavera P6 ``.xer`` files, which plan commands also read directly (:data:`DIRECT`,
+:func:`read_file`: ``progman schedule FILE.xer``); the other formats say that they are
+not built yet. :func:`check_import` refuses a request before
 anything is read; :func:`do_import_file` writes the plan atomically, replacing an existing
 file only when told to.
 
@@ -24,15 +26,21 @@ from progman.errors import InputNotFound, Location, ProgmanError
 
 if TYPE_CHECKING:
     from progman.domain import Program
+    from progman.errors import Problem
+    from progman.io.imported import Imported
 
 FORMATS = ("auto", "mspdi", "xer", "csv", "jira-csv", "psplib")
 #: The reader of each format ``import`` reads today, as ``"module:function"`` (imported
-#: only when used): ``reader(file, start) -> Program``, ``start`` the ``--start`` given
-#: (None: the reader's own rule). A reader raises a located :class:`ProgmanError` for a
-#: bad file; nothing is written then.
+#: only when used): ``reader(file, start) -> Program``, or an ``Imported`` (the program
+#: and a warning for each thing of the file progman cannot express); ``start`` the
+#: ``--start`` given (None: the reader's own rule). A reader raises a located
+#: :class:`ProgmanError` for a bad file; nothing is written then.
 READERS = {
     "psplib": "progman.services.imports:read_psplib_program",
+    "xer": "progman.services.imports:read_xer_program",
 }
+#: Formats a command taking a plan reads directly (``progman schedule FILE.xer``).
+DIRECT = ("xer",)
 #: Formats ``import`` reads today.
 BUILT = tuple(READERS)
 #: ``--format auto``: the format of each file suffix.
@@ -73,6 +81,7 @@ class ImportedPlan:
     milestones: int
     links: int
     resources: int
+    warnings: tuple[Problem, ...] = ()
 
 
 def resolve_format(file: Path, fmt: str) -> str:
@@ -94,6 +103,34 @@ def resolve_format(file: Path, fmt: str) -> str:
             location=Location(file=str(file)),
         )
     return SUFFIX_FORMATS[suffix]
+
+
+def direct_format(file: Path) -> str | None:
+    """The format a command taking a plan reads ``file`` in (one of :data:`DIRECT`, named
+    by the file's suffix); None for plan files and folders."""
+    name = SUFFIX_FORMATS.get(file.suffix.lower())
+    return name if name in DIRECT and not file.is_dir() else None
+
+
+def read_file(file: Path, fmt: str = "auto", *, start: date | None = None) -> Imported:
+    """The program in ``file`` with its import warnings; reads only, writes nothing."""
+    from progman.io.imported import Imported  # noqa: PLC0415 - the domain: when used
+
+    name = resolve_format(file, fmt)
+    if name not in READERS:
+        raise ImportUnsupported(
+            f"import of {FORMAT_NAMES[name]} files is not built yet",
+            location=Location(file=str(file)),
+        )
+    if not file.is_file():
+        what = "is a folder, not a file" if file.is_dir() else "no such file"
+        raise InputNotFound(f"{what} to import", location=Location(file=str(file)))
+    module, _, function = READERS[name].partition(":")
+    reader: Callable[[Path, date | None], Program | Imported] = getattr(
+        importlib.import_module(module), function
+    )
+    result = reader(file, start)
+    return result if isinstance(result, Imported) else Imported(result)
 
 
 def check_import(file: Path, output: Path, fmt: str = "auto", *, force: bool = False) -> str:
@@ -140,11 +177,8 @@ def do_import_file(
     name = check_import(file, output, fmt, force=force)
     from progman.planfile import dump_plan  # noqa: PLC0415
 
-    module, _, function = READERS[name].partition(":")
-    reader: Callable[[Path, date | None], Program] = getattr(
-        importlib.import_module(module), function
-    )
-    program = reader(file, start)
+    imported = read_file(file, name, start=start)
+    program = imported.program
     dump_plan(program, output)
     items = list(program.work_items())
     return ImportedPlan(
@@ -155,6 +189,7 @@ def do_import_file(
         milestones=sum(1 for item in items if item.milestone),
         links=sum(len(item.depends) for item in items),
         resources=len(program.resources),
+        warnings=imported.warnings,
     )
 
 
@@ -164,3 +199,11 @@ def read_psplib_program(file: Path, start: date | None) -> Program:
     from progman.io.psplib import instance_to_program, read_psplib  # noqa: PLC0415 - numba
 
     return instance_to_program(read_psplib(file), start or DEFAULT_START)
+
+
+def read_xer_program(file: Path, start: date | None) -> Imported:
+    """A Primavera P6 XER file as a program (its projects' own starts: ``start`` is not
+    used), with a warning for each thing of it progman cannot express."""
+    from progman.io.xer_read import read_xer  # noqa: PLC0415 - the domain: when used
+
+    return read_xer(file)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from progman.domain import Program
-from progman.errors import Location, ProgmanError, UsageError
+from progman.errors import Location, Problem, ProgmanError, UsageError
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,23 @@ class PlanSource:
 def load_program(source: PlanSource) -> Program:
     """The program ``source`` names, checked (a plan file) or as it was stored (checked
     when it was saved)."""
+    return load_program_noted(source)[0]
+
+
+def load_program_noted(source: PlanSource) -> tuple[Program, tuple[Problem, ...]]:
+    """:func:`load_program`, with the warnings of a file of another tool read directly
+    (``progman schedule FILE.xer``: what the file holds that progman cannot express)."""
+    if source.path is not None:
+        from progman.services.imports import direct_format, read_file  # noqa: PLC0415
+
+        if direct_format(source.path) is not None and not source.path.is_dir():
+            imported = read_file(source.path)
+            return imported.program, imported.warnings
+        return _load_path(source), ()
+    return _load_path(source), ()
+
+
+def _load_path(source: PlanSource) -> Program:
     if source.path is not None:
         from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
 
