@@ -42,7 +42,7 @@ class _Node:
 def parse_nodes(text: str) -> list[_Node]:
     """The top-level nodes of P6's notation (``(0||NAME(ATTRS)(CHILDREN))``)."""
     text = text.replace("\x7f", " ")  # P6 writes a line break inside a value as DEL
-    tokens = [t for t in _TOKEN.findall(text) if t.strip()]
+    tokens: list[str] = [t for t in _TOKEN.findall(text) if t.strip()]
     position = 0
 
     def expect(token: str) -> None:

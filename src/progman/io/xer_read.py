@@ -525,8 +525,13 @@ class _Builder:
         item: dict[str, Any] = {"id": ident, "name": row.get("task_name") or code}
         kind = row.get("task_type", "TT_Task")
         status = row.get("status_code", "TK_NotStart")
-        number = lambda name: self.number(row, name, line, "TASK")  # noqa: E731
-        moment = lambda name: self.moment(row, name, line, "TASK")  # noqa: E731
+
+        def number(name: str) -> float:
+            return self.number(row, name, line, "TASK")
+
+        def moment(name: str) -> datetime | None:
+            return self.moment(row, name, line, "TASK")
+
         actual_start, actual_finish = moment("act_start_date"), moment("act_end_date")
         item["_planned"] = moment("target_start_date") or moment("early_start_date")
         calendar = calendars.get(row.get("clndr_id", ""))
