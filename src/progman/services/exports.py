@@ -50,7 +50,7 @@ class Exporter:
 
 EXPORTERS: dict[str, Exporter] = {
     "mspdi": Exporter("MS Project XML (MSPDI)", (".xml",), None),
-    "csv": Exporter("CSV of tasks and links", (".csv",), None),
+    "csv": Exporter("CSV of tasks and links", (".csv",), "progman.io.csv_export:write_csv"),
     "ical": Exporter("iCalendar of milestones and deadlines", (".ics",), None),
     "json": Exporter("JSON plan file", (".json",), "progman.services.exports:plan_json"),
     "yaml": Exporter("YAML plan file", (".yaml", ".yml"), "progman.services.exports:plan_yaml"),
