@@ -103,7 +103,6 @@ def test_unknown_format(capsys, tmp_path):
     ("name", "fmt", "says"),
     [
         ("plan.xml", "auto", "MS Project XML (MSPDI)"),
-        ("plan.csv", "auto", "CSV"),
         ("issues.csv", "jira-csv", "Jira CSV"),
         ("plan.xml", "mspdi", "MSPDI"),
     ],

@@ -1,0 +1,40 @@
+"""`progman export --format csv` and `progman import --format csv`: a round trip through a
+spreadsheet's file; a bad file is one problem per line, exit 1, and writes nothing."""
+
+from __future__ import annotations
+
+import progman
+from progman.cli.main import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_then_import(capsys, tmp_path, sample_plan):
+    table = tmp_path / "dpl.csv"
+    code, out, err = run(capsys, "export", str(sample_plan), "-o", str(table))
+    assert code == 0, err
+    assert out.startswith(f"DPL: exported as CSV of tasks and links to {table}")
+    plan = tmp_path / "back.yaml"
+    code, out, err = run(capsys, "import", str(table), "-o", str(plan))
+    assert code == 0, err
+    assert "102 " in out and "12 milestones" in out and str(plan) in out
+    original = progman.load_plan(sample_plan)
+    back = progman.load_plan(plan)
+    assert [i.id for i in back.work_items()] == [i.id for i in original.work_items()]
+    assert back.key == "DPL" and back.start == original.start
+
+
+def test_a_bad_file_writes_nothing(capsys, tmp_path):
+    table = tmp_path / "tasks.csv"
+    table.write_text("id;name;duration;depends\nA.x;Design;5d;\nA.y;Build;five days;A.z\n")
+    plan = tmp_path / "plan.yaml"
+    code, out, err = run(capsys, "import", str(table), "--start", "2027-01-04", "-o", str(plan))
+    assert code == 1 and out == "" and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"{table}:3:3: column 'duration': ") and "'five days'" in lines[0]
+    assert lines[1].startswith(f"{table}:3:4: column 'depends': ") and "'A.z'" in lines[1]
+    assert not plan.exists()
