@@ -51,7 +51,9 @@ class Exporter:
 EXPORTERS: dict[str, Exporter] = {
     "mspdi": Exporter("MS Project XML (MSPDI)", (".xml",), None),
     "csv": Exporter("CSV of tasks and links", (".csv",), "progman.io.csv_export:write_csv"),
-    "ical": Exporter("iCalendar of milestones and deadlines", (".ics",), None),
+    "ical": Exporter(
+        "iCalendar of milestones and deadlines", (".ics",), "progman.io.ical_export:write_ical"
+    ),
     "json": Exporter("JSON plan file", (".json",), "progman.services.exports:plan_json"),
     "yaml": Exporter("YAML plan file", (".yaml", ".yml"), "progman.services.exports:plan_yaml"),
 }
