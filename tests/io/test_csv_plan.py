@@ -14,8 +14,8 @@ import progman
 from progman.errors import PlanInvalid, ProgmanError
 from progman.io.csv_cells import COLUMNS, escaped, unescaped
 from progman.io.csv_export import write_csv
-from progman.io.csv_import import read_csv
 from progman.planfile import validate_plan_data
+from progman.services.tabular_imports import read_csv_program as read_csv
 
 #: What a work item holds that the CSV columns do not (docs/interop.md says so).
 NOT_IN_CSV = {"tasks", "sprint", "checklist", "distribution", "interruptible", "calendar"}

@@ -163,17 +163,16 @@ class CsvUnreadable(ProgmanError):
     http_status = 422
 
 
-def read_rows(file: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_rows(file: Path, limit: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header cells of ``file`` and each following row with the line it starts on,
     its cells unescaped; blank rows are left out. UTF-8 (a byte-order mark is fine) or
-    Windows-1252, separated by ``,``, ``;`` or tabs."""
-    from progman.planfile.loader import max_plan_bytes  # noqa: PLC0415
-
+    Windows-1252, separated by ``,``, ``;`` or tabs; a file over ``limit`` bytes is
+    refused before it is read."""
     where = Location(file=str(file))
-    limit = max_plan_bytes()
     if file.stat().st_size > limit:
         raise CsvUnreadable(
-            f"the file is larger than {limit // 2**20} MiB (PROGMAN_MAX_PLAN_MB)", location=where
+            f"the file is larger than {limit // 2**20} MiB (PROGMAN_MAX_PLAN_MB raises the limit)",
+            location=where,
         )
     text, _ = decoded(file.read_bytes())
     if "\x00" in text:

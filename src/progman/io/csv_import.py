@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from progman.domain import Program
 from progman.domain.durations import DURATION_REGEX
 from progman.errors import Location, PlanInvalid, Problem
 from progman.io.csv_cells import (
@@ -30,7 +29,6 @@ from progman.io.csv_cells import (
     read_rows,
     split_list,
 )
-from progman.planfile import validate_plan_data
 
 #: Columns a row may not do without.
 REQUIRED = ("id", "name")
@@ -63,6 +61,14 @@ class CsvPlaces:
                 return found
         return None
 
+    def named(self, problem: Problem) -> Problem:
+        """``problem`` with the name of the column it is placed at."""
+        where = problem.location
+        for line, column, name in self.cells.values():
+            if (line, column) == (where.line, where.column):
+                return Problem(problem.code, f"column '{name}': {problem.message}", where)
+        return problem
+
     def locate_all(self, spots: Sequence[tuple[PathKey, bool]]) -> list[Location]:
         located = []
         for path, _ in spots:
@@ -84,11 +90,22 @@ class _Row:
     parent: str | None = None
 
 
-def read_csv(file: Path, start: date | None = None) -> Program:
-    """The program in the CSV file ``file``: one project per ``project`` value (named by
-    its ``kind = project`` row, if any), named and keyed after the file; it starts on
-    ``start``, else on the earliest ``start`` (or ``actual_start``) in the file."""
-    header, body = read_rows(file)
+@dataclass(frozen=True)
+class TabularPlan:
+    """Plan-file data read from a table, and where each value came from; checked as a
+    plan file by the caller (``services.tabular_imports``), which names each problem's
+    column with :meth:`CsvPlaces.named`."""
+
+    data: dict[str, Any]
+    places: CsvPlaces
+
+
+def read_csv(file: Path, start: date | None = None, *, limit: int) -> TabularPlan:
+    """The plan in the CSV file ``file`` (at most ``limit`` bytes): one project per
+    ``project`` value (named by its ``kind = project`` row, if any), named and keyed after
+    the file; it starts on ``start``, else on the earliest ``start`` (or
+    ``actual_start``) in the file. Raises every problem of the cells at once."""
+    header, body = read_rows(file, limit)
     problems: list[Problem] = []
     columns = _columns(header, str(file), problems)
     if problems:
@@ -300,8 +317,8 @@ class _Reader:
             self.resources.setdefault(who, (row.line, row.columns["resources"]))
         return entry
 
-    def program(self, name: str, start: date | None) -> Program:
-        """The plan data checked as a plan file, every problem placed at its cell."""
+    def program(self, name: str, start: date | None) -> TabularPlan:
+        """The plan data, every value's cell recorded."""
         projects = self._tree()
         first = start or (min(self.first_dates) if self.first_dates else None)
         if first is None:
@@ -326,18 +343,7 @@ class _Reader:
             data["resources"] = [{"id": ident, "name": ident} for ident in self.resources]
             for number, (line, column) in enumerate(self.resources.values()):
                 self.places.add(("resources", number), line, column, "resources")
-        try:
-            return validate_plan_data(data, self.places)
-        except PlanInvalid as invalid:
-            raise PlanInvalid([self._named(p) for p in invalid.problems]) from None
-
-    def _named(self, problem: Problem) -> Problem:
-        """``problem`` with the name of the column it is placed at."""
-        where = problem.location
-        for line, column, name in self.places.cells.values():
-            if (line, column) == (where.line, where.column):
-                return Problem(problem.code, f"column '{name}': {problem.message}", where)
-        return problem
+        return TabularPlan(data, self.places)
 
     def _tree(self) -> list[dict[str, Any]]:
         """The projects with their work breakdown (``parent``, else the ``wbs`` number),

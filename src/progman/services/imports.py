@@ -38,7 +38,7 @@ FORMATS = ("auto", "mspdi", "xer", "csv", "jira-csv", "psplib")
 READERS = {
     "psplib": "progman.services.imports:read_psplib_program",
     "xer": "progman.services.imports:read_xer_program",
-    "csv": "progman.io.csv_import:read_csv",
+    "csv": "progman.services.tabular_imports:read_csv_program",
 }
 #: Formats a command taking a plan reads directly (``progman schedule FILE.xer``).
 DIRECT = ("xer",)
