@@ -223,7 +223,8 @@ def _check_approvers(user: User, program: Program, approvers: Sequence[str]) -> 
         )
 
 
-def _check_state(request: ChangeRequest, allowed: tuple[str, ...], what: str) -> None:
+def check_state(request: ChangeRequest, allowed: tuple[str, ...], what: str) -> None:
+    """Raise :class:`ChangeRequestState` unless ``request`` is in an ``allowed`` state."""
     if request.state in allowed:
         return
     hint = {
@@ -353,7 +354,7 @@ def do_update_change_request(
     if "approvers" in fields:
         _check_approvers(user, program, fields["approvers"] or ["changed"])
     check_version(ident, if_match, _version(session, key, ident))
-    _check_state(request, ("draft",), "edited")
+    check_state(request, ("draft",), "edited")
     try:
         changed = request.model_copy(update=dict(fields))
         changed = ChangeRequest.model_validate(changed.model_dump())
@@ -376,7 +377,7 @@ def do_delete_change_request(
     request = find_request(program, ident)
     check_may_request(user, program)
     check_version(ident, if_match, _version(session, key, ident))
-    _check_state(request, ("draft",), "deleted")
+    check_state(request, ("draft",), "deleted")
     kept = [r for r in program.change_requests if r.id != ident]
     edited = program.model_copy(update={"change_requests": kept})
     saved = do_save_edited(session, user, key, edited, revision)
@@ -392,7 +393,7 @@ def do_submit_change_request(
     request = find_request(program, ident)
     check_may_request(user, program)
     check_version(ident, if_match, _version(session, key, ident))
-    _check_state(request, ("draft",), "submitted")
+    check_state(request, ("draft",), "submitted")
     submitted = request.model_copy(
         update={
             "state": "submitted",
@@ -421,7 +422,7 @@ def do_decide_change_request(
     what = "approve" if decision == "approved" else "reject"
     _check_may_approve(user, program, request, what)
     check_version(ident, if_match, _version(session, key, ident))
-    _check_state(request, ("submitted",), decision)
+    check_state(request, ("submitted",), decision)
     approval = Approval(by=user.name, decision=decision, date=date.today(), comment=comment)
     decided = request.model_copy(
         update={"state": decision, "approvals": [*request.approvals, approval]}
@@ -443,7 +444,7 @@ def do_apply_change_request(
     request = find_request(program, ident)
     _check_may_approve(user, program, request, "apply")
     check_version(ident, if_match, _version(session, key, ident))
-    _check_state(request, ("approved",), "applied")
+    check_state(request, ("approved",), "applied")
     changed = stale_changes(session, key, request, revision)
     if changed:
         return _recomputed(session, user, (program, revision), request, changed)

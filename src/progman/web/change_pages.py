@@ -1,6 +1,7 @@
 """The change request pages: a program's requests with the impact of each, a form to
 draft a new one, and a request's page with its changes, decisions and stored impact and
-the step its state and the user's rights allow (submit, approve or reject, apply).
+the step its state and the user's rights allow (edit, delete or submit a draft, approve
+or reject, apply).
 
 Every step goes through :mod:`progman.services.change_requests` with the request's
 version as ``If-Match``. A mistake in the new request form is said next to its field and
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from progman.domain.access import User
 from progman.errors import Forbidden, PlanInvalid, ProgmanError, StaleVersion, UsageError
 from progman.services.catalog import program_entry, visible_program
+from progman.services.change_form import DraftForm, do_edit_draft, draft_form
 from progman.services.change_impact import change_text, impact_summary
 from progman.services.change_requests import (
     ChangeRequestState,
@@ -28,6 +30,7 @@ from progman.services.change_requests import (
     do_apply_change_request,
     do_create_change_request,
     do_decide_change_request,
+    do_delete_change_request,
     do_submit_change_request,
     get_change_request,
     list_change_requests,
@@ -48,10 +51,14 @@ DONE = {
     "approved": "Approved: it can be applied now.",
     "rejected": "Rejected: the decision and its reason are kept on record.",
     "applied": "Applied: the changes are in the plan and a new baseline was taken.",
+    "edited": "Draft saved: submit it when it is ready.",
+    "deleted": "Draft deleted: the audit log keeps what it held.",
 }
 Step = Literal["submit", "approve", "reject", "apply"]
 #: The error keys of the new request form → the service's field names.
 FIELDS = ("title", "reason", "changes", "approvers")
+#: The error keys of a draft's edit form.
+EDIT_FIELDS = ("title", "reason", "sets", "deps", "removes", "approvers")
 
 
 def _list_page(
@@ -63,6 +70,7 @@ def _list_page(
     status: int = 200,
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
+    notice: str | None = None,
 ) -> HTMLResponse:
     user, csrf = seen
     entry = program_entry(session, user, key)
@@ -72,13 +80,22 @@ def _list_page(
         request, "changes.html", status, user=user, csrf=csrf, program=entry,
         view="Change requests", requests=list(reversed(listed)), summary=impact_summary,
         can_request=may_request(user, program), errors=errors or {}, typed=typed or {},
+        notice=notice,
     )  # fmt: skip
 
 
 @router.get("/programs/{key}/changes")
-def changes_page(request: Request, key: str, *, seen: Viewer, session: PageSession) -> HTMLResponse:
+def changes_page(
+    request: Request,
+    key: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    done: Annotated[str | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
     """The program's change requests, newest first, and the new request form."""
-    return _list_page(request, seen, session, key)
+    notice = DONE.get(done or "") if done == "deleted" else None
+    return _list_page(request, seen, session, key, notice=notice)
 
 
 def _form_errors(error: ProgmanError, lines: list[tuple[str, int]]) -> dict[str, str]:
@@ -162,19 +179,27 @@ def _request_page(
     status: int = 200,
     notice: str | None = None,
     error: str | None = None,
+    typed: DraftForm | None = None,
+    errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """A request's page; ``typed``: its edit form as the user typed it (else as stored)
+    with ``errors`` by field."""
     user, csrf = seen
     key, ident = where
     entry = program_entry(session, user, key)
     program = visible_program(session, user, key)
     view = get_change_request(session, user, key, ident)
+    can_request = may_request(user, program)
+    editing = view.request.state == "draft" and can_request
     return page(
         request, "change.html", status, user=user, csrf=csrf, program=entry,
         view="Change requests", cr=view.request, version=view.version,
         changes=[change_text(c) for c in view.request.changes],
         summary=impact_summary(view.request.impact),
-        can_request=may_request(user, program),
+        can_request=can_request,
         can_approve=may_approve(user, key, view.request), notice=notice, error=error,
+        draft=(typed or draft_form(view.request)) if editing else None,
+        kept=draft_form(view.request).kept_text if editing else [], errors=errors or {},
     )  # fmt: skip
 
 
@@ -191,6 +216,94 @@ def request_page(
     """One change request: its changes, decisions and impact, and the next step."""
     notice = DONE.get(done or "")
     return _request_page(request, seen, session, (key, request_id), notice=notice)
+
+
+def _stale(request_id: str, stale: StaleVersion, version: int) -> str:
+    return (
+        f"Someone else changed {request_id} while you looked at it (it is at version "
+        f"{stale.current} now, you saw version {version}). It is shown as it is now: "
+        "look at it again before you act on it."
+    )
+
+
+def _edit_errors(error: ProgmanError) -> dict[str, str]:
+    """A refused edit as messages by field of the edit form (``form``: the whole)."""
+    if isinstance(error, PlanInvalid):
+        found: dict[str, str] = {}
+        for problem in error.problems:
+            path = problem.location.path
+            field = path if path in EDIT_FIELDS else "form"
+            found[field] = " ".join(filter(None, (found.get(field), problem.message)))
+        return found
+    if isinstance(error, UsageError):
+        field = {"changes": "sets"}.get(error.option, error.option)
+        return {field if field in EDIT_FIELDS else "form": error.message}
+    path = error.location.path
+    return {path if path in EDIT_FIELDS else "form": error.message}
+
+
+# (registered before the steps' route, which would take "edit" and "delete" for a step)
+@router.post("/programs/{key}/changes/{request_id}/edit")
+def edit_draft(
+    request: Request,
+    key: str,
+    request_id: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    csrf: Text = "",
+    version: Annotated[int, Form(ge=0)] = 0,
+    title: Text = "",
+    reason: LongText = "",
+    sets: LongText = "",
+    deps: LongText = "",
+    removes: LongText = "",
+    approvers: Text = "",
+) -> Response:
+    """Save the draft's edit form (the changes the page could show as lines; the others
+    stay) at the version the page showed."""
+    user, token = seen
+    check_form_token(csrf, token)
+    where = (key, request_id)
+    typed = DraftForm(title, reason, approvers, sets, deps, removes)
+    try:
+        do_edit_draft(session, user, key, request_id, typed, if_match=version)
+    except StaleVersion as stale:
+        message = _stale(request_id, stale, version)
+        return _request_page(request, seen, session, where, status=409, error=message)
+    except ChangeRequestState as wrong:
+        return _request_page(request, seen, session, where, status=409, error=wrong.message)
+    except ProgmanError as refused:
+        if isinstance(refused, Forbidden) and not _names_approvers(refused):
+            raise
+        errors = _edit_errors(refused)
+        return _request_page(request, seen, session, where, status=422, typed=typed, errors=errors)
+    return RedirectResponse(f"/programs/{key}/changes/{request_id}?done=edited", 303)
+
+
+@router.post("/programs/{key}/changes/{request_id}/delete")
+def delete_draft(
+    request: Request,
+    key: str,
+    request_id: str,
+    *,
+    seen: Viewer,
+    session: PageSession,
+    csrf: Text = "",
+    version: Annotated[int, Form(ge=0)] = 0,
+) -> Response:
+    """Delete the draft at the version the page showed."""
+    user, token = seen
+    check_form_token(csrf, token)
+    where = (key, request_id)
+    try:
+        do_delete_change_request(session, user, key, request_id, if_match=version)
+    except StaleVersion as stale:
+        message = _stale(request_id, stale, version)
+        return _request_page(request, seen, session, where, status=409, error=message)
+    except ChangeRequestState as wrong:
+        return _request_page(request, seen, session, where, status=409, error=wrong.message)
+    return RedirectResponse(f"/programs/{key}/changes?done=deleted", 303)
 
 
 @router.post("/programs/{key}/changes/{request_id}/{step}")
@@ -224,11 +337,7 @@ def request_step(
                 comment=comment.strip() or None,
             )  # fmt: skip
     except StaleVersion as stale:
-        message = (
-            f"Someone else changed {request_id} while you looked at it (it is at version "
-            f"{stale.current} now, you saw version {version}). It is shown as it is now: "
-            "look at it again before you act on it."
-        )
+        message = _stale(request_id, stale, version)
         return _request_page(request, seen, session, where, status=409, error=message)
     except ChangeRequestState as wrong:
         return _request_page(request, seen, session, where, status=409, error=wrong.message)
