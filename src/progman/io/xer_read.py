@@ -78,6 +78,7 @@ MILESTONES = ("TT_Mile", "TT_FinMile")
 P6_PROGRAM_SETTINGS: dict[str, Any] = {}
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.\-/:]+")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
+_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?$")
 
 
 def read_xer(path: str | Path, *, encoding: str | None = None) -> Imported:
@@ -142,16 +143,14 @@ class _Builder:
         if not text:
             return None
         try:
-            return datetime.strptime(text, "%Y-%m-%d %H:%M")
+            if not _DATE.match(text):
+                raise ValueError(text)
+            return datetime.fromisoformat(text)
         except ValueError:
-            try:
-                return datetime.strptime(text, "%Y-%m-%d")
-            except ValueError:
-                raise self.fail(
-                    line,
-                    f"{table} {name}: {text!r} is not a date (YYYY-MM-DD HH:MM); the file is "
-                    "damaged",
-                ) from None
+            raise self.fail(
+                line,
+                f"{table} {name}: {text!r} is not a date (YYYY-MM-DD HH:MM); the file is damaged",
+            ) from None
 
     # -- the program ------------------------------------------------------------------------
 
@@ -645,9 +644,11 @@ class _Builder:
                     "P6 writes PR_FS, PR_SS, PR_FF or PR_SF",
                 )
             lag = self.number(row, "lag_hr_cnt", line, "TASKPRED")
-            link: dict[str, Any] = {"task": predecessor["id"], "type": kind}
+            link: str | dict[str, Any] = {"task": predecessor["id"], "type": kind}
             if lag:
-                link["lag"] = f"{lag:+g}h"
+                link["lag"] = f"{lag:+g}h"  # type: ignore[index]
+            elif kind == "FS":
+                link = predecessor["id"]  # the plain form, which a plan validates fastest
             successor.setdefault("depends", []).append(link)
         for line, row in self.xer.table("TASKRSRC").records():
             item = tasks.get(row.get("task_id", ""))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ SAMPLE_BYTES = 4 * 2**20
 CODE_PAGES = ("cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257")
 #: What an encoding named in the ERMHDR line starts with (its other fields are a version,
 #: dates, user and database names and a currency, which must not be taken for codecs).
+_HIGH_RUNS = re.compile(rb"[\xc0-\xff]+")
 _CODEC_PREFIXES = ("utf", "cp", "windows", "iso", "koi8", "latin", "mac")
 
 
@@ -94,7 +96,7 @@ def detect_encoding(sample: bytes, header: list[str] | None = None) -> str:
                 return codecs.lookup(name.strip()).name
             except LookupError:
                 continue
-    if not any(byte >= 0x80 for byte in sample):
+    if sample.isascii():
         return "cp1252"
     try:
         sample.decode("utf-8")
@@ -102,15 +104,10 @@ def detect_encoding(sample: bytes, header: list[str] | None = None) -> str:
     except UnicodeDecodeError as error:
         if error.start >= len(sample) - 4:  # the sample cut a character in two
             return "utf-8"
-    high = [i for i, byte in enumerate(sample) if byte >= 0xC0]
-    if not high:
-        return "cp1252"
-    paired = sum(
-        1
-        for i in high
-        if (i > 0 and sample[i - 1] >= 0xC0) or (i + 1 < len(sample) and sample[i + 1] >= 0xC0)
-    )
-    return "cp1251" if paired > len(high) / 2 else "cp1252"
+    runs = _HIGH_RUNS.findall(sample)
+    alone = sum(1 for run in runs if len(run) == 1)
+    in_runs = sum(len(run) for run in runs if len(run) > 1)
+    return "cp1251" if in_runs > alone else "cp1252"
 
 
 def read_tables(path: str | Path, wanted: Iterable[str], *, encoding: str | None = None) -> XerFile:
@@ -144,7 +141,7 @@ def read_tables(path: str | Path, wanted: Iterable[str], *, encoding: str | None
 
 
 def _check_header(first: bytes, sample: bytes, where: str) -> None:
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample[:4096]:
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in first:
         raise XerInvalid(
             "not a Primavera XER file: it holds NUL bytes (UTF-16 or binary); export the "
             "project from P6 as XER, or convert the file to a code page or UTF-8",
@@ -180,6 +177,12 @@ def _read_lines(
             )
         if number == 1:
             continue
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            raise XerInvalid(
+                f"a NUL byte at column {nul + 1}: binary data, not XER text; the file is damaged",
+                location=Location(file=where, line=number),
+            )
         try:
             text = decode(raw.rstrip(b"\r\n"))[0]
         except UnicodeDecodeError as error:
