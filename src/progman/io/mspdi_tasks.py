@@ -1,0 +1,301 @@
+"""The tasks of an MSPDI file as progman work items: outline, links, progress, baselines.
+
+Part of :mod:`progman.io.mspdi_read` (which holds the reader's state, its durations and
+its errors); kept apart so that each module has one job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from progman.domain.base import ID_MAX_LENGTH, ID_PATTERN
+from progman.io.mspdi_format import (
+    CONSTRAINTS,
+    ESTIMATED_OFFSET,
+    FORMAT_UNITS,
+    LINK_TYPES,
+    NS,
+    duration_of,
+    period_minutes,
+)
+
+if TYPE_CHECKING:
+    from progman.io.mspdi_read import _Reader
+
+_VALID_ID = re.compile(ID_PATTERN).match
+
+
+def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], list[Any]]:
+    """The projects (plan data) and baselines of the file's ``Tasks``."""
+    from progman.io.mspdi_read import ID_ALIAS, PROJECT_ALIAS, PROJECT_ID, _fields, _int
+
+    holder = reader.section("Tasks")
+    records: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    taken: set[str] = set()
+    for element in holder.findall(NS + "Task") if holder is not None else []:
+        fields = _fields(element)
+        uid = _int(fields.get("UID"), -1)
+        level = _int(fields.get("OutlineLevel"), 1)
+        if fields.get("IsNull") == "1" or level <= 0:
+            reader.skipped.add(uid)  # a blank row, or MS Project's project summary task
+            continue
+        if uid in reader.tasks:
+            raise reader.fail(f"two tasks have the UID {uid}", reader.line_of("Task", uid))
+        custom = reader._custom(fields, aliases)
+        wanted = custom.get(ID_ALIAS, "")
+        ident = (
+            wanted
+            if wanted and len(wanted) <= ID_MAX_LENGTH and _VALID_ID(wanted)
+            and wanted not in taken
+            else f"T{uid}"
+        )
+        if ident in taken:
+            raise reader.fail(f"two tasks have the id {ident}", reader.line_of("Task", uid))
+        taken.add(ident)
+        name = fields.get("Name") or f"Task {uid}"
+        entry: dict[str, Any] = {"id": ident, "name": name}
+        reader.tasks[uid] = entry
+        reader.labels[ident] = f"task UID {uid} {name!r}"
+        reader.uids[ident] = uid
+        if PROJECT_ALIAS in custom:
+            entry["_project"] = custom[PROJECT_ALIAS]
+        if len(fields.get("ExtendedAttribute", [])) > len(custom):
+            reader.group("values of custom fields are not imported", reader.labels[ident])
+        records.append((level, entry, fields))
+    for _, entry, fields in records:
+        _task_fields(reader, entry, fields)
+    if reader.first_day is None:  # no project start: the earliest task's
+        starts = [entry["_start"] for _, entry, _ in records if entry.get("_start")]
+        reader.first_day = min(starts).date() if starts else None
+    baselines: dict[int, dict[str, Any]] = defaultdict(dict)
+    for _, entry, fields in records:
+        _links(reader, entry, fields)
+        for element in fields.get("Baseline", []):
+            _baseline(reader, entry, element, baselines)
+    roots = _tree(records)
+    if roots and all("_project" in root and root.get("tasks") for root in roots):
+        projects = [
+            {"id": root.pop("_project"), "name": root["name"], "tasks": root["tasks"]}
+            for root in roots
+        ]
+    else:
+        projects = [{"id": PROJECT_ID, "name": reader.title, "tasks": roots}]
+    for _, entry, _ in records:
+        entry.pop("_project", None)
+        entry.pop("_minutes", None)
+    return projects, _baselines(reader, baselines)
+
+
+def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Everything of one task but its links and baselines."""
+    from progman.io.mspdi_read import _float, _int, _moment
+
+    label = reader.labels[entry["id"]]
+    calendar = reader.calendar_ids.get(_int(fields.get("CalendarUID"), -1))
+    if calendar:
+        entry["calendar"] = calendar
+    minutes = period_minutes(fields.get("Duration") or "") or 0.0
+    entry["_minutes"] = minutes
+    entry["_summary"] = fields.get("Summary") == "1"
+    if fields.get("Milestone") == "1" and minutes == 0:
+        entry["milestone"] = True
+    else:
+        if fields.get("Milestone") == "1":
+            reader.group(
+                "marked as milestones but lasting longer than a moment, imported as tasks",
+                label,
+            )
+        duration = reader.duration(fields.get("Duration"), fields.get("DurationFormat"), calendar, label)
+        if duration is not None:
+            entry["duration"] = str(duration)
+    code = _int(fields.get("ConstraintType"), 0)
+    kind = CONSTRAINTS.get(code, "asap")
+    if kind != "asap":
+        moment = _moment(fields.get("ConstraintDate"))
+        if kind == "alap":
+            entry["constraint"] = {"type": "alap"}
+        elif moment is not None:
+            entry["constraint"] = {"type": kind, "date": moment}
+        else:
+            reader.group(f"constraint {kind.upper()} without a date, not imported", label)
+    deadline = _moment(fields.get("Deadline"))
+    if deadline is not None:
+        entry["deadline"] = deadline.date()
+    priority = _int(fields.get("Priority"), 500)
+    if priority != 500 and 0 <= priority <= 1000:
+        entry["priority"] = priority
+    percent = _float(fields.get("PercentComplete"))
+    if percent > 0:
+        entry["percent_complete"] = min(percent, 100.0)
+    started, finished = _actuals(reader, entry, fields, percent, label)
+    if entry.get("milestone") and started and finished and started != finished:
+        started = None  # a milestone is one moment: when it was reached
+    if started is not None:
+        entry["actual_start"] = started
+    if finished is not None:
+        entry["actual_finish"] = finished
+    if fields.get("Notes"):
+        entry["description"] = fields["Notes"]
+    fixed = _float(fields.get("FixedCost"))
+    if fixed > 0:
+        entry["fixed_cost"] = fixed
+    entry["_start"] = _moment(fields.get("Start"))
+    for flag, value, what in (
+        ("Manual", "1", "manually scheduled in MS Project; progman schedules them from "
+         "their links and constraints"),
+        ("Active", "0", "inactive in MS Project; imported as active tasks"),
+        ("ExternalTask", "1", "external tasks of another project, imported as plain tasks"),
+        ("IsSubproject", "1", "inserted subprojects, imported as plain tasks"),
+    ):
+        if fields.get(flag) == value:
+            reader.group(what, label)
+    if fields.get("IgnoreResourceCalendar") == "1":
+        entry["_own_calendar"] = True  # warned about once its people are known
+    if _int(fields.get("LevelingDelay")) != 0:
+        reader.group(
+            "delayed by MS Project's leveling (LevelingDelay), not imported: run progman "
+            "level", label
+        )
+
+
+def _actuals(
+    reader: _Reader, entry: dict[str, Any], fields: dict[str, Any], percent: float, label: str
+) -> tuple[Any, Any]:
+    """Actual start and finish as MS Project means them: it moves a started task's start
+    to its actual start (and a finished one's finish to its actual finish), so an actual
+    date elsewhere is a placeholder some tools write for "none" (Aspose: 2000-01-01); a
+    task with progress but no actual start started at its start."""
+    from progman.io.mspdi_read import _moment
+
+    start, finish = _moment(fields.get("Start")), _moment(fields.get("Finish"))
+    started, finished = _moment(fields.get("ActualStart")), _moment(fields.get("ActualFinish"))
+    if started is not None and start is not None and started != start:
+        reader.group(
+            "actual start unlike their start (a placeholder for none), read as not started",
+            label,
+        )
+        started = None
+    if finished is not None and (started is None or finish is None or finished != finish):
+        finished = None
+    if started is None and percent > 0 and start is not None:
+        reader.group("percent complete without an actual start, started at their start", label)
+        started = start
+    if finished is None and percent >= 100 and finish is not None and started is not None:
+        finished = finish
+    return started, finished
+
+
+def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:
+    from progman.io.mspdi_read import _float, _int
+
+    label = reader.labels[entry["id"]]
+    depends = []
+    for element in fields.get("PredecessorLink", []):
+        link = {child.tag[len(NS):]: (child.text or "").strip() for child in element}
+        uid = _int(link.get("PredecessorUID"), -1)
+        if link.get("CrossProject") == "1":
+            reader.group("links to tasks of other projects (CrossProject) are not imported", label)
+            continue
+        predecessor = reader.tasks.get(uid)
+        if predecessor is None:
+            if uid in reader.skipped:
+                reader.group("links to blank rows or the project summary, not imported", label)
+                continue
+            raise reader.fail(
+                f"{label} has the predecessor UID {uid}, which the file does not have; "
+                "remove the link or add the task",
+                reader.line_of("Task", reader.uids[entry["id"]]),
+            )
+        kind = LINK_TYPES.get(_int(link.get("Type"), 1), "FS")
+        code = _int(link.get("LagFormat"), 7)
+        unit, elapsed = FORMAT_UNITS.get(code - ESTIMATED_OFFSET if code > 32 else code, ("d", False))
+        amount = _float(link.get("LinkLag"))
+        if unit == "%":
+            minutes = amount / 100 * predecessor.get("_minutes", 0.0)
+            unit = "d"
+            reader.group(
+                "percentage lags, imported as that share of their predecessor's duration", label
+            )
+        else:
+            minutes = amount / 10
+        text = predecessor["id"] if kind == "FS" else f"{predecessor['id']} {kind}"
+        if minutes:
+            lag = duration_of(
+                minutes,
+                unit,
+                elapsed,
+                minutes_per_day=reader.minutes_per_day,
+                minutes_per_week=reader.minutes_per_week,
+                days_per_month=reader.days_per_month,
+                calendar_minutes_per_day=reader.calendar_minutes.get(
+                    entry.get("calendar") or "", reader.minutes_per_day
+                ),
+            )
+            sign = "+" if lag.amount >= 0 else "-"
+            text = f"{predecessor['id']} {kind}{sign}{str(lag).lstrip('-')}"
+        depends.append(text)
+    if depends:
+        entry["depends"] = depends
+
+
+def _baseline(
+    reader: _Reader, entry: dict[str, Any], element: Any, baselines: dict[int, dict[str, Any]]
+) -> None:
+    from progman.io.mspdi_read import _fields, _float, _int, _moment
+
+    fields = _fields(element)
+    start, finish = _moment(fields.get("Start")), _moment(fields.get("Finish"))
+    if start is None or finish is None:
+        return
+    frozen: dict[str, Any] = {"start": start, "finish": max(start, finish)}
+    duration = reader.duration(
+        fields.get("Duration"), fields.get("DurationFormat"), entry.get("calendar"), ""
+    )
+    if duration is not None and not entry.get("_summary"):
+        frozen["duration"] = str(duration)
+    work = period_minutes(fields.get("Work") or "")
+    if work:
+        frozen["work"] = f"{round(work / 60, 4):g}h"
+    cost = _float(fields.get("Cost"))
+    if cost > 0:
+        frozen["cost"] = cost
+    baselines[_int(fields.get("Number"), 0)][entry["id"]] = frozen
+
+
+def _baselines(reader: _Reader, found: dict[int, dict[str, Any]]) -> list[Any]:
+    """MS Project's baselines 10..1, then 0 (listed last: the one variance is measured
+    against), each dated the day the file was saved (MSPDI keeps no baseline date)."""
+    from progman.io.mspdi_read import _moment
+
+    saved = _moment(reader.head.get("LastSaved")) or _moment(reader.head.get("StartDate"))
+    created = saved.date() if saved else reader.first_day
+    return [
+        {
+            "id": f"MSP{number}",
+            "name": "Baseline" if number == 0 else f"Baseline {number}",
+            "created": created,
+            "tasks": found[number],
+        }
+        for number in sorted(found, reverse=True)
+        if found[number]
+    ]
+
+
+def _tree(records: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> list[Any]:
+    """The tasks nested by outline level; a summary task has no duration of its own."""
+    roots: list[Any] = []
+    stack: list[tuple[int, dict[str, Any]]] = []
+    for level, entry, _ in records:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].setdefault("tasks", []) if stack else roots).append(entry)
+        stack.append((level, entry))
+    for _, entry, _ in records:
+        entry.pop("_summary", None)
+        entry.pop("_start", None)
+        if entry.get("tasks"):
+            entry.pop("duration", None)
+            entry.pop("milestone", None)
+    return roots
