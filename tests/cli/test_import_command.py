@@ -102,9 +102,7 @@ def test_unknown_format(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("name", "fmt", "says"),
     [
-        ("plan.xml", "auto", "MS Project XML (MSPDI)"),
         ("issues.csv", "jira-csv", "Jira CSV"),
-        ("plan.xml", "mspdi", "MSPDI"),
     ],
 )
 def test_formats_not_built_yet(capsys, tmp_path, name, fmt, says):

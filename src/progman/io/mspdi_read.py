@@ -35,7 +35,8 @@ from progman.domain import Program
 from progman.domain.base import ID_MAX_LENGTH
 from progman.domain.checked import check_once
 from progman.domain.validation import format_path
-from progman.errors import Location, PlanTooLarge, ProgmanError
+from progman.errors import Location, PlanTooLarge, Problem, ProgmanError
+from progman.io.imported import Imported
 from progman.io.mspdi_calendars import RawCalendar, progman_calendar, read_calendar
 from progman.io.mspdi_format import (
     CONSTRAINTS,
@@ -97,10 +98,14 @@ def read_mspdi(path: Path) -> MspdiImport:
     return parse_mspdi(path.read_bytes(), str(path), stem=path.name)
 
 
-def read_program(path: Path) -> tuple[Program, tuple[str, ...]]:
-    """The import registry's reader (:data:`progman.services.imports.READERS`)."""
+def read_imported(path: Path, start: date | None = None) -> Imported:
+    """The import registry's reader (:data:`progman.services.imports.READERS`): the
+    program and a warning (at the file) for each thing it could not hold. ``start`` is
+    not used: an MSPDI file names its own start."""
     found = read_mspdi(path)
-    return found.program, found.warnings
+    where = Location(file=str(path))
+    problems = tuple(Problem("import.mspdi_warning", text, where) for text in found.warnings)
+    return Imported(found.program, problems)
 
 
 def parse_mspdi(data: bytes, name: str = "<mspdi>", *, stem: str | None = None) -> MspdiImport:
@@ -266,6 +271,10 @@ class _Reader:
             "resources": resources,
             "projects": projects,
         }
+        if not aliases:  # MS Project's file, not one progman wrote (which keeps progman's)
+            # MS Project's rules: a lag counts on the successor's calendar, and a started
+            # task's remaining work follows its actuals (the status date holds nothing back)
+            data["scheduling"] = {"lag_calendar": "successor", "progress": "continuous"}
         default = self.calendar_ids.get(_int(head.get("CalendarUID"), -1))
         if default:
             data["calendar"] = default

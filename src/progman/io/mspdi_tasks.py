@@ -117,7 +117,12 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
         if kind == "alap":
             entry["constraint"] = {"type": "alap"}
         elif moment is not None:
-            entry["constraint"] = {"type": kind, "date": moment}
+            # a day's start (or a finish's 23:59) is that day, as a plan writes it
+            ends = kind in ("fnet", "fnlt", "mfo")
+            if (moment.hour, moment.minute) == ((23, 59) if ends else (0, 0)):
+                entry["constraint"] = {"type": kind, "date": moment.date()}
+            else:
+                entry["constraint"] = {"type": kind, "date": moment}
         else:
             reader.group(f"constraint {kind.upper()} without a date, not imported", label)
     deadline = _moment(fields.get("Deadline"))
@@ -130,6 +135,12 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
     if percent > 0:
         entry["percent_complete"] = min(percent, 100.0)
     started, finished = _actuals(reader, entry, fields, percent, label)
+    if 0 < percent < 100 and started is not None and "duration" in entry:
+        remaining = reader.duration(
+            fields.get("RemainingDuration"), fields.get("DurationFormat"), calendar, label
+        )
+        if remaining is not None:
+            entry["remaining"] = str(remaining)
     if entry.get("milestone") and started and finished and started != finished:
         started = None  # a milestone is one moment: when it was reached
     if started is not None:

@@ -49,7 +49,7 @@ class Exporter:
 
 
 EXPORTERS: dict[str, Exporter] = {
-    "mspdi": Exporter("MS Project XML (MSPDI)", (".xml",), None),
+    "mspdi": Exporter("MS Project XML (MSPDI)", (".xml",), "progman.io.mspdi_write:write_mspdi"),
     "csv": Exporter("CSV of tasks and links", (".csv",), "progman.io.csv_export:write_csv"),
     "ical": Exporter(
         "iCalendar of milestones and deadlines", (".ics",), "progman.io.ical_export:write_ical"

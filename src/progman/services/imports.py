@@ -3,7 +3,7 @@
 The format registry lives here: which formats there are, which one a file suffix names
 (``--format auto``), which ones are built and the reader of each. PSPLIB single-mode
 ``.sm`` files are imported (one period = one day of a 7-day calendar from ``start``), and
-Primavera P6 ``.xer`` files, which plan commands also read directly (:data:`DIRECT`,
+Primavera P6 ``.xer`` and MS Project XML (MSPDI) files, which plan commands also read directly (:data:`DIRECT`,
 :func:`read_file`: ``progman schedule FILE.xer``); the other formats say that they are
 not built yet. :func:`check_import` refuses a request before
 anything is read; :func:`do_import_file` writes the plan atomically, replacing an existing
@@ -39,9 +39,10 @@ READERS = {
     "psplib": "progman.services.imports:read_psplib_program",
     "xer": "progman.services.imports:read_xer_program",
     "csv": "progman.services.tabular_imports:read_csv_program",
+    "mspdi": "progman.io.mspdi_read:read_imported",
 }
 #: Formats a command taking a plan reads directly (``progman schedule FILE.xer``).
-DIRECT = ("xer",)
+DIRECT = ("xer", "mspdi")
 #: Formats ``import`` reads today.
 BUILT = tuple(READERS)
 #: ``--format auto``: the format of each file suffix.
