@@ -60,9 +60,10 @@ def test_counts_equal_the_facts(path):
     assert len(links) == facts["relation_count"]["total"]
     for kind, count in facts["relation_count"]["by_type"].items():
         assert sum(1 for link in links if link.type == kind) == count, kind
-    assert sum(1 for link in links if not link.lag.is_zero) == facts["relation_count"][
-        "with_nonzero_lag"
-    ]
+    assert (
+        sum(1 for link in links if not link.lag.is_zero)
+        == facts["relation_count"]["with_nonzero_lag"]
+    )
     assert len(program.resources) == facts["resource_count"]
     assert sum(len(i.resources) for i in items) == facts["assignment_count"]
     assert len(program.calendars) == facts["calendar_count"]

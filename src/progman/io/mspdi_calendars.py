@@ -188,8 +188,7 @@ def _exception(calendar: RawCalendar, element: Element, warn: Any) -> None:
         chosen = [
             d
             for d in days
-            if mask & (1 << ((d.isoweekday() % 7)))
-            and ((d - first).days // 7) % step == 0
+            if mask & (1 << (d.isoweekday() % 7)) and ((d - first).days // 7) % step == 0
         ]
     else:
         warn(
@@ -206,8 +205,9 @@ def flattened_week(calendar: RawCalendar, calendars: dict[int, RawCalendar]) -> 
     base = calendars.get(calendar.base) if calendar.base is not None else None
     inherited = flattened_week(base, calendars) if base is not None and base is not calendar else {}
     week = dict(inherited)
-    for name, day in calendar.week.items():
-        if day.working and day.minutes < 0:  # working with the base's (or default) hours
+    for name, own in calendar.week.items():
+        day = own
+        if own.working and own.minutes < 0:  # working with the base's (or default) hours
             kept = inherited.get(name)
             day = (
                 WeekDay(True, kept.minutes, kept.opening)
@@ -258,8 +258,8 @@ def progman_calendar(
     holidays: list[tuple[date, str | None]] = []
     extra: list[tuple[date, str | None]] = []
     special = _exceptions(calendar, calendars)
-    for first, last, pattern in calendar.work_weeks:
-        for day in _days(first, last, warn, calendar.name):
+    for since, until, pattern in calendar.work_weeks:
+        for day in _days(since, until, warn, calendar.name):
             if day in special:
                 continue
             name = order[day.weekday()]

@@ -8,13 +8,20 @@ duration units as small integers; this module maps them to progman's terms and b
 from __future__ import annotations
 
 import re
-from typing import Final
+from datetime import datetime
+from typing import Any, Final
+from xml.etree.ElementTree import Element
 
 from progman.domain.durations import Duration
 
 NAMESPACE: Final = "http://schemas.microsoft.com/project"
 NS: Final = "{" + NAMESPACE + "}"
 
+#: Aliases of the custom fields holding progman's ids in a file progman wrote.
+ID_ALIAS = "progman id"
+PROJECT_ALIAS = "progman project"
+#: Project id of a file that is not one progman wrote.
+PROJECT_ID = "P"
 #: ``PredecessorLink/Type``.
 LINK_TYPES: Final = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 LINK_CODES: Final = {name: code for code, name in LINK_TYPES.items()}
@@ -124,9 +131,7 @@ def duration_of(
     factors = {
         "d": minutes_per_day if same_day else None,
         "w": minutes_per_week if same_day and minutes_per_week == 5 * minutes_per_day else None,
-        "mo": (
-            minutes_per_day * days_per_month if same_day and days_per_month == 20 else None
-        ),
+        "mo": (minutes_per_day * days_per_month if same_day and days_per_month == 20 else None),
     }
     factor = factors.get(unit)
     if factor:
@@ -139,3 +144,41 @@ def duration_of(
     if hours is not None:
         return Duration(hours, "h")
     return Duration(round(minutes, 4), "m")
+
+
+def fields_of(element: Element) -> dict[str, Any]:
+    """An element's children by local name: text, or the list of repeated elements."""
+    found: dict[str, Any] = {}
+    cut = len(NS)
+    for child in element:
+        tag = child.tag[cut:]
+        if tag in ("PredecessorLink", "Baseline", "ExtendedAttribute"):
+            found.setdefault(tag, []).append(child)
+        elif len(child):
+            found[tag] = child
+        else:
+            found[tag] = child.text.strip() if child.text else ""
+    return found
+
+
+def as_int(value: Any, default: int = 0) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def as_float(value: Any, default: float = 0.0) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def moment_of(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -39,24 +39,24 @@ from progman.errors import Location, PlanTooLarge, Problem, ProgmanError
 from progman.io.imported import Imported
 from progman.io.mspdi_calendars import RawCalendar, progman_calendar, read_calendar
 from progman.io.mspdi_format import (
-    CONSTRAINTS,
     ESTIMATED_OFFSET,
     FORMAT_UNITS,
-    LINK_TYPES,
+    ID_ALIAS,
     NS,
+    PROJECT_ALIAS,
     RESOURCE_KINDS,
     UNASSIGNED,
+    as_float,
+    as_int,
     duration_of,
+    fields_of,
+    moment_of,
     period_minutes,
 )
+from progman.io.mspdi_tasks import read_tasks
 
 #: Largest MSPDI file read, in MiB, unless ``PROGMAN_MAX_IMPORT_MB`` says otherwise.
 DEFAULT_MAX_MB = 64
-#: Aliases of the custom fields holding progman's ids in a file progman wrote.
-ID_ALIAS = "progman id"
-PROJECT_ALIAS = "progman project"
-#: Project id of a file that is not one progman wrote.
-PROJECT_ID = "P"
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.\-/:]+")
 #: Tasks named in one grouped warning before "and N more".
 _NAMED = 8
@@ -134,12 +134,12 @@ def _parse(data: bytes, name: str) -> Element:
         ) from None
     except DefusedXmlException as error:
         found = re.search(rb"<!(DOCTYPE|ENTITY)", data)
-        line = data.count(b"\n", 0, found.start()) + 1 if found else None
+        where = data.count(b"\n", 0, found.start()) + 1 if found else None
         raise MspdiInvalid(
             f"the file declares a DTD or entities ({type(error).__name__}); MS Project "
             "never writes them and progman refuses them (they can expand without bound or "
             "read other files)",
-            location=Location(file=name, line=line),
+            location=Location(file=name, line=where),
         ) from None
     except (ValueError, LookupError) as error:  # an encoding Python's expat cannot read
         raise MspdiInvalid(
@@ -152,45 +152,7 @@ def _parse(data: bytes, name: str) -> Element:
             '<Project xmlns="http://schemas.microsoft.com/project">',
             location=Location(file=name, line=1),
         )
-    return root
-
-
-def _fields(element: Element) -> dict[str, Any]:
-    """An element's children by local name: text, or the list of repeated elements."""
-    found: dict[str, Any] = {}
-    cut = len(NS)
-    for child in element:
-        tag = child.tag[cut:]
-        if tag in ("PredecessorLink", "Baseline", "ExtendedAttribute"):
-            found.setdefault(tag, []).append(child)
-        elif len(child):
-            found[tag] = child
-        else:
-            found[tag] = child.text.strip() if child.text else ""
-    return found
-
-
-def _int(value: Any, default: int = 0) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return default
-
-
-def _float(value: Any, default: float = 0.0) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _moment(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+    return root  # type: ignore[no-any-return]
 
 
 def _ident(text: str, fallback: str) -> str:
@@ -205,12 +167,12 @@ class _Reader:
 
     def __init__(self, root: Element, data: bytes, name: str, stem: str) -> None:
         self.root, self.data, self.name, self.stem = root, data, name, stem
-        self.head = _fields(root)
+        self.head = fields_of(root)
         self.warnings: list[str] = []
         self.grouped: dict[str, list[str]] = {}
-        self.minutes_per_day = _int(self.head.get("MinutesPerDay"), 480) or 480
-        self.minutes_per_week = _int(self.head.get("MinutesPerWeek"), 2400) or 2400
-        self.days_per_month = _float(self.head.get("DaysPerMonth"), 20) or 20
+        self.minutes_per_day = as_int(self.head.get("MinutesPerDay"), 480) or 480
+        self.minutes_per_week = as_int(self.head.get("MinutesPerWeek"), 2400) or 2400
+        self.days_per_month = as_float(self.head.get("DaysPerMonth"), 20) or 20
         self.tasks: dict[int, dict[str, Any]] = {}  # UID → plan data of the task
         self.labels: dict[str, str] = {}  # progman id → "task UID 3 'Name'"
         self.uids: dict[str, int] = {}
@@ -248,7 +210,7 @@ class _Reader:
 
     def program(self) -> MspdiImport:
         head = self.head
-        start = _moment(head.get("StartDate"))
+        start = moment_of(head.get("StartDate"))
         title = head.get("Title") or head.get("Name") or Path(self.stem).stem
         if head.get("ScheduleFromStart") == "0":
             self.warn(
@@ -275,10 +237,10 @@ class _Reader:
             # MS Project's rules: a lag counts on the successor's calendar, and a started
             # task's remaining work follows its actuals (the status date holds nothing back)
             data["scheduling"] = {"lag_calendar": "successor", "progress": "continuous"}
-        default = self.calendar_ids.get(_int(head.get("CalendarUID"), -1))
+        default = self.calendar_ids.get(as_int(head.get("CalendarUID"), -1))
         if default:
             data["calendar"] = default
-        status = _moment(head.get("StatusDate"))
+        status = moment_of(head.get("StatusDate"))
         if status:
             data["status_date"] = status.date()
         currency = head.get("CurrencyCode") or ""
@@ -313,7 +275,7 @@ class _Reader:
         holder = self.section("ExtendedAttributes")
         found = {}
         for element in holder.findall(NS + "ExtendedAttribute") if holder is not None else []:
-            fields = _fields(element)
+            fields = fields_of(element)
             alias = (fields.get("Alias") or "").strip().lower()
             if alias in (ID_ALIAS, PROJECT_ALIAS):
                 found[fields.get("FieldID") or ""] = alias
@@ -323,7 +285,7 @@ class _Reader:
     def _custom(fields: dict[str, Any], aliases: dict[str, str]) -> dict[str, str]:
         values = {}
         for element in fields.get("ExtendedAttribute", []):
-            inner = _fields(element)
+            inner = fields_of(element)
             alias = aliases.get(inner.get("FieldID") or "")
             if alias and inner.get("Value"):
                 values[alias] = inner["Value"]
@@ -335,7 +297,7 @@ class _Reader:
         minutes = period_minutes(text) if isinstance(text, str) and text else None
         if minutes is None:
             return None
-        fmt = _int(code, 7)
+        fmt = as_int(code, 7)
         unit, elapsed = FORMAT_UNITS.get(fmt - ESTIMATED_OFFSET if fmt > 32 else fmt, ("d", False))
         if unit == "%":
             unit = "d"
@@ -357,8 +319,8 @@ class _Reader:
         resources: list[dict[str, Any]] = []
         ids: dict[int, str] = {}
         for element in holder.findall(NS + "Resource") if holder is not None else []:
-            fields = _fields(element)
-            uid = _int(fields.get("UID"), -1)
+            fields = fields_of(element)
+            uid = as_int(fields.get("UID"), -1)
             if uid <= 0 or fields.get("IsNull") == "1":
                 continue  # MS Project's blank resource 0
             name = fields.get("Name") or f"Resource {uid}"
@@ -367,10 +329,10 @@ class _Reader:
             if ident in ids.values():
                 ident = f"R{uid}"
             ids[uid] = ident
-            kind = RESOURCE_KINDS.get(_int(fields.get("Type"), 1), "person")
+            kind = RESOURCE_KINDS.get(as_int(fields.get("Type"), 1), "person")
             self.resource_kinds[ident] = kind
             entry: dict[str, Any] = {"id": ident, "name": name, "kind": kind}
-            capacity = _float(fields.get("MaxUnits"), 1.0)
+            capacity = as_float(fields.get("MaxUnits"), 1.0)
             if kind == "person" and capacity > 2.0:
                 self.warn(
                     f"resource {name!r} (UID {uid}) works {capacity:.0%} at most: a team "
@@ -384,10 +346,10 @@ class _Reader:
                 ("OvertimeRate", "overtime_rate"),
                 ("CostPerUse", "cost_per_use"),
             ):
-                value = _float(fields.get(source))
+                value = as_float(fields.get(source))
                 if value > 0:
                     entry[target] = value
-            calendar = self.calendar_ids.get(_int(fields.get("CalendarUID"), -1))
+            calendar = self.calendar_ids.get(as_int(fields.get("CalendarUID"), -1))
             if calendar:
                 entry["calendar"] = calendar
             if fields.get("Group"):
@@ -406,13 +368,16 @@ class _Reader:
     def _availability(periods: Element) -> list[dict[str, Any]]:
         found = []
         for element in periods.findall(NS + "AvailabilityPeriod"):
-            fields = _fields(element)
-            first, last = _moment(fields.get("AvailableFrom")), _moment(fields.get("AvailableTo"))
+            fields = fields_of(element)
+            first, last = (
+                moment_of(fields.get("AvailableFrom")),
+                moment_of(fields.get("AvailableTo")),
+            )
             if first is None:
                 continue
             entry: dict[str, Any] = {
                 "start": first.date(),
-                "capacity": min(max(_float(fields.get("AvailableUnits"), 1.0), 0.0), 1000.0),
+                "capacity": min(max(as_float(fields.get("AvailableUnits"), 1.0), 0.0), 1000.0),
             }
             if last is not None:
                 entry["finish"] = max(last.date(), first.date())
@@ -422,16 +387,17 @@ class _Reader:
     # -- tasks -----------------------------------------------------------------------
 
     def _tasks(self, aliases: dict[str, str]) -> tuple[list[dict[str, Any]], list[Any]]:
-        from progman.io.mspdi_tasks import read_tasks  # noqa: PLC0415 - one job per module
-
         return read_tasks(self, aliases)
 
     def _assignments(self, resource_ids: dict[int, str]) -> None:
         holder = self.section("Assignments")
         baselined = 0
         for element in holder.findall(NS + "Assignment") if holder is not None else []:
-            fields = _fields(element)
-            task_uid, resource_uid = _int(fields.get("TaskUID"), -1), _int(fields.get("ResourceUID"))
+            fields = fields_of(element)
+            task_uid, resource_uid = (
+                as_int(fields.get("TaskUID"), -1),
+                as_int(fields.get("ResourceUID")),
+            )
             if resource_uid == UNASSIGNED or resource_uid <= 0:  # no resource (-65535, -1, 0)
                 continue
             task = self.tasks.get(task_uid)
@@ -441,22 +407,22 @@ class _Reader:
                 raise self.fail(
                     f"assignment UID {fields.get('UID')} names task UID {task_uid}, which "
                     "the file does not have",
-                    self.line_of("Assignment", _int(fields.get("UID"), -1)),
+                    self.line_of("Assignment", as_int(fields.get("UID"), -1)),
                 )
             resource = resource_ids.get(resource_uid)
             if resource is None:
                 raise self.fail(
                     f"assignment UID {fields.get('UID')} of {self.labels[task['id']]} names "
                     f"resource UID {resource_uid}, which the file does not have",
-                    self.line_of("Assignment", _int(fields.get("UID"), -1)),
+                    self.line_of("Assignment", as_int(fields.get("UID"), -1)),
                 )
             entry: dict[str, Any] = {"resource": resource}
-            units = _float(fields.get("Units"), 1.0)
+            units = as_float(fields.get("Units"), 1.0)
             entry["units"] = min(max(units, 0.0), 100.0)
             work = period_minutes(fields.get("Work") or "")
             if work:
                 entry["work"] = f"{round(work / 60, 4):g}h"
-            cost = _float(fields.get("Cost"))
+            cost = as_float(fields.get("Cost"))
             if cost > 0 and self._kind_of(resource) == "cost":
                 entry["cost"] = cost
             if fields.get("Baseline"):
@@ -517,6 +483,4 @@ class _Reader:
         uid = self.uids.get(ident or "")
         if uid is None:
             return self.fail(f"the file does not make a valid plan: {message}")
-        return self.fail(
-            f"{self.labels[ident or '']}: {message}", self.line_of("Task", uid)
-        )
+        return self.fail(f"{self.labels[ident or '']}: {message}", self.line_of("Task", uid))

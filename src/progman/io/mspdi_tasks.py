@@ -15,9 +15,16 @@ from progman.io.mspdi_format import (
     CONSTRAINTS,
     ESTIMATED_OFFSET,
     FORMAT_UNITS,
+    ID_ALIAS,
     LINK_TYPES,
     NS,
+    PROJECT_ALIAS,
+    PROJECT_ID,
+    as_float,
+    as_int,
     duration_of,
+    fields_of,
+    moment_of,
     period_minutes,
 )
 
@@ -29,15 +36,13 @@ _VALID_ID = re.compile(ID_PATTERN).match
 
 def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], list[Any]]:
     """The projects (plan data) and baselines of the file's ``Tasks``."""
-    from progman.io.mspdi_read import ID_ALIAS, PROJECT_ALIAS, PROJECT_ID, _fields, _int
-
     holder = reader.section("Tasks")
     records: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     taken: set[str] = set()
     for element in holder.findall(NS + "Task") if holder is not None else []:
-        fields = _fields(element)
-        uid = _int(fields.get("UID"), -1)
-        level = _int(fields.get("OutlineLevel"), 1)
+        fields = fields_of(element)
+        uid = as_int(fields.get("UID"), -1)
+        level = as_int(fields.get("OutlineLevel"), 1)
         if fields.get("IsNull") == "1" or level <= 0:
             reader.skipped.add(uid)  # a blank row, or MS Project's project summary task
             continue
@@ -47,8 +52,7 @@ def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], lis
         wanted = custom.get(ID_ALIAS, "")
         ident = (
             wanted
-            if wanted and len(wanted) <= ID_MAX_LENGTH and _VALID_ID(wanted)
-            and wanted not in taken
+            if wanted and len(wanted) <= ID_MAX_LENGTH and _VALID_ID(wanted) and wanted not in taken
             else f"T{uid}"
         )
         if ident in taken:
@@ -90,10 +94,9 @@ def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], lis
 
 def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:
     """Everything of one task but its links and baselines."""
-    from progman.io.mspdi_read import _float, _int, _moment
 
     label = reader.labels[entry["id"]]
-    calendar = reader.calendar_ids.get(_int(fields.get("CalendarUID"), -1))
+    calendar = reader.calendar_ids.get(as_int(fields.get("CalendarUID"), -1))
     if calendar:
         entry["calendar"] = calendar
     minutes = period_minutes(fields.get("Duration") or "") or 0.0
@@ -107,13 +110,15 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
                 "marked as milestones but lasting longer than a moment, imported as tasks",
                 label,
             )
-        duration = reader.duration(fields.get("Duration"), fields.get("DurationFormat"), calendar, label)
+        duration = reader.duration(
+            fields.get("Duration"), fields.get("DurationFormat"), calendar, label
+        )
         if duration is not None:
             entry["duration"] = str(duration)
-    code = _int(fields.get("ConstraintType"), 0)
+    code = as_int(fields.get("ConstraintType"), 0)
     kind = CONSTRAINTS.get(code, "asap")
     if kind != "asap":
-        moment = _moment(fields.get("ConstraintDate"))
+        moment = moment_of(fields.get("ConstraintDate"))
         if kind == "alap":
             entry["constraint"] = {"type": "alap"}
         elif moment is not None:
@@ -125,13 +130,13 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
                 entry["constraint"] = {"type": kind, "date": moment}
         else:
             reader.group(f"constraint {kind.upper()} without a date, not imported", label)
-    deadline = _moment(fields.get("Deadline"))
+    deadline = moment_of(fields.get("Deadline"))
     if deadline is not None:
         entry["deadline"] = deadline.date()
-    priority = _int(fields.get("Priority"), 500)
+    priority = as_int(fields.get("Priority"), 500)
     if priority != 500 and 0 <= priority <= 1000:
         entry["priority"] = priority
-    percent = _float(fields.get("PercentComplete"))
+    percent = as_float(fields.get("PercentComplete"))
     if percent > 0:
         entry["percent_complete"] = min(percent, 100.0)
     started, finished = _actuals(reader, entry, fields, percent, label)
@@ -149,13 +154,17 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
         entry["actual_finish"] = finished
     if fields.get("Notes"):
         entry["description"] = fields["Notes"]
-    fixed = _float(fields.get("FixedCost"))
+    fixed = as_float(fields.get("FixedCost"))
     if fixed > 0:
         entry["fixed_cost"] = fixed
-    entry["_start"] = _moment(fields.get("Start"))
+    entry["_start"] = moment_of(fields.get("Start"))
     for flag, value, what in (
-        ("Manual", "1", "manually scheduled in MS Project; progman schedules them from "
-         "their links and constraints"),
+        (
+            "Manual",
+            "1",
+            "manually scheduled in MS Project; progman schedules them from "
+            "their links and constraints",
+        ),
         ("Active", "0", "inactive in MS Project; imported as active tasks"),
         ("ExternalTask", "1", "external tasks of another project, imported as plain tasks"),
         ("IsSubproject", "1", "inserted subprojects, imported as plain tasks"),
@@ -164,10 +173,10 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
             reader.group(what, label)
     if fields.get("IgnoreResourceCalendar") == "1":
         entry["_own_calendar"] = True  # warned about once its people are known
-    if _int(fields.get("LevelingDelay")) != 0:
+    if as_int(fields.get("LevelingDelay")) != 0:
         reader.group(
-            "delayed by MS Project's leveling (LevelingDelay), not imported: run progman "
-            "level", label
+            "delayed by MS Project's leveling (LevelingDelay), not imported: run progman level",
+            label,
         )
 
 
@@ -178,10 +187,9 @@ def _actuals(
     to its actual start (and a finished one's finish to its actual finish), so an actual
     date elsewhere is a placeholder some tools write for "none" (Aspose: 2000-01-01); a
     task with progress but no actual start started at its start."""
-    from progman.io.mspdi_read import _moment
 
-    start, finish = _moment(fields.get("Start")), _moment(fields.get("Finish"))
-    started, finished = _moment(fields.get("ActualStart")), _moment(fields.get("ActualFinish"))
+    start, finish = moment_of(fields.get("Start")), moment_of(fields.get("Finish"))
+    started, finished = moment_of(fields.get("ActualStart")), moment_of(fields.get("ActualFinish"))
     if started is not None and start is not None and started != start:
         reader.group(
             "actual start unlike their start (a placeholder for none), read as not started",
@@ -199,13 +207,12 @@ def _actuals(
 
 
 def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:
-    from progman.io.mspdi_read import _float, _int
 
     label = reader.labels[entry["id"]]
     depends = []
     for element in fields.get("PredecessorLink", []):
-        link = {child.tag[len(NS):]: (child.text or "").strip() for child in element}
-        uid = _int(link.get("PredecessorUID"), -1)
+        link = {child.tag[len(NS) :]: (child.text or "").strip() for child in element}
+        uid = as_int(link.get("PredecessorUID"), -1)
         if link.get("CrossProject") == "1":
             reader.group("links to tasks of other projects (CrossProject) are not imported", label)
             continue
@@ -219,10 +226,12 @@ def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> No
                 "remove the link or add the task",
                 reader.line_of("Task", reader.uids[entry["id"]]),
             )
-        kind = LINK_TYPES.get(_int(link.get("Type"), 1), "FS")
-        code = _int(link.get("LagFormat"), 7)
-        unit, elapsed = FORMAT_UNITS.get(code - ESTIMATED_OFFSET if code > 32 else code, ("d", False))
-        amount = _float(link.get("LinkLag"))
+        kind = LINK_TYPES.get(as_int(link.get("Type"), 1), "FS")
+        code = as_int(link.get("LagFormat"), 7)
+        unit, elapsed = FORMAT_UNITS.get(
+            code - ESTIMATED_OFFSET if code > 32 else code, ("d", False)
+        )
+        amount = as_float(link.get("LinkLag"))
         if unit == "%":
             minutes = amount / 100 * predecessor.get("_minutes", 0.0)
             unit = "d"
@@ -254,10 +263,9 @@ def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> No
 def _baseline(
     reader: _Reader, entry: dict[str, Any], element: Any, baselines: dict[int, dict[str, Any]]
 ) -> None:
-    from progman.io.mspdi_read import _fields, _float, _int, _moment
 
-    fields = _fields(element)
-    start, finish = _moment(fields.get("Start")), _moment(fields.get("Finish"))
+    fields = fields_of(element)
+    start, finish = moment_of(fields.get("Start")), moment_of(fields.get("Finish"))
     if start is None or finish is None:
         return
     frozen: dict[str, Any] = {"start": start, "finish": max(start, finish)}
@@ -269,18 +277,17 @@ def _baseline(
     work = period_minutes(fields.get("Work") or "")
     if work:
         frozen["work"] = f"{round(work / 60, 4):g}h"
-    cost = _float(fields.get("Cost"))
+    cost = as_float(fields.get("Cost"))
     if cost > 0:
         frozen["cost"] = cost
-    baselines[_int(fields.get("Number"), 0)][entry["id"]] = frozen
+    baselines[as_int(fields.get("Number"), 0)][entry["id"]] = frozen
 
 
 def _baselines(reader: _Reader, found: dict[int, dict[str, Any]]) -> list[Any]:
     """MS Project's baselines 10..1, then 0 (listed last: the one variance is measured
     against), each dated the day the file was saved (MSPDI keeps no baseline date)."""
-    from progman.io.mspdi_read import _moment
 
-    saved = _moment(reader.head.get("LastSaved")) or _moment(reader.head.get("StartDate"))
+    saved = moment_of(reader.head.get("LastSaved")) or moment_of(reader.head.get("StartDate"))
     created = saved.date() if saved else reader.first_day
     return [
         {

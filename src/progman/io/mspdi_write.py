@@ -123,7 +123,8 @@ class _Writer:
         self._tasks(SubElement(root, "Tasks"))
         self._resources(SubElement(root, "Resources"))
         self._assignments(SubElement(root, "Assignments"))
-        return tostring(root, encoding="utf-8", xml_declaration=True)
+        text: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+        return text
 
     # -- calendars -------------------------------------------------------------------
 
@@ -192,16 +193,14 @@ class _Writer:
             stack = [(item, 2, f"{p}.{k}") for k, item in enumerate(project.tasks, 1)]
             stack.reverse()
             while stack:
-                item, level, number = stack.pop()
-                rows.append((item, item.id, level, number, project))
+                node, depth, place = stack.pop()
+                rows.append((node, node.id, depth, place, project))
                 stack.extend(
-                    reversed(
-                        [(c, level + 1, f"{number}.{k}") for k, c in enumerate(item.tasks, 1)]
-                    )
+                    reversed([(c, depth + 1, f"{place}.{k}") for k, c in enumerate(node.tasks, 1)])
                 )
-        for uid, (item, ident, _, _, _) in enumerate(rows, 1):
-            self.task_uids[(("project:" + ident) if item is None else ident)] = uid
-        for uid, (item, ident, level, number, project) in enumerate(rows, 1):
+        for uid, (row_item, ident, _, _, _) in enumerate(rows, 1):
+            self.task_uids[(("project:" + ident) if row_item is None else ident)] = uid
+        for uid, (item, _ident, level, number, project) in enumerate(rows, 1):
             task = SubElement(parent, "Task")
             _add(task, "UID", uid)
             _add(task, "ID", uid)
