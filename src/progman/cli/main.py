@@ -25,6 +25,7 @@ from progman.cli import health as health_command
 from progman.cli import impact as impact_command
 from progman.cli import imports as import_command
 from progman.cli import level as level_command
+from progman.cli import report as report_command
 from progman.cli import resources as resources_command
 from progman.cli import risks as risks_command
 from progman.cli import schedule as schedule_command
@@ -169,6 +170,7 @@ app.command()(baseline_command.baseline)
 app.command()(evm_command.evm)
 app.command()(health_command.health)
 app.command()(gates_command.gates)
+app.command()(report_command.report)
 app.command()(strategy_command.objectives)
 app.command()(strategy_command.benefits)
 app.command("import")(import_command.import_plan)

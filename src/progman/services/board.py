@@ -19,7 +19,9 @@ from progman.services.scheduling import stored_schedule
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from progman.domain import Program
     from progman.domain.access import User
+    from progman.engine.schedule import Schedule
 
 
 #: The share of the axis a task's id takes after its bar (for packing the rows).
@@ -65,15 +67,13 @@ class Board:
         return min(max((day - self.first).days, 0), span) / span
 
 
-def program_board(session: Session, user: User, key: str, *, project: str | None = None) -> Board:
-    """The board of the stored program ``key``; with ``project``, only the links into or
-    out of that project."""
-    program, schedule = stored_schedule(session, user, key)
-    if project is not None:
-        check_project(program, project, option="project")
+def cross_project_links(
+    program: Program, schedule: Schedule, project: str | None = None
+) -> tuple[BoardLink, ...]:
+    """The links from one project into another (into or out of ``project`` only, when
+    given), in plan order of their successors, each marked pushing or not."""
     owner = {item.id: p.id for p in program.projects for item in p.work_items()}
     links: list[BoardLink] = []
-    ends: set[str] = set()
     for item in program.work_items():
         for dep in item.depends:
             if owner.get(dep.task) == owner[item.id]:
@@ -83,7 +83,17 @@ def program_board(session: Session, user: User, key: str, *, project: str | None
             succ = schedule.task(item.id)
             pushing = succ.driving_predecessor == dep.task and succ.total_float <= 0
             links.append(BoardLink(dep.task, item.id, dep.type, str(dep.lag), pushing))
-            ends.update((dep.task, item.id))
+    return tuple(links)
+
+
+def program_board(session: Session, user: User, key: str, *, project: str | None = None) -> Board:
+    """The board of the stored program ``key``; with ``project``, only the links into or
+    out of that project."""
+    program, schedule = stored_schedule(session, user, key)
+    if project is not None:
+        check_project(program, project, option="project")
+    links = cross_project_links(program, schedule, project)
+    ends = {ident for link in links for ident in (link.predecessor, link.successor)}
     days = [program.start, schedule.finish.date()]
     first, last = min(days).replace(day=1), month_end(max(days))
     label_days = (last - first).days * LABEL_SHARE  # room for a task's id after its bar
@@ -107,6 +117,6 @@ def program_board(session: Session, user: User, key: str, *, project: str | None
         if project is None or p.id == project or any(t.project == p.id for t in tasks)
     )
     return Board(
-        lanes, tuple(tasks), tuple(links), first, last, month_starts(first, last),
+        lanes, tuple(tasks), links, first, last, month_starts(first, last),
         schedule.status_date, rows,
     )  # fmt: skip

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from progman.domain import Program
     from progman.domain.access import User
+    from progman.engine.load import LoadAnalysis
     from progman.engine.schedule import Schedule
     from progman.services.strategy import BenefitStatus, ObjectiveForecast
 
@@ -164,8 +165,8 @@ def _standing(program: Program, schedule: Schedule) -> _Standing:
     return _Standing(
         status_date=schedule.status_date,
         finish=schedule.finish,
-        milestones=_milestones(schedule),
-        projects=_projects(program, schedule),
+        milestones=milestone_lines(schedule),
+        projects=project_lines(program, schedule),
         objectives=_objectives(program, goals.objectives),
         benefits=_benefits(goals.benefits),
         risks=tuple(
@@ -181,12 +182,12 @@ def _standing(program: Program, schedule: Schedule) -> _Standing:
             for a in sorted(assessed, key=lambda a: -a.score)[:TOP_RISKS]
         ),
         open_risks=sum(1 for a in assessed if a.risk.status != "closed"),
-        conflicts=_conflicts(program, schedule),
+        conflicts=conflict_lines(program, schedule),
         warnings=schedule.warnings,
     )
 
 
-def _milestones(schedule: Schedule) -> tuple[MilestoneLine, ...]:
+def milestone_lines(schedule: Schedule) -> tuple[MilestoneLine, ...]:
     tasks = schedule.tasks
     if isinstance(tasks, TaskTable):
         found = [tasks[int(k)] for k in tasks.positions(milestone=True)]
@@ -208,7 +209,7 @@ def _milestones(schedule: Schedule) -> tuple[MilestoneLine, ...]:
     return tuple(lines)
 
 
-def _projects(program: Program, schedule: Schedule) -> tuple[ProjectLine, ...]:
+def project_lines(program: Program, schedule: Schedule) -> tuple[ProjectLine, ...]:
     tasks = schedule.tasks
     figures = tasks.project_figures() if isinstance(tasks, TaskTable) else {}
     lines = []
@@ -265,9 +266,12 @@ def _benefits(goals: tuple[BenefitStatus, ...]) -> tuple[BenefitLine, ...]:
     )
 
 
-def _conflicts(program: Program, schedule: Schedule) -> tuple[ConflictLine, ...]:
-    """Each person's periods over capacity, the earliest first."""
-    analysis = analyse_load(program, schedule)
+def conflict_lines(
+    program: Program, schedule: Schedule, analysis: LoadAnalysis | None = None
+) -> tuple[ConflictLine, ...]:
+    """Each person's periods over capacity, the earliest first (``analysis``: the load of
+    ``schedule`` when the caller has it already)."""
+    analysis = analysis or analyse_load(program, schedule)
     names = dict(zip(analysis.resources, analysis.names, strict=True))
     lines = [
         ConflictLine(

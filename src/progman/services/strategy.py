@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from progman.domain import Program
     from progman.domain.access import User
+    from progman.engine.simulation import Simulation
 
 __all__ = [
     "MAX_ITERATIONS",
@@ -71,10 +72,15 @@ def stored_strategy(
 
 
 def program_strategy(
-    program: Program, *, iterations: int | None = None, seed: int = 0
+    program: Program,
+    *,
+    iterations: int | None = None,
+    seed: int = 0,
+    simulation: Simulation | None = None,
 ) -> StrategyReport:
     """Key-result progress, objective forecasts and benefits at risk of ``program``;
-    ``iterations``: simulate that many runs for the P80s (seeded by ``seed``)."""
+    ``iterations``: simulate that many runs for the P80s (seeded by ``seed``), unless
+    ``simulation`` (of that many, with :func:`forecast_groups`) was run already."""
     from progman.engine.schedule import describe  # noqa: PLC0415 - numba: on use
     from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
     from progman.engine.strategy import assess, forecast_groups  # noqa: PLC0415
@@ -86,8 +92,8 @@ def program_strategy(
         )
     done = scheduled(program)
     schedule = describe(program, done.built, done.result, status=program.status_date)
-    forecasts = None
-    if iterations is not None:
+    forecasts = None if simulation is None else simulation.forecasts
+    if iterations is not None and simulation is None:
         from progman.services.simulation import simulate_program  # noqa: PLC0415
 
         simulated = simulate_program(

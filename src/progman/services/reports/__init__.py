@@ -1,0 +1,157 @@
+"""Status reports of a program for three audiences (``progman report``, SPEC §3.7):
+executive, program and team, as Markdown, one self-contained HTML file, or PDF.
+
+:func:`render_report` makes a report's bytes and :func:`write_report` writes them to a
+file; both take the program's :class:`PlanSource` (a plan file or a stored program) or a
+loaded :class:`Program`. What each level shows is :mod:`.registry`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from progman.errors import UsageError
+from progman.reports.render import FORMATS, Document, Part
+from progman.services.plans import PlanSource, load_program
+from progman.services.reports.context import ReportContext
+from progman.services.reports.registry import LEVEL_NAMES, LEVELS, sections_of
+
+if TYPE_CHECKING:
+    from progman.domain import Program
+
+__all__ = ["FORMATS", "LEVELS", "render_report", "report_document", "write_report"]
+
+#: The most iterations a report's simulation may run.
+MAX_ITERATIONS = 100_000
+
+
+def check_level(level: str) -> str:
+    """The level's short name (``exec``, ``program``, ``team``); a usage error if unknown."""
+    found = LEVEL_NAMES.get(level.strip().lower())
+    if found is None:
+        raise UsageError(
+            f"unknown report level {level!r}: choose exec, program or team", option="--level"
+        )
+    return found
+
+
+def check_format(fmt: str) -> str:
+    found = fmt.strip().lower()
+    if found not in FORMATS:
+        raise UsageError(
+            f"unknown report format {fmt!r}: choose {', '.join(FORMATS)}", option="--format"
+        )
+    return found
+
+
+def report_document(
+    program: Program,
+    level: str,
+    *,
+    project: str | None = None,
+    status_date: date | None = None,
+    simulate: int | None = None,
+    seed: int = 0,
+) -> Document:
+    """The report of ``level`` on ``program``: its sections' data, ready to lay out."""
+    from progman.services.inputs import check_project  # noqa: PLC0415
+
+    level = check_level(level)
+    if project is not None:
+        check_project(program, project)
+    if simulate is not None and not 1 <= simulate <= MAX_ITERATIONS:
+        raise UsageError(
+            f"simulate between 1 and {MAX_ITERATIONS:,} iterations, not {simulate:,}",
+            option="--simulate",
+        )
+    ctx = ReportContext(program, level, project, status_date, simulate, seed)
+    title, _ = LEVELS[level]
+    parts = []
+    names = {p.id: p.name for p in program.projects}
+    for section, scope, data in sections_of(ctx):
+        group = None if scope is None else f"{names[scope]} ({scope})"
+        parts.append(Part(section.name, section.title, data, group))
+    notes = []
+    if project is not None:
+        notes.append(f"Project {names[project]} ({project}) only.")
+    if simulate is not None:
+        notes.append(f"P50/P80 from a Monte Carlo simulation of {simulate:,} iterations "
+                     f"(seed {seed}).")  # fmt: skip
+    return Document(
+        title, f"{program.name} ({program.key})", ctx.when, ctx.today, tuple(notes), tuple(parts)
+    )
+
+
+def render_report(
+    source: PlanSource | Program,
+    level: str,
+    fmt: str,
+    *,
+    project: str | None = None,
+    status_date: date | None = None,
+    simulate: int | None = None,
+    seed: int = 0,
+) -> bytes:
+    """The report of ``level`` on the program ``source`` names, in ``fmt`` (md, html or
+    pdf), as the bytes of the file (UTF-8 text for md and html)."""
+    from progman.reports.render import (  # noqa: PLC0415
+        render_html,
+        render_markdown,
+        render_pdf,
+    )
+
+    fmt = check_format(fmt)
+    level = check_level(level)
+    program = load_program(source) if isinstance(source, PlanSource) else source
+    document = report_document(
+        program, level, project=project, status_date=status_date, simulate=simulate, seed=seed
+    )
+    if fmt == "md":
+        return render_markdown(document).encode()
+    html = render_html(document)
+    return html.encode() if fmt == "html" else render_pdf(html)
+
+
+def check_output(output: Path, *, force: bool = False) -> None:
+    """A usage error, before any work, if ``output`` cannot be written: its folder is
+    missing, it is a folder, or it exists and ``force`` is not given."""
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder: name the report's file", option="-o")
+    if not output.parent.is_dir():
+        raise UsageError(
+            f"the folder {output.parent} does not exist: create it first, or write elsewhere",
+            option="-o",
+        )
+    if output.exists() and not force:
+        raise UsageError(f"{output} exists: add --force to replace it", option="-o")
+
+
+def write_report(
+    source: PlanSource | Program,
+    level: str,
+    fmt: str,
+    output: Path,
+    *,
+    force: bool = False,
+    project: str | None = None,
+    status_date: date | None = None,
+    simulate: int | None = None,
+    seed: int = 0,
+) -> int:
+    """:func:`render_report` written to ``output`` (whole or not at all: through a
+    temporary file beside it); the bytes written."""
+    fmt, level = check_format(fmt), check_level(level)
+    check_output(output, force=force)
+    data = render_report(
+        source, level, fmt, project=project, status_date=status_date, simulate=simulate,
+        seed=seed,
+    )  # fmt: skip
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return len(data)
