@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from progman.domain import Program, Project, WorkItem
+    from progman.domain import ChangeItem, ChangeRequest, Program, Project, WorkItem
     from progman.engine.impact import ImpactResult, impact
     from progman.engine.leveling import LevelResult, level
     from progman.engine.schedule import Schedule, schedule
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from progman.engine.simulation import Simulation, simulate
     from progman.errors import PlanInvalid, ProgmanError
     from progman.planfile import dump_plan, load_plan
+    from progman.services.change_control import ChangeControl
 
 #: The one place the version is written: pyproject.toml reads it from here (setuptools
 #: ``attr:``, without importing), so ``progman --version`` needs no importlib.metadata.
@@ -26,6 +27,9 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _EXPORTS = {
+    "ChangeControl": "progman.services.change_control",
+    "ChangeItem": "progman.domain",
+    "ChangeRequest": "progman.domain",
     "ImpactResult": "progman.engine.impact",
     "LevelResult": "progman.engine.leveling",
     "PlanInvalid": "progman.errors",
@@ -45,6 +49,9 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ChangeControl",
+    "ChangeItem",
+    "ChangeRequest",
     "ImpactResult",
     "LevelResult",
     "PlanInvalid",

@@ -61,6 +61,9 @@ def test_contract_catches_the_cli_skipping_services(tmp_path, forbidden):
 def test_public_api_is_pinned():
     assert sorted(progman.__all__) == sorted(
         [
+            "ChangeControl",
+            "ChangeItem",
+            "ChangeRequest",
             "ImpactResult",
             "LevelResult",
             "PlanInvalid",
