@@ -3,6 +3,8 @@ spreadsheet's file; a bad file is one problem per line, exit 1, and writes nothi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import progman
 from progman.cli.main import main
 
@@ -38,3 +40,13 @@ def test_a_bad_file_writes_nothing(capsys, tmp_path):
     assert lines[0].startswith(f"{table}:3:3: column 'duration': ") and "'five days'" in lines[0]
     assert lines[1].startswith(f"{table}:3:4: column 'depends': ") and "'A.z'" in lines[1]
     assert not plan.exists()
+
+
+def test_jira_import_says_what_it_could_not_keep(capsys, tmp_path):
+    jira = Path(__file__).resolve().parents[1] / "io" / "data" / "jira_mobile.csv"
+    plan = tmp_path / "mobile.yaml"
+    code, out, err = run(capsys, "import", str(jira), "--format", "jira-csv", "-o", str(plan))
+    assert code == 0, err
+    assert "8 " in out and "4 links" in out and "3 resources" in out
+    assert f"{jira}:3: warning: Jira's CSV export holds no sprint dates" in err
+    assert [s.id for s in progman.load_plan(plan).sprints] == ["MOB_Sprint_1", "MOB_Sprint_2"]

@@ -99,22 +99,6 @@ def test_unknown_format(capsys, tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.parametrize(
-    ("name", "fmt", "says"),
-    [
-        ("issues.csv", "jira-csv", "Jira CSV"),
-    ],
-)
-def test_formats_not_built_yet(capsys, tmp_path, name, fmt, says):
-    source = tmp_path / name
-    source.write_text("<x/>\n")
-    target = tmp_path / "plan.yaml"
-    code, out, err = run(capsys, "import", str(source), "--format", fmt, "-o", str(target))
-    line = one_line_error(code, out, err)
-    assert says in line and "is not built yet" in line and "PSPLIB .sm (--format psplib)" in line
-    assert not target.exists()
-
-
 def test_malformed_sm(capsys, tmp_path):
     source = tmp_path / "bad.sm"
     source.write_text("not psplib\n")

@@ -2,12 +2,12 @@
 
 The format registry lives here: which formats there are, which one a file suffix names
 (``--format auto``), which ones are built and the reader of each. PSPLIB single-mode
-``.sm`` files are imported (one period = one day of a 7-day calendar from ``start``), and
-Primavera P6 ``.xer`` and MS Project XML (MSPDI) files, which plan commands also read directly (:data:`DIRECT`,
-:func:`read_file`: ``progman schedule FILE.xer``); the other formats say that they are
-not built yet. :func:`check_import` refuses a request before
-anything is read; :func:`do_import_file` writes the plan atomically, replacing an existing
-file only when told to.
+``.sm`` files are imported (one period = one day of a 7-day calendar from ``start``),
+CSV of tasks and links and Jira's CSV export (``services/tabular_imports.py``), and
+Primavera P6 ``.xer`` and MS Project XML (MSPDI) files, which plan commands also read
+directly (:data:`DIRECT`, :func:`read_file`: ``progman schedule FILE.xer``).
+:func:`check_import` refuses a request before anything is read; :func:`do_import_file`
+writes the plan atomically, replacing an existing file only when told to.
 
 Light to import (the CLI reads the registry for its help): the readers, the domain and
 the plan writer are imported inside :func:`do_import_file`.
@@ -40,6 +40,7 @@ READERS = {
     "xer": "progman.services.imports:read_xer_program",
     "csv": "progman.services.tabular_imports:read_csv_program",
     "mspdi": "progman.io.mspdi_read:read_imported",
+    "jira-csv": "progman.services.tabular_imports:read_jira_program",
 }
 #: Formats a command taking a plan reads directly (``progman schedule FILE.xer``).
 DIRECT = ("xer", "mspdi")

@@ -14,6 +14,7 @@ from progman.errors import PlanInvalid
 if TYPE_CHECKING:
     from progman.domain import Program
     from progman.io.csv_import import TabularPlan
+    from progman.io.imported import Imported
 
 
 def read_csv_program(file: Path, start: date | None = None) -> Program:
@@ -32,3 +33,14 @@ def checked_table(plan: TabularPlan) -> Program:
         return validate_plan_data(plan.data, plan.places)
     except PlanInvalid as invalid:
         raise PlanInvalid([plan.places.named(p) for p in invalid.problems]) from None
+
+
+def read_jira_program(file: Path, start: date | None = None) -> Imported:
+    """The program in Jira's CSV export (docs/interop.md), with a warning for each thing
+    of the file it could not keep (sprint dates, links to issues outside the file)."""
+    from progman.io.imported import Imported  # noqa: PLC0415
+    from progman.io.jira_csv import read_jira_csv  # noqa: PLC0415 - the readers: when used
+    from progman.planfile.loader import max_plan_bytes  # noqa: PLC0415
+
+    plan, warnings = read_jira_csv(file, start, limit=max_plan_bytes())
+    return Imported(checked_table(plan), tuple(warnings))
