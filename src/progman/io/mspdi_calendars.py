@@ -276,7 +276,7 @@ def progman_calendar(
         normal = order[day.weekday()] in workdays
         if works and not normal:
             extra.append((day, label))
-        elif not works and normal:
+        elif not works:  # kept on a day off too: the holiday as declared, in one range
             holidays.append((day, label))
     other_hours = [d for d in calendar.other_hours if d.weekday() < 7]
     if other_hours:

@@ -268,7 +268,12 @@ def _baseline(
     start, finish = moment_of(fields.get("Start")), moment_of(fields.get("Finish"))
     if start is None or finish is None:
         return
-    frozen: dict[str, Any] = {"start": start, "finish": max(start, finish)}
+    finish = max(start, finish)
+    frozen: dict[str, Any] = {
+        # a day's start, or its end at 23:59, is that day (as a plan writes it)
+        "start": start.date() if (start.hour, start.minute) == (0, 0) else start,
+        "finish": finish.date() if (finish.hour, finish.minute) == (23, 59) else finish,
+    }
     duration = reader.duration(
         fields.get("Duration"), fields.get("DurationFormat"), entry.get("calendar"), ""
     )

@@ -47,6 +47,11 @@ def _stamp(value: date | datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _end_of(value: date | datetime) -> datetime:
+    """A finish as a moment: a plain day ends at 23:59 (read back as that day)."""
+    return value if isinstance(value, datetime) else datetime.combine(value, time(23, 59))
+
+
 def _add(parent: Element, tag: str, value: Any) -> Element:
     child = SubElement(parent, tag)
     if isinstance(value, bool):
@@ -88,6 +93,7 @@ class _Writer:
         self.minutes_per_day = round(self.default_calendar.hours_per_day * 60)
         self.task_uids: dict[str, int] = {}
         self.resource_uids = {r.id: k for k, r in enumerate(program.resources, 1)}
+        self.vacation_calendars: dict[str, int] = {}
 
     def document(self) -> bytes:
         program = self.program
@@ -120,6 +126,18 @@ class _Writer:
         calendars = SubElement(root, "Calendars")
         for ident, calendar in program.calendars.items() or [("Standard", Calendar())]:
             self._calendar(calendars, self.calendar_uids.get(ident, 1), ident, calendar)
+        for resource in program.resources:  # vacations: the resource's own calendar
+            if resource.vacations:
+                uid = len(self.calendar_uids) + 1
+                base = program.calendars.get(resource.calendar or "") or self.default_calendar
+                self._calendar(
+                    calendars,
+                    uid,
+                    f"{resource.id} vacations",
+                    base.model_copy(update={"holidays": base.holidays + resource.vacations}),
+                )
+                self.calendar_uids[f"{resource.id} vacations"] = uid
+                self.vacation_calendars[resource.id] = uid
         self._tasks(SubElement(root, "Tasks"))
         self._resources(SubElement(root, "Resources"))
         self._assignments(SubElement(root, "Assignments"))
@@ -300,7 +318,7 @@ class _Writer:
             element = SubElement(task, "Baseline")
             _add(element, "Number", number)
             _add(element, "Start", _stamp(frozen.start))
-            _add(element, "Finish", _stamp(frozen.finish))
+            _add(element, "Finish", _stamp(_end_of(frozen.finish)))
             if frozen.duration is not None:
                 minutes = frozen.duration.working_minutes(per_day / 60)
                 _add(element, "Duration", period_text(minutes))
@@ -335,7 +353,9 @@ class _Writer:
                     _add(element, field, float(value))
                     if field != "CostPerUse":
                         _add(element, field + "Format", 2)  # per hour
-            if resource.calendar and resource.calendar in self.calendar_uids:
+            if resource.id in self.vacation_calendars:
+                _add(element, "CalendarUID", self.vacation_calendars[resource.id])
+            elif resource.calendar and resource.calendar in self.calendar_uids:
                 _add(element, "CalendarUID", self.calendar_uids[resource.calendar])
             attribute = SubElement(element, "ExtendedAttribute")
             _add(attribute, "FieldID", RESOURCE_ID_FIELD)
