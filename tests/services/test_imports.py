@@ -84,8 +84,6 @@ def test_checks_before_anything_is_read(sm, tmp_path):
         check_import(tmp_path / "none.sm", out)
     with pytest.raises(InputNotFound, match="is a folder, not a file to import"):
         check_import(tmp_path, out, "psplib")
-    with pytest.raises(ImportUnsupported, match=r"import of Jira CSV files is not built"):
-        check_import(sm, out, "jira-csv")
     with pytest.raises(ImportUnsupported, match=r"write the plan to a \.yaml, \.yml or \.json"):
         check_import(sm, tmp_path / "plan.txt")
     folder = tmp_path / "folder.yaml"
