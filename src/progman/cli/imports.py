@@ -1,4 +1,4 @@
-"""``progman import FILE [--format auto|mspdi|xer|csv|jira-csv|psplib] -o PLAN``.
+"""``progman import FILE [--format auto|mspdi|xer|mpxj|csv|jira-csv|psplib] -o PLAN``.
 
 PSPLIB single-mode ``.sm`` files (one period = one day of a 7-day calendar from
 ``--start``) and Primavera P6 ``.xer`` files are imported now; the other formats say that
@@ -23,7 +23,10 @@ __all__ = ["DEFAULT_START", "import_plan"]
 
 def import_plan(
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="file to import (PSPLIB .sm, P6 .xer)")
+        Path,
+        typer.Argument(
+            metavar="FILE", help="file to import (.xml .xer .csv .sm; .mpp .mpx .gan .planner)"
+        ),
     ],
     output: Annotated[
         Path,
@@ -33,8 +36,9 @@ def import_plan(
         str,
         typer.Option(
             "--format",
-            metavar="auto|mspdi|xer|csv|jira-csv|psplib",
-            help="format of FILE; auto: by suffix (.sm .xml .xer .csv)",
+            metavar="auto|mspdi|xer|mpxj|csv|jira-csv|psplib",
+            help="format of FILE; auto: by suffix (.sm .xml .xer .csv; .mpp .mpx .gan "
+            ".planner: mpxj)",
         ),
     ] = "auto",
     start: Annotated[

@@ -4,10 +4,12 @@ The format registry lives here: which formats there are, which one a file suffix
 (``--format auto``), which ones are built and the reader of each. PSPLIB single-mode
 ``.sm`` files are imported (one period = one day of a 7-day calendar from ``start``),
 CSV of tasks and links and Jira's CSV export (``services/tabular_imports.py``), and
-Primavera P6 ``.xer`` and MS Project XML (MSPDI) files, which plan commands also read
-directly (:data:`DIRECT`, :func:`read_file`: ``progman schedule FILE.xer``).
-:func:`check_import` refuses a request before anything is read; :func:`do_import_file`
-writes the plan atomically, replacing an existing file only when told to.
+Primavera P6 ``.xer``, MS Project XML (MSPDI) and, through MPXJ (the extra
+``progman[mpxj]``), ``.mpp``/``.mpx``/Planner/GanttProject/P6 XML files, which plan
+commands also read directly (:data:`DIRECT`, :func:`read_file`: ``progman schedule
+FILE.xer``). :func:`check_import` refuses a request before anything is read;
+:func:`do_import_file` writes the plan atomically, replacing an existing file only when
+told to.
 
 Light to import (the CLI reads the registry for its help): the readers, the domain and
 the plan writer are imported inside :func:`do_import_file`.
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from progman.errors import Problem
     from progman.io.imported import Imported
 
-FORMATS = ("auto", "mspdi", "xer", "csv", "jira-csv", "psplib")
+FORMATS = ("auto", "mspdi", "xer", "mpxj", "csv", "jira-csv", "psplib")
 #: The reader of each format ``import`` reads today, as ``"module:function"`` (imported
 #: only when used): ``reader(file, start) -> Program``, or an ``Imported`` (the program
 #: and a warning for each thing of the file progman cannot express); ``start`` the
@@ -41,17 +43,21 @@ READERS = {
     "csv": "progman.services.tabular_imports:read_csv_program",
     "mspdi": "progman.io.mspdi_read:read_imported",
     "jira-csv": "progman.services.tabular_imports:read_jira_program",
+    "mpxj": "progman.io.mpxj_bridge:read_mpxj",
 }
 #: Formats a command taking a plan reads directly (``progman schedule FILE.xer``).
-DIRECT = ("xer", "mspdi")
+DIRECT = ("xer", "mspdi", "mpxj")
 #: Formats ``import`` reads today.
 BUILT = tuple(READERS)
 #: ``--format auto``: the format of each file suffix.
 SUFFIX_FORMATS = {".sm": "psplib", ".xml": "mspdi", ".xer": "xer", ".csv": "csv"}
+#: Files read through MPXJ (the extra progman[mpxj]); P6 XML is .xml: --format mpxj.
+SUFFIX_FORMATS.update(dict.fromkeys((".mpp", ".mpx", ".gan", ".planner"), "mpxj"))
 #: What each format is, for messages.
 FORMAT_NAMES = {
     "mspdi": "MS Project XML (MSPDI)",
     "xer": "Primavera P6 XER",
+    "mpxj": "MPXJ (.mpp, .mpx, Planner, GanttProject, P6 XML)",
     "csv": "CSV",
     "jira-csv": "Jira CSV",
     "psplib": "PSPLIB .sm",

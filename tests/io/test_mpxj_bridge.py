@@ -1,0 +1,119 @@
+"""The MPXJ bridge (``progman[mpxj]``): files of other tools through MPXJ and the MSPDI
+reader, checked on the GanttProject sample in ../shared against its MPXJ facts; and the
+messages when the extra or Java is missing (simulated)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import jpype
+import pytest
+
+from progman.io import mpxj_bridge
+from progman.io.mpxj_bridge import MpxjFailed, MpxjUnavailable, read_mpxj
+from progman.services.imports import do_import_file, resolve_format
+from progman.services.scheduling import schedule_program
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "projects"
+HOUSE = DATA / "ganttproject_HouseBuildingSample.gan"
+
+
+@pytest.fixture(scope="module")
+def house():
+    return read_mpxj(HOUSE)
+
+
+def test_the_suffixes_name_the_bridge():
+    for name in ("plan.mpp", "plan.MPX", "house.gan", "plan.planner"):
+        assert resolve_format(Path(name), "auto") == "mpxj"
+    assert resolve_format(Path("p6.xml"), "mpxj") == "mpxj"  # P6 XML: --format mpxj
+
+
+def test_counts_equal_the_facts(house):
+    facts = json.loads((DATA / f"{HOUSE.name}.facts.json").read_text(encoding="utf-8"))
+    items = list(house.program.work_items())
+    assert facts["task_count"]["total"] == len(items)
+    assert facts["task_count"]["summary"] == sum(item.is_summary for item in items)
+    assert facts["milestone_count"] == sum(item.milestone for item in items)
+    links = [link for item in items for link in item.depends]
+    assert facts["relation_count"]["total"] == len(links)
+    for kind, count in facts["relation_count"]["by_type"].items():
+        assert count == sum(link.type == kind for link in links)
+    assert facts["resource_count"] == len(house.program.resources)
+    assert facts["assignment_count"] == sum(len(item.resources) for item in items)
+    assert facts["calendar_count"] == len(house.program.calendars)
+    # a trailing no-break space of "Construction completed" is stripped, as in any plan
+    assert [item.name for item in items] == [task["name"].strip() for task in facts["tasks"]]
+
+
+#: Where progman's dates differ from GanttProject's, and why.
+EXCEPTIONS = {
+    "Architectural design": "GanttProject ends this summary on 06-28, before its own "
+    "milestone 'Agreement on architectural plan' (07-01); progman's summary holds it",
+    "Decoration phase": "GanttProject ends this summary on 10-11, before its own milestone "
+    "'Bring your family here' (10-14); progman's summary holds it",
+    "Prepare construction documents": "75 % complete without an actual start: progman "
+    "schedules the 25 % left, GanttProject's progress does not move its dates",
+}
+
+
+def test_scheduled_dates_agree_with_ganttproject(house):
+    facts = json.loads((DATA / f"{HOUSE.name}.facts.json").read_text(encoding="utf-8"))
+    rows = schedule_program(house.program).to_json()["tasks"]
+    by_name = {row["name"]: row for row in rows}
+    differ = {
+        task["name"]
+        for task in facts["tasks"]
+        if (
+            by_name[task["name"].strip()]["start"][:10],
+            by_name[task["name"].strip()]["finish"][:10],
+        )
+        != (task["start"][:10], task["finish"][:10])
+    }
+    assert differ == set(EXCEPTIONS)
+
+
+def test_import_writes_the_plan(tmp_path):
+    target = tmp_path / "house.yaml"
+    done = do_import_file(HOUSE, target)
+    assert target.exists() and done.jobs == 20 and done.links == 3 and done.resources == 7
+    assert all(warning.location.file == str(HOUSE) for warning in done.warnings)
+
+
+def test_a_file_mpxj_cannot_read(tmp_path):
+    source = tmp_path / "notes.mpp"
+    source.write_text("this is no schedule\n")
+    with pytest.raises(MpxjFailed) as caught:
+        read_mpxj(source)
+    assert caught.value.location.file == str(source)
+    assert "MPXJ could not read the file" in caught.value.message
+
+
+def test_without_the_extra_the_message_says_what_to_install(monkeypatch, tmp_path):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        mpxj_bridge.importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "mpxj" else real(name, *args),
+    )
+    target = tmp_path / "plan.yaml"
+    with pytest.raises(MpxjUnavailable) as caught:
+        do_import_file(HOUSE, target)
+    assert "pip install 'progman[mpxj]'" in caught.value.message and "missing: mpxj" in str(
+        caught.value
+    )
+    assert not target.exists()
+
+
+def test_without_java_the_message_says_what_to_install(monkeypatch, tmp_path):
+    def no_java() -> str:
+        raise jpype.JVMNotFoundException("No JVM shared library file (libjvm.so) found.")
+
+    monkeypatch.setattr(jpype, "getDefaultJVMPath", no_java)
+    target = tmp_path / "plan.yaml"
+    with pytest.raises(MpxjUnavailable) as caught:
+        do_import_file(HOUSE, target)
+    assert "needs Java" in caught.value.message and "JAVA_HOME" in caught.value.message
+    assert not target.exists()
