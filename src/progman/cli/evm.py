@@ -141,6 +141,12 @@ def _notes(result: "EarnedValue") -> list[str]:
             f"and no actual_cost (their planned cost of the work done): "
             + _some(result.estimated_actuals)
         )
+    if result.actuals_after_status:
+        notes.append(
+            f"actual_costs dated after the status date {result.status_date} left out for "
+            f"{plural(len(result.actuals_after_status), 'task')}: "
+            + _some(result.actuals_after_status)
+        )
     if result.not_in_baseline:
         notes.append(
             f"{plural(len(result.not_in_baseline), 'task')} added since baseline "

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from progman.domain.actual_costs import PeriodCost, periods_problem, total_problem
 from progman.domain.base import (
     ID_MAX_LENGTH,
     ID_PATTERN,
@@ -286,6 +287,9 @@ class WorkItem(Entity):
     checklist: list[ChecklistItem] = Field(default_factory=list)
     fixed_cost: Money | None = None
     actual_cost: Money | None = Field(default=None, description="cost incurred so far")
+    actual_costs: list[PeriodCost] = Field(
+        default_factory=list, description="cost incurred by period (docs/plan-format.md)"
+    )
     interruptible: bool = False
     tags: list[str] = Field(default_factory=list)
     tasks: list[WorkItem] = Field(default_factory=list)
@@ -337,6 +341,22 @@ class WorkItem(Entity):
     # at fault (file:line of the duration, not of the task, nor of the list holding it). A
     # field is checked against the fields declared before it (``info.data``); on assignment
     # ``info.data`` holds all the others, so each pair is checked from either side.
+
+    @field_validator("actual_cost", "actual_costs")
+    @classmethod
+    def _ledger(cls, value: Any, info: ValidationInfo) -> Any:
+        """The periods in date order, and the total (if given too) their sum."""
+        data = info.data
+        ident = data.get("id", "this work item")
+        if info.field_name == "actual_costs":
+            problem = periods_problem(ident, value) or total_problem(
+                ident, data.get("actual_cost"), value
+            )
+        else:  # on assignment: against the periods already there
+            problem = total_problem(ident, value, data.get("actual_costs") or [])
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("duration", "work", "remaining", "estimate")
     @classmethod
@@ -515,6 +535,7 @@ def _simple_work_item(entry: dict[str, Any]) -> WorkItem | None:
         values["milestone"] = entry["milestone"]
     values["resources"] = []
     values["checklist"] = []
+    values["actual_costs"] = []
     values["tags"] = []
     values["tasks"] = []
     return checked_instance(WorkItem, values, set(entry))

@@ -8,9 +8,12 @@ Per task, as of the end of the status date:
   elapsed task's over the program calendar), the part before the status time; a task
   with no working time in the baseline (a milestone) plans all of it at its finish;
 * EV is BAC × the task's percent complete (100 % once it has an actual finish);
-* AC is the task's ``actual_cost``; a task with progress and none recorded counts the
-  planned cost of the work done (percent complete × its planned cost now) and is named in
-  :attr:`EarnedValue.estimated_actuals` (its CPI is then 1 and says nothing).
+* AC is the task's ``actual_cost``; with ``actual_costs`` by period, the sum of what they
+  spent by the status date (each period's amount spread evenly over its days; what lies
+  after the status date is left out and the task named in
+  :attr:`EarnedValue.actuals_after_status`); a task with progress and none recorded counts
+  the planned cost of the work done (percent complete × its planned cost now) and is named
+  in :attr:`EarnedValue.estimated_actuals` (its CPI is then 1 and says nothing).
 
 Projects and the program add up their tasks' money; their indexes and forecasts are
 computed from the sums, never averaged. Earned schedule (Lipke) reads the scope's PV
@@ -22,7 +25,7 @@ baseline duration, shown as the date it ends.
 The S-curve is cumulative PV, EV and AC at the end of each week; EV and AC are spread
 evenly over the working time between a task's actual start (else its scheduled start)
 and its actual finish (else the status time): progman keeps progress as of now, not
-its history.
+its history. The AC of a task with ``actual_costs`` follows its periods instead.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from progman.domain import Baseline, Program
+from progman.domain.actual_costs import periods
 from progman.engine.build import BuiltNetwork
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, CalendarTables
 
@@ -91,6 +95,7 @@ class EarnedValue:
     weeks: tuple[Period, ...]
     estimated_actuals: tuple[str, ...]  # tasks with progress and no actual_cost
     not_in_baseline: tuple[str, ...]  # tasks added since the baseline (BAC 0)
+    actuals_after_status: tuple[str, ...] = ()  # actual_costs dated after the status date
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,47 @@ class _Tasks:
     began: np.ndarray  # int64 wall minutes: EV and AC spread from here...
     reached: np.ndarray  # ...to here
     known: np.ndarray  # bool: in the baseline
+    ledger: Ledger  # actual costs by period (their tasks' AC follows them, not the spread)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Every period of actual cost of every task, flattened: whose, when, how much. A
+    period's amount is spread evenly over the working time of the program ``calendar``
+    in it (a period without any: all at its end)."""
+
+    item: np.ndarray  # int64 index of the task
+    first: np.ndarray  # int64 wall minute its first day begins
+    last: np.ndarray  # int64 wall minute after its last day
+    amount: np.ndarray
+    calendar: int
+
+    def spent(
+        self, tables: CalendarTables, at: np.ndarray, items: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Cumulative spend of the periods (of ``items``: a bool mask of tasks, None for
+        all) at each time ``at``."""
+        chosen = np.arange(self.item.size) if items is None else np.flatnonzero(items[self.item])
+        total = np.zeros(at.size)
+        for lo in range(0, chosen.size, _CHUNK):
+            part = chosen[lo : lo + _CHUNK]
+            shape = (part.size, at.size)
+            shares = _spread(
+                tables,
+                np.full(shape, self.calendar, dtype=np.int64),
+                np.repeat(self.first[part], at.size).reshape(shape),
+                np.repeat(self.last[part], at.size).reshape(shape),
+                np.broadcast_to(at[None, :], shape),
+            )
+            total += self.amount[part] @ shares
+        return total
+
+    def by_item(self, tables: CalendarTables, at: int, count: int) -> np.ndarray:
+        """Each task's spend by the time ``at`` (``count`` tasks)."""
+        calendar = np.full(self.item.size, self.calendar, dtype=np.int64)
+        shares = _spread(tables, calendar, self.first, self.last, at)
+        spent: np.ndarray = np.bincount(self.item, self.amount * shares, minlength=count)
+        return spent
 
 
 def earned_value(
@@ -186,6 +232,7 @@ def earned_value(
     figures = _task_schedules(tables, tasks, program_calendar, now)
     finishes = _finish_dates(tables, program_calendar, figures)
     shown = np.flatnonzero(tasks.known | (tasks.ac > 0)).tolist()
+    late = np.unique(tasks.ledger.item[tasks.ledger.last > now])
     task_measures = {
         tasks.ids[k]: measures(
             float(tasks.bac[k]), float(pv[k]), float(ev[k]), float(tasks.ac[k]),
@@ -221,6 +268,7 @@ def earned_value(
             tasks.ids[k]
             for k in np.flatnonzero(~tasks.known & (tasks.bac == 0) & _leaf(built)).tolist()
         ),
+        actuals_after_status=tuple(tasks.ids[k] for k in late.tolist()),
     )
 
 
@@ -251,6 +299,7 @@ def _tasks(
     began = np.asarray(start[:n], dtype=np.int64).copy()
     reached = np.full(n, now, dtype=np.int64)
     frozen = baseline.tasks
+    ledger: list[tuple[int, date, date, float]] = []
     for k, item in enumerate(built.items):
         base = frozen.get(item.id)
         if base is not None:
@@ -267,15 +316,27 @@ def _tasks(
             done[k] = item.percent_complete / 100.0
         if item.actual_start is not None:
             began[k] = tables.to_minutes(item.actual_start)
-        if item.actual_cost is not None:
+        if item.actual_costs:
+            ledger += [(k, *period) for period in periods(item.actual_costs)]
+        elif item.actual_cost is not None:
             ac[k] = item.actual_cost
         elif done[k] > 0:
             ac[k] = done[k] * float(cost[k])
             estimated[k] = ac[k] > 0
+    book = Ledger(
+        item=np.array([entry[0] for entry in ledger], dtype=np.int64),
+        first=np.array([tables.to_minutes(entry[1]) for entry in ledger], dtype=np.int64),
+        last=np.array(
+            [tables.to_minutes(entry[2] + timedelta(days=1)) for entry in ledger], dtype=np.int64
+        ),
+        amount=np.array([entry[3] for entry in ledger], dtype=np.float64),
+        calendar=built.program_calendar,
+    )
+    ac += book.by_item(tables, now, n)
     return _Tasks(
         ids=built.ids, project=built.project_of[:n].astype(np.int64), calendar=calendar,
         start=first, finish=last, bac=bac, done=done, ac=ac, estimated=estimated,
-        began=np.minimum(began, reached), reached=reached, known=known,
+        began=np.minimum(began, reached), reached=reached, known=known, ledger=book,
     )  # fmt: skip
 
 
@@ -410,7 +471,10 @@ def _weeks(tables: CalendarTables, tasks: _Tasks, now: int) -> tuple[Period, ...
     done until the status date."""
     known = np.flatnonzero(tasks.known)
     worked = np.flatnonzero((tasks.done > 0) | (tasks.ac > 0))
-    moments = [tasks.start[known], tasks.finish[known], tasks.began[worked], np.array([now])]
+    spent_from = tasks.ledger.first[tasks.ledger.first < now]
+    moments = [
+        tasks.start[known], tasks.finish[known], tasks.began[worked], spent_from, np.array([now])
+    ]  # fmt: skip
     first, last = (int(f(np.concatenate(moments))) for f in (np.min, np.max))
     origin = tables.origin
     monday = origin + timedelta(days=first // MINUTES_PER_DAY)
@@ -439,6 +503,12 @@ def _progress_curve(
     and actual cost spread evenly over its working time from when it began to now."""
     ev, ac = np.zeros(at.size), np.zeros(at.size)
     earned = tasks.bac * tasks.done
+    ledgered = np.zeros(tasks.ac.size, dtype=bool)
+    ledgered[tasks.ledger.item] = True
+    spread = np.where(ledgered, 0.0, tasks.ac)  # a ledger's tasks follow their periods
+    chosen = np.zeros(tasks.ac.size, dtype=bool)
+    chosen[members] = True
+    ac += tasks.ledger.spent(tables, at, chosen & ledgered)
     for lo in range(0, members.size, _CHUNK):
         part = members[lo : lo + _CHUNK]
         shape = (part.size, at.size)
@@ -450,8 +520,16 @@ def _progress_curve(
             np.broadcast_to(at[None, :], shape),
         )
         ev += earned[part] @ shares
-        ac += tasks.ac[part] @ shares
+        ac += spread[part] @ shares
     return ev, ac
 
 
-__all__ = ["EarnedSchedule", "EarnedValue", "Measures", "Period", "earned_value", "measures"]
+__all__ = [
+    "EarnedSchedule",
+    "EarnedValue",
+    "Ledger",
+    "Measures",
+    "Period",
+    "earned_value",
+    "measures",
+]

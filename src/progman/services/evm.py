@@ -153,4 +153,5 @@ def earned_value_json(result: EarnedValue) -> dict[str, Any]:
         ],
         "estimated_actuals": list(result.estimated_actuals),
         "not_in_baseline": list(result.not_in_baseline),
+        "actuals_after_status": list(result.actuals_after_status),
     }
