@@ -19,6 +19,7 @@ from benchmarks import (
     tj3,
     web_dashboard,
     web_gantt,
+    xer_import,
 )
 
 BENCHMARKS = {
@@ -36,6 +37,7 @@ BENCHMARKS = {
     "api_load": api_load.main,
     "web_dashboard": web_dashboard.main,
     "web_gantt": web_gantt.main,
+    "xer_import": xer_import.main,
 }
 
 

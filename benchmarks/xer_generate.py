@@ -48,7 +48,7 @@ def xer_text(
     three levels, with links (some across projects), resources and assignments."""
     rng = random.Random(seed)
     out = [HEADER]
-    out += table("CURRTYPE", ["curr_id", "curr_short_name"], [[1, "USD"]])
+    # no CURRTYPE: MPXJ reads the currency table only with all its fields
     holidays = [date(2027, 5, 31), date(2027, 7, 5), date(2027, 12, 24)]
     out += table(
         "CALENDAR",

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import jpype
 import pytest
+from benchmarks.xer_generate import xer_text
 
 from progman.io import mpxj_bridge
 from progman.io.mpxj_bridge import MpxjFailed, MpxjUnavailable, read_mpxj
+from progman.io.xer_read import read_xer
 from progman.services.imports import do_import_file, resolve_format
 from progman.services.scheduling import schedule_program
 
@@ -117,3 +119,33 @@ def test_without_java_the_message_says_what_to_install(monkeypatch, tmp_path):
         do_import_file(HOUSE, target)
     assert "needs Java" in caught.value.message and "JAVA_HOME" in caught.value.message
     assert not target.exists()
+
+
+def test_mpxj_reads_a_generated_xer_as_the_xer_reader_does(tmp_path):
+    """An independent reader of the same file: MPXJ (then MSPDI) finds the activities,
+    milestones, links of each type with their lags, resources and assignments that
+    progman's XER reader finds (its WBS nodes, the projects' root nodes included, as
+    summary tasks). One project: MPXJ reads the first project of a file."""
+    source = tmp_path / "generated.xer"
+    source.write_bytes(xer_text(activities=400, projects=1, seed=11).encode("cp1252"))
+    ours = read_xer(source).program
+    theirs = read_mpxj(source).program
+    mine = [item for item in ours.work_items() if not item.is_summary]
+    other = [item for item in theirs.work_items() if not item.is_summary]
+    assert [item.name for item in mine] == [item.name for item in other]
+    assert sum(item.is_summary for item in theirs.work_items()) == sum(
+        item.is_summary for item in ours.work_items()
+    ) + len(ours.projects)
+
+    def links(items):
+        names = {item.id: item.name for item in items}
+        return sorted(
+            (names.get(link.task, link.task), item.name, link.type, link.lag.working_minutes())
+            for item in items
+            for link in item.depends
+        )
+
+    assert links(mine) == links(other)
+    assert [item.milestone for item in mine] == [item.milestone for item in other]
+    assert len(ours.resources) == len(theirs.resources)
+    assert sum(len(i.resources) for i in mine) == sum(len(i.resources) for i in other)
