@@ -102,6 +102,7 @@ def _environment(fmt: str) -> Environment:
         day=day, money=money, number=number, percent=percent, signed=signed, cell=md_cell
     )
     environment.tests["numeric"] = numeric
+    environment.tests["dated"] = dated
     return environment
 
 
@@ -155,3 +156,11 @@ _NUMBER = re.compile(r"^[+−-]?[\d,.]+( %)?$")
 def numeric(value: Any) -> bool:
     """Whether a table cell holds a figure (right-aligned in HTML)."""
     return isinstance(value, int | float) or (isinstance(value, str) and bool(_NUMBER.match(value)))
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def dated(value: Any) -> bool:
+    """Whether a table cell is a date (kept on one line in HTML)."""
+    return isinstance(value, str) and bool(_DATE.match(value))

@@ -102,6 +102,18 @@ class MilestoneForecast:
     p80: datetime | None = None
     on_time: float | None = None  # the share of iterations meeting the deadline
 
+    @property
+    def state(self) -> str:
+        """done, late (forecast after the deadline), at risk (P80 after it), critical (no
+        float left) or on track."""
+        if self.complete:
+            return "done"
+        if self.late:
+            return "late"
+        if self.deadline is not None and self.p80 is not None and self.p80.date() > self.deadline:
+            return "at risk"
+        return "critical" if self.float_days <= 0 else "on track"
+
 
 @dataclass(frozen=True)
 class Milestones:
