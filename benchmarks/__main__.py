@@ -15,6 +15,7 @@ from benchmarks import (
     montecarlo_leveled,
     plan_leveling,
     plan_load,
+    report_html,
     storage,
     tj3,
     web_dashboard,
@@ -38,6 +39,7 @@ BENCHMARKS = {
     "web_dashboard": web_dashboard.main,
     "web_gantt": web_gantt.main,
     "xer_import": xer_import.main,
+    "report_html": report_html.main,
 }
 
 

@@ -107,13 +107,14 @@ def variance(
         )
         for k, (ident, old, new) in enumerate(zip(both, before, after, strict=True))
     )
+    old_of, new_of = _by_project(chosen, project_of), _by_project(now, project_of)
     scopes = {
-        project.id: _scope(tables, calendar, chosen, now, project=project.id, project_of=project_of)
+        project.id: _scope(tables, calendar, old_of.get(project.id, []), new_of.get(project.id, []))
         for project in program.projects
     }
     return Variance(
         baseline=chosen.id,
-        program=_scope(tables, calendar, chosen, now, project=None, project_of=project_of),
+        program=_scope(tables, calendar, list(chosen.tasks.values()), list(now.tasks.values())),
         projects=scopes,
         tasks=tasks,
         added=tuple(  # summaries are how the work is grouped, not work
@@ -159,21 +160,21 @@ def _duration_days(old: BaselineTask, new: BaselineTask, per_day: float) -> floa
     return round(days(new) - days(old), 2)
 
 
+def _by_project(baseline: Baseline, project_of: dict[str, str]) -> dict[str, list[BaselineTask]]:
+    """The baseline's tasks grouped by the project that holds them now."""
+    found: dict[str, list[BaselineTask]] = {}
+    for ident, task in baseline.tasks.items():
+        project = project_of.get(ident)
+        if project is not None:
+            found.setdefault(project, []).append(task)
+    return found
+
+
 def _scope(
-    tables: CalendarTables,
-    calendar: int,
-    chosen: Baseline,
-    now: Baseline,
-    *,
-    project: str | None,
-    project_of: dict[str, str],
+    tables: CalendarTables, calendar: int, old: list[BaselineTask], new: list[BaselineTask]
 ) -> ScopeVariance:
-    """The latest finish and the sums of the tasks of ``project`` (None: all)."""
-
-    def mine(tasks: dict[str, BaselineTask]) -> list[BaselineTask]:
-        return [t for i, t in tasks.items() if project is None or project_of.get(i) == project]
-
-    old, new = mine(chosen.tasks), mine(now.tasks)
+    """The latest finish and the sums of the tasks of a scope, in the baseline (``old``)
+    and now (``new``)."""
 
     def last(tasks: list[BaselineTask]) -> date | datetime | None:
         ends = [t.finish for t in tasks]

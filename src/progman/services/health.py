@@ -128,10 +128,16 @@ def stored_health(session: Session, user: User, key: str) -> ProgramHealth:
 
 
 def program_health(
-    program: Program, *, status_date: date | None = None, simulation: Simulation | None = None
+    program: Program,
+    *,
+    status_date: date | None = None,
+    simulation: Simulation | None = None,
+    earned: EarnedValue | bool | None = True,
 ) -> ProgramHealth:
     """Health of ``program`` and its projects as of ``status_date`` (default: its own);
-    P80 forecasts too when ``simulation`` (of this program) is given."""
+    P80 forecasts too when ``simulation`` (of this program) is given. ``earned``: the
+    earned value of ``program`` as of ``status_date`` when the caller has measured it
+    already (None: it has none), True to measure it here."""
     from progman.engine.schedule import schedule  # noqa: PLC0415 - numba: on use
     from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
 
@@ -142,7 +148,10 @@ def program_health(
     reasons: dict[str | None, list[Reason]] = {PROGRAM: [], **{p.id: [] for p in program.projects}}
     gather = _Gatherer(program, settings, reasons)
     gather.schedule(planned, done.built, simulation)
-    earned = _earned_value(program, status_date) if when is not None else None
+    if earned is True:
+        earned = _earned_value(program, status_date) if when is not None else None
+    elif earned is False:
+        earned = None
     gather.earned_value(earned)
     gather.cost(earned, planned_costs_by_project(program, status_date, done.built))
     gather.risks()

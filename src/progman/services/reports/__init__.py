@@ -66,7 +66,7 @@ def report_document(
             f"simulate between 1 and {MAX_ITERATIONS:,} iterations, not {simulate:,}",
             option="--simulate",
         )
-    ctx = ReportContext(program, level, project, status_date, simulate, seed)
+    ctx = ReportContext(_sealed(program), level, project, status_date, simulate, seed)
     title, _ = LEVELS[level]
     parts = []
     names = {p.id: p.name for p in program.projects}
@@ -82,6 +82,19 @@ def report_document(
     return Document(
         title, f"{program.name} ({program.key})", ctx.when, ctx.today, tuple(notes), tuple(parts)
     )
+
+
+def _sealed(program: Program) -> Program:
+    """A shallow copy of ``program`` that nothing changes while the report is made, sealed
+    so that every section's service shares one checked, built and scheduled network (the
+    engine keeps what it scheduled of a sealed program)."""
+    from progman.domain.checked import is_checked, mark_checked, seal  # noqa: PLC0415
+
+    copy = program.model_copy()
+    seal(copy)
+    if is_checked(program):
+        mark_checked(copy)
+    return copy
 
 
 def render_report(

@@ -111,7 +111,10 @@ class ReportContext:
         from progman.services.health import program_health  # noqa: PLC0415 - numba
 
         return program_health(
-            self.program, status_date=self.status_date, simulation=self.simulation
+            self.program,
+            status_date=self.status_date,
+            simulation=self.simulation,
+            earned=self.earned_value,
         )
 
     @cached_property
@@ -130,7 +133,7 @@ class ReportContext:
         if self.baseline is None:
             return None
         try:
-            return program_earned_value(self.program, status_date=self.when)
+            return program_earned_value(self.program, status_date=self.status_date)
         except UsageError:
             return None
 
