@@ -304,17 +304,6 @@ def _reference_findings(program: Program) -> list[Finding]:
                 hint = did_you_mean(value, known)
                 message = f"unknown {field} '{value}' in {field} of {ident}{hint}"
                 add("plan.unknown_reference", message, *path, field)
-        if program.status_date is not None:
-            for field in ("actual_start", "actual_finish"):
-                value = getattr(item, field)
-                if value is not None and value > program.status_date:
-                    add(
-                        "plan.date_range",
-                        f"{field} {value} of {ident} is after the status date "
-                        f"{program.status_date}; actuals cannot be in the future",
-                        *path,
-                        field,
-                    )
     return found
 
 

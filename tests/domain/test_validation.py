@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from progman.domain import Program
+from progman.domain.plan_warnings import plan_warnings
 from progman.domain.validation import check_program
 
 BASE = {
@@ -117,14 +118,24 @@ def test_link_between_summary_and_its_subtask():
     assert finding.code == "plan.invalid_link"
 
 
-def test_actuals_after_status_date():
+def test_actuals_after_status_date_are_a_warning_not_an_error():
+    """A file saved before its status date was moved on holds them: kept, with a warning."""
+
     def mutate(d):
         d["status_date"] = date(2027, 2, 1)
         d["projects"][0]["tasks"][0]["actual_start"] = date(2027, 3, 1)
 
-    [finding] = findings(mutate)
-    assert finding.code == "plan.date_range"
-    assert "after the status date" in finding.message
+    assert findings(mutate) == []
+    data = copy.deepcopy(BASE)
+    mutate(data)
+    [warning] = [
+        w for w in plan_warnings(Program.model_validate(data)) if w.code != "plan.early_date"
+    ]
+    assert warning.code == "plan.future_actual"
+    assert warning.path == ("projects", 0, "tasks", 0, "actual_start")
+    assert "actual_start 2027-03-01 is after the status date 2027-02-01; kept as recorded" in (
+        warning.message
+    )
 
 
 @pytest.mark.parametrize("size", [2_000, 200_000])

@@ -373,9 +373,22 @@ def lag_minutes(lag: Any, minutes_per_day: int) -> int:
 # -- plan-level checks (test_properties.py) -------------------------------------------------
 
 
+def lag_calendar_of(plan: Scheduled, pred: str, succ: str) -> int:
+    """The calendar a link's lag counts on, by the program's ``scheduling.lag_calendar``
+    (the 24-hour calendar's lags are elapsed: see :func:`lag_is_elapsed`)."""
+    mode = plan.program.scheduling.lag_calendar
+    if mode == "predecessor":
+        return plan.calendar_of(pred)
+    if mode == "program":
+        return plan.built.program_calendar
+    return plan.calendar_of(succ)
+
+
 def check_plan_links(data: dict[str, Any]) -> None:
-    """Every link of the plan holds in its successor's working time, or is a conflict."""
+    """Every link of the plan holds in its successor's working time, its lag counted on its
+    lag calendar (the successor's unless the plan says otherwise), or is a conflict."""
     plan = scheduled(data)
+    all_elapsed = plan.program.scheduling.lag_calendar == "24h"
     tables = plan.built.network.calendars
     cal = tables.kernel_args()
     broken = {(c.predecessor, c.successor, c.link) for c in plan.schedule.conflicts}
@@ -394,12 +407,18 @@ def check_plan_links(data: dict[str, Any]) -> None:
             pred = plan.schedule.task(dep.task)
             base = pred.finish if dep.type in ("FS", "FF") else pred.start
             other = succ.start if dep.type in ("FS", "SS") else succ.finish
-            lag = lag_minutes(dep.lag, int(tables.minutes_per_day[c]))
+            lc = lag_calendar_of(plan, dep.task, item.id)
+            elapsed = dep.lag.elapsed or all_elapsed
+            lag = (
+                round(dep.lag.amount * dep.lag.MINUTES_PER_ELAPSED[dep.lag.unit])
+                if elapsed
+                else lag_minutes(dep.lag, int(tables.minutes_per_day[lc]))
+            )
             t = plan.minutes(base)
-            if dep.lag.elapsed:
+            if elapsed:
                 t += lag
             elif lag:
-                t = int(finish_of(c, int(work_before(c, t, *cal)) + lag, *cal))
+                t = int(finish_of(lc, int(work_before(lc, t, *cal)) + lag, *cal))
             short = int(work_before(c, t, *cal)) - int(work_before(c, plan.minutes(other), *cal))
             excused = bool(summaries_within.get(item.id, set()) & inner)
             if short > 0 and not excused:
@@ -420,9 +439,24 @@ def check_roll_up(data: dict[str, Any]) -> None:
             assert summary.finish == max(child.finish for child in children), item.id
 
 
+def own_earliest(program: Program) -> dict[str, datetime]:
+    """Each work item's start-no-earlier-than date where it comes before its program's or
+    project's start (the task's own date wins), and a summary's earliest of its subtasks'."""
+    found: dict[str, datetime] = {}
+    for item in program.work_items():
+        c = item.constraint
+        if c is not None and c.type == "snet" and c.date is not None:
+            when = c.date if isinstance(c.date, datetime) else datetime.combine(c.date, time())
+            above = (s for s in program.work_items() if any(x is item for x in s.walk()))
+            for held in above:  # the item itself and its summaries
+                found[held.id] = min(found.get(held.id, when), when)
+    return found
+
+
 def check_working_moments(data: dict[str, Any]) -> None:
     """Work starts and ends in working time (not on its people's vacations), never before
-    the program or project start."""
+    the program or project start, unless a start-no-earlier-than date of its own (or of a
+    subtask) comes before that."""
     plan = scheduled(data)
     tables = plan.built.network.calendars
     program_start = datetime.combine(plan.program.start, time())
@@ -440,9 +474,10 @@ def check_working_moments(data: dict[str, Any]) -> None:
         }
         for person in plan.program.resources
     }
+    own = own_earliest(plan.program)
     for task in plan.schedule.tasks:
-        assert task.start >= program_start, task
-        assert task.start >= project_start[task.project], task
+        floor = max(program_start, project_start[task.project])
+        assert task.start >= min(floor, own.get(task.id, floor)), task
         assert task.finish >= task.start, task
         c = plan.calendar_of(task.id)
         if task.summary or c == ELAPSED:

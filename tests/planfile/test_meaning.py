@@ -217,11 +217,11 @@ def test_a_project_deadline_is_accepted_and_kept(tmp_path):
 def test_an_entry_wrong_as_a_whole_hides_nothing_and_adds_nothing(tmp_path):
     """A task written as text, a task without an id: each is reported once; the tasks that
     refer to their neighbours are not reported as unknown, and a later problem of the same
-    list (an actual date in the future) is still found."""
+    list (an unknown calendar) is still found."""
     text = PLAN.replace(
         "      - {id: P.c,",
         "      - just a text\n      - {name: No id, duration: 1d}\n      - {id: P.c,",
-    ).replace("resources: {alice: 1.0}}", "resources: {alice: 1.0}, actual_start: 2027-03-12}")
+    ).replace("resources: {alice: 1.0}}", "resources: {alice: 1.0}, calendar: nightly}")
     found = problems(write(tmp_path, text))
     assert len(found) == 3, found
     assert (
@@ -229,7 +229,7 @@ def test_an_entry_wrong_as_a_whole_hides_nothing_and_adds_nothing(tmp_path):
         in found[0]
     )
     assert "missing required field 'id'" in found[1]
-    assert "actual_start 2027-03-12 of P.c is after the status date 2027-03-10" in found[2]
+    assert "unknown calendar 'nightly' in calendar of P.c" in found[2]
 
 
 # -- warnings -----------------------------------------------------------------------------
@@ -260,9 +260,8 @@ def test_dates_before_the_start_are_warnings_that_name_task_date_and_start(tmp_p
     _, warnings = load_plan_warned(path)
     assert [str(w) for w in warnings] == [
         f"{path}:{place(text, 'constraint:', 'constraint')}: P.a: constraint SNET 2027-02-01 "
-        "is before the program starts (2027-03-01); P.a cannot start before then anyway, so "
-        "the constraint binds nothing: "
-        "correct the date, or the start of the program",
+        "is before the program starts (2027-03-01); the task's own date wins: P.a starts on it "
+        "if nothing else holds it: correct the date, or the start of the program",
         f"{path}:{place(text, 'id: P.m', 'actual_finish')}: P.m: actual_finish 2027-02-26 is "
         "before the program starts (2027-03-01); progress is history, so it is kept: correct "
         "the date, or the start of the program",

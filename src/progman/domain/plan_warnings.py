@@ -22,7 +22,8 @@ _MUST = {"mso": "start", "mfo": "finish"}
 
 def plan_warnings(program: Program) -> list[Finding]:
     """Every warning about ``program``, in plan order: assignments above a resource's
-    capacity, and dates of work items before their program's (or project's) start.
+    capacity, dates of work items before their program's (or project's) start, and actual
+    dates after the status date.
 
     A level of the breakdown at a time, reading only what a warning needs (a plan of
     100,000 tasks mostly has none): paths are made for the items that have one.
@@ -45,6 +46,10 @@ def plan_warnings(program: Program) -> list[Finding]:
                 if dated:
                     for field, text in dates_before_start(item, start, whose):
                         found.append(Finding("plan.early_date", text, (*above, "tasks", t, field)))
+                    if program.status_date is not None:
+                        for field, text in actuals_after_status(item, program.status_date):
+                            path = (*above, "tasks", t, field)
+                            found.append(Finding("plan.future_actual", text, path))
                 if item.tasks:
                     levels.append((item.tasks, (*above, "tasks", t)))
     found += [
@@ -77,10 +82,15 @@ def dates_before_start(item: WorkItem, start: date, whose: str) -> list[tuple[st
                 f"{ident} must {_MUST[kind]} on {when}, before {whose} starts ({start}); the "
                 f"date wins, so {ident} is scheduled before the start: {fix}"
             )
+        elif kind == "snet":  # the task's own date wins, as in MS Project
+            text = (
+                f"{ident}: constraint SNET {when} is before {whose} starts ({start}); the "
+                f"task's own date wins: {ident} starts on it if nothing else holds it: {fix}"
+            )
         else:
             effect = (
                 " anyway, so the constraint binds nothing"
-                if kind in ("snet", "fnet")
+                if kind == "fnet"
                 else ", so it cannot meet the date (negative float)"
             )
             text = (
@@ -98,6 +108,24 @@ def dates_before_start(item: WorkItem, start: date, whose: str) -> list[tuple[st
                 f"progress is history, so it is kept: {fix}",
             )
         )
+    return found
+
+
+def actuals_after_status(item: WorkItem, status_date: date) -> list[tuple[str, str]]:
+    """``(field, warning)`` for each actual date of ``item`` after the status date: kept as
+    recorded (a file saved before its status date was moved on holds them), not refused."""
+    found = []
+    for field in ("actual_start", "actual_finish"):
+        value = getattr(item, field)
+        if value is not None and _day(value) > status_date:
+            found.append(
+                (
+                    field,
+                    f"{item.id}: {field} {shown(value)} is after the status date "
+                    f"{status_date}; kept as recorded: move the status date on, or correct "
+                    "the date",
+                )
+            )
     return found
 
 

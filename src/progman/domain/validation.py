@@ -19,7 +19,7 @@ from progman.domain.program import Program
 from progman.domain.resources import person_capacity_problems
 from progman.domain.risks import Risk
 from progman.domain.strategy_checks import check_strategy
-from progman.domain.work import WorkItem, shown
+from progman.domain.work import WorkItem
 
 Path = tuple[str | int, ...]
 
@@ -165,13 +165,13 @@ class _Checker:
         return self._paths[ident]
 
     def check_work_items(self, resources: set[str], calendars: set[str], sprints: set[str]) -> None:
-        """Links, assignments, calendars, sprints and actuals of every work item.
+        """Links, assignments, calendars and sprints of every work item (an actual date after
+        the status date is a warning: :func:`progman.domain.plan_warnings.plan_warnings`).
 
         Also records the links between known tasks (by position) for :meth:`check_cycles`.
         """
         position = {ident: i for i, ident in enumerate(self.items)}
         tree = bool(self.summaries or self.ancestors)  # some task has subtasks
-        status_date = self.program.status_date
         link_from, link_to = self.link_from, self.link_to
         for i, (ident, item) in enumerate(self.items.items()):
             fields = item.__dict__
@@ -209,10 +209,6 @@ class _Checker:
                     (*self.path_of(ident), "sprint"),
                     f"sprint of {ident}",
                 )
-            if status_date is not None and (
-                fields["actual_start"] is not None or fields["actual_finish"] is not None
-            ):
-                self._check_actuals(ident, item, status_date)
 
     def _link(self, ident: str, d: int) -> Path:
         return (*self.path_of(ident), "depends", d)
@@ -253,17 +249,6 @@ class _Checker:
                     resources,
                     (*self.path_of(ident), "resources", assignment.resource),
                     f"resources of {ident}",
-                )
-
-    def _check_actuals(self, ident: str, item: WorkItem, status_date: date) -> None:
-        for field in ("actual_start", "actual_finish"):
-            value = getattr(item, field)
-            if value is not None and _day(value) > status_date:
-                self.add(
-                    "plan.date_range",
-                    f"{field} {shown(value)} of {ident} is after the status date {status_date}; "
-                    "actuals cannot be in the future",
-                    (*self.path_of(ident), field),
                 )
 
     def check_cycles(self) -> None:

@@ -39,7 +39,8 @@ import numpy as np
 from progman.collector import collector_paused
 from progman.domain import Calendar, DateRange, Dependency, Program, WorkItem
 from progman.domain.durations import Duration
-from progman.domain.plan_warnings import dates_before_start, start_of
+from progman.domain.plan_warnings import actuals_after_status, dates_before_start, start_of
+from progman.domain.scheduling import LagCalendar
 from progman.engine.calendars import (
     ELAPSED,
     ELAPSED_RULE,
@@ -50,6 +51,12 @@ from progman.engine.calendars import (
 )
 from progman.engine.kernels import FF, FS, NO_TIME, SS
 from progman.engine.network import CONSTRAINT_CODES, LINK_CODES, Network
+from progman.engine.semantics import (
+    early_constraints,
+    lag_calendars,
+    lower_ancestors,
+    resume_points,
+)
 
 DEFAULT_CALENDAR = Calendar()
 HORIZON_YEARS = 30
@@ -105,6 +112,9 @@ class BuiltNetwork:
     columns: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
     #: the program's own calendar in ``network.calendars`` (what whole-program delays count)
     program_calendar: int = 1
+    #: bool[len(ids)]: the task's own start-no-earlier-than date, before the program's or
+    #: project's start, is its floor (its driver is then ``constraint``)
+    held_by_constraint: np.ndarray | None = None
 
     @property
     def item_count(self) -> int:
@@ -279,11 +289,12 @@ def _flatten(program: Program) -> _Items:
 
 
 def duration_minutes(
-    amounts: Sequence[Duration], minutes_per_day: np.ndarray
+    amounts: Sequence[Duration], minutes_per_day: np.ndarray, *, all_elapsed: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes of each duration (working minutes of a day of ``minutes_per_day[k]``, or
-    wall minutes if elapsed) and whether it is elapsed: :meth:`Duration.working_minutes`
-    in bulk, with the same float steps, so the rounding is the same."""
+    wall minutes if elapsed, or every one with ``all_elapsed``: lags on the 24-hour
+    calendar) and whether it is elapsed: :meth:`Duration.working_minutes` in bulk, with the
+    same float steps, so the rounding is the same."""
     count = len(amounts)
     if count == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
@@ -299,7 +310,7 @@ def duration_minutes(
     same = same.reshape(-1)
     value = np.array(amount, dtype=np.float64)[same]
     code = np.array([_UNIT_CODE[u] for u in unit], dtype=np.int64)[same]
-    is_elapsed = np.array(elapsed, dtype=bool)[same]
+    is_elapsed = np.array(elapsed, dtype=bool)[same] | all_elapsed
     per_day = (np.asarray(minutes_per_day, dtype=np.int64) / 60) * 60.0
     factor = np.select(
         [code == 0, code == 1, code == 2, code == 3],
@@ -399,6 +410,7 @@ def build_network(
 
 def _build(program: Program, status_date: date | None, earliest: date | None) -> BuiltNetwork:
     status = status_date or program.status_date
+    settings = program.scheduling
     found = _flatten(program)
     columns = found.columns
     n_items = len(found.items)
@@ -419,7 +431,14 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
     calendar[n_items:] = calendar[summaries]
 
     duration, warnings = _durations(program, found, is_summary, calendar, tables)
-    links = _links(found, finish_of, calendar, tables)
+    links = _links(
+        found,
+        finish_of,
+        calendar,
+        tables,
+        lag_mode=settings.lag_calendar,
+        program_calendar=program_calendar,
+    )
 
     first = tables.to_minutes(program.start)
     floor = np.full(n, first, dtype=np.int64)
@@ -429,22 +448,40 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
     )
     if n_items:
         floor[:n_items] = project_floor[found.project_of]
+    constraint_type, constraint_time = _constraints(
+        found, calendar=calendar, working=calendar_keys, tables=tables
+    )
+    elapsed = np.flatnonzero(calendar[:n_items] == ELAPSED)
+    opening = np.zeros(n_items, dtype=np.int64)  # added to every floor below: see there
+    opening[elapsed] = tables.opening_minute[calendar_keys[elapsed]]
+    own_date = early_constraints(
+        constraint_type[:n_items], constraint_time[:n_items], floor[:n_items] + opening
+    )
+    own_start = np.full(n_items, NO_TIME, dtype=np.int64)  # its working moment, as placed
+    dated_early = np.flatnonzero(own_date)
+    own_start[dated_early] = _normal_start(
+        tables, calendar[dated_early], constraint_time[dated_early]
+    )
+    floor[:n_items] = np.where(own_date, own_start - opening, floor[:n_items])
     sprint_start = {sp.id: sp.start for sp in program.sprints}
     sprints = columns["sprint"]
     for i in found.present("sprint"):
         if sprints[i] in sprint_start:
             floor[i] = max(floor[i], tables.to_minutes(sprint_start[sprints[i]]))
     status_time = tables.to_minutes(status + timedelta(days=1)) if status else None
+    data_date = settings.progress == "data_date"
     late_warnings: list[tuple[int, int, str]] = []  # (item, order within it, text)
-    constraint_type, constraint_time = _constraints(
-        found, calendar=calendar, working=calendar_keys, tables=tables
-    )
     deadline = np.full(n, NO_TIME, dtype=np.int64)
     deadlines = columns["deadline"]
     for i in found.given("deadline"):
         deadline[i] = _moment(tables, deadlines[i], end_of_day=True)
     actual_start, actual_finish, remaining, started = _progress(
-        found, duration=duration, calendar=calendar, tables=tables, status_time=status_time, n=n
+        found,
+        duration=duration,
+        calendar=calendar,
+        tables=tables,
+        status_time=status_time if data_date else None,
+        n=n,
     )
     project_starts = [start_of(program, project) for project in program.projects]
     dated = set(found.given("constraint")) | set(found.given("actual_start"))
@@ -453,27 +490,47 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
         start, whose = project_starts[found.project_of[i]]
         for _, text in dates_before_start(found.items[i], start, whose):
             late_warnings.append((i, 0, text))
+        if status is not None:
+            for _, text in actuals_after_status(found.items[i], status):
+                late_warnings.append((i, 1, text))
+    # a task in progress is past every start: its rest follows its own history
+    running = np.flatnonzero(started & (actual_finish[:n_items] == NO_TIME))
+    if running.size:
+        floor[running] = (
+            actual_start[running] - opening[running]
+            if data_date
+            else resume_points(
+                tables,
+                calendar[running],
+                actual_start[running],
+                duration[running],
+                remaining[running],
+            )
+            - opening[running]
+        )
+    lower_ancestors(floor, found.parent_of, np.union1d(np.flatnonzero(own_date), running))
     held_by_status = np.zeros(n_items, dtype=bool)
     if status_time is not None:
         waiting = ~started & ~is_summary
-        held_by_status = waiting & (status_time > floor[:n_items])
-        floor[:n_items] = np.where(
-            waiting, np.maximum(floor[:n_items], status_time), floor[:n_items]
-        )
+        if data_date:  # the status date is the data date: nothing new starts before it
+            held_by_status = waiting & (status_time > floor[:n_items])
+            floor[:n_items] = np.where(
+                waiting, np.maximum(floor[:n_items], status_time), floor[:n_items]
+            )
         percents = columns["percent_complete"]
         for i in found.present("percent_complete"):
             if waiting[i]:
                 late_warnings.append(
                     (
                         i,
-                        1,
+                        2,
                         f"{columns['id'][i]} is {percents[i]:g}% complete but has no "
                         "actual_start: scheduled as not started",
                     )
                 )
-    elapsed = np.flatnonzero(calendar[:n_items] == ELAPSED)
     # the day an elapsed task may start begins at the opening hour of its own calendar
-    floor[elapsed] += tables.opening_minute[calendar_keys[elapsed]]
+    floor[:n_items] += opening
+    held_by_constraint = own_date & (floor[:n_items] == own_start)
     finishes = finish_of[summaries]
     floor[finishes] = floor[summaries]
     deadline[finishes] = deadline[summaries]
@@ -488,6 +545,7 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
         link_type=links[2],
         link_lag=links[3],
         link_elapsed=links[4],
+        link_calendar=links[5],
         floor=floor,
         constraint_type=constraint_type,
         constraint_time=constraint_time,
@@ -495,7 +553,7 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
         actual_start=actual_start,
         actual_finish=actual_finish,
         remaining=remaining,
-        status_time=status_time if status_time is not None else int(NO_TIME),
+        status_time=status_time if status_time is not None and data_date else int(NO_TIME),
         calendars=tables,
     )
     return BuiltNetwork(
@@ -510,6 +568,7 @@ def _build(program: Program, status_date: date | None, earliest: date | None) ->
         held_by_status,
         {name: columns[name] for name in _KEPT},
         program_calendar,
+        held_by_constraint,
     )
 
 
@@ -555,11 +614,18 @@ def _durations(
 
 
 def _links(
-    found: _Items, finish_of: np.ndarray, calendar: np.ndarray, tables: CalendarTables
+    found: _Items,
+    finish_of: np.ndarray,
+    calendar: np.ndarray,
+    tables: CalendarTables,
+    *,
+    lag_mode: LagCalendar = "successor",
+    program_calendar: int = 1,
 ) -> tuple[np.ndarray, ...]:
     """The plan's links, then each summary's structure (start -> child -> finish), as
-    ``(pred, succ, type, lag, elapsed)`` arrays. A finish-side link (FS/FF) from a summary
-    leaves its finish node; a lag is in the successor's calendar."""
+    ``(pred, succ, type, lag, elapsed, lag calendar)`` arrays. A finish-side link (FS/FF)
+    from a summary leaves its finish node; a lag is working time of its lag calendar (the
+    successor's unless ``lag_mode`` says otherwise), counted in that calendar's days."""
     columns = found.columns
     n_items = len(found.items)
     depends = columns["depends"]
@@ -583,10 +649,14 @@ def _links(
     pred[from_finish] = finish_of[pred[from_finish]]
     lag = np.zeros(m, dtype=np.int64)
     elapsed = np.zeros(m, dtype=bool)
+    lag_calendar = lag_calendars(lag_mode, pred, succ, calendar, program_calendar)
+    counted_on = lag_calendar if lag_calendar.size else calendar[succ]
     # nearly every link has the one shared "no lag": only the others are read
     lagged = np.flatnonzero(np.fromiter(map(is_not, lags, repeat(NO_LAG)), dtype=bool, count=m))
     lag[lagged], elapsed[lagged] = duration_minutes(
-        [lags[k] for k in lagged.tolist()], tables.minutes_per_day[calendar[succ[lagged]]]
+        [lags[k] for k in lagged.tolist()],
+        tables.minutes_per_day[counted_on[lagged]],
+        all_elapsed=lag_mode == "24h",
     )
 
     children = np.flatnonzero(found.parent_of >= 0)
@@ -595,12 +665,15 @@ def _links(
     structure_pred = np.column_stack([parents, finish_of[children]]).ravel()
     structure_succ = np.column_stack([children, finish_of[parents]]).ravel()
     structure_type = np.tile(np.array([SS, FF], dtype=np.int8), children.size)
+    if lag_calendar.size:  # structure links have no lag: any calendar will do
+        lag_calendar = np.concatenate([lag_calendar, calendar[structure_succ]])
     return (
         np.concatenate([pred, structure_pred]),
         np.concatenate([succ, structure_succ]),
         np.concatenate([kind, structure_type]),
         np.concatenate([lag, np.zeros(structure_pred.size, dtype=np.int64)]),
         np.concatenate([elapsed, np.zeros(structure_pred.size, dtype=bool)]),
+        lag_calendar,
     )
 
 
@@ -703,7 +776,7 @@ def _remaining(
         done = tables.work_before_many(c, np.full(len(running), status_time)) - (
             tables.work_before_many(c, actual_start[running])
         )
-        left = np.maximum(0, left - done)
+        left = np.maximum(0, left - np.maximum(done, 0))  # started after it: nothing done yet
     for k, i in enumerate(running):
         if given[i] is not None:
             left[k] = _minutes(given[i], int(tables.minutes_per_day[c[k]]))

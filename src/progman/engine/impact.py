@@ -53,6 +53,7 @@ from progman.engine.impact_result import (
     days_text,
 )
 from progman.engine.network import LINK_CODES, IncrementalSchedule, ScheduleCycle
+from progman.engine.semantics import lag_calendars
 from progman.errors import Location, PlanInvalid, Problem, ProgmanError
 
 NO_TIME = int(kernels.NO_TIME)
@@ -321,9 +322,7 @@ class _Changes:
             self.schedule.remove_link(link)
             self.descriptions.append(f"link {arrow} removed")
         elif link is None or (
-            change.lag is not None
-            and isinstance(change.lag, Duration)
-            and change.lag.elapsed != bool(net.link_elapsed[link])
+            change.lag is not None and self._elapsed(change.lag) != bool(net.link_elapsed[link])
         ):
             if link is not None:  # elapsed and working lags differ in kind: replace the link
                 kind = kind or names[int(net.link_type[link])]
@@ -333,17 +332,38 @@ class _Changes:
             if kind is not None:
                 self.schedule.set_link_type(link, LINK_CODES[kind])
             if change.lag is not None:
-                self.schedule.set_lag(link, self._lag_minutes(change.lag, s))
+                pred = int(net.link_pred[link])
+                self.schedule.set_lag(link, self._lag_minutes(change.lag, pred, s))
             current = self.schedule.network
             self.origins.add(int(current.link_pred[link]))  # the chain starts at the link
             text = names[int(current.link_type[link])] + self._lag_text(change.lag)
             self.descriptions.append(f"link {arrow} becomes {text}")
         self.origins.add(s)
 
-    def _lag_minutes(self, lag: Amount, successor: int) -> int:
-        if isinstance(lag, Duration) and lag.elapsed:
-            return round(lag.working_minutes())
-        return self.minutes(lag, successor)
+    def _elapsed(self, lag: Amount) -> bool:
+        """Whether a lag is wall-clock time: written so, or on the 24-hour lag calendar."""
+        written = isinstance(lag, Duration) and lag.elapsed
+        return written or self.program.scheduling.lag_calendar == "24h"
+
+    def _counted_on(self, pred: int, successor: int) -> int:
+        """The calendar the lag of a link ``pred -> successor`` counts on (the program's
+        ``scheduling.lag_calendar``, as the build chose for the plan's own links)."""
+        net = self.schedule.network
+        chosen = lag_calendars(
+            self.program.scheduling.lag_calendar,
+            np.array([pred], dtype=np.int64),
+            np.array([successor], dtype=np.int64),
+            net.calendar,
+            self.built.program_calendar,
+        )
+        return int(chosen[0]) if chosen.size else int(net.calendar[successor])
+
+    def _lag_minutes(self, lag: Amount, pred: int, successor: int) -> int:
+        amount = lag if isinstance(lag, Duration) else Duration(float(lag), "d")
+        if self._elapsed(lag):
+            return round(amount.amount * Duration.MINUTES_PER_ELAPSED[amount.unit])
+        per_day = int(self.tables.minutes_per_day[self._counted_on(pred, successor)])
+        return round(amount.working_minutes(hours_per_day=per_day / 60))
 
     @staticmethod
     def _lag_text(lag: Amount | None) -> str:
@@ -360,10 +380,14 @@ class _Changes:
             raise ImpactInvalidChange(f"an {kind} link cannot leave the summary {items[p].id}")
         pred = self.built.finish_node.get(p, p) if kind in ("FS", "FF") else p
         lag = change.lag if change.lag is not None else 0.0
-        elapsed = isinstance(lag, Duration) and lag.elapsed
         try:
             self.schedule.add_link(
-                pred, s, LINK_CODES[kind], self._lag_minutes(lag, s), elapsed=elapsed
+                pred,
+                s,
+                LINK_CODES[kind],
+                self._lag_minutes(lag, pred, s),
+                elapsed=self._elapsed(lag),
+                lag_calendar=self._counted_on(pred, s),
             )
         except ScheduleCycle:
             raise ImpactInvalidChange(f"the link {arrow} would close a dependency cycle") from None

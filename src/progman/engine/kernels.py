@@ -3,8 +3,9 @@
 
 Arrays travel in tuples, unpacked at the top of each kernel:
 
-* ``links_in``: links sorted by successor (CSR): ``(ptr, pred, type, lag, elapsed, id)``;
-* ``links_out``: links sorted by predecessor: ``(ptr, succ, type, lag, elapsed)``;
+* ``links_in``: links sorted by successor (CSR):
+  ``(ptr, pred, type, lag, elapsed, id, lag_calendar)``;
+* ``links_out``: links sorted by predecessor: ``(ptr, succ, type, lag, elapsed, lag_calendar)``;
 * ``tasks``: ``(duration, calendar, floor, constraint_type, constraint_time, deadline,
   actual_start, actual_finish, remaining)``;
 * ``cal``: the calendar tables (see :mod:`progman.engine.calendars`).
@@ -17,8 +18,10 @@ conversions costs atomic increments, 40 times the arithmetic itself.
 Each pass takes a ``dirty`` mask: a full run marks every task; an incremental run marks
 the changed ones, and a task whose dates move marks the tasks it drives. One
 implementation serves both, so incremental results equal full ones by construction.
-Link types: 0 FS, 1 SS, 2 FF, 3 SF. Lags are working minutes of the successor's calendar,
-or wall minutes where ``elapsed``.
+Link types: 0 FS, 1 SS, 2 FF, 3 SF. Lags are working minutes of the link's lag calendar,
+or wall minutes where ``elapsed``. ``lag_calendar`` holds that calendar per link; an empty
+array means every lag counts on its successor's calendar (progman's default, which then
+costs no memory: see :func:`lag_calendar_of`).
 """
 
 from __future__ import annotations
@@ -37,12 +40,14 @@ DRIVER_ACTUAL = -3  # start is an actual (progress)
 
 
 @kernel
-def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
+def link_view(n, keys, others, link_type, lag, elapsed, lag_calendar):  # type: ignore[no-untyped-def]
     """Links sorted by ``keys`` (counting sort), attributes gathered in the same pass.
 
-    Returns ``(pointer[n+1], other end, type, lag, elapsed, link id)`` in sorted order.
+    Returns ``(pointer[n+1], other end, type, lag, elapsed, link id, lag calendar)`` in
+    sorted order (the lag calendars stay empty when ``lag_calendar`` is).
     """
     m = keys.shape[0]
+    per_link = lag_calendar.shape[0] > 0
     pointer = np.zeros(n + 1, dtype=np.int64)
     for k in range(m):
         pointer[keys[k] + 1] += 1
@@ -54,6 +59,7 @@ def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-unty
     lag_sorted = np.empty(m, dtype=np.int64)
     elapsed_sorted = np.empty(m, dtype=np.bool_)
     ids = np.empty(m, dtype=np.int64)
+    calendar_sorted = np.empty(m if per_link else 0, dtype=np.int64)
     for k in range(m):
         slot = fill[keys[k]]
         fill[keys[k]] += 1
@@ -62,7 +68,9 @@ def link_view(n, keys, others, link_type, lag, elapsed):  # type: ignore[no-unty
         lag_sorted[slot] = lag[k]
         elapsed_sorted[slot] = elapsed[k]
         ids[slot] = k
-    return pointer, other_sorted, type_sorted, lag_sorted, elapsed_sorted, ids
+        if per_link:
+            calendar_sorted[slot] = lag_calendar[k]
+    return pointer, other_sorted, type_sorted, lag_sorted, elapsed_sorted, ids, calendar_sorted
 
 
 @kernel
@@ -123,6 +131,15 @@ def _shift_back(c, t, lag, elapsed, cal):  # type: ignore[no-untyped-def]
 
 
 @kernel(refcounts=False)
+def lag_calendar_of(k, own, lag_calendar):  # type: ignore[no-untyped-def]
+    """The calendar link ``k``'s lag counts on: its own entry, or ``own`` (the successor's
+    calendar) when the network keeps no per-link calendars."""
+    if lag_calendar.shape[0] == 0:
+        return own
+    return lag_calendar[k]
+
+
+@kernel(refcounts=False)
 def _work_left(i, duration, actual_start, actual_finish, remaining):  # type: ignore[no-untyped-def]
     """Working minutes task ``i`` still has to do; -1 when it is done."""
     if actual_finish[i] != NO_TIME:
@@ -144,11 +161,11 @@ def _start_for_finish(c, t, span, cal):  # type: ignore[no-untyped-def]
 
 
 @kernel(refcounts=False)
-def _link_start(c, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # type: ignore[no-untyped-def]
+def _link_start(c, lc, kind, pred_start, pred_finish, lag, elapsed, span, cal):  # type: ignore[no-untyped-def]
     """The earliest start (calendar ``c``) a link of type ``kind`` allows a successor of
-    ``span`` working minutes, from its predecessor's dates."""
+    ``span`` working minutes, from its predecessor's dates; the lag counts on ``lc``."""
     base = pred_finish if kind == FS or kind == FF else pred_start
-    t = _shift(c, base, lag, elapsed, cal)
+    t = _shift(lc, base, lag, elapsed, cal)
     if kind == FF or kind == SF:
         t = _start_for_finish(c, t, span, cal)
     return t
@@ -199,7 +216,7 @@ def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal)
 
     The one placement rule of every forward pass: CPM, Monte Carlo samples and leveling.
     """
-    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_id = links_in
+    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_id, in_cal = links_in
     (
         duration,
         calendar,
@@ -225,8 +242,9 @@ def early_dates(i, links_in, tasks, status_time, early_start, early_finish, cal)
         if in_lag[k] == 0 and kind == FS:  # the common link, without a call
             t = early_finish[p]
         else:
+            lc = lag_calendar_of(k, c, in_cal)
             t = _link_start(
-                c, kind, early_start[p], early_finish[p], in_lag[k], in_elapsed[k], span, cal
+                c, lc, kind, early_start[p], early_finish[p], in_lag[k], in_elapsed[k], span, cal
             )
         if t > bound:
             bound = t
@@ -318,7 +336,7 @@ def finish_limits(  # type: ignore[no-untyped-def]
     in progress holds its remaining work (from the moment it resumes), a done task holds
     nothing, and a started task's start-side links were kept by its actual start.
     """
-    out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
     duration, calendar, _floor, _ctype, _ctime, _deadline, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     c = calendar[i]
@@ -345,8 +363,10 @@ def finish_limits(  # type: ignore[no-untyped-def]
             else:
                 other = starts[s]
             lag = out_lag[k]
-            t = other if lag == 0 else _shift_back(cs, other, lag, out_elapsed[k], cal)
-            w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
+            if lag != 0:
+                lc = lag_calendar_of(k, cs, out_cal)
+                other = _shift_back(lc, other, lag, out_elapsed[k], cal)
+            w = work_before(c, other, cum, nth, cnt, mpd, opn, wk) + extra
             if late:
                 late_limit = min(late_limit, w)
             else:
@@ -492,7 +512,7 @@ def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type:
     The ALAP limit comes from the lenient backward conversion; where a successor's
     calendar does not work around the limit, that could break a link, so such a move is
     not made."""
-    out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
     duration, calendar, actual_start = tasks[0], tasks[1], tasks[6]
     for k in range(out_ptr[i], out_ptr[i + 1]):
         s = out_succ[k]
@@ -500,7 +520,8 @@ def _keeps_links(i, start, finish, links_out, tasks, early_start, cal):  # type:
             continue  # started: retained logic holds only its remaining work
         kind = out_type[k]
         cs = calendar[s]
-        t = _link_start(cs, kind, start, finish, out_lag[k], out_elapsed[k], duration[s], cal)
+        lc = lag_calendar_of(k, cs, out_cal)
+        t = _link_start(cs, lc, kind, start, finish, out_lag[k], out_elapsed[k], duration[s], cal)
         if t > early_start[s]:
             return False
     return True
@@ -513,13 +534,16 @@ def link_slack(  # type: ignore[no-untyped-def]
     link_type,
     link_lag,
     link_elapsed,
+    link_calendar,
     calendar,
     early_start,
     early_finish,
     slack,
     cal,
 ):
-    """Working minutes (successor's calendar) by which each link is satisfied; < 0 = broken."""
+    """Working minutes (successor's calendar) by which each link is satisfied; < 0 = broken.
+
+    ``link_calendar``: each link's lag calendar, or empty (the successor's)."""
     cum, nth, cnt, mpd, opn, wk = cal
     for link in range(link_pred.shape[0]):
         p = link_pred[link]
@@ -527,7 +551,8 @@ def link_slack(  # type: ignore[no-untyped-def]
         cs = calendar[s]
         kind = link_type[link]
         base = early_finish[p] if kind == FS or kind == FF else early_start[p]
-        t = _shift(cs, base, link_lag[link], link_elapsed[link], cal)
+        lc = lag_calendar_of(link, cs, link_calendar)
+        t = _shift(lc, base, link_lag[link], link_elapsed[link], cal)
         other = early_start[s] if kind == FS or kind == SS else early_finish[s]
         slack[link] = work_before(cs, other, cum, nth, cnt, mpd, opn, wk) - work_before(
             cs, t, cum, nth, cnt, mpd, opn, wk

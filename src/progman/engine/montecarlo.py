@@ -49,6 +49,7 @@ from progman.engine.kernels import (
     _shift,
     _shift_back,
     _start_for_finish,
+    lag_calendar_of,
     place,
 )
 from progman.engine.network import Network, ScheduleOutOfRange, _adjacency
@@ -128,12 +129,13 @@ def forward_chunk(order, links_in, tasks, status_time, duration, early_start, ea
     start/finish constraints, progress), with the iterations as the inner loop.
     ``early_start`` holds each task's bound from its links until its dates are known.
     """
-    in_ptr, in_pred, in_type, in_lag, in_elapsed = (
+    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_cal = (
         links_in[0],
         links_in[1],
         links_in[2],
         links_in[3],
         links_in[4],
+        links_in[6],
     )
     planned, calendar, floor, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
@@ -159,8 +161,9 @@ def forward_chunk(order, links_in, tasks, status_time, duration, early_start, ea
                 for it in range(width):
                     early_start[i, it] = max(early_start[i, it], source[p, it])
                 continue
+            lc = lag_calendar_of(k, c, in_cal)
             for it in range(width):
-                t = _shift(c, source[p, it], lag, in_elapsed[k], cal)
+                t = _shift(lc, source[p, it], lag, in_elapsed[k], cal)
                 if kind == FF or kind == SF:
                     span = _left(i, duration[i, it], planned, remaining, in_progress)
                     t = _start_for_finish(c, t, span, cal)
@@ -219,7 +222,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
     inner loop. ``late_finish`` holds working minutes of the task's calendar until its
     successors are all seen, then the wall-clock late finish.
     """
-    out_ptr, out_succ, out_type, out_lag, out_elapsed = links_out
+    out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
     planned, calendar, _fl, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     width = duration.shape[1]
@@ -240,6 +243,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
             if (started and (kind == SS or kind == SF)) or act_finish[s] != NO_TIME:
                 continue
             cs = calendar[s]
+            lc = lag_calendar_of(k, cs, out_cal)
             resumes = act_start[s] != NO_TIME
             for it in range(width):
                 extra = duration[i, it] if kind == SS or kind == SF else 0
@@ -250,7 +254,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
                     other = _start_for_finish(cs, late_finish[s, it], left, cal)
                 else:
                     other = late_start[s, it]
-                t = _shift_back(cs, other, out_lag[k], out_elapsed[k], cal)
+                t = _shift_back(lc, other, out_lag[k], out_elapsed[k], cal)
                 w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
                 late_finish[i, it] = min(late_finish[i, it], w)
         ctype = ctype_of[i]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -78,6 +78,9 @@ class Network:
     remaining: np.ndarray  # int64[n] working minutes left, -1 if derived from duration
     status_time: int
     calendars: CalendarTables
+    #: int64[m] the calendar each link's lag counts on; empty: the successor's (the default,
+    #: kept without an array so that a plan that does not choose pays nothing)
+    link_calendar: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def size(self) -> int:
@@ -164,10 +167,24 @@ def _incoming(net: Network) -> tuple[np.ndarray, ...]:
         pointer = np.zeros(net.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(succ, minlength=net.size), out=pointer[1:])
         ids = np.arange(succ.size, dtype=np.int64)
-        return (pointer, net.link_pred, net.link_type, net.link_lag, net.link_elapsed, ids)
+        return (
+            pointer,
+            net.link_pred,
+            net.link_type,
+            net.link_lag,
+            net.link_elapsed,
+            ids,
+            net.link_calendar,
+        )
     return tuple(
         kernels.link_view(
-            net.size, succ, net.link_pred, net.link_type, net.link_lag, net.link_elapsed
+            net.size,
+            succ,
+            net.link_pred,
+            net.link_type,
+            net.link_lag,
+            net.link_elapsed,
+            net.link_calendar,
         )
     )
 
@@ -176,8 +193,8 @@ def _incoming(net: Network) -> tuple[np.ndarray, ...]:
 class _Adjacency:
     """Links in the two orders the passes read them, and a topological order."""
 
-    links_in: tuple[np.ndarray, ...]  # sorted by successor: ptr, pred, type, lag, elapsed, id
-    links_out: tuple[np.ndarray, ...]  # sorted by predecessor: ptr, succ, type, lag, elapsed
+    links_in: tuple[np.ndarray, ...]  # by successor: ptr, pred, type, lag, elapsed, id, calendar
+    links_out: tuple[np.ndarray, ...]  # by predecessor: ptr, succ, type, lag, elapsed, calendar
     out_id: np.ndarray  # link id of each entry of ``links_out``
     order: np.ndarray
     position: np.ndarray  # position of each task in ``order``
@@ -238,10 +255,16 @@ def _adjacency(net: Network, *, in_plan_order: bool = False) -> _Adjacency:
     ):
         raise ProgmanError("a link refers to a task index outside the network")
     links_in = _incoming(net)
-    *outgoing, out_id = kernels.link_view(
-        n, net.link_pred, net.link_succ, net.link_type, net.link_lag, net.link_elapsed
+    *outgoing, out_id, out_calendar = kernels.link_view(
+        n,
+        net.link_pred,
+        net.link_succ,
+        net.link_type,
+        net.link_lag,
+        net.link_elapsed,
+        net.link_calendar,
     )
-    links_out = tuple(outgoing)
+    links_out = (*outgoing, out_calendar)
     out_ptr = links_out[0]
     count = 0
     if in_plan_order:
@@ -453,9 +476,18 @@ class IncrementalSchedule:
         lag: int = 0,
         *,
         elapsed: bool = False,
+        lag_calendar: int | None = None,
     ) -> int:
-        """Add a link and re-schedule; returns its index. A cycle changes nothing."""
+        """Add a link and re-schedule; returns its index. A cycle changes nothing.
+
+        ``lag_calendar``: the calendar its lag counts on (default: the successor's)."""
         net = self.network
+        calendars = net.link_calendar
+        own = int(net.calendar[succ])
+        if lag_calendar is not None and lag_calendar != own and calendars.size == 0:
+            calendars = net.calendar[net.link_succ]  # per-link calendars from now on
+        if calendars.size:
+            calendars = np.append(calendars, own if lag_calendar is None else lag_calendar)
         edited = dataclasses.replace(
             net,
             link_pred=np.append(net.link_pred, pred),
@@ -463,6 +495,7 @@ class IncrementalSchedule:
             link_type=np.append(net.link_type, np.int8(link_type)),
             link_lag=np.append(net.link_lag, lag),
             link_elapsed=np.append(net.link_elapsed, elapsed),
+            link_calendar=calendars,
         )
         self._adopt(edited)  # raises ScheduleCycle before anything changes
         self._reschedule([succ], [pred])
@@ -481,6 +514,9 @@ class IncrementalSchedule:
                 link_type=net.link_type[keep],
                 link_lag=net.link_lag[keep],
                 link_elapsed=net.link_elapsed[keep],
+                link_calendar=net.link_calendar[keep]
+                if net.link_calendar.size
+                else net.link_calendar,
             )
         )
         self._reschedule([succ], [pred])

@@ -371,6 +371,9 @@ def _driving_predecessors(built: BuiltNetwork, result: CpmResult) -> np.ndarray:
         if held is None
         else np.where(held[none], reason["status date"], reason["start"])
     )
+    own_date = built.held_by_constraint
+    if own_date is not None:  # its own date, before the start, set its floor
+        codes[none & own_date] = reason["constraint"]
     for code in (kernels.DRIVER_CONSTRAINT, kernels.DRIVER_ACTUAL):
         codes[link == code] = reason[_DRIVER_REASONS[code]]
     return codes
@@ -445,6 +448,7 @@ def _broken_links(built: BuiltNetwork, result: CpmResult) -> tuple[list[Conflict
         net.link_type,
         net.link_lag,
         net.link_elapsed,
+        net.link_calendar,
         net.calendar,
         result.early_start,
         result.early_finish,
