@@ -13,9 +13,10 @@ ETC 1,679, VAC −479. The page divides BAC by the CPI rounded to .893
 (ETC 1,680, VAC −480): the test checks both.
 
 The page has no earned schedule; those figures follow from Lipke's definition as given in
-W. Lipke, "Earned Schedule … an emerging enhancement to EVM", International Metrics
-Congress 2007 (PMI MetSIG), slide 7: ES = C + I, C the number of whole periods whose PV
-the EV has reached, I = (EV − PV_C) / (PV_C+1 − PV_C); SV(t) = ES − AT, SPI(t) = ES / AT.
+W. Lipke, "Earned Schedule … an emerging enhancement to EVM" (slides, International
+Metrics Congress 2007, PMI MetSIG; as stored at scribd.com/document/471962566), slide
+"Earned Schedule Metric": ES = C + I, C the number of whole periods whose PV the EV has
+reached, I = (EV − PV_C) / (PV_C+1 − PV_C); SV(t) = ES − AT, SPI(t) = ES / AT.
 """
 
 from __future__ import annotations
