@@ -157,3 +157,16 @@ def test_the_plan_format_example_reads_as_the_page_says():
     tasks[0]["actual_cost"] = 8000
     with pytest.raises(ValidationError, match=r"actual_cost 8,000\.00 of API\.auth"):
         Program.model_validate(plan)
+
+
+def test_evm_says_which_tasks_had_costs_after_the_status_date(tmp_path, capsys):
+    import json  # noqa: PLC0415
+
+    from progman.cli.main import main  # noqa: PLC0415
+
+    periods = [{"end": "2027-03-05", "amount": 300}, {"end": "2027-03-09", "amount": 400}]
+    path = tmp_path / "ledger.json"
+    path.write_text(json.dumps(_plan(periods)), encoding="utf-8")
+    assert main(["evm", str(path)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "actual_costs dated after the status date 2027-03-05 left out for 1 task: A" in said
