@@ -146,18 +146,19 @@ def duration_of(
     return Duration(round(minutes, 4), "m")
 
 
+#: Elements repeated within a task, a resource or an assignment.
+REPEATED: Final = ("PredecessorLink", "Baseline", "ExtendedAttribute")
+
+
 def fields_of(element: Element) -> dict[str, Any]:
-    """An element's children by local name: text, or the list of repeated elements."""
-    found: dict[str, Any] = {}
+    """An element's children by local name: their text (None when empty), and for the
+    elements of :data:`REPEATED` the list of them. Elements holding others are read with
+    ``element.find`` (their text here is only whitespace)."""
     cut = len(NS)
-    for child in element:
-        tag = child.tag[cut:]
-        if tag in ("PredecessorLink", "Baseline", "ExtendedAttribute"):
-            found.setdefault(tag, []).append(child)
-        elif len(child):
-            found[tag] = child
-        else:
-            found[tag] = child.text.strip() if child.text else ""
+    found: dict[str, Any] = {child.tag[cut:]: child.text for child in element}
+    for name in REPEATED:
+        if name in found:
+            found[name] = element.findall(NS + name)
     return found
 
 
@@ -179,6 +180,6 @@ def moment_of(value: Any) -> datetime | None:
     if not value or not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat(value.strip())
     except ValueError:
         return None
