@@ -140,8 +140,8 @@ def _refuse_dtd(data: bytes) -> None:
     def entity(name: str, *args: Any) -> None:
         raise EntitiesForbidden(name, None, None, None, None, None)
 
-    def external(*args: Any) -> None:
-        raise ExternalReferenceForbidden(*args[:4])
+    def external(context: str, base: str | None, system: str | None, public: str | None) -> int:
+        raise ExternalReferenceForbidden(context, base, system, public)
 
     def root(*_: object) -> None:
         raise _Prolog
@@ -195,7 +195,7 @@ def _parse(data: bytes, name: str) -> Element:
             '<Project xmlns="http://schemas.microsoft.com/project">',
             location=Location(file=name, line=1),
         )
-    return root  # type: ignore[no-any-return]
+    return root
 
 
 def _ident(text: str, fallback: str) -> str:
