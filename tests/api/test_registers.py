@@ -29,6 +29,7 @@ def test_lists_are_in_plan_order_with_versions_and_pages(api):
     assert [s["id"] for s in first["items"]] == ["katrin", "robert"] and first["next"]
     assert first["items"][0]["communication"][0] == {
         "report": "exec", "format": "pdf", "frequency": "monthly", "channel": "meeting",
+        "project": None, "start": None, "last": None,
     }  # fmt: skip
     rest = api.client.get(f"{BASE}/stakeholders?cursor={first['next']}", headers=headers).json()
     assert rest["items"][0]["id"] == "tobias" and rest["next"] is None

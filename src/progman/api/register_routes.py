@@ -146,7 +146,7 @@ def stakeholder_public(view: EntryView) -> StakeholderPublic:
     return StakeholderPublic(
         **_plain(person, "id name role organisation email interest influence"),
         communication=[
-            CommunicationPublic(**_plain(c, "report format frequency channel"))
+            CommunicationPublic(**_plain(c, "report format frequency channel project start last"))
             for c in person.communication
         ],
         version=view.version,

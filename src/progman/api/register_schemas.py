@@ -365,6 +365,9 @@ class CommunicationIn(Request):
     format: ReportFormat = "html"
     frequency: Frequency = "monthly"
     channel: Channel = "email"
+    project: str | None = Field(default=None, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)
+    start: date | None = None
+    last: date | None = None
 
 
 class CommunicationPublic(BaseModel):
@@ -372,6 +375,9 @@ class CommunicationPublic(BaseModel):
     format: str
     frequency: str
     channel: str
+    project: str | None = None
+    start: date | None = None
+    last: date | None = None
 
 
 class StakeholderFields(Request):

@@ -17,6 +17,7 @@ import typer
 import progman
 from progman.cli import baseline as baseline_command
 from progman.cli import change as change_commands
+from progman.cli import comms as comms_command
 from progman.cli import db as db_commands
 from progman.cli import evm as evm_command
 from progman.cli import export as export_command
@@ -175,6 +176,7 @@ app.command()(strategy_command.objectives)
 app.command()(strategy_command.benefits)
 app.command("import")(import_command.import_plan)
 app.command("export")(export_command.export)
+app.command()(comms_command.comms)
 app.command()(risks_command.risks)
 app.command()(resources_command.resources)
 app.add_typer(db_commands.app, name="db")

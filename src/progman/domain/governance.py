@@ -179,10 +179,21 @@ class Decision(Entity):
 
 
 class Communication(Entity):
+    """A report a stakeholder gets: which level and format, how often, by which channel.
+
+    It is due on ``start`` (default: the program's start) and then every ``frequency``
+    after it; ``last`` is when it last went out (``progman comms`` lists as due the dates
+    after it). A team report covers ``project`` (default: every project)."""
+
     report: Literal["exec", "program", "team"]
     format: Literal["md", "html", "pdf"] = "html"
     frequency: Literal["weekly", "biweekly", "monthly", "quarterly"] = "monthly"
     channel: Literal["email", "meeting", "portal", "chat"] = "email"
+    project: Id | None = Field(default=None, description="the project a report covers")
+    start: PlanDate | None = Field(
+        default=None, description="the first date it is due (default: the program's start)"
+    )
+    last: PlanDate | None = Field(default=None, description="when it last went out")
 
 
 class Stakeholder(Entity):

@@ -493,6 +493,15 @@ def check_program(program: Program) -> list[Finding]:
         c.reference(
             "project", gate.project, projects, ("gates", i, "project"), f"project of gate {gate.id}"
         )
+    for i, person in enumerate(prog.stakeholders):
+        for k, line in enumerate(person.communication):
+            c.reference(
+                "project",
+                line.project,
+                projects,
+                ("stakeholders", i, "communication", k, "project"),
+                f"project of a report to {person.id}",
+            )
     anything = _change_targets(prog, set(tasks), sprints) if prog.change_requests else set()
     for i, change in enumerate(prog.change_requests):
         if change.state in ("applied", "rejected"):  # history: its targets may be gone
