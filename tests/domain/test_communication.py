@@ -6,8 +6,11 @@ from datetime import date
 
 import pytest
 
+import progman
+from progman.domain import ChangeItem
 from progman.domain.communication import dates_between, due_on, next_date, nth_date, quadrant
 from progman.domain.governance import Communication, Stakeholder
+from progman.domain.scenarios import apply_changes
 
 START = date(2027, 1, 4)  # a Monday
 
@@ -79,3 +82,15 @@ def test_a_start_of_its_own():
 def test_grid(interest, influence, expected):
     person = Stakeholder(id="x", name="X", interest=interest, influence=influence)
     assert quadrant(person) == expected
+
+
+def test_removing_a_project_drops_the_reports_on_it(sample_plan):
+    program = progman.load_plan(sample_plan)
+    edited = apply_changes(program, [ChangeItem(op="remove", target="WEB")])
+    before = {s.id: [(c.report, c.project) for c in s.communication] for s in program.stakeholders}
+    after = {s.id: [(c.report, c.project) for c in s.communication] for s in edited.stakeholders}
+    assert before["sofia"] == [("program", None), ("team", "WEB")]
+    assert after["sofia"] == [("program", None)]
+    assert {k: v for k, v in after.items() if k != "sofia"} == {
+        k: v for k, v in before.items() if k != "sofia"
+    }

@@ -411,9 +411,10 @@ def _change_calendar(program: Program, name: str, change: ChangeItem) -> Program
 
 
 def _remove_project(program: Program, target: Target) -> Program:
-    """Drop a project with its work items, sprints and stage gates. Links into it and its
-    items' mentions in risks and benefits go with them, other projects' items leave its
-    sprints, and the risks scoped to it stay, as the program's."""
+    """Drop a project with its work items, sprints, stage gates and the stakeholders'
+    reports on it. Links into it and its items' mentions in risks and benefits go with
+    them, other projects' items leave its sprints, and the risks scoped to it stay, as the
+    program's."""
     project = entity_at(program, target.steps)
     assert isinstance(project, Project)
     removed = {item.id for item in project.work_items()}
@@ -423,11 +424,20 @@ def _remove_project(program: Program, target: Target) -> Program:
         r.model_copy(update={"project": None}) if r.project == project.id else r
         for r in variant.risks
     ]
+    stakeholders = [  # reports on the project go with it, as its gates do
+        person.model_copy(
+            update={"communication": [c for c in person.communication if c.project != project.id]}
+        )
+        if any(c.project == project.id for c in person.communication)
+        else person
+        for person in variant.stakeholders
+    ]
     return variant.model_copy(
         update={
             "risks": risks,
             "sprints": [s for s in variant.sprints if s.id not in sprints],
             "gates": [g for g in variant.gates if g.project != project.id],
+            "stakeholders": stakeholders,
         }
     )
 
