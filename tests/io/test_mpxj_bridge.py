@@ -56,8 +56,6 @@ EXCEPTIONS = {
     "milestone 'Agreement on architectural plan' (07-01); progman's summary holds it",
     "Decoration phase": "GanttProject ends this summary on 10-11, before its own milestone "
     "'Bring your family here' (10-14); progman's summary holds it",
-    "Prepare construction documents": "75 % complete without an actual start: progman "
-    "schedules the 25 % left, GanttProject's progress does not move its dates",
 }
 
 

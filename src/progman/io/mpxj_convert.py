@@ -45,10 +45,20 @@ def keep_ganttproject_starts(project: object) -> None:
     """Each task of a GanttProject file keeps its start (see the module's docstring)."""
     from org.mpxj import ConstraintType  # noqa: PLC0415 - Java, once the VM runs
 
+    first = project.getProjectProperties().getStartDate()  # type: ignore[attr-defined]
     for task in project.getTasks():  # type: ignore[attr-defined]
         kept = task.getConstraintType()
         if task.getSummary() or task.getStart() is None:
             continue
+        early = task.getConstraintDate()
+        if first is not None and early is not None and early.isBefore(first):
+            # GanttProject holds no task before the project's start, whatever its date says
+            # (MS Project, whose reading progman follows, would keep the date)
+            task.setConstraintType(ConstraintType.AS_SOON_AS_POSSIBLE)
+            task.setConstraintDate(None)
+            kept = ConstraintType.AS_SOON_AS_POSSIBLE
+        if first is not None and task.getStart().isBefore(first):
+            continue  # GanttProject starts it with the project, as an ASAP task starts
         if kept is None or kept == ConstraintType.AS_SOON_AS_POSSIBLE:
             task.setConstraintType(ConstraintType.START_NO_EARLIER_THAN)
             task.setConstraintDate(task.getStart())
