@@ -18,12 +18,12 @@ from progman.cli.output import Column, Listing, output, plural, print_listing, s
 if TYPE_CHECKING:
     from progman.services.comms import CommsPlan
 
-GRID_TITLES = {
-    "manage_closely": "manage closely (high interest, high influence)",
-    "keep_satisfied": "keep satisfied (low interest, high influence)",
-    "keep_informed": "keep informed (high interest, low influence)",
-    "monitor": "monitor (low interest, low influence)",
-    "unrated": "unrated (interest or influence not scored)",
+GRID_WORDS = {
+    "manage_closely": "manage closely",
+    "keep_satisfied": "keep satisfied",
+    "keep_informed": "keep informed",
+    "monitor": "monitor",
+    "unrated": "unrated",
 }
 
 
@@ -124,18 +124,30 @@ def _due_table(result: "CommsPlan") -> Listing:
 
 
 def _grid_table(result: "CommsPlan") -> Listing:
+    """One row per stakeholder, grouped by quadrant; a narrow terminal loses the role."""
     table = Listing(
         [
-            Column("quadrant", "text"),
-            Column("stakeholders (interest/influence)", "text"),
+            Column("quadrant", "id"),
+            Column("stakeholder", "id"),
+            Column("name", "text"),
+            Column("interest", "number"),
+            Column("influence", "number"),
+            Column("role", "text", drop=1),
         ],
         title="Interest/influence grid",
-        legend="scores 1-5; 4 or 5 is high",
+        legend="scores 1-5, 4 or 5 is high: manage closely (both high), keep satisfied "
+        "(influence high), keep informed (interest high), monitor (neither); unrated: a "
+        "score missing",
     )
     for name, entries in result.grid.items():
-        if entries:
-            people = ", ".join(
-                f"{e.name} ({e.interest or '-'}/{e.influence or '-'})" for e in entries
+        for number, e in enumerate(entries, start=1):
+            table.add_row(
+                GRID_WORDS[name] if number == 1 else "",
+                e.stakeholder,
+                e.name,
+                "—" if e.interest is None else str(e.interest),
+                "—" if e.influence is None else str(e.influence),
+                e.role or "",
+                end_section=number == len(entries),
             )
-            table.add_row(GRID_TITLES[name], people)
     return table
