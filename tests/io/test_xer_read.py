@@ -48,6 +48,12 @@ def two_projects(tasks: list[list[object]], links: list[list[object]] = ()) -> l
     ]  # fmt: skip
 
 
+def line_of(path, start: str) -> int:
+    """The number of the line of ``path`` that starts with ``start``."""
+    lines = path.read_bytes().decode("cp1252").split("\r\n")
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+
 def task(ident, project, wbs, code, hours, *, kind="TT_Task", **fields) -> list[object]:
     row = dict.fromkeys(TASK_FIELDS, "")
     row.update(task_id=ident, proj_id=project, wbs_id=wbs, clndr_id=1, task_type=kind,
@@ -167,3 +173,45 @@ def test_a_byte_the_encoding_does_not_have_is_named(tmp_path):
         read_xer(path)
     assert caught.value.location.line == 18  # the TASK row
     assert "byte 0x81" in caught.value.message and "cp1252" in caught.value.message
+
+
+def test_p6_scheduling_settings_and_the_projects_options(tmp_path):
+    lines = two_projects([task(1, 1, 11, "A10", 8)])
+    assert read_xer(write(tmp_path, lines)).program.scheduling.lag_calendar == "predecessor"
+    options = table(
+        "SCHEDOPTIONS",
+        ["schedoptions_id", "proj_id", "sched_calendar_on_relationship_lag",
+         "sched_progress_override"],
+        [[1, 1, "rcal_24Hour", "Y"], [2, 2, "rcal_Successor", "N"]],
+    )  # fmt: skip
+    path = write(tmp_path, [*lines, *options], "options.xer")
+    imported = read_xer(path)
+    assert imported.program.scheduling.lag_calendar == "24h"
+    assert imported.program.scheduling.progress == "data_date"
+    override, differ = [w for w in imported.warnings if "holds no activity" not in w.message]
+    assert "progress override" in override.message
+    assert override.location.line == line_of(path, "%R\t1\t1\trcal_24Hour")
+    assert "different calendars (24h, successor)" in differ.message
+
+
+def test_people_on_other_days_than_a_task_dependent_activity(tmp_path):
+    lines = two_projects([task(1, 1, 11, "A10", 8), task(2, 1, 11, "A20", 8, task_type="TT_Rsrc")])
+    people = [
+        *table(
+            "RSRC",
+            ["rsrc_id", "clndr_id", "rsrc_name", "rsrc_short_name", "rsrc_type"],
+            [[7, 2, "Sam", "SAM", "RT_Labor"], [8, 1, "Ann", "ANN", "RT_Labor"]],
+        ),
+        *table(
+            "TASKRSRC",
+            ["taskrsrc_id", "task_id", "rsrc_id", "target_qty_per_hr", "target_qty"],
+            [[1, 1, 7, 1, 8], [2, 1, 8, 1, 8], [3, 2, 7, 1, 8]],
+        ),
+    ]
+    path = write(tmp_path, [*lines, *people])
+    warnings = read_xer(path).warnings
+    (warning,) = [w for w in warnings if "holds no activity" not in w.message]
+    # A10 is task dependent, its calendar works Monday to Friday, Sam's also Saturday; A20
+    # is resource dependent (P6 uses Sam's calendar too); Ann shares A10's calendar
+    assert "other working days than their own calendar: A.A10 (SAM);" in warning.message
+    assert warning.location.line == line_of(path, "%R\t1\t1\t7\t")  # its TASKRSRC row

@@ -52,11 +52,12 @@ READ_TABLES = (
     "ACTVTYPE",
     "ACTVCODE",
     "TASKACTV",
+    "SCHEDOPTIONS",
 )
 #: Look-up tables whose content reaches the plan through the tables above, or describes
 #: the exporting database only (currencies, units, the organisation breakdown).
 LOOKUP_TABLES = frozenset(
-    {"CURRTYPE", "OBS", "UMEASURE", "FINTMPL", "COSTTYPE", "ACCOUNT", "SCHEDOPTIONS", "ROLES"}
+    {"CURRTYPE", "OBS", "UMEASURE", "FINTMPL", "COSTTYPE", "ACCOUNT", "ROLES"}
 )
 LINK_TYPES = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
 CONSTRAINTS = {
@@ -72,10 +73,18 @@ CONSTRAINTS = {
 PRIORITIES = {"PT_Top": 900, "PT_High": 700, "PT_Low": 300, "PT_Lowest": 100}
 RESOURCE_KINDS = {"RT_Labor": "person", "RT_Equip": "material", "RT_Mat": "material"}
 MILESTONES = ("TT_Mile", "TT_FinMile")
-#: The settings of a program imported from P6 (P6's own way of scheduling). The lag
-#: calendar and progress mode of the task ``semantics`` go here once they are program
-#: fields, e.g. ``{"lag_calendar": "predecessor", "progress": "p6"}``.
-P6_PROGRAM_SETTINGS: dict[str, Any] = {}
+#: How a program imported from P6 is scheduled: P6's default counts a link's lag on the
+#: predecessor's calendar, and its data date holds back the remaining work.
+P6_PROGRAM_SETTINGS: dict[str, Any] = {
+    "scheduling": {"lag_calendar": "predecessor", "progress": "data_date"}
+}
+#: ``SCHEDOPTIONS.sched_calendar_on_relationship_lag``: a project's own lag calendar.
+LAG_CALENDARS = {
+    "rcal_Predecessor": "predecessor",
+    "rcal_Successor": "successor",
+    "rcal_24Hour": "24h",
+    "rcal_ProjDefault": "program",
+}
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.\-/:]+")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?$")
@@ -101,6 +110,9 @@ class _Builder:
         self.lines: dict[str, int] = {}  # plan id -> line of its record
         self.resource_ids: dict[str, str] = {}  # rsrc_id -> resource id
         self.resource_kinds: dict[str, str] = {}  # resource id -> kind
+        self.resource_calendars: dict[str, str] = {}  # resource id -> calendar id
+        self.own_calendar: dict[str, str] = {}  # task-dependent activity -> its calendar
+        self.calendar_data: dict[str, Any] = {}  # calendar id -> progman calendar data
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -206,6 +218,7 @@ class _Builder:
             "projects": built,
             **P6_PROGRAM_SETTINGS,
         }
+        self.schedule_options(data)
         if default:
             data["calendar"] = default
         currency = xer.header[7].strip() if len(xer.header) > 7 else ""
@@ -213,6 +226,30 @@ class _Builder:
             data["currency"] = currency
         self.status(data, data_date, tasks)
         return Imported(self.validated(data), tuple(self.warnings))
+
+    def schedule_options(self, data: dict[str, Any]) -> None:
+        """The lag calendar the projects' scheduling options name (one for the program),
+        and a warning for progress override (progman keeps retained logic)."""
+        chosen: dict[str, int] = {}
+        for line, row in self.xer.table("SCHEDOPTIONS").records():
+            lag = LAG_CALENDARS.get(row.get("sched_calendar_on_relationship_lag", ""))
+            if lag is not None:
+                chosen.setdefault(lag, line)
+            if row.get("sched_progress_override") == "Y":
+                self.warn(
+                    line,
+                    "the scheduling options ask for progress override (a started activity's "
+                    "successors ignore its links); progman keeps retained logic",
+                )
+        if chosen:
+            lag, line = next(iter(chosen.items()))
+            data["scheduling"] = {**data["scheduling"], "lag_calendar": lag}
+            if len(chosen) > 1:
+                self.warn(
+                    line,
+                    f"the projects count lags on different calendars ({', '.join(chosen)}); "
+                    f"a program counts them on one: {lag}",
+                )
 
     def earliest(self, tasks: dict[str, dict[str, Any]]) -> date | None:
         starts = [
@@ -309,6 +346,7 @@ class _Builder:
             ident = self.unique(name, row["clndr_id"], line, words=True)
             ids[row["clndr_id"]] = ident
             calendars[ident] = calendar
+        self.calendar_data = calendars
         return calendars, ids
 
     def resources(self, calendars: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -366,6 +404,7 @@ class _Builder:
                 resource["kind"] = "material"
             resources.append(resource)
             self.resource_kinds[ident] = resource["kind"]
+            self.resource_calendars[ident] = resource.get("calendar", "")
         self.resource_ids = ids
         return resources, ids
 
@@ -536,6 +575,8 @@ class _Builder:
         calendar = calendars.get(row.get("clndr_id", ""))
         if calendar and calendar != project.get("calendar"):
             item["calendar"] = calendar
+        if kind != "TT_Rsrc":  # P6 schedules it on its own calendar, whoever works on it
+            self.own_calendar[ident] = calendar or project.get("calendar") or ""
         if kind in MILESTONES:
             item["milestone"] = True
             reached = actual_finish or actual_start if status != "TK_NotStart" else None
@@ -650,6 +691,7 @@ class _Builder:
             elif kind == "FS":
                 link = predecessor["id"]  # the plain form, which a plan validates fastest
             successor.setdefault("depends", []).append(link)
+        apart: list[tuple[int, str]] = []
         for line, row in self.xer.table("TASKRSRC").records():
             item = tasks.get(row.get("task_id", ""))
             if item is None:
@@ -675,6 +717,27 @@ class _Builder:
             if work > 0 and self.resource_kinds.get(resource) == "person":
                 assignment["work"] = f"{work:g}h"
             item.setdefault("resources", []).append(assignment)
+            if self.other_days(item["id"], resource):
+                apart.append((line, f"{item['id']} ({resource})"))
+        if apart:
+            named = ", ".join(text for _, text in apart[:5])
+            more = f" and {len(apart) - 5} more" if len(apart) > 5 else ""
+            self.warn(
+                apart[0][0],
+                f"task-dependent activities with people on other working days than their own "
+                f"calendar: {named}{more}; P6 schedules them on the activity's calendar, "
+                "progman on the days both the activity's and the person's calendars work",
+            )
+
+    def other_days(self, activity: str, resource: str) -> bool:
+        """Whether a person's calendar works other days than a task-dependent activity's."""
+        own = self.own_calendar.get(activity)
+        theirs = self.resource_calendars.get(resource)
+        if own is None or not theirs or self.resource_kinds.get(resource) != "person":
+            return False
+        days = ("workdays", "holidays", "working_days")
+        first, second = self.calendar_data.get(own, {}), self.calendar_data.get(theirs, {})
+        return any(first.get(key) != second.get(key) for key in days)
 
 
 def _entity_at(data: dict[str, Any], path: tuple[Any, ...]) -> tuple[str | None, str]:
