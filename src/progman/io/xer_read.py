@@ -265,36 +265,12 @@ class _Builder:
     ) -> None:
         """The status date of P6's data date: remaining work resumes at the data date, so
         the status date (after which progman resumes it) is the day before, unless the data
-        date is past the middle of its day. Actual dates after it (which P6 accepts and
-        progman refuses) leave the status date out; the data date then holds back work not
-        started as the projects' start."""
+        date is past the middle of its day. Actual dates after it, which P6 files often
+        hold, are kept as recorded (``schedule`` names them)."""
         for item in tasks.values():
             item.pop("_planned", None)
-        if data_date is None:
-            return
-        status = data_date.date() - timedelta(days=1 if data_date.hour < 12 else 0)
-        late = [
-            (item["id"], moment)
-            for item in tasks.values()
-            for moment in (item.get("actual_start"), item.get("actual_finish"))
-            if isinstance(moment, datetime) and moment.date() > status
-        ]
-        if not late:
-            data["status_date"] = status
-            return
-        ident, moment = late[0]
-        self.warn(
-            self.lines.get(ident),
-            f"{ident} and {len(late) - 1} more have actual dates after the data date "
-            f"{data_date:%Y-%m-%d %H:%M} (first {moment:%Y-%m-%d %H:%M}), which progman does "
-            "not accept after a status date: imported without one; remaining work follows "
-            "the actual starts, and work not started waits for the data date as its "
-            "project's start",
-        )
-        day = data_date.date()
-        for project in data["projects"]:
-            if project.get("start") is None or project["start"] < day:
-                project["start"] = day
+        if data_date is not None:
+            data["status_date"] = data_date.date() - timedelta(days=data_date.hour < 12)
 
     def validated(self, data: dict[str, Any]) -> Program:
         try:
