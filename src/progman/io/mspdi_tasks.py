@@ -10,7 +10,9 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from progman.domain.base import ID_MAX_LENGTH, ID_PATTERN
+from progman.domain.base import ID_MAX_LENGTH, ID_PATTERN, checked_instance
+from progman.domain.durations import Duration
+from progman.domain.work import Dependency
 from progman.io.mspdi_format import (
     CONSTRAINTS,
     ESTIMATED_OFFSET,
@@ -206,14 +208,21 @@ def _actuals(
     return started, finished
 
 
-def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:
+_UID, _TYPE, _CROSS = NS + "PredecessorUID", NS + "Type", NS + "CrossProject"
+_LAG, _LAG_FORMAT = NS + "LinkLag", NS + "LagFormat"
+#: The one "no lag" every link without one shares (the engine skips it by identity).
+_NO_LAG = Dependency.model_fields["lag"].get_default(call_default_factory=True)
+_LINK_FIELDS = {"task", "type", "lag"}
 
+
+def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:
+    """The task's ``PredecessorLink`` elements as its links, built as validation builds
+    them (the ids are the reader's own, the lags :class:`Duration` objects)."""
     label = reader.labels[entry["id"]]
     depends = []
     for element in fields.get("PredecessorLink", []):
-        link = {child.tag[len(NS) :]: (child.text or "").strip() for child in element}
-        uid = as_int(link.get("PredecessorUID"), -1)
-        if link.get("CrossProject") == "1":
+        uid = as_int(element.findtext(_UID), -1)
+        if element.findtext(_CROSS) == "1":
             reader.group("links to tasks of other projects (CrossProject) are not imported", label)
             continue
         predecessor = reader.tasks.get(uid)
@@ -226,38 +235,50 @@ def _links(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> No
                 "remove the link or add the task",
                 reader.line_of("Task", reader.uids[entry["id"]]),
             )
-        kind = LINK_TYPES.get(as_int(link.get("Type"), 1), "FS")
-        code = as_int(link.get("LagFormat"), 7)
-        unit, elapsed = FORMAT_UNITS.get(
-            code - ESTIMATED_OFFSET if code > 32 else code, ("d", False)
-        )
-        amount = as_float(link.get("LinkLag"))
-        if unit == "%":
-            minutes = amount / 100 * predecessor.get("_minutes", 0.0)
-            unit = "d"
-            reader.group(
-                "percentage lags, imported as that share of their predecessor's duration", label
-            )
-        else:
-            minutes = amount / 10
-        text = predecessor["id"] if kind == "FS" else f"{predecessor['id']} {kind}"
-        if minutes:
-            lag = duration_of(
-                minutes,
-                unit,
-                elapsed,
-                minutes_per_day=reader.minutes_per_day,
-                minutes_per_week=reader.minutes_per_week,
-                days_per_month=reader.days_per_month,
-                calendar_minutes_per_day=reader.calendar_minutes.get(
-                    entry.get("calendar") or "", reader.minutes_per_day
-                ),
-            )
-            sign = "+" if lag.amount >= 0 else "-"
-            text = f"{predecessor['id']} {kind}{sign}{str(lag).lstrip('-')}"
-        depends.append(text)
+        kind = LINK_TYPES.get(as_int(element.findtext(_TYPE), 1), "FS")
+        amount = as_float(element.findtext(_LAG))
+        lag = _NO_LAG
+        if amount:
+            fmt = element.findtext(_LAG_FORMAT)
+            lag = _lag(reader, entry, predecessor, amount, fmt, label=label)
+        values = {"task": predecessor["id"], "type": kind, "lag": lag}
+        depends.append(checked_instance(Dependency, values, _LINK_FIELDS))
     if depends:
         entry["depends"] = depends
+
+
+def _lag(
+    reader: _Reader,
+    entry: dict[str, Any],
+    predecessor: dict[str, Any],
+    amount: float,
+    fmt: str | None,
+    *,
+    label: str,
+) -> Duration:
+    """A ``LinkLag`` (tenths of a minute, or a percentage) shown in ``LagFormat``."""
+    code = as_int(fmt, 7)
+    unit, elapsed = FORMAT_UNITS.get(code - ESTIMATED_OFFSET if code > 32 else code, ("d", False))
+    if unit == "%":
+        minutes = amount / 100 * predecessor.get("_minutes", 0.0)
+        unit = "d"
+        reader.group(
+            "percentage lags, imported as that share of their predecessor's duration", label
+        )
+    else:
+        minutes = amount / 10
+    lag = duration_of(
+        minutes,
+        unit,
+        elapsed,
+        minutes_per_day=reader.minutes_per_day,
+        minutes_per_week=reader.minutes_per_week,
+        days_per_month=reader.days_per_month,
+        calendar_minutes_per_day=reader.calendar_minutes.get(
+            entry.get("calendar") or "", reader.minutes_per_day
+        ),
+    )
+    return _NO_LAG if lag.is_zero else lag
 
 
 def _baseline(
