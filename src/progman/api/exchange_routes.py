@@ -23,6 +23,7 @@ from progman.api.schemas import ProgramPublic
 from progman.api.work_item_routes import IfMatch, parse_if_match
 from progman.errors import UsageError
 from progman.services.catalog import program_entry
+from progman.services.exports import EXPORTERS, export_stored
 from progman.services.plan_exchange import YAML_MEDIA_TYPE, do_import_plan, export_plan
 from progman.services.work_items import moved_between
 
@@ -80,8 +81,15 @@ IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "the plan file",
-        "content": {YAML_MEDIA_TYPE: {"schema": _PLAN}},
+        "description": "the plan file, or the program in the format asked for",
+        "content": {
+            YAML_MEDIA_TYPE: {"schema": _PLAN},
+            **{
+                e.media_type.split(";")[0]: {"schema": {"type": "string"}}
+                for name, e in EXPORTERS.items()
+                if name != "yaml"
+            },
+        },
         "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
     },
     304: {"description": "If-None-Match names the current revision"},
@@ -135,9 +143,27 @@ def export(
     user: CurrentUser,
     session: DatabaseSession,
     if_none_match: Annotated[str | None, Header()] = None,
+    fmt: Annotated[
+        str,
+        Query(
+            alias="format",
+            description="yaml (the plan file), json, csv, ical or mspdi, as `progman export`",
+        ),
+    ] = "yaml",
 ) -> Response:
-    """The stored program as a YAML plan file, the text ``progman db export`` writes;
-    ``ETag`` is the program's revision."""
+    """The stored program as a YAML plan file, the text ``progman db export`` writes, or in
+    another format of ``progman export``; ``ETag`` is the program's revision."""
+    if fmt != "yaml":
+        done = export_stored(session, user, key, fmt)
+        tag = {"ETag": f'"{done.revision}-{fmt.strip().lower()}"'}  # one per representation
+        if if_none_match == tag["ETag"]:
+            return Response(status_code=304, headers=tag)
+        disposition = f'attachment; filename="{done.file_name}"'
+        return Response(
+            done.data,
+            media_type=done.media_type,
+            headers={**tag, "Content-Disposition": disposition},
+        )
     plan = export_plan(session, user, key)
     headers = {"ETag": f'"{plan.revision}"'}
     if if_none_match == headers["ETag"]:

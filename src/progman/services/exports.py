@@ -23,7 +23,10 @@ from typing import TYPE_CHECKING
 from progman.errors import Location, ProgmanError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from progman.domain import Program
+    from progman.domain.access import User
     from progman.services.plans import PlanSource
 
 #: A writer: the program in, the file's content out.
@@ -40,6 +43,7 @@ class Exporter:
     title: str
     suffixes: tuple[str, ...]
     writer: str | None
+    media_type: str = "application/octet-stream"
 
     def load(self) -> Writer:
         assert self.writer is not None  # check_export refuses formats not built
@@ -49,13 +53,33 @@ class Exporter:
 
 
 EXPORTERS: dict[str, Exporter] = {
-    "mspdi": Exporter("MS Project XML (MSPDI)", (".xml",), "progman.io.mspdi_write:write_mspdi"),
-    "csv": Exporter("CSV of tasks and links", (".csv",), "progman.io.csv_export:write_csv"),
-    "ical": Exporter(
-        "iCalendar of milestones and deadlines", (".ics",), "progman.io.ical_export:write_ical"
+    "mspdi": Exporter(
+        "MS Project XML (MSPDI)",
+        (".xml",),
+        "progman.io.mspdi_write:write_mspdi",
+        "application/xml",
     ),
-    "json": Exporter("JSON plan file", (".json",), "progman.services.exports:plan_json"),
-    "yaml": Exporter("YAML plan file", (".yaml", ".yml"), "progman.services.exports:plan_yaml"),
+    "csv": Exporter(
+        "CSV of tasks and links",
+        (".csv",),
+        "progman.io.csv_export:write_csv",
+        "text/csv; charset=utf-8",
+    ),
+    "ical": Exporter(
+        "iCalendar of milestones and deadlines",
+        (".ics",),
+        "progman.io.ical_export:write_ical",
+        "text/calendar; charset=utf-8",
+    ),
+    "json": Exporter(
+        "JSON plan file", (".json",), "progman.services.exports:plan_json", "application/json"
+    ),
+    "yaml": Exporter(
+        "YAML plan file",
+        (".yaml", ".yml"),
+        "progman.services.exports:plan_yaml",
+        "application/yaml",
+    ),
 }
 
 
@@ -159,6 +183,36 @@ def do_export(
     else:
         write_atomically(Path(output), data)
     return ExportedPlan(key=program.key, format=name, output=output, size=len(data))
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """A stored program in a format, for an answer over the wire: its bytes, media type,
+    a safe file name, and the revision it is of (the ETag)."""
+
+    key: str
+    revision: int
+    data: bytes
+    media_type: str
+    file_name: str
+
+
+def export_stored(session: Session, user: User, key: str, fmt: str) -> ExportedFile:
+    """The stored program ``key`` as the caller may see it, in the format ``fmt``."""
+    from progman.services.catalog import visible_program_at  # noqa: PLC0415 - SQLAlchemy
+    from progman.services.plan_exchange import export_file_name  # noqa: PLC0415
+
+    name = check_export(fmt, STDOUT)
+    program, revision, _ = visible_program_at(session, user, key)
+    exporter = EXPORTERS[name]
+    stem = export_file_name(key).removesuffix(".yaml")
+    return ExportedFile(
+        key,
+        revision,
+        render_export(program, name),
+        exporter.media_type,
+        f"{stem}{exporter.suffixes[0]}",
+    )
 
 
 def write_atomically(path: Path, data: bytes) -> None:
