@@ -22,7 +22,10 @@ def test_import_writes_the_plan_and_says_what_it_could_not_hold(capsys, tmp_path
     target = tmp_path / "plan.yaml"
     code, out, err = run(capsys, "import", str(CYRILLIC), "-o", str(target))
     assert code == 0, err
-    assert f"{CYRILLIC}: imported 2 jobs" in out and "10 resources" in out
+    assert (
+        f"{CYRILLIC}: imported 2 work items (0 summaries, 0 milestones)" in out
+        and "10 resources" in out
+    )
     assert f"{CYRILLIC}:72: warning: table PROJCOST (2 rows) is not imported" in err
     program = load_plan(target)
     assert [item.name for item in program.work_items()] == ["Задача 1", "Тест2"]
@@ -51,3 +54,18 @@ def test_a_broken_xer_is_one_line_and_writes_nothing(capsys, tmp_path):
     assert not target.exists()
     code, out, err = run(capsys, "schedule", str(source))
     assert code == 1 and "without the %E end mark" in err and "Traceback" not in err
+
+
+def test_validate_reads_the_xer_with_its_import_warnings(capsys):
+    code, out, err = run(capsys, "validate", str(CYRILLIC))
+    assert code == 0, err
+    assert "valid" in out and "2 work items" in out
+    assert f"{CYRILLIC}:72: warning: table PROJCOST (2 rows) is not imported" in err
+
+
+def test_import_says_how_many_summaries(capsys, tmp_path):
+    source = DATA / "mpxj_percent-complete-8.4.xer"
+    target = tmp_path / "plan.yaml"
+    code, out, err = run(capsys, "import", str(source), "-o", str(target))
+    assert code == 0, err
+    assert f"{source}: imported 12 work items (0 summaries, 0 milestones), 0 links" in out

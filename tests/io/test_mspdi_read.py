@@ -362,7 +362,7 @@ def test_import_and_schedule_a_file(capsys, tmp_path):
     code = main(["import", str(source), "-o", str(target)])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "imported 2 jobs" in out and "manually scheduled" in err
+    assert "imported 2 work items" in out and "manually scheduled" in err
     assert progman.load_plan(target).projects[0].tasks[1].depends[0].task == "T1"
     code = main(["schedule", str(source), "--json"])
     out, err = capsys.readouterr()

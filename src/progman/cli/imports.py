@@ -15,7 +15,7 @@ import typer
 
 from progman.cli.options import print_import_warnings
 from progman.cli.output import plural, stdout
-from progman.services.imports import DEFAULT_START, do_import_file
+from progman.services.imports import DEFAULT_START, ImportedPlan, do_import_file
 from progman.services.inputs import parse_date
 
 __all__ = ["DEFAULT_START", "import_plan"]
@@ -51,13 +51,22 @@ def import_plan(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="replace PLAN if it exists")] = False,
 ) -> None:
-    """Import a file (PSPLIB .sm, Primavera P6 .xer) as a plan."""
+    """Import a file of another tool (MS Project XML, P6 XER, CSV, Jira CSV, PSPLIB; .mpp
+    and others through MPXJ) as a plan."""
     first = parse_date(start, "--start")
     done = do_import_file(file, output, fmt, start=first, force=force)
     print_import_warnings(done.warnings)
     stdout.print(
-        f"{file}: imported {plural(done.jobs, 'job')} ({plural(done.milestones, 'milestone')}), "
+        f"{file}: imported {_items(done)}{plural(done.milestones, 'milestone')}), "
         f"{plural(done.links, 'link')}, {plural(done.resources, 'resource')}, start {done.start} "
         f"→ {output}",
         markup=False,
     )
+
+
+def _items(done: ImportedPlan) -> str:
+    """The work items imported: PSPLIB's jobs, else work items with their summaries."""
+    if done.format == "psplib":
+        return f"{plural(done.jobs, 'job')} ("
+    summaries = plural(done.summaries, "summary", "summaries")
+    return f"{plural(done.jobs, 'work item')} ({summaries}, "

@@ -91,6 +91,12 @@ class ImportedPlan:
     links: int
     resources: int
     warnings: tuple[Problem, ...] = ()
+    format: str = ""  # the format read, one of FORMATS
+
+    @property
+    def summaries(self) -> int:
+        """Work items holding others (WBS nodes, summary tasks)."""
+        return sum(1 for item in self.program.work_items() if item.is_summary)
 
 
 def resolve_format(file: Path, fmt: str) -> str:
@@ -199,6 +205,7 @@ def do_import_file(
         links=sum(len(item.depends) for item in items),
         resources=len(program.resources),
         warnings=imported.warnings,
+        format=name,
     )
 
 

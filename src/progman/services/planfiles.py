@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from progman.errors import Location, Problem
 from progman.samples import sample_plan_path
-from progman.services.plans import PlanSource, load_program
+from progman.services.plans import PlanSource, load_program, load_program_noted
 
 if TYPE_CHECKING:
     from progman.domain import Program
@@ -37,7 +37,19 @@ def check_plan(source: PlanSource) -> PlanSummary:
     """Load and check the plan ``source`` names; a :class:`~progman.errors.PlanInvalid`
     with every problem (file:line:col) if it has any, else what it holds and its warnings
     (each at file:line:col, or at its field path for a stored program)."""
-    if source.path is not None:
+    from progman.services.imports import direct_format  # noqa: PLC0415 - light
+
+    if source.path is not None and direct_format(source.path) is not None:
+        from progman.domain.plan_warnings import plan_warnings  # noqa: PLC0415
+        from progman.domain.validation import format_path  # noqa: PLC0415
+
+        # a file of another tool: what it cannot hold, then the plan's own warnings
+        program, noted = load_program_noted(source)
+        warnings = list(noted) + [
+            Problem(f.code, f.message, Location(path=format_path(f.path)))
+            for f in plan_warnings(program)
+        ]
+    elif source.path is not None:
         from progman.planfile import load_plan_warned  # noqa: PLC0415 - pydantic: only here
 
         program, warnings = load_plan_warned(source.path)
