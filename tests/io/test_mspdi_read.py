@@ -368,3 +368,27 @@ def test_import_and_schedule_a_file(capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert '"id": "T2"' in out or '"id":"T2"' in out
+
+
+def test_ids_a_file_carries_are_kept_and_others_avoid_them():
+    head = (
+        "<ExtendedAttributes><ExtendedAttribute><FieldID>188743731</FieldID><FieldName>Text1"
+        "</FieldName><Alias>progman id</Alias></ExtendedAttribute></ExtendedAttributes>"
+    )
+    named = "<ExtendedAttribute><FieldID>188743731</FieldID><Value>{}</Value></ExtendedAttribute>"
+    found = read(
+        mspdi(
+            task(1, "A", extra=named.format("T2"))
+            + task(2, "B")
+            + task(3, "C", extra=named.format("API.auth") + link(1))
+            + task(4, "D", extra=named.format("bad id!")),
+            head=head,
+        )
+    ).program
+    assert [i.id for i in found.work_items()] == ["T2", "T2-2", "API.auth", "T4"]
+    assert found.projects[0].tasks[2].depends[0].task == "T2"
+
+
+def test_two_tasks_with_one_uid():
+    text = error_of(mspdi(task(1, "A") + task(1, "B")))
+    assert "two tasks have the UID 1" in text and "test.xml:" in text

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,34 @@ def test_export_command_writes_a_file_progman_reads_again(capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert len(json.loads(out)["tasks"]) == len(list(back.program.work_items()))
+
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "projects"
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.xml")), ids=lambda p: p.name)
+def test_a_real_file_imported_exported_and_imported_again_is_the_same_plan(path):
+    first = read_mspdi(path).program
+    again = parse_mspdi(write_mspdi(first), "again.xml").program
+    shape = [
+        (i.id, i.name, i.depends, i.duration, i.constraint, len(i.tasks))
+        for i in first.work_items()
+    ]
+    assert [
+        (i.id, i.name, i.depends, i.duration, i.constraint, len(i.tasks))
+        for i in again.work_items()
+    ] == shape
+    assert again.scheduling == first.scheduling
+    assert [(r.id, r.name, r.calendar) for r in again.resources] == [
+        (r.id, r.name, r.calendar) for r in first.resources
+    ]
+    before, after = progman.schedule(first), progman.schedule(again)
+    assert [(t.id, t.start, t.finish) for t in after.tasks] == [
+        (t.id, t.start, t.finish) for t in before.tasks
+    ]
+
+
+def test_a_data_date_program_stays_one():
+    program = progman.load_plan(sample_plan_path())
+    assert program.scheduling.progress == "data_date"
+    assert parse_mspdi(write_mspdi(program), "x.xml").program.scheduling.progress == "data_date"

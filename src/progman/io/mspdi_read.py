@@ -276,10 +276,14 @@ class _Reader:
             "resources": resources,
             "projects": projects,
         }
-        if not aliases:  # MS Project's file, not one progman wrote (which keeps progman's)
-            # MS Project's rules: a lag counts on the successor's calendar, and a started
-            # task's remaining work follows its actuals (the status date holds nothing back)
-            data["scheduling"] = {"lag_calendar": "successor", "progress": "continuous"}
+        # MS Project's rules: a lag counts on the successor's calendar, and a started task's
+        # remaining work follows its actuals, unless the file moves the remaining work of
+        # late tasks to the status date (MoveRemainingStartsForward: the data date mode)
+        forward = head.get("MoveRemainingStartsForward") == "1"
+        data["scheduling"] = {
+            "lag_calendar": "successor",
+            "progress": "data_date" if forward else "continuous",
+        }
         default = self.calendar_ids.get(as_int(head.get("CalendarUID"), -1))
         if default:
             data["calendar"] = default

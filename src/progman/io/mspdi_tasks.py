@@ -39,8 +39,7 @@ _VALID_ID = re.compile(ID_PATTERN).match
 def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], list[Any]]:
     """The projects (plan data) and baselines of the file's ``Tasks``."""
     holder = reader.section("Tasks")
-    records: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
-    taken: set[str] = set()
+    rows: list[tuple[int, int, dict[str, Any], dict[str, str]]] = []
     for element in holder.findall(NS + "Task") if holder is not None else []:
         fields = fields_of(element)
         uid = as_int(fields.get("UID"), -1)
@@ -48,18 +47,12 @@ def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], lis
         if fields.get("IsNull") == "1" or level <= 0:
             reader.skipped.add(uid)  # a blank row, or MS Project's project summary task
             continue
+        rows.append((uid, level, fields, reader._custom(fields, aliases)))
+    ids = _ids(reader, rows)
+    records: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    for (uid, level, fields, custom), ident in zip(rows, ids, strict=True):
         if uid in reader.tasks:
             raise reader.fail(f"two tasks have the UID {uid}", reader.line_of("Task", uid))
-        custom = reader._custom(fields, aliases)
-        wanted = custom.get(ID_ALIAS, "")
-        ident = (
-            wanted
-            if wanted and len(wanted) <= ID_MAX_LENGTH and _VALID_ID(wanted) and wanted not in taken
-            else f"T{uid}"
-        )
-        if ident in taken:
-            raise reader.fail(f"two tasks have the id {ident}", reader.line_of("Task", uid))
-        taken.add(ident)
         name = fields.get("Name") or f"Task {uid}"
         entry: dict[str, Any] = {"id": ident, "name": name}
         reader.tasks[uid] = entry
@@ -92,6 +85,30 @@ def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], lis
         entry.pop("_project", None)
         entry.pop("_minutes", None)
     return projects, _baselines(reader, baselines)
+
+
+def _ids(reader: _Reader, rows: list[tuple[int, int, dict[str, Any], dict[str, str]]]) -> list[str]:
+    """Each task's id: the progman id a file progman wrote carries (when valid and not
+    repeated), else ``T<UID>`` (made unique against those: ``T5-2``)."""
+    counted: dict[str, int] = defaultdict(int)
+    for row in rows:
+        wanted = row[3].get(ID_ALIAS, "")
+        if wanted and len(wanted) <= ID_MAX_LENGTH and _VALID_ID(wanted):
+            counted[wanted] += 1
+    kept = {ident for ident, count in counted.items() if count == 1}
+    ids, taken = [], set(kept)
+    for uid, _, _, custom in rows:
+        wanted = custom.get(ID_ALIAS, "")
+        if wanted in kept:
+            ids.append(wanted)
+            continue
+        ident, k = f"T{uid}", 1
+        while ident in taken:
+            k += 1
+            ident = f"T{uid}-{k}"
+        taken.add(ident)
+        ids.append(ident)
+    return ids
 
 
 def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any]) -> None:

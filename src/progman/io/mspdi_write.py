@@ -113,6 +113,9 @@ class _Writer:
         if program.status_date:
             _add(root, "StatusDate", _stamp(datetime.combine(program.status_date, time(17))))
         _add(root, "NewTasksAreManual", False)
+        # the status date holds back remaining work (progman's data_date mode), or not
+        data_date = program.scheduling.progress == "data_date"
+        _add(root, "MoveRemainingStartsForward", data_date)
         attributes = SubElement(root, "ExtendedAttributes")
         for field, name, alias in (
             (TASK_ID_FIELD, "Text1", "progman id"),
@@ -253,6 +256,8 @@ class _Writer:
 
     def _task_row(self, task: Element, item: WorkItem) -> None:
         start, finish = self.dates.get(item.id, (None, None))
+        if start is not None and finish is not None and finish < start:
+            finish = start  # no work: progman ends it the working moment before
         if item.priority is not None:
             _add(task, "Priority", item.priority)
         if start is not None and finish is not None:
