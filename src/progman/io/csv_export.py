@@ -13,6 +13,7 @@ from progman.domain.durations import DURATION_REGEX
 from progman.domain.program import Project
 from progman.domain.work import Assignment, WorkItem
 from progman.engine.schedule import Schedule, schedule
+from progman.engine.schedule_table import TaskTable
 from progman.io.csv_cells import COLUMNS, LIST_SEPARATOR, csv_bytes, plain_number
 
 _DURATION = re.compile(DURATION_REGEX).match
@@ -25,10 +26,23 @@ def write_csv(program: Program) -> bytes:
 
 def csv_rows(program: Program, scheduled: Schedule | None = None) -> Iterator[list[str]]:
     """The rows (without the header), each in the order of :data:`COLUMNS`."""
+    dates = _scheduled_dates(scheduled) if scheduled is not None else {}
     for project in program.projects:
         yield _row(_project_cells(project))
         for number, item in enumerate(project.tasks, start=1):
-            yield from _item_rows(project.id, None, str(number), item, scheduled)
+            yield from _item_rows(project.id, None, str(number), item, dates)
+
+
+def _scheduled_dates(scheduled: Schedule) -> dict[str, tuple[str, str]]:
+    """Each task's scheduled start and finish as ``2027-03-01 09:00`` (from the table's
+    columns at once: making a TaskSchedule per task would cost more than the rest)."""
+    tasks = scheduled.tasks
+    if isinstance(tasks, TaskTable):
+        return {
+            row["id"]: (row["start"].replace("T", " "), row["finish"].replace("T", " "))
+            for row in tasks.rows(0, len(tasks))
+        }
+    return {task.id: (_when(task.start), _when(task.finish)) for task in tasks}
 
 
 def _project_cells(project: Project) -> dict[str, str]:
@@ -46,7 +60,7 @@ def _project_cells(project: Project) -> dict[str, str]:
 
 
 def _item_rows(
-    project: str, parent: str | None, wbs: str, item: WorkItem, scheduled: Schedule | None
+    project: str, parent: str | None, wbs: str, item: WorkItem, dates: dict[str, tuple[str, str]]
 ) -> Iterator[list[str]]:
     cells = {
         "project": project,
@@ -75,12 +89,11 @@ def _item_rows(
         "tags": LIST_SEPARATOR.join(item.tags),
         "description": item.description or "",
     }
-    if scheduled is not None:
-        row = scheduled.task(item.id)
-        cells["start"], cells["finish"] = _when(row.start), _when(row.finish)
+    if item.id in dates:
+        cells["start"], cells["finish"] = dates[item.id]
     yield _row(cells)
     for number, child in enumerate(item.tasks, start=1):
-        yield from _item_rows(project, item.id, f"{wbs}.{number}", child, scheduled)
+        yield from _item_rows(project, item.id, f"{wbs}.{number}", child, dates)
 
 
 def assignment_text(assignment: Assignment) -> str:

@@ -44,30 +44,52 @@ PathKey = tuple[str | int, ...]
 
 
 class CsvPlaces:
-    """Where each part of the plan data came from: data path → (line, column number,
-    column name). A problem's path is placed at its longest known prefix."""
+    """Where each part of the plan data came from: a data path → (line, column number,
+    column name). A row's entity is recorded once with its columns, and a path below it
+    is placed at the cell of its field (else at the row's ``id``); a problem's path is
+    placed at its longest known prefix."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.cells: dict[PathKey, tuple[int, int, str]] = {}
+        self.rows: dict[PathKey, tuple[int, dict[str, int]]] = {}
 
     def add(self, path: PathKey, line: int, column: int, name: str) -> None:
         self.cells.setdefault(path, (line, column, name))
 
+    def add_row(self, path: PathKey, line: int, columns: dict[str, int]) -> None:
+        """The entity at ``path`` came from the row at ``line`` (``columns``: its field
+        names → column numbers; ``id`` among them)."""
+        self.rows.setdefault(path, (line, columns))
+
     def cell(self, path: PathKey) -> tuple[int, int, str] | None:
         for end in range(len(path), 0, -1):
-            found = self.cells.get(path[:end])
+            prefix = path[:end]
+            found = self.cells.get(prefix)
             if found is not None:
                 return found
+            row = self.rows.get(prefix)
+            if row is not None:
+                line, columns = row
+                field = path[end] if end < len(path) else "id"
+                name = field if isinstance(field, str) and field in columns else "id"
+                return line, columns[name], name
         return None
 
-    def named(self, problem: Problem) -> Problem:
-        """``problem`` with the name of the column it is placed at."""
-        where = problem.location
-        for line, column, name in self.cells.values():
-            if (line, column) == (where.line, where.column):
-                return Problem(problem.code, f"column '{name}': {problem.message}", where)
-        return problem
+    def named(self, problems: Sequence[Problem]) -> list[Problem]:
+        """The problems, each with the name of the column it is placed at."""
+        lines = {p.location.line for p in problems}
+        names = {(line, column): name for line, column, name in self.cells.values()}
+        for line, columns in self.rows.values():
+            if line in lines:
+                names.update({(line, number): name for name, number in columns.items()})
+        named = []
+        for problem in problems:
+            where = problem.location
+            name = names.get((where.line or 0, where.column or 0))
+            message = problem.message if name is None else f"column '{name}': {problem.message}"
+            named.append(Problem(problem.code, message, where))
+        return named
 
     def locate_all(self, spots: Sequence[tuple[PathKey, bool]]) -> list[Location]:
         located = []
@@ -426,10 +448,7 @@ class _Reader:
         return row.data
 
     def _place(self, path: PathKey, row: _Row) -> None:
-        for name, number in row.columns.items():
-            key = "resources" if name == "resources" else name
-            self.places.add((*path, key), row.line, number, name)
-        self.places.add(path, row.line, row.columns["id"], "id")
+        self.places.add_row(path, row.line, row.columns)
 
     def _unreached(self, children: dict[str | None, list[_Row]]) -> None:
         """Rows whose parents lead round in a circle never hang from a project."""

@@ -32,7 +32,7 @@ def checked_table(plan: TabularPlan) -> Program:
     try:
         return validate_plan_data(plan.data, plan.places)
     except PlanInvalid as invalid:
-        raise PlanInvalid([plan.places.named(p) for p in invalid.problems]) from None
+        raise PlanInvalid(plan.places.named(invalid.problems)) from None
 
 
 def read_jira_program(file: Path, start: date | None = None) -> Imported:
