@@ -26,8 +26,10 @@ EXCEPTIONS = {
         "Project semantics start such tasks at the project start"
     ),
     "mpxj_legacy_sample1.xml": (
-        "MPXJ's sample: 'Second Task' lasts 800 h on a 0.5/0.75-unit assignment, but the "
-        "file's dates give it 50 days (they were not computed by a scheduler)"
+        "resource-driven: 'Second Task' lasts 800 h, yet the file ends it 50 working days "
+        "after its start, as its assignments (200 h at 0.5 units, 300 h at 0.75 on the "
+        "'Night Shift' calendar) say; progman schedules the 800 h on the task's calendar, "
+        "and its summary 'First Task' follows"
     ),
 }
 #: The exceptions above, task by task (unique IDs), so that no other task may differ.
