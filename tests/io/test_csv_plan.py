@@ -9,10 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import progman
 from progman.errors import PlanInvalid, ProgmanError
-from progman.io.csv_cells import COLUMNS, escaped, unescaped
+from progman.io.csv_cells import COLUMNS, FORMULA_STARTS, escaped, unescaped
 from progman.io.csv_export import write_csv
 from progman.planfile import validate_plan_data
 from progman.services.tabular_imports import read_csv_program as read_csv
@@ -191,3 +193,34 @@ def test_broken_quoting_is_an_error_with_its_line(tmp_path):
     with pytest.raises(ProgmanError) as raised:
         read_csv(path, date(2027, 1, 4))
     assert str(raised.value).startswith(f"{path}:2: the row starting here cannot be read")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", ": the file is empty: it needs a header row"),
+        (b"id,name\r\n", ":2: the file has a header row and nothing below it"),
+        (b"id,name\nA\x00,b\n", ": the file holds NUL bytes"),
+    ],
+)
+def test_files_that_are_no_table(tmp_path, content, says):
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    with pytest.raises(ProgmanError) as raised:
+        read_csv(path, date(2027, 1, 4))
+    assert str(raised.value).startswith(str(path)) and says in str(raised.value)
+
+
+@given(st.text(max_size=30))
+def test_any_cell_escapes_and_reads_back(cell):
+    assert unescaped(escaped(cell)) == cell
+    assert escaped(cell)[:1] not in FORMULA_STARTS
+
+
+def test_a_big_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROGMAN_MAX_PLAN_MB", "0.001")
+    path = tmp_path / "big.csv"
+    path.write_text("id,name\n" + "A.x,a\n" * 500)
+    with pytest.raises(ProgmanError) as raised:
+        read_csv(path, date(2027, 1, 4))
+    assert "larger than" in str(raised.value) and "PROGMAN_MAX_PLAN_MB" in str(raised.value)

@@ -196,4 +196,9 @@ def read_rows(file: Path, limit: int) -> tuple[list[str], list[tuple[int, list[s
     if not rows:
         raise CsvUnreadable("the file is empty: it needs a header row", location=where)
     (_, header), *body = rows
+    if not body:
+        raise CsvUnreadable(
+            "the file has a header row and nothing below it: there is nothing to import",
+            location=Location(str(file), 2),
+        )
     return [cell.strip() for cell in header], body
