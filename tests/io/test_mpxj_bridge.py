@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jpype
@@ -147,3 +149,53 @@ def test_mpxj_reads_a_generated_xer_as_the_xer_reader_does(tmp_path):
     assert [item.milestone for item in mine] == [item.milestone for item in other]
     assert len(ours.resources) == len(theirs.resources)
     assert sum(len(i.resources) for i in mine) == sum(len(i.resources) for i in other)
+
+
+#: Writes the GanttProject sample as MPX, Planner and P6 XML with MPXJ's own writers, and
+#: prints what MPXJ reads back from each: the oracle for the bridge on those formats.
+WRITE_FORMATS = """
+import json, sys, jpype, mpxj
+jpype.startJVM(convertStrings=True)
+from org.mpxj.reader import UniversalProjectReader
+from org.mpxj.writer import FileFormat, UniversalProjectWriter
+source, folder = sys.argv[1:]
+project = UniversalProjectReader().read(source)
+facts = {}
+for kind, name in ((FileFormat.MPX, "house.mpx"), (FileFormat.PLANNER, "house.planner"),
+                   (FileFormat.PMXML, "house-p6.xml")):
+    path = folder + "/" + name
+    UniversalProjectWriter(kind).write(project, path)
+    back = UniversalProjectReader().read(path)
+    tasks = [t for t in back.getTasks() if t.getUniqueID() != 0 and t.getName() is not None]
+    facts[name] = {
+        "tasks": len(tasks),
+        "summaries": sum(1 for t in tasks if t.getSummary()),
+        "links": sum(t.getPredecessors().size() for t in tasks),
+        "resources": sum(1 for r in back.getResources() if r.getUniqueID() != 0),
+    }
+print(json.dumps(facts))
+"""
+
+
+def test_mpx_planner_and_p6_xml_files(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_FORMATS, str(HOUSE), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(facts) == {"house.mpx", "house.planner", "house-p6.xml"}
+    for name, expected in facts.items():
+        fmt = "mpxj" if name.endswith(".xml") else "auto"
+        target = tmp_path / f"{name}.yaml"
+        imported = do_import_file(tmp_path / name, target, fmt)
+        items = list(imported.program.work_items())
+        found = {
+            "tasks": len(items),
+            "summaries": sum(item.is_summary for item in items),
+            "links": sum(len(item.depends) for item in items),
+            "resources": len(imported.program.resources),
+        }
+        assert found == expected, name
+        assert target.exists()

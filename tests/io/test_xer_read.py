@@ -215,3 +215,14 @@ def test_people_on_other_days_than_a_task_dependent_activity(tmp_path):
     # is resource dependent (P6 uses Sam's calendar too); Ann shares A10's calendar
     assert "other working days than their own calendar: A.A10 (SAM);" in warning.message
     assert warning.location.line == line_of(path, "%R\t1\t1\t7\t")  # its TASKRSRC row
+
+
+def test_the_encoding_can_be_named(tmp_path, monkeypatch):
+    lines = two_projects([task(1, 1, 11, "A10", 8, task_name="Čas běží")])
+    path = write(tmp_path, lines, encoding="cp1250")  # Czech: the guess would be cp1252
+    monkeypatch.setenv("PROGMAN_XER_ENCODING", "windows-1250")
+    (item,) = [i for i in read_xer(path).program.work_items() if not i.is_summary]
+    assert item.name == "Čas běží"
+    monkeypatch.setenv("PROGMAN_XER_ENCODING", "klingon")
+    with pytest.raises(XerInvalid, match="unknown encoding 'klingon'"):
+        read_xer(path)

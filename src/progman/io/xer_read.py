@@ -21,7 +21,9 @@ imported.
 
 from __future__ import annotations
 
+import codecs
 import math
+import os
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -92,8 +94,19 @@ _DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?$")
 
 def read_xer(path: str | Path, *, encoding: str | None = None) -> Imported:
     """Read the XER file ``path`` as a checked program, with a warning for each thing
-    progman cannot express; an :class:`XerInvalid` (file:line) if it cannot be imported."""
-    xer = read_tables(path, READ_TABLES, encoding=encoding)
+    progman cannot express; an :class:`XerInvalid` (file:line) if it cannot be imported.
+    ``encoding`` (else ``PROGMAN_XER_ENCODING``, else a guess) is the file's code page."""
+    chosen = encoding or os.environ.get("PROGMAN_XER_ENCODING", "").strip() or None
+    if chosen is not None:
+        try:
+            chosen = codecs.lookup(chosen).name
+        except LookupError:
+            raise XerInvalid(
+                f"unknown encoding {chosen!r} (PROGMAN_XER_ENCODING); name a code page such "
+                "as cp1252, cp1251, cp1250 or utf-8",
+                location=Location(file=str(path)),
+            ) from None
+    xer = read_tables(path, READ_TABLES, encoding=chosen)
     return xer_to_program(xer)
 
 
