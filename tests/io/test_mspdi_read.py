@@ -392,3 +392,28 @@ def test_ids_a_file_carries_are_kept_and_others_avoid_them():
 def test_two_tasks_with_one_uid():
     text = error_of(mspdi(task(1, "A") + task(1, "B")))
     assert "two tasks have the UID 1" in text and "test.xml:" in text
+
+
+def test_an_outline_deeper_than_progman_reads_is_an_error_at_its_line():
+    data = mspdi("\n".join(task(k, f"L{k}", k) for k in range(1, 120)))
+    text = error_of(data)
+    assert "task UID 101 is at outline level 101" in text
+    line = int(text.split(":")[1])
+    assert "<UID>101</UID>" in data.decode().splitlines()[line - 1]
+
+
+def test_exceptions_spanning_decades_are_bounded_per_file(monkeypatch):
+    from progman.io import mspdi_calendars  # noqa: PLC0415
+
+    monkeypatch.setattr(mspdi_calendars, "MAX_FILE_DAYS", 1000)
+    monkeypatch.setattr("progman.io.mspdi_read.MAX_FILE_DAYS", 1000)
+    decade = (
+        "<Exception><TimePeriod><FromDate>2027-01-01T00:00:00</FromDate><ToDate>"
+        "2036-12-31T23:59:00</ToDate></TimePeriod><Type>2</Type><Month>0</Month><MonthDay>1"
+        "</MonthDay><Name>New Year</Name><DayWorking>0</DayWorking></Exception>"
+    )
+    calendars = STANDARD.replace("</WeekDays>", f"</WeekDays><Exceptions>{decade * 5}</Exceptions>")
+    found = read(mspdi(task(1, "A"), calendars=calendars))
+    assert any("more than 1,000 exception days" in w for w in found.warnings)
+    years = {h.start.year for h in found.program.calendars["Standard"].holidays}
+    assert 2027 in years and 2036 not in years  # the first 1,000 days only

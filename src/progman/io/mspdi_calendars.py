@@ -23,6 +23,8 @@ from progman.io.mspdi_format import DAY_TYPES, NS
 #: The longest run of days an exception or work week is expanded over (50 years):
 #: MS Project writes open-ended recurrences up to 2049.
 MAX_EXPANDED_DAYS = 366 * 50
+#: The most exception and work-week days one file's calendars are expanded to.
+MAX_FILE_DAYS = 2_000_000
 _OPENING = 8 * 60
 
 
@@ -107,8 +109,9 @@ def _week(days: list[Element]) -> dict[str, WeekDay]:
     return week
 
 
-def read_calendar(element: Element, warn: Any) -> RawCalendar:
-    """One ``Calendar`` element; ``warn(text)`` is told what cannot be expanded."""
+def read_calendar(element: Element, reader: Any) -> RawCalendar:
+    """One ``Calendar`` element; ``reader.warn(text)`` is told what cannot be expanded
+    (``reader.days_left``: the days the file may still expand, see :func:`_days`)."""
     uid = int(_text(element, "UID") or 0)
     name = _text(element, "Name") or f"Calendar {uid}"
     base_text = _text(element, "BaseCalendarUID")
@@ -127,10 +130,10 @@ def read_calendar(element: Element, warn: Any) -> RawCalendar:
             continue
         first, last = _day(_text(period, "FromDate")), _day(_text(period, "ToDate"))
         if first and last:
-            _mark(calendar, _days(first, last, warn, name), day, None)
+            _mark(calendar, _days(first, last, reader, name), day, None)
     exceptions = element.find(NS + "Exceptions")
     for exception in exceptions.findall(NS + "Exception") if exceptions is not None else []:
-        _exception(calendar, exception, warn)
+        _exception(calendar, exception, reader)
     weeks = element.find(NS + "WorkWeeks")
     for work_week in weeks.findall(NS + "WorkWeek") if weeks is not None else []:
         period = work_week.find(NS + "TimePeriod")
@@ -143,15 +146,27 @@ def read_calendar(element: Element, warn: Any) -> RawCalendar:
     return calendar
 
 
-def _days(first: date, last: date, warn: Any, name: str) -> list[date]:
-    count = (last - first).days + 1
+def _days(first: date, last: date, reader: Any, name: str) -> list[date]:
+    """The days from ``first`` to ``last``: at most :data:`MAX_EXPANDED_DAYS` of them, and
+    at most the ``days_left`` of the whole file (:data:`MAX_FILE_DAYS`), so that no file
+    of exceptions spanning decades takes unbounded time."""
+    count = max((last - first).days + 1, 0)
     if count > MAX_EXPANDED_DAYS:
-        warn(
+        reader.warn(
             f"calendar {name!r}: a period from {first} to {last} is longer than 50 years; "
             f"only its first 50 years are imported"
         )
         count = MAX_EXPANDED_DAYS
-    return [first + timedelta(days=k) for k in range(max(count, 0))]
+    if count > reader.days_left:
+        if reader.days_left > 0:
+            reader.warn(
+                f"calendar {name!r}: the file's calendars count more than {MAX_FILE_DAYS:,} "
+                f"exception days; those from {first + timedelta(days=reader.days_left)} on "
+                "are not imported"
+            )
+        count = reader.days_left
+    reader.days_left -= count
+    return [first + timedelta(days=k) for k in range(count)]
 
 
 def _mark(calendar: RawCalendar, days: list[date], element: Element, label: str | None) -> None:
@@ -163,7 +178,7 @@ def _mark(calendar: RawCalendar, days: list[date], element: Element, label: str 
             calendar.other_hours.append(day)
 
 
-def _exception(calendar: RawCalendar, element: Element, warn: Any) -> None:
+def _exception(calendar: RawCalendar, element: Element, reader: Any) -> None:
     """One ``Exception`` of a calendar: its days marked working or not."""
     period = element.find(NS + "TimePeriod")
     if period is None:
@@ -174,7 +189,7 @@ def _exception(calendar: RawCalendar, element: Element, warn: Any) -> None:
     label = _text(element, "Name")
     kind = int(_text(element, "Type") or 1)
     step = max(int(_text(element, "Period") or 1), 1)
-    days = _days(first, last, warn, calendar.name)
+    days = _days(first, last, reader, calendar.name)
     if kind in (1, 7):  # daily: every day, or every ``Period`` days
         chosen = days[::step]
     elif kind == 2:  # yearly on a day of a month (Month 0 = January)
@@ -191,7 +206,7 @@ def _exception(calendar: RawCalendar, element: Element, warn: Any) -> None:
             if mask & (1 << (d.isoweekday() % 7)) and ((d - first).days // 7) % step == 0
         ]
     else:
-        warn(
+        reader.warn(
             f"calendar {calendar.name!r}: the recurring exception "
             f"{label or ''!r} (type {kind}, a day counted by its position in the month) "
             "is not imported; add its days as holidays"
@@ -228,7 +243,7 @@ def _exceptions(calendar: RawCalendar, calendars: dict[int, RawCalendar]) -> dic
 
 
 def progman_calendar(
-    calendar: RawCalendar, calendars: dict[int, RawCalendar], warn: Any
+    calendar: RawCalendar, calendars: dict[int, RawCalendar], reader: Any
 ) -> dict[str, Any]:
     """The progman calendar (as plan data) that works the days ``calendar`` works."""
     week = flattened_week(calendar, calendars)
@@ -236,7 +251,7 @@ def progman_calendar(
     workdays = [d for d in order if week[d].working and week[d].minutes > 0]
     lengths = Counter(week[d].minutes for d in workdays)
     if not workdays:
-        warn(
+        reader.warn(
             f"calendar {calendar.name!r} has no working weekday; progman needs one: it is "
             "imported with Monday to Friday, 8 hours"
         )
@@ -244,14 +259,14 @@ def progman_calendar(
     minutes = lengths.most_common(1)[0][0]
     if len(lengths) > 1:
         other = ", ".join(f"{d} {week[d].minutes / 60:g} h" for d in workdays)
-        warn(
+        reader.warn(
             f"calendar {calendar.name!r} works days of different lengths ({other}); progman "
             f"gives every workday {minutes / 60:g} hours"
         )
     openings = {week[d].opening for d in workdays}
     if openings != {_OPENING} and minutes <= 16 * 60:
         first = min(openings)
-        warn(
+        reader.warn(
             f"calendar {calendar.name!r} opens at {first // 60:02d}:{first % 60:02d}; progman's "
             f"working days open at 08:00 (the hours a day and the days are kept)"
         )
@@ -259,7 +274,7 @@ def progman_calendar(
     extra: list[tuple[date, str | None]] = []
     special = _exceptions(calendar, calendars)
     for since, until, pattern in calendar.work_weeks:
-        for day in _days(since, until, warn, calendar.name):
+        for day in _days(since, until, reader, calendar.name):
             if day in special:
                 continue
             name = order[day.weekday()]
@@ -280,7 +295,7 @@ def progman_calendar(
             holidays.append((day, label))
     other_hours = [d for d in calendar.other_hours if d.weekday() < 7]
     if other_hours:
-        warn(
+        reader.warn(
             f"calendar {calendar.name!r}: {len(other_hours)} exception day(s) from "
             f"{min(other_hours)} work other hours than the week; progman works them a full "
             "day"

@@ -43,7 +43,12 @@ from progman.domain.checked import check_once
 from progman.domain.validation import format_path
 from progman.errors import Location, PlanTooLarge, Problem, ProgmanError
 from progman.io.imported import Imported
-from progman.io.mspdi_calendars import RawCalendar, progman_calendar, read_calendar
+from progman.io.mspdi_calendars import (
+    MAX_FILE_DAYS,
+    RawCalendar,
+    progman_calendar,
+    read_calendar,
+)
 from progman.io.mspdi_format import (
     ESTIMATED_OFFSET,
     FORMAT_UNITS,
@@ -221,6 +226,7 @@ class _Reader:
         self.uids: dict[str, int] = {}
         self.calendar_ids: dict[int, str] = {}
         self.calendar_minutes: dict[str, int] = {}
+        self.days_left = MAX_FILE_DAYS  # calendar days the exceptions may still expand to
         self.durations: dict[tuple[Any, Any, str | None], Any] = {}
         self.skipped: set[int] = set()  # UIDs of blank rows and the project summary
         self.resource_kinds: dict[str, str] = {}
@@ -305,7 +311,7 @@ class _Reader:
         holder = self.section("Calendars")
         raw: dict[int, RawCalendar] = {}
         for element in holder.findall(NS + "Calendar") if holder is not None else []:
-            calendar = read_calendar(element, self.warn)
+            calendar = read_calendar(element, self)
             raw[calendar.uid] = calendar
         result: dict[str, Any] = {}
         for uid, calendar in raw.items():
@@ -313,7 +319,7 @@ class _Reader:
             if ident in result:
                 ident = f"{ident}-{uid}"
             self.calendar_ids[uid] = ident
-            result[ident] = progman_calendar(calendar, raw, self.warn)
+            result[ident] = progman_calendar(calendar, raw, self)
             self.calendar_minutes[ident] = round(result[ident]["hours_per_day"] * 60)
         return result
 

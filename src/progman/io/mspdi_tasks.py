@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from progman.io.mspdi_read import _Reader
 
 _VALID_ID = re.compile(ID_PATTERN).match
+#: The deepest outline level read (MS Project's own plans rarely pass 10; a deeper tree
+#: would exhaust the validators' recursion).
+MAX_OUTLINE_LEVEL = 100
 
 
 def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], list[Any]]:
@@ -47,6 +50,12 @@ def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], lis
         if fields.get("IsNull") == "1" or level <= 0:
             reader.skipped.add(uid)  # a blank row, or MS Project's project summary task
             continue
+        if level > MAX_OUTLINE_LEVEL:
+            raise reader.fail(
+                f"task UID {uid} is at outline level {level}; progman reads work breakdowns "
+                f"up to {MAX_OUTLINE_LEVEL} levels deep",
+                reader.line_of("Task", uid),
+            )
         rows.append((uid, level, fields, reader._custom(fields, aliases)))
     ids = _ids(reader, rows)
     records: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
