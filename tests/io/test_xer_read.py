@@ -226,3 +226,22 @@ def test_the_encoding_can_be_named(tmp_path, monkeypatch):
     monkeypatch.setenv("PROGMAN_XER_ENCODING", "klingon")
     with pytest.raises(XerInvalid, match="unknown encoding 'klingon'"):
         read_xer(path)
+
+
+def test_a_calendar_the_file_does_not_hold_is_a_warning(tmp_path):
+    path = write(tmp_path, two_projects([task(1, 1, 11, "A10", 8, clndr_id=99)]))
+    warnings = [w for w in read_xer(path).warnings if "holds no activity" not in w.message]
+    (warning,) = warnings
+    assert warning.message == "A.A10: calendar '99' is not in the file; on its project's"
+    assert warning.location.line == line_of(path, "%R\t1\t1\t11\t99")
+
+
+def test_no_project_and_twice_the_same_activity_are_refused(tmp_path):
+    lines = [line for line in two_projects([]) if not line.startswith("%R\t1\tA")]
+    lines = [line for line in lines if not line.startswith("%R\t2\tB")]
+    with pytest.raises(XerInvalid, match="no PROJECT table row"):
+        read_xer(write(tmp_path, lines, "none.xer"))
+    path = write(tmp_path, two_projects([task(1, 1, 11, "A10", 8), task(1, 1, 11, "A20", 8)]))
+    with pytest.raises(XerInvalid, match="activity 1 is listed twice") as caught:
+        read_xer(path)
+    assert caught.value.location.line == line_of(path, "%R\t1\t1\t11\t1\tTT_Task\tTK_NotStart\tA20")

@@ -149,6 +149,15 @@ class _Builder:
         self.lines[ident] = line
         return ident
 
+    def calendar_of(
+        self, row: dict[str, str], calendars: dict[str, str], line: int, whose: str, instead: str
+    ) -> str | None:
+        """The calendar a record names; a warning if the file does not hold it."""
+        wanted = row.get("clndr_id", "")
+        if wanted and wanted not in calendars:
+            self.warn(line, f"{whose}: calendar {wanted!r} is not in the file; on {instead}")
+        return calendars.get(wanted)
+
     def number(self, record: dict[str, str], name: str, line: int, table: str) -> float:
         text = record.get(name, "").strip()
         if not text:
@@ -363,8 +372,9 @@ class _Builder:
                 "name": row.get("rsrc_name") or code,
                 "kind": kind,
             }
-            if row.get("clndr_id") in calendars:
-                resource["calendar"] = calendars[row["clndr_id"]]
+            calendar = self.calendar_of(row, calendars, line, f"resource {ident}", "the program's")
+            if calendar:
+                resource["calendar"] = calendar
             parent = row.get("parent_rsrc_id", "")
             if names.get(parent):
                 resource["team"] = names[parent]
@@ -436,8 +446,11 @@ class _Builder:
         finish = self.moment(row, "plan_end_date", line, "PROJECT")
         if finish is not None:
             project["deadline"] = finish.date()
-        if row.get("clndr_id") in calendars:
-            project["calendar"] = calendars[row["clndr_id"]]
+        calendar = self.calendar_of(
+            row, calendars, line, f"project {project['id']}", "the program's"
+        )
+        if calendar:
+            project["calendar"] = calendar
         project["_data_date"] = self.moment(row, "last_recalc_date", line, "PROJECT")
         return project
 
@@ -492,6 +505,8 @@ class _Builder:
                     f"TASK {row.get('task_code')!r} belongs to project {row.get('proj_id')!r}, "
                     "which the file does not hold",
                 )
+            if row["task_id"] in tasks:
+                raise self.fail(line, f"TASK: activity {row['task_id']} is listed twice")
             item = self.activity(line, row, project, calendars, tags)
             tasks[row["task_id"]] = item
             wbs = row.get("wbs_id", "")
@@ -561,7 +576,7 @@ class _Builder:
 
         actual_start, actual_finish = moment("act_start_date"), moment("act_end_date")
         item["_planned"] = moment("target_start_date") or moment("early_start_date")
-        calendar = calendars.get(row.get("clndr_id", ""))
+        calendar = self.calendar_of(row, calendars, line, ident, "its project's")
         if calendar and calendar != project.get("calendar"):
             item["calendar"] = calendar
         if kind != "TT_Rsrc":  # P6 schedules it on its own calendar, whoever works on it
