@@ -117,6 +117,7 @@ PLAN_READS: dict[tuple[str, str], dict | None] = {
     ("GET", "/api/v1/programs/{key}/strategy/objectives"): None,
     ("GET", "/api/v1/programs/{key}/strategy/benefits"): None,
     ("GET", "/api/v1/programs/{key}/gates"): None,
+    ("GET", "/api/v1/programs/{key}/comms"): None,
     ("GET", "/api/v1/programs/{key}/baselines"): None,
     ("GET", "/api/v1/programs/{key}/baselines/{baseline_id}"): None,
     ("GET", "/api/v1/programs/{key}/scenarios"): None,

@@ -1,6 +1,7 @@
 """``/api/v1/programs/{key}/gates``: lifecycle and governance of a stored program in the
 CLI's ``--json`` shape (``progman gates --json``): each stage gate's criteria, decision and
-status against the schedule's forecast, each project's phase, and the decision log."""
+status against the schedule's forecast, each project's phase, and the decision log; and
+``/comms``, the communication plan (``progman comms --json``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Response
 
 from progman.api.answers import documented, json_answer
 from progman.api.deps import CurrentUser, DatabaseSession
+from progman.services.comms import stored_comms
 from progman.services.gates import gates_json, stored_gates
 
 router = APIRouter(prefix="/programs/{key}", tags=["governance"])
@@ -26,3 +28,13 @@ def gates(
     date, as of ``status_date`` (default: the program's, else today): ``progman gates
     --json``."""
     return json_answer(gates_json(stored_gates(session, user, key, status_date=status_date)))
+
+
+@router.get("/comms", response_class=Response, responses=OBJECT)
+def comms(
+    key: str, user: CurrentUser, session: DatabaseSession, due: date | None = None
+) -> Response:
+    """The reports due to each stakeholder on the day ``due`` (default: the program's
+    status date, else today), every report line with its next date, and the
+    interest/influence grid: ``progman comms --json``."""
+    return json_answer(stored_comms(session, user, key, due).to_json())

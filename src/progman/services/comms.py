@@ -12,11 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from progman.domain import Program
 from progman.domain.communication import QUADRANTS, Quadrant, due_on, quadrant
 from progman.errors import Location, ProgmanError, UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from progman.domain.access import User
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,13 @@ def communication_plan(program: Program, on: date | None = None) -> CommsPlan:
         tuple(lines),
         {name: tuple(entries) for name, entries in grid.items()},
     )
+
+
+def stored_comms(session: Session, user: User, key: str, on: date | None = None) -> CommsPlan:
+    """The communication plan of the stored program ``key`` as ``user`` may see it."""
+    from progman.services.catalog import visible_program  # noqa: PLC0415 - database stack
+
+    return communication_plan(visible_program(session, user, key), on)
 
 
 @dataclass(frozen=True)
