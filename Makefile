@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck bench install install-test chromium screenshots clean
+.PHONY: run test lint typecheck bench install install-test chromium java screenshots clean
 
 $(BIN)/python:
 	scripts/bootstrap-venv.sh "$(PYTHON)" "$(VENV)"
@@ -41,13 +41,17 @@ lint: install-test
 
 ## test: every check, then the whole suite on SQLite and on a throwaway PostgreSQL
 ## (the engine is compiled once first, into the user cache the workers then load from)
-test: lint chromium
+test: lint chromium java
 	$(BIN)/progman init --compile-only
 	scripts/with-postgres.sh $(BIN)/pytest -n 2
 
 ## chromium: Debian's browser, which the web UI's tests drive through Playwright
 chromium:
 	command -v chromium >/dev/null || scripts/apt-install.sh chromium
+
+## java: the Java runtime MPXJ runs on (the extra progman[mpxj] and its tests)
+java:
+	command -v java >/dev/null || scripts/apt-install.sh openjdk-17-jre-headless
 
 ## bench: performance benchmarks, each printed as a ratio against a baseline of the same run
 ## (TaskJuggler, the leveling baseline, comes from Debian's tj3 package when it is missing)
