@@ -245,3 +245,19 @@ def test_no_project_and_twice_the_same_activity_are_refused(tmp_path):
     with pytest.raises(XerInvalid, match="activity 1 is listed twice") as caught:
         read_xer(path)
     assert caught.value.location.line == line_of(path, "%R\t1\t1\t11\t1\tTT_Task\tTK_NotStart\tA20")
+
+
+def test_projects_with_different_data_dates(tmp_path):
+    lines = two_projects([task(1, 1, 11, "A10", 8), task(2, 2, 20, "B10", 8)])
+    lines = [
+        line.replace("\t2027-01-04 00:00\t2027-01-04 00:00", "\t2027-01-04 00:00\t2027-02-01 00:00")
+        if line.startswith("%R\t2\tB")
+        else line
+        for line in lines
+    ]
+    path = write(tmp_path, lines)
+    imported = read_xer(path)
+    assert imported.program.status_date == date(2027, 1, 31)
+    (warning,) = [w for w in imported.warnings if "holds no activity" not in w.message]
+    assert "different data dates (2027-01-04 00:00, 2027-02-01 00:00)" in warning.message
+    assert warning.location.line == line_of(path, "%R\t2\tB")

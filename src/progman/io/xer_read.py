@@ -217,8 +217,16 @@ class _Builder:
         self.links(tasks)
         starts = [item["start"] for item in built if item.get("start")]
         first = min(starts) if starts else None
-        dates = [d for d in (p.pop("_data_date") for p in built) if d is not None]
-        data_date = max(dates) if dates else None
+        dates = [(p.pop("_data_date"), line) for p, (line, _) in zip(built, projects, strict=True)]
+        known = [(when, line) for when, line in dates if when is not None]
+        data_date = max(known)[0] if known else None
+        if len({when for when, _ in known}) > 1:
+            shown = ", ".join(sorted({f"{when:%Y-%m-%d %H:%M}" for when, _ in known}))
+            self.warn(
+                max(known)[1],
+                f"the projects have different data dates ({shown}); a program has one status "
+                f"date: the latest data date's",
+            )
         if first is None:
             first = data_date.date() if data_date else self.earliest(tasks)
         if first is None:
