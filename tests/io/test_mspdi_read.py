@@ -4,6 +4,7 @@ file:line and nothing imported."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -417,3 +418,54 @@ def test_exceptions_spanning_decades_are_bounded_per_file(monkeypatch):
     assert any("more than 1,000 exception days" in w for w in found.warnings)
     years = {h.start.year for h in found.program.calendars["Standard"].holidays}
     assert 2027 in years and 2036 not in years  # the first 1,000 days only
+
+
+def test_a_calendar_time_or_a_length_no_plan_holds_is_an_error_at_its_line():
+    calendars = STANDARD.replace("<FromTime>13:00:00</FromTime>", "<FromTime>1pm</FromTime>", 1)
+    text = error_of(mspdi(task(1, "A"), calendars=calendars))
+    assert "calendar 'Standard'" in text and "'1pm' is not a time of day" in text
+    assert text.startswith("test.xml:")
+    huge = task(2, "B").replace("PT8H0M0S", "PT900000000H0M0S")  # 112 million days
+    data = mspdi(task(1, "A") + "\n" + huge)
+    text = error_of(data)
+    assert "task UID 2 'B'" in text and "out of range" in text
+    assert "<UID>2</UID>" in data.decode().splitlines()[int(text.split(":")[1]) - 1]
+    text = error_of(mspdi(task(1, "A") + task(2, "B", extra=link(1, 1, 1e300))))
+    assert "task UID 2 'B'" in text and "lag" in text
+
+
+#: Values a damaged or hostile file may hold where MSPDI expects numbers, dates and times.
+ODD_VALUES = [
+    b"-1",
+    b"0",
+    b"99999999",
+    b"abc",
+    b"",
+    b"2000-13-45T00:00:00",
+    b"9999-12-31T23:59:59",
+    b"PT-5H0M0S",
+    b"P99999D",
+    b"1e308",
+    b"nan",
+    b"inf",
+    b"\xc3\xa9",
+    b"24:00:00",
+    b"-65535",
+    b"A" * 300,
+    b"0001-01-01T00:00:00",
+]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_odd_values_give_a_plan_or_a_progman_error_never_a_crash(path):
+    data = path.read_bytes()
+    spans = [m.span(1) for m in re.finditer(rb">([^<>]{1,40})</", data)]
+    rng = random.Random(path.name)
+    for _ in range(25):
+        damaged = data
+        for a, b in sorted(rng.sample(spans, 3), reverse=True):  # from the end: spans hold
+            damaged = damaged[:a] + rng.choice(ODD_VALUES) + damaged[b:]
+        try:
+            progman.schedule(parse_mspdi(damaged, path.name).program)
+        except ProgmanError as error:
+            assert str(error)

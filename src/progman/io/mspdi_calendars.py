@@ -12,13 +12,14 @@ about by calendar and field.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from progman.io.mspdi_format import DAY_TYPES, NS
+from progman.io.mspdi_format import DAY_TYPES, NS, as_int
 
 #: The longest run of days an exception or work week is expanded over (50 years):
 #: MS Project writes open-ended recurrences up to 2049.
@@ -69,9 +70,15 @@ def _day(text: str | None) -> date | None:
         return None
 
 
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$")
+
+
 def _minute_of(text: str) -> int:
-    hours, minutes, *_ = (int(part) for part in text.split(":"))
-    return hours * 60 + minutes
+    """The minute of the day of a ``FromTime``/``ToTime`` (``08:00:00``)."""
+    match = _TIME.match(text)
+    if match is None or int(match[1]) > 24 or int(match[2]) > 59:
+        raise ValueError(f"working time {text!r} is not a time of day (HH:MM:SS)")
+    return int(match[1]) * 60 + int(match[2])
 
 
 def _working_times(day: Element) -> tuple[int, int] | None:
@@ -97,7 +104,7 @@ def _working_times(day: Element) -> tuple[int, int] | None:
 def _week(days: list[Element]) -> dict[str, WeekDay]:
     week: dict[str, WeekDay] = {}
     for day in days:
-        code = int(_text(day, "DayType") or -1)
+        code = as_int(_text(day, "DayType"), -1)
         if code not in DAY_TYPES:
             continue
         working = _text(day, "DayWorking") == "1"
@@ -112,10 +119,11 @@ def _week(days: list[Element]) -> dict[str, WeekDay]:
 def read_calendar(element: Element, reader: Any) -> RawCalendar:
     """One ``Calendar`` element; ``reader.warn(text)`` is told what cannot be expanded
     (``reader.days_left``: the days the file may still expand, see :func:`_days`)."""
-    uid = int(_text(element, "UID") or 0)
+    uid = as_int(_text(element, "UID"), 0)
     name = _text(element, "Name") or f"Calendar {uid}"
     base_text = _text(element, "BaseCalendarUID")
-    base = int(base_text) if base_text and int(base_text) >= 0 else None
+    base = as_int(base_text, -1) if base_text else None
+    base = base if base is not None and base >= 0 else None
     if _text(element, "IsBaseCalendar") == "1":
         base = None
     calendar = RawCalendar(uid, name, base)
@@ -187,19 +195,20 @@ def _exception(calendar: RawCalendar, element: Element, reader: Any) -> None:
     if first is None or last is None:
         return
     label = _text(element, "Name")
-    kind = int(_text(element, "Type") or 1)
-    step = max(int(_text(element, "Period") or 1), 1)
+    kind = as_int(_text(element, "Type"), 1)
+    step = min(max(as_int(_text(element, "Period"), 1), 1), MAX_EXPANDED_DAYS)
     days = _days(first, last, reader, calendar.name)
     if kind in (1, 7):  # daily: every day, or every ``Period`` days
         chosen = days[::step]
     elif kind == 2:  # yearly on a day of a month (Month 0 = January)
-        month, day = int(_text(element, "Month") or 0) + 1, int(_text(element, "MonthDay") or 1)
+        month = as_int(_text(element, "Month"), 0) + 1
+        day = as_int(_text(element, "MonthDay"), 1)
         chosen = [d for d in days if d.month == month and d.day == day]
     elif kind == 4:  # monthly on a day of the month
-        day = int(_text(element, "MonthDay") or 1)
+        day = as_int(_text(element, "MonthDay"), 1)
         chosen = [d for d in days if d.day == day]
     elif kind == 6:  # weekly on the days of a mask (1 = Sunday, 2 = Monday, 4 = Tuesday...)
-        mask = int(_text(element, "DaysOfWeek") or 0)
+        mask = as_int(_text(element, "DaysOfWeek"), 0)
         chosen = [
             d
             for d in days

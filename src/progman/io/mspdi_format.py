@@ -7,6 +7,7 @@ duration units as small integers; this module maps them to progman's terms and b
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any, Final
@@ -163,17 +164,18 @@ def fields_of(element: Element) -> dict[str, Any]:
 
 
 def as_int(value: Any, default: int = 0) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return default
+    """A whole number written in the file (``3``, ``3.0``), else ``default``."""
+    number = as_float(value, float(default))
+    return int(number) if abs(number) < 2**53 else default
 
 
 def as_float(value: Any, default: float = 0.0) -> float:
+    """A finite number written in the file, else ``default``."""
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return default
+    return number if math.isfinite(number) else default
 
 
 def moment_of(value: Any) -> datetime | None:

@@ -311,7 +311,14 @@ class _Reader:
         holder = self.section("Calendars")
         raw: dict[int, RawCalendar] = {}
         for element in holder.findall(NS + "Calendar") if holder is not None else []:
-            calendar = read_calendar(element, self)
+            try:
+                calendar = read_calendar(element, self)
+            except ValueError as error:
+                uid = as_int(element.findtext(NS + "UID"), -1)
+                name = element.findtext(NS + "Name") or f"UID {uid}"
+                raise self.fail(
+                    f"calendar {name!r}: {error}", self.line_of("Calendar", uid)
+                ) from None
             raw[calendar.uid] = calendar
         result: dict[str, Any] = {}
         for uid, calendar in raw.items():
@@ -351,7 +358,10 @@ class _Reader:
         on ``calendar`` (a file repeats a few: each is worked out once)."""
         key = (text, code, calendar)
         if key not in self.durations:
-            self.durations[key] = self._duration(text, code, calendar)
+            try:
+                self.durations[key] = self._duration(text, code, calendar)
+            except ValueError as error:  # a length no plan holds (a million days)
+                raise self.bad_value(what, f"duration {text!r}: {error}") from None
         return self.durations[key]
 
     def _duration(self, text: Any, code: Any, calendar: str | None) -> Any:
@@ -512,6 +522,13 @@ class _Reader:
         pattern = rb"<" + element.encode() + rb">\s*<UID>" + str(uid).encode() + rb"</UID>"
         found = re.search(pattern, self.data)
         return self.data.count(b"\n", 0, found.start()) + 1 if found else None
+
+    def bad_value(self, label: str, message: str) -> MspdiInvalid:
+        """A value of the task ``label`` names (``task UID 3 'Name'``) that no plan holds,
+        at the task's line."""
+        found = re.match(r"task UID (-?\d+)", label)
+        line = self.line_of("Task", int(found[1])) if found else None
+        return self.fail(f"{label or 'a baseline'}: {message}", line)
 
     def fail(self, message: str, line: int | None = None) -> MspdiInvalid:
         return MspdiInvalid(message, location=Location(file=self.name, line=line))

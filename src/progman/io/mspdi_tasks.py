@@ -293,17 +293,20 @@ def _lag(
         )
     else:
         minutes = amount / 10
-    lag = duration_of(
-        minutes,
-        unit,
-        elapsed,
-        minutes_per_day=reader.minutes_per_day,
-        minutes_per_week=reader.minutes_per_week,
-        days_per_month=reader.days_per_month,
-        calendar_minutes_per_day=reader.calendar_minutes.get(
-            entry.get("calendar") or "", reader.minutes_per_day
-        ),
-    )
+    try:
+        lag = duration_of(
+            minutes,
+            unit,
+            elapsed,
+            minutes_per_day=reader.minutes_per_day,
+            minutes_per_week=reader.minutes_per_week,
+            days_per_month=reader.days_per_month,
+            calendar_minutes_per_day=reader.calendar_minutes.get(
+                entry.get("calendar") or "", reader.minutes_per_day
+            ),
+        )
+    except ValueError as error:  # a lag no plan holds (a million days)
+        raise reader.bad_value(label, f"the lag {amount:g} of a link: {error}") from None
     return _NO_LAG if lag.is_zero else lag
 
 
@@ -321,8 +324,9 @@ def _baseline(
         "start": start.date() if (start.hour, start.minute) == (0, 0) else start,
         "finish": finish.date() if (finish.hour, finish.minute) == (23, 59) else finish,
     }
+    label = reader.labels[entry["id"]]
     duration = reader.duration(
-        fields.get("Duration"), fields.get("DurationFormat"), entry.get("calendar"), ""
+        fields.get("Duration"), fields.get("DurationFormat"), entry.get("calendar"), label
     )
     if duration is not None and not entry.get("_summary"):
         frozen["duration"] = str(duration)
