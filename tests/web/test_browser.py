@@ -90,7 +90,7 @@ def test_a_viewer_picks_a_cell_of_the_risk_matrix_and_reads_the_audit_log(site, 
 #: Every main view of a program, as the navigation and the pages link them.
 MAIN_VIEWS = [
     "", "/roadmap", "/board", "/gantt", "/resources", "/risks", "/montecarlo", "/whatif",
-    "/evm", "/health", "/gates", "/changes", "/audit", "/projects/API",
+    "/evm", "/health", "/gates", "/comms", "/changes", "/audit", "/projects/API",
     "/items/API.payments?slip=5",
 ]  # fmt: skip
 

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from progman.web import pages
 from progman.web.admin_pages import router as admin_router
 from progman.web.change_pages import router as change_router
+from progman.web.comms_pages import router as comms_router
 from progman.web.control_pages import router as control_router
 from progman.web.gantt_pages import router as gantt_router
 from progman.web.gates_pages import router as gates_router
@@ -28,6 +29,7 @@ ROUTERS = (
     control_router,
     change_router,
     gates_router,
+    comms_router,
 )
 
 

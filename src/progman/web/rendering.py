@@ -37,6 +37,7 @@ VIEWS: tuple[tuple[str, str | None], ...] = (
     ("Earned value", "/evm"),
     ("Health", "/health"),
     ("Gates", "/gates"),
+    ("Stakeholders", "/comms"),
     ("Change requests", "/changes"),
     ("Audit log", "/audit"),
 )
