@@ -285,9 +285,9 @@ def _lag(
     """A ``LinkLag`` (tenths of a minute, or a percentage) shown in ``LagFormat``."""
     code = as_int(fmt, 7)
     unit, elapsed = FORMAT_UNITS.get(code - ESTIMATED_OFFSET if code > 32 else code, ("d", False))
-    if unit == "%":
+    if unit == "%":  # the value is the percentage (MPXJ and Aspose read it so)
         minutes = amount / 100 * predecessor.get("_minutes", 0.0)
-        unit = "d"
+        unit, elapsed = "d", False  # a share of the predecessor's working duration
         reader.group(
             "percentage lags, imported as that share of their predecessor's duration", label
         )
