@@ -48,3 +48,15 @@ def test_unknown_format_and_hidden_program(api):
     assert "unknown export format 'xls'" in wrong.json()["detail"]
     hidden = api.client.get("/api/v1/programs/OTH/export?format=csv", headers=headers)
     assert hidden.status_code == 404
+
+
+def test_ms_project_xml(api):
+    from progman.io.mspdi_read import parse_mspdi  # noqa: PLC0415 - the reader, for the check
+
+    answer = api.client.get(f"{EXPORT}?format=mspdi", headers=api.token("victor"))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/xml")
+    assert answer.headers["content-disposition"] == 'attachment; filename="DPL.xml"'
+    program = parse_mspdi(answer.content, "DPL.xml").program
+    assert [p.id for p in program.projects] == ["API", "WEB", "MOB", "LOY", "MKT"]
+    assert "API.auth" in program.task_index()
