@@ -165,6 +165,10 @@ def fields_of(element: Element) -> dict[str, Any]:
 
 def as_int(value: Any, default: int = 0) -> int:
     """A whole number written in the file (``3``, ``3.0``), else ``default``."""
+    try:
+        return int(value)  # nearly every one: read at C speed
+    except (TypeError, ValueError):
+        pass
     number = as_float(value, float(default))
     return int(number) if abs(number) < 2**53 else default
 
