@@ -342,7 +342,9 @@ class _Reader:
         return found
 
     @staticmethod
-    def _custom(fields: dict[str, Any], aliases: dict[str, str]) -> dict[str, str]:
+    def custom(fields: dict[str, Any], aliases: dict[str, str]) -> dict[str, str]:
+        """The values of progman's custom fields (by alias) among an element's
+        ``ExtendedAttribute`` children."""
         values = {}
         for element in fields.get("ExtendedAttribute", []):
             inner = fields_of(element)
@@ -395,7 +397,7 @@ class _Reader:
             if uid <= 0 or fields.get("IsNull") == "1":
                 continue  # MS Project's blank resource 0
             name = fields.get("Name") or f"Resource {uid}"
-            custom = self._custom(fields, aliases).get(ID_ALIAS)
+            custom = self.custom(fields, aliases).get(ID_ALIAS)
             ident = _ident(custom or "", f"R{uid}")
             if ident in ids.values():
                 ident = f"R{uid}"

@@ -56,7 +56,7 @@ def read_tasks(reader: _Reader, aliases: dict[str, str]) -> tuple[list[Any], lis
                 f"up to {MAX_OUTLINE_LEVEL} levels deep",
                 reader.line_of("Task", uid),
             )
-        rows.append((uid, level, fields, reader._custom(fields, aliases)))
+        rows.append((uid, level, fields, reader.custom(fields, aliases)))
     ids = _ids(reader, rows)
     records: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for (uid, level, fields, custom), ident in zip(rows, ids, strict=True):
