@@ -16,8 +16,9 @@ durations (``5ed``) and by array-level callers who want plain integer time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -97,6 +98,22 @@ class CalendarTables:
             delta = moment - datetime.combine(self.origin, datetime.min.time())
             return int(delta.total_seconds() // 60)
         return ((moment - self.origin).days + end_of_day) * MINUTES_PER_DAY
+
+    def to_minutes_many(
+        self, moments: Sequence[date | datetime], *, end_of_day: bool = False
+    ) -> np.ndarray:
+        """:meth:`to_minutes` of each moment, as int64 (a comprehension: numpy's own
+        conversion of date objects is several times slower)."""
+        origin = self.origin
+        base = datetime.combine(origin, datetime.min.time())
+        minute, extra = timedelta(minutes=1), MINUTES_PER_DAY if end_of_day else 0
+
+        def minutes(moment: date | datetime) -> int:
+            if isinstance(moment, datetime):
+                return (moment - base) // minute
+            return (moment - origin).days * MINUTES_PER_DAY + extra
+
+        return np.fromiter(map(minutes, moments), dtype=np.int64, count=len(moments))
 
     def to_datetimes(self, minutes: np.ndarray) -> list[datetime]:
         """Wall minutes as datetimes, converted in bulk (numpy, not one at a time)."""

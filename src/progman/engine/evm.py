@@ -42,7 +42,6 @@ from progman.engine.build import BuiltNetwork
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY, CalendarTables
 
 #: Curves are evaluated for this many tasks at a time (bounds the memory).
-_CHUNK = 2048
 _EPSILON = 1e-9
 
 
@@ -188,18 +187,10 @@ class Ledger:
         """Cumulative spend of the periods (of ``items``: a bool mask of tasks, None for
         all) at each time ``at``."""
         chosen = np.arange(self.item.size) if items is None else np.flatnonzero(items[self.item])
-        total = np.zeros(at.size)
-        for lo in range(0, chosen.size, _CHUNK):
-            part = chosen[lo : lo + _CHUNK]
-            shape = (part.size, at.size)
-            shares = _spread(
-                tables,
-                np.full(shape, self.calendar, dtype=np.int64),
-                np.repeat(self.first[part], at.size).reshape(shape),
-                np.repeat(self.last[part], at.size).reshape(shape),
-                np.broadcast_to(at[None, :], shape),
-            )
-            total += self.amount[part] @ shares
+        calendar = np.full(chosen.size, self.calendar, dtype=np.int64)
+        [total] = _ramp_sums(
+            tables, calendar, self.first[chosen], self.last[chosen], at, self.amount[chosen]
+        )
         return total
 
     def by_item(self, tables: CalendarTables, at: int, count: int) -> np.ndarray:
@@ -433,18 +424,10 @@ def _planned_value(
     tables: CalendarTables, tasks: _Tasks, members: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
     """The PV of ``members`` at each of the times ``ends``."""
-    total = np.zeros(ends.size)
-    for lo in range(0, members.size, _CHUNK):
-        part = members[lo : lo + _CHUNK]
-        grid = np.broadcast_to(ends[None, :], (part.size, ends.size))
-        shares = _spread(
-            tables,
-            np.repeat(tasks.calendar[part], ends.size).reshape(grid.shape),
-            np.repeat(tasks.start[part], ends.size).reshape(grid.shape),
-            np.repeat(tasks.finish[part], ends.size).reshape(grid.shape),
-            grid,
-        )
-        total += tasks.bac[part] @ shares
+    [total] = _ramp_sums(
+        tables, tasks.calendar[members], tasks.start[members], tasks.finish[members], ends,
+        tasks.bac[members],
+    )  # fmt: skip
     return total
 
 
@@ -501,27 +484,80 @@ def _progress_curve(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative EV and AC of ``members`` at each time ``at``: each task's earned value
     and actual cost spread evenly over its working time from when it began to now."""
-    ev, ac = np.zeros(at.size), np.zeros(at.size)
     earned = tasks.bac * tasks.done
     ledgered = np.zeros(tasks.ac.size, dtype=bool)
     ledgered[tasks.ledger.item] = True
     spread = np.where(ledgered, 0.0, tasks.ac)  # a ledger's tasks follow their periods
     chosen = np.zeros(tasks.ac.size, dtype=bool)
     chosen[members] = True
+    ev, ac = _ramp_sums(
+        tables, tasks.calendar[members], tasks.began[members], tasks.reached[members], at,
+        earned[members], spread[members],
+    )  # fmt: skip
     ac += tasks.ledger.spent(tables, at, chosen & ledgered)
-    for lo in range(0, members.size, _CHUNK):
-        part = members[lo : lo + _CHUNK]
-        shape = (part.size, at.size)
-        shares = _spread(
-            tables,
-            np.repeat(tasks.calendar[part], at.size).reshape(shape),
-            np.repeat(tasks.began[part], at.size).reshape(shape),
-            np.repeat(tasks.reached[part], at.size).reshape(shape),
-            np.broadcast_to(at[None, :], shape),
-        )
-        ev += earned[part] @ shares
-        ac += spread[part] @ shares
     return ev, ac
+
+
+def _ramp_sums(
+    tables: CalendarTables,
+    calendar: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    at: np.ndarray,
+    *weights: np.ndarray,
+) -> list[np.ndarray]:
+    """For each weight vector ``w``, ``Σ_k w[k] · share_k(at[j])`` at each time ``at[j]``,
+    where ``share_k`` is :func:`_spread`'s share of ``[first[k], last[k])`` on
+    ``calendar[k]``: the curves a time-phased report draws.
+
+    Each share is a ramp in the working minutes of its calendar, so a calendar's sum is
+    piecewise linear in them: sorted ramp ends and running sums answer every time by a
+    binary search, ``O((n + m·C) log n)`` for ``C`` calendars instead of the ``n × m``
+    grid of shares. The calendars are laid end to end on one axis (calendar ``c``'s
+    working minute ``u`` at ``c·span + u``), so they are searched all at once too."""
+    at = np.asarray(at, dtype=np.int64)
+    calendars, group = np.unique(calendar, return_inverse=True)
+    span = tables.horizon + 1  # more than any count of working minutes
+    begin = tables.work_before_many(calendar, first) + group * span
+    end = tables.work_before_many(calendar, last) + group * span
+    lane = np.repeat(np.arange(calendars.size, dtype=np.int64) * span, at.size)
+    u = tables.work_before_many(np.repeat(calendars, at.size), np.tile(at, calendars.size))
+    u += lane  # (C·m): time j on calendar c's lane
+    ramp = end > begin
+    a, b = begin[ramp], end[ramp]
+    by_a, by_b = np.argsort(a, kind="stable"), np.argsort(b, kind="stable")
+    started = np.searchsorted(a[by_a], u, side="left")  # ramps with a < u...
+    ended = np.searchsorted(b[by_b], u, side="right")  # ...and b <= u, so far on the axis
+    lane_a = np.searchsorted(a[by_a], lane, side="left")  # where the lane begins
+    lane_b = np.searchsorted(b[by_b], lane, side="left")
+    flat = ~ramp  # no working time: all of it from its end (wall time)
+    flat_by = np.argsort(last[flat], kind="stable")
+    flat_done = np.searchsorted(last[flat][flat_by], at, side="right")
+    offset_u = (u - lane).astype(np.float64)  # the working minute within its lane
+    sums = []
+    for w in weights:
+        rw = w[ramp]
+        slope = rw / (b - a)
+        pinned = slope * (a - group[ramp] * span)  # slope × a within its own lane
+        full = _in_lane(rw, by_b, ended, lane_b)
+        rising = _in_lane(slope, by_a, started, lane_a) - _in_lane(slope, by_b, ended, lane_b)
+        offset = _in_lane(pinned, by_a, started, lane_a) - _in_lane(pinned, by_b, ended, lane_b)
+        per_lane = (full + offset_u * rising - offset).reshape(calendars.size, at.size)
+        sums.append(per_lane.sum(axis=0) + _running(w[flat], flat_by, flat_done))
+    return sums
+
+
+def _in_lane(
+    values: np.ndarray, order: np.ndarray, upto: np.ndarray, lane: np.ndarray
+) -> np.ndarray:
+    """The sum of ``values`` taken in ``order`` from position ``lane[j]`` to ``upto[j]``."""
+    running = np.concatenate([[0.0], np.cumsum(values[order])])
+    return running[upto] - running[lane]  # type: ignore[no-any-return]
+
+
+def _running(values: np.ndarray, order: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The sum of the first ``count[j]`` of ``values`` taken in ``order``, for each j."""
+    return np.concatenate([[0.0], np.cumsum(values[order])])[count]  # type: ignore[no-any-return]
 
 
 __all__ = [

@@ -85,6 +85,12 @@ class Schedule:
             return self.tasks.by_id(ident)
         return self.tasks[self._index[ident]]
 
+    def tasks_of(self, idents: Sequence[str]) -> list[TaskSchedule]:
+        """:meth:`task` of each id, made at once."""
+        if isinstance(self.tasks, TaskTable):
+            return self.tasks.many(idents)
+        return [self.task(ident) for ident in idents]
+
     @cached_property
     def _index(self) -> dict[str, int]:
         return {entry.id: i for i, entry in enumerate(self.tasks)}

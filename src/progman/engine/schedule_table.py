@@ -123,6 +123,25 @@ class TaskTable(Sequence[TaskSchedule]):
         """The task with this id (``KeyError`` if none)."""
         return self[self.position(ident)]
 
+    def many(self, idents: Sequence[str]) -> list[TaskSchedule]:
+        """The tasks with these ids, made in one pass over the columns (``KeyError`` if
+        one is unknown): many look-ups at the price of one."""
+        if self._made is not None:
+            return [self._made[self.position(i)] for i in idents]
+        at = np.fromiter(map(self.position, idents), dtype=np.int64, count=len(idents))
+        places = at.tolist()
+        columns = zip(
+            [self._ids[k] for k in places],
+            [self._names[k] for k in places],
+            [self._project_ids[p] for p in self._project_of[at].tolist()],
+            *(self._tables.to_datetimes(self._columns[name][at]) for name in DATES),
+            *(self._columns[name][at].tolist() for name in (*FLOATS, *FLAGS)),
+            self.driver_names(at),
+            [self._deadlines[k] for k in places],
+            strict=True,
+        )
+        return [TaskSchedule(*row) for row in columns]
+
     def driver_names(self, at: np.ndarray) -> list[str | None]:
         """``driving_predecessor`` of the tasks at positions ``at``."""
         names: list[str | None] = [None, *reversed(DRIVER_REASONS)]  # by code NO_DRIVER..-1
@@ -194,9 +213,7 @@ class TaskTable(Sequence[TaskSchedule]):
         np.minimum.at(first, project, self._columns["start"][leaf])
         known = first < np.iinfo(np.int64).max
         stamps = self._tables.to_datetimes(np.where(known, first, 0))
-        return {
-            ident: stamps[p] if known[p] else None for p, ident in enumerate(self._project_ids)
-        }
+        return {ident: stamps[p] if known[p] else None for p, ident in enumerate(self._project_ids)}
 
     def spans(self, positions: np.ndarray, origin: date) -> tuple[np.ndarray, np.ndarray]:
         """Start and finish of the tasks at ``positions`` in wall minutes from ``origin``
@@ -210,6 +227,12 @@ class TaskTable(Sequence[TaskSchedule]):
         if name not in FLAGS:
             raise KeyError(name)
         return self._columns[name].astype(bool)
+
+    def floats(self, name: str) -> np.ndarray:
+        """One of :data:`FLOATS` of every task, in plan order (working days)."""
+        if name not in FLOATS:
+            raise KeyError(name)
+        return self._columns[name]
 
     def position(self, ident: str) -> int:
         """The plan-order position of the task ``ident`` (``KeyError`` if none)."""

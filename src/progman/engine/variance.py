@@ -75,47 +75,49 @@ def variance(
     calendar: int,
 ) -> Variance:
     """``now`` (the plan frozen as a baseline) against ``chosen``; date variances counted
-    in working days of ``calendar`` (the program's) of ``tables``."""
-    items = {item.id: item for item in program.work_items()}
+    in working days of ``calendar`` (the program's) of ``tables``. Each side is read into
+    columns once; every variance and every scope's sums are whole-array operations."""
+    items = program.task_index()
+    projects = [project.id for project in program.projects]
     project_of = {
-        item.id: project.id for project in program.projects for item in project.work_items()
+        item.id: p for p, project in enumerate(program.projects) for item in project.work_items()
     }
-    both = [ident for ident in now.tasks if ident in chosen.tasks and ident in items]
-    before = [chosen.tasks[i] for i in both]
-    after = [now.tasks[i] for i in both]
+    old, new = _Columns.of(chosen, tables, project_of), _Columns.of(now, tables, project_of)
+    old_at = {ident: k for k, ident in enumerate(old.ids)}
+    both = [(k, old_at[i]) for k, i in enumerate(new.ids) if i in old_at and i in items]
+    mine = np.array([k for k, _ in both], dtype=np.int64)
+    theirs = np.array([j for _, j in both], dtype=np.int64)
+    start_days = _working_days(tables, calendar, old.start[theirs], new.start[mine])
+    finish_days = _working_days(tables, calendar, old.finish[theirs], new.finish[mine])
     per_day = float(tables.minutes_per_day[calendar])
-    start_days = _shift(
-        tables, calendar, [t.start for t in before], [t.start for t in after], finish=False
-    )
-    finish_days = _shift(
-        tables, calendar, [t.finish for t in before], [t.finish for t in after], finish=True
-    )
+    work = np.round(new.hours[mine] - old.hours[theirs], 2).tolist()
+    cost = np.round(new.cost[mine] - old.cost[theirs], 2).tolist()
     tasks = tuple(
         TaskVariance(
-            id=ident,
-            name=items[ident].name,
-            project=project_of[ident],
-            baseline_start=old.start,
-            start=new.start,
-            start_days=round(float(start_days[k]), 2),
-            baseline_finish=old.finish,
-            finish=new.finish,
-            finish_days=round(float(finish_days[k]), 2),
-            duration_days=_duration_days(old, new, per_day),
-            work_hours=round(_hours(new) - _hours(old), 2),
-            cost=round((new.cost or 0.0) - (old.cost or 0.0), 2),
+            id=new.ids[k],
+            name=items[new.ids[k]].name,
+            project=projects[new.project[k]],
+            baseline_start=old.tasks[j].start,
+            start=new.tasks[k].start,
+            start_days=round(float(start_days[n]), 2),
+            baseline_finish=old.tasks[j].finish,
+            finish=new.tasks[k].finish,
+            finish_days=round(float(finish_days[n]), 2),
+            duration_days=_duration_days(old.tasks[j], new.tasks[k], per_day),
+            work_hours=work[n],
+            cost=cost[n],
         )
-        for k, (ident, old, new) in enumerate(zip(both, before, after, strict=True))
+        for n, (k, j) in enumerate(both)
     )
-    old_of, new_of = _by_project(chosen, project_of), _by_project(now, project_of)
-    scopes = {
-        project.id: _scope(tables, calendar, old_of.get(project.id, []), new_of.get(project.id, []))
-        for project in program.projects
-    }
+    old_sums, new_sums = old.scopes(len(projects)), new.scopes(len(projects))
+    scopes = [  # each project's, and last the whole program's
+        _scope(tables, calendar, (old, old_sums), (new, new_sums), p)
+        for p in range(len(projects) + 1)
+    ]
     return Variance(
         baseline=chosen.id,
-        program=_scope(tables, calendar, list(chosen.tasks.values()), list(now.tasks.values())),
-        projects=scopes,
+        program=scopes[-1],
+        projects=dict(zip(projects, scopes[:-1], strict=True)),
         tasks=tasks,
         added=tuple(  # summaries are how the work is grouped, not work
             i for i in now.tasks if i not in chosen.tasks and not items[i].is_summary
@@ -124,18 +126,56 @@ def variance(
     )
 
 
-def _shift(
-    tables: CalendarTables,
-    calendar: int,
-    old: list[date | datetime],
-    new: list[date | datetime],
-    *,
-    finish: bool,
+@dataclass(frozen=True)
+class _Columns:
+    """A baseline's tasks as columns: dates in wall minutes (a finish given as a day: its
+    end), work in hours, cost, and the index of the project that holds the task now (-1:
+    none, the whole program's sums count it)."""
+
+    ids: list[str]
+    tasks: list[BaselineTask]
+    start: np.ndarray
+    finish: np.ndarray
+    hours: np.ndarray
+    cost: np.ndarray
+    project: np.ndarray
+
+    @classmethod
+    def of(cls, baseline: Baseline, tables: CalendarTables, project_of: dict[str, int]) -> _Columns:
+        ids, tasks = list(baseline.tasks), list(baseline.tasks.values())
+        return cls(
+            ids=ids,
+            tasks=tasks,
+            start=tables.to_minutes_many([t.start for t in tasks]),
+            finish=tables.to_minutes_many([t.finish for t in tasks], end_of_day=True),
+            hours=np.fromiter(map(_hours, tasks), dtype=np.float64, count=len(tasks)),
+            cost=np.fromiter((t.cost or 0.0 for t in tasks), dtype=np.float64, count=len(tasks)),
+            project=np.fromiter(
+                (project_of.get(i, -1) for i in ids), dtype=np.int64, count=len(ids)
+            ),
+        )
+
+    def scopes(self, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per project (and, last, the program): the task with the latest finish (-1: none),
+        the work hours and the cost."""
+        group = np.where(self.project >= 0, self.project, count)
+        # by project, then finish, then position backwards: the first of the latest wins
+        order = np.lexsort((-np.arange(group.size), self.finish, group))
+        latest = np.full(count + 1, -1, dtype=np.int64)
+        latest[group[order]] = order
+        if self.finish.size:
+            latest[count] = int(np.argmax(self.finish))
+        hours = np.bincount(group, self.hours, minlength=count + 1)
+        cost = np.bincount(group, self.cost, minlength=count + 1)
+        hours[count], cost[count] = self.hours.sum(), self.cost.sum()
+        return latest, hours, cost
+
+
+def _working_days(
+    tables: CalendarTables, calendar: int, was: np.ndarray, now: np.ndarray
 ) -> np.ndarray:
-    """Working days of ``calendar`` from each ``old`` moment to its ``new`` one (negative
-    when the new one is earlier); ``finish``: a day means its end."""
-    was = np.array([tables.to_minutes(m, end_of_day=finish) for m in old], dtype=np.int64)
-    now = np.array([tables.to_minutes(m, end_of_day=finish) for m in new], dtype=np.int64)
+    """Working days of ``calendar`` from each ``was`` moment (wall minutes) to its ``now``
+    one (negative when the new one is earlier)."""
     c = np.full(was.size, calendar, dtype=np.int64)
     moved = tables.work_before_many(c, now) - tables.work_before_many(c, was)
     days: np.ndarray = moved / float(tables.minutes_per_day[calendar])
@@ -160,40 +200,27 @@ def _duration_days(old: BaselineTask, new: BaselineTask, per_day: float) -> floa
     return round(days(new) - days(old), 2)
 
 
-def _by_project(baseline: Baseline, project_of: dict[str, str]) -> dict[str, list[BaselineTask]]:
-    """The baseline's tasks grouped by the project that holds them now."""
-    found: dict[str, list[BaselineTask]] = {}
-    for ident, task in baseline.tasks.items():
-        project = project_of.get(ident)
-        if project is not None:
-            found.setdefault(project, []).append(task)
-    return found
+_Side = tuple[_Columns, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _scope(
-    tables: CalendarTables, calendar: int, old: list[BaselineTask], new: list[BaselineTask]
-) -> ScopeVariance:
-    """The latest finish and the sums of the tasks of a scope, in the baseline (``old``)
-    and now (``new``)."""
-
-    def last(tasks: list[BaselineTask]) -> date | datetime | None:
-        ends = [t.finish for t in tasks]
-        return max(ends, key=lambda m: tables.to_minutes(m, end_of_day=True), default=None)
-
-    last_old, last_new = last(old), last(new)
+def _scope(tables: CalendarTables, calendar: int, old: _Side, new: _Side, p: int) -> ScopeVariance:
+    """Scope ``p`` (a project's index; one past the last: the program): the latest finish
+    of its tasks and their sums, in the baseline (``old``) and now (``new``)."""
+    (was, (old_last, old_hours, old_cost)), (now, (new_last, new_hours, new_cost)) = old, new
+    a, b = int(old_last[p]), int(new_last[p])
     days = 0.0
-    if last_old is not None and last_new is not None:
-        days = float(_shift(tables, calendar, [last_old], [last_new], finish=True)[0])
-    old_hours, new_hours = sum(map(_hours, old)), sum(map(_hours, new))
-    old_cost = sum(t.cost or 0.0 for t in old)
+    if a >= 0 and b >= 0:
+        days = float(
+            _working_days(tables, calendar, was.finish[a : a + 1], now.finish[b : b + 1])[0]
+        )
     return ScopeVariance(
-        baseline_finish=last_old,
-        finish=last_new,
+        baseline_finish=was.tasks[a].finish if a >= 0 else None,
+        finish=now.tasks[b].finish if b >= 0 else None,
         finish_days=round(days, 2),
-        baseline_work_hours=round(old_hours, 2),
-        work_hours=round(new_hours - old_hours, 2),
-        baseline_cost=round(old_cost, 2),
-        cost=round(sum(t.cost or 0.0 for t in new) - old_cost, 2),
+        baseline_work_hours=round(float(old_hours[p]), 2),
+        work_hours=round(float(new_hours[p] - old_hours[p]), 2),
+        baseline_cost=round(float(old_cost[p]), 2),
+        cost=round(float(new_cost[p] - old_cost[p]), 2),
     )
 
 

@@ -185,7 +185,7 @@ def frozen_baseline(
     for row in describe(program, done.built, done.result, status=program.status_date).tasks:
         item = items[row.id]
         cost, hours = figures[row.id]
-        tasks[row.id] = BaselineTask(
+        tasks[row.id] = BaselineTask.model_construct(  # the schedule's own values: valid
             start=row.start,
             finish=row.finish,
             duration=None if item.is_summary else planned_duration(item),

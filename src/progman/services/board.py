@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from progman.services.inputs import check_project
 from progman.services.roadmap import month_end, month_starts
 from progman.services.scheduling import stored_schedule
@@ -73,17 +75,21 @@ def cross_project_links(
     """The links from one project into another (into or out of ``project`` only, when
     given), in plan order of their successors, each marked pushing or not."""
     owner = {item.id: p.id for p in program.projects for item in p.work_items()}
-    links: list[BoardLink] = []
-    for item in program.work_items():
-        for dep in item.depends:
-            if owner.get(dep.task) == owner[item.id]:
-                continue
-            if project is not None and project not in (owner.get(dep.task), owner[item.id]):
-                continue
-            succ = schedule.task(item.id)
-            pushing = succ.driving_predecessor == dep.task and succ.total_float <= 0
-            links.append(BoardLink(dep.task, item.id, dep.type, str(dep.lag), pushing))
-    return tuple(links)
+    found = [
+        (dep, item.id)
+        for item in program.work_items()
+        for dep in item.depends
+        if owner.get(dep.task) != owner[item.id]
+        and (project is None or project in (owner.get(dep.task), owner[item.id]))
+    ]
+    table = schedule.tasks
+    at = np.array([table.position(succ) for _, succ in found], dtype=np.int64)
+    drivers = table.driver_names(at)
+    tight = (table.floats("total_float")[at] <= 0).tolist()
+    return tuple(
+        BoardLink(dep.task, succ, dep.type, str(dep.lag), driver == dep.task and late)
+        for (dep, succ), driver, late in zip(found, drivers, tight, strict=True)
+    )
 
 
 def program_board(session: Session, user: User, key: str, *, project: str | None = None) -> Board:

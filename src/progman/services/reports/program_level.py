@@ -121,8 +121,9 @@ def dependencies(ctx: ReportContext) -> Dependencies:
     schedule = ctx.schedule
     links = cross_project_links(ctx.program, schedule)
     rows = []
-    for link in links:
-        before, after = schedule.task(link.predecessor), schedule.task(link.successor)
+    befores = schedule.tasks_of([link.predecessor for link in links])
+    afters = schedule.tasks_of([link.successor for link in links])
+    for link, before, after in zip(links, befores, afters, strict=True):
         if after.complete or (after.total_float > AT_RISK_FLOAT_DAYS and not link.pushing):
             continue
         rows.append(
