@@ -157,3 +157,18 @@ def test_not_a_jira_export(tmp_path):
     assert str(raised.value).startswith(
         f"{path}:1: the header has no column 'issue key': is this Jira's CSV export"
     )
+
+
+def test_older_and_server_column_names(tmp_path):
+    path = tmp_path / "server.csv"
+    path.write_text(
+        "Summary,Issue key,Issue Type,Created,Parent key,Custom field (Sprint),"
+        "Custom field (Sprint)\n"
+        "Epic,OPS-1,Epic,03/Mar/2027 9:00 AM,,,\n"
+        "Work,OPS-2,Task,2027-03-04T10:00:00,OPS-1,OPS Sprint 4,OPS Sprint 5\n",
+        encoding="utf-8",
+    )
+    program = read_jira_program(path).program
+    assert [t.id for t in program.projects[0].tasks[0].tasks] == ["OPS-2"]
+    assert items(program)["OPS-2"].sprint == "OPS_Sprint_5"
+    assert program.start == date(2027, 3, 3)

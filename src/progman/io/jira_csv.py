@@ -215,14 +215,17 @@ class _JiraReader:
         assignee = self.value(cells, "assignee")
         if assignee:
             data["resources"] = [{"resource": self.person(assignee)}]
-        sprints = self.values(cells, "sprint")
+        sprints = self.values(cells, "sprint") + self.values(cells, "custom field (sprint)")
         if sprints:  # an issue carried over sits in each sprint it was in: the last is its own
             data["sprint"] = sprint_id(sprints[-1])
             for name in sprints:
                 self.sprints.setdefault(name, (project, line))
         issue = _Issue(line, key, data, project)
         issue.parent = (
-            self.value(cells, "parent") or self.value(cells, "custom field (epic link)") or None
+            self.value(cells, "parent")
+            or self.value(cells, "parent key")
+            or self.value(cells, "custom field (epic link)")
+            or None
         )
         for other in self.values(cells, BLOCKS_IN):  # this issue is blocked by the other
             self.blocks.append((other, key, line, BLOCKS_IN))
