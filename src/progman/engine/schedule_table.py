@@ -228,12 +228,6 @@ class TaskTable(Sequence[TaskSchedule]):
             raise KeyError(name)
         return self._columns[name].astype(bool)
 
-    def floats(self, name: str) -> np.ndarray:
-        """One of :data:`FLOATS` of every task, in plan order (working days)."""
-        if name not in FLOATS:
-            raise KeyError(name)
-        return self._columns[name]
-
     def position(self, ident: str) -> int:
         """The plan-order position of the task ``ident`` (``KeyError`` if none)."""
         if self._index is None:

@@ -2,7 +2,7 @@
 cost of every task, and of every project and the program.
 
 Both sides are baselines: the one chosen, and the plan as it is now frozen the same way
-(:func:`progman.services.baselines.frozen_baseline`), so a baseline taken now varies by
+(:func:`progman.services.baselines.frozen_tasks`), so a baseline taken now varies by
 nothing. Date variances are working days of the program calendar (positive: later than
 the baseline); a date without a time is the whole day (a start at its beginning, a finish
 at its end). Duration variances are days of the durations' own kind (working days, or
@@ -11,12 +11,14 @@ calendar days for elapsed durations), work in hours, cost in the program's curre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 import numpy as np
 
-from progman.domain import Baseline, BaselineTask, Program
+from progman.domain import Baseline, Duration, Program
 from progman.engine.calendars import CalendarTables
 
 _MINUTES_PER_HOUR = 60.0
@@ -67,22 +69,39 @@ class Variance:
     removed: tuple[str, ...]  # tasks of the baseline the plan no longer has
 
 
+class Frozen(Protocol):
+    """A task's figures as a baseline holds them (:class:`BaselineTask`, or the plan's
+    now, frozen the same way)."""
+
+    @property
+    def start(self) -> date | datetime: ...
+    @property
+    def finish(self) -> date | datetime: ...
+    @property
+    def duration(self) -> Duration | None: ...
+    @property
+    def work(self) -> Duration | None: ...
+    @property
+    def cost(self) -> float | None: ...
+
+
 def variance(
     program: Program,
     chosen: Baseline,
-    now: Baseline,
+    now: Mapping[str, Frozen],
     tables: CalendarTables,
     calendar: int,
 ) -> Variance:
-    """``now`` (the plan frozen as a baseline) against ``chosen``; date variances counted
-    in working days of ``calendar`` (the program's) of ``tables``. Each side is read into
-    columns once; every variance and every scope's sums are whole-array operations."""
+    """``now`` (the plan's tasks, frozen as a baseline freezes them) against ``chosen``;
+    date variances counted in working days of ``calendar`` (the program's) of ``tables``.
+    Each side is read into columns once; every variance and every scope's sums are
+    whole-array operations."""
     items = program.task_index()
     projects = [project.id for project in program.projects]
     project_of = {
         item.id: p for p, project in enumerate(program.projects) for item in project.work_items()
     }
-    old, new = _Columns.of(chosen, tables, project_of), _Columns.of(now, tables, project_of)
+    old, new = _Columns.of(chosen.tasks, tables, project_of), _Columns.of(now, tables, project_of)
     old_at = {ident: k for k, ident in enumerate(old.ids)}
     both = [(k, old_at[i]) for k, i in enumerate(new.ids) if i in old_at and i in items]
     mine = np.array([k for k, _ in both], dtype=np.int64)
@@ -120,9 +139,9 @@ def variance(
         projects=dict(zip(projects, scopes[:-1], strict=True)),
         tasks=tasks,
         added=tuple(  # summaries are how the work is grouped, not work
-            i for i in now.tasks if i not in chosen.tasks and not items[i].is_summary
+            i for i in now if i not in chosen.tasks and not items[i].is_summary
         ),
-        removed=tuple(i for i in chosen.tasks if i not in now.tasks),
+        removed=tuple(i for i in chosen.tasks if i not in now),
     )
 
 
@@ -133,7 +152,7 @@ class _Columns:
     none, the whole program's sums count it)."""
 
     ids: list[str]
-    tasks: list[BaselineTask]
+    tasks: list[Frozen]
     start: np.ndarray
     finish: np.ndarray
     hours: np.ndarray
@@ -141,8 +160,10 @@ class _Columns:
     project: np.ndarray
 
     @classmethod
-    def of(cls, baseline: Baseline, tables: CalendarTables, project_of: dict[str, int]) -> _Columns:
-        ids, tasks = list(baseline.tasks), list(baseline.tasks.values())
+    def of(
+        cls, frozen: Mapping[str, Frozen], tables: CalendarTables, project_of: dict[str, int]
+    ) -> _Columns:
+        ids, tasks = list(frozen), list(frozen.values())
         return cls(
             ids=ids,
             tasks=tasks,
@@ -182,16 +203,16 @@ def _working_days(
     return days
 
 
-def _hours(task: BaselineTask) -> float:
+def _hours(task: Frozen) -> float:
     return 0.0 if task.work is None else task.work.working_minutes() / _MINUTES_PER_HOUR
 
 
-def _duration_days(old: BaselineTask, new: BaselineTask, per_day: float) -> float | None:
+def _duration_days(old: Frozen, new: Frozen, per_day: float) -> float | None:
     if old.duration is None and new.duration is None:
         return None
     hours_per_day = per_day / _MINUTES_PER_HOUR
 
-    def days(task: BaselineTask) -> float:
+    def days(task: Frozen) -> float:
         if task.duration is None:
             return 0.0
         minutes = task.duration.working_minutes(hours_per_day=hours_per_day)

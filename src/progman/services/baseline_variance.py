@@ -43,10 +43,10 @@ def baseline_variance(program: Program, ident: str) -> Variance:
     """``program`` as it is now against its baseline ``ident`` (not found: names the ones
     it has)."""
     from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
-    from progman.services.baselines import find_baseline, frozen_baseline  # noqa: PLC0415
+    from progman.services.baselines import find_baseline, frozen_tasks  # noqa: PLC0415
 
     chosen = find_baseline(program, ident)
-    now = frozen_baseline(program, "now", created=program.status_date or date.today())
+    now = frozen_tasks(program)
     built = scheduled(program).built
     return variance(program, chosen, now, built.network.calendars, built.program_calendar)
 

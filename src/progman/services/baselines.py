@@ -12,7 +12,8 @@ manager of the program (or an admin).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -158,17 +159,8 @@ def frozen_baseline(
     name: str | None = None,
     description: str | None = None,
 ) -> Baseline:
-    """The baseline ``ident`` of ``program`` as it is scheduled now (CPM, its status date).
-
-    Every work item gets its start and finish, a task (not a summary) its duration
-    (:func:`planned_duration`), and each item its own work in hours and planned cost by
-    :mod:`progman.engine.cost`, the model of the plan's cost, what-if and Monte Carlo: the
-    baseline costs what the plan costs, to the cent (a summary only what it carries itself).
-    """
-    from progman.engine.cost import planned_costs  # noqa: PLC0415 - numba: on use
-    from progman.engine.schedule import describe  # noqa: PLC0415 - numba: on use
-    from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
-
+    """The baseline ``ident`` of ``program`` as it is scheduled now (CPM, its status date):
+    :func:`frozen_tasks` of it, under that id."""
     try:
         baseline_id = Baseline.model_validate(
             {"id": ident, "created": created, "name": name, "description": description}
@@ -178,23 +170,50 @@ def frozen_baseline(
         field = str(detail["loc"][0]) if detail["loc"] else "id"
         message = str(detail["msg"]).removeprefix("Value error, ")
         raise UsageError(message, option=field) from None
-    items = program.task_index()
-    done = scheduled(program)
-    figures = planned_costs(program, built=done.built).by_id
-    tasks: dict[str, BaselineTask] = {}
-    for row in describe(program, done.built, done.result, status=program.status_date).tasks:
-        item = items[row.id]
-        cost, hours = figures[row.id]
-        tasks[row.id] = BaselineTask.model_construct(  # the schedule's own values: valid
-            start=row.start,
-            finish=row.finish,
-            duration=None if item.is_summary else planned_duration(item),
-            work=Duration(round(hours, 2), "h") if hours else None,
-            cost=cost or None,
-        )
+    tasks = {  # the schedule's own values: valid, so not validated again
+        ident: BaselineTask.model_construct(**task._asdict())
+        for ident, task in frozen_tasks(program).items()
+    }
     return Baseline(
         id=baseline_id, name=name, created=created, description=description, tasks=tasks
     )
+
+
+class FrozenTask(NamedTuple):
+    """A :class:`BaselineTask`'s figures, without the model (the plan now, compared)."""
+
+    start: datetime
+    finish: datetime
+    duration: Duration | None
+    work: Duration | None
+    cost: float | None
+
+
+def frozen_tasks(program: Program) -> dict[str, FrozenTask]:
+    """Every work item of ``program`` as a baseline would freeze it now: its start and
+    finish, a task's (not a summary's) duration (:func:`planned_duration`), and its own
+    work in hours and planned cost by :mod:`progman.engine.cost`, the model of the plan's
+    cost, what-if and Monte Carlo: a baseline costs what the plan costs, to the cent (a
+    summary only what it carries itself)."""
+    from progman.engine.cost import planned_costs  # noqa: PLC0415 - numba: on use
+    from progman.engine.schedule import describe  # noqa: PLC0415 - numba: on use
+    from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
+
+    items = program.task_index()
+    done = scheduled(program)
+    figures = planned_costs(program, built=done.built).by_id
+    tasks: dict[str, FrozenTask] = {}
+    for row in describe(program, done.built, done.result, status=program.status_date).tasks:
+        item = items[row.id]
+        cost, hours = figures[row.id]
+        tasks[row.id] = FrozenTask(
+            row.start,
+            row.finish,
+            None if item.is_summary else planned_duration(item),
+            Duration(round(hours, 2), "h") if hours else None,
+            cost or None,
+        )
+    return tasks
 
 
 def planned_duration(item: WorkItem) -> Duration | None:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from progman.services.inputs import check_project
 from progman.services.roadmap import month_end, month_starts
 from progman.services.scheduling import stored_schedule
@@ -82,14 +80,14 @@ def cross_project_links(
         if owner.get(dep.task) != owner[item.id]
         and (project is None or project in (owner.get(dep.task), owner[item.id]))
     ]
-    table = schedule.tasks
-    at = np.array([table.position(succ) for _, succ in found], dtype=np.int64)
-    drivers = table.driver_names(at)
-    tight = (table.floats("total_float")[at] <= 0).tolist()
+    successors = schedule.tasks_of([succ for _, succ in found])
     return tuple(
-        BoardLink(dep.task, succ, dep.type, str(dep.lag), driver == dep.task and late)
-        for (dep, succ), driver, late in zip(found, drivers, tight, strict=True)
-    )
+        BoardLink(
+            dep.task, succ.id, dep.type, str(dep.lag),
+            succ.driving_predecessor == dep.task and succ.total_float <= 0,
+        )
+        for (dep, _), succ in zip(found, successors, strict=True)
+    )  # fmt: skip
 
 
 def program_board(session: Session, user: User, key: str, *, project: str | None = None) -> Board:
