@@ -12,7 +12,12 @@ Rules (documented in docs/scheduling.md):
   there). Its dates roll up from its children. A finish-side link (FF/SF) into a summary
   holds only its finish node, which MS Project refuses outright: a warning says so.
 * Work starts no earlier than the program start, the project start, the sprint start of a
-  story, and, for work not yet started, the day after the status date.
+  story, and, for work not yet started, the day after the status date (in the
+  ``data_date`` progress mode). A task's own start-no-earlier-than date before the program
+  or project start wins over it (the calendar tables begin a month before the plan's
+  earliest date, constraint dates included); a task in progress follows its own history.
+* Where MS Project and P6 differ, the program's ``scheduling`` settings choose: the lag
+  calendar of each link and the progress mode (:mod:`progman.engine.semantics`).
 * A date means a working day of the task's calendar: a start-side date its opening, a
   finish-side date (``fnet``/``fnlt``/``mfo``) its end. An elapsed task works around the
   clock, weekends included, but its days still open and close at its calendar's hours.
