@@ -111,6 +111,38 @@ def test_a_bad_value_is_a_problem_naming_the_field_and_changes_nothing(api):
     assert api.client.get(url, headers=headers).headers["etag"] == '"1"'
 
 
+def test_costs_round_trip_and_a_ledger_that_misses_its_total_changes_nothing(api):
+    headers = api.token("paula")
+    url = f"{BASE}/API.arch_design"
+    item = api.client.get(url, headers=headers).json()
+    assert (item["actual_cost"], item["actual_costs"], item["fixed_cost"]) == (13900, [], None)
+    ledger = [
+        {"start": "2027-01-04", "end": "2027-01-11", "amount": 9000},
+        {"end": "2027-01-19", "amount": 4900},  # from the day after the entry before
+    ]
+    saved = api.client.patch(
+        url,
+        json={"actual_costs": ledger, "fixed_cost": 500},
+        headers={**headers, "If-Match": '"1"'},
+    )
+    assert saved.status_code == 200, saved.text
+    again = api.client.get(url, headers=headers).json()
+    assert again["actual_costs"] == [{**ledger[0]}, {"start": None, **ledger[1]}]
+    assert (again["actual_cost"], again["fixed_cost"]) == (13900, 500)
+    short = [{"end": "2027-01-19", "amount": 100}]  # the item's total says 13,900
+    bad = api.client.patch(
+        url, json={"actual_costs": short}, headers={**headers, "If-Match": '"2"'}
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "plan.invalid", bad.text
+    assert "13900" in bad.text.replace(",", "") and "API.arch_design" in bad.text
+    negative = api.client.patch(
+        url, json={"actual_cost": -1}, headers={**headers, "If-Match": '"2"'}
+    )
+    assert negative.status_code == 422
+    assert negative.json()["errors"][0]["pointer"] == "/body/actual_cost"
+    assert api.client.get(url, headers=headers).json()["actual_costs"] == again["actual_costs"]
+
+
 def test_markup_in_a_name_is_kept_as_text(api):
     headers = {**api.token("paula"), "If-Match": '"1"'}
     name = "<script>alert('x')</script> & co"

@@ -162,6 +162,15 @@ class EstimatePublic(BaseModel):
     pessimistic: str
 
 
+class PeriodCostBody(Request):
+    """What a work item cost from ``start`` (optional: the day after the entry before) to
+    ``end``, both days included."""
+
+    start: date | None = None
+    end: date
+    amount: float = Field(ge=0)
+
+
 class WorkItemPublic(BaseModel):
     id: str
     name: str
@@ -181,6 +190,9 @@ class WorkItemPublic(BaseModel):
     actual_start: date | datetime | None
     actual_finish: date | datetime | None
     status: str | None
+    fixed_cost: float | None
+    actual_cost: float | None = Field(description="cost incurred so far (a total)")
+    actual_costs: list[PeriodCostBody] = Field(description="actual costs by period, in order")
     resources: list[AssignmentPublic]
     tags: list[str]
     version: int = Field(description="the item's version: its ETag, sent back as If-Match")
@@ -204,6 +216,13 @@ class WorkItemUpdate(Request):
     actual_start: date | None = None
     actual_finish: date | None = None
     status: str | None = Field(default=None, max_length=40)
+    fixed_cost: float | None = Field(default=None, ge=0)
+    actual_cost: float | None = Field(
+        default=None, ge=0, description="cost incurred so far; with actual_costs, their sum"
+    )
+    actual_costs: list[PeriodCostBody] | None = Field(
+        default=None, max_length=10_000, description="actual costs by period, in date order"
+    )
     constraint: str | None = Field(
         default=None,
         max_length=40,

@@ -16,6 +16,7 @@ from progman.api.schemas import (
     AssignmentPublic,
     EstimatePublic,
     LinkPublic,
+    PeriodCostBody,
     WorkItemCreate,
     WorkItemEdited,
     WorkItemPage,
@@ -70,6 +71,11 @@ def public(view: WorkItemView) -> WorkItemPublic:
         actual_start=item.actual_start,
         actual_finish=item.actual_finish,
         status=item.status,
+        fixed_cost=item.fixed_cost,
+        actual_cost=item.actual_cost,
+        actual_costs=[
+            PeriodCostBody(start=c.start, end=c.end, amount=c.amount) for c in item.actual_costs
+        ],
         resources=[
             AssignmentPublic(
                 resource=a.resource, role=a.role, skill=a.skill, units=a.units, work=_text(a.work)
