@@ -92,6 +92,17 @@ def small_plan(names: list[str]) -> progman.Program:
     return validate_plan_data(data)
 
 
+def test_actual_costs_by_period_export_as_their_total(sample_plan):
+    program = progman.load_plan(sample_plan)
+    data = program.model_dump()
+    task = data["projects"][0]["tasks"][0]["tasks"][0]  # API.arch_design, 13,900 spent
+    task["actual_cost"] = None
+    task["actual_costs"] = [{"end": date(2027, 1, 11), "amount": 9000.5},
+                            {"end": date(2027, 1, 19), "amount": 4899.5}]  # fmt: skip
+    items = {r["id"]: r for r in rows_of(write_csv(progman.Program.model_validate(data)))}
+    assert items["API.arch_design"]["actual_cost"] == "13900"
+
+
 def test_formula_cells_are_escaped_and_read_back(tmp_path):
     program = small_plan(DANGEROUS)
     data = write_csv(program)

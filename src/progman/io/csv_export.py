@@ -85,7 +85,7 @@ def _item_rows(
         "priority": _number(item.priority),
         "story_points": _number(item.story_points),
         "fixed_cost": _number(item.fixed_cost),
-        "actual_cost": _number(item.actual_cost),
+        "actual_cost": _number(_actual_cost(item)),
         "tags": LIST_SEPARATOR.join(item.tags),
         "description": item.description or "",
     }
@@ -156,3 +156,11 @@ def _constraint(item: WorkItem) -> str:
     if constraint.date is None:
         return kind
     return f"{kind} {_when(constraint.date).replace(' ', 'T')}"  # one word: the date
+
+
+def _actual_cost(item: WorkItem) -> float | None:
+    """The item's actual cost: its total, else the sum of its periods (a CSV has no
+    column per period)."""
+    if item.actual_cost is not None or not item.actual_costs:
+        return item.actual_cost
+    return round(sum(entry.amount for entry in item.actual_costs), 2)
