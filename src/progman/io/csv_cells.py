@@ -151,6 +151,15 @@ def number_text(cell: str) -> str:
     return text
 
 
+def is_number(text: str) -> bool:
+    """Whether ``text`` reads as a number (how an assignment's units are told from a name)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def plain_number(value: float) -> str:
     """``3`` for 3.0, ``2.5`` for 2.5: the shortest text that reads back equal."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))

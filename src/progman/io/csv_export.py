@@ -14,7 +14,7 @@ from progman.domain.program import Project
 from progman.domain.work import Assignment, WorkItem
 from progman.engine.schedule import Schedule, schedule
 from progman.engine.schedule_table import TaskTable
-from progman.io.csv_cells import COLUMNS, LIST_SEPARATOR, csv_bytes, plain_number
+from progman.io.csv_cells import COLUMNS, LIST_SEPARATOR, csv_bytes, is_number, plain_number
 
 _DURATION = re.compile(DURATION_REGEX).match
 
@@ -108,7 +108,7 @@ def assignment_text(assignment: Assignment) -> str:
         who = "/".join(parts)
     words = [who]
     last = who.split()[-1] if who.split() else ""
-    ambiguous = " " in who and (_is_number(last.removesuffix("%")) or bool(_DURATION(last)))
+    ambiguous = " " in who and (is_number(last.removesuffix("%")) or bool(_DURATION(last)))
     if assignment.units != 1.0 or ambiguous:  # a role ending in a number: say the units
         percent = f"{assignment.units * 100:g}"
         exact = float(percent) / 100 == assignment.units
@@ -116,14 +116,6 @@ def assignment_text(assignment: Assignment) -> str:
     if assignment.work is not None:
         words.append(str(assignment.work))
     return " ".join(words)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _row(cells: dict[str, str]) -> list[str]:

@@ -25,6 +25,7 @@ from progman.io.csv_cells import (
     NO,
     YES,
     header_name,
+    is_number,
     number_text,
     read_rows,
     split_list,
@@ -318,14 +319,14 @@ class _Reader:
         read from the right (the work, then the units), so a role may hold spaces."""
         words = text.split()
         entry: dict[str, Any] = {}
-        if len(words) > 1 and _DURATION(words[-1]) and not _is_number(words[-1]):
+        if len(words) > 1 and _DURATION(words[-1]) and not is_number(words[-1]):
             entry["work"] = words.pop()
         if len(words) > 1:
             number = number_text(words[-1])
-            if number.endswith("%") and _is_number(number[:-1]):
+            if number.endswith("%") and is_number(number[:-1]):
                 entry["units"] = float(number[:-1]) / 100
                 words.pop()
-            elif _is_number(number):
+            elif is_number(number):
                 entry["units"] = float(number)
                 words.pop()
         who = " ".join(words)
@@ -457,14 +458,6 @@ class _Reader:
                 self.problem(
                     row, "parent", f"the parents of {row.data['id']!r} lead round in a circle"
                 )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _key_of(file: Path) -> str:
