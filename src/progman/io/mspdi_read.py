@@ -42,7 +42,7 @@ from progman.domain.base import ID_MAX_LENGTH
 from progman.domain.checked import check_once
 from progman.domain.validation import format_path
 from progman.errors import Location, PlanTooLarge, Problem, ProgmanError
-from progman.io.imported import Imported
+from progman.io.imported import Imported, entity_at
 from progman.io.mspdi_calendars import (
     MAX_FILE_DAYS,
     RawCalendar,
@@ -551,15 +551,7 @@ class _Reader:
 
     def _at(self, path: tuple[Any, ...], message: str) -> MspdiInvalid:
         """``message`` about the plan data at ``path``, placed at its task's line."""
-        node: Any = self.data_root
-        ident = None
-        for part in path:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                break
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                ident = node["id"]
+        ident = entity_at(self.data_root, path)
         uid = self.uids.get(ident or "")
         if uid is None:
             return self.fail(f"the file does not make a valid plan: {message}")

@@ -39,7 +39,7 @@ from progman.domain import Program
 from progman.domain.checked import check_once
 from progman.errors import Location
 from progman.io import xer_activities, xer_resources
-from progman.io.imported import Imported
+from progman.io.imported import Imported, entity_at
 from progman.io.xer_calendars import CalendarDataInvalid, parse_calendar_data, to_calendar
 from progman.io.xer_records import XerRecords
 from progman.io.xer_tables import XerFile, XerInvalid, read_tables
@@ -260,7 +260,7 @@ def _validated(records: XerRecords, data: dict[str, Any]) -> Program:
         program = Program.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        ident, path = _entity_at(data, first["loc"])
+        ident, path = entity_at(data, first["loc"]), ".".join(map(str, first["loc"]))
         where = f" ({ident})" if ident else ""
         raise records.fail(
             records.lines.get(ident or ""),
@@ -269,24 +269,10 @@ def _validated(records: XerRecords, data: dict[str, Any]) -> Program:
     findings = check_once(program)
     if findings:
         finding = findings[0]
-        ident, path = _entity_at(data, finding.path)
+        ident = entity_at(data, finding.path)
         more = f" (and {len(findings) - 1} more problems)" if len(findings) > 1 else ""
         raise records.fail(
             records.lines.get(ident or ""),
             f"the file does not fit a plan: {finding.message}{more}",
         )
     return program
-
-
-def _entity_at(data: dict[str, Any], path: tuple[Any, ...]) -> tuple[str | None, str]:
-    """The id of the deepest entity on ``path`` in ``data``, and the path as text."""
-    node: Any = data
-    ident = None
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            ident = node["id"]
-    return ident, ".".join(str(part) for part in path)
