@@ -72,7 +72,11 @@ def level(
         return submit(session, user, key, runner=jobs, kind="level", body=body)
     program = visible_program(session, user, key)
     result = level_program(
-        program, time_limit=body.time_limit, seed=body.seed, status_date=body.status_date
+        program,
+        time_limit=body.time_limit,
+        seed=body.seed,
+        status_date=body.status_date,
+        schedules=body.schedules,
     )
     return json_answer(result.to_json(f"program {key}"))
 

@@ -296,6 +296,13 @@ class LevelRequest(Request):
         default=None, gt=0, le=30, description="seconds of search at most (default: scaled)"
     )
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    schedules: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="a fixed search budget in schedules, instead of one derived from "
+        "time_limit: the same seed and budget give the same answer on any machine",
+    )
     status_date: date | None = None
 
 

@@ -369,12 +369,13 @@ def _level(program: Program, request: JobRequest, control: JobControl) -> dict[s
     """Leveling reports the share of its search budget spent (and a cancel stops it
     between two chunks of the search)."""
     params = request.params
-    limit = params.get("time_limit")
+    limit, budget = params.get("time_limit"), params.get("schedules")
     result = level_program(
         program,
         time_limit=None if limit is None else float(limit),
         seed=int(params.get("seed", 0)),
         status_date=_status_date(params),
+        schedules=None if budget is None else int(budget),
         progress=control.report,
     )
     return result.to_json(f"program {request.program}")
