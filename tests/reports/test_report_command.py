@@ -117,6 +117,19 @@ def test_simulated_p50_and_p80_are_the_simulation_s(capsys, tmp_path, sample_pla
 
 
 @pytest.mark.parametrize("level", LEVELS)
+def test_every_markdown_table_row_is_read_as_a_row_of_its_table(
+    capsys, tmp_path, sample_plan, level
+):
+    from markdown_it import MarkdownIt  # noqa: PLC0415 - a test dependency
+
+    text = report(capsys, tmp_path, sample_plan, level, "md")
+    lines = [line for line in text.splitlines() if line.startswith("|")]
+    rules = [line for line in lines if re.fullmatch(r"\|( -{3,}:? \|)+", line)]
+    rows = [t for t in MarkdownIt("commonmark").enable("table").parse(text) if t.type == "tr_open"]
+    assert rules and len(rows) == len(lines) - len(rules)  # a stray row would be a paragraph
+
+
+@pytest.mark.parametrize("level", LEVELS)
 def test_the_html_is_one_file_that_fetches_nothing(capsys, tmp_path, sample_plan, level):
     html = report(capsys, tmp_path, sample_plan, level, "html")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
