@@ -435,6 +435,7 @@ def s_curve(
     )
     names = (("PV planned", 1, "#5b6475", "6 3"), ("EV earned", 2, RAG["green"], ""),
              ("AC actual", 3, RAG["red"], ""))  # fmt: skip
+    ends: list[tuple[float, float, str, str]] = []
     for name, column, colour, dash in names:
         points = [
             (axis.x(w[0] + timedelta(days=6)), bottom - height * amount / top_value)
@@ -446,7 +447,8 @@ def s_curve(
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2"'
                     + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")  # fmt: skip
-        x, y = points[-1]
+        ends.append((*points[-1], name, colour))
+    for x, y, name, colour in _apart(ends):
         body.append(_text(x + 6, y + 4, name, size=10, fill=colour, weight="bold"))
     body += _today_line(axis, when, top, bottom)
     last = [w for w in weeks if w[0] <= when]
@@ -457,6 +459,18 @@ def s_curve(
                 f"AC {ac or 0:,.0f} {currency}")  # fmt: skip
     return _svg("S-curve: planned value, earned value and actual cost", alt + ".", WIDTH,
                 bottom + 40, body)  # fmt: skip
+
+
+def _apart(
+    labels: list[tuple[float, float, str, str]], gap: float = 12.0
+) -> list[tuple[float, float, str, str]]:
+    """Line-end labels ``(x, y, text, colour)`` moved down as little as needed so that
+    two that end near each other (EV and AC often do) keep ``gap`` pixels between them."""
+    placed: list[tuple[float, float, str, str]] = []
+    for x, y, text, colour in sorted(labels, key=lambda label: label[1]):
+        near = [p[1] for p in placed if abs(p[0] - x) < 80]
+        placed.append((x, max(y, max(near) + gap) if near else y, text, colour))
+    return placed
 
 
 def _nice_step(raw: float) -> float:
