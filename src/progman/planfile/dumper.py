@@ -7,11 +7,11 @@ like a hand-written one and loads back to an equal :class:`Program`.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 from progman.domain import Program
@@ -72,8 +72,9 @@ def plan_data(program: Program, *, json_mode: bool = False) -> dict[str, Any]:
 
 def dumps_plan(program: Program, fmt: str = "yaml") -> str:
     """The plan as YAML or JSON text."""
-    if fmt == "json":
-        return json.dumps(plan_data(program, json_mode=True), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json":  # orjson: the text of json.dumps(indent=2), several times faster
+        text = orjson.dumps(plan_data(program, json_mode=True), option=orjson.OPT_INDENT_2)
+        return text.decode() + "\n"
     return _yaml_text(plan_data(program))
 
 
