@@ -23,8 +23,8 @@ PlanArg = Annotated[
     Path | None,
     typer.Argument(
         metavar="PLAN",
-        help="plan file (.yaml/.json), folder of plan files or P6 .xer file; or --program "
-        "KEY instead",
+        help="plan file (.yaml/.json), folder of plan files, or a file of another tool read "
+        "directly (.xml, .xer, .mpp); or --program KEY instead",
         show_default=False,
     ),
 ]

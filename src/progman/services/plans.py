@@ -61,21 +61,19 @@ def load_program(source: PlanSource) -> Program:
 def load_program_noted(source: PlanSource) -> tuple[Program, tuple[Problem, ...]]:
     """:func:`load_program`, with the warnings of a file of another tool read directly
     (``progman schedule FILE.xer``: what the file holds that progman cannot express)."""
-    if source.path is not None:
-        from progman.services.imports import direct_format, read_file  # noqa: PLC0415
+    if source.path is None:
+        return _stored(source), ()
+    from progman.services.imports import direct_format, read_file  # noqa: PLC0415
 
-        if direct_format(source.path) is not None and not source.path.is_dir():
-            imported = read_file(source.path)
-            return imported.program, imported.warnings
-        return _load_path(source), ()
-    return _load_path(source), ()
+    if direct_format(source.path) is not None and not source.path.is_dir():
+        imported = read_file(source.path)
+        return imported.program, imported.warnings
+    from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
+
+    return load_plan(source.path), ()
 
 
-def _load_path(source: PlanSource) -> Program:
-    if source.path is not None:
-        from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
-
-        return load_plan(source.path)
+def _stored(source: PlanSource) -> Program:
     from progman.services.database import database_engine  # noqa: PLC0415 - SQLAlchemy: slow
     from progman.storage import load_program as stored  # noqa: PLC0415
     from progman.storage import transaction  # noqa: PLC0415
