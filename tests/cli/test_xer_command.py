@@ -69,3 +69,10 @@ def test_import_says_how_many_summaries(capsys, tmp_path):
     code, out, err = run(capsys, "import", str(source), "-o", str(target))
     assert code == 0, err
     assert f"{source}: imported 12 work items (0 summaries, 0 milestones), 0 links" in out
+
+
+def test_a_missing_file_read_directly_is_named_without_the_word_import(capsys, tmp_path):
+    missing = tmp_path / "plan.xer"
+    code, out, err = run(capsys, "schedule", str(missing))
+    assert code == 1 and out == ""
+    assert err.strip() == f"{missing}: no such file: check the path"

@@ -163,6 +163,8 @@ def test_a_stored_program_gives_the_report_its_plan_file_gives(capsys, tmp_path,
         (["--level", "boss", "--format", "md"], "unknown report level 'boss': choose exec"),
         (["--level", "exec", "--format", "docx"], "unknown report format 'docx': choose md"),
         (["--level", "team", "--format", "md", "--project", "NOPE"], "no project 'NOPE'"),
+        (["--level", "exce", "--format", "md"], "'exce' (did you mean 'exec'?)"),
+        (["--level", "team", "--format", "htm"], "'htm' (did you mean 'html'?)"),
     ],
 )
 def test_bad_options_are_named_and_nothing_is_written(capsys, tmp_path, sample_plan, args, message):

@@ -137,9 +137,9 @@ def read_file(file: Path, fmt: str = "auto", *, start: date | None = None) -> Im
             f"import of {FORMAT_NAMES[name]} files is not built yet",
             location=Location(file=str(file)),
         )
-    if not file.is_file():
+    if not file.is_file():  # read by import, schedule, report…: no verb of one command
         what = "is a folder, not a file" if file.is_dir() else "no such file"
-        raise InputNotFound(f"{what} to import", location=Location(file=str(file)))
+        raise InputNotFound(f"{what}: check the path", location=Location(file=str(file)))
     module, _, function = READERS[name].partition(":")
     reader: Callable[[Path, date | None], Program | Imported] = getattr(
         importlib.import_module(module), function

@@ -8,7 +8,9 @@ loaded :class:`Program`. What each level shows is :mod:`.registry`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,12 +29,20 @@ __all__ = ["FORMATS", "LEVELS", "render_report", "report_document", "write_repor
 MAX_ITERATIONS = 100_000
 
 
+def _close(given: str, known: Iterable[str]) -> str:
+    """``" (did you mean 'exec'?)"`` for a near miss, else ``""``."""
+    matches = get_close_matches(given.strip().lower(), list(known), n=1, cutoff=0.6)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
 def check_level(level: str) -> str:
     """The level's short name (``exec``, ``program``, ``team``); a usage error if unknown."""
     found = LEVEL_NAMES.get(level.strip().lower())
     if found is None:
         raise UsageError(
-            f"unknown report level {level!r}: choose exec, program or team", option="--level"
+            f"unknown report level {level!r}{_close(level, LEVEL_NAMES)}: choose exec, "
+            "program or team",
+            option="--level",
         )
     return found
 
@@ -41,7 +51,8 @@ def check_format(fmt: str) -> str:
     found = fmt.strip().lower()
     if found not in FORMATS:
         raise UsageError(
-            f"unknown report format {fmt!r}: choose {', '.join(FORMATS)}", option="--format"
+            f"unknown report format {fmt!r}{_close(fmt, FORMATS)}: choose {', '.join(FORMATS)}",
+            option="--format",
         )
     return found
 
