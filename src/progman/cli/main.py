@@ -45,6 +45,7 @@ from progman.cli.options import (
     placed_in_plan,
 )
 from progman.cli.output import plural, print_renderable, report_error, stderr, stdout
+from progman.cli.quick_exit import leave
 from progman.errors import ProgmanError
 
 name_values_in_help()
@@ -218,5 +219,5 @@ def _command(argv: list[str]) -> str:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (without the interpreter's slow teardown, see leave)."""
+    leave(main())
