@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -123,3 +124,40 @@ def test_an_equal_copy_is_a_new_object_and_is_checked(program, counted):
     assert copy == program and not is_checked(copy)
     check_once(copy)
     assert counted == [copy]
+
+
+@pytest.fixture
+def digests(monkeypatch):
+    """Count the digests taken of programs (each a pass over every work item)."""
+    calls = []
+    real = checked_module._digest
+
+    def counting(program):
+        calls.append(program)
+        return real(program)
+
+    monkeypatch.setattr(checked_module, "_digest", counting)
+    return calls
+
+
+def test_a_plan_loaded_sealed_is_trusted_without_a_digest(sample_plan, counted, digests):
+    loaded = load_plan(sample_plan, sealed=True)
+    assert checked_module.is_sealed(loaded)
+    ensure_valid(loaded)
+    assert counted == [] and digests == []
+
+
+def test_a_plan_loaded_unsealed_is_not_sealed(sample_plan, digests):
+    loaded = load_plan(sample_plan)
+    assert not checked_module.is_sealed(loaded)
+    assert digests == [loaded]  # its mark: a later change in place is noticed
+
+
+def test_progman_schedule_checks_its_plan_once_and_takes_no_digest(
+    sample_plan, counted, digests, capsys
+):
+    from progman.cli.main import main  # noqa: PLC0415
+
+    assert main(["schedule", str(sample_plan), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tasks"]
+    assert counted == [] and digests == []

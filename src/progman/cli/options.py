@@ -114,13 +114,16 @@ def actor_name(actor: str | None) -> str:
         return "cli"
 
 
-def load_plan_file(plan: Path | None, db: str | None = None, program: str | None = None) -> Program:
+def load_plan_file(
+    plan: Path | None, db: str | None = None, program: str | None = None, *, sealed: bool = False
+) -> Program:
     """The program a command names: the plan file or folder ``plan`` (loaded and checked),
-    or the stored program ``program`` in the database ``db``."""
+    or the stored program ``program`` in the database ``db``. ``sealed``: the command
+    never changes the program in place (see :func:`~progman.services.plans.load_program`)."""
     from progman.services.plans import PlanSource, load_program_noted  # noqa: PLC0415
 
     source = PlanSource.of(plan, db, program)
-    loaded, warnings = load_program_noted(source)
+    loaded, warnings = load_program_noted(source, sealed=sealed)
     print_import_warnings(warnings, f"progman import {plan} -o plan.yaml")
     _LOADED[:] = [(source, loaded)]
     return loaded

@@ -80,7 +80,7 @@ def schedule(
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
     one_format(as_json, as_csv)
     as_of = parse_date(status_date)
-    program = load_plan_file(plan, db, program_key)
+    program = load_plan_file(plan, db, program_key, sealed=True)  # only read here
     from progman.services.scheduling import leveled_schedule, schedule_program  # numba
 
     if leveled:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from progman.collector import collector_paused
 from progman.domain import Program
 from progman.domain.base import ID_PATTERN
-from progman.domain.checked import mark_checked
+from progman.domain.checked import mark_checked, seal
 from progman.domain.plan_warnings import plan_warnings
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.domain.validation import check_program
@@ -54,15 +54,18 @@ def max_plan_bytes() -> int:
         return DEFAULT_MAX_MB * 2**20
 
 
-def load_plan(path: str | os.PathLike[str]) -> Program:
+def load_plan(path: str | os.PathLike[str], *, sealed: bool = False) -> Program:
     """Read, validate and return the program in a plan file or folder.
 
     The program is checked once here (:func:`~progman.domain.validation.check_program`)
     and marked checked, so the engine does not check it again unless it is changed.
+    ``sealed``: the caller promises never to change the program in place
+    (:func:`~progman.domain.checked.seal`), so that the engine need not even make sure it
+    is unchanged (two passes over a 100k-task program saved).
     """
     with collector_paused(keep=True):
         data, places = read_plan_data(path)
-        return validate_plan_data(data, places)
+        return validate_plan_data(data, places, sealed=sealed)
 
 
 def load_plan_warned(path: str | os.PathLike[str]) -> tuple[Program, list[Problem]]:
@@ -286,11 +289,14 @@ def _merge(
     return clashes
 
 
-def validate_plan_data(data: dict[str, Any], positions: Locator | None = None) -> Program:
+def validate_plan_data(
+    data: dict[str, Any], positions: Locator | None = None, *, sealed: bool = False
+) -> Program:
     """Build the program from raw data; raise every problem found, each located.
 
     ``positions`` places problems in the text the data came from (only when there are
-    problems). A valid program is marked checked (see :mod:`progman.domain.checked`).
+    problems). A valid program is marked checked (see :mod:`progman.domain.checked`),
+    and sealed first with ``sealed`` (see :func:`load_plan`).
     """
     places = positions or NoPlaces()
     try:
@@ -310,6 +316,8 @@ def validate_plan_data(data: dict[str, Any], positions: Locator | None = None) -
     findings = check_program(program)
     if findings:
         raise PlanInvalid(_placed([((f.path, False), f.code, f.message) for f in findings], places))
+    if sealed:
+        seal(program)
     mark_checked(program)
     return program
 

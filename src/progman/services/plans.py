@@ -58,9 +58,13 @@ def load_program(source: PlanSource) -> Program:
     return load_program_noted(source)[0]
 
 
-def load_program_noted(source: PlanSource) -> tuple[Program, tuple[Problem, ...]]:
+def load_program_noted(
+    source: PlanSource, *, sealed: bool = False
+) -> tuple[Program, tuple[Problem, ...]]:
     """:func:`load_program`, with the warnings of a file of another tool read directly
-    (``progman schedule FILE.xer``: what the file holds that progman cannot express)."""
+    (``progman schedule FILE.xer``: what the file holds that progman cannot express).
+    ``sealed``: the caller never changes the program in place, so a plan file's program is
+    sealed (:func:`progman.planfile.load_plan`) and its check is trusted at no cost."""
     if source.path is None:
         return _stored(source), ()
     from progman.services.imports import direct_format, read_file  # noqa: PLC0415
@@ -70,7 +74,7 @@ def load_program_noted(source: PlanSource) -> tuple[Program, tuple[Problem, ...]
         return imported.program, imported.warnings
     from progman.planfile import load_plan  # noqa: PLC0415 - pydantic: only when needed
 
-    return load_plan(source.path), ()
+    return load_plan(source.path, sealed=sealed), ()
 
 
 def _stored(source: PlanSource) -> Program:
