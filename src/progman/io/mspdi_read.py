@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, fromstring
@@ -65,6 +65,7 @@ from progman.io.mspdi_format import (
     period_minutes,
 )
 from progman.io.mspdi_tasks import read_tasks
+from progman.io.mspdi_undriven import keep_file_starts
 
 #: Largest MSPDI file read, in MiB, unless ``PROGMAN_MAX_IMPORT_MB`` says otherwise.
 DEFAULT_MAX_MB = 64
@@ -233,6 +234,7 @@ class _Reader:
         self.data_root: dict[str, Any] = {}
         self.title = ""
         self.first_day: date | None = None
+        self.file_starts: dict[str, datetime] = {}  # id → start, of tasks that may keep it
 
     def section(self, name: str) -> Element | None:
         """The project's child element ``name`` if it holds elements."""
@@ -302,7 +304,7 @@ class _Reader:
         if baselines:
             data["baselines"] = baselines
         self.data_root = data
-        program = self._validated(data)
+        program = keep_file_starts(self, data, self.validated(data), self.file_starts)
         return MspdiImport(program, tuple(self.warnings + self._grouped()))
 
     # -- calendars -------------------------------------------------------------------
@@ -535,7 +537,8 @@ class _Reader:
     def fail(self, message: str, line: int | None = None) -> MspdiInvalid:
         return MspdiInvalid(message, location=Location(file=self.name, line=line))
 
-    def _validated(self, data: dict[str, Any]) -> Program:
+    def validated(self, data: dict[str, Any]) -> Program:
+        """The program of the plan data ``data``, or the first problem at its task's line."""
         try:
             program = Program.model_validate(data)
         except ValidationError as error:

@@ -29,6 +29,7 @@ from progman.io.mspdi_format import (
     moment_of,
     period_minutes,
 )
+from progman.io.mspdi_undriven import eligible
 
 if TYPE_CHECKING:
     from progman.io.mspdi_read import _Reader
@@ -186,6 +187,8 @@ def _task_fields(reader: _Reader, entry: dict[str, Any], fields: dict[str, Any])
     if fixed > 0:
         entry["fixed_cost"] = fixed
     entry["_start"] = moment_of(fields.get("Start"))
+    if entry["_start"] is not None and eligible(fields, entry, percent):
+        reader.file_starts[entry["id"]] = entry["_start"]
     for flag, value, what in (
         (
             "Manual",
