@@ -16,7 +16,7 @@ Part of :mod:`progman.io.mspdi_read`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from progman.errors import ProgmanError
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from progman.domain import Program
     from progman.io.mspdi_read import _Reader
 
+OPENING = time(8)
 KEPT = (
     "started later in the file than anything in it explains (no link of their own or of a "
     "summary above them, no progress); kept as start-no-earlier-than their file start, as "
@@ -76,7 +77,8 @@ def keep_file_starts(
         wanted = starts[entry["id"]]
         if placed.task(entry["id"]).start.date() >= wanted.date():
             continue  # its calendar (or its people's) puts it there: explained
-        day = wanted.date() if (wanted.hour, wanted.minute) == (0, 0) else wanted
+        # a start at or before progman's working day opens (08:00) is that day
+        day = wanted.date() if wanted.time() <= OPENING else wanted
         label = reader.labels[entry["id"]]
         old = entry.get("constraint")
         what = REPLACED if old else KEPT
