@@ -37,6 +37,7 @@ from defusedxml import (
 )
 from pydantic import ValidationError
 
+from progman.collector import collector_paused
 from progman.domain import Program
 from progman.domain.base import ID_MAX_LENGTH
 from progman.domain.checked import check_once
@@ -121,9 +122,14 @@ def read_imported(path: Path, start: date | None = None) -> Imported:
 
 
 def parse_mspdi(data: bytes, name: str = "<mspdi>", *, stem: str | None = None) -> MspdiImport:
-    """Read MSPDI ``data``; ``name`` places errors, ``stem`` (a file name) gives the key."""
-    root = _parse(data, name)
-    return _Reader(root, data, name, stem or name).program()
+    """Read MSPDI ``data``; ``name`` places errors, ``stem`` (a file name) gives the key.
+
+    The tree (a million elements for 10,000 tasks) and the program are built without
+    cyclic collections (:func:`~progman.collector.collector_paused`): each full one walked
+    the whole tree again, a third of the read."""
+    with collector_paused(keep=True):
+        root = _parse(data, name)
+        return _Reader(root, data, name, stem or name).program()
 
 
 class _Prolog(Exception):

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 import yaml
 
+from progman.collector import collector_paused
 from progman.domain import Program
 from progman.errors import ProgmanError
 
@@ -71,11 +72,13 @@ def plan_data(program: Program, *, json_mode: bool = False) -> dict[str, Any]:
 
 
 def dumps_plan(program: Program, fmt: str = "yaml") -> str:
-    """The plan as YAML or JSON text."""
-    if fmt == "json":  # orjson: the text of json.dumps(indent=2), several times faster
-        text = orjson.dumps(plan_data(program, json_mode=True), option=orjson.OPT_INDENT_2)
-        return text.decode() + "\n"
-    return _yaml_text(plan_data(program))
+    """The plan as YAML or JSON text (no cyclic collection meanwhile: the plan data and
+    YAML's nodes are many small acyclic objects, and each full collection walked them)."""
+    with collector_paused():
+        if fmt == "json":  # orjson: the text of json.dumps(indent=2), several times faster
+            text = orjson.dumps(plan_data(program, json_mode=True), option=orjson.OPT_INDENT_2)
+            return text.decode() + "\n"
+        return _yaml_text(plan_data(program))
 
 
 def _yaml_text(data: Any) -> str:
