@@ -21,8 +21,9 @@ from progman.errors import ProgmanError
 _FLOW_WIDTH = 90
 
 
-class _PlanDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Block style for structure, flow style for short lists and maps of plain values."""
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 
 
 def _is_plain(value: Any) -> bool:
@@ -33,24 +34,70 @@ def _short(items: list[Any]) -> bool:
     return len(", ".join(str(v) for v in items)) <= _FLOW_WIDTH
 
 
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(_is_plain(v) for v in data) and _short(data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+def _flow_list(data: list[Any]) -> bool:
+    return all(_is_plain(v) for v in data) and _short(data)
 
 
-def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
-    flow = (
+def _flow_dict(data: dict[str, Any]) -> bool:
+    return (
         bool(data)
         and all(_is_plain(v) for v in data.values())
         and _short([f"{k}: {v}" for k, v in data.items()])
         and "id" not in data
         and "name" not in data
     )
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
 
-_PlanDumper.add_representer(list, _represent_list)
-_PlanDumper.add_representer(dict, _represent_dict)
+class _PlanDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block style for structure, flow style for short lists and maps of plain values.
+
+    Strings, lists and maps become the nodes PyYAML's representers make, in one step
+    instead of its generic dispatch; and the resolver the C emitter asks twice per scalar
+    (would its text read back as another type?) matches each text once. Both ran in
+    Python for each of a large plan's nodes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resolved: dict[str, str] = {}
+
+    def represent_data(self, data: Any) -> yaml.Node:
+        kind = type(data)
+        if kind is str:  # represent_str: a plain scalar, never an alias
+            self.alias_key = None
+            return yaml.ScalarNode(_STR_TAG, data, style=self.default_style)
+        if kind is not dict and kind is not list:
+            node: yaml.Node = super().represent_data(data)
+            return node
+        known = self.represented_objects.get(id(data))
+        if known is not None:  # the same object again: an alias, as PyYAML writes it
+            return known  # type: ignore[no-any-return]
+        self.object_keeper.append(data)
+        if kind is dict:
+            pairs: list[tuple[yaml.Node, yaml.Node]] = []
+            node = yaml.MappingNode(_MAP_TAG, pairs, flow_style=_flow_dict(data))
+            self.represented_objects[id(data)] = node
+            for key, value in data.items():
+                pairs.append((self.represent_data(key), self.represent_data(value)))
+            return node
+        items: list[yaml.Node] = []
+        node = yaml.SequenceNode(_SEQ_TAG, items, flow_style=_flow_list(data))
+        self.represented_objects[id(data)] = node
+        for value in data:
+            items.append(self.represent_data(value))
+        return node
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """The tag a scalar's text reads back as: decided by the text alone (this dumper
+        has no path resolvers), so each text is matched against the patterns once."""
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            tag: str = super().resolve(kind, value, implicit)
+            return tag
+        if not implicit[0]:
+            return str(self.DEFAULT_SCALAR_TAG)
+        found = self._resolved.get(value)
+        if found is None:
+            found = self._resolved[value] = super().resolve(kind, value, implicit)
+        return found
 
 
 def _prune(value: Any) -> Any:
