@@ -53,3 +53,17 @@ def test_a_closed_pipe_falls_back_to_the_ordinary_exit(sample_plan: Path):
     process.stdout.close()
     process.wait(timeout=120)
     assert b"Traceback" not in process.stderr.read()
+
+
+def test_a_profiler_still_gets_its_figures(sample_plan: Path, tmp_path: Path):
+    """``python -m cProfile -o FILE -m progman ...`` writes FILE after the program returns."""
+    figures = tmp_path / "profile.out"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(figures), "-m", "progman", "validate"]
+        + [str(sample_plan)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert figures.stat().st_size > 0

@@ -4,8 +4,10 @@ After a command on a 100,000-task plan, the interpreter's own shutdown frees the
 1.4 million objects one at a time (0.2-0.4 s, a tenth of the whole run) only for the
 operating system to take back the memory at once anyway. :func:`leave` does what shutdown
 must (runs the ``atexit`` handlers, flushes the standard streams) and then ends the process.
-It falls back to the ordinary exit when another thread still runs (shutdown waits for it)
-or a stream cannot be flushed (a closed pipe: the ordinary exit reports it as usual).
+It falls back to the ordinary exit when another thread still runs (shutdown waits for it),
+a stream cannot be flushed (a closed pipe: the ordinary exit reports it as usual), or a
+profiler or tracer watches (``python -m cProfile -m progman`` writes its figures after the
+program returns).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import NoReturn
 
 def leave(code: int) -> NoReturn:
     """Exit with ``code``: at once after the exit handlers and a flush, when that is safe."""
-    if threading.active_count() == 1:
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if threading.active_count() == 1 and not watched:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
