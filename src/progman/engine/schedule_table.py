@@ -296,13 +296,13 @@ class _JsonPieces:
     """The serialised values of a :class:`TaskTable`, each joined to the keys around it, so
     that a row is eleven pieces: the id (with the keys before and after it), the name, the
     project, the four dates, the two floats, the five flags, the driver, and the deadline
-    (with the closing brace and a comma)."""
+    (with the closing brace and a comma). The few distinct dates, floats and flags are
+    serialised once here; the ids, names and drivers (one each per task) a chunk at a
+    time, so that their text is never held for all the tasks at once."""
 
     def __init__(self, table: TaskTable) -> None:
         self.table = table
         columns = table._columns
-        quoted = list(map(encode_basestring, table._ids))
-        self.ids = _objects([f'{{"id":{q},"name":' for q in quoted])
         self.projects = np.array(
             [f',"project":{encode_basestring(p)},"start":' for p in table._project_ids],
             dtype=object,
@@ -336,14 +336,15 @@ class _JsonPieces:
             ],
             dtype=object,
         )
-        reasons = ["null", *(encode_basestring(r) for r in reversed(DRIVER_REASONS))]
-        self.drivers = _objects([*reasons, *quoted])
+        #: ``driving_predecessor`` by code NO_DRIVER..-1 (a task's id is quoted per chunk)
+        self.reasons = ["null", *(encode_basestring(r) for r in reversed(DRIVER_REASONS))]
 
     def chunk(self, lo: int, hi: int) -> bytes:
         table, total = self.table, len(self.table)
         columns = table._columns
+        ids = table._ids
         pieces = np.empty((hi - lo, 11), dtype=object)
-        pieces[:, 0] = self.ids[lo:hi]
+        pieces[:, 0] = _objects([f'{{"id":{encode_basestring(i)},"name":' for i in ids[lo:hi]])
         pieces[:, 1] = _objects(list(map(encode_basestring, table._names[lo:hi])))
         pieces[:, 2] = self.projects[table._project_of[lo:hi]]
         for k, dates in enumerate(self.dates):
@@ -353,7 +354,13 @@ class _JsonPieces:
         for name in FLAGS:
             code = code * 2 + columns[name][lo:hi]
         pieces[:, 8] = self.flags[code]
-        pieces[:, 9] = self.drivers[table._drivers[lo:hi] - NO_DRIVER]
+        reasons = self.reasons
+        pieces[:, 9] = _objects(
+            [
+                reasons[code - NO_DRIVER] if code < 0 else encode_basestring(ids[code])
+                for code in table._drivers[lo:hi].tolist()
+            ]
+        )
         pieces[:, 10] = _objects(
             [
                 ',"deadline":null},' if d is None else f',"deadline":"{d.isoformat()}"}},'
