@@ -7,7 +7,6 @@ storage layer into a field path. All findings are collected; nothing stops at th
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from progman.domain.program import Program
 from progman.domain.resources import person_capacity_problems
 from progman.domain.risks import Risk
 from progman.domain.strategy_checks import check_strategy
+from progman.domain.suggest import Suggester, suggestion
 from progman.domain.work import WorkItem
 
 Path = tuple[str | int, ...]
@@ -34,8 +34,7 @@ class Finding:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """``"; did you mean 'API.auth'?"`` when a close candidate exists, else ``""``."""
     pool = candidates if isinstance(candidates, list | tuple | set | dict) else list(candidates)
-    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    return suggestion(name, Suggester(pool))
 
 
 def format_path(path: Path) -> str:
@@ -63,6 +62,8 @@ class _Checker:
         self.link_from: list[int] = []
         self.link_to: list[int] = []
         self._paths: dict[str, Path] | None = None
+        #: the did-you-mean of each pool of known ids, by its id() (the pool kept with it)
+        self._suggesters: dict[int, tuple[Collection[str], Suggester]] = {}
 
     def add(self, code: str, message: str, path: Path) -> None:
         self.findings.append(Finding(code, message, path))
@@ -92,9 +93,13 @@ class _Checker:
         where: str,
     ) -> None:
         if ident is not None and ident not in known:
+            kept = self._suggesters.get(id(known))
+            if kept is None or kept[0] is not known:  # one per pool: a large one indexed once
+                kept = self._suggesters[id(known)] = (known, Suggester(known))
+            suggester = kept[1]
             self.add(
                 "plan.unknown_reference",
-                f"unknown {kind} '{ident}' in {where}{did_you_mean(ident, known)}",
+                f"unknown {kind} '{ident}' in {where}{suggestion(ident, suggester)}",
                 path,
             )
 
