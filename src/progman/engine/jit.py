@@ -25,6 +25,8 @@ from typing import Any
 from numba.core import types
 from numba.core.registry import CPUDispatcher
 
+from progman.engine.kernel_cache import QuickLoadCache
+
 CACHE_VARIABLE = "PROGMAN_CACHE_DIR"
 NUMBA_CACHE_VARIABLE = "NUMBA_CACHE_DIR"
 
@@ -98,6 +100,10 @@ class _OneSpecialisation(CPUDispatcher):
         unliteral: Callable[[Any], Any] = types.unliteral
         plain = tuple(unliteral(a) for a in args)
         return super().get_call_template(plain, {k: unliteral(v) for k, v in kws.items()})
+
+    def enable_caching(self) -> None:
+        """numba's cache, loaded without its compiler's set-up (engine/kernel_cache.py)."""
+        self._cache = QuickLoadCache(self.py_func)  # type: ignore[no-untyped-call]
 
 
 def kernel(
