@@ -1,11 +1,10 @@
-# ruff: noqa: PLR0917, PLR1714, SIM109 - numba kernels: positional arrays, plain int tests
+# ruff: noqa: PLR0917 - the chunk runner and its kernels take many positional arrays
 """Monte Carlo schedule simulation over a :class:`Network`: arrays in, arrays out, seeded.
 
 Each iteration draws every uncertain duration (:mod:`progman.engine.sampling`), fires risk
-events, and schedules the network; many iterations are scheduled at once. The passes are
-the forward and backward passes of :mod:`progman.engine.kernels` with the iterations as an
-inner loop: for each task in topological order, for each link, for each iteration of the
-chunk. Arrays are ``[task, iteration]`` so that inner loop reads memory sequentially.
+events, and schedules the network; many iterations are scheduled at once, by the passes
+of :mod:`progman.engine.montecarlo_passes` (arrays ``[task, iteration]``). What each
+chunk records and the sensitivity are :mod:`progman.engine.montecarlo_stats`'s.
 
 Randomness: iterations come in blocks of :data:`BLOCK` with their own stream
 (``SeedSequence(seed, spawn_key=(block,))``), drawn in a fixed order (uniforms for the
@@ -32,25 +31,12 @@ from typing import Any, Protocol
 import numpy as np
 
 from progman.engine import sampling
-from progman.engine.calendars import finish_of, start_of, work_before
-from progman.engine.jit import kernel
-from progman.engine.kernels import (
-    FF,
-    FNET,
-    FNLT,
-    FS,
-    MFO,
-    MSO,
-    NO_TIME,
-    SF,
-    SNET,
-    SNLT,
-    SS,
-    _shift,
-    _shift_back,
-    _start_for_finish,
-    lag_calendar_of,
-    place,
+from progman.engine.montecarlo_passes import backward_chunk, forward_chunk
+from progman.engine.montecarlo_stats import (
+    group_members,
+    latest_finishes,
+    quantile_scores,
+    rank_correlations,
 )
 from progman.engine.network import Network, ScheduleOutOfRange, _adjacency
 
@@ -121,169 +107,6 @@ def percentiles(values: np.ndarray, levels: tuple[int, ...]) -> np.ndarray:
     return np.asarray(np.percentile(values, levels, axis=-1, method="inverted_cdf"))
 
 
-@kernel(refcounts=False)
-def forward_chunk(order, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
-    """Early dates ``[task, iteration]`` for sampled ``duration[task, iteration]``.
-
-    The semantics of :func:`progman.engine.kernels.forward_pass` (links, lags, floors,
-    start/finish constraints, progress), with the iterations as the inner loop.
-    ``early_start`` holds each task's bound from its links until its dates are known.
-    """
-    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_cal = (
-        links_in[0],
-        links_in[1],
-        links_in[2],
-        links_in[3],
-        links_in[4],
-        links_in[6],
-    )
-    planned, calendar, floor, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
-    cum, nth, cnt, mpd, opn, wk = cal
-    width = duration.shape[1]
-    for position in range(order.shape[0]):
-        i = order[position]
-        if act_finish[i] != NO_TIME:  # done: its dates are history
-            first = act_start[i] if act_start[i] != NO_TIME else act_finish[i]
-            for it in range(width):
-                early_start[i, it] = first
-                early_finish[i, it] = act_finish[i]
-            continue
-        c = calendar[i]
-        in_progress = act_start[i] != NO_TIME
-        for it in range(width):
-            early_start[i, it] = floor[i]
-        for k in range(in_ptr[i], in_ptr[i + 1]):
-            p = in_pred[k]
-            kind = in_type[k]
-            lag = in_lag[k]
-            source = early_finish if kind == FS or kind == FF else early_start
-            if (kind == FS or kind == SS) and lag == 0:
-                for it in range(width):
-                    early_start[i, it] = max(early_start[i, it], source[p, it])
-                continue
-            lc = lag_calendar_of(k, c, in_cal)
-            for it in range(width):
-                t = _shift(lc, source[p, it], lag, in_elapsed[k], cal)
-                if kind == FF or kind == SF:
-                    span = _left(i, duration[i, it], planned, remaining, in_progress)
-                    t = _start_for_finish(c, t, span, cal)
-                early_start[i, it] = max(early_start[i, it], t)
-        ctype = ctype_of[i]
-        ctime = ctime_of[i]
-        for it in range(width):
-            bound = early_start[i, it]
-            d = duration[i, it]
-            if ctype == SNET or ctype == MSO:
-                if ctype == MSO or ctime > bound:
-                    bound = ctime
-            elif ctype == FNET or ctype == MFO:
-                t = _start_for_finish(c, ctime, d, cal)
-                if ctype == MFO or t > bound:
-                    bound = t
-            if in_progress:  # the rest resumes after the status date, respecting its links
-                start = act_start[i]
-                resume = max(bound, status_time, start)
-                w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
-                left = _left(i, d, planned, remaining, in_progress)
-                finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
-            else:
-                start, finish = place(c, bound, d, cal)
-            early_start[i, it] = start
-            early_finish[i, it] = finish
-
-
-@kernel(inline=True)
-def _left(i, sampled, planned, remaining, in_progress):  # type: ignore[no-untyped-def]
-    """Working minutes a task still has to do: a started task's rest scales with its sample."""
-    if not in_progress or remaining[i] < 0:
-        return sampled
-    if planned[i] <= 0:
-        return remaining[i]
-    return (remaining[i] * sampled + planned[i] // 2) // planned[i]
-
-
-@kernel(refcounts=False)
-def backward_chunk(  # type: ignore[no-untyped-def]
-    order,
-    links_out,
-    tasks,
-    duration,
-    early_start,
-    early_finish,
-    end,
-    late_start,
-    late_finish,
-    critical_count,
-    cal,
-):
-    """Late dates against each iteration's ``end``; counts iterations with total float ≤ 0.
-
-    The late side of :func:`progman.engine.kernels.finish_limits` with the iterations as the
-    inner loop. ``late_finish`` holds working minutes of the task's calendar until its
-    successors are all seen, then the wall-clock late finish.
-    """
-    out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
-    planned, calendar, _fl, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
-    cum, nth, cnt, mpd, opn, wk = cal
-    width = duration.shape[1]
-    for position in range(order.shape[0] - 1, -1, -1):
-        i = order[position]
-        if act_finish[i] != NO_TIME:  # done: nothing late about it, never critical
-            for it in range(width):
-                late_start[i, it] = early_start[i, it]
-                late_finish[i, it] = early_finish[i, it]
-            continue
-        c = calendar[i]
-        started = act_start[i] != NO_TIME
-        for it in range(width):
-            late_finish[i, it] = work_before(c, end[it], cum, nth, cnt, mpd, opn, wk)
-        for k in range(out_ptr[i], out_ptr[i + 1]):
-            s = out_succ[k]
-            kind = out_type[k]
-            if (started and (kind == SS or kind == SF)) or act_finish[s] != NO_TIME:
-                continue
-            cs = calendar[s]
-            lc = lag_calendar_of(k, cs, out_cal)
-            resumes = act_start[s] != NO_TIME
-            for it in range(width):
-                extra = duration[i, it] if kind == SS or kind == SF else 0
-                if kind == FF or kind == SF:
-                    other = late_finish[s, it]
-                elif resumes:  # in progress: the link holds where the rest resumes
-                    left = _left(s, duration[s, it], planned, remaining, True)
-                    other = _start_for_finish(cs, late_finish[s, it], left, cal)
-                else:
-                    other = late_start[s, it]
-                t = _shift_back(lc, other, out_lag[k], out_elapsed[k], cal)
-                w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
-                late_finish[i, it] = min(late_finish[i, it], w)
-        ctype = ctype_of[i]
-        cap = NO_TIME
-        if ctype == FNLT or ctype == MFO or ctype == SNLT or ctype == MSO:
-            cap = work_before(c, ctime_of[i], cum, nth, cnt, mpd, opn, wk)
-        count = 0
-        for it in range(width):
-            w = late_finish[i, it]
-            d = duration[i, it]
-            if cap != NO_TIME:  # a finish-side date caps the finish, a start-side one the start
-                w = min(w, cap if ctype == FNLT or ctype == MFO else cap + d)
-            finish_work = work_before(c, early_finish[i, it], cum, nth, cnt, mpd, opn, wk)
-            finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
-            if d == 0 and finish_work == w:
-                finish = early_finish[i, it]
-            if started:
-                start = early_start[i, it]
-            elif d == 0:
-                start = finish
-            else:
-                start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
-            if work_before(c, finish, cum, nth, cnt, mpd, opn, wk) <= finish_work:
-                count += 1
-            late_start[i, it] = start
-            late_finish[i, it] = finish
-        critical_count[i] += count
-
-
 @dataclass
 class _Chunk:
     """Work arrays of one chunk, reused from chunk to chunk by one worker."""
@@ -296,6 +119,7 @@ class _Chunk:
     uniforms: np.ndarray  # float32[width, u]: the chunk's draws
     critical_count: np.ndarray  # int64[n]: this worker's iterations with total float <= 0
     scratch: Any = None  # the forward scheduler's own work arrays for this worker
+    planned: bool = False  # whether ``duration`` holds the planned durations of fixed tasks
 
     @classmethod
     def allocate(cls, n: int, width: int, uncertain: int, scratch: Any = None) -> _Chunk:
@@ -431,6 +255,8 @@ def simulate_network(
     n = net.size
     watch = np.zeros(0, dtype=np.int64) if watch is None else np.asarray(watch, np.int64)
     groups = groups or []
+    if any(members.shape[0] == 0 for members in groups):
+        raise ValueError("every group needs a member")
     width = min(chunk_width(n, chunk_size), -(-iterations // BLOCK) * BLOCK)
     starts = range(0, iterations, width)
     workers = max(1, min(threads or available_cores(), len(starts)))
@@ -482,10 +308,10 @@ def simulate_network(
         watched_finish=out.watched,
         group_finish=out.group_finish,
         criticality=counts / iterations,
-        task_sensitivity=_rank_correlations(out.quantile, out.finish)
+        task_sensitivity=rank_correlations(out.quantile, out.finish)
         if sensitivity
         else np.zeros(unc.task.shape[0]),
-        risk_sensitivity=_rank_correlations(out.fired.astype(np.uint16), out.finish),
+        risk_sensitivity=rank_correlations(out.fired.astype(np.uint16), out.finish),
         risk_frequency=out.fired.mean(axis=0) if iterations else np.zeros(unc.risk_count),
         cost=out.cost,
     )
@@ -505,7 +331,10 @@ class _ChunkRun:
         out: _Results,
         scheduler: ChunkScheduler,
     ) -> None:
-        self.net, self.unc, self.seed, self.watch, self.groups = net, unc, seed, watch, groups
+        self.net, self.unc, self.seed, self.watch = net, unc, seed, watch
+        self.groups = group_members(groups) if groups else None
+        # rows a risk adds to that no draw rewrites: set back to planned before each chunk
+        self.risk_rows = np.setdiff1d(unc.risk_task, unc.task).astype(np.int64)
         self.sensitivity, self.out, self.scheduler = sensitivity, out, scheduler
         self.adj = _adjacency(net)
         self.tasks = net.task_arrays()
@@ -529,7 +358,11 @@ class _ChunkRun:
                 )
             chunk.uniforms[offset : offset + size] = u[:size]
             fired[offset : offset + size] = hit[:size]
-        chunk.duration[:] = net.duration[:, None]
+        if chunk.planned:  # fixed tasks keep their rows; only the risks' additions go
+            chunk.duration[self.risk_rows] = net.duration[self.risk_rows, None]
+        else:
+            chunk.duration[:] = net.duration[:, None]
+            chunk.planned = True
         sampling.sample_durations(
             chunk.uniforms, unc.task, unc.low, unc.mode, unc.high, unc.kind, self.table_row,
             self.tables, chunk.duration,
@@ -554,16 +387,15 @@ class _ChunkRun:
         last = first + rows
         out.finish[first:last] = end
         out.watched[:, first:last] = chunk.early_finish[self.watch]
-        for g, members in enumerate(self.groups):
-            out.group_finish[g, first:last] = chunk.early_finish[members].max(axis=0)
+        if self.groups:
+            latest_finishes(chunk.early_finish, *self.groups, np.int64(first), out.group_finish)
         if unc.cost_per_minute is not None:
             out.cost[first:last] += unc.cost_per_minute @ chunk.duration
         if unc.risk_count:
             out.cost[first:last] += fired @ unc.risk_cost
         out.fired[first:last] = fired
         if self.sensitivity:  # uint16 quantile score, for rank correlation
-            np.multiply(chunk.uniforms, 65536.0, out=chunk.uniforms)
-            out.quantile[first:last] = chunk.uniforms
+            quantile_scores(chunk.uniforms, out.quantile[first:last])
         return last
 
 
@@ -575,42 +407,3 @@ def _pert_tables(unc: Uncertainty) -> tuple[np.ndarray, np.ndarray]:
     alpha, beta = sampling.pert_shape(unc.low[is_pert], unc.mode[is_pert], unc.high[is_pert])
     tables, rows[is_pert] = sampling.pert_tables(alpha, beta)
     return tables, rows
-
-
-@kernel(refcounts=False)
-def _column_moments(scores, ranks, total, squares, cross):  # type: ignore[no-untyped-def]
-    """Per column: the sum, the sum of squares and the ranks-weighted sum, in one pass over
-    the stored scores (no float copy of an iterations × tasks matrix)."""
-    for row in range(scores.shape[0]):
-        weight = ranks[row]
-        for column in range(scores.shape[1]):
-            value = np.float64(scores[row, column])
-            total[column] += value
-            squares[column] += value * value
-            cross[column] += weight * value
-
-
-def _rank_correlations(scores: np.ndarray, finish: np.ndarray) -> np.ndarray:
-    """Spearman correlation of each column of ``scores`` with ``finish``.
-
-    The finish is ranked (ties averaged). A task's score is its uniform draw, which *is*
-    its duration's quantile: its rank divided by the iterations, up to sampling noise, so
-    the score stands in for the rank. A risk's score is 0/1, whose average ranks are an
-    affine function of it. Pearson's coefficient is invariant to both, so this is
-    Spearman's coefficient. Columns that never vary get 0.
-    """
-    columns = scores.shape[1]
-    if columns == 0 or finish.shape[0] < 2:
-        return np.zeros(columns)
-    ranks = sampling.average_ranks(finish)
-    ranks -= ranks.mean()
-    ranks_norm = float(np.sqrt(ranks @ ranks))
-    total = np.zeros(columns)
-    squares = np.zeros(columns)
-    cross = np.zeros(columns)
-    _column_moments(scores, ranks, total, squares, cross)
-    count = scores.shape[0]
-    spread = np.sqrt(np.maximum(squares - total**2 / count, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = cross / (spread * ranks_norm)  # ranks are centred: Σ rank·mean = 0
-    return np.where((spread > 1e-9) & (ranks_norm > 0), result, 0.0)

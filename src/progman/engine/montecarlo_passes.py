@@ -1,0 +1,194 @@
+# ruff: noqa: PLR0917, PLR1714, SIM109 - numba kernels: positional arrays, plain int tests
+"""The forward and backward passes of a Monte Carlo chunk: ``[task, iteration]`` arrays.
+
+The passes of :mod:`progman.engine.kernels` with the iterations as the inner loop (for
+each task in topological order, for each link, for each iteration of the chunk), so that
+loop reads memory sequentially. :mod:`progman.engine.montecarlo` draws the durations and
+calls them; a leveled simulation replaces the forward pass with its own scheduler.
+"""
+
+from __future__ import annotations
+
+from progman.engine.calendars import finish_of, start_of, work_before
+from progman.engine.jit import kernel
+from progman.engine.kernels import (
+    FF,
+    FNET,
+    FNLT,
+    FS,
+    MFO,
+    MSO,
+    NO_TIME,
+    SF,
+    SNET,
+    SNLT,
+    SS,
+    _shift,
+    _shift_back,
+    _start_for_finish,
+    lag_calendar_of,
+    place,
+)
+
+
+@kernel(refcounts=False)
+def forward_chunk(order, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
+    """Early dates ``[task, iteration]`` for sampled ``duration[task, iteration]``.
+
+    The semantics of :func:`progman.engine.kernels.forward_pass` (links, lags, floors,
+    start/finish constraints, progress), with the iterations as the inner loop.
+    ``early_start`` holds each task's bound from its links until its dates are known.
+    """
+    in_ptr, in_pred, in_type, in_lag, in_elapsed, in_cal = (
+        links_in[0],
+        links_in[1],
+        links_in[2],
+        links_in[3],
+        links_in[4],
+        links_in[6],
+    )
+    planned, calendar, floor, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
+    width = duration.shape[1]
+    for position in range(order.shape[0]):
+        i = order[position]
+        if act_finish[i] != NO_TIME:  # done: its dates are history
+            first = act_start[i] if act_start[i] != NO_TIME else act_finish[i]
+            for it in range(width):
+                early_start[i, it] = first
+                early_finish[i, it] = act_finish[i]
+            continue
+        c = calendar[i]
+        in_progress = act_start[i] != NO_TIME
+        for it in range(width):
+            early_start[i, it] = floor[i]
+        for k in range(in_ptr[i], in_ptr[i + 1]):
+            p = in_pred[k]
+            kind = in_type[k]
+            lag = in_lag[k]
+            source = early_finish if kind == FS or kind == FF else early_start
+            if (kind == FS or kind == SS) and lag == 0:
+                for it in range(width):
+                    early_start[i, it] = max(early_start[i, it], source[p, it])
+                continue
+            lc = lag_calendar_of(k, c, in_cal)
+            for it in range(width):
+                t = _shift(lc, source[p, it], lag, in_elapsed[k], cal)
+                if kind == FF or kind == SF:
+                    span = _left(i, duration[i, it], planned, remaining, in_progress)
+                    t = _start_for_finish(c, t, span, cal)
+                early_start[i, it] = max(early_start[i, it], t)
+        ctype = ctype_of[i]
+        ctime = ctime_of[i]
+        for it in range(width):
+            bound = early_start[i, it]
+            d = duration[i, it]
+            if ctype == SNET or ctype == MSO:
+                if ctype == MSO or ctime > bound:
+                    bound = ctime
+            elif ctype == FNET or ctype == MFO:
+                t = _start_for_finish(c, ctime, d, cal)
+                if ctype == MFO or t > bound:
+                    bound = t
+            if in_progress:  # the rest resumes after the status date, respecting its links
+                start = act_start[i]
+                resume = max(bound, status_time, start)
+                w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
+                left = _left(i, d, planned, remaining, in_progress)
+                finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
+            else:
+                start, finish = place(c, bound, d, cal)
+            early_start[i, it] = start
+            early_finish[i, it] = finish
+
+
+@kernel(inline=True)
+def _left(i, sampled, planned, remaining, in_progress):  # type: ignore[no-untyped-def]
+    """Working minutes a task still has to do: a started task's rest scales with its sample."""
+    if not in_progress or remaining[i] < 0:
+        return sampled
+    if planned[i] <= 0:
+        return remaining[i]
+    return (remaining[i] * sampled + planned[i] // 2) // planned[i]
+
+
+@kernel(refcounts=False)
+def backward_chunk(  # type: ignore[no-untyped-def]
+    order,
+    links_out,
+    tasks,
+    duration,
+    early_start,
+    early_finish,
+    end,
+    late_start,
+    late_finish,
+    critical_count,
+    cal,
+):
+    """Late dates against each iteration's ``end``; counts iterations with total float ≤ 0.
+
+    The late side of :func:`progman.engine.kernels.finish_limits` with the iterations as the
+    inner loop. ``late_finish`` holds working minutes of the task's calendar until its
+    successors are all seen, then the wall-clock late finish.
+    """
+    out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
+    planned, calendar, _fl, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
+    cum, nth, cnt, mpd, opn, wk = cal
+    width = duration.shape[1]
+    for position in range(order.shape[0] - 1, -1, -1):
+        i = order[position]
+        if act_finish[i] != NO_TIME:  # done: nothing late about it, never critical
+            for it in range(width):
+                late_start[i, it] = early_start[i, it]
+                late_finish[i, it] = early_finish[i, it]
+            continue
+        c = calendar[i]
+        started = act_start[i] != NO_TIME
+        for it in range(width):
+            late_finish[i, it] = work_before(c, end[it], cum, nth, cnt, mpd, opn, wk)
+        for k in range(out_ptr[i], out_ptr[i + 1]):
+            s = out_succ[k]
+            kind = out_type[k]
+            if (started and (kind == SS or kind == SF)) or act_finish[s] != NO_TIME:
+                continue
+            cs = calendar[s]
+            lc = lag_calendar_of(k, cs, out_cal)
+            resumes = act_start[s] != NO_TIME
+            for it in range(width):
+                extra = duration[i, it] if kind == SS or kind == SF else 0
+                if kind == FF or kind == SF:
+                    other = late_finish[s, it]
+                elif resumes:  # in progress: the link holds where the rest resumes
+                    left = _left(s, duration[s, it], planned, remaining, True)
+                    other = _start_for_finish(cs, late_finish[s, it], left, cal)
+                else:
+                    other = late_start[s, it]
+                t = _shift_back(lc, other, out_lag[k], out_elapsed[k], cal)
+                w = work_before(c, t, cum, nth, cnt, mpd, opn, wk) + extra
+                late_finish[i, it] = min(late_finish[i, it], w)
+        ctype = ctype_of[i]
+        cap = NO_TIME
+        if ctype == FNLT or ctype == MFO or ctype == SNLT or ctype == MSO:
+            cap = work_before(c, ctime_of[i], cum, nth, cnt, mpd, opn, wk)
+        count = 0
+        for it in range(width):
+            w = late_finish[i, it]
+            d = duration[i, it]
+            if cap != NO_TIME:  # a finish-side date caps the finish, a start-side one the start
+                w = min(w, cap if ctype == FNLT or ctype == MFO else cap + d)
+            finish_work = work_before(c, early_finish[i, it], cum, nth, cnt, mpd, opn, wk)
+            finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            if d == 0 and finish_work == w:
+                finish = early_finish[i, it]
+            if started:
+                start = early_start[i, it]
+            elif d == 0:
+                start = finish
+            else:
+                start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+            if work_before(c, finish, cum, nth, cnt, mpd, opn, wk) <= finish_work:
+                count += 1
+            late_start[i, it] = start
+            late_finish[i, it] = finish
+        critical_count[i] += count
