@@ -21,6 +21,7 @@ tasks keep their actuals.
 
 from __future__ import annotations
 
+import mmap
 import os
 import queue
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from progman.engine import sampling
-from progman.engine.montecarlo_passes import backward_chunk, forward_chunk
+from progman.engine.montecarlo_passes import backward_chunk, end_in_work, forward_chunk
 from progman.engine.montecarlo_stats import (
     group_members,
     latest_finishes,
@@ -124,7 +125,7 @@ class _Chunk:
     @classmethod
     def allocate(cls, n: int, width: int, uncertain: int, scratch: Any = None) -> _Chunk:
         def dates() -> np.ndarray:
-            return np.empty((n, width), dtype=np.int64)
+            return work_array((n, width), np.int64)
 
         return cls(
             dates(),
@@ -132,7 +133,7 @@ class _Chunk:
             dates(),
             dates(),
             dates(),
-            np.empty((width, uncertain), dtype=np.float32),
+            work_array((width, uncertain), np.float32),
             np.zeros(n, dtype=np.int64),
             scratch,
         )
@@ -184,6 +185,19 @@ class CpmScheduler:
             self.adj.order, self.adj.links_in, self.tasks, np.int64(self.net.status_time),
             duration, early_start, early_finish, self.cal,
         )  # fmt: skip
+
+
+def work_array(shape: tuple[int, int], dtype: type[np.generic]) -> np.ndarray:
+    """A large work array in plain pages of the operating system (zeroed).
+
+    numpy asks Linux for transparent huge pages for its large arrays; where memory is
+    fragmented, the kernel then compacts memory synchronously at the first touch, which
+    cost up to seconds per simulation here, against a steady millisecond or so per
+    megabyte for plain pages (touched by the worker threads, in parallel).
+    """
+    count = shape[0] * shape[1]
+    pages = mmap.mmap(-1, max(count * np.dtype(dtype).itemsize, 1))
+    return np.frombuffer(pages, dtype=dtype, count=count).reshape(shape)
 
 
 def chunk_width(tasks: int, chunk_size: int | None = None) -> int:
@@ -269,7 +283,7 @@ def simulate_network(
         watched=np.empty((watch.shape[0], iterations), dtype=np.int64),
         group_finish=np.empty((len(groups), iterations), dtype=np.int64),
         cost=np.full(iterations, unc.fixed_cost, dtype=np.float64),
-        quantile=np.empty((iterations, unc.task.shape[0]) if sensitivity else (0, 0), np.uint16),
+        quantile=work_array((iterations, unc.task.shape[0]) if sensitivity else (0, 0), np.uint16),
         fired=np.empty((iterations, unc.risk_count), dtype=bool),
     )
     run = _ChunkRun(net, unc, seed, watch, groups, sensitivity, out, scheduler)
@@ -373,10 +387,12 @@ class _ChunkRun:
             )
         self.scheduler(chunk.duration, chunk.early_start, chunk.early_finish, chunk.scratch)
         end = chunk.early_finish.max(axis=0) if net.size else np.zeros(rows, dtype=np.int64)
+        end_work = np.empty((net.calendars.count, rows), dtype=np.int64)
+        end_in_work(end, self.cal, end_work)
         backward_chunk(
             adj.order, adj.links_out, self.tasks, chunk.duration, chunk.early_start,
-            chunk.early_finish, end, chunk.late_start, chunk.late_finish, chunk.critical_count,
-            self.cal,
+            chunk.early_finish, end_work, chunk.late_start, chunk.late_finish,
+            chunk.critical_count, self.cal,
         )  # fmt: skip
         if rows and int(end.max()) >= net.calendars.horizon:
             raise ScheduleOutOfRange(

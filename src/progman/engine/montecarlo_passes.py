@@ -9,7 +9,7 @@ calls them; a leveled simulation replaces the forward pass with its own schedule
 
 from __future__ import annotations
 
-from progman.engine.calendars import finish_of, start_of, work_before
+from progman.engine.calendars import ELAPSED, finish_of, start_of, work_before
 from progman.engine.jit import kernel
 from progman.engine.kernels import (
     FF,
@@ -120,22 +120,24 @@ def backward_chunk(  # type: ignore[no-untyped-def]
     duration,
     early_start,
     early_finish,
-    end,
+    end_work,
     late_start,
     late_finish,
     critical_count,
     cal,
 ):
-    """Late dates against each iteration's ``end``; counts iterations with total float ≤ 0.
+    """Late dates against each iteration's end; counts iterations with total float ≤ 0.
 
     The late side of :func:`progman.engine.kernels.finish_limits` with the iterations as the
-    inner loop. ``late_finish`` holds working minutes of the task's calendar until its
-    successors are all seen, then the wall-clock late finish.
+    inner loop. ``end_work[c, it]``: the iteration's end in working minutes of calendar
+    ``c`` (:func:`end_in_work`). ``late_finish`` holds working minutes of the task's
+    calendar until its successors are all seen, then the wall-clock late finish.
     """
     out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
     planned, calendar, _fl, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     width = duration.shape[1]
+    days = wk.shape[1]
     for position in range(order.shape[0] - 1, -1, -1):
         i = order[position]
         if act_finish[i] != NO_TIME:  # done: nothing late about it, never critical
@@ -146,7 +148,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
         c = calendar[i]
         started = act_start[i] != NO_TIME
         for it in range(width):
-            late_finish[i, it] = work_before(c, end[it], cum, nth, cnt, mpd, opn, wk)
+            late_finish[i, it] = end_work[c, it]
         for k in range(out_ptr[i], out_ptr[i + 1]):
             s = out_succ[k]
             kind = out_type[k]
@@ -172,6 +174,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
         if ctype == FNLT or ctype == MFO or ctype == SNLT or ctype == MSO:
             cap = work_before(c, ctime_of[i], cum, nth, cnt, mpd, opn, wk)
         count = 0
+        exact = c != ELAPSED  # then a late finish of w working minutes has w before it
         for it in range(width):
             w = late_finish[i, it]
             d = duration[i, it]
@@ -187,8 +190,30 @@ def backward_chunk(  # type: ignore[no-untyped-def]
                 start = finish
             else:
                 start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
-            if work_before(c, finish, cum, nth, cnt, mpd, opn, wk) <= finish_work:
+            if exact and 0 < w <= cum[c, days]:  # work_before(c, finish) is w (see below)
+                before = w
+            else:
+                before = work_before(c, finish, cum, nth, cnt, mpd, opn, wk)
+            if before <= finish_work:
                 count += 1
             late_start[i, it] = start
             late_finish[i, it] = finish
         critical_count[i] += count
+
+
+@kernel(refcounts=False)
+def end_in_work(end, cal, end_work):  # type: ignore[no-untyped-def]
+    """``end_work[c, it]``: wall minute ``end[it]`` in working minutes of calendar ``c``,
+    once per calendar rather than once per task."""
+    cum, nth, cnt, mpd, opn, wk = cal
+    for c in range(end_work.shape[0]):
+        for it in range(end.shape[0]):
+            end_work[c, it] = work_before(c, end[it], cum, nth, cnt, mpd, opn, wk)
+
+
+# Why ``work_before(c, finish_of(c, w)) == w`` for a working calendar and 0 < w ≤ its
+# minutes in the tables: ``finish_of`` lands ``r = w - k·per_day`` (1..per_day) minutes
+# after the opening of the k-th working day, before which lie ``k·per_day`` working
+# minutes; ``opening + per_day ≤ 1440``, and where ``r`` reaches midnight the next day's
+# count is the same ``(k + 1)·per_day``. When ``d == 0`` keeps the early finish instead,
+# its working minutes are ``finish_work == w`` too.
