@@ -9,8 +9,6 @@ them, so that mounting this command does not slow down every other one (cli/main
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,6 +32,7 @@ from progman.cli.output import (
     print_listing,
     print_text,
     write_csv,
+    write_json,
 )
 from progman.services.inputs import parse_date
 
@@ -102,7 +101,7 @@ def impact(
     program = load_plan_file(plan, db, program_key)
     result = impact_of(program, change, status_date=as_of)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        write_json(result.to_json())
         return
     if as_csv:
         write_csv(csv_records(result.to_json()), CSV_FIELDS)

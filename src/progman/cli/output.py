@@ -262,6 +262,24 @@ def print_renderable(renderable: RenderableType, console: Console | None = None)
     console.print(renderable, soft_wrap=False)
 
 
+# -- JSON -----------------------------------------------------------------------------------
+
+
+def write_json(value: Any) -> None:
+    """``value`` as one line of compact JSON on stdout, by orjson: a fraction of
+    ``json.dumps``'s time on a large answer (an impact that moves thousands of tasks)."""
+    import orjson  # noqa: PLC0415 - only the commands that write JSON need it
+
+    text = orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE)
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stream
+        sys.stdout.write(text.decode())
+        return
+    binary.write(text)
+    binary.flush()
+
+
 # -- CSV ------------------------------------------------------------------------------------
 
 

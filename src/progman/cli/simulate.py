@@ -8,8 +8,6 @@ one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,6 +32,7 @@ from progman.cli.output import (
     print_listing,
     stderr,
     write_csv,
+    write_json,
 )
 from progman.services.inputs import parse_date
 
@@ -105,7 +104,7 @@ def simulate(
             program, iterations=iterations, seed=seed, status_date=as_of, top=top, leveled=leveled
         )
     if as_json:
-        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        write_json(result.to_json())
         return
     if as_csv:
         write_csv(csv_records(result.to_json()), CSV_FIELDS)

@@ -33,8 +33,6 @@ from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.cost import cost_model
 from progman.engine.kernels import NO_TIME
-from progman.engine.leveled_montecarlo import CHUNK as LEVELED_CHUNK
-from progman.engine.leveled_montecarlo import leveled_scheduler
 from progman.engine.montecarlo import SimulationResult, Uncertainty, percentiles, simulate_network
 from progman.engine.network import schedule_network
 from progman.errors import Location, PlanInvalid, Problem, ProgmanError
@@ -175,10 +173,15 @@ def simulate(
         for p in range(len(program.projects))
     ]
     asked = _group_nodes(program, built, leaves, forecast_groups or {})
-    scheduler = None
-    if leveled:
-        scheduler = leveled_scheduler(program, built, unc, status_date=status_date)
+    scheduler, chunk = None, chunk_size
+    if leveled:  # the leveler's modules, imported only for a leveled run (a tenth of a second)
+        from progman.engine import leveled_montecarlo  # noqa: PLC0415
+
+        scheduler = leveled_montecarlo.leveled_scheduler(
+            program, built, unc, status_date=status_date
+        )
         planned = int(scheduler.planned_dates()[1].max(initial=0))
+        chunk = chunk_size or leveled_montecarlo.CHUNK
     else:
         planned = int(schedule_network(built.network).finish)
     result = simulate_network(
@@ -188,7 +191,7 @@ def simulate(
         seed=seed,
         watch=watch_nodes,
         groups=[g for g in groups if g.size] + [members for members, _ in asked.values()],
-        chunk_size=chunk_size or (LEVELED_CHUNK if leveled else None),
+        chunk_size=chunk,
         progress=progress,
         scheduler=scheduler,
     )
