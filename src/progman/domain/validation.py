@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
 
+from progman.domain.acyclic import acyclic
 from progman.domain.durations import Duration
 from progman.domain.lifecycle import check_lifecycle
 from progman.domain.program import Program
@@ -263,7 +264,7 @@ class _Checker:
         right plan acyclic; only when tasks are left over does the search for the cycles
         themselves run (and then over the whole graph, so they are reported as always).
         """
-        if _is_acyclic(len(self.items), self.link_from, self.link_to):
+        if acyclic(len(self.items), self.link_from, self.link_to):
             return
         successors: dict[str, list[str]] = {ident: [] for ident in self.items}
         for ident, item in self.items.items():
@@ -301,29 +302,6 @@ def _work_item_paths(program: Program) -> dict[str, Path]:
             children = [(child, (*path, "tasks", c)) for c, child in enumerate(item.tasks)]
             stack.extend(reversed(children))
     return paths
-
-
-def _is_acyclic(count: int, link_from: list[int], link_to: list[int]) -> bool:
-    """True when the links between ``count`` tasks (numbered in file order) hold no cycle.
-
-    When every link comes from a task earlier in the file, the file order is already a
-    topological order. Otherwise Kahn's algorithm: take the tasks whose predecessors are
-    all taken; a cycle is what can never be taken.
-    """
-    if all(map(int.__lt__, link_from, link_to)):
-        return True
-    successors: list[list[int]] = [[] for _ in range(count)]
-    waiting = [0] * count
-    for j, i in zip(link_from, link_to, strict=True):
-        successors[j].append(i)
-        waiting[i] += 1
-    ready = [i for i, left in enumerate(waiting) if not left]
-    for node in ready:  # grows while it is read
-        for child in successors[node]:
-            waiting[child] -= 1
-            if not waiting[child]:
-                ready.append(child)
-    return len(ready) == count
 
 
 def _day(value: date | datetime) -> date:
