@@ -85,3 +85,16 @@ def test_the_hash_secrets_are_registered_when_the_code_reads_them_or_its_layout_
     assert not _may_hash((("name", "object", (b"\x00plain code", b"")), "fndesc"))
     assert _may_hash((("name", "bitcode", b"\x00"), "fndesc"))  # another layout: register
     assert _may_hash(())
+
+
+def test_importing_the_engine_sets_up_no_kernel_s_cache_until_a_kernel_runs(tmp_path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(SOURCE), jit.CACHE_VARIABLE: str(cache)}
+    env.pop("NUMBA_CACHE_DIR", None)
+    imports = "import progman.engine.leveling, progman.engine.simulation"
+    done = subprocess.run(
+        [sys.executable, "-c", imports], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (cache / "numba").is_dir()  # the folder jit.py checked it can write to
+    assert not list((cache / "numba").iterdir())  # and nothing in it for the kernels yet

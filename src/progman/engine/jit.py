@@ -25,7 +25,7 @@ from typing import Any
 from numba.core import types
 from numba.core.registry import CPUDispatcher
 
-from progman.engine.kernel_cache import QuickLoadCache
+from progman.engine.kernel_cache import LazyCache
 
 CACHE_VARIABLE = "PROGMAN_CACHE_DIR"
 NUMBA_CACHE_VARIABLE = "NUMBA_CACHE_DIR"
@@ -102,8 +102,9 @@ class _OneSpecialisation(CPUDispatcher):
         return super().get_call_template(plain, {k: unliteral(v) for k, v in kws.items()})
 
     def enable_caching(self) -> None:
-        """numba's cache, loaded without its compiler's set-up (engine/kernel_cache.py)."""
-        self._cache = QuickLoadCache(self.py_func)  # type: ignore[no-untyped-call]
+        """numba's cache, set up at first use and loaded without its compiler's set-up
+        (engine/kernel_cache.py)."""
+        self._cache = LazyCache(self.py_func)
 
 
 def kernel(

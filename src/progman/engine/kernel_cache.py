@@ -10,6 +10,10 @@ hashes, the hash secrets' symbols (registered when numba's hashing module is imp
 an unresolved symbol would abort the process. :class:`QuickLoadCache` sets up those and
 nothing else. A kernel that is not in the cache is compiled by numba as usual, and
 compiling refreshes the contexts itself (``compiler.compile_extra``).
+
+Each kernel's cache is also set up only when the kernel is first called
+(:class:`LazyCache`): numba finds its folder and proves it writable by creating a file
+there, for each of the engine's kernels at import, though a command calls a few of them.
 """
 
 from __future__ import annotations
@@ -41,6 +45,34 @@ class QuickLoadCache(FunctionCache):
         if _may_hash(data):
             import numba.cpython.hashing  # noqa: F401, PLC0415 - registers its symbols
         return self._impl.rebuild(target_context, data)
+
+
+class LazyCache:
+    """The cache of one kernel, a :class:`QuickLoadCache` made at its first use (what
+    numba's dispatcher asks of its cache, passed on)."""
+
+    def __init__(self, py_func: Any) -> None:
+        self._py_func = py_func
+        self._cache: QuickLoadCache | None = None
+
+    def _made(self) -> QuickLoadCache:
+        if self._cache is None:
+            self._cache = QuickLoadCache(self._py_func)  # type: ignore[no-untyped-call]
+        return self._cache
+
+    @property
+    def cache_path(self) -> str:
+        path: str = self._made().cache_path
+        return path
+
+    def load_overload(self, sig: Any, target_context: Any) -> Any:
+        return self._made().load_overload(sig, target_context)
+
+    def save_overload(self, sig: Any, data: Any) -> None:
+        self._made().save_overload(sig, data)  # type: ignore[no-untyped-call]
+
+    def flush(self) -> None:
+        self._made().flush()  # type: ignore[no-untyped-call]
 
 
 def _may_hash(data: Any) -> bool:

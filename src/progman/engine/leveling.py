@@ -61,7 +61,7 @@ from progman.domain import Program
 from progman.engine import genetic
 from progman.engine import leveling_report as report
 from progman.engine.build import build_network
-from progman.engine.calendars import ELAPSED_RULE, MINUTES_PER_DAY, build_tables, work_before
+from progman.engine.calendars import ELAPSED_RULE, MINUTES_PER_DAY, build_tables
 from progman.engine.capacity import resource_rules
 from progman.engine.leveling_kernels import LevelingContext, scored
 from progman.engine.leveling_problem import Block, LevelingProblem
@@ -275,7 +275,8 @@ def working_days(program: Program, moment: datetime) -> float:
         return 0.0
     rule = resource_rules(program, [])[0]
     own = build_tables([ELAPSED_RULE, rule], origin, minutes // MINUTES_PER_DAY + 2)
-    worked = work_before(1, minutes, *own.kernel_args())
+    # numpy, not the work_before kernel: one moment is not worth loading a kernel for
+    worked = own.work_before_many(np.ones(1, dtype=np.int64), np.array([minutes]))[0]
     return float(worked) / float(own.minutes_per_day[1])
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from progman.domain import Program, WorkItem
 from progman.engine import kernels
 from progman.engine.build import BuiltNetwork
-from progman.engine.calendars import MINUTES_PER_DAY, work_before
+from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.capacity import capacity_model
 from progman.engine.genetic import REGRET_ALPHA, priority_list
 from progman.engine.leveling_kernels import decode, inherited_priority
@@ -349,11 +349,12 @@ class LevelingProblem:
         net = self.net
         floor = np.where(self.held_up(), np.maximum(start, net.floor), net.floor)
         duration = net.duration.copy()
-        cal = net.calendars.kernel_args()
-        for i in np.flatnonzero(self.split[4] > 1).tolist():
-            c = int(net.calendar[i])
-            worked = work_before(c, finish[i], *cal) - work_before(c, start[i], *cal)
-            duration[i] = worked
+        split = np.flatnonzero(self.split[4] > 1)
+        if split.size:
+            tables, c = net.calendars, net.calendar[split]
+            duration[split] = tables.work_before_many(c, finish[split]) - tables.work_before_many(
+                c, start[split]
+            )
         return dataclasses.replace(
             net, floor=floor, duration=duration, constraint_type=self.constraint_type
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from progman.engine.calendars import MINUTES_PER_DAY, work_before
+from progman.engine.calendars import MINUTES_PER_DAY
 from progman.engine.leveling_problem import LevelingProblem
 from progman.engine.load import OverAllocation
 from progman.engine.schedule import Schedule
@@ -81,10 +81,9 @@ def program_days(problem: LevelingProblem, earlier: datetime, later: datetime) -
     """Working days of the program's calendar from ``earlier`` to ``later``."""
     tables = problem.net.calendars
     c = problem.built.program_calendar
-    cal = tables.kernel_args()
-    worked = work_before(c, tables.to_minutes(later), *cal) - work_before(
-        c, tables.to_minutes(earlier), *cal
-    )
+    moments = np.array([tables.to_minutes(later), tables.to_minutes(earlier)], dtype=np.int64)
+    after, before = tables.work_before_many(np.full(2, c, dtype=np.int64), moments).tolist()
+    worked = after - before
     return round(float(worked) / float(tables.minutes_per_day[c]), DAY_DECIMALS)
 
 
