@@ -286,10 +286,13 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if span > max(4 * values.size, 1 << 20):
         found, where = np.unique(values, return_inverse=True)
         return found, where.reshape(-1)
+    offset = values - low
     seen = np.zeros(span, dtype=bool)
-    seen[values - low] = True
-    rank = np.cumsum(seen, dtype=np.int64) - 1
-    return np.flatnonzero(seen) + low, rank[values - low]
+    seen[offset] = True
+    present = np.flatnonzero(seen)
+    rank = np.zeros(span, dtype=np.int64)  # set only where a value is (a running sum of
+    rank[present] = np.arange(present.size)  # the bools was the slowest step of describe)
+    return present + low, rank[offset]
 
 
 class _JsonPieces:
