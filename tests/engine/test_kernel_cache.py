@@ -1,5 +1,7 @@
-"""Cached kernels load without numba's compiler set-up (engine/kernel_cache.py), and still
-link everything they refer to: the runtime (kernels that allocate) and the hash secrets."""
+"""Cached kernels load without numba's compiler set-up (engine/kernel_cache.py) and without
+parsing their bitcode (engine/kernel_library.py), and still link everything they refer to:
+the runtime (kernels that allocate), the hash secrets, a kernel compiled later that calls
+them."""
 
 from __future__ import annotations
 
@@ -27,6 +29,29 @@ def allocate(n):
 @kernel
 def hashed(text):
     return hash(text)
+
+@kernel
+def inner(n):
+    return np.arange(n).sum() + 1
+
+@kernel
+def outer(n):
+    return inner(n) * 10
+"""
+
+# The first process compiles inner alone; the next loads it, then compiles outer, which
+# links inner's code in (numba reads the bitcode the load left unparsed).
+CALLER = """
+import json, sys
+import cached_kernels as k
+first = k.inner(4)
+called = k.outer(4) if sys.argv[1] == "outer" else None
+print(json.dumps({
+    "inner": int(first),
+    "outer": None if called is None else int(called),
+    "inner_hits": sum(k.inner.stats.cache_hits.values()),
+    "outer_hits": sum(k.outer.stats.cache_hits.values()),
+}))
 """
 
 PROBE = """
@@ -46,7 +71,7 @@ print(json.dumps({
 """
 
 
-def _probe(folder: Path) -> dict[str, Any]:
+def _probe(folder: Path, probe: str = PROBE, *args: str) -> dict[str, Any]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(folder), str(SOURCE)]),
@@ -55,7 +80,7 @@ def _probe(folder: Path) -> dict[str, Any]:
     env.pop("NUMBA_CACHE_DIR", None)
     env.pop("PYTHONHASHSEED", None)  # each process its own hash secret
     done = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -98,3 +123,14 @@ def test_importing_the_engine_sets_up_no_kernel_s_cache_until_a_kernel_runs(tmp_
     assert done.returncode == 0, done.stderr
     assert (cache / "numba").is_dir()  # the folder jit.py checked it can write to
     assert not list((cache / "numba").iterdir())  # and nothing in it for the kernels yet
+
+
+def test_a_kernel_compiled_after_a_cached_one_is_loaded_links_its_code(tmp_path):
+    (tmp_path / "cached_kernels.py").write_text(KERNELS)
+    alone = _probe(tmp_path, CALLER, "inner")
+    assert (alone["inner"], alone["inner_hits"]) == (7, 0)
+    linked = _probe(tmp_path, CALLER, "outer")
+    assert linked["inner_hits"] == 1  # loaded without its bitcode parsed
+    assert (linked["outer"], linked["outer_hits"]) == (70, 0)  # compiled, inner linked in
+    again = _probe(tmp_path, CALLER, "outer")
+    assert (again["outer"], again["outer_hits"]) == (70, 1)

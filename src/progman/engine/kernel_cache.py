@@ -23,6 +23,8 @@ from typing import Any
 from numba.core.caching import FunctionCache
 from numba.core.runtime import nrt
 
+from progman.engine.kernel_library import loading_lazily
+
 #: The prefix of the symbols numba's ``hash`` reads (numba/cpython/hashing.py).
 HASH_SECRET_SYMBOL = b"_numba_hashsecret_"
 
@@ -44,7 +46,8 @@ class QuickLoadCache(FunctionCache):
         nrt.rtsys.initialize(target_context)  # once per process
         if _may_hash(data):
             import numba.cpython.hashing  # noqa: F401, PLC0415 - registers its symbols
-        return self._impl.rebuild(target_context, data)
+        with loading_lazily(target_context.codegen(), data):  # engine/kernel_library.py
+            return self._impl.rebuild(target_context, data)
 
 
 class LazyCache:
