@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+PROFILED = [sys.executable, "-m", "cProfile", "-o"]
 RUN = "import sys; from progman.cli.main import run; sys.argv[0] = 'progman'; run()"
 
 
@@ -59,8 +60,7 @@ def test_a_profiler_still_gets_its_figures(sample_plan: Path, tmp_path: Path):
     """``python -m cProfile -o FILE -m progman ...`` writes FILE after the program returns."""
     figures = tmp_path / "profile.out"
     done = subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(figures), "-m", "progman", "validate"]
-        + [str(sample_plan)],
+        [*PROFILED, str(figures), "-m", "progman", "validate", str(sample_plan)],
         capture_output=True,
         check=False,
         timeout=120,
