@@ -30,6 +30,8 @@ HEAVY = (
 )
 #: What ``--version`` and ``--help`` do not even need: the domain and the plan loader.
 DOMAIN = ("pydantic", "yaml", "progman.domain", "progman.planfile")
+#: Tables and trees: only commands that draw them (and Typer's help) import Rich.
+RICH = ("rich",)
 
 RUN_AND_LIST_MODULES = """
 import contextlib, io, json, sys
@@ -63,7 +65,7 @@ def test_version_imports_neither_engine_nor_database_nor_domain():
     code, output, modules = start("--version")
     assert code == 0
     assert output == f"progman {progman.__version__}\n"
-    assert imported(modules, HEAVY + DOMAIN) == []
+    assert imported(modules, HEAVY + DOMAIN + RICH) == []
 
 
 def test_help_imports_neither_engine_nor_database_nor_domain():
@@ -86,7 +88,7 @@ def test_validate_of_the_sample_loads_the_plan_without_engine_or_database(sample
     assert code == 0, output
     assert ": valid — " in output
     assert "progman.domain" in modules and "progman.planfile" in modules
-    assert imported(modules, HEAVY) == []
+    assert imported(modules, HEAVY + RICH) == []
 
 
 def test_validate_of_a_broken_plan_reports_it_without_engine_or_database(tmp_path: Path):
@@ -95,7 +97,7 @@ def test_validate_of_a_broken_plan_reports_it_without_engine_or_database(tmp_pat
     code, output, modules = start("validate", str(plan))
     assert code == 1
     assert f"{plan}:" in output and "Traceback" not in output
-    assert imported(modules, HEAVY) == []
+    assert imported(modules, HEAVY + RICH) == []
 
 
 def test_import_progman_loads_the_public_api_on_first_use():

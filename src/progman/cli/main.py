@@ -44,7 +44,7 @@ from progman.cli.options import (
     name_values_in_help,
     placed_in_plan,
 )
-from progman.cli.output import plural, print_renderable, report_error, stderr, stdout
+from progman.cli.output import plural, print_renderable, report_error, stdout
 from progman.cli.quick_exit import leave
 from progman.errors import ProgmanError
 
@@ -60,7 +60,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"progman {progman.__version__}")
+        print(f"progman {progman.__version__}")  # plain: no Rich at start
         raise typer.Exit()
 
 
@@ -85,9 +85,9 @@ def validate(plan: PlanArg = None, db: DbOption = None, program_key: ProgramOpti
     summary = check_plan(PlanSource.of(plan, db, program_key))
     for warning in summary.warnings:  # valid all the same: said, exit 0
         where = f"{warning.location}: " if str(warning.location) else ""
-        stderr.print(f"{where}warning: {warning.message}", markup=False, highlight=False)
+        sys.stderr.write(f"{where}warning: {warning.message}\n")
     warned = f", {plural(len(summary.warnings), 'warning')}" if summary.warnings else ""
-    stdout.print(
+    print(  # plain lines, without Rich (its import is a large share of a start)
         f"{summary.source}: valid — {summary.name} ({summary.key}), "
         f"{plural(summary.projects, 'project')}, {plural(summary.work_items, 'work item')}"
         f"{warned}"

@@ -14,18 +14,49 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from progman.errors import PlanInvalid, ProgmanError, UsageError
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
     from rich.table import Table
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console:
+    """A Rich console made on first use: Rich takes a large share of a start, and
+    ``--version`` or ``validate`` write plain lines without it."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def made(self) -> Console:
+        """The console itself, made now if not yet."""
+        if self._console is None:
+            from rich.console import Console  # noqa: PLC0415 - on first use
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+    def __enter__(self) -> Any:  # Rich's Live holds its console with ``with``
+        return self.made().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.made().__exit__(*exc)
+
+
+def made(console: Console) -> Console:
+    """The Rich console itself behind :data:`stdout` or :data:`stderr` (to hand to Rich)."""
+    lazy: object = console
+    return lazy.made() if isinstance(lazy, _Console) else console
+
+
+stdout = cast("Console", _Console(highlight=False, soft_wrap=True))
+stderr = cast("Console", _Console(stderr=True, highlight=False, soft_wrap=True))
 
 #: Columns of a file or a pipe: no right edge, so a line is never wrapped.
 PLAIN_WIDTH = 100_000
@@ -73,6 +104,8 @@ def output() -> Console:
     (a file or a pipe has no right edge: nothing is wrapped or cut)."""
     if stdout.is_terminal:
         return stdout
+    from rich.console import Console  # noqa: PLC0415 - Rich: only here
+
     return Console(
         width=PLAIN_WIDTH, color_system=None, highlight=False, soft_wrap=True, emoji=False
     )
@@ -232,6 +265,8 @@ def print_listing(listing: Listing, console: Console | None = None) -> None:
     table = listing.render(step, styled=not plain)
     needed = listing.width(step)
     if needed > console.width:  # even its essentials do not fit: wider lines, nothing cut
+        from rich.console import Console  # noqa: PLC0415 - Rich: only here
+
         console = Console(
             width=needed,
             color_system="auto" if console.color_system else None,
@@ -255,6 +290,7 @@ def print_renderable(renderable: RenderableType, console: Console | None = None)
     a pipe as wide as its longest line (never cut at 80 columns)."""
     console = console or output()
     if not console.is_terminal:
+        from rich.console import Console  # noqa: PLC0415
         from rich.measure import Measurement  # noqa: PLC0415
 
         wide = Measurement.get(console, console.options, renderable).maximum

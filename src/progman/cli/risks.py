@@ -14,7 +14,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from progman.cli.options import (
     CsvOption,
@@ -215,6 +214,7 @@ def matrix_table(program: "Program", grid: "RiskMatrix") -> "Table":
     """The 5×5 grid: probability level upwards, impact level to the right."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from progman.services.risks import LEVELS
 

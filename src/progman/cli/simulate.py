@@ -27,6 +27,7 @@ from progman.cli.output import (
     Cell,
     Column,
     Listing,
+    made,
     output,
     plural,
     print_listing,
@@ -86,7 +87,7 @@ def simulate(
             BarColumn(),
             TextColumn("{task.completed:,}/{task.total:,}"),
             TimeRemainingColumn(),
-            console=stderr,
+            console=made(stderr),
             transient=True,
         ) as bar:
             job = bar.add_task("simulate", total=iterations)
