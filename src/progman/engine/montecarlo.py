@@ -176,14 +176,16 @@ class CpmScheduler:
         self.cal = net.calendars.kernel_args()
 
     def scratch(self) -> Any:
-        return None
+        return [None]  # the early finishes in working minutes, made at the first chunk
 
     def __call__(
         self, duration: np.ndarray, early_start: np.ndarray, early_finish: np.ndarray, scratch: Any
     ) -> None:
+        if scratch[0] is None or scratch[0].shape[1] < duration.shape[1]:
+            scratch[0] = work_array(duration.shape, np.int64)
         forward_chunk(
             self.adj.order, self.adj.links_in, self.tasks, np.int64(self.net.status_time),
-            duration, early_start, early_finish, self.cal,
+            duration, early_start, early_finish, scratch[0], self.cal,
         )  # fmt: skip
 
 

@@ -32,13 +32,108 @@ from progman.engine.kernels import (
 
 
 @kernel(refcounts=False)
-def forward_chunk(order, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
+def forward_chunk(  # type: ignore[no-untyped-def]
+    order, links_in, tasks, status_time, duration, early_start, early_finish, finish_work, cal
+):
     """Early dates ``[task, iteration]`` for sampled ``duration[task, iteration]``.
 
     The semantics of :func:`progman.engine.kernels.forward_pass` (links, lags, floors,
     start/finish constraints, progress), with the iterations as the inner loop.
-    ``early_start`` holds each task's bound from its links until its dates are known.
+    ``finish_work[task, it]``: the early finish in working minutes of the task's calendar,
+    so that a successor on the same calendar reads its bound without converting it.
+    A task with neither progress nor a start/finish date (:func:`_plain_task`) works in
+    working minutes: its bound is the largest of its inputs' working minutes (the
+    conversion keeps order), held in ``early_start`` until its dates are known.
     """
+    calendar = tasks[1]
+    cum, nth, cnt, mpd, opn, wk = cal
+    width = duration.shape[1]
+    for position in range(order.shape[0]):
+        i = order[position]
+        c = calendar[i]
+        if _is_plain(i, tasks):
+            _plain_task(i, links_in, tasks, duration, early_start, early_finish, finish_work, cal)
+            continue
+        _dated_task(i, links_in, tasks, status_time, duration, early_start, early_finish, cal)
+        for it in range(width):
+            finish_work[i, it] = work_before(c, early_finish[i, it], cum, nth, cnt, mpd, opn, wk)
+
+
+@kernel(inline=True)
+def _is_plain(i, tasks):  # type: ignore[no-untyped-def]
+    """Whether task ``i`` is neither done nor started and has no start or finish date."""
+    ctype, act_start, act_finish = tasks[3][i], tasks[6][i], tasks[7][i]
+    dated = ctype == SNET or ctype == MSO or ctype == FNET or ctype == MFO
+    return not dated and act_start == NO_TIME and act_finish == NO_TIME
+
+
+@kernel(refcounts=False)
+def _plain_task(i, links_in, tasks, duration, early_start, early_finish, finish_work, cal):  # type: ignore[no-untyped-def]
+    """Dates of task ``i`` (not started, no start/finish date) for every iteration."""
+    in_ptr, in_pred, in_type, in_lag = links_in[0], links_in[1], links_in[2], links_in[3]
+    calendar, floor = tasks[1], tasks[2]
+    cum, nth, cnt, mpd, opn, wk = cal
+    width = duration.shape[1]
+    c = calendar[i]
+    total = cum[c, wk.shape[1]]
+    first = work_before(c, floor[i], cum, nth, cnt, mpd, opn, wk)
+    for it in range(width):
+        early_start[i, it] = first
+    for k in range(in_ptr[i], in_ptr[i + 1]):
+        p = in_pred[k]
+        if in_type[k] == FS and in_lag[k] == 0 and calendar[p] == c:
+            for it in range(width):
+                early_start[i, it] = max(early_start[i, it], finish_work[p, it])
+            continue
+        for it in range(width):
+            t = _link_bound(i, k, it, links_in, tasks, duration, early_start, early_finish, cal)
+            w = work_before(c, t, cum, nth, cnt, mpd, opn, wk)
+            early_start[i, it] = max(early_start[i, it], w)
+    for it in range(width):
+        w = early_start[i, it]
+        d = duration[i, it]
+        if d == 0:  # a milestone's place depends on the wall-clock bound itself
+            bound = floor[i]
+            for k in range(in_ptr[i], in_ptr[i + 1]):
+                t = _link_bound(i, k, it, links_in, tasks, duration, early_start, early_finish, cal)
+                bound = max(bound, t)
+            start, finish = place(c, bound, d, cal)
+            finish_work[i, it] = work_before(c, finish, cum, nth, cnt, mpd, opn, wk)
+        else:
+            start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+            finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
+            if w + d > 0:  # work_before(c, finish_of(c, x)) is min(x, total) (see the note)
+                finish_work[i, it] = min(w + d, total)
+            else:
+                finish_work[i, it] = work_before(c, finish, cum, nth, cnt, mpd, opn, wk)
+        early_start[i, it] = start
+        early_finish[i, it] = finish
+
+
+@kernel(inline=True)
+def _link_bound(i, k, it, links_in, tasks, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
+    """The earliest wall-clock start link ``k`` into plain task ``i`` allows in ``it``."""
+    in_pred, in_type, in_lag, in_elapsed, in_cal = (
+        links_in[1],
+        links_in[2],
+        links_in[3],
+        links_in[4],
+        links_in[6],
+    )
+    planned, calendar, remaining = tasks[0], tasks[1], tasks[8]
+    p = in_pred[k]
+    kind = in_type[k]
+    source = early_finish if kind == FS or kind == FF else early_start
+    c = calendar[i]
+    t = _shift(lag_calendar_of(k, c, in_cal), source[p, it], in_lag[k], in_elapsed[k], cal)
+    if kind == FF or kind == SF:
+        t = _start_for_finish(c, t, _left(i, duration[i, it], planned, remaining, False), cal)
+    return t
+
+
+@kernel(refcounts=False)
+def _dated_task(i, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
+    """Dates of task ``i`` when it is done, started, or has a start or finish date."""
     in_ptr, in_pred, in_type, in_lag, in_elapsed, in_cal = (
         links_in[0],
         links_in[1],
@@ -50,56 +145,54 @@ def forward_chunk(order, links_in, tasks, status_time, duration, early_start, ea
     planned, calendar, floor, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
     cum, nth, cnt, mpd, opn, wk = cal
     width = duration.shape[1]
-    for position in range(order.shape[0]):
-        i = order[position]
-        if act_finish[i] != NO_TIME:  # done: its dates are history
-            first = act_start[i] if act_start[i] != NO_TIME else act_finish[i]
+    if act_finish[i] != NO_TIME:  # done: its dates are history
+        first = act_start[i] if act_start[i] != NO_TIME else act_finish[i]
+        for it in range(width):
+            early_start[i, it] = first
+            early_finish[i, it] = act_finish[i]
+        return
+    c = calendar[i]
+    in_progress = act_start[i] != NO_TIME
+    for it in range(width):
+        early_start[i, it] = floor[i]
+    for k in range(in_ptr[i], in_ptr[i + 1]):
+        p = in_pred[k]
+        kind = in_type[k]
+        lag = in_lag[k]
+        source = early_finish if kind == FS or kind == FF else early_start
+        if (kind == FS or kind == SS) and lag == 0:
             for it in range(width):
-                early_start[i, it] = first
-                early_finish[i, it] = act_finish[i]
+                early_start[i, it] = max(early_start[i, it], source[p, it])
             continue
-        c = calendar[i]
-        in_progress = act_start[i] != NO_TIME
+        lc = lag_calendar_of(k, c, in_cal)
         for it in range(width):
-            early_start[i, it] = floor[i]
-        for k in range(in_ptr[i], in_ptr[i + 1]):
-            p = in_pred[k]
-            kind = in_type[k]
-            lag = in_lag[k]
-            source = early_finish if kind == FS or kind == FF else early_start
-            if (kind == FS or kind == SS) and lag == 0:
-                for it in range(width):
-                    early_start[i, it] = max(early_start[i, it], source[p, it])
-                continue
-            lc = lag_calendar_of(k, c, in_cal)
-            for it in range(width):
-                t = _shift(lc, source[p, it], lag, in_elapsed[k], cal)
-                if kind == FF or kind == SF:
-                    span = _left(i, duration[i, it], planned, remaining, in_progress)
-                    t = _start_for_finish(c, t, span, cal)
-                early_start[i, it] = max(early_start[i, it], t)
-        ctype = ctype_of[i]
-        ctime = ctime_of[i]
-        for it in range(width):
-            bound = early_start[i, it]
-            d = duration[i, it]
-            if ctype == SNET or ctype == MSO:
-                if ctype == MSO or ctime > bound:
-                    bound = ctime
-            elif ctype == FNET or ctype == MFO:
-                t = _start_for_finish(c, ctime, d, cal)
-                if ctype == MFO or t > bound:
-                    bound = t
-            if in_progress:  # the rest resumes after the status date, respecting its links
-                start = act_start[i]
-                resume = max(bound, status_time, start)
-                w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
-                left = _left(i, d, planned, remaining, in_progress)
-                finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
-            else:
-                start, finish = place(c, bound, d, cal)
-            early_start[i, it] = start
-            early_finish[i, it] = finish
+            t = _shift(lc, source[p, it], lag, in_elapsed[k], cal)
+            if kind == FF or kind == SF:
+                span = _left(i, duration[i, it], planned, remaining, in_progress)
+                t = _start_for_finish(c, t, span, cal)
+            early_start[i, it] = max(early_start[i, it], t)
+    ctype = ctype_of[i]
+    ctime = ctime_of[i]
+    for it in range(width):
+        bound = early_start[i, it]
+        d = duration[i, it]
+        if ctype == SNET or ctype == MSO:
+            if ctype == MSO or ctime > bound:
+                bound = ctime
+        elif ctype == FNET or ctype == MFO:
+            t = _start_for_finish(c, ctime, d, cal)
+            if ctype == MFO or t > bound:
+                bound = t
+        if in_progress:  # the rest resumes after the status date, respecting its links
+            start = act_start[i]
+            resume = max(bound, status_time, start)
+            w = work_before(c, resume, cum, nth, cnt, mpd, opn, wk)
+            left = _left(i, d, planned, remaining, in_progress)
+            finish = max(finish_of(c, w + left, cum, nth, cnt, mpd, opn, wk), start)
+        else:
+            start, finish = place(c, bound, d, cal)
+        early_start[i, it] = start
+        early_finish[i, it] = finish
 
 
 @kernel(inline=True)
@@ -212,8 +305,10 @@ def end_in_work(end, cal, end_work):  # type: ignore[no-untyped-def]
 
 
 # Why ``work_before(c, finish_of(c, w)) == w`` for a working calendar and 0 < w ≤ its
-# minutes in the tables: ``finish_of`` lands ``r = w - k·per_day`` (1..per_day) minutes
-# after the opening of the k-th working day, before which lie ``k·per_day`` working
+# minutes in the tables (``total``): ``finish_of`` lands ``r = w - k·per_day`` (1..per_day)
+# minutes after the opening of the k-th working day, before which lie ``k·per_day`` working
 # minutes; ``opening + per_day ≤ 1440``, and where ``r`` reaches midnight the next day's
-# count is the same ``(k + 1)·per_day``. When ``d == 0`` keeps the early finish instead,
-# its working minutes are ``finish_work == w`` too.
+# count is the same ``(k + 1)·per_day``. Past ``total``, ``finish_of`` gives the tables'
+# end, before which lie ``total`` minutes; on the elapsed calendar both are the wall clock,
+# clamped to the tables: ``min(w, total)`` in every case. In the backward pass, when
+# ``d == 0`` keeps the early finish instead, its working minutes are ``finish_work == w``.
