@@ -16,7 +16,9 @@ one piece). Both run as whole processes, as a user runs them: ``progman level pl
 Verdict: progman's leveled finish is no later than tj3's in every case, and it takes less
 wall time in every case. ``PROGMAN_BENCH_TJ3_SIZES=100,300`` chooses the sizes,
 ``PROGMAN_BENCH_TJ3_SEEDS=3`` the networks per size, ``PROGMAN_BENCH_TJ3_REPEAT`` the
-runs per tool (best wall time of them).
+runs per tool (best wall time of them). Each line also gives both tools' CPU time (user +
+system, best of the runs) and the load average: on a shared machine the wall times
+measure the other users as well.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import csv
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -145,43 +148,50 @@ def working_days(moment: datetime) -> float:
 
 def timed(
     command: list[str], cwd: Path, repeat: int
-) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Best wall time of ``repeat`` whole-process runs, and the last run."""
-    best, done = float("inf"), None
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Best wall time and best CPU time (user + system) of ``repeat`` whole-process runs,
+    and the last run."""
+    best, best_cpu, done = float("inf"), float("inf"), None
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
         best = min(best, time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best_cpu = min(best_cpu, used)
     assert done is not None
-    return best, done
+    return best, best_cpu, done
 
 
-def run_progman(plan: Path, repeat: int) -> tuple[float, float, int]:
-    """Wall seconds, finish (working days) and schedules of ``progman level PLAN --json``."""
-    seconds, done = timed([str(PROGMAN), "level", str(plan), "--json"], plan.parent, repeat)
+def run_progman(plan: Path, repeat: int) -> tuple[float, float, float, int]:
+    """Wall and CPU seconds, finish (working days) and schedules of ``progman level PLAN
+    --json``."""
+    seconds, cpu, done = timed([str(PROGMAN), "level", str(plan), "--json"], plan.parent, repeat)
     if done.returncode != 0:
         raise RuntimeError(f"progman level failed: {done.stderr.strip()}")
     body = json.loads(done.stdout)
     if not body["feasible"]:
         raise RuntimeError(f"progman left {plan} over-allocated")
-    return seconds, working_days(datetime.fromisoformat(body["finish"])), int(body["schedules"])
+    finish = working_days(datetime.fromisoformat(body["finish"]))
+    return seconds, cpu, finish, int(body["schedules"])
 
 
-def run_tj3(net: Network, folder: Path, name: str, repeat: int) -> tuple[float, float]:
-    """Wall seconds and finish (working days) of ``tj3 project.tjp`` on the network."""
+def run_tj3(net: Network, folder: Path, name: str, repeat: int) -> tuple[float, float, float]:
+    """Wall and CPU seconds and finish (working days) of ``tj3 project.tjp`` on the network."""
     days = horizon(net)
     for _ in range(4):
         project = folder / "project.tjp"
         project.write_text(tjp_text(net, name, days), encoding="utf-8")
         report = folder / "tasks.csv"
         report.unlink(missing_ok=True)
-        seconds, done = timed(["tj3", "--silent", str(project)], folder, repeat)
+        seconds, cpu, done = timed(["tj3", "--silent", str(project)], folder, repeat)
         if done.returncode == 0 and report.exists():
             with report.open(encoding="utf-8") as handle:
                 rows = list(csv.DictReader(handle, delimiter=";"))
             if len(rows) == net.size:
                 end = max(datetime.strptime(r["End"], "%Y-%m-%d %H:%M") for r in rows)
-                return seconds, working_days(end)
+                return seconds, cpu, working_days(end)
         days *= 2  # the project did not fit its time frame
     raise RuntimeError(f"tj3 failed on {name}: {done.stderr.strip()[-500:]}")
 
@@ -206,15 +216,16 @@ def main() -> None:
             folder = root / f"n{tasks}-s{seed}"
             folder.mkdir()
             plan = write_plan(plan_data(net, name), folder / "plan.yaml")
-            ours, our_finish, schedules = run_progman(plan, repeat)
-            theirs, their_finish = run_tj3(net, folder, name, repeat)
+            ours, our_cpu, our_finish, schedules = run_progman(plan, repeat)
+            theirs, their_cpu, their_finish = run_tj3(net, folder, name, repeat)
             earlier += our_finish <= their_finish
             faster += ours < theirs
             print(
                 f"tj3 {name} ({net.people} people): finish progman {our_finish:g} / tj3 "
                 f"{their_finish:g} working days (ratio {our_finish / their_finish:.3f}); wall "
                 f"progman {ours:.2f} s ({schedules:,} schedules) / tj3 {theirs:.2f} s "
-                f"({theirs / ours:.1f}x faster)"
+                f"({theirs / ours:.1f}x faster); CPU progman {our_cpu:.2f} s / tj3 "
+                f"{their_cpu:.2f} s; load average {os.getloadavg()[0]:.1f}"
             )
     verdict = "OK" if earlier == faster == len(cases) else "MISSED"
     print(
