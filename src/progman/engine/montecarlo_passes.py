@@ -41,17 +41,23 @@ def forward_chunk(  # type: ignore[no-untyped-def]
     start/finish constraints, progress), with the iterations as the inner loop.
     ``finish_work[task, it]``: the early finish in working minutes of the task's calendar,
     so that a successor on the same calendar reads its bound without converting it.
-    A task with neither progress nor a start/finish date (:func:`_plain_task`) works in
-    working minutes: its bound is the largest of its inputs' working minutes (the
-    conversion keeps order), held in ``early_start`` until its dates are known.
+    A task with neither progress nor a start/finish date, and some work in every iteration
+    (:func:`_plain_task`), works in working minutes: its bound is the largest of its
+    inputs' working minutes (the conversion keeps order), held in ``early_start`` until
+    its dates are known. A milestone's place depends on the wall-clock bound itself.
     """
-    calendar = tasks[1]
+    calendar, ctype_of, act_start, act_finish = tasks[1], tasks[3], tasks[6], tasks[7]
     cum, nth, cnt, mpd, opn, wk = cal
     width = duration.shape[1]
     for position in range(order.shape[0]):
         i = order[position]
         c = calendar[i]
-        if _is_plain(i, tasks):
+        ctype = ctype_of[i]
+        dated = ctype == SNET or ctype == MSO or ctype == FNET or ctype == MFO
+        shortest = duration[i, 0] if width else 0
+        for it in range(1, width):
+            shortest = min(shortest, duration[i, it])
+        if not dated and act_start[i] == NO_TIME and act_finish[i] == NO_TIME and shortest > 0:
             _plain_task(i, links_in, tasks, duration, early_start, early_finish, finish_work, cal)
             continue
         _dated_task(i, links_in, tasks, status_time, duration, early_start, early_finish, cal)
@@ -60,16 +66,9 @@ def forward_chunk(  # type: ignore[no-untyped-def]
 
 
 @kernel(inline=True)
-def _is_plain(i, tasks):  # type: ignore[no-untyped-def]
-    """Whether task ``i`` is neither done nor started and has no start or finish date."""
-    ctype, act_start, act_finish = tasks[3][i], tasks[6][i], tasks[7][i]
-    dated = ctype == SNET or ctype == MSO or ctype == FNET or ctype == MFO
-    return not dated and act_start == NO_TIME and act_finish == NO_TIME
-
-
-@kernel(refcounts=False)
 def _plain_task(i, links_in, tasks, duration, early_start, early_finish, finish_work, cal):  # type: ignore[no-untyped-def]
-    """Dates of task ``i`` (not started, no start/finish date) for every iteration."""
+    """Dates of task ``i`` (not started, no start/finish date, some work) for every
+    iteration."""
     in_ptr, in_pred, in_type, in_lag = links_in[0], links_in[1], links_in[2], links_in[3]
     calendar, floor = tasks[1], tasks[2]
     cum, nth, cnt, mpd, opn, wk = cal
@@ -91,28 +90,16 @@ def _plain_task(i, links_in, tasks, duration, early_start, early_finish, finish_
             early_start[i, it] = max(early_start[i, it], w)
     for it in range(width):
         w = early_start[i, it]
-        d = duration[i, it]
-        if d == 0:  # a milestone's place depends on the wall-clock bound itself
-            bound = floor[i]
-            for k in range(in_ptr[i], in_ptr[i + 1]):
-                t = _link_bound(i, k, it, links_in, tasks, duration, early_start, early_finish, cal)
-                bound = max(bound, t)
-            start, finish = place(c, bound, d, cal)
-            finish_work[i, it] = work_before(c, finish, cum, nth, cnt, mpd, opn, wk)
-        else:
-            start = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
-            finish = finish_of(c, w + d, cum, nth, cnt, mpd, opn, wk)
-            if w + d > 0:  # work_before(c, finish_of(c, x)) is min(x, total) (see the note)
-                finish_work[i, it] = min(w + d, total)
-            else:
-                finish_work[i, it] = work_before(c, finish, cum, nth, cnt, mpd, opn, wk)
-        early_start[i, it] = start
-        early_finish[i, it] = finish
+        x = w + duration[i, it]  # > 0: work_before(c, finish_of(c, x)) is min(x, total)
+        early_start[i, it] = start_of(c, w, cum, nth, cnt, mpd, opn, wk)
+        early_finish[i, it] = finish_of(c, x, cum, nth, cnt, mpd, opn, wk)
+        finish_work[i, it] = min(x, total)
 
 
 @kernel(inline=True)
 def _link_bound(i, k, it, links_in, tasks, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
-    """The earliest wall-clock start link ``k`` into plain task ``i`` allows in ``it``."""
+    """The earliest wall-clock start link ``k`` into plain task ``i`` allows in ``it``
+    (``place``'s bound, as :func:`_dated_task` computes it)."""
     in_pred, in_type, in_lag, in_elapsed, in_cal = (
         links_in[1],
         links_in[2],
@@ -131,7 +118,7 @@ def _link_bound(i, k, it, links_in, tasks, duration, early_start, early_finish, 
     return t
 
 
-@kernel(refcounts=False)
+@kernel(inline=True)
 def _dated_task(i, links_in, tasks, status_time, duration, early_start, early_finish, cal):  # type: ignore[no-untyped-def]
     """Dates of task ``i`` when it is done, started, or has a start or finish date."""
     in_ptr, in_pred, in_type, in_lag, in_elapsed, in_cal = (
