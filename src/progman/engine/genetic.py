@@ -14,13 +14,14 @@ or a schedule reaches the lower bound; :func:`evolve` asks the caller's wall-clo
 safety net between chunks of generations.
 
 The decoder is chosen by the type of the problem's **context**, a ``NamedTuple`` of its
-arrays: a problem registers how it scores a list for its context class with
+arrays: a problem registers the kernel that scores a list for its context class with
 :func:`scorer`, and :func:`generations` calls :func:`score`, which numba resolves at
-compile time to that function (``numba.extending.overload``). So the loop is written
-once, compiled once per problem with its decoder, and cached like every kernel.
+compile time to a direct call of that kernel (``numba.extending.intrinsic``). So the loop
+is written once, compiled once per problem with its decoder, and cached like every kernel.
 (Passing the scoring kernel as an argument would do the same, but numba types a kernel
 argument by its address, so another process would never find the compiled loop in the
-cache.)
+cache; an ``overload`` would compile a wrapper around the decoder, seconds of compile for
+nothing.)
 
 Every random draw of a run comes from its own stream (:mod:`progman.engine.random_stream`),
 in a fixed order, and the decoders draw nothing: a seed and a budget fix the result.
@@ -33,8 +34,7 @@ from typing import Any
 
 import numpy as np
 from numba import types
-from numba.core.dispatcher import Dispatcher
-from numba.extending import overload
+from numba.extending import intrinsic
 from numpy.typing import NDArray
 
 from progman.engine.arrays import copy_into, stable_argsort
@@ -54,38 +54,43 @@ SAFETY_SHARE = 0.95
 CHUNKS = 50
 
 
-def score(order: Any, context: Any, best: Any, counter: Any) -> Any:
-    """The fitness of the list ``order`` (lower is better), decoded by the problem whose
-    ``context`` it is: the kernel registered with :func:`scorer` for the context's class.
-    It may improve ``order`` in place (Lamarckian), keeps the best schedule and its
-    fitness in ``best[0]``, and adds the decoder passes it made to ``counter[0]``.
+#: The scoring kernel of each context class (see :func:`scorer`).
+_SCORERS: dict[type, Any] = {}
 
-    Compiled code only: numba replaces the call by the registered kernel's."""
-    raise NotImplementedError("genetic.score is resolved inside compiled kernels only")
+
+@intrinsic
+def score(typingctx: Any, order: Any, context: Any, best: Any, counter: Any) -> Any:
+    """``score(order, context, best, counter)``: the fitness of the list ``order`` (lower is
+    better), decoded by the problem whose ``context`` it is: a call of the kernel
+    registered with :func:`scorer` for the context's class. It may improve ``order`` in
+    place (Lamarckian), keeps the best schedule and its fitness in ``best[0]``, and adds
+    the decoder passes it made to ``counter[0]``.
+
+    Compiled code only: the call is the registered kernel's own, with no function between
+    (an ``overload`` would compile one more, as large as the decoder)."""
+    if not isinstance(context, types.BaseNamedTuple):
+        return None
+    kernel_ = _SCORERS.get(getattr(context, "instance_class", None))
+    if kernel_ is None:
+        return None
+    arguments = (order, context, best, counter)
+    kernel_.compile(arguments)  # or loads it from the cache
+    compiled = kernel_.overloads[arguments]
+
+    def codegen(target: Any, builder: Any, sig: Any, args: Any) -> Any:
+        target.add_linking_libs([compiled.library])
+        return target.call_internal(builder, compiled.fndesc, compiled.signature, args)
+
+    return compiled.signature, codegen
 
 
 def scorer(context_class: type) -> Callable[[Any], Any]:
-    """Register the decorated function ``(order, context, best, counter) -> fitness`` as
-    :func:`score` for the contexts of ``context_class`` (a ``NamedTuple``): a kernel, or
-    a plain function that numba compiles with :func:`generations` (no kernel of its own:
-    each function that takes a large context adds compile time)."""
+    """Register the decorated kernel ``(order, context, best, counter) -> fitness`` as what
+    :func:`score` calls for the contexts of ``context_class`` (a ``NamedTuple``)."""
 
-    def register(function: Any) -> Any:
-        implementation = function
-        if isinstance(function, Dispatcher):
-
-            def implementation(order, context, best, counter):  # type: ignore[no-untyped-def]
-                return function(order, context, best, counter)
-
-        # numba compares these argument names (and annotations) with the implementation's
-        def typed(order, context, best, counter):  # type: ignore[no-untyped-def]
-            named = isinstance(context, types.BaseNamedTuple)
-            if named and getattr(context, "instance_class", None) is context_class:
-                return implementation
-            return None
-
-        overload(score)(typed)
-        return function
+    def register(kernel_: Any) -> Any:
+        _SCORERS[context_class] = kernel_
+        return kernel_
 
     return register
 

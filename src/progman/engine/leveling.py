@@ -63,7 +63,7 @@ from progman.engine import leveling_report as report
 from progman.engine.build import build_network
 from progman.engine.calendars import ELAPSED_RULE, MINUTES_PER_DAY, build_tables
 from progman.engine.capacity import resource_rules
-from progman.engine.leveling_kernels import LevelingContext, scored
+from progman.engine.leveling_kernels import LevelingContext, as_given, scored
 from progman.engine.leveling_problem import Block, LevelingProblem
 from progman.engine.leveling_report import Cause, Delay, Unleveled
 from progman.engine.load import OverAllocation, analyse_load
@@ -387,8 +387,8 @@ class _Search:
             else:
                 problem.list_of(rules[k % len(rules)], k >= len(rules), pop[k], self.stream)
             # a given list alone is decoded as it is (a move compared under the same list)
-            improve = not (k == 0 and first is not None and budget <= 1)
-            fit[k] = scored(pop[k], context, self.best, self.counter, improve)
+            alone = k == 0 and first is not None and budget <= 1
+            fit[k] = (as_given if alone else scored)(pop[k], context, self.best, self.counter)
             if k == 0 and seconds is not None:
                 # loading the kernels (a fresh process pays it) is not search time: the
                 # first schedule has loaded decoding, a call that spends nothing the rest

@@ -3,7 +3,7 @@
 network (links of all four types with lags, calendars, constraints, progress) on the
 day-by-day resource profile of :mod:`progman.engine.leveling_profile`, its
 forward–backward improvement, and how the genetic search of
-:mod:`progman.engine.genetic` scores a list (:func:`fitness`).
+:mod:`progman.engine.genetic` scores a list (:func:`scored`).
 
 Time is the CPM's (wall minutes from the calendar tables' origin); a task's load on a day
 is measured by the rule :func:`progman.engine.load.analyse_load` reports with, against
@@ -236,7 +236,7 @@ def inherited_priority(order, own, s_ptr, s_idx):  # type: ignore[no-untyped-def
 
 
 class LevelingContext(NamedTuple):
-    """What :func:`fitness` decodes a list with (the genetic search's context): the
+    """What :func:`scored` decodes a list with (the genetic search's context): the
     problem's arrays (``LevelingProblem.arrays``, as :func:`decode` reads them) and the
     search's ``state`` (see :func:`scored`)."""
 
@@ -244,20 +244,23 @@ class LevelingContext(NamedTuple):
     state: tuple[Any, ...]
 
 
+def as_given(order, context, best, counter):  # type: ignore[no-untyped-def]
+    """The objective of ``order`` decoded as it is, without :func:`scored`'s improvement
+    (kept when it is the best so far); counted. Two kernels called from Python."""
+    state = context.state
+    value = decode(order, state[0], state[1], state[2], context.problem)
+    counter[0] += 1
+    _keep(value, order, state, best)
+    return value
+
+
 @genetic.scorer(LevelingContext)
-def fitness(order, context, best, counter):  # type: ignore[no-untyped-def]
-    """The objective of ``order`` after forward–backward improvement: how the genetic
-    search of :mod:`progman.engine.genetic` scores a list (see :func:`scored`); compiled
-    into the search."""
-    return scored(order, context, best, counter, True)
-
-
 @kernel
-def scored(order, context, best, counter, improve):  # type: ignore[no-untyped-def]
-    """Decode ``order``, then (with ``improve``) its forward–backward improvement
-    (:func:`justify`, then the list by right-justified start decoded again); keep the best
-    schedule found, and give ``order`` the improved list when it is better (Lamarckian).
-    Counts every pass.
+def scored(order, context, best, counter):  # type: ignore[no-untyped-def]
+    """Decode ``order``, then its forward–backward improvement (:func:`justify`, then the
+    list by right-justified start decoded again); keep the best schedule found, and give
+    ``order`` the improved list when it is better (Lamarckian). Counts every pass. How the
+    genetic search of :mod:`progman.engine.genetic` scores a list.
 
     ``context`` is a :class:`LevelingContext`; its ``state`` is ``(start, finish,
     unresolved, best_start, best_unresolved, stall, best_order, links_out, indegree,
@@ -270,7 +273,7 @@ def scored(order, context, best, counter, improve):  # type: ignore[no-untyped-d
     value = decode(order, start, finish, unresolved, problem)
     counter[0] += 1
     _keep(value, order, state, best)
-    if not improve or not justify(order, start, finish, problem, links_out, rstart, rfinish):
+    if not justify(order, start, finish, problem, links_out, rstart, rfinish):
         return value
     for j in range(prio.shape[0]):
         prio[j] = -rstart[j]

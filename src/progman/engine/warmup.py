@@ -21,7 +21,7 @@ Progress = Callable[[int, int, str, int], None]
 
 
 #: The engine's entry points, each a step of :func:`compile_all`.
-STEPS = ("scheduling", "simulation", "leveling", "impact", "RCPSP")
+STEPS = ("scheduling", "simulation", "leveling", "leveled simulation", "impact", "RCPSP")
 
 
 def compile_all(
@@ -47,11 +47,10 @@ def compile_all(
     instance = rcpsp.RcpspInstance.from_edges([2, 2, 2], [], [[2], [2], [2]], [3])
     runs: dict[str, Callable[[], object]] = {
         "scheduling": lambda: schedule(program),
-        "simulation": lambda: (
-            simulate(program, iterations=150, correlation=correlation),
-            simulate(program, iterations=150, leveled=True),  # simulate --leveled's kernels
-        ),
+        "simulation": lambda: simulate(program, iterations=150, correlation=correlation),
         "leveling": lambda: level(program, schedules=60, time_limit=60.0),
+        # simulate --leveled: leveling's kernels, then the leveled iterations' own
+        "leveled simulation": lambda: simulate(program, iterations=150, leveled=True),
         "impact": lambda: _impact_once(program),
         "RCPSP": lambda: rcpsp.solve(instance, time_limit=60.0, schedules=200),
     }

@@ -4,7 +4,9 @@ The kernels are compiled by running the engine on the sample program
 (:func:`progman.engine.warmup.compile_all`). Leveling's kernels take about half of that
 time, so on a machine with two or more cores the other steps run at the same time in a
 second process; both write the same kernel cache, and a kernel one of them cached first
-is loaded by the other rather than compiled again.
+is loaded by the other rather than compiled again. Whatever needs leveling's kernels
+(``simulate --leveled``) runs in the process that compiles them, after them: the other
+would reach them first and compile them a second time, side by side.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from pathlib import Path
 
 from progman.domain import Program
 
-#: Compiled in this process: leveling's search and the CPM it starts from.
-HERE = ("scheduling", "leveling", "impact")
-#: Compiled meanwhile in a second process, when there is a second core.
-BESIDE = ("RCPSP", "simulation")
+#: Compiled in this process: leveling's search, the CPM it starts from, what it serves.
+HERE = ("scheduling", "leveling", "leveled simulation")
+#: Compiled meanwhile in a second process, when there is a second core: the genetic
+#: search's shared kernels first (RCPSP), which leveling then finds in the cache.
+BESIDE = ("RCPSP", "simulation", "impact")
 
 #: ``progress(done, steps, step, compiled)``, as :data:`progman.engine.warmup.Progress`.
 Progress = Callable[[int, int, str, int], None]
