@@ -15,7 +15,7 @@ safety net between chunks of generations.
 
 The decoder is chosen by the type of the problem's **context**, a ``NamedTuple`` of its
 arrays: a problem registers the kernel that scores a list for its context class with
-:func:`scorer`, and :func:`generations` calls :func:`score`, which numba resolves at
+:func:`scorer`, and :func:`generations` calls :func:`_score`, which numba resolves at
 compile time to a direct call of that kernel (``numba.extending.intrinsic``). So the loop
 is written once, compiled once per problem with its decoder, and cached like every kernel.
 (Passing the scoring kernel as an argument would do the same, but numba types a kernel
@@ -59,7 +59,7 @@ _SCORERS: dict[type, Any] = {}
 
 
 @intrinsic
-def score(typingctx: Any, order: Any, context: Any, best: Any, counter: Any) -> Any:
+def _score(typingctx: Any, order: Any, context: Any, best: Any, counter: Any) -> Any:
     """``score(order, context, best, counter)``: the fitness of the list ``order`` (lower is
     better), decoded by the problem whose ``context`` it is: a call of the kernel
     registered with :func:`scorer` for the context's class. It may improve ``order`` in
@@ -70,7 +70,7 @@ def score(typingctx: Any, order: Any, context: Any, best: Any, counter: Any) -> 
     (an ``overload`` would compile one more, as large as the decoder)."""
     if not isinstance(context, types.BaseNamedTuple):
         return None
-    kernel_ = _SCORERS.get(getattr(context, "instance_class", None))
+    kernel_ = _SCORERS.get(getattr(context, "instance_class", type(None)))
     if kernel_ is None:
         return None
     arguments = (order, context, best, counter)
@@ -84,9 +84,13 @@ def score(typingctx: Any, order: Any, context: Any, best: Any, counter: Any) -> 
     return compiled.signature, codegen
 
 
+#: :func:`_score` as compiled code calls it (without the typing context numba passes).
+score: Any = _score
+
+
 def scorer(context_class: type) -> Callable[[Any], Any]:
     """Register the decorated kernel ``(order, context, best, counter) -> fitness`` as what
-    :func:`score` calls for the contexts of ``context_class`` (a ``NamedTuple``)."""
+    :func:`_score` calls for the contexts of ``context_class`` (a ``NamedTuple``)."""
 
     def register(kernel_: Any) -> Any:
         _SCORERS[context_class] = kernel_
@@ -277,7 +281,7 @@ def generations(  # type: ignore[no-untyped-def]
     """Run generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
     ``pop``/``children``: [P, n] lists (P even), ``fit``/``cfit`` their fitness;
-    ``context`` the problem's (it selects :func:`score`); ``s_ptr``/``s_idx`` the successor
+    ``context`` the problem's (it selects :func:`_score`); ``s_ptr``/``s_idx`` the successor
     lists; ``restart_prio`` the rule the restarts sample on; ``stall`` the generations
     since the population best last improved (carried between calls)."""
     size = pop.shape[0]
