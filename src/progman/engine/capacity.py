@@ -27,7 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from progman.domain import Program, Resource
-from progman.engine.build import DEFAULT_CALENDAR, calendar_rule
+from progman.engine.build_calendars import DEFAULT_CALENDAR, calendar_rule
 from progman.engine.calendars import ELAPSED_RULE, CalendarRule, build_tables
 
 EPSILON = 1e-9

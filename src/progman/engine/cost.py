@@ -35,7 +35,8 @@ from operator import attrgetter, truth
 import numpy as np
 
 from progman.domain import Assignment, Program
-from progman.engine.build import BuiltNetwork, duration_minutes
+from progman.engine.build import BuiltNetwork
+from progman.engine.build_arrays import duration_minutes
 from progman.engine.calendars import ELAPSED, MINUTES_PER_DAY
 from progman.engine.scheduled import scheduled
 

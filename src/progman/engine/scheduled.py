@@ -20,7 +20,8 @@ from progman.domain.checked import check_once, is_sealed
 from progman.domain.entity_index import locate_work_item
 from progman.domain.lineage import lineage
 from progman.domain.validation import format_path
-from progman.engine.build import BuiltNetwork, build_network, duration_minutes
+from progman.engine.build import BuiltNetwork, build_network
+from progman.engine.build_arrays import duration_minutes
 from progman.engine.calendars import ELAPSED
 from progman.engine.horizon import out_of_range
 from progman.engine.impact_compare import ScheduledProgram
