@@ -15,17 +15,15 @@ checks (:mod:`progman.domain.validation`), each at the path of the field at faul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import get_close_matches
 from typing import Any, Literal
 
+from progman.domain.findings import Path, Report
 from progman.domain.governance import GateDecision, StageGate
 from progman.domain.program import Program
-
-Path = tuple[str | int, ...]
-Report = Callable[[str, str, Path], None]
 
 #: The phases of a project when the program names none (``lifecycle:``).
 DEFAULT_LIFECYCLE = ("initiation", "planning", "execution", "monitoring", "closure")

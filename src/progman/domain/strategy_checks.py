@@ -9,13 +9,11 @@ A project's alignment weight outside 0–1 is refused by the field itself
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
+from progman.domain.findings import Path, Report
 from progman.domain.program import Program
-
-Path = tuple[str | int, ...]
-Report = Callable[[str, str, Path], None]
 
 
 def check_strategy(program: Program, report: Report, projects: set[str]) -> None:
