@@ -117,6 +117,7 @@ class _Chunk:
     early_finish: np.ndarray
     late_start: np.ndarray
     late_finish: np.ndarray
+    start_work: np.ndarray  # late starts in working minutes (backward_chunk)
     uniforms: np.ndarray  # float32[width, u]: the chunk's draws
     critical_count: np.ndarray  # int64[n]: this worker's iterations with total float <= 0
     scratch: Any = None  # the forward scheduler's own work arrays for this worker
@@ -128,6 +129,7 @@ class _Chunk:
             return work_array((n, width), np.int64)
 
         return cls(
+            dates(),
             dates(),
             dates(),
             dates(),
@@ -394,7 +396,7 @@ class _ChunkRun:
         backward_chunk(
             adj.order, adj.links_out, self.tasks, chunk.duration, chunk.early_start,
             chunk.early_finish, end_work, chunk.late_start, chunk.late_finish,
-            chunk.critical_count, self.cal,
+            chunk.start_work, chunk.critical_count, self.cal,
         )  # fmt: skip
         if rows and int(end.max()) >= net.calendars.horizon:
             raise ScheduleOutOfRange(

@@ -203,6 +203,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
     end_work,
     late_start,
     late_finish,
+    start_work,
     critical_count,
     cal,
 ):
@@ -212,6 +213,8 @@ def backward_chunk(  # type: ignore[no-untyped-def]
     inner loop. ``end_work[c, it]``: the iteration's end in working minutes of calendar
     ``c`` (:func:`end_in_work`). ``late_finish`` holds working minutes of the task's
     calendar until its successors are all seen, then the wall-clock late finish.
+    ``start_work``: each not-started task's late start in working minutes of its calendar,
+    which a predecessor on the same calendar with an FS link reads without converting.
     """
     out_ptr, out_succ, out_type, out_lag, out_elapsed, out_cal = links_out
     planned, calendar, _fl, ctype_of, ctime_of, _dl, act_start, act_finish, remaining = tasks
@@ -237,6 +240,10 @@ def backward_chunk(  # type: ignore[no-untyped-def]
             cs = calendar[s]
             lc = lag_calendar_of(k, cs, out_cal)
             resumes = act_start[s] != NO_TIME
+            if kind == FS and out_lag[k] == 0 and not resumes and cs == c:
+                for it in range(width):
+                    late_finish[i, it] = min(late_finish[i, it], start_work[s, it])
+                continue
             for it in range(width):
                 extra = duration[i, it] if kind == SS or kind == SF else 0
                 if kind == FF or kind == SF:
@@ -255,6 +262,7 @@ def backward_chunk(  # type: ignore[no-untyped-def]
             cap = work_before(c, ctime_of[i], cum, nth, cnt, mpd, opn, wk)
         count = 0
         exact = c != ELAPSED  # then a late finish of w working minutes has w before it
+        total = cum[c, days]
         for it in range(width):
             w = late_finish[i, it]
             d = duration[i, it]
@@ -264,16 +272,18 @@ def backward_chunk(  # type: ignore[no-untyped-def]
             finish = finish_of(c, w, cum, nth, cnt, mpd, opn, wk)
             if d == 0 and finish_work == w:
                 finish = early_finish[i, it]
-            if started:
-                start = early_start[i, it]
-            elif d == 0:
-                start = finish
-            else:
-                start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
-            if exact and 0 < w <= cum[c, days]:  # work_before(c, finish) is w (see below)
+            if exact and 0 < w <= total:  # work_before(c, finish) is w (see below)
                 before = w
             else:
                 before = work_before(c, finish, cum, nth, cnt, mpd, opn, wk)
+            if started:  # its successors do not read start_work
+                start = early_start[i, it]
+            elif d == 0:
+                start = finish
+                start_work[i, it] = before
+            else:  # work_before(c, start_of(c, y)) is y clamped to the tables (see below)
+                start = start_of(c, w - d, cum, nth, cnt, mpd, opn, wk)
+                start_work[i, it] = min(max(w - d, 0), total)
             if before <= finish_work:
                 count += 1
             late_start[i, it] = start
@@ -299,3 +309,6 @@ def end_in_work(end, cal, end_work):  # type: ignore[no-untyped-def]
 # end, before which lie ``total`` minutes; on the elapsed calendar both are the wall clock,
 # clamped to the tables: ``min(w, total)`` in every case. In the backward pass, when
 # ``d == 0`` keeps the early finish instead, its working minutes are ``finish_work == w``.
+# Likewise ``work_before(c, start_of(c, y))`` is ``y`` clamped to ``[0, total]``:
+# ``start_of`` lands ``y - k·per_day`` (0..per_day - 1) minutes after the opening of the
+# k-th working day, or at the tables' end.
