@@ -42,7 +42,7 @@ from progman.engine.montecarlo_stats import (
 from progman.engine.network import Network, ScheduleOutOfRange, _adjacency
 
 BLOCK = 100  # iterations per random stream: the unit of reproducibility
-CHUNK_CELLS = 1 << 21  # tasks × iterations scheduled at once (5 int64 arrays of this size)
+CHUNK_CELLS = 1 << 20  # tasks × iterations per chunk: 7 int64 arrays of this size per thread
 MAX_CHUNK = 2000
 
 
