@@ -299,7 +299,7 @@ def _keep(value, order, state, best):  # type: ignore[no-untyped-def]
             best_unresolved[i] = unresolved[i]
 
 
-@kernel
+@kernel(inline=True)  # one call, in scored: no compiled function of its own
 def justify(order, start, finish, problem, links_out, rstart, rfinish):  # type: ignore[no-untyped-def]
     """Right-justify the schedule ``start``/``finish`` decoded from ``order``: latest finish
     first, each task as late as its successors' new dates, the schedule's end and the

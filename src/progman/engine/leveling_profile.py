@@ -154,7 +154,7 @@ def add_load(i, s, f, sign, calendar, d_ptr, d_res, d_units, usage, cal, rcal): 
             usage[r, day] += sign * d_units[k] * resource_share(c, share, r, s, f, day, rcal)
 
 
-@kernel(refcounts=False)
+@kernel(inline=True)  # one call, in decode: no compiled function of its own
 def place_split(  # type: ignore[no-untyped-def]
     i, s, d, fill, calendar, d_ptr, d_res, d_units, capacity, usage, blocked, project, cal, rcal,
     split, cause,
@@ -232,7 +232,7 @@ def place_split(  # type: ignore[no-untyped-def]
     return seg_from[first_slot], seg_to[first_slot + count - 1], True
 
 
-@kernel(refcounts=False)
+@kernel(inline=True)  # one call, in decode: no compiled function of its own
 def move_load(i, s, f, to_s, to_f, calendar, d_ptr, d_res, d_units, usage, cal, rcal):  # type: ignore[no-untyped-def]
     """Task ``i``'s load from ``[s, f)`` to ``[to_s, to_f)`` (nothing when they agree)."""
     if s != to_s or f != to_f:
