@@ -131,3 +131,14 @@ def test_the_near_critical_default_in_help_is_the_engines():
     from progman.engine.schedule import NEAR_CRITICAL_DAYS  # noqa: PLC0415
 
     assert shown == NEAR_CRITICAL_DAYS
+
+
+def test_validate_writes_the_name_as_written(tmp_path: Path):
+    plan = tmp_path / "markup.yaml"
+    plan.write_text(
+        'program: "[bold]Launch[/bold] :rocket:"\nkey: MK\nstart: 2027-01-04\n'
+        "projects:\n  - {id: P, name: P, tasks: [{id: a, name: A, duration: 2d}]}\n"
+    )
+    code, output, _ = start("validate", str(plan))
+    assert code == 0, output
+    assert output == f"{plan}: valid — [bold]Launch[/bold] :rocket: (MK), 1 project, 1 work item\n"
