@@ -8,14 +8,21 @@ this module parses and formats.
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (cli/main.py)
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from progman.cli.options import CsvOption, DbOption, JsonOption, PlanArg, ProgramOption, one_format
-from progman.cli.output import Column, Listing, output, plural, print_listing, print_text, write_csv
+from progman.cli.output import (
+    Column,
+    Listing,
+    output,
+    plural,
+    print_json,
+    print_listing,
+    print_text,
+    write_csv,
+)
 from progman.errors import UsageError
 
 if TYPE_CHECKING:
@@ -70,7 +77,7 @@ def baseline(
     if save is not None:
         taken = do_save_baseline(source, save, name=name)
         if as_json:
-            _emit(_summary(taken))
+            print_json(_summary(taken))
         else:
             print_text(
                 f"baseline {taken.id} of {plural(len(taken.tasks), 'work item')} "
@@ -79,7 +86,7 @@ def baseline(
         return
     baselines = list_plan_baselines(source)
     if as_json:
-        _emit({"items": [_summary(b) for b in baselines]})
+        print_json({"items": [_summary(b) for b in baselines]})
         return
     table = Listing(
         [
@@ -116,10 +123,6 @@ def _summary(taken: "Baseline") -> dict[str, Any]:
     }
 
 
-def _emit(payload: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload) + "\n")
-
-
 #: The columns of ``--compare --csv``: a task's fields in ``--json``.
 VARIANCE_CSV_FIELDS = (
     "id", "name", "project", "baseline_start", "start", "start_days", "baseline_finish",
@@ -139,7 +142,7 @@ def _compare(
         raise UsageError(missing.message, option="--compare") from None
     answer = variance_json(found, every_task=every_task)
     if as_json:
-        _emit(answer)
+        print_json(answer)
         return
     if as_csv:
         write_csv(answer["tasks"], VARIANCE_CSV_FIELDS)

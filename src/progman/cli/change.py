@@ -11,14 +11,21 @@ command bodies, so that mounting this sub-app does not slow down every other com
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from progman.cli.options import DbOption, actor_name
-from progman.cli.output import Column, Listing, output, plural, print_listing, print_text, stdout
+from progman.cli.output import (
+    Column,
+    Listing,
+    output,
+    plural,
+    print_json,
+    print_listing,
+    print_text,
+    stdout,
+)
 
 if TYPE_CHECKING:
     from progman.services.change_requests import ChangeRequestEdit, ChangeRequestView
@@ -89,7 +96,7 @@ def _done(edit: "ChangeRequestEdit", what: str, program: str, as_json: bool) -> 
         body: dict[str, Any] = {"item": request_json(edit.view), "revision": edit.revision}
         if edit.baseline is not None:
             body["baseline"] = edit.baseline
-        sys.stdout.write(json.dumps(body) + "\n")
+        print_json(body)
         return
     stdout.print(f"change request {request.id} of {program} {what}: {request.state}", markup=False)
     if what == "submitted":
@@ -363,7 +370,7 @@ def show(
     with unit_of_work(_database(db), write=False) as session:
         view = get_change_request(session, local_admin(), program, ident)
     if as_json:
-        sys.stdout.write(json.dumps(request_json(view)) + "\n")
+        print_json(request_json(view))
         return
     _show(view, program)
 
@@ -398,7 +405,7 @@ def list_(
             cursor = page.next
     if as_json:  # the API's list (GET .../change-requests), on one page
         items = [request_json(v) for v in views]
-        sys.stdout.write(json.dumps({"items": items, "next": None}) + "\n")
+        print_json({"items": items, "next": None})
         return
     table = Listing(
         [

@@ -5,15 +5,13 @@ a folder. The plan and the rule are :mod:`progman.services.comms`; this module f
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (cli/main.py)
 
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from progman.cli.options import DbOption, JsonOption, PlanArg, ProgramOption
-from progman.cli.output import Column, Listing, output, plural, print_listing, stdout
+from progman.cli.output import Column, Listing, plural, print_json, print_listings, stdout
 
 if TYPE_CHECKING:
     from progman.services.comms import CommsPlan
@@ -65,10 +63,7 @@ def comms(
     if as_json:
         data = result.to_json()
     else:
-        console = output()
-        print_listing(_due_table(result), console)
-        console.print()
-        print_listing(_grid_table(result), console)
+        print_listings([_due_table(result), _grid_table(result)])
     if write is not None:
         written = do_write_reports(program, result, write, force=force)
         if as_json:
@@ -85,7 +80,7 @@ def comms(
             if not written:
                 stdout.print(f"no report is due on {result.on}: nothing written", markup=False)
     if as_json:
-        sys.stdout.write(json.dumps(data) + "\n")
+        print_json(data)
 
 
 def _due_table(result: "CommsPlan") -> Listing:

@@ -10,15 +10,13 @@ command.
 
 # ruff: noqa: PLC0415 - the imports inside the commands are deliberate (see above)
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from progman.cli.options import CsvOption, actor_name, one_format
-from progman.cli.output import Column, Listing, plural, print_listing, stdout, write_csv
+from progman.cli.output import Column, Listing, plural, print_json, print_listing, stdout, write_csv
 
 app = typer.Typer(help="Database: upgrade, backup, restore, import, export.", no_args_is_help=True)
 
@@ -157,7 +155,7 @@ def list_(
         for summary in summaries
     ]
     if as_json:  # GET /api/v1/programs, on one page
-        sys.stdout.write(json.dumps({"items": items, "next": None}) + "\n")
+        print_json({"items": items, "next": None})
         return
     if as_csv:
         write_csv(items, ("key", "name", "projects", "work_items", "revision", "updated_at"))

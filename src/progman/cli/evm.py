@@ -6,8 +6,6 @@ formats them.
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (cli/main.py)
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,7 +19,16 @@ from progman.cli.options import (
     StatusDateOption,
     one_format,
 )
-from progman.cli.output import Cell, Column, Listing, output, plural, print_listing, write_csv
+from progman.cli.output import (
+    Cell,
+    Column,
+    Listing,
+    output,
+    plural,
+    print_json,
+    print_listing,
+    write_csv,
+)
 
 if TYPE_CHECKING:
     from progman.services.evm import EarnedValue, Measures
@@ -64,7 +71,7 @@ def evm(
     source = PlanSource.of(plan, db, program_key)
     result = earned_value_of(source, baseline=baseline, status_date=parse_date(status_date))
     if as_json:
-        sys.stdout.write(json.dumps(earned_value_json(result)) + "\n")
+        print_json(earned_value_json(result))
         return
     rows = _rows(result, tasks)
     if as_csv:

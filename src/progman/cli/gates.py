@@ -6,8 +6,6 @@ module formats them (a status is always a word with its marker, never colour alo
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (cli/main.py)
 
-import json
-import sys
 from typing import TYPE_CHECKING
 
 from progman.cli.options import (
@@ -19,7 +17,7 @@ from progman.cli.options import (
     StatusDateOption,
     one_format,
 )
-from progman.cli.output import Cell, Column, Listing, output, print_listing, write_csv
+from progman.cli.output import Cell, Column, Listing, print_json, print_listings, write_csv
 
 if TYPE_CHECKING:
     from progman.services.gates import GateStatus, Governance
@@ -63,17 +61,12 @@ def gates(
     source = PlanSource.of(plan, db, program_key)
     result = gates_of(source, status_date=parse_date(status_date))
     if as_json:
-        sys.stdout.write(json.dumps(gates_json(result)) + "\n")
+        print_json(gates_json(result))
         return
     if as_csv:
         write_csv((_record(g) for g in result.gates), CSV_FIELDS)
         return
-    console = output()
-    print_listing(_gates_table(result), console)
-    console.print()
-    print_listing(_projects_table(result), console)
-    console.print()
-    print_listing(_log_table(result), console)
+    print_listings([_gates_table(result), _projects_table(result), _log_table(result)])
 
 
 def _record(g: "GateStatus") -> dict[str, object]:

@@ -6,8 +6,6 @@ formats them (a colour is always a word and a marker too, never colour alone).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (cli/main.py)
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,7 +19,7 @@ from progman.cli.options import (
     StatusDateOption,
     one_format,
 )
-from progman.cli.output import Cell, Column, Listing, output, print_listing, write_csv
+from progman.cli.output import Cell, Column, Listing, output, print_json, print_listing, write_csv
 
 if TYPE_CHECKING:
     from progman.services.health import Health, ProgramHealth
@@ -66,7 +64,7 @@ def health(
     source = PlanSource.of(plan, db, program_key)
     result = health_of_source(source, status_date=parse_date(status_date), iterations=iterations)
     if as_json:
-        sys.stdout.write(json.dumps(health_json(result)) + "\n")
+        print_json(health_json(result))
         return
     scopes = _scopes(result)
     if as_csv:

@@ -13,10 +13,8 @@ calendar, each with the person and the days that held it up.
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,7 +25,7 @@ from progman.cli.options import (
     StatusDateOption,
     load_plan_file,
 )
-from progman.cli.output import plural, print_text, stderr, working
+from progman.cli.output import plural, print_json, print_text, stderr, working
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
@@ -110,7 +108,7 @@ def level(
             with working(f"leveling {file}"):
                 found = level_psplib(file, time_limit=time_limit, seed=seed, schedules=schedules)
             if as_json:
-                _emit(found.to_json())
+                print_json(found.to_json())
             else:
                 solution, inst = found.solution, found.instance
                 gap = solution.makespan - solution.lower_bound
@@ -128,7 +126,7 @@ def level(
                 program, time_limit=time_limit, seed=seed, status_date=as_of, schedules=schedules
             )
         if as_json:
-            _emit(result.to_json(source))
+            print_json(result.to_json(source))
         else:
             _print(source, result)
         if output is not None:
@@ -150,11 +148,6 @@ def _write_plan(
         f"wrote {output}: start-no-earlier-than dates on {plural(len(written.pinned), 'task')}",
         markup=False,
     )
-
-
-def _emit(payload: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload) + "\n")
-    sys.stdout.flush()
 
 
 def _print(source: str, result: "LevelResult") -> None:

@@ -279,6 +279,15 @@ def print_listing(listing: Listing, console: Console | None = None) -> None:
         console.print(_styled(listing.legend, "" if plain else "dim"), soft_wrap=plain)
 
 
+def print_listings(listings: Iterable[Listing], console: Console | None = None) -> None:
+    """Listings one after the other, a blank line between two."""
+    console = console or output()
+    for number, listing in enumerate(listings):
+        if number:
+            console.print()
+        print_listing(listing, console)
+
+
 def print_text(text: str, console: Console | None = None) -> None:
     """A line of text (Rich markup): wrapped at spaces on a terminal, whole in a file."""
     console = console or output()
@@ -299,6 +308,15 @@ def print_renderable(renderable: RenderableType, console: Console | None = None)
 
 
 # -- JSON -----------------------------------------------------------------------------------
+
+
+def print_json(value: Any) -> None:
+    """``value`` as one line of JSON on stdout, as ``json.dumps`` writes it: the answer of
+    ``--json`` for the commands whose answers are small (:func:`write_json` for large ones)."""
+    import json  # noqa: PLC0415 - only the commands that write JSON need it
+
+    sys.stdout.write(json.dumps(value) + "\n")
+    sys.stdout.flush()
 
 
 def write_json(value: Any) -> None:

@@ -8,9 +8,7 @@ bodies that use them, so that mounting this command does not slow down every oth
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
 import math
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -31,7 +29,9 @@ from progman.cli.output import (
     Column,
     Listing,
     output,
+    print_json,
     print_listing,
+    print_listings,
     print_text,
     write_csv,
 )
@@ -89,7 +89,7 @@ def resources(
 
     report = resource_report(program, status_date=as_of, leveled=leveled, query=query)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_json()) + "\n")
+        print_json(report.to_json())
         return
     if as_csv:
         _write_csv(report.to_json(), free=report.free is not None, week=week, over=over)
@@ -99,10 +99,7 @@ def resources(
         found = free_table(report.query, report.free)
     elif week:
         width = console.width if console.is_terminal else None
-        for number, table in enumerate(week_tables(report.analysis, width)):
-            if number:
-                console.print()
-            print_listing(table, console)
+        print_listings(week_tables(report.analysis, width), console)
         return
     elif over:
         found = over_table(report.analysis)

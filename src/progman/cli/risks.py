@@ -9,8 +9,6 @@ every other one (cli/main.py).
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,6 +27,7 @@ from progman.cli.output import (
     Listing,
     output,
     plural,
+    print_json,
     print_listing,
     print_renderable,
     print_text,
@@ -81,7 +80,7 @@ def risks(
     program = load_plan_file(plan, db, program_key)
     report = risk_report(program, project=project, include_closed=show_all)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_json()) + "\n")
+        print_json(report.to_json())
         return
     if as_csv:
         found = report.to_json()

@@ -6,15 +6,22 @@ the benefits at risk with the chain that causes it. The figures and the JSON obj
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (cli/main.py)
 
-import json
-import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from progman.cli.options import CsvOption, DbOption, JsonOption, PlanArg, ProgramOption, one_format
-from progman.cli.output import Cell, Column, Listing, output, plural, print_listing, write_csv
+from progman.cli.output import (
+    Cell,
+    Column,
+    Listing,
+    output,
+    plural,
+    print_json,
+    print_listing,
+    write_csv,
+)
 
 if TYPE_CHECKING:
     from progman.services.strategy import StrategyReport
@@ -61,7 +68,7 @@ def objectives(
     report = strategy_of(PlanSource.of(plan, db, program_key), iterations=simulate, seed=seed)
     data = objectives_json(report)
     if as_json:
-        sys.stdout.write(json.dumps(data) + "\n")
+        print_json(data)
         return
     if as_csv:
         write_csv(_objective_records(data), OBJECTIVE_FIELDS)
@@ -90,7 +97,7 @@ def benefits(
     report = strategy_of(PlanSource.of(plan, db, program_key), iterations=simulate, seed=seed)
     data = benefits_json(report)
     if as_json:
-        sys.stdout.write(json.dumps(data) + "\n")
+        print_json(data)
         return
     if as_csv:
         write_csv(data["benefits"], BENEFIT_FIELDS)

@@ -13,8 +13,6 @@ every other command.
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import json
-import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,6 +26,7 @@ from progman.cli.output import (
     Listing,
     output,
     plural,
+    print_json,
     print_listing,
     print_text,
     stdout,
@@ -271,7 +270,7 @@ CSV_FIELDS = (
 
 def _show(result: "ScenarioComparison", title: str, as_json: bool, as_csv: bool = False) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+        print_json(result.to_json())
     elif as_csv:
         found = result.to_json()
         dates = [found["finish"], *found["projects"], *found["milestones"], *found["deadlines"]]
@@ -397,7 +396,7 @@ def list_(
         for entry in entries
     ]
     if as_json:  # the API's list of scenarios (GET .../scenarios), on one page
-        sys.stdout.write(json.dumps({"items": items, "next": None}) + "\n")
+        print_json({"items": items, "next": None})
         return
     if as_csv:
         write_csv(items, tuple(items[0]) if items else ("id", "name"))
