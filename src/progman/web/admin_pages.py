@@ -33,7 +33,7 @@ from progman.services.accounts import (
 )
 from progman.services.users import check_can_manage_users
 from progman.web.rendering import PageRoute, page
-from progman.web.session import PageSession, Viewer, check_form_token
+from progman.web.session import FormViewer, PageSession, Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -122,9 +122,8 @@ def users(
 def create_user(
     request: Request,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Token = "",
     name: Field = "",
     role: Field = "",
     program: Field = "",
@@ -132,8 +131,7 @@ def create_user(
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> HTMLResponse:
     """Add a user; a generated password is shown once, on the page this answers."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_can_manage_users(user)
     form = {"name": name, "role": role, "program": program, "project": project}
     try:
@@ -154,13 +152,11 @@ def change_role(
     request: Request,
     name: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Token = "",
     role: Field = "",
 ) -> Response:
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_can_manage_users(user)
     try:
         with session.begin_nested():
@@ -176,14 +172,12 @@ def change_status(
     request: Request,
     name: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Token = "",
     active: Annotated[bool, Form()] = True,
 ) -> Response:
     """Deactivate (``active`` false) or reactivate a user."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_can_manage_users(user)
     try:
         with session.begin_nested():
@@ -196,11 +190,10 @@ def change_status(
 
 @router.post("/admin/users/{name}/password")
 def reset_password(
-    request: Request, name: str, seen: Viewer, session: PageSession, csrf: Token = ""
+    request: Request, name: str, seen: FormViewer, session: PageSession
 ) -> HTMLResponse:
     """A generated password, shown once on the page this answers."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_can_manage_users(user)
     secret = do_reset_password(session, user, name)
     notice = f"{name}'s password was reset; their browser sessions ended."
@@ -227,15 +220,13 @@ def grant(
     request: Request,
     name: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Token = "",
     role: Field = "",
     program: Field = "",
     project: Field = "",
 ) -> Response:
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_can_manage_users(user)
     form = {"role": role, "program": program, "project": project}
     try:
@@ -254,15 +245,13 @@ def grant(
 def revoke(
     name: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Token = "",
     program: Field = "",
     project: Field = "",
 ) -> Response:
     """Take away one grant (``program`` empty: the grant on every program)."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_can_manage_users(user)
     do_revoke(session, user, name, program or None, project or None)
     return _back(f"/admin/users/{quote(name, safe='')}", "revoked", name)

@@ -39,7 +39,7 @@ from progman.services.change_requests import (
 )
 from progman.services.whatif_form import WhatIfForm, read_changes
 from progman.web.rendering import PageRoute, page
-from progman.web.session import PageSession, Viewer, check_form_token
+from progman.web.session import FormViewer, PageSession, Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=500)]
@@ -125,17 +125,15 @@ def create_request(
     request: Request,
     key: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Text = "",
     title: Text = "",
     reason: LongText = "",
     changes: LongText = "",
     approvers: Text = "",
 ) -> Response:
     """A new draft from the form: its changes one ``ID.FIELD=VALUE`` a line."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     check_may_request(user, visible_program(session, user, key))  # whatever was typed
     typed = {"title": title, "reason": reason, "changes": changes, "approvers": approvers}
     errors: dict[str, str] = {}
@@ -218,12 +216,25 @@ def request_page(
     return _request_page(request, seen, session, (key, request_id), notice=notice)
 
 
-def _stale(request_id: str, stale: StaleVersion, version: int) -> str:
-    return (
-        f"Someone else changed {request_id} while you looked at it (it is at version "
-        f"{stale.current} now, you saw version {version}). It is shown as it is now: "
-        "look at it again before you act on it."
-    )
+def _conflict_page(
+    request: Request,
+    seen: tuple[User, str],
+    session: Session,
+    where: tuple[str, str],
+    conflict: StaleVersion | ChangeRequestState,
+    *,
+    version: int,
+) -> HTMLResponse:
+    """The request's page as it is now (409), saying why a step at ``version`` was not
+    taken: someone else changed it, or its state no longer allows the step."""
+    message = conflict.message
+    if isinstance(conflict, StaleVersion):
+        message = (
+            f"Someone else changed {where[1]} while you looked at it (it is at version "
+            f"{conflict.current} now, you saw version {version}). It is shown as it is now: "
+            "look at it again before you act on it."
+        )
+    return _request_page(request, seen, session, where, status=409, error=message)
 
 
 def _edit_errors(error: ProgmanError) -> dict[str, str]:
@@ -249,9 +260,8 @@ def edit_draft(
     key: str,
     request_id: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Text = "",
     version: Annotated[int, Form(ge=0)] = 0,
     title: Text = "",
     reason: LongText = "",
@@ -262,17 +272,13 @@ def edit_draft(
 ) -> Response:
     """Save the draft's edit form (the changes the page could show as lines; the others
     stay) at the version the page showed."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     where = (key, request_id)
     typed = DraftForm(title, reason, approvers, sets, deps, removes)
     try:
         do_edit_draft(session, user, key, request_id, typed, if_match=version)
-    except StaleVersion as stale:
-        message = _stale(request_id, stale, version)
-        return _request_page(request, seen, session, where, status=409, error=message)
-    except ChangeRequestState as wrong:
-        return _request_page(request, seen, session, where, status=409, error=wrong.message)
+    except (StaleVersion, ChangeRequestState) as conflict:
+        return _conflict_page(request, seen, session, where, conflict, version=version)
     except ProgmanError as refused:
         if isinstance(refused, Forbidden) and not _names_approvers(refused):
             raise
@@ -287,22 +293,17 @@ def delete_draft(
     key: str,
     request_id: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Text = "",
     version: Annotated[int, Form(ge=0)] = 0,
 ) -> Response:
     """Delete the draft at the version the page showed."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     where = (key, request_id)
     try:
         do_delete_change_request(session, user, key, request_id, if_match=version)
-    except StaleVersion as stale:
-        message = _stale(request_id, stale, version)
-        return _request_page(request, seen, session, where, status=409, error=message)
-    except ChangeRequestState as wrong:
-        return _request_page(request, seen, session, where, status=409, error=wrong.message)
+    except (StaleVersion, ChangeRequestState) as conflict:
+        return _conflict_page(request, seen, session, where, conflict, version=version)
     return RedirectResponse(f"/programs/{key}/changes?done=deleted", 303)
 
 
@@ -313,15 +314,13 @@ def request_step(
     request_id: str,
     step: Step,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Text = "",
     version: Annotated[int, Form(ge=0)] = 0,
     comment: LongText = "",
 ) -> Response:
     """Submit, approve, reject or apply the request at the version the page showed."""
-    user, token = seen
-    check_form_token(csrf, token)
+    user = seen[0]
     where = (key, request_id)
     try:
         if step == "submit":
@@ -336,11 +335,8 @@ def request_step(
                 session, user, key, request_id, decision, if_match=version,
                 comment=comment.strip() or None,
             )  # fmt: skip
-    except StaleVersion as stale:
-        message = _stale(request_id, stale, version)
-        return _request_page(request, seen, session, where, status=409, error=message)
-    except ChangeRequestState as wrong:
-        return _request_page(request, seen, session, where, status=409, error=wrong.message)
+    except (StaleVersion, ChangeRequestState) as conflict:
+        return _conflict_page(request, seen, session, where, conflict, version=version)
     if done.refused is not None:  # the recomputed impact is committed with this page
         refused = done.refused
         return _request_page(request, seen, session, where, status=409, error=refused.message)

@@ -29,7 +29,7 @@ from progman.services.users import (
     session_cookie,
 )
 from progman.web.rendering import PageRoute, page
-from progman.web.session import PageSession, Viewer, check_form_token, safe_next
+from progman.web.session import FormViewer, PageSession, Viewer, safe_next
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -61,10 +61,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(
-    request: Request, seen: Viewer, session: PageSession, csrf: Annotated[str, Form()] = ""
-) -> Response:
-    check_form_token(csrf, seen[1])
+def logout(request: Request, seen: FormViewer, session: PageSession) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         do_close_session(session, cookie)

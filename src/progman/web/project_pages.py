@@ -27,7 +27,7 @@ from progman.services.work_items import (
     edit_moved,
 )
 from progman.web.rendering import PageRoute, page
-from progman.web.session import PageSession, Viewer, check_form_token
+from progman.web.session import FormViewer, PageSession, Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=500)]
@@ -88,9 +88,8 @@ def add_item(
     key: str,
     project_id: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Text = "",
     parent: Text = "",
     id: Annotated[str, Form(max_length=200)] = "",
     name: Text = "",
@@ -99,7 +98,6 @@ def add_item(
 ) -> HTMLResponse:
     """A new task or milestone under the project or one of its items."""
     user, token = seen
-    check_form_token(csrf, token)
     typed = {"parent": parent, "id": id.strip(), "name": name.strip(), "kind": kind,
              "duration": duration.strip()}  # fmt: skip
     errors: dict[str, str] = {}
@@ -142,9 +140,8 @@ def change_item(
     project_id: str,
     item_id: str,
     *,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Text = "",
     version: Annotated[int, Form(ge=0)] = 0,
     name: Annotated[str | None, Form(max_length=500)] = None,
     duration: Annotated[str | None, Form(max_length=40)] = None,
@@ -156,7 +153,6 @@ def change_item(
     from the one the form showed (``was_…``) is changed: a task sized by an estimate keeps
     it when only its name is edited."""
     user, token = seen
-    check_form_token(csrf, token)
     where = (key, project_id)
     fields: dict[str, Any] = {}
     errors: dict[str, str] = {}

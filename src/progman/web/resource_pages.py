@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from progman.services.catalog import program_entry
@@ -20,7 +20,7 @@ from progman.services.heatmap import MAX_WEEKS, WEEKS_SHOWN, cell_tasks, program
 from progman.services.jobs import JobRunner
 from progman.services.leveling_view import can_level, do_submit_leveling, leveling_view
 from progman.web.rendering import PageRoute, page
-from progman.web.session import PageSession, Viewer, check_form_token
+from progman.web.session import FormViewer, PageSession, Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -70,13 +70,11 @@ def resources(
 def level(
     request: Request,
     key: str,
-    seen: Viewer,
+    seen: FormViewer,
     session: PageSession,
-    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Ask for the leveling job (a program manager's) and follow it on its own page."""
-    user, expected = seen
-    check_form_token(csrf, expected)
+    user = seen[0]
     job = do_submit_leveling(session, user, key, runner=_runner(request))
     return RedirectResponse(f"/programs/{key}/resources/leveling/{job.id}", status_code=303)
 

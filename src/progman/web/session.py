@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from progman.domain.access import User
@@ -62,6 +62,17 @@ def check_form_token(sent: str, expected: str) -> None:
     """A form that changes something carries the session's CSRF token back."""
     if not secrets.compare_digest(sent.encode(), expected.encode()):
         raise Forbidden("this form has expired: reload the page and send it again")
+
+
+def form_viewer(seen: Viewer, csrf: Annotated[str, Form(max_length=200)] = "") -> tuple[User, str]:
+    """The viewer of a form that changes something, once its ``csrf`` field is checked."""
+    check_form_token(csrf, seen[1])
+    return seen
+
+
+#: The viewer of a POST form: a page's handler of a form takes it instead of :data:`Viewer`,
+#: so that no form is handled before its CSRF token is checked.
+FormViewer = Annotated[tuple[User, str], Depends(form_viewer)]
 
 
 def safe_next(target: str | None) -> str:
