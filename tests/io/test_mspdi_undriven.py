@@ -7,24 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.io.test_mspdi_read import WEEK
+
 import progman
 from progman.io.mspdi_read import parse_mspdi
 from progman.io.mspdi_undriven import KEPT, REPLACED
 from progman.io.mspdi_write import write_mspdi
 from progman.services.planfiles import sample_plan_path
-
-WEEK = "".join(
-    f"<WeekDay><DayType>{d}</DayType><DayWorking>{int(1 < d < 7)}</DayWorking>"
-    + (
-        "<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00</ToTime>"
-        "</WorkingTime><WorkingTime><FromTime>13:00:00</FromTime><ToTime>17:00:00</ToTime>"
-        "</WorkingTime></WorkingTimes>"
-        if 1 < d < 7
-        else ""
-    )
-    + "</WeekDay>"
-    for d in range(1, 8)
-)
 
 
 def task(uid: int, start: str, *, level: int = 1, summary: bool = False, extra: str = "") -> str:
