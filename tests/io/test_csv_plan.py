@@ -195,7 +195,7 @@ def test_header_problems(tmp_path):
 def test_parent_circle_and_missing_start(tmp_path):
     found = problems_of(tmp_path, "id,name,parent\nA,a,B\nB,b,A\n", start=None)
     assert sum("lead round in a circle" in p for p in found) == 2
-    assert any("give --start YYYY-MM-DD" in p for p in found)
+    assert any("progman import --start YYYY-MM-DD" in p for p in found)
 
 
 def test_broken_quoting_is_an_error_with_its_line(tmp_path):

@@ -14,6 +14,7 @@ from progman.services.imports import (
     ImportUnsupported,
     OutputExists,
     check_import,
+    direct_format,
     do_import_file,
     resolve_format,
 )
@@ -68,6 +69,20 @@ def sm(tmp_path: Path) -> Path:
 )
 def test_formats(name, fmt, expected):
     assert resolve_format(Path(name), fmt) == expected
+
+
+def test_a_csv_is_jira_s_export_by_its_header(tmp_path):
+    tasks = tmp_path / "tasks.csv"
+    tasks.write_text("id,name,summary\nA,a,\n")  # 'summary' alone: a tasks CSV's parent
+    jira = tmp_path / "issues.csv"
+    jira.write_text("\n Summary ; ISSUE KEY;Issue  Type\nx;A-1;Story\n")  # blank first row
+    assert resolve_format(tasks, "auto") == direct_format(tasks) == "csv"
+    assert resolve_format(jira, "auto") == direct_format(jira) == "jira-csv"
+    assert resolve_format(jira, "csv") == "csv"  # what the user names wins
+    assert direct_format(tmp_path / "plan.yaml") is None
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    assert direct_format(folder) is None
 
 
 def test_unknown_formats():

@@ -38,7 +38,7 @@ def import_plan(
             "--format",
             metavar="auto|mspdi|xer|mpxj|csv|jira-csv|psplib",
             help="format of FILE; auto: by suffix (.sm .xml .xer .csv; .mpp .mpx .gan "
-            ".planner: mpxj)",
+            ".planner: mpxj; a .csv with Jira's 'Issue key' column: jira-csv)",
         ),
     ] = "auto",
     start: Annotated[

@@ -24,7 +24,7 @@ PlanArg = Annotated[
     typer.Argument(
         metavar="PLAN",
         help="plan file (.yaml/.json), folder of plan files, or a file of another tool read "
-        "directly (.xml, .xer, .mpp); or --program KEY instead",
+        "directly (.xml, .xer, .mpp, .csv: tasks or Jira); or --program KEY instead",
         show_default=False,
     ),
 ]

@@ -126,12 +126,46 @@ def decoded(data: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """``;``, tab or ``,``: whichever the header line (outside quotes) holds most of."""
-    first = text.split("\n", 1)[0]
+    """``;``, tab or ``,``: whichever the header line (the first that is not empty,
+    outside quotes) holds most of."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
     outside = "".join(part for i, part in enumerate(first.split('"')) if i % 2 == 0)
     counts = {sep: outside.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
+
+
+#: Columns of Jira's CSV export that a tasks CSV does not have (compared in lower case,
+#: spaces folded, as :mod:`progman.io.jira_csv` reads them): a file with both is Jira's.
+JIRA_COLUMNS = frozenset({"issue key", "issue type"})
+#: How much of a file :func:`is_jira_file` reads to find its header.
+HEADER_BYTES = 65536
+
+
+def is_jira_header(header: Iterable[str]) -> bool:
+    """Whether the header cells are those of Jira's CSV export (``Issue key``, ``Issue
+    Type``) rather than of a tasks CSV."""
+    return JIRA_COLUMNS.issubset(" ".join(cell.lower().split()) for cell in header)
+
+
+def is_jira_file(file: Path) -> bool:
+    """Whether ``file`` is Jira's CSV export, from its header (the first non-blank row of
+    its first :data:`HEADER_BYTES`): how ``--format auto`` and a plan command reading a
+    ``.csv`` directly tell it from a tasks CSV. False for a file it cannot read: the
+    tasks CSV reader then says what is wrong with it."""
+    try:
+        with file.open("rb") as stream:
+            head = stream.read(HEADER_BYTES)
+    except OSError:
+        return False
+    text, _ = decoded(head)
+    try:
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)):
+            if any(cell.strip() for cell in cells):
+                return is_jira_header(cells)
+    except csv.Error:
+        pass
+    return False
 
 
 def split_list(cell: str) -> list[str]:

@@ -25,6 +25,7 @@ from progman.io.csv_cells import (
     NO,
     YES,
     header_name,
+    is_jira_header,
     is_number,
     number_text,
     read_rows,
@@ -129,6 +130,17 @@ def read_csv(file: Path, start: date | None = None, *, limit: int) -> TabularPla
     the file; it starts on ``start``, else on the earliest ``start`` (or
     ``actual_start``) in the file. Raises every problem of the cells at once."""
     header, body = read_rows(file, limit)
+    if is_jira_header(header):  # --format csv given for it: one line, not 30 columns
+        raise PlanInvalid(
+            [
+                Problem(
+                    "import.jira_csv",
+                    "this is Jira's CSV export (it has the columns 'Issue key' and 'Issue "
+                    "Type'), not a tasks CSV: read it with --format jira-csv (or auto)",
+                    Location(str(file), 1),
+                )
+            ]
+        )
     problems: list[Problem] = []
     columns = _columns(header, str(file), problems)
     if problems:
@@ -348,8 +360,9 @@ class _Reader:
             self.problems.append(
                 Problem(
                     "import.no_start",
-                    "no start date in the file (no 'start' or 'actual_start' cell); "
-                    "give --start YYYY-MM-DD",
+                    "no start date in the file (no 'start' or 'actual_start' cell): "
+                    "add a 'start' column holding the first day on a row, or import it "
+                    "with progman import --start YYYY-MM-DD",
                     Location(self.file),
                 )
             )

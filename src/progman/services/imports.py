@@ -1,13 +1,14 @@
 """Importing a file of another tool as a plan file (``progman import``).
 
 The format registry lives here: which formats there are, which one a file suffix names
-(``--format auto``), which ones are built and the reader of each. PSPLIB single-mode
-``.sm`` files are imported (one period = one day of a 7-day calendar from ``start``),
-CSV of tasks and links and Jira's CSV export (``services/tabular_imports.py``), and
-Primavera P6 ``.xer``, MS Project XML (MSPDI) and, through MPXJ (the extra
-``progman[mpxj]``), ``.mpp``/``.mpx``/Planner/GanttProject/P6 XML files, which plan
-commands also read directly (:data:`DIRECT`, :func:`read_file`: ``progman schedule
-FILE.xer``). :func:`check_import` refuses a request before anything is read;
+(``--format auto``; a ``.csv`` is Jira's export when its header has Jira's columns),
+which ones are built and the reader of each. PSPLIB single-mode ``.sm`` files are
+imported (one period = one day of a 7-day calendar from ``start``); CSV of tasks and
+links and Jira's CSV export (``services/tabular_imports.py``), Primavera P6 ``.xer``, MS
+Project XML (MSPDI) and, through MPXJ (the extra ``progman[mpxj]``),
+``.mpp``/``.mpx``/Planner/GanttProject/P6 XML files are imported, and plan commands also
+read them directly (:data:`DIRECT`, :func:`read_file`: ``progman schedule FILE.xer``,
+``progman schedule tasks.csv``). :func:`check_import` refuses a request before anything is read;
 :func:`do_import_file` writes the plan atomically, replacing an existing file only when
 told to.
 
@@ -46,7 +47,7 @@ READERS = {
     "mpxj": "progman.io.mpxj_bridge:read_mpxj",
 }
 #: Formats a command taking a plan reads directly (``progman schedule FILE.xer``).
-DIRECT = ("xer", "mspdi", "mpxj")
+DIRECT = ("xer", "mspdi", "mpxj", "csv", "jira-csv")
 #: Formats ``import`` reads today.
 BUILT = tuple(READERS)
 #: ``--format auto``: the format of each file suffix.
@@ -117,14 +118,25 @@ def resolve_format(file: Path, fmt: str) -> str:
             f"give --format {'|'.join(FORMATS[1:])}",
             location=Location(file=str(file)),
         )
-    return SUFFIX_FORMATS[suffix]
+    name = SUFFIX_FORMATS[suffix]
+    return "jira-csv" if name == "csv" and _is_jira(file) else name
+
+
+def _is_jira(file: Path) -> bool:
+    """Whether the ``.csv`` file is Jira's export (by its header), not a tasks CSV."""
+    from progman.io.csv_cells import is_jira_file  # noqa: PLC0415 - csv: when used
+
+    return file.is_file() and is_jira_file(file)
 
 
 def direct_format(file: Path) -> str | None:
     """The format a command taking a plan reads ``file`` in (one of :data:`DIRECT`, named
-    by the file's suffix); None for plan files and folders."""
+    by the file's suffix; a ``.csv`` is Jira's export or a tasks CSV by its header, as
+    ``--format auto`` tells them); None for plan files and folders."""
     name = SUFFIX_FORMATS.get(file.suffix.lower())
-    return name if name in DIRECT and not file.is_dir() else None
+    if name not in DIRECT or file.is_dir():
+        return None
+    return resolve_format(file, "auto")
 
 
 def read_file(file: Path, fmt: str = "auto", *, start: date | None = None) -> Imported:
