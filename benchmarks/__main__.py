@@ -7,6 +7,7 @@ import sys
 from benchmarks import (
     api_load,
     cpm,
+    csv_ical,
     end_to_end,
     entity_edit,
     impact,
@@ -42,6 +43,7 @@ BENCHMARKS = {
     "web_gantt": web_gantt.main,
     "xer_import": xer_import.main,
     "report_html": report_html.main,
+    "csv_ical": csv_ical.main,
 }
 
 
