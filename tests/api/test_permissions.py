@@ -170,6 +170,14 @@ ASYNC_READS = {key: body for key, body in READS.items() if key[1].endswith(("/si
 ELSEWHERE = {
     ("POST", "/api/v1/auth/login"): "public: test_api_basics",
     ("POST", "/api/v1/auth/logout"): "a session's own: test_api_basics",
+    **{
+        (method, f"/api/v1/users{path}"): "an administrator's only: test_users_api"
+        for method, path in [
+            ("GET", ""), ("POST", ""), ("GET", "/{name}"), ("PATCH", "/{name}"),
+            ("POST", "/{name}/password"), ("GET", "/{name}/grants"),
+            ("POST", "/{name}/grants"), ("DELETE", "/{name}/grants"),
+        ]
+    },  # fmt: skip
 }
 #: Who may read each program's data (the rest get 404) and who may change its API
 #: project's work (readers who may not get 403).

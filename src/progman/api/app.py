@@ -36,6 +36,7 @@ from progman.api import (
     resource_routes,
     scenario_routes,
     strategy_routes,
+    user_routes,
     work_item_routes,
 )
 from progman.api.schemas import PROBLEM_RESPONSES
@@ -79,6 +80,7 @@ def create_app(database: str | None = None) -> FastAPI:
     api.include_router(scenario_routes.router)
     api.include_router(change_routes.router)
     api.include_router(job_routes.router)
+    api.include_router(user_routes.router)
     app.include_router(api)
     install_docs(app)
 

@@ -227,6 +227,7 @@ def _keep_an_admin(session: Session, found: stored.StoredUser, verb: str) -> Non
     """Refuse to demote or deactivate the last active administrator."""
     if not (found.active and found.user.is_admin):
         return
+    stored.lock_admins(session)  # two admins demoting each other wait for one another
     others = [
         u for u in stored.list_users(session) if u.active and u.user.is_admin and u.id != found.id
     ]

@@ -107,6 +107,21 @@ def _stored_with(row: m.UserRow, held: tuple[Grant, ...]) -> StoredUser:
     return StoredUser(row.id, user, row.password_hash, row.active, row.created_at)
 
 
+def lock_user(session: Session, name: str) -> None:
+    """Hold user ``name``'s row until the transaction ends (PostgreSQL; SQLite's writer
+    holds the whole database already), so an edit checked against the version read is
+    not interleaved with another edit of the same user."""
+    session.execute(select(m.UserRow.id).where(m.UserRow.name == name).with_for_update())
+
+
+def lock_admins(session: Session) -> None:
+    """Hold the active administrators' rows until the transaction ends, so that two
+    administrators demoting or deactivating each other at once cannot both pass the
+    last-administrator check (PostgreSQL; SQLite's writer holds the whole database)."""
+    admins = select(m.UserRow.id).where(m.UserRow.role == "admin", m.UserRow.active.is_(True))
+    session.execute(admins.with_for_update())
+
+
 def list_users(session: Session) -> list[StoredUser]:
     """Every user by name, with their grants (two queries, whatever their number)."""
     held: dict[int, list[Grant]] = {}

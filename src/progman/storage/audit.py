@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from progman.storage import models as m
 from progman.storage.models import AUDIT_ACTIONS
 
-__all__ = ["AUDIT_ACTIONS", "AuditEntry", "audit_entries", "audit_kinds", "user_entries"]
+__all__ = [
+    "AUDIT_ACTIONS",
+    "AuditEntry",
+    "audit_entries",
+    "audit_kinds",
+    "user_entries",
+    "user_versions",
+]
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,21 @@ def user_entries(session: Session, name: str, limit: int = 20) -> list[AuditEntr
     return [
         _entry(row) for row in session.scalars(query.order_by(m.AuditRow.id.desc()).limit(limit))
     ]
+
+
+def user_versions(session: Session, names: Sequence[str]) -> dict[str, int]:
+    """Each named user's version: how many changes the audit log holds about them (every
+    change to a user or their grants writes one row, and rows are never deleted), so it
+    grows with each change. A user absent from the log is at 0."""
+    if not names:
+        return {}
+    query = (
+        select(m.AuditRow.entity_key, func.count())
+        .where(m.AuditRow.entity_kind == "user", m.AuditRow.entity_key.in_(names))
+        .group_by(m.AuditRow.entity_key)
+    )
+    counted = {str(key): int(count) for key, count in session.execute(query)}
+    return {name: counted.get(name, 0) for name in names}
 
 
 def _entry(row: m.AuditRow) -> AuditEntry:
