@@ -173,11 +173,16 @@ ELSEWHERE = {
     **{
         (method, f"/api/v1/users{path}"): "an administrator's only: test_users_api"
         for method, path in [
-            ("GET", ""), ("POST", ""), ("GET", "/{name}"), ("PATCH", "/{name}"),
-            ("POST", "/{name}/password"), ("GET", "/{name}/grants"),
-            ("POST", "/{name}/grants"), ("DELETE", "/{name}/grants"),
+            ("GET", ""),
+            ("POST", ""),
+            ("GET", "/{name}"),
+            ("PATCH", "/{name}"),
+            ("POST", "/{name}/password"),
+            ("GET", "/{name}/grants"),
+            ("POST", "/{name}/grants"),
+            ("DELETE", "/{name}/grants"),
         ]
-    },  # fmt: skip
+    },
 }
 #: Who may read each program's data (the rest get 404) and who may change its API
 #: project's work (readers who may not get 403).

@@ -257,9 +257,10 @@ def test_an_admin_grants_and_revokes_roles_on_programs_and_projects(api):
     assert _changes(api, "otto")[0].after == {"grant": None}
     assert api.client.get("/api/v1/programs/DPL", headers=otto).status_code == 404
     again = api.client.delete(revoke, headers={**headers, "If-Match": '"4"'})
-    assert "holds no grant on project MOB of program DPL" in _problem(
-        again, 404, "entity.not_found"
-    )["detail"]
+    assert (
+        "holds no grant on project MOB of program DPL"
+        in _problem(again, 404, "entity.not_found")["detail"]
+    )
 
 
 def test_a_grant_that_could_give_nothing_or_everything_is_refused(api):
@@ -299,7 +300,7 @@ def test_no_one_but_an_admin_may_see_or_change_users(api):
     here (``/auth/me`` is for that), nor change anything; without credentials, 401."""
     for name in sorted(set(USERS) - {"alice"}):
         headers = {**api.token(name), "If-Match": '"2"'}
-        for method, path, body in ROUTES + [("GET", f"/{name}", None)]:
+        for method, path, body in [*ROUTES, ("GET", f"/{name}", None)]:
             answer = api.client.request(method, USERS_URL + path, json=body, headers=headers)
             problem = _problem(answer, 403, "auth.forbidden")
             assert "victor" not in answer.text and "administrator" in problem["detail"]

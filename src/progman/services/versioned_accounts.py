@@ -209,8 +209,11 @@ def _check_version(
     session: Session, actor: User, name: str, if_match: int | None, *, required: bool
 ) -> None:
     """Refuse an edit without a version (when ``required``) or against an old one; the
-    user's row is held until the edit's transaction ends, so nobody edits in between."""
+    user's row is held until the edit's transaction ends, so nobody edits in between.
+    The administrators' rows are taken first, as the last-administrator check takes them:
+    two edits then always lock in the same order and never deadlock."""
     account(session, actor, name)  # NotFound for a name nobody has
+    stored.lock_admins(session)
     stored.lock_user(session, name)
     current = user_versions(session, [name])[name]
     if if_match is None:

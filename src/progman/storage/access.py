@@ -119,7 +119,7 @@ def lock_admins(session: Session) -> None:
     administrators demoting or deactivating each other at once cannot both pass the
     last-administrator check (PostgreSQL; SQLite's writer holds the whole database)."""
     admins = select(m.UserRow.id).where(m.UserRow.role == "admin", m.UserRow.active.is_(True))
-    session.execute(admins.with_for_update())
+    session.execute(admins.order_by(m.UserRow.id).with_for_update())
 
 
 def list_users(session: Session) -> list[StoredUser]:
