@@ -190,7 +190,9 @@ def do_revoke(
         scope = "every program" if program is None else f"program {program}"
         if project is not None:
             scope = f"project {project} of {scope}"
-        raise NotFound(f"{name} holds no grant on {scope}: reload the page")
+        raise NotFound(
+            f"{name} holds no grant on {scope}: list their grants to see the ones they hold"
+        )
     CALLERS.forget()
     return removed
 
