@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from progman.domain import Baseline, Program
     from progman.domain.access import User
+    from progman.engine.impact_compare import ScheduledProgram
 
 __all__ = [
     "EarnedValue",
@@ -68,12 +69,17 @@ def stored_earned_value(
 
 
 def program_earned_value(
-    program: Program, *, baseline: str | None = None, status_date: date | None = None
+    program: Program,
+    *,
+    baseline: str | None = None,
+    status_date: date | None = None,
+    done: ScheduledProgram | None = None,
 ) -> EarnedValue:
     """Earned value of ``program`` against ``baseline`` (default: the latest taken) as of
-    ``status_date`` (default: its own)."""
+    ``status_date`` (default: its own). ``done``: ``program`` scheduled as of
+    ``status_date`` when the caller has scheduled it already (not scheduled again)."""
     from progman.engine.cost import planned_costs  # noqa: PLC0415 - numba: on use
-    from progman.engine.schedule import schedule  # noqa: PLC0415 - numba: on use
+    from progman.engine.schedule import describe  # noqa: PLC0415 - numba: on use
     from progman.engine.schedule_table import TaskTable  # noqa: PLC0415 - numba: on use
     from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
 
@@ -84,8 +90,9 @@ def program_earned_value(
             "earned value is measured as of a status date: give one, or set the plan's status_date",
             option="status_date",
         )
-    done = scheduled(program, status_date)
-    table = schedule(program, status_date=status_date).tasks
+    if done is None:
+        done = scheduled(program, status_date)
+    table = describe(program, done.built, done.result, status=when).tasks  # one CPM, not two
     if not isinstance(table, TaskTable):  # a plain schedule is a table
         raise TypeError("a CPM schedule's tasks are a TaskTable")
     everything = np.arange(len(table))

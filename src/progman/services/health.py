@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from progman.domain.access import User
     from progman.engine.build import BuiltNetwork
     from progman.engine.evm import EarnedValue, Measures
+    from progman.engine.impact_compare import ScheduledProgram
     from progman.engine.schedule import Schedule
     from progman.engine.simulation import Simulation
 
@@ -138,18 +139,18 @@ def program_health(
     P80 forecasts too when ``simulation`` (of this program) is given. ``earned``: the
     earned value of ``program`` as of ``status_date`` when the caller has measured it
     already (None: it has none), True to measure it here."""
-    from progman.engine.schedule import schedule  # noqa: PLC0415 - numba: on use
+    from progman.engine.schedule import describe  # noqa: PLC0415 - numba: on use
     from progman.engine.scheduled import scheduled  # noqa: PLC0415 - numba: on use
 
     settings = program.health or HealthSettings()
     when = status_date or program.status_date
-    done = scheduled(program, status_date)
-    planned = schedule(program, status_date=status_date)
+    done = scheduled(program, status_date)  # the one CPM pass every measure reads
+    planned = describe(program, done.built, done.result, status=when)
     reasons: dict[str | None, list[Reason]] = {PROGRAM: [], **{p.id: [] for p in program.projects}}
     gather = _Gatherer(program, settings, reasons)
     gather.schedule(planned, done.built, simulation)
     if earned is True:
-        earned = _earned_value(program, status_date) if when is not None else None
+        earned = _earned_value(program, status_date, done) if when is not None else None
     elif earned is False:
         earned = None
     gather.earned_value(earned)
@@ -175,14 +176,17 @@ def program_health(
     )
 
 
-def _earned_value(program: Program, status_date: date | None) -> EarnedValue | None:
-    """Earned value against the latest baseline, or None when the plan has none."""
+def _earned_value(
+    program: Program, status_date: date | None, done: ScheduledProgram
+) -> EarnedValue | None:
+    """Earned value against the latest baseline, or None when the plan has none; ``done``
+    is ``program`` scheduled as of ``status_date`` already."""
     from progman.services.evm import program_earned_value  # noqa: PLC0415 - numba: on use
 
     if not program.baselines:
         return None
     try:
-        return program_earned_value(program, status_date=status_date)
+        return program_earned_value(program, status_date=status_date, done=done)
     except UsageError:
         return None
 
