@@ -4,7 +4,8 @@ folder through the report service.
 
 The rule of when a report is due is :mod:`progman.domain.communication`'s. The reports
 are rendered once per level, format and project, all of them before anything is written,
-so a failure writes nothing.
+so a failure writes nothing; they share one schedule (and health, earned value, ...) of
+the program.
 """
 
 from __future__ import annotations
@@ -173,17 +174,16 @@ def do_write_reports(
     """Each due report of ``plan`` rendered once (level, format, project) and written into
     ``folder`` (made if missing); nothing is written unless every one renders."""
     from progman.services.exports import write_atomically  # noqa: PLC0415
-    from progman.services.reports import render_report  # noqa: PLC0415 - heavy: when used
+    from progman.services.reports import ProgramReports  # noqa: PLC0415 - heavy: when used
 
     check_folder(folder, plan, force=force)
+    reports = ProgramReports(program)  # one schedule (health, ...) for all of them
     rendered: dict[str, bytes] = {}
     recipients: dict[str, list[str]] = {}
     for line in plan.due:
         if line.file not in rendered:
             try:
-                rendered[line.file] = render_report(
-                    program, line.report, line.format, project=line.project
-                )
+                rendered[line.file] = reports.render(line.report, line.format, project=line.project)
             except ProgmanError as error:
                 raise ProgmanError(
                     f"the {line.report} report for {line.stakeholder} cannot be made: "

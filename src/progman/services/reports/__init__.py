@@ -23,7 +23,14 @@ from progman.services.reports.registry import LEVEL_NAMES, LEVELS, sections_of
 if TYPE_CHECKING:
     from progman.domain import Program
 
-__all__ = ["FORMATS", "LEVELS", "render_report", "report_document", "write_report"]
+__all__ = [
+    "FORMATS",
+    "LEVELS",
+    "ProgramReports",
+    "render_report",
+    "report_document",
+    "write_report",
+]
 
 #: The most iterations a report's simulation may run.
 MAX_ITERATIONS = 100_000
@@ -67,9 +74,15 @@ def report_document(
     seed: int = 0,
 ) -> Document:
     """The report of ``level`` on ``program``: its sections' data, ready to lay out."""
+    level = check_level(level)
+    _check_request(program, project, simulate)
+    ctx = ReportContext(_sealed(program), level, project, status_date, simulate, seed)
+    return _document(ctx)
+
+
+def _check_request(program: Program, project: str | None, simulate: int | None) -> None:
     from progman.services.inputs import check_project  # noqa: PLC0415
 
-    level = check_level(level)
     if project is not None:
         check_project(program, project)
     if simulate is not None and not 1 <= simulate <= MAX_ITERATIONS:
@@ -77,8 +90,12 @@ def report_document(
             f"simulate between 1 and {MAX_ITERATIONS:,} iterations, not {simulate:,}",
             option="--simulate",
         )
-    ctx = ReportContext(_sealed(program), level, project, status_date, simulate, seed)
-    title, _ = LEVELS[level]
+
+
+def _document(ctx: ReportContext) -> Document:
+    """The report ``ctx`` asks for, section by section."""
+    program, project = ctx.program, ctx.project
+    title, _ = LEVELS[ctx.level]
     parts = []
     names = {p.id: p.name for p in program.projects}
     for section, scope, data in sections_of(ctx):
@@ -87,9 +104,9 @@ def report_document(
     notes = []
     if project is not None:
         notes.append(f"Project {names[project]} ({project}) only.")
-    if simulate is not None:
-        notes.append(f"P50/P80 from a Monte Carlo simulation of {simulate:,} iterations "
-                     f"(seed {seed}).")  # fmt: skip
+    if ctx.iterations is not None:
+        notes.append(f"P50/P80 from a Monte Carlo simulation of {ctx.iterations:,} iterations "
+                     f"(seed {ctx.seed}).")  # fmt: skip
     return Document(
         title, f"{program.name} ({program.key})", ctx.when, ctx.today, tuple(notes), tuple(parts)
     )
@@ -120,18 +137,45 @@ def render_report(
 ) -> bytes:
     """The report of ``level`` on the program ``source`` names, in ``fmt`` (md, html or
     pdf), as the bytes of the file (UTF-8 text for md and html)."""
-    from progman.reports.render import (  # noqa: PLC0415
-        render_html,
-        render_markdown,
-        render_pdf,
-    )
-
     fmt = check_format(fmt)
     level = check_level(level)
     program = load_program(source) if isinstance(source, PlanSource) else source
     document = report_document(
         program, level, project=project, status_date=status_date, simulate=simulate, seed=seed
     )
+    return _rendered(document, fmt)
+
+
+class ProgramReports:
+    """Reports of one program as of one day that share what they read of it (one schedule,
+    one health, one earned value, ...): ``comms --write`` renders every due report through
+    one, instead of computing each figure again per report."""
+
+    def __init__(self, program: Program, *, status_date: date | None = None) -> None:
+        self._program = program
+        self._sealed = _sealed(program)
+        self._status_date = status_date
+        self._last: ReportContext | None = None
+
+    def render(self, level: str, fmt: str, *, project: str | None = None) -> bytes:
+        """:func:`render_report` of this program: the same bytes."""
+        fmt, level = check_format(fmt), check_level(level)
+        _check_request(self._program, project, None)
+        if self._last is None:
+            ctx = ReportContext(self._sealed, level, project, self._status_date)
+        else:
+            ctx = self._last.for_report(level, project)
+        self._last = ctx
+        return _rendered(_document(ctx), fmt)
+
+
+def _rendered(document: Document, fmt: str) -> bytes:
+    from progman.reports.render import (  # noqa: PLC0415
+        render_html,
+        render_markdown,
+        render_pdf,
+    )
+
     if fmt == "md":
         return render_markdown(document).encode()
     html = render_html(document)

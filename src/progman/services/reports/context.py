@@ -4,14 +4,19 @@ Every figure comes from the service that owns it (the schedule, health, strategy
 value, baseline variance, the risk register, the load analysis, the simulation); a report
 section only selects and arranges. Each is computed on first use, so a team report never
 pays for a simulation or an earned-value analysis it does not show.
+
+None of these figures depends on the report's level or project, so the reports of one
+program as of one day share them (:meth:`ReportContext.for_report`): ``comms --write``
+schedules the program once for all the reports due, not once per report.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from progman.domain import latest_baseline
 from progman.errors import UsageError
@@ -30,6 +35,31 @@ if TYPE_CHECKING:
 #: The days ahead a team report looks for work due (two weeks).
 LOOKAHEAD_DAYS = 14
 
+T = TypeVar("T")
+
+
+class shared_figure(Generic[T]):
+    """A figure computed on first use and kept in the context's ``computed``, which the
+    contexts of one program's reports share (``functools.cached_property`` keeps it per
+    context)."""
+
+    def __init__(self, compute: Callable[[ReportContext], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, ctx: None, owner: type) -> shared_figure[T]: ...
+    @overload
+    def __get__(self, ctx: ReportContext, owner: type) -> T: ...
+    def __get__(self, ctx: ReportContext | None, owner: type) -> T | shared_figure[T]:
+        if ctx is None:
+            return self
+        if self.name not in ctx.computed:
+            ctx.computed[self.name] = self.compute(ctx)
+        value: T = ctx.computed[self.name]
+        return value
+
 
 @dataclass
 class ReportContext:
@@ -43,6 +73,13 @@ class ReportContext:
     iterations: int | None = None
     seed: int = 0
     today: date = field(default_factory=date.today)
+    #: the figures computed so far, shared with the contexts made by :meth:`for_report`
+    computed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def for_report(self, level: str, project: str | None = None) -> ReportContext:
+        """The context of another report of the same program, as of the same day and with
+        the same simulation: it reads (and adds to) this one's figures."""
+        return dataclasses.replace(self, level=level, project=project)
 
     @property
     def when(self) -> date:
@@ -59,22 +96,22 @@ class ReportContext:
         """The projects the report covers: the one asked for, else all, in plan order."""
         return [p for p in self.program.projects if self.project in (None, p.id)]
 
-    @cached_property
+    @shared_figure
     def items(self) -> dict[str, WorkItem]:
         return {item.id: item for item in self.program.work_items()}
 
-    @cached_property
+    @shared_figure
     def baseline(self) -> Baseline | None:
         """The latest baseline (what earned value and variance measure against)."""
         return latest_baseline(self.program.baselines)
 
-    @cached_property
+    @shared_figure
     def schedule(self) -> Schedule:
         from progman.services.scheduling import schedule_program  # noqa: PLC0415 - numba
 
         return schedule_program(self.program, status_date=self.status_date)
 
-    @cached_property
+    @shared_figure
     def project_spans(self) -> dict[str, tuple[datetime | None, datetime | None]]:
         """Each project's first start and last finish by the schedule."""
         from progman.engine.schedule_table import TaskTable  # noqa: PLC0415 - numba
@@ -90,7 +127,7 @@ class ReportContext:
             )
         return spans
 
-    @cached_property
+    @shared_figure
     def simulation(self) -> Simulation | None:
         """One seeded simulation for every P50/P80 of the report (None: not asked)."""
         if self.iterations is None:
@@ -106,7 +143,7 @@ class ReportContext:
             forecast_groups=forecast_groups(self.program),
         )
 
-    @cached_property
+    @shared_figure
     def health(self) -> ProgramHealth:
         from progman.services.health import program_health  # noqa: PLC0415 - numba
 
@@ -117,7 +154,7 @@ class ReportContext:
             earned=self.earned_value,
         )
 
-    @cached_property
+    @shared_figure
     def strategy(self) -> StrategyReport:
         from progman.services.strategy import program_strategy  # noqa: PLC0415 - numba
 
@@ -125,7 +162,7 @@ class ReportContext:
             self.program, iterations=self.iterations, seed=self.seed, simulation=self.simulation
         )
 
-    @cached_property
+    @shared_figure
     def earned_value(self) -> EarnedValue | None:
         """Earned value against the latest baseline (None: no baseline)."""
         from progman.services.evm import program_earned_value  # noqa: PLC0415 - numba
@@ -137,7 +174,7 @@ class ReportContext:
         except UsageError:
             return None
 
-    @cached_property
+    @shared_figure
     def variance(self) -> Variance | None:
         """The plan against its latest baseline (None: no baseline)."""
         from progman.services.baseline_variance import baseline_variance  # noqa: PLC0415
@@ -146,13 +183,13 @@ class ReportContext:
             return None
         return baseline_variance(self.program, self.baseline.id)
 
-    @cached_property
+    @shared_figure
     def risks(self) -> RiskReport:
         from progman.services.risks import risk_report  # noqa: PLC0415
 
         return risk_report(self.program)
 
-    @cached_property
+    @shared_figure
     def load(self) -> LoadAnalysis:
         from progman.engine.load import analyse_load  # noqa: PLC0415 - numba
 
