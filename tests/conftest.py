@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy
 from tests.api_support import api, sqlite_api  # noqa: F401 - the app on a database
 from tests.live_server import site  # noqa: F401 - a live server, for the browser
+from tests.schedule_spy import schedules  # noqa: F401 - counts CPM schedules
 
 from progman.samples import sample_plan_path
 

@@ -5,28 +5,7 @@ it is the one the edit made."""
 
 from __future__ import annotations
 
-import traceback
-
-import pytest
-
-from progman.engine import scheduled
-from progman.engine.network import CpmResult, Network
-
 BASE = "/api/v1/programs/DPL"
-
-
-@pytest.fixture
-def schedules(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Who scheduled a network by CPM from now on (the callers' names, for a failure)."""
-    done: list[str] = []
-    real = scheduled.schedule_network
-
-    def counted(network: Network) -> CpmResult:
-        done.append(" <- ".join(f.name for f in reversed(traceback.extract_stack(limit=8)[:-2])))
-        return real(network)
-
-    monkeypatch.setattr(scheduled, "schedule_network", counted)
-    return done
 
 
 def _patched(api, headers, url: str, body: dict[str, object], version: str) -> dict[str, object]:

@@ -4,34 +4,15 @@
 
 from __future__ import annotations
 
-import traceback
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from progman.engine import scheduled
-from progman.engine.network import CpmResult, Network
 from progman.planfile import load_plan
 from progman.services.comms import communication_plan, do_write_reports
 from progman.services.evm import earned_value_of
 from progman.services.health import health_of_source, program_health
 from progman.services.plans import PlanSource
 from progman.services.reports import render_report
-
-
-@pytest.fixture
-def schedules(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Who scheduled a network by CPM from now on (the callers' names, for a failure)."""
-    done: list[str] = []
-    real = scheduled.schedule_network
-
-    def counted(network: Network) -> CpmResult:
-        done.append(" <- ".join(f.name for f in reversed(traceback.extract_stack(limit=8)[:-2])))
-        return real(network)
-
-    monkeypatch.setattr(scheduled, "schedule_network", counted)
-    return done
 
 
 def test_health_of_a_plan_file_schedules_it_once(sample_plan, schedules):
