@@ -36,6 +36,7 @@ arrays, and this one sets the floors and assembles the :class:`BuiltNetwork`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -71,7 +72,7 @@ class BuiltNetwork:
 
     network: Network
     ids: list[str]  # work item ids; indexes past len(ids) are summary finish nodes
-    items: list[WorkItem]
+    items: Sequence[WorkItem]
     project_of: np.ndarray  # int64[len(ids)] index into program.projects
     parent_of: np.ndarray  # int64[len(ids)] index of the parent item, -1 at the top
     finish_node: dict[int, int]  # summary index -> its finish node
@@ -141,21 +142,29 @@ def _horizon(program: Program, found: Items, status: date | None) -> tuple[date,
 
 
 def build_network(
-    program: Program, status_date: date | None = None, *, origin: date | None = None
+    program: Program,
+    status_date: date | None = None,
+    *,
+    origin: date | None = None,
+    items: Items | None = None,
 ) -> BuiltNetwork:
     """The program as arrays; ``status_date`` overrides the program's own.
 
     ``origin``: the time base starts on that day if the plan's own would start later (to
-    compare two builds, whose wall minutes then count from one origin).
+    compare two builds, whose wall minutes then count from one origin). ``items``: the
+    work items as columns already (a columnar plan file's, :mod:`progman.engine.columnar`);
+    ``program`` then gives only what is not a work item (calendars, projects, settings).
     """
     with collector_paused():
-        return _build(program, status_date, origin)
+        return _build(program, status_date, origin, items)
 
 
-def _build(program: Program, status_date: date | None, earliest: date | None) -> BuiltNetwork:
+def _build(
+    program: Program, status_date: date | None, earliest: date | None, given: Items | None
+) -> BuiltNetwork:
     status = status_date or program.status_date
     settings = program.scheduling
-    found = flatten(program)
+    found = given if given is not None else flatten(program)
     columns = found.columns
     n_items = len(found.items)
     origin, days = _horizon(program, found, status)

@@ -17,7 +17,7 @@ import numpy as np
 from progman.domain import Dependency, Program
 from progman.domain.durations import UNITS, Duration
 from progman.domain.scheduling import LagCalendar
-from progman.engine.build_columns import Items, instance_dict
+from progman.engine.build_columns import Items, LinkColumns, instance_dict
 from progman.engine.calendars import ELAPSED, CalendarTables
 from progman.engine.kernels import FF, FS, NO_TIME, SS
 from progman.engine.network import CONSTRAINT_CODES, LINK_CODES
@@ -130,38 +130,24 @@ def link_arrays(
     ``(pred, succ, type, lag, elapsed, lag calendar)`` arrays. A finish-side link (FS/FF)
     from a summary leaves its finish node; a lag is working time of its lag calendar (the
     successor's unless ``lag_mode`` says otherwise), counted in that calendar's days."""
-    columns = found.columns
     n_items = len(found.items)
-    depends = columns["depends"]
-    counts = np.fromiter(map(len, depends), dtype=np.int64, count=n_items)
-    m = int(counts.sum())
-    index_of = dict(zip(columns["id"], range(n_items), strict=True))
-    tasks: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    lags: tuple[Duration, ...] = ()
-    if m:
-        links = chain.from_iterable(depends)
-        try:
-            tasks, types, lags = zip(*map(_read_link_dict, map(instance_dict, links)), strict=True)
-        except (AttributeError, KeyError):
-            links = chain.from_iterable(depends)
-            tasks, types, lags = zip(*map(_read_link, links), strict=True)
-    pred = np.fromiter(map(index_of.__getitem__, tasks), dtype=np.int64, count=m)
-    succ = np.repeat(np.arange(n_items, dtype=np.int64), counts)
-    kind = np.fromiter(map(LINK_CODES.__getitem__, types), dtype=np.int8, count=m)
+    given = found.links if found.links is not None else _link_columns(found)
+    pred, kind, lags = given.pred.copy(), given.kind, given.lags
+    m = pred.size
+    succ = np.repeat(np.arange(n_items, dtype=np.int64), given.counts)
     from_finish = (kind == FS) | (kind == FF)
     pred[from_finish] = finish_of[pred[from_finish]]
     lag = np.zeros(m, dtype=np.int64)
     elapsed = np.zeros(m, dtype=bool)
     lag_calendar = lag_calendars(lag_mode, pred, succ, calendar, program_calendar)
     counted_on = lag_calendar if lag_calendar.size else calendar[succ]
-    # nearly every link has the one shared "no lag": only the others are read
-    lagged = np.flatnonzero(np.fromiter(map(is_not, lags, repeat(NO_LAG)), dtype=bool, count=m))
-    lag[lagged], elapsed[lagged] = duration_minutes(
-        [lags[k] for k in lagged.tolist()],
-        tables.minutes_per_day[counted_on[lagged]],
-        all_elapsed=lag_mode == "24h",
-    )
+    if lags is not None:  # nearly every link has the one shared "no lag": only the others
+        lagged = np.flatnonzero(np.fromiter(map(is_not, lags, repeat(NO_LAG)), dtype=bool, count=m))
+        lag[lagged], elapsed[lagged] = duration_minutes(
+            [lags[k] for k in lagged.tolist()],
+            tables.minutes_per_day[counted_on[lagged]],
+            all_elapsed=lag_mode == "24h",
+        )
 
     children = np.flatnonzero(found.parent_of >= 0)
     children = children[np.argsort(found.parent_of[children], kind="stable")]
@@ -178,6 +164,32 @@ def link_arrays(
         np.concatenate([lag, np.zeros(structure_pred.size, dtype=np.int64)]),
         np.concatenate([elapsed, np.zeros(structure_pred.size, dtype=bool)]),
         lag_calendar,
+    )
+
+
+def _link_columns(found: Items) -> LinkColumns:
+    """The links of the work items' ``depends`` as index columns (read from the objects)."""
+    columns = found.columns
+    n_items = len(found.items)
+    depends = columns["depends"]
+    counts = np.fromiter(map(len, depends), dtype=np.int64, count=n_items)
+    m = int(counts.sum())
+    index_of = dict(zip(columns["id"], range(n_items), strict=True))
+    tasks: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    lags: tuple[Duration, ...] = ()
+    if m:
+        links = chain.from_iterable(depends)
+        try:
+            tasks, types, lags = zip(*map(_read_link_dict, map(instance_dict, links)), strict=True)
+        except (AttributeError, KeyError):
+            links = chain.from_iterable(depends)
+            tasks, types, lags = zip(*map(_read_link, links), strict=True)
+    return LinkColumns(
+        np.fromiter(map(index_of.__getitem__, tasks), dtype=np.int64, count=m),
+        counts,
+        np.fromiter(map(LINK_CODES.__getitem__, types), dtype=np.int8, count=m),
+        lags,
     )
 
 

@@ -6,6 +6,7 @@ first, with its project and parent) into plain tuples that numpy turns into arra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter, is_not, itemgetter, truth
@@ -43,14 +44,29 @@ _read_item_dict = itemgetter(*_FIELDS)
 instance_dict = attrgetter("__dict__")
 
 
+@dataclass(frozen=True)
+class LinkColumns:
+    """The plan's links already resolved to item indexes (a columnar plan reads them so
+    from its file): the predecessor and the link type code of each link, in the order of
+    their successors (each successor's ``depends`` in file order), and each link's lag
+    (None: no link has one)."""
+
+    pred: np.ndarray  # int64[m] index of the predecessor item
+    counts: np.ndarray  # int64[n] links of each item
+    kind: np.ndarray  # int8[m] FS/SS/FF/SF code
+    lags: Sequence[Any] | None = None  # Duration of each link, or None: every one is zero
+
+
 @dataclass
 class Items:
     """The work items in plan order (depth first), and their fields as columns."""
 
-    items: list[WorkItem]
+    items: Sequence[WorkItem]
     project_of: np.ndarray  # int64[n]
     parent_of: np.ndarray  # int64[n]
     columns: dict[str, tuple[Any, ...]]
+    #: the links as indexes, when the caller has them (else read from ``depends``)
+    links: LinkColumns | None = None
 
     def present(self, name: str) -> list[int]:
         """Indexes of the items whose ``name`` field is set (not None, not empty)."""
