@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from progman.domain import Program
     from progman.errors import Problem, ProgmanError
-    from progman.services.plans import PlanSource
+    from progman.services.plans import ColumnarPlan, PlanSource
 
 PlanArg = Annotated[
     Path | None,
@@ -129,6 +129,20 @@ def load_plan_file(
     return loaded
 
 
+def load_schedulable_file(
+    plan: Path | None, db: str | None = None, program: str | None = None
+) -> Program | ColumnarPlan:
+    """:func:`load_plan_file` (sealed) for a command that only schedules: a plan of simple
+    tasks may come as columns (:func:`~progman.services.plans.load_schedulable`)."""
+    from progman.services.plans import PlanSource, load_schedulable  # noqa: PLC0415
+
+    source = PlanSource.of(plan, db, program)
+    loaded, warnings = load_schedulable(source)
+    print_import_warnings(warnings, f"progman import {plan} -o plan.yaml")
+    _LOADED[:] = [(source, loaded)]
+    return loaded
+
+
 #: How many warnings of a file read directly a plan command prints (import prints all).
 SHOWN_IMPORT_WARNINGS = 10
 
@@ -151,7 +165,7 @@ def print_import_warnings(warnings: Sequence[Problem], command: str | None = Non
 
 
 #: The plan this run of the command line loaded, to name and place a later error in it.
-_LOADED: list[tuple[PlanSource, Program]] = []
+_LOADED: list[tuple[PlanSource, Program | ColumnarPlan]] = []
 
 
 def forget_loaded_plan() -> None:

@@ -23,6 +23,7 @@ from progman.cli.options import (
     ProgramOption,
     StatusDateOption,
     load_plan_file,
+    load_schedulable_file,
     one_format,
 )
 from progman.cli.output import (
@@ -80,6 +81,18 @@ def schedule(
     """Schedule a plan by the critical path method: dates, floats, critical path, drivers."""
     one_format(as_json, as_csv)
     as_of = parse_date(status_date)
+    if (as_json or as_csv) and not leveled:  # no table: a simple plan may come as columns
+        from progman.services.scheduling import schedule_program  # numba
+
+        result = schedule_program(
+            load_schedulable_file(plan, db, program_key),
+            status_date=as_of,
+            near_critical_days=near_critical,
+            strict=strict,
+            project=project,
+        )
+        _write_data(result, project, as_json=as_json)
+        return
     program = load_plan_file(plan, db, program_key, sealed=True)  # only read here
     from progman.services.scheduling import leveled_schedule, schedule_program  # numba
 
@@ -94,21 +107,31 @@ def schedule(
             strict=strict,
             project=project,
         )
-    for conflict in result.conflicts:
-        stderr.print(f"warning: {conflict}", markup=False)
-    for warning in result.warnings:
-        stderr.print(f"warning: {warning}", markup=False)
-    if as_json:
-        _write_json(result.json_parts())
+    if as_json or as_csv:
+        _write_data(result, project, as_json=as_json)
         return
-    if as_csv:
-        tasks = result.to_json()["tasks"]
-        write_csv((t for t in tasks if project is None or t["project"] == project), CSV_FIELDS)
-        return
+    _print_warnings(result)
     console = output()
     print_listing(schedule_table(program, result, project, leveled=leveled), console)
     for line in summary_lines(result, project):
         print_text(line, console)
+
+
+def _print_warnings(result: "Schedule") -> None:
+    for conflict in result.conflicts:
+        stderr.print(f"warning: {conflict}", markup=False)
+    for warning in result.warnings:
+        stderr.print(f"warning: {warning}", markup=False)
+
+
+def _write_data(result: "Schedule", project: str | None, *, as_json: bool) -> None:
+    """The warnings on stderr, the schedule as JSON (or CSV) on stdout."""
+    _print_warnings(result)
+    if as_json:
+        _write_json(result.json_parts())
+        return
+    tasks = result.to_json()["tasks"]
+    write_csv((t for t in tasks if project is None or t["project"] == project), CSV_FIELDS)
 
 
 def _write_json(parts: "Iterator[bytes]") -> None:

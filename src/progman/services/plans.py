@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from progman.domain import Program
 from progman.errors import Location, Problem, ProgmanError, UsageError
+
+if TYPE_CHECKING:
+    from progman.planfile.columnar import ColumnarPlan
+
+__all__ = [
+    "ColumnarPlan",
+    "PlanSource",
+    "load_program",
+    "load_program_noted",
+    "load_schedulable",
+    "placed",
+]
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,23 @@ def load_program_noted(
     return load_plan(source.path, sealed=sealed), ()
 
 
+def load_schedulable(
+    source: PlanSource,
+) -> tuple[Program | ColumnarPlan, tuple[Problem, ...]]:
+    """:func:`load_program_noted` (sealed) for a command that only schedules: a plan file
+    or folder of simple tasks comes as columns (:mod:`progman.planfile.columnar`; no
+    ``WorkItem`` is built), any other plan as a program, checked as usual."""
+    if source.path is None:
+        return load_program_noted(source, sealed=True)
+    from progman.services.imports import direct_format  # noqa: PLC0415
+
+    if direct_format(source.path) is not None and not source.path.is_dir():
+        return load_program_noted(source, sealed=True)
+    from progman.planfile.columnar import load_plan_columns  # noqa: PLC0415 - on use
+
+    return load_plan_columns(source.path, sealed=True), ()
+
+
 def _stored(source: PlanSource) -> Program:
     from progman.services.database import database_engine  # noqa: PLC0415 - SQLAlchemy: slow
     from progman.storage import load_program as stored  # noqa: PLC0415
@@ -89,7 +119,9 @@ def _stored(source: PlanSource) -> Program:
 
 
 def placed(
-    error: ProgmanError, source: PlanSource | None, program: Program | None = None
+    error: ProgmanError,
+    source: PlanSource | None,
+    program: Program | ColumnarPlan | None = None,
 ) -> ProgmanError:
     """``error`` at the file:line:col of the field it names in the plan file ``source``
     names: for an error found after the plan was loaded (a vacation that runs past the
@@ -99,7 +131,10 @@ def placed(
     is returned as it is."""
     if program is not None and getattr(error, "code", "") == "schedule.out_of_range":
         from progman.engine.horizon import explained  # noqa: PLC0415 - the engine: on error
+        from progman.planfile.columnar import ColumnarPlan  # noqa: PLC0415
 
+        if isinstance(program, ColumnarPlan):  # the whole program: what reaches so far
+            program = program.program()
         error = explained(program, error)  # type: ignore[arg-type]
     where = error.location
     if source is None or source.path is None or where.file or not where.path:

@@ -15,7 +15,7 @@ import orjson
 from progman.domain import Program
 from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, schedule
 from progman.engine.schedule_table import TaskSchedule
-from progman.errors import UsageError
+from progman.errors import ProgmanError, UsageError
 from progman.services.inputs import check_project
 from progman.services.single_flight import Kept
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from progman.domain.access import User
+    from progman.planfile.columnar import ColumnarPlan
 
 __all__ = [
     "NEAR_CRITICAL_DAYS",
@@ -37,7 +38,7 @@ __all__ = [
 
 
 def schedule_program(
-    program: Program,
+    program: Program | ColumnarPlan,
     *,
     status_date: date | None = None,
     near_critical_days: float = NEAR_CRITICAL_DAYS,
@@ -45,7 +46,28 @@ def schedule_program(
     project: str | None = None,
 ) -> Schedule:
     """The schedule of the whole program (every project, links across them); ``project``,
-    when given, must be one of the program's (a usage error naming ``--project`` if not)."""
+    when given, must be one of the program's (a usage error naming ``--project`` if not).
+    A plan read as columns (:func:`~progman.services.plans.load_schedulable`) is scheduled
+    from its columns; should that fail (a cycle, a date past the calendar tables), the
+    whole program is, which reports it as usual (names, places)."""
+    from progman.planfile.columnar import ColumnarPlan  # noqa: PLC0415 - on use
+
+    if isinstance(program, ColumnarPlan):
+        if project is not None:
+            check_project(program.shell, project)
+        from progman.engine.columnar import schedule_columns  # noqa: PLC0415 - on use
+
+        try:
+            return schedule_columns(
+                program.shell,
+                program.table,
+                program.work_items(),
+                status_date=status_date,
+                near_critical_days=near_critical_days,
+                strict=strict,
+            )
+        except ProgmanError:
+            program = program.program()
     if project is not None:
         check_project(program, project)
     return schedule(

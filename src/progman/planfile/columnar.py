@@ -1,0 +1,262 @@
+"""A plan of simple tasks read straight into columns: the gate of the columnar path.
+
+``progman schedule big.json --json`` on a million tasks spent most of its time building and
+checking one pydantic ``WorkItem`` per task, which the schedule then reads back into
+columns. :func:`simple_columns` reads the parsed data into those columns directly, for the
+plans where it can prove that the object path (``Program.model_validate`` and
+``check_program``) would accept the plan and build the same thing.
+
+The gate only accepts; it never reports. Anything it is not sure of (a field beyond the
+simple ones, a typo in a link, a typed or lagged link, a duplicate id, a section naming
+tasks) returns the reason, and the plan goes the usual way, which writes every message,
+did-you-mean and file:line:col as it always has. A cycle is left to the CPM kernel, which
+finds it at no cost; the caller then goes the usual way too (:meth:`ColumnarPlan.program`).
+See docs/design/columnar-plans.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import chain, repeat
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from progman.collector import collector_paused
+from progman.domain import Program, WorkItem
+from progman.domain.base import ID_MAX_LENGTH
+from progman.domain.checked import mark_checked, seal
+from progman.domain.durations import Duration, duration_of_text
+from progman.domain.validation import check_program
+from progman.domain.work import _LAG_AT_END, _PLAIN_ID, ThreePointEstimate
+from progman.engine.build_columns import LinkColumns
+from progman.engine.columnar import LazyItems, TaskColumns
+from progman.engine.kernels import FS
+from progman.planfile.loader import read_plan_data, validate_plan_data
+from progman.planfile.source import Locator
+
+#: The fields of a simple task: any other sends the plan the usual way.
+TASK_FIELDS = frozenset({"id", "name", "duration", "estimate", "depends", "milestone"})
+#: Sections whose entries may name tasks: the header is checked without its tasks, so
+#: such an entry sends the plan the usual way (``risks`` and ``benefits``: only when they
+#: name tasks, in ``affects`` and ``depends_on``).
+_NAMING_TASKS = ("gates", "change_requests", "sprints")
+_NAMING_FIELD = {"risks": "affects", "benefits": "depends_on"}
+#: ``dict.get`` typed loosely: the parsed values are of any type until tested
+_get: Callable[..., Any] = dict.get
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnarPlan:
+    """A plan file whose tasks are columns; what only a schedule needs, checked.
+
+    ``shell`` is the program with its projects' task lists left empty, validated and
+    checked (against the task ids of ``table``). It must never reach code that reads
+    tasks: such code calls :meth:`program`, the whole program as the usual loader builds
+    it, made once, on first use.
+    """
+
+    shell: Program
+    table: TaskColumns
+    data: dict[str, Any] = field(repr=False)
+    places: Locator | None = field(default=None, repr=False)
+    #: every link runs from an earlier task to a later one: the plan has no cycle
+    ordered: bool = False
+    sealed: bool = False
+    _made: list[Program] = field(default_factory=list, repr=False)
+
+    def program(self) -> Program:
+        """The whole program, built once. A plan whose links all run forward is proven
+        acyclic by the gate, so it is not checked again; any other is loaded as usual,
+        which reports a cycle with its path and position."""
+        if not self._made:
+            self._made.append(self._build())
+        return self._made[0]
+
+    def work_items(self) -> LazyItems:
+        """The tasks as ``WorkItem`` objects in table order, built only if one is read."""
+        return LazyItems(len(self.table), self._top_items)
+
+    def _top_items(self) -> list[WorkItem]:
+        return [item for project in self.program().projects for item in project.tasks]
+
+    def _build(self) -> Program:
+        with collector_paused(keep=True):
+            if self.ordered:
+                try:
+                    program = Program.model_validate(self.data)
+                except ValidationError:  # not expected: the usual path says what is wrong
+                    return validate_plan_data(self.data, self.places, sealed=self.sealed)
+                if self.sealed:
+                    seal(program)
+                mark_checked(program)
+                return program
+            return validate_plan_data(self.data, self.places, sealed=self.sealed)
+
+
+def load_plan_columns(
+    path: str | os.PathLike[str], *, sealed: bool = False
+) -> ColumnarPlan | Program:
+    """The plan file or folder at ``path`` as columns when the gate accepts it, else as
+    :func:`~progman.planfile.load_plan` loads it (every problem reported as usual)."""
+    with collector_paused(keep=True):
+        data, places = read_plan_data(path)
+        found = simple_columns(data, places, sealed=sealed)
+        if isinstance(found, ColumnarPlan):
+            return found
+        return validate_plan_data(data, places, sealed=sealed)
+
+
+def simple_columns(
+    data: dict[str, Any], places: Locator | None = None, *, sealed: bool = False
+) -> ColumnarPlan | str:
+    """The plan of parsed ``data`` as columns, or why it must go the usual way."""
+    projects = data.get("projects")
+    if type(projects) is not list or not all(type(p) is dict for p in projects):
+        return "the projects are not a list of mappings"
+    header = _header(data, projects)
+    if isinstance(header, str):
+        return header
+    found = _task_columns(projects)
+    if isinstance(found, str):
+        return found
+    table, ordered = found
+    return ColumnarPlan(header, table, data, places, ordered, sealed)
+
+
+def _header(data: dict[str, Any], projects: list[dict[str, Any]]) -> Program | str:
+    """The program without its tasks, validated and checked, if nothing in it names a
+    task (then no check of it depends on the tasks)."""
+    for section in _NAMING_TASKS:
+        if data.get(section):
+            return f"the {section} may name tasks"
+    for section, name in _NAMING_FIELD.items():
+        entries = data.get(section) or []
+        if type(entries) is not list or not all(type(e) is dict for e in entries):
+            return f"the {section} are not a list of mappings"
+        if any(e.get(name) for e in entries):
+            return f"the {section} name tasks"
+    shell = dict(data)
+    shell["projects"] = [{**p, "tasks": []} if "tasks" in p else p for p in projects]
+    try:
+        program = Program.model_validate(shell)
+    except ValidationError:
+        return "the program's own fields are not valid"
+    if check_program(program):
+        return "the program's own fields have problems"
+    return program
+
+
+def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | str:
+    """The tasks of ``projects`` as columns, and whether every link runs forward; or why
+    the object path must read them. Each test below is one the object path makes too."""
+    task_lists = [p.get("tasks", []) for p in projects]
+    if not all(type(tasks) is list for tasks in task_lists):
+        return "a task list that is not a list"
+    counts = list(map(len, task_lists))
+    tasks = list(chain.from_iterable(task_lists))
+    n = len(tasks)
+    if not all(type(task) is dict for task in tasks):
+        return "a task that is not a mapping"
+    if not all(map(TASK_FIELDS.issuperset, map(dict.keys, tasks))):
+        return "a task with fields beyond the simple ones"
+    ids = list(map(_get, tasks, repeat("id")))
+    names = list(map(_get, tasks, repeat("name")))
+    if not all(type(ident) is str for ident in ids) or not all(type(s) is str for s in names):
+        return "an id or a name that is not text"
+    if max(map(len, ids), default=0) > ID_MAX_LENGTH or not all(map(_PLAIN_ID, ids)):
+        return "an id that is not plain"
+    if any("-" in ident and _LAG_AT_END(ident) for ident in ids):
+        return "an id that reads as a link with a lag ('A-1d')"
+    # pydantic strips whitespace; for ASCII text Python's strip agrees with it
+    if not "".join(names).isascii() or any(s.strip() is not s for s in names):
+        return "a name that needs stripping"
+    index = dict(zip(ids, range(n), strict=True))
+    if len(index) != n:
+        return "a duplicate task id"
+    duration = _durations(tasks)
+    if isinstance(duration, str):
+        return duration
+    estimate = _estimates(tasks)
+    if isinstance(estimate, str):
+        return estimate
+    milestone = list(map(_get, tasks, repeat("milestone"), repeat(False)))
+    if not all(type(flag) is bool for flag in milestone):
+        return "a milestone flag that is not true or false"
+    lengths = zip(milestone, duration, estimate, strict=True)
+    if any(m and (d is not None or e is not None) for m, d, e in lengths):
+        return "a milestone with a length"
+    links = _links(tasks, index)
+    if isinstance(links, str):
+        return links
+    succ = np.repeat(np.arange(n, dtype=np.int64), links.counts)
+    if (links.pred == succ).any():
+        return "a task that depends on itself"
+    table = TaskColumns(
+        ids=ids,
+        names=names,
+        project_of=np.repeat(np.arange(len(projects), dtype=np.int64), counts),
+        duration=duration,
+        estimate=estimate,
+        milestone=milestone,
+        links=links,
+    )
+    return table, bool((links.pred < succ).all())
+
+
+def _durations(tasks: list[dict[str, Any]]) -> list[Duration | None] | str:
+    """Each task's duration, each distinct text parsed once (so equal ones are shared)."""
+    texts = list(map(_get, tasks, repeat("duration")))
+    parsed: dict[Any, Duration | None] = {}
+    for text in dict.fromkeys(texts):
+        if text is None:
+            parsed[None] = None
+            continue
+        amount = duration_of_text(text) if type(text) is str else None
+        if amount is None or amount.amount < 0:
+            return "a duration that is not valid"
+        parsed[text] = amount
+    return list(map(parsed.__getitem__, texts))
+
+
+def _estimates(tasks: list[dict[str, Any]]) -> list[ThreePointEstimate | None] | str:
+    """Each task's three-point estimate, each distinct one validated once by its model."""
+    found: list[ThreePointEstimate | None] = [None] * len(tasks)
+    made: dict[tuple[str, ...], ThreePointEstimate] = {}
+    for k, given in enumerate(map(_get, tasks, repeat("estimate"))):
+        if given is None:
+            continue
+        if type(given) is not list or not all(type(text) is str for text in given):
+            return "an estimate that is not a list of texts"
+        key = tuple(given)
+        estimate = made.get(key)
+        if estimate is None:
+            try:
+                estimate = made[key] = ThreePointEstimate.model_validate(given)
+            except ValidationError:
+                return "an estimate that is not valid"
+        found[k] = estimate
+    return found
+
+
+def _links(tasks: list[dict[str, Any]], index: dict[str, int]) -> LinkColumns | str:
+    """The links as indexes of known tasks. A text that is no task's id (a typo, a typed
+    link ``X SS+2d``, a lag) goes the usual way, which parses or reports it."""
+    depends = list(map(_get, tasks, repeat("depends"), repeat([])))
+    if not all(type(links) is list for links in depends):
+        return "a depends that is not a list"
+    counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
+    flat = list(chain.from_iterable(depends))
+    if not all(type(text) is str for text in flat):
+        return "a link that is not text"
+    m = len(flat)
+    pred = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=m)
+    if (pred < 0).any():
+        return "a link that is not a known task's id"
+    return LinkColumns(pred, counts, np.full(m, FS, dtype=np.int8))
+
+
+__all__ = ["TASK_FIELDS", "ColumnarPlan", "load_plan_columns", "simple_columns"]
