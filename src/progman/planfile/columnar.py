@@ -115,7 +115,7 @@ def simple_columns(
 ) -> ColumnarPlan | str:
     """The plan of parsed ``data`` as columns, or why it must go the usual way."""
     projects = data.get("projects")
-    if type(projects) is not list or not all(type(p) is dict for p in projects):
+    if type(projects) is not list or not _all_of(dict, projects):
         return "the projects are not a list of mappings"
     header = _header(data, projects)
     if isinstance(header, str):
@@ -153,26 +153,26 @@ def _header(data: dict[str, Any], projects: list[dict[str, Any]]) -> Program | s
 def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | str:
     """The tasks of ``projects`` as columns, and whether every link runs forward; or why
     the object path must read them. Each test below is one the object path makes too."""
-    task_lists = [p.get("tasks", []) for p in projects]
-    if not all(type(tasks) is list for tasks in task_lists):
+    task_lists = list(map(_get, projects, repeat("tasks"), repeat([])))
+    if not _all_of(list, task_lists):
         return "a task list that is not a list"
     counts = list(map(len, task_lists))
     tasks = list(chain.from_iterable(task_lists))
     n = len(tasks)
-    if not all(type(task) is dict for task in tasks):
+    if not _all_of(dict, tasks):
         return "a task that is not a mapping"
     if not all(map(TASK_FIELDS.issuperset, map(dict.keys, tasks))):
         return "a task with fields beyond the simple ones"
     ids = list(map(_get, tasks, repeat("id")))
     names = list(map(_get, tasks, repeat("name")))
-    if not all(type(ident) is str for ident in ids) or not all(type(s) is str for s in names):
+    if not _all_of(str, ids) or not _all_of(str, names):
         return "an id or a name that is not text"
     if max(map(len, ids), default=0) > ID_MAX_LENGTH or not all(map(_PLAIN_ID, ids)):
         return "an id that is not plain"
-    if any("-" in ident and _LAG_AT_END(ident) for ident in ids):
+    if "-" in "".join(ids) and any(map(_LAG_AT_END, ids)):
         return "an id that reads as a link with a lag ('A-1d')"
     # pydantic strips whitespace; for ASCII text Python's strip agrees with it
-    if not "".join(names).isascii() or any(s.strip() is not s for s in names):
+    if not "".join(names).isascii() or list(map(str.strip, names)) != names:
         return "a name that needs stripping"
     index = dict(zip(ids, range(n), strict=True))
     if len(index) != n:
@@ -184,10 +184,10 @@ def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | 
     if isinstance(estimate, str):
         return estimate
     milestone = list(map(_get, tasks, repeat("milestone"), repeat(False)))
-    if not all(type(flag) is bool for flag in milestone):
+    if not _all_of(bool, milestone):
         return "a milestone flag that is not true or false"
-    lengths = zip(milestone, duration, estimate, strict=True)
-    if any(m and (d is not None or e is not None) for m, d, e in lengths):
+    marked = [k for k, flag in enumerate(milestone) if flag] if any(milestone) else []
+    if any(duration[k] is not None or estimate[k] is not None for k in marked):
         return "a milestone with a length"
     links = _links(tasks, index)
     if isinstance(links, str):
@@ -205,6 +205,12 @@ def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | 
         links=links,
     )
     return table, bool((links.pred < succ).all())
+
+
+def _all_of(kind: type, values: list[Any]) -> bool:
+    """Every one of ``values`` is exactly of type ``kind`` (not a subclass: ``True`` is no
+    number here); one pass in C."""
+    return set(map(type, values)) <= {kind}
 
 
 def _durations(tasks: list[dict[str, Any]]) -> list[Duration | None] | str:
@@ -246,11 +252,11 @@ def _links(tasks: list[dict[str, Any]], index: dict[str, int]) -> LinkColumns | 
     """The links as indexes of known tasks. A text that is no task's id (a typo, a typed
     link ``X SS+2d``, a lag) goes the usual way, which parses or reports it."""
     depends = list(map(_get, tasks, repeat("depends"), repeat([])))
-    if not all(type(links) is list for links in depends):
+    if not _all_of(list, depends):
         return "a depends that is not a list"
     counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
     flat = list(chain.from_iterable(depends))
-    if not all(type(text) is str for text in flat):
+    if not _all_of(str, flat):
         return "a link that is not text"
     m = len(flat)
     pred = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=m)
