@@ -133,10 +133,11 @@ def _horizon(program: Program, found: Items, status: date | None) -> tuple[date,
         dates.append(status)
     columns = found.columns
     for name in ("actual_start", "actual_finish", "deadline"):
-        dates += (_as_day(value) for value in columns[name] if value is not None)
-    dates += (
-        _as_day(c.date) for c in columns["constraint"] if c is not None and c.date is not None
-    )
+        column = columns[name]
+        dates += (_as_day(column[i]) for i in found.given(name))
+    constraints = columns["constraint"]
+    given = map(constraints.__getitem__, found.given("constraint"))
+    dates += (_as_day(c.date) for c in given if c.date is not None)
     origin = min(dates) - timedelta(days=31)
     return origin, (max(dates) - origin).days + 366 * HORIZON_YEARS
 

@@ -67,15 +67,21 @@ class Items:
     columns: dict[str, tuple[Any, ...]]
     #: the links as indexes, when the caller has them (else read from ``depends``)
     links: LinkColumns | None = None
+    #: fields no item has (all None or empty), known without reading them
+    unset: frozenset[str] = frozenset()
 
     def present(self, name: str) -> list[int]:
         """Indexes of the items whose ``name`` field is set (not None, not empty)."""
+        if name in self.unset:
+            return []
         column = self.columns[name]
         found = np.fromiter(map(truth, column), dtype=bool, count=len(column))
         return np.flatnonzero(found).tolist()
 
     def given(self, name: str) -> list[int]:
         """Indexes of the items whose ``name`` field is not None (zero counts)."""
+        if name in self.unset:
+            return []
         column = self.columns[name]
         found = np.fromiter(map(is_not, column, repeat(None)), dtype=bool, count=len(column))
         return np.flatnonzero(found).tolist()

@@ -100,7 +100,12 @@ def items_of(table: TaskColumns, work_items: Sequence[WorkItem]) -> Items:
         np.full(n, -1, dtype=np.int64),
         columns,
         links=table.links,
+        unset=_UNSET,
     )
+
+
+#: the fields a simple task never has
+_UNSET = frozenset(_FIELDS) - {"id", "name", "duration", "estimate", "milestone", "depends"}
 
 
 def schedule_columns(
