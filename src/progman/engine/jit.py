@@ -1,4 +1,4 @@
-"""How the engine's kernels are compiled, and where numba keeps their machine code.
+"""How the engine's kernels are compiled, and where their machine code is kept.
 
 numba compiles a kernel on its first call (seconds each) and writes the result to a cache
 that later processes load instead. That cache lives in the user's cache folder, never
@@ -10,6 +10,12 @@ When no folder can be written, kernels are compiled in every process, after one 
 Every kernel is declared with :func:`kernel`: cached there, releasing the GIL (so two runs
 in one server process do not block each other) and listed in :data:`KERNELS`, which
 :func:`progman.engine.warmup.compile_all` compiles ahead of use.
+
+When the ahead-of-time module that ``progman init`` builds is present and fresh
+(:mod:`progman.engine.aot`), the kernels it holds are called there and numba is not even
+imported: a kernel is then a :class:`DeferredKernel` until the first kernel the module
+does not hold is declared or called; at that moment every kernel becomes its numba
+dispatcher (:func:`use_numba`), as without the module.
 """
 
 from __future__ import annotations
@@ -17,15 +23,13 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from numba.core import types
-from numba.core.registry import CPUDispatcher
-
-from progman.engine.kernel_cache import LazyCache
+from progman.engine import aot
 
 CACHE_VARIABLE = "PROGMAN_CACHE_DIR"
 NUMBA_CACHE_VARIABLE = "NUMBA_CACHE_DIR"
@@ -91,20 +95,65 @@ CACHING = _configure_cache()
 KERNELS: list[Any] = []
 
 
-class _OneSpecialisation(CPUDispatcher):
-    """A kernel called by another kernel with a constant (``0``, ``True``) is compiled
-    for the constant's plain type, not for the constant itself: numba would otherwise
-    compile one more copy of it (and of everything it calls) per distinct constant."""
+#: The ahead-of-time module, when present and built from these very sources.
+AOT = aot.load(cache_folder())
 
-    def get_call_template(self, args: Any, kws: Any) -> Any:
-        unliteral: Callable[[Any], Any] = types.unliteral
-        plain = tuple(unliteral(a) for a in args)
-        return super().get_call_template(plain, {k: unliteral(v) for k, v in kws.items()})
+_switch = threading.Lock()
+_numba = AOT is None  # whether kernels are numba dispatchers (from now on)
 
-    def enable_caching(self) -> None:
-        """numba's cache, set up at first use and loaded without its compiler's set-up
-        (engine/kernel_cache.py)."""
-        self._cache = LazyCache(self.py_func)
+
+class DeferredKernel:
+    """A kernel declared while the ahead-of-time module serves: called with the argument
+    types the module was built for, it runs the module's function; otherwise (and once
+    :func:`use_numba` ran) its numba dispatcher."""
+
+    def __init__(self, py_function: Callable[..., Any], options: dict[str, Any]) -> None:
+        self.py_func = py_function
+        self.options = options
+        self.__name__ = py_function.__name__
+        self.__qualname__ = py_function.__qualname__
+        self.__module__ = py_function.__module__
+        self.__doc__ = py_function.__doc__
+        self.compiled = None if AOT is None else AOT.function(py_function)
+        self.dispatcher: Any = None
+
+    def __call__(self, *args: Any) -> Any:
+        compiled = self.compiled
+        if self.dispatcher is None and compiled is not None and compiled.accepts(args):
+            return compiled(*args)
+        use_numba()
+        return self.dispatcher(*args)
+
+    def __getattr__(self, name: str) -> Any:  # the dispatcher's other attributes
+        if name.startswith("__"):
+            raise AttributeError(name)
+        use_numba()
+        return getattr(self.dispatcher, name)
+
+
+def use_numba() -> None:
+    """Make every kernel its numba dispatcher, in :data:`KERNELS` and in the namespace of
+    every progman module that names it (idempotent, thread-safe)."""
+    global _numba  # noqa: PLW0603 - one switch per process
+    with _switch:
+        if _numba:
+            return
+        from progman.engine import jit_dispatch  # noqa: PLC0415 - numba: only now
+
+        for index, declared in enumerate(KERNELS):
+            if isinstance(declared, DeferredKernel):
+                declared.dispatcher = jit_dispatch.dispatcher(
+                    declared.py_func, declared.options, CACHING
+                )
+                KERNELS[index] = declared.dispatcher
+        for name, module in list(sys.modules.items()):
+            if name.startswith("progman.") and module is not None:
+                namespace = vars(module)
+                for key, value in list(namespace.items()):
+                    if isinstance(value, DeferredKernel):
+                        namespace[key] = value.dispatcher
+        jit_dispatch.register_deferred(DeferredKernel, lambda value: value.dispatcher)
+        _numba = True
 
 
 def kernel(
@@ -124,10 +173,22 @@ def kernel(
             options["_nrt"] = False
         if inline:
             options["inline"] = "always"
-        dispatcher = _OneSpecialisation(py_function, locals={}, targetoptions=options)
-        if CACHING:
-            dispatcher.enable_caching()
-        KERNELS.append(dispatcher)
-        return dispatcher
+        if not _numba and AOT is not None and not AOT.covers(py_function.__module__):
+            use_numba()  # a module the ahead-of-time build does not cover
+        declared: Any
+        if _numba:
+            from progman.engine import jit_dispatch  # noqa: PLC0415 - numba
+
+            declared = jit_dispatch.dispatcher(py_function, options, CACHING)
+        else:
+            declared = DeferredKernel(py_function, options)
+        KERNELS.append(declared)
+        return declared
 
     return decorate if function is None else decorate(function)
+
+
+def dispatchers() -> list[Any]:
+    """Every kernel's numba dispatcher (numba imported, if not yet)."""
+    use_numba()
+    return list(KERNELS)

@@ -1,0 +1,174 @@
+"""Build the ahead-of-time module of :mod:`progman.engine.aot` (``progman init``).
+
+Each entry kernel is exported through a one-line trampoline that calls its numba
+dispatcher, so the kernel itself is compiled exactly as the JIT compiles it (its own
+options: no reference counting, IR inlining of its helpers) or loaded from numba's cache,
+and linked into the module; ``pycc`` compiles only the trampolines and their argument
+conversion. The exported functions release the GIL as the dispatchers do. The argument
+types are those the dispatchers were compiled for by the ``scheduling`` warm-up step.
+
+Building needs a C compiler (``pycc`` compiles numba's small C helpers into the module):
+without one, :func:`build` says why and the engine keeps using numba.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from progman.engine import aot, jit
+
+
+class AotUnavailable(Exception):
+    """The module cannot be built here (no C compiler, no cache folder): why, in words."""
+
+
+def build(cache_folder: Path | None) -> Path:
+    """Build the module for the current sources into ``cache_folder`` (unless it is there
+    already) and return its path; stale modules of other sources are removed."""
+    if cache_folder is None:
+        raise AotUnavailable("no cache folder (no home folder; set PROGMAN_CACHE_DIR)")
+    key = aot.source_key()
+    library = aot.library_path(cache_folder, key)
+    if library.is_file() and aot.manifest_path(cache_folder, key).is_file():
+        return library
+    folder = aot.aot_folder(cache_folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="build-", dir=folder))
+    except OSError as error:
+        raise AotUnavailable(f"cannot write {folder}: {error.strerror}") from error
+    try:
+        manifest = _compile(work, aot.module_name(key))
+        manifest.update(format=aot.FORMAT, key=key)
+        built = work / library.name
+        aot.manifest_path(cache_folder, key).write_text(json.dumps(manifest), encoding="utf-8")
+        os.replace(built, library)  # last: a module is found only with its manifest
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _remove_stale(folder, keep=aot.module_name(key))
+    return library
+
+
+def _compile(work: Path, name: str) -> dict[str, Any]:
+    """Compile the entries into ``work``/``name``; returns the manifest's kernels."""
+    jit.use_numba()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pycc is deprecated: it warns at import
+        from numba.pycc.cc import CC  # noqa: PLC0415 - numba: only for the build
+
+    _signatures_ready()
+    compiler = CC(name)  # type: ignore[no-untyped-call]
+    compiler.output_dir = str(work)
+    compiler.verbose = False
+    kernels: dict[str, Any] = {}
+    for module_name, kernel_name in aot.ENTRIES:
+        dispatcher = getattr(importlib.import_module(module_name), kernel_name)
+        signature = _one_signature(dispatcher)
+        exported = aot.symbol(module_name, kernel_name)
+        compiler.export(exported, signature)(  # type: ignore[no-untyped-call]
+            _trampoline(dispatcher, exported)
+        )
+        kernels[f"{module_name}.{dispatcher.py_func.__qualname__}"] = {
+            "symbol": exported,
+            "arguments": [_spec(argument) for argument in signature.args],
+        }
+    try:
+        with _releasing_the_gil(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compiler.compile()
+    except Exception as error:  # distutils' CompileError, LinkError, a missing compiler...
+        raise AotUnavailable(f"cannot compile the ahead-of-time module: {error}") from error
+    return {"kernels": kernels}
+
+
+def _signatures_ready() -> None:
+    """Make sure each entry was compiled (or loaded) for the types real runs pass: the
+    scheduling warm-up does so for all but Kahn's order, run here on a tiny network."""
+    from progman.engine import kernels  # noqa: PLC0415
+
+    if not kernels.topological_order.signatures:
+        kernels.topological_order(1, np.zeros(2, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    missing = [
+        name
+        for module, name in aot.ENTRIES
+        if not getattr(importlib.import_module(module), name).signatures
+    ]
+    if missing:
+        raise AotUnavailable(f"kernels not compiled yet (run the scheduling step first): {missing}")
+
+
+def _one_signature(dispatcher: Any) -> Any:
+    results = list(dispatcher.overloads.values())
+    if len(results) != 1:
+        raise AotUnavailable(
+            f"{dispatcher.py_func.__qualname__} has {len(results)} specialisations, not one"
+        )
+    return results[0].signature
+
+
+def _trampoline(dispatcher: Any, name: str) -> Any:
+    """``def name(a, b, ...): return kernel(a, b, ...)``, compiled by pycc."""
+    parameters = ", ".join(inspect.signature(dispatcher.py_func).parameters)
+    namespace: dict[str, Any] = {"kernel": dispatcher}
+    exec(f"def {name}({parameters}):\n    return kernel({parameters})\n", namespace)
+    return namespace[name]
+
+
+def _spec(argument: Any) -> aot.Spec:
+    """An argument's numba type as :data:`progman.engine.aot.Spec`."""
+    from numba.core import types  # noqa: PLC0415
+    from numba.np.numpy_support import as_dtype  # noqa: PLC0415
+
+    if isinstance(argument, types.Array):
+        if argument.layout != "C" or not argument.mutable or not argument.aligned:
+            raise AotUnavailable(f"argument type {argument} is not a plain C array")
+        return ["a", as_dtype(argument.dtype).str, argument.ndim]
+    if argument == types.int64:
+        return ["i"]
+    if argument == types.boolean:
+        return ["b"]
+    if argument == types.float64:
+        return ["f"]
+    if isinstance(argument, types.BaseTuple) and not isinstance(argument, types.BaseNamedTuple):
+        return ["t", [_spec(item) for item in argument.types]]  # type: ignore[attr-defined]
+    raise AotUnavailable(f"argument type {argument} is not supported ahead of time")
+
+
+@contextlib.contextmanager
+def _releasing_the_gil() -> Iterator[None]:
+    """pycc compiles its exports with default flags: make them release the GIL, as the
+    engine's kernels do (``nogil``), so two runs in a server process run side by side."""
+    from numba.pycc import compiler  # noqa: PLC0415
+
+    plain = compiler.Flags  # type: ignore[attr-defined]
+
+    class NoGil(plain):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.release_gil = True
+
+    compiler.Flags = NoGil  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        compiler.Flags = plain  # type: ignore[attr-defined]
+
+
+def _remove_stale(folder: Path, keep: str) -> None:
+    """Remove modules built from other sources (never loaded again: their key differs)."""
+    for path in folder.glob(f"{aot.module_name('')}*"):
+        if not path.name.startswith(keep):
+            with contextlib.suppress(OSError):
+                path.unlink()
