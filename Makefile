@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck bench install install-test bytecode chromium java screenshots clean
+.PHONY: run test lint typecheck bench install install-test bytecode cc chromium java screenshots clean
 
 $(BIN)/python:
 	scripts/bootstrap-venv.sh "$(PYTHON)" "$(VENV)"
@@ -35,7 +35,7 @@ bytecode: | $(BIN)/python
 	$(BIN)/python -m compileall -q src/progman
 
 ## run: create the SQLite database with the sample program, compile the engine once, serve
-run: install bytecode
+run: install bytecode cc
 	$(BIN)/progman init --sample
 	$(BIN)/progman serve --host $(HOST) --port $(PORT)
 
@@ -47,9 +47,14 @@ lint: install-test
 
 ## test: every check, then the whole suite on SQLite and on a throwaway PostgreSQL
 ## (the engine is compiled once first, into the user cache the workers then load from)
-test: lint bytecode chromium java
+test: lint bytecode cc chromium java
 	$(BIN)/progman init --compile-only
 	scripts/with-postgres.sh $(BIN)/pytest -n 2
+
+## cc: a C compiler and Python's headers, for the scheduling kernels `progman init` builds
+## ahead of time (Debian's gcc and pythonX.Y-dev when missing; numba alone works without)
+cc: | $(BIN)/python
+	scripts/c-toolchain.sh $(BIN)/python
 
 ## chromium: Debian's browser, which the web UI's tests drive through Playwright
 chromium:

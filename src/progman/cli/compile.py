@@ -26,7 +26,8 @@ def compile_engine(program: Program) -> None:
             sys.stderr.write(f"\r{line}{CLEAR}")
             sys.stderr.flush()
 
-    compiled = compile_kernels(program, progress)
+    result = compile_kernels(program, progress)
+    compiled = result.kernels
     seconds = time.perf_counter() - started
     cache = kernel_cache()
     if not cache.caching:
@@ -35,6 +36,10 @@ def compile_engine(program: Program) -> None:
         where = f"cached in {cache.folder}"
     else:
         where = f"all loaded from {cache.folder}"
+    if result.ahead_of_time.path is not None:
+        where += "; scheduling kernels built ahead of time"
+    else:
+        where += f"; scheduling kernels not built ahead of time ({result.ahead_of_time.reason})"
     sys.stderr.write(
         f"{chr(13) if terminal else ''}{LABEL} … done in {seconds:.1f} s, {compiled} kernels "
         f"compiled, {where}" + (f"{CLEAR}\n" if terminal else "\n")

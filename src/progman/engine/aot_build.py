@@ -69,27 +69,36 @@ def _compile(work: Path, name: str) -> dict[str, Any]:
         from numba.pycc.cc import CC  # noqa: PLC0415 - numba: only for the build
 
     _signatures_ready()
-    compiler = CC(name)  # type: ignore[no-untyped-call]
-    compiler.output_dir = str(work)
-    compiler.verbose = False
     kernels: dict[str, Any] = {}
-    for module_name, kernel_name in aot.ENTRIES:
-        dispatcher = getattr(importlib.import_module(module_name), kernel_name)
-        signature = _one_signature(dispatcher)
-        exported = aot.symbol(module_name, kernel_name)
-        compiler.export(exported, signature)(  # type: ignore[no-untyped-call]
-            _trampoline(dispatcher, exported)
-        )
-        kernels[f"{module_name}.{dispatcher.py_func.__qualname__}"] = {
-            "symbol": exported,
-            "arguments": [_spec(argument) for argument in signature.args],
-        }
     try:
+        compiler = CC(name)  # type: ignore[no-untyped-call]
+    except RuntimeError as error:  # pycc's toolchain could not compile a test file
+        raise AotUnavailable(
+            "no working C compiler (install gcc and Python's headers, e.g. Debian's gcc and "
+            "python3-dev; the engine works without them, through numba)"
+        ) from error
+    try:
+        compiler.output_dir = str(work)
+        compiler.verbose = False
+        for module_name, kernel_name in aot.ENTRIES:
+            dispatcher = getattr(importlib.import_module(module_name), kernel_name)
+            signature = _one_signature(dispatcher)
+            exported = aot.symbol(module_name, kernel_name)
+            compiler.export(exported, signature)(  # type: ignore[no-untyped-call]
+                _trampoline(dispatcher, exported)
+            )
+            kernels[f"{module_name}.{dispatcher.py_func.__qualname__}"] = {
+                "symbol": exported,
+                "arguments": [_spec(argument) for argument in signature.args],
+            }
         with _releasing_the_gil(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compiler.compile()
-    except Exception as error:  # distutils' CompileError, LinkError, a missing compiler...
-        raise AotUnavailable(f"cannot compile the ahead-of-time module: {error}") from error
+    except AotUnavailable:
+        raise
+    except Exception as error:  # distutils' CompileError or LinkError, numba's errors
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise AotUnavailable(f"cannot compile the module: {first_line[:160]}") from error
     return {"kernels": kernels}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from progman.domain import Program
-from progman.engine.jit import KERNELS
+from progman.engine import jit
 
 #: ``progress(done, steps, step, compiled)``: steps done out of ``steps``, the name of the
 #: step running next (or done last), kernels compiled so far in this process.
@@ -38,7 +38,7 @@ def compile_all(
     from progman.engine.schedule import schedule  # noqa: PLC0415
     from progman.engine.simulation import simulate  # noqa: PLC0415
 
-    ours = {id(dispatcher): kernel_name(dispatcher) for dispatcher in KERNELS}
+    ours = {id(dispatcher): kernel_name(dispatcher) for dispatcher in jit.dispatchers()}
     compiled: set[str] = set()
     tags = sorted({tag for item in program.work_items() for tag in item.tags})
     correlation = {tags[0]: 0.5} if tags else None

@@ -7,6 +7,11 @@ second process; both write the same kernel cache, and a kernel one of them cache
 is loaded by the other rather than compiled again. Whatever needs leveling's kernels
 (``simulate --leveled``) runs in the process that compiles them, after them: the other
 would reach them first and compile them a second time, side by side.
+
+The second process then builds the scheduling kernels ahead of time
+(:mod:`progman.engine.aot_build`: one C extension module, which later commands load
+without importing numba); that needs a C compiler, and without one the engine simply
+keeps using numba.
 """
 
 from __future__ import annotations
@@ -30,14 +35,32 @@ BESIDE = ("RCPSP", "simulation", "impact")
 Progress = Callable[[int, int, str, int], None]
 
 
-def compile_engine(program: Program, progress: Progress | None = None) -> int:
-    """Compile (or load from the cache) every kernel by running the engine on ``program``;
-    returns how many kernels had to be compiled (0: all were cached)."""
+@dataclass(frozen=True)
+class AheadOfTime:
+    """The ahead-of-time module: where it was built, or why it was not."""
+
+    path: Path | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class EngineCompiled:
+    """What ``progman init`` compiled: how many kernels (0: all were cached) and the
+    ahead-of-time module."""
+
+    kernels: int
+    ahead_of_time: AheadOfTime
+
+
+def compile_engine(program: Program, progress: Progress | None = None) -> EngineCompiled:
+    """Compile (or load from the cache) every kernel by running the engine on ``program``,
+    then build the ahead-of-time module (or find it built)."""
     from progman.engine import jit  # noqa: PLC0415 - numba: only here
     from progman.engine.warmup import STEPS, compile_all  # noqa: PLC0415
 
     if _cores() < 2 or not jit.CACHING:  # no second core, or no cache to share through
-        return len(compile_all(program, progress))
+        compiled = compile_all(program, progress)
+        return EngineCompiled(len(compiled), build_ahead_of_time())
     steps = len(STEPS)
     beside_done = 0
 
@@ -47,13 +70,34 @@ def compile_engine(program: Program, progress: Progress | None = None) -> int:
 
     context = multiprocessing.get_context("spawn")  # no fork of a process holding numba
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        second = pool.submit(compile_all, program, None, BESIDE)
+        second = pool.submit(_compile_beside, program)
         compiled = compile_all(program, here, HERE)
-        compiled_beside = second.result()
+        compiled_beside, ahead_of_time = second.result()
     beside_done = len(BESIDE)
     if progress is not None:
         progress(steps, steps, STEPS[-1], len(compiled | compiled_beside))
-    return len(compiled | compiled_beside)
+    return EngineCompiled(len(compiled | compiled_beside), ahead_of_time)
+
+
+def _compile_beside(program: Program) -> tuple[frozenset[str], AheadOfTime]:
+    """The second process's share: its steps, then the ahead-of-time module (from the
+    scheduling kernels, which the first process has cached by then: loaded here)."""
+    from progman.engine.warmup import compile_all  # noqa: PLC0415
+
+    compiled = compile_all(program, None, BESIDE)
+    compiled |= compile_all(program, None, ("scheduling",))
+    return compiled, build_ahead_of_time()
+
+
+def build_ahead_of_time() -> AheadOfTime:
+    """Build the ahead-of-time module into the cache folder, or say why it cannot be.
+    The scheduling kernels must have run in this process (``compile_all``)."""
+    from progman.engine import aot_build, jit  # noqa: PLC0415 - numba: only here
+
+    try:
+        return AheadOfTime(aot_build.build(jit.cache_folder()))
+    except aot_build.AotUnavailable as error:
+        return AheadOfTime(None, str(error))
 
 
 @dataclass(frozen=True)
