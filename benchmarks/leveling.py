@@ -8,12 +8,21 @@ schedules generated. The baseline in the same run is the LFT priority rule alone
 serial SGS pass, and one parallel SGS pass), to show what the search adds.
 
 ``PROGMAN_BENCH_PSPLIB_COUNT=60`` limits the instances per set (spread over the set);
-``PROGMAN_BENCH_PSPLIB_SETS=j30`` chooses the sets; ``PROGMAN_BENCH_TIME_LIMIT`` the limit.
+``PROGMAN_BENCH_PSPLIB_SETS=j30`` chooses the sets; ``PROGMAN_BENCH_TIME_LIMIT`` the limit;
+``PROGMAN_BENCH_SEED`` the seed (default 0).
+
+``PROGMAN_BENCH_SCHEDULES=budget`` measures search quality on a loaded machine: every
+instance gets the schedule budget the time limit gives (``rcpsp.PLACEMENTS_PER_SECOND ×
+limit / jobs``, what a quiet machine spends in time) with the wall-clock safety net off,
+so the result depends on the seed and the code only; an integer fixes the budget instead.
+With a time limit alone, the line counts the instances whose search the safety net cut
+short (``cut short``): on a loaded machine, their results depend on the load.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import os
 import time
 from pathlib import Path
@@ -72,7 +81,22 @@ def lft_once(inst: rcpsp.RcpspInstance) -> tuple[int, int]:
     return int(serial), int(parallel)
 
 
-def run_set(name: str, count: int | None, time_limit: float) -> None:
+#: The time limit that stands for "no wall clock" when the budget is fixed.
+NO_CLOCK = 1e6
+
+
+def budget_of(inst: rcpsp.RcpspInstance, fixed: str | None, time_limit: float) -> int | None:
+    """The fixed schedule budget asked for by ``PROGMAN_BENCH_SCHEDULES`` (None: none)."""
+    if not fixed:
+        return None
+    if fixed == "budget":
+        return max(1, int(rcpsp.PLACEMENTS_PER_SECOND * time_limit / max(1, inst.n)))
+    return int(fixed)
+
+
+def run_set(
+    name: str, count: int | None, time_limit: float, fixed: str | None = None, seed: int = 0
+) -> None:
     folder = DATA / name
     with (folder / "bounds.csv").open() as f:
         bounds = {
@@ -85,12 +109,20 @@ def run_set(name: str, count: int | None, time_limit: float) -> None:
     for _ in range(2):  # compile / load every kernel (the first run stops before the GA)
         rcpsp.solve(read_psplib(folder / f"{names[0]}.sm"), time_limit=0.05)
     devs, base_devs, parallel_devs, seconds, schedules = [], [], [], [], []
-    at_best = 0
+    at_best = cut_short = 0
     for inst_name in names:
         inst = read_psplib(folder / f"{inst_name}.sm")
         reference = bounds[inst_name][1] if name == "j30" else cpm_length(inst)
+        budget = budget_of(inst, fixed, time_limit)
         started = time.perf_counter()
-        solution = rcpsp.solve(inst, time_limit=time_limit, seed=0)
+        if budget is None:
+            solution = rcpsp.solve(inst, time_limit=time_limit, seed=seed)
+            full = max(1, int(rcpsp.PLACEMENTS_PER_SECOND * time_limit / max(1, inst.n)))
+            cut_short += (
+                solution.schedules_generated < full and solution.makespan > solution.lower_bound
+            )
+        else:
+            solution = rcpsp.solve(inst, time_limit=NO_CLOCK, seed=seed, schedules=budget)
         seconds.append(time.perf_counter() - started)
         schedules.append(solution.schedules_generated)
         devs.append(100.0 * (solution.makespan - reference) / reference)
@@ -102,8 +134,13 @@ def run_set(name: str, count: int | None, time_limit: float) -> None:
     target = TARGETS.get(name)
     mean = float(np.mean(devs))
     verdict = "" if target is None else (" OK" if mean <= target else " MISSED")
+    if fixed is None:
+        how = f"time limit {time_limit:g} s, cut short {cut_short}"
+    else:
+        how = f"fixed budget of {time_limit:g} s" if fixed == "budget" else f"fixed budget {fixed}"
     print(
-        f"leveling {name.upper()} ({len(names)} instances, time limit {time_limit:g} s): "
+        f"leveling {name.upper()} ({len(names)} instances, {how}, seed {seed}, "
+        f"load {os.getloadavg()[0]:.1f}): "
         f"deviation from {versus} mean {mean:.2f} % (target ≤ {target} %{verdict}), "
         f"max {max(devs):.2f} %; at best known {at_best}/{len(names)}; "
         f"seconds per instance mean {np.mean(seconds):.3f}, max {max(seconds):.3f}; "
@@ -118,11 +155,19 @@ def main() -> None:
     count = int(count_env) if count_env else None
     sets = os.environ.get("PROGMAN_BENCH_PSPLIB_SETS", "j30,j60").split(",")
     time_limit = float(os.environ.get("PROGMAN_BENCH_TIME_LIMIT", "1.0"))
+    fixed = os.environ.get("PROGMAN_BENCH_SCHEDULES") or None
+    seed = int(os.environ.get("PROGMAN_BENCH_SEED", "0"))
+    if fixed not in (None, "budget") and not (fixed.isdigit() and int(fixed) > 0):
+        raise SystemExit(
+            f"PROGMAN_BENCH_SCHEDULES={fixed!r}: give 'budget' or a positive whole number"
+        )
+    if not math.isfinite(time_limit) or time_limit <= 0:
+        raise SystemExit(f"PROGMAN_BENCH_TIME_LIMIT={time_limit}: give a positive number")
     if not DATA.exists():
         print(f"leveling: no PSPLIB data at {DATA}; skipped")
         return
     for name in sets:
-        run_set(name.strip(), count, time_limit)
+        run_set(name.strip(), count, time_limit, fixed, seed)
 
 
 if __name__ == "__main__":
