@@ -86,6 +86,31 @@ def _top(**fields: Any) -> Callable[[dict[str, Any]], None]:
     return lambda plan: plan.update(fields)
 
 
+def _people() -> Callable[[dict[str, Any]], None]:
+    """Two people (one away a week, one on a four-day week) and a material resource."""
+    return _top(
+        calendars={"short": {"workdays": ["mon", "tue", "wed", "thu"], "hours_per_day": 8}},
+        resources=[
+            {
+                "id": "ana",
+                "name": "Ana",
+                "vacations": [{"start": "2027-01-11", "finish": "2027-01-15"}],
+            },
+            {"id": "ben", "name": "Ben", "calendar": "short"},
+            {"id": "rig", "name": "Test rig", "kind": "material"},
+        ],
+    )
+
+
+def _everyone(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    def change(plan: dict[str, Any]) -> None:
+        for project in plan["projects"]:
+            for entry in project["tasks"]:
+                entry.update(fields)
+
+    return change
+
+
 #: name -> (change, whether the gate must take it)
 MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], bool]] = {
     "valid": (lambda plan: None, True),
@@ -141,7 +166,23 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], bool]] = {
     "an id too long": (_set(0, 4, id="X" * 121), False),
     "a task that is text": (lambda plan: plan["projects"][0]["tasks"].append("oops"), False),
     "subtasks": (_set(0, 4, tasks=[{"id": "P0.T4a", "name": "Sub", "duration": "1d"}]), False),
-    "people": (_set(0, 4, resources={"ana": 1.0}), False),
+    "people the plan does not have": (_set(0, 4, resources={"ana": 1.0}), False),
+    "people": (_both(_people(), _set(0, 4, resources={"ana": 1.0, "ben": 0.5})), True),
+    "people on every task": (_both(_people(), _everyone(resources={"ana": 1, "rig": 2})), True),
+    "people and no one": (_both(_people(), _set(0, 4, resources={})), True),
+    "a person unknown": (_both(_people(), _set(0, 4, resources={"ann": 1.0})), False),
+    "units over the limit": (_both(_people(), _set(0, 4, resources={"ana": 150})), False),
+    "units as text": (_both(_people(), _set(0, 4, resources={"ana": "1"})), False),
+    "units as true": (_both(_people(), _set(0, 4, resources={"ana": True})), False),
+    "people in the long form": (
+        _both(_people(), _set(0, 4, resources=[{"resource": "ana", "units": 1.0}])),
+        False,
+    ),
+    "units and work": (
+        _both(_people(), _set(0, 4, resources={"ana": {"units": 1.0, "work": "2d"}})),
+        False,
+    ),
+    "null people": (_both(_people(), _set(0, 4, resources=None)), False),
     "a risk naming a task": (
         _top(risks=[{"id": "R1", "title": "x", "probability": 0.5, "affects": ["P0.T1"]}]),
         False,

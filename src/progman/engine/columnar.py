@@ -19,7 +19,7 @@ import numpy as np
 
 from progman.domain import Program, WorkItem
 from progman.domain.durations import Duration
-from progman.domain.work import ThreePointEstimate
+from progman.domain.work import Assignment, ThreePointEstimate
 from progman.engine.build import build_network
 from progman.engine.build_columns import _FIELDS, Items, LinkColumns
 from progman.engine.network import schedule_network
@@ -42,6 +42,9 @@ class TaskColumns:
     estimate: Sequence[ThreePointEstimate | None]
     milestone: Sequence[bool]
     links: LinkColumns
+    #: each task's assignments (the same objects for the same person and units); None:
+    #: no task has any
+    resources: Sequence[Sequence[Assignment]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -92,7 +95,7 @@ def items_of(table: TaskColumns, work_items: Sequence[WorkItem]) -> Items:
         milestone=tuple(table.milestone),
         depends=empty,
         tasks=empty,
-        resources=empty,
+        resources=empty if table.resources is None else tuple(table.resources),
     )
     return Items(
         work_items,
@@ -100,7 +103,7 @@ def items_of(table: TaskColumns, work_items: Sequence[WorkItem]) -> Items:
         np.full(n, -1, dtype=np.int64),
         columns,
         links=table.links,
-        unset=_UNSET,
+        unset=_UNSET if table.resources is None else _UNSET - {"resources"},
     )
 
 

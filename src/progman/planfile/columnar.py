@@ -17,9 +17,9 @@ See docs/design/columnar-plans.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ from progman.domain.base import ID_MAX_LENGTH
 from progman.domain.checked import mark_checked, seal
 from progman.domain.durations import Duration, duration_of_text
 from progman.domain.validation import check_program
-from progman.domain.work import _LAG_AT_END, _PLAIN_ID, ThreePointEstimate
+from progman.domain.work import _LAG_AT_END, _PLAIN_ID, Assignment, ThreePointEstimate
 from progman.engine.build_columns import LinkColumns
 from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
@@ -39,7 +39,7 @@ from progman.planfile.loader import read_plan_data, validate_plan_data
 from progman.planfile.source import Locator
 
 #: The fields of a simple task: any other sends the plan the usual way.
-TASK_FIELDS = frozenset({"id", "name", "duration", "estimate", "depends", "milestone"})
+TASK_FIELDS = frozenset({"id", "name", "duration", "estimate", "depends", "milestone", "resources"})
 #: Sections whose entries may name tasks: the header is checked without its tasks, so
 #: such an entry sends the plan the usual way (``risks`` and ``benefits``: only when they
 #: name tasks, in ``affects`` and ``depends_on``).
@@ -120,7 +120,7 @@ def simple_columns(
     header = _header(data, projects)
     if isinstance(header, str):
         return header
-    found = _task_columns(projects)
+    found = _task_columns(projects, {r.id for r in header.resources})
     if isinstance(found, str):
         return found
     table, ordered = found
@@ -150,9 +150,12 @@ def _header(data: dict[str, Any], projects: list[dict[str, Any]]) -> Program | s
     return program
 
 
-def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | str:
+def _task_columns(
+    projects: list[dict[str, Any]], people: set[str]
+) -> tuple[TaskColumns, bool] | str:
     """The tasks of ``projects`` as columns, and whether every link runs forward; or why
-    the object path must read them. Each test below is one the object path makes too."""
+    the object path must read them. Each test below is one the object path makes too;
+    ``people``: the ids of the program's resources."""
     task_lists = list(map(_get, projects, repeat("tasks"), repeat([])))
     if not _all_of(list, task_lists):
         return "a task list that is not a list"
@@ -192,6 +195,9 @@ def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | 
     links = _links(tasks, index)
     if isinstance(links, str):
         return links
+    assigned = _assignments(tasks, people)
+    if isinstance(assigned, str):
+        return assigned
     succ = np.repeat(np.arange(n, dtype=np.int64), links.counts)
     if (links.pred == succ).any():
         return "a task that depends on itself"
@@ -203,6 +209,7 @@ def _task_columns(projects: list[dict[str, Any]]) -> tuple[TaskColumns, bool] | 
         estimate=estimate,
         milestone=milestone,
         links=links,
+        resources=assigned,
     )
     return table, bool((links.pred < succ).all())
 
@@ -245,6 +252,41 @@ def _estimates(tasks: list[dict[str, Any]]) -> list[ThreePointEstimate | None] |
             except ValidationError:
                 return "an estimate that is not valid"
         found[k] = estimate
+    return found
+
+
+_ABSENT = object()
+
+
+def _assignments(
+    tasks: list[dict[str, Any]], people: set[str]
+) -> list[Sequence[Assignment]] | str | None:
+    """Each task's assignments (None: no task has any), from the short form ``{ana: 1.0}``
+    naming known resources; each distinct (resource, units) validated once by its model
+    and shared. The long form (roles, skills, work) goes the usual way."""
+    given = list(map(_get, tasks, repeat("resources"), repeat(_ABSENT)))
+    if set(map(type, given)) <= {object}:
+        return None
+    holders = [k for k, mapping in enumerate(given) if mapping is not _ABSENT]
+    mappings = list(map(given.__getitem__, holders))
+    if not _all_of(dict, mappings):
+        return "resources that are not a mapping of units"
+    names = list(chain.from_iterable(mappings))
+    units = list(chain.from_iterable(map(dict.values, mappings)))
+    pairs = list(zip(names, units, strict=True))
+    if not people.issuperset(names) or not set(map(type, units)) <= {int, float}:
+        return "resources that are not known people with their units"
+    made: dict[tuple[str, float], Assignment] = {}
+    for who, amount in dict.fromkeys(pairs):
+        try:
+            made[who, amount] = Assignment.model_validate({"resource": who, "units": amount})
+        except ValidationError:
+            return "units that are not valid"
+    each = iter(list(map(made.__getitem__, pairs)))
+    none: Sequence[Assignment] = ()
+    found: list[Sequence[Assignment]] = [none] * len(tasks)
+    for k, mapping in zip(holders, mappings, strict=True):
+        found[k] = list(islice(each, len(mapping)))
     return found
 
 
