@@ -4,7 +4,8 @@ A table is a :class:`Listing`: columns that say what they hold (an id, a date, a
 a marker, or text that may wrap) and rows of cells. :func:`print_listing` fits it to the
 terminal (a shorter form of the dates, then fewer columns, and the text wraps; an id, a
 date or a number is never cut) and writes every column, a row per line, as plain text to a
-file or a pipe. :func:`write_csv` writes records as CSV (``--csv``).
+file or a pipe. :func:`write_csv` writes records as CSV (``--csv``); :func:`write_parts`
+writes text made in pieces (a large schedule's).
 """
 
 from __future__ import annotations
@@ -331,6 +332,19 @@ def write_json(value: Any) -> None:
         sys.stdout.write(text.decode())
         return
     binary.write(text)
+    binary.flush()
+
+
+def write_parts(parts: Iterable[bytes], end: bytes = b"") -> None:
+    """UTF-8 text made in pieces (a large schedule's ``--json`` or ``--csv``) on stdout as
+    it is made, then ``end``: the whole text is never held."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stream
+        sys.stdout.write((b"".join(parts) + end).decode())
+        return
+    binary.writelines(parts)
+    binary.write(end)
     binary.flush()
 
 

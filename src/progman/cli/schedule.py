@@ -9,7 +9,6 @@ mounting this command does not slow down every other one (cli/main.py). The use 
 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,13 +34,11 @@ from progman.cli.output import (
     print_text,
     stderr,
     working,
-    write_csv,
+    write_parts,
 )
 from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from progman.domain import Program, WorkItem
     from progman.services.scheduling import Schedule, TaskSchedule
 
@@ -125,25 +122,13 @@ def _print_warnings(result: "Schedule") -> None:
 
 
 def _write_data(result: "Schedule", project: str | None, *, as_json: bool) -> None:
-    """The warnings on stderr, the schedule as JSON (or CSV) on stdout."""
+    """The warnings on stderr, the schedule as JSON (or CSV) on stdout, written as it is
+    made (a large schedule's text is never held whole)."""
     _print_warnings(result)
     if as_json:
-        _write_json(result.json_parts())
+        write_parts(result.json_parts(), end=b"\n")
         return
-    tasks = result.to_json()["tasks"]
-    write_csv((t for t in tasks if project is None or t["project"] == project), CSV_FIELDS)
-
-
-def _write_json(parts: "Iterator[bytes]") -> None:
-    """JSON text on stdout as it is made, in bytes (a large schedule is never held whole)."""
-    sys.stdout.flush()
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # a text-only stream
-        sys.stdout.write(b"".join(parts).decode() + "\n")
-        return
-    binary.writelines(parts)
-    binary.write(b"\n")
-    binary.flush()
+    write_parts(result.csv_parts(project))
 
 
 def _when(moment: datetime | str | None) -> str:
@@ -286,7 +271,8 @@ def schedule_table(
     return table
 
 
-#: The columns of ``--csv``: a task's fields in ``--json``.
+#: The columns of ``--csv``: a task's fields in ``--json`` (the engine's TASK_FIELDS, which
+#: Schedule.csv_parts writes; tests/engine/test_schedule_text.py checks that they agree).
 CSV_FIELDS = (
     "id",
     "name",

@@ -25,6 +25,7 @@ from progman.engine.schedule_table import (
     task_rows,
     tasks_json,
 )
+from progman.engine.schedule_text import CHUNK, csv_header, csv_lines
 from progman.engine.scheduled import scheduled
 from progman.errors import ProgmanError
 
@@ -146,6 +147,19 @@ class Schedule:
         for k, chunk in enumerate(tasks_json(self.tasks)):
             yield b"," + chunk if k else chunk
         yield b"]," + orjson.dumps(self._tail())[1:]
+
+    def csv_parts(self, project: str | None = None) -> Iterator[bytes]:
+        """The tasks of ``project`` (all when None) as ``progman schedule --csv`` text, a
+        header line first: the fields of the ``--json`` entries (without ``segments``), as
+        ``csv.writer`` writes them, None empty and booleans ``true``/``false``."""
+        yield csv_header()
+        tasks = self.tasks
+        if isinstance(tasks, TaskTable):
+            yield from tasks.csv_rows(tasks.positions(project=project))
+            return
+        for lo in range(0, len(tasks), CHUNK):
+            rows = task_rows(tasks, lo, lo + CHUNK)
+            yield csv_lines([r for r in rows if project is None or r["project"] == project])
 
     def _head(self) -> dict[str, Any]:
         return {

@@ -1,12 +1,11 @@
 """The tasks of a schedule: :class:`TaskSchedule`, and :class:`TaskTable`, which holds them
 as columns and makes a :class:`TaskSchedule` only when one is asked for.
 
-A 100,000-task schedule written as ``--json`` needs neither 100,000 objects with four
-datetimes each nor 100,000 dicts: :meth:`TaskTable.json_rows` writes the rows straight
-from the columns. Every value is serialised by orjson (or by the json module's C string
-escaper), each distinct one once — a schedule has few distinct dates, floats and flag
-combinations — and the rows are joined from those pieces and the fixed key names.
-Code that reads ``schedule.tasks`` sees an ordinary sequence.
+A 100,000-task schedule written as ``--json`` or ``--csv`` needs neither 100,000 objects
+with four datetimes each nor 100,000 dicts: :meth:`TaskTable.json_rows` and
+:meth:`TaskTable.csv_rows` write the rows straight from the columns (see
+:mod:`progman.engine.schedule_text`). Code that reads ``schedule.tasks`` sees an ordinary
+sequence.
 """
 
 from __future__ import annotations
@@ -14,21 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from json.encoder import encode_basestring
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 import orjson
 
 from progman.collector import collector_paused
+from progman.engine import schedule_text
 from progman.engine.calendars import MINUTES_PER_DAY, CalendarTables
-
-#: Rows made at a time: bounds the memory a large schedule's JSON takes on the way.
-CHUNK = 8192
+from progman.engine.schedule_text import CHUNK
 
 #: Why nothing drives a task, by the negative codes of :attr:`TaskTable.drivers`.
 DRIVER_REASONS = ("status date", "start", "constraint", "actual")
 NO_DRIVER = -(len(DRIVER_REASONS) + 1)  # a summary's: None
+#: ``driving_predecessor`` by code, NO_DRIVER first and -1 last
+_REASONS_BY_CODE = (None, *reversed(DRIVER_REASONS))
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,19 @@ class TaskSchedule:
 DATES = ("start", "finish", "late_start", "late_finish")
 FLOATS = ("total_float", "free_float")
 FLAGS = ("critical", "near_critical", "milestone", "summary", "complete")
+
+
+class TableParts(NamedTuple):
+    """The columns of a :class:`TaskTable`, as its constructor takes them."""
+
+    tables: CalendarTables
+    ids: Sequence[str]
+    names: Sequence[str]
+    project_ids: Sequence[str]
+    project_of: np.ndarray
+    columns: dict[str, np.ndarray]
+    drivers: np.ndarray
+    deadlines: Sequence[date | None]
 
 
 class TaskTable(Sequence[TaskSchedule]):
@@ -234,16 +246,30 @@ class TaskTable(Sequence[TaskSchedule]):
             self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
         return self._index[ident]
 
+    def parts(self) -> TableParts:
+        """The columns themselves (read only), for the bulk renderings of
+        :mod:`progman.engine.schedule_text`."""
+        return TableParts(
+            self._tables,
+            self._ids,
+            self._names,
+            self._project_ids,
+            self._project_of,
+            self._columns,
+            self._drivers,
+            self._deadlines,
+        )
+
     def json_rows(self) -> Iterator[bytes]:
         """The ``tasks`` entries of ``--json`` as JSON text, a chunk of rows at a time
         (comma-separated, without the brackets): the same text orjson makes of
-        :meth:`rows`, made from each distinct value's serialisation."""
-        with collector_paused():
-            pieces = _JsonPieces(self)
-        for lo in range(0, len(self), CHUNK):
-            with collector_paused():
-                text = pieces.chunk(lo, min(lo + CHUNK, len(self)))
-            yield text
+        :meth:`rows`."""
+        return schedule_text.json_rows(self.parts(), _REASONS_BY_CODE)
+
+    def csv_rows(self, at: np.ndarray) -> Iterator[bytes]:
+        """The tasks at positions ``at`` as ``--csv`` lines, a chunk at a time: what
+        ``csv.writer`` writes of their :meth:`rows_at` (None empty, ``true``/``false``)."""
+        return schedule_text.csv_rows(self.parts(), _REASONS_BY_CODE, at)
 
     def _all(self) -> tuple[TaskSchedule, ...]:
         if self._made is None:
@@ -265,112 +291,6 @@ class TaskTable(Sequence[TaskSchedule]):
             strict=True,
         )
         return (TaskSchedule(*row) for row in columns)
-
-
-def _objects(values: list[str]) -> np.ndarray:
-    """An object array of ``values`` (``np.array`` would look into each string)."""
-    return np.fromiter(values, dtype=object, count=len(values))
-
-
-def _text(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
-def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True)`` of integers; without sorting when they
-    lie in a range not much wider than their number (a schedule's minutes do)."""
-    if values.size == 0:
-        return values, np.zeros(0, dtype=np.int64)
-    low = int(values.min())
-    span = int(values.max()) - low + 1
-    if span > max(4 * values.size, 1 << 20):
-        found, where = np.unique(values, return_inverse=True)
-        return found, where.reshape(-1)
-    offset = values - low
-    seen = np.zeros(span, dtype=bool)
-    seen[offset] = True
-    present = np.flatnonzero(seen)
-    rank = np.zeros(span, dtype=np.int64)  # set only where a value is (a running sum of
-    rank[present] = np.arange(present.size)  # the bools was the slowest step of describe)
-    return present + low, rank[offset]
-
-
-class _JsonPieces:
-    """The serialised values of a :class:`TaskTable`, each joined to the keys around it, so
-    that a row is eleven pieces: the id (with the keys before and after it), the name, the
-    project, the four dates, the two floats, the five flags, the driver, and the deadline
-    (with the closing brace and a comma). The few distinct dates, floats and flags are
-    serialised once here; the ids, names and drivers (one each per task) a chunk at a
-    time, so that their text is never held for all the tasks at once."""
-
-    def __init__(self, table: TaskTable) -> None:
-        self.table = table
-        columns = table._columns
-        self.projects = np.array(
-            [f',"project":{encode_basestring(p)},"start":' for p in table._project_ids],
-            dtype=object,
-        )
-        moments, self.moment_of = distinct(np.concatenate([columns[name] for name in DATES]))
-        stamps = [_text(s) for s in table._tables.stamps(moments)]
-        after = (',"finish":', ',"late_start":', ',"late_finish":', ',"total_float":')
-        self.dates = [np.array([s + key for s in stamps], dtype=object) for key in after]
-        total, free = (columns[name] for name in FLOATS)
-        values, value_of = np.unique(np.concatenate([total, free]), return_inverse=True)
-        value_of = value_of.reshape(-1)
-        pairs, self.pair_of = distinct(
-            value_of[: total.size] * values.size + value_of[total.size :]
-        )
-        texts = [_text(v) for v in values.tolist()]
-        self.floats = np.array(
-            [
-                f'{texts[k // values.size]},"free_float":{texts[k % values.size]}'
-                for k in pairs.tolist()
-            ],
-            dtype=object,
-        )
-        self.flags = np.array(
-            [
-                "".join(
-                    f',"{name}":{"true" if code >> (4 - k) & 1 else "false"}'
-                    for k, name in enumerate(FLAGS)
-                )
-                + ',"driving_predecessor":'
-                for code in range(32)
-            ],
-            dtype=object,
-        )
-        #: ``driving_predecessor`` by code NO_DRIVER..-1 (a task's id is quoted per chunk)
-        self.reasons = ["null", *(encode_basestring(r) for r in reversed(DRIVER_REASONS))]
-
-    def chunk(self, lo: int, hi: int) -> bytes:
-        table, total = self.table, len(self.table)
-        columns = table._columns
-        ids = table._ids
-        pieces = np.empty((hi - lo, 11), dtype=object)
-        pieces[:, 0] = _objects([f'{{"id":{encode_basestring(i)},"name":' for i in ids[lo:hi]])
-        pieces[:, 1] = _objects(list(map(encode_basestring, table._names[lo:hi])))
-        pieces[:, 2] = self.projects[table._project_of[lo:hi]]
-        for k, dates in enumerate(self.dates):
-            pieces[:, 3 + k] = dates[self.moment_of[k * total + lo : k * total + hi]]
-        pieces[:, 7] = self.floats[self.pair_of[lo:hi]]
-        code = np.zeros(hi - lo, dtype=np.int64)
-        for name in FLAGS:
-            code = code * 2 + columns[name][lo:hi]
-        pieces[:, 8] = self.flags[code]
-        reasons = self.reasons
-        pieces[:, 9] = _objects(
-            [
-                reasons[code - NO_DRIVER] if code < 0 else encode_basestring(ids[code])
-                for code in table._drivers[lo:hi].tolist()
-            ]
-        )
-        pieces[:, 10] = _objects(
-            [
-                ',"deadline":null},' if d is None else f',"deadline":"{d.isoformat()}"}},'
-                for d in table._deadlines[lo:hi]
-            ]
-        )
-        return "".join(pieces.ravel().tolist())[:-1].encode()
 
 
 def task_rows(tasks: Sequence[TaskSchedule], lo: int, hi: int) -> list[dict[str, Any]]:
