@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from progman.engine.schedule_table import distinct
+from progman.engine.schedule_text import distinct
 
 
 @pytest.mark.parametrize(

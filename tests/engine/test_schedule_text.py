@@ -29,7 +29,7 @@ from progman.cli.output import write_csv
 from progman.cli.schedule import CSV_FIELDS
 from progman.domain import Program
 from progman.engine import schedule_text
-from progman.engine.schedule import Schedule
+from progman.engine.schedule import Schedule, _rounded_days
 from progman.engine.schedule_table import TaskTable
 from progman.services.leveling import level_program
 
@@ -239,3 +239,28 @@ def test_distinct_floats_are_np_unique_bit_for_bit(values: list[float]) -> None:
         np.array(found, dtype=np.float64)[where].view(np.int64),
         unique[inverse.reshape(-1)].view(np.int64),
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    minutes=st.lists(
+        st.one_of(st.integers(-(10**6), 10**6), st.integers(-(2**60), 2**60)), max_size=30
+    ),
+    per_day=st.lists(st.integers(1, 1440), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_rounded_days_are_pythons_round(
+    minutes: list[int], per_day: list[int], data: st.DataObject
+) -> None:
+    """describe's floats: round(minutes / minutes per day of the calendar, 3) by Python,
+    a calendar index as numpy reads it (-1 the last), wide ranges included."""
+    calendars = data.draw(
+        st.lists(st.integers(-1, len(per_day) - 1), min_size=len(minutes), max_size=len(minutes))
+    )
+    days = _rounded_days(
+        np.array(minutes, dtype=np.int64),
+        np.array(calendars, dtype=np.int64),
+        np.array(per_day, dtype=np.int64),
+    )
+    expected = [round(m / float(per_day[c]), 3) for m, c in zip(minutes, calendars, strict=True)]
+    assert days.tolist() == expected

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from itertools import repeat
+from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -25,7 +27,7 @@ from progman.engine.schedule_table import (
     task_rows,
     tasks_json,
 )
-from progman.engine.schedule_text import CHUNK, csv_header, csv_lines
+from progman.engine.schedule_text import CHUNK, csv_header, csv_lines, distinct
 from progman.engine.scheduled import scheduled
 from progman.errors import ProgmanError
 
@@ -256,14 +258,18 @@ def _describe(
     n = built.item_count
     per_day = tables.minutes_per_day[net.calendar].astype(np.float64)
     total = result.total_float / per_day
-    free = result.free_float / per_day
+    # rounded before the roll-up: the least of rounded values is the rounded least
+    total_days = _rounded_days(result.total_float, net.calendar, tables.minutes_per_day)
+    free_days = _rounded_days(result.free_float, net.calendar, tables.minutes_per_day)
     start, finish = result.early_start.copy(), result.early_finish.copy()
     late_start, late_finish = result.late_start.copy(), result.late_finish.copy()
     # A summary spans its children exactly (its finish node may sit at the next working
     # moment when the last child ends outside the summary's working hours), and it is as
     # tight as its tightest part.
     _roll_up(
-        built.parent_of, lowest=(start, late_start, total, free), highest=(finish, late_finish)
+        built.parent_of,
+        lowest=(start, late_start, total, total_days, free_days),
+        highest=(finish, late_finish),
     )
     complete = net.actual_finish[:n] != kernels.NO_TIME
     critical = (total[:n] <= 1e-9) & ~complete
@@ -281,8 +287,8 @@ def _describe(
             "finish": finish[:n],
             "late_start": late_start[:n],
             "late_finish": late_finish[:n],
-            "total_float": _rounded(total[:n]),
-            "free_float": _rounded(free[:n]),
+            "total_float": total_days[:n],
+            "free_float": free_days[:n],
             "critical": critical,
             "near_critical": near,
             "milestone": np.fromiter(map(bool, built.column("milestone")), dtype=bool, count=n),
@@ -292,6 +298,8 @@ def _describe(
         drivers=_driving_predecessors(built, result),
         deadlines=deadlines,
     )
+    dated = np.fromiter(map(is_not, deadlines, repeat(None)), dtype=bool, count=n)
+    missed = np.flatnonzero(dated & (total[:n] < -1e-9))
     conflicts, out_of_sequence = _broken_links(built, result)
     if strict and conflicts:
         raise ScheduleConflict("; ".join(str(c) for c in conflicts))
@@ -322,9 +330,7 @@ def _describe(
             for p, (project, day) in enumerate(zip(project_ids, project_deadlines, strict=True))
         },
         conflicts=tuple(conflicts),
-        missed_deadlines=tuple(
-            built.ids[i] for i, day in enumerate(deadlines) if day is not None and total[i] < -1e-9
-        ),
+        missed_deadlines=tuple(built.ids[i] for i in missed.tolist()),
         warnings=(*built.warnings, *out_of_sequence),
     )
 
@@ -332,9 +338,24 @@ def _describe(
 def _rounded(values: np.ndarray) -> np.ndarray:
     """``round(value, 3)`` of each value, rounded by Python (exact, which ``np.round`` is
     not) once per distinct value."""
-    distinct, where = np.unique(values, return_inverse=True)
-    rounded = np.array([round(value, 3) for value in distinct.tolist()], dtype=np.float64)
+    found, where = np.unique(values, return_inverse=True)
+    rounded = np.array([round(value, 3) for value in found.tolist()], dtype=np.float64)
     return rounded[where.reshape(-1)]
+
+
+def _rounded_days(minutes: np.ndarray, calendar: np.ndarray, per_day: np.ndarray) -> np.ndarray:
+    """``round(minutes / per_day[calendar], 3)`` of each node, rounded by Python once per
+    distinct (minutes, calendar): without sorting floats, when the minutes lie in a range
+    not much wider than their number (see :func:`distinct`)."""
+    calendars = per_day.size
+    own = calendar % calendars  # an index as numpy reads it (-1: the last)
+    if minutes.size == 0 or int(np.abs(minutes).max()) >= (1 << 53) // calendars:
+        return _rounded(minutes / per_day[own].astype(np.float64))
+    keys, where = distinct(minutes * calendars + own)
+    count, table = np.divmod(keys, calendars)
+    days = count / per_day[table].astype(np.float64)
+    rounded = np.array([round(value, 3) for value in days.tolist()], dtype=np.float64)
+    return rounded[where]
 
 
 def _depths(parent_of: np.ndarray) -> np.ndarray:
