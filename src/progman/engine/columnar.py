@@ -45,6 +45,11 @@ class TaskColumns:
     #: each task's assignments (the same objects for the same person and units); None:
     #: no task has any
     resources: Sequence[Sequence[Assignment]] | None = None
+    #: int64[n] each task's parent (-1 at the top); None: no task has subtasks (the
+    #: tasks are each project's list in file order, else depth first)
+    parent_of: np.ndarray | None = None
+    #: each task's subtasks' ids (empty: a task, not a summary); None: no subtasks
+    children: Sequence[tuple[str, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -94,13 +99,13 @@ def items_of(table: TaskColumns, work_items: Sequence[WorkItem]) -> Items:
         estimate=tuple(table.estimate),
         milestone=tuple(table.milestone),
         depends=empty,
-        tasks=empty,
+        tasks=empty if table.children is None else tuple(table.children),
         resources=empty if table.resources is None else tuple(table.resources),
     )
     return Items(
         work_items,
         table.project_of,
-        np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64) if table.parent_of is None else table.parent_of,
         columns,
         links=table.links,
         unset=_UNSET if table.resources is None else _UNSET - {"resources"},

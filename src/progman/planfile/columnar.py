@@ -32,14 +32,18 @@ from progman.domain.checked import mark_checked, seal
 from progman.domain.durations import Duration, duration_of_text
 from progman.domain.validation import check_program
 from progman.domain.work import _LAG_AT_END, _PLAIN_ID, Assignment, ThreePointEstimate
-from progman.engine.build_columns import LinkColumns
+from progman.engine.build_columns import LinkColumns, flatten
 from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
 from progman.planfile.loader import read_plan_data, validate_plan_data
 from progman.planfile.source import Locator
 
 #: The fields of a simple task: any other sends the plan the usual way.
-TASK_FIELDS = frozenset({"id", "name", "duration", "estimate", "depends", "milestone", "resources"})
+TASK_FIELDS = frozenset(
+    {"id", "name", "duration", "estimate", "depends", "milestone", "resources", "tasks"}
+)
+#: The fields of a summary task (one with subtasks): its dates are its children's.
+SUMMARY_FIELDS = frozenset({"id", "name", "depends", "tasks"})
 #: Sections whose entries may name tasks: the header is checked without its tasks, so
 #: such an entry sends the plan the usual way (``risks`` and ``benefits``: only when they
 #: name tasks, in ``affects`` and ``depends_on``).
@@ -80,8 +84,8 @@ class ColumnarPlan:
         """The tasks as ``WorkItem`` objects in table order, built only if one is read."""
         return LazyItems(len(self.table), self._top_items)
 
-    def _top_items(self) -> list[WorkItem]:
-        return [item for project in self.program().projects for item in project.tasks]
+    def _top_items(self) -> Sequence[WorkItem]:
+        return flatten(self.program()).items
 
     def _build(self) -> Program:
         with collector_paused(keep=True):
@@ -157,15 +161,20 @@ def _task_columns(
     the object path must read them. Each test below is one the object path makes too;
     ``people``: the ids of the program's resources."""
     task_lists = list(map(_get, projects, repeat("tasks"), repeat([])))
-    if not _all_of(list, task_lists):
-        return "a task list that is not a list"
-    counts = list(map(len, task_lists))
-    tasks = list(chain.from_iterable(task_lists))
+    if not _all_of(list, task_lists) or not _all_of(dict, list(chain.from_iterable(task_lists))):
+        return "a task list that is not a list of mappings"
+    tree = _tree(task_lists)
+    if isinstance(tree, str):
+        return tree
+    tasks, counts, parent_of = tree
     n = len(tasks)
-    if not _all_of(dict, tasks):
-        return "a task that is not a mapping"
     if not all(map(TASK_FIELDS.issuperset, map(dict.keys, tasks))):
         return "a task with fields beyond the simple ones"
+    children = list(map(_get, tasks, repeat("tasks"), repeat(None)))
+    if parent_of is not None:
+        summaries = list(map(tasks.__getitem__, (k for k, below in enumerate(children) if below)))
+        if not all(map(SUMMARY_FIELDS.issuperset, map(dict.keys, summaries))):
+            return "a summary task with fields of its own beyond its links"
     ids = list(map(_get, tasks, repeat("id")))
     names = list(map(_get, tasks, repeat("name")))
     if not _all_of(str, ids) or not _all_of(str, names):
@@ -201,6 +210,8 @@ def _task_columns(
     succ = np.repeat(np.arange(n, dtype=np.int64), links.counts)
     if (links.pred == succ).any():
         return "a task that depends on itself"
+    if parent_of is not None and _links_in_line(parent_of, links.pred, succ):
+        return "a link between a summary task and its own subtask"
     table = TaskColumns(
         ids=ids,
         names=names,
@@ -210,8 +221,57 @@ def _task_columns(
         milestone=milestone,
         links=links,
         resources=assigned,
+        parent_of=parent_of,
+        children=None if parent_of is None else list(map(_ids_of, children)),
     )
     return table, bool((links.pred < succ).all())
+
+
+def _ids_of(children: list[dict[str, Any]] | None) -> tuple[str, ...]:
+    """The ids of a task's subtasks (the build asks only whether there are any)."""
+    return tuple(map(_get, children, repeat("id"))) if children else ()
+
+
+def _tree(
+    task_lists: list[list[dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], list[int], np.ndarray | None] | str:
+    """Every task depth first in file order (as the build numbers them), how many each
+    project has, and each task's parent (None: no task has subtasks)."""
+    if not any(map(dict.__contains__, chain.from_iterable(task_lists), repeat("tasks"))):
+        return list(chain.from_iterable(task_lists)), list(map(len, task_lists)), None
+    tasks: list[dict[str, Any]] = []
+    parents: list[int] = []
+    counts: list[int] = []
+    for top in task_lists:
+        before = len(tasks)
+        stack = [(entry, -1) for entry in reversed(top)]
+        while stack:
+            entry, parent = stack.pop()
+            if type(entry) is not dict:
+                return "a subtask that is not a mapping"
+            parents.append(parent)
+            tasks.append(entry)
+            below = entry.get("tasks", [])
+            if type(below) is not list:
+                return "subtasks that are not a list"
+            index = len(tasks) - 1
+            stack.extend((child, index) for child in reversed(below))
+        counts.append(len(tasks) - before)
+    return tasks, counts, np.array(parents, dtype=np.int64)
+
+
+def _links_in_line(parent_of: np.ndarray, pred: np.ndarray, succ: np.ndarray) -> bool:
+    """Whether a link joins a task and one of its own ancestors. Depth first, a task's
+    subtree is the run of indexes from it up to ``end`` (exclusive)."""
+    size = np.ones(parent_of.size, dtype=np.int64)
+    parents = parent_of.tolist()
+    for k in range(len(parents) - 1, -1, -1):  # children come after their parents
+        if parents[k] >= 0:
+            size[parents[k]] += size[k]
+    end = np.arange(parent_of.size, dtype=np.int64) + size
+    below_pred = (pred < succ) & (succ < end[pred])
+    below_succ = (succ < pred) & (pred < end[succ])
+    return bool((below_pred | below_succ).any())
 
 
 def _all_of(kind: type, values: list[Any]) -> bool:
