@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from progman.cli.main import main
+from progman.domain.checked import is_checked, is_sealed
 from progman.engine import columnar as engine_columnar
 from progman.engine.network import ScheduleCycle
 from progman.engine.schedule import schedule
 from progman.errors import PlanInvalid
-from progman.planfile import validate_plan_data
+from progman.planfile import loader, validate_plan_data
 from progman.planfile.columnar import ColumnarPlan, load_plan_columns, simple_columns
 from progman.services.scheduling import schedule_program
 
@@ -331,6 +332,21 @@ def test_the_whole_program_is_the_loaders():
     items = plan.work_items()
     assert [item.id for item in items] == list(plan.table.ids)
     assert plan.shell.projects[0].tasks == []  # the shell holds no task
+
+
+def test_a_plan_linked_forward_only_is_not_checked_again(monkeypatch):
+    data = simple_plan()
+    task(data, 0, 5)["depends"].pop()  # the one link to a later task
+    plan = simple_columns(copy.deepcopy(data), sealed=True)
+    assert isinstance(plan, ColumnarPlan) and plan.ordered
+    checks: list[int] = []
+    real = loader.check_program
+    monkeypatch.setattr(loader, "check_program", lambda p: checks.append(1) or real(p))
+    program = plan.program()
+    assert checks == []
+    assert is_checked(program) and is_sealed(program)
+    assert program.model_dump() == validate_plan_data(copy.deepcopy(data)).model_dump()
+    assert checks == [1]  # the usual loader, for comparison
 
 
 def test_a_cycle_found_by_the_kernel_is_reported_by_the_object_path():

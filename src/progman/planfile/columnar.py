@@ -82,9 +82,9 @@ class ColumnarPlan:
 
     def work_items(self) -> LazyItems:
         """The tasks as ``WorkItem`` objects in table order, built only if one is read."""
-        return LazyItems(len(self.table), self._top_items)
+        return LazyItems(len(self.table), self._flat_items)
 
-    def _top_items(self) -> Sequence[WorkItem]:
+    def _flat_items(self) -> Sequence[WorkItem]:
         return flatten(self.program()).items
 
     def _build(self) -> Program:
