@@ -31,6 +31,8 @@ from progman.planfile.columnar import ColumnarPlan, load_plan_columns, simple_co
 from progman.services.scheduling import schedule_program
 
 DURATIONS = ("1d", "2d", "3d", "5d", "8h", "1w", "0d", "2.5d")
+#: what follows a predecessor's id in a link: its type and lag
+KINDS = ("", "", "", " SS", " FF+1d", " SF-2h", "+3d", " FS-1d", " SS+0.5w")
 
 
 def simple_plan(projects: int = 3, tasks: int = 30, seed: int = 1) -> dict[str, Any]:
@@ -169,8 +171,19 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], bool]] = {
     "a name that is a number": (_set(0, 4, name=5), False),
     "no name": (_without(0, 4, "name"), False),
     "an empty name": (_set(0, 4, name=""), True),
-    "a typed link": (_link(0, 9, "P0.T1 SS+2d"), False),
-    "a link with a lag": (_link(0, 9, "P0.T1+2d"), False),
+    "a typed link": (_link(0, 9, "P0.T1 SS+2d"), True),
+    "a link with a lag": (_link(0, 9, "P0.T1+2d"), True),
+    "a link with a negative lag": (_link(0, 9, "P0.T1 FF-1d"), True),
+    "a link with no lag written": (_link(0, 9, "P0.T1 SF+0h"), True),
+    "a link with an elapsed lag": (_link(2, 9, "P0.T1 +2ed"), True),
+    "a link typed in lower case": (_link(0, 9, "P0.T1 ss"), True),
+    "a typed link to a typo": (_link(0, 9, "P0.T1O SS"), False),
+    "a link of an unknown type": (_link(0, 9, "P0.T1 XX"), False),
+    "a typed self link": (_link(0, 9, "P0.T9 SS"), False),
+    "an FF link into a summary": (_both(_summary(), _link(0, 4, "P0.T1 FF")), False),
+    "an SS link from a summary": (_both(_summary(), _link(0, 9, "P0.T4 SS")), False),
+    "an SS link into a summary": (_both(_summary(), _link(0, 4, "P0.T1 SS")), False),
+    "a lag on a link into a summary": (_both(_summary(), _link(0, 4, "P0.T1+1d")), True),
     "a link as a mapping": (_link(0, 9, {"task": "P0.T1"}), False),
     "a null depends": (_set(0, 9, depends=None), False),
     "a depends that is text": (_set(0, 9, depends="P0.T1"), False),
@@ -383,7 +396,8 @@ def simple_plans(draw: st.DrawFn) -> dict[str, Any]:
                 entry["milestone"] = True
             pool = earlier if p < count - 1 else ids[p][:t]  # the last: its own only
             if pool:
-                entry["depends"] = draw(st.lists(st.sampled_from(pool), max_size=3))
+                links = draw(st.lists(st.tuples(st.sampled_from(pool), st.sampled_from(KINDS))))
+                entry["depends"] = [pred + kind for pred, kind in links[:3]]
             if t == 0 and p < count - 1 and ids[-1]:
                 entry.setdefault("depends", []).append(draw(st.sampled_from(ids[-1])))
             tasks.append(entry)

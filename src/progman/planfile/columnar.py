@@ -7,10 +7,10 @@ plans where it can prove that the object path (``Program.model_validate`` and
 ``check_program``) would accept the plan and build the same thing.
 
 The gate only accepts; it never reports. Anything it is not sure of (a field beyond the
-simple ones, a typo in a link, a typed or lagged link, a duplicate id, a section naming
-tasks) returns the reason, and the plan goes the usual way, which writes every message,
-did-you-mean and file:line:col as it always has. A cycle is left to the CPM kernel, which
-finds it at no cost; the caller then goes the usual way too (:meth:`ColumnarPlan.program`).
+simple ones, a typo in a link, a duplicate id, a section naming tasks) returns the reason,
+and the plan goes the usual way, which writes every message, did-you-mean and
+file:line:col as it always has. A cycle is left to the CPM kernel, which finds it at no
+cost; the caller then goes the usual way too (:meth:`ColumnarPlan.program`).
 See docs/design/columnar-plans.md.
 """
 
@@ -31,10 +31,18 @@ from progman.domain.base import ID_MAX_LENGTH
 from progman.domain.checked import mark_checked, seal
 from progman.domain.durations import Duration, duration_of_text
 from progman.domain.validation import check_program
-from progman.domain.work import _LAG_AT_END, _PLAIN_ID, Assignment, ThreePointEstimate
+from progman.domain.work import (
+    _LAG_AT_END,
+    _PLAIN_ID,
+    Assignment,
+    Dependency,
+    ThreePointEstimate,
+)
+from progman.engine.build_arrays import NO_LAG
 from progman.engine.build_columns import LinkColumns, flatten
 from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
+from progman.engine.network import LINK_CODES
 from progman.planfile.loader import read_plan_data, validate_plan_data
 from progman.planfile.source import Locator
 
@@ -212,6 +220,8 @@ def _task_columns(
         return "a task that depends on itself"
     if parent_of is not None and _links_in_line(parent_of, links.pred, succ):
         return "a link between a summary task and its own subtask"
+    if parent_of is not None and _summary_typed_links(children, links, succ):
+        return "a link of another type than finish-to-start at a summary task"
     table = TaskColumns(
         ids=ids,
         names=names,
@@ -351,8 +361,9 @@ def _assignments(
 
 
 def _links(tasks: list[dict[str, Any]], index: dict[str, int]) -> LinkColumns | str:
-    """The links as indexes of known tasks. A text that is no task's id (a typo, a typed
-    link ``X SS+2d``, a lag) goes the usual way, which parses or reports it."""
+    """The links as indexes of known tasks, with their types and lags. A bare id is read
+    by a look-up; any other text (``X SS+2d``, ``X-1d``) is parsed by the model once per
+    distinct text. A text naming no task (a typo) goes the usual way, which reports it."""
     depends = list(map(_get, tasks, repeat("depends"), repeat([])))
     if not _all_of(list, depends):
         return "a depends that is not a list"
@@ -362,9 +373,32 @@ def _links(tasks: list[dict[str, Any]], index: dict[str, int]) -> LinkColumns | 
         return "a link that is not text"
     m = len(flat)
     pred = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=m)
-    if (pred < 0).any():
-        return "a link that is not a known task's id"
-    return LinkColumns(pred, counts, np.full(m, FS, dtype=np.int8))
+    kind = np.full(m, FS, dtype=np.int8)
+    written = np.flatnonzero(pred < 0).tolist()
+    if not written:
+        return LinkColumns(pred, counts, kind)
+    parsed: dict[str, tuple[int, int, Duration]] = {}
+    for text in dict.fromkeys(map(flat.__getitem__, written)):
+        try:
+            link = Dependency.model_validate(text)
+        except ValidationError:
+            return "a link that is not valid"
+        known = index.get(link.task)
+        if known is None:
+            return "a link that names no task"
+        parsed[text] = (known, LINK_CODES[link.type], link.lag)
+    lags: list[Duration] = [NO_LAG] * m
+    for k in written:
+        pred[k], kind[k], lags[k] = parsed[flat[k]]
+    return LinkColumns(pred, counts, kind, lags)
+
+
+def _summary_typed_links(children: list[Any], links: LinkColumns, succ: np.ndarray) -> bool:
+    """Whether a link other than finish-to-start starts or ends at a summary task (some
+    of those the usual check refuses: it says which and why)."""
+    summary = np.fromiter(map(bool, children), dtype=bool, count=len(children))
+    typed = links.kind != FS
+    return bool((typed & (summary[links.pred] | summary[succ])).any())
 
 
 __all__ = ["TASK_FIELDS", "ColumnarPlan", "load_plan_columns", "simple_columns"]
