@@ -29,8 +29,11 @@ from progman.cli.output import write_csv
 from progman.cli.schedule import CSV_FIELDS
 from progman.domain import Program
 from progman.engine import schedule_text
-from progman.engine.schedule import Schedule, _rounded_days
+from progman.engine.build import BuiltNetwork
+from progman.engine.network import CpmResult
+from progman.engine.schedule import Schedule, _rounded_days, driving_chains
 from progman.engine.schedule_table import TaskTable
+from progman.engine.scheduled import scheduled
 from progman.services.leveling import level_program
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -264,3 +267,34 @@ def test_rounded_days_are_pythons_round(
     )
     expected = [round(m / float(per_day[c]), 3) for m, c in zip(minutes, calendars, strict=True)]
     assert days.tolist() == expected
+
+
+def _walk_back(built: BuiltNetwork, result: CpmResult, node: int) -> list[str]:
+    """The driving chain ending at ``node`` walked a link at a time (the reference)."""
+    chain: list[str] = []
+    while node >= 0:
+        if node < built.item_count and not built.is_summary[node]:
+            chain.append(built.ids[node])
+        link = int(result.driver[node])
+        if link < 0:
+            break
+        node = int(built.network.link_pred[link])
+    return chain[::-1]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=plan_data())
+def test_driving_chains_walked_side_by_side(data: dict[str, Any]) -> None:
+    """describe's critical paths and driving_chains: every node's chain, all at once, is
+    the chain walked on its own."""
+    program = Program.model_validate(data)
+    done = scheduled(program)
+    built, result = done.built, done.result
+    nodes = list(range(-1, built.network.size))
+    expected = [_walk_back(built, result, node) for node in nodes]
+    assert driving_chains(built, result, nodes) == expected
+    assert driving_chains(built, result, []) == []
+    described = progman.schedule(program)
+    assert list(described.critical_path) in expected
+    for project in described.projects.values():
+        assert project["critical_path"] in expected

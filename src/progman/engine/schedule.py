@@ -308,17 +308,20 @@ def _describe(
     program_end = chains.ends(leaves, np.zeros(n, dtype=np.int64), 1)[0]
     project_end, project_finish = chains.ends(leaves, built.project_of, len(project_ids))
     finish_stamps = tables.stamps(np.maximum(project_finish, 0))
+    critical_path, *project_paths = chains.back_from_many(
+        np.concatenate([program_end[:1], project_end])
+    )
     project_deadlines = [p.deadline for p in program.projects]
     return Schedule(
         program=program.key,
         status_date=status,
         finish=tables.to_datetimes(np.array([result.finish]))[0],
         tasks=tasks,
-        critical_path=tuple(chains.back_from(int(program_end[0]))),
+        critical_path=tuple(critical_path),
         projects={
             project: {
                 "finish": finish_stamps[p] if project_end[p] >= 0 else None,
-                "critical_path": chains.back_from(int(project_end[p])),
+                "critical_path": project_paths[p],
                 "deadline": day.isoformat() if day else None,
                 # as a task's: missed when the project finishes after the end of that day
                 "deadline_missed": bool(
@@ -423,8 +426,7 @@ def _driving_predecessors(built: BuiltNetwork, result: CpmResult) -> np.ndarray:
 def driving_chains(built: BuiltNetwork, result: CpmResult, nodes: Sequence[int]) -> list[list[str]]:
     """For each network node (a summary's finish node for a summary), the ids of the work
     along the driving chain that ends at it, first to last: why it finishes when it does."""
-    chains = _Chains(built, result)
-    return [chains.back_from(int(node)) for node in nodes]
+    return _Chains(built, result).back_from_many(np.asarray(nodes, dtype=np.int64))
 
 
 class _Chains:
@@ -433,9 +435,6 @@ class _Chains:
     def __init__(self, built: BuiltNetwork, result: CpmResult) -> None:
         self.built = built
         self.result = result
-        self.driver = result.driver.tolist()
-        self.pred = built.network.link_pred.tolist()
-        self.summary = built.is_summary.tolist()
 
     def ends(
         self, candidates: np.ndarray, group: np.ndarray, groups: int
@@ -464,19 +463,40 @@ class _Chains:
     def back_from(self, node: int) -> list[str]:
         """The ids of the work (no summaries) along the driving chain that ends at
         ``node``, first to last; ``node`` -1 has none."""
-        chain: list[str] = []
-        seen: set[int] = set()
-        n, ids = self.built.item_count, self.built.ids
-        while node >= 0 and node not in seen:
-            seen.add(node)
-            if node < n and not self.summary[node]:
-                chain.append(ids[node])
-            link = self.driver[node]
-            if link < 0:
+        return self.back_from_many(np.array([node], dtype=np.int64))[0]
+
+    def back_from_many(self, nodes: np.ndarray) -> list[list[str]]:
+        """:meth:`back_from` of each node, the chains walked side by side a link at a
+        time (as many numpy steps as the longest chain has links, not a Python step per
+        link of every chain)."""
+        built, net = self.built, self.built.network
+        driver, pred = self.result.driver, net.link_pred
+        walked: list[tuple[np.ndarray, np.ndarray]] = []  # per step: chains, their nodes
+        chain = np.flatnonzero(nodes >= 0)
+        node = nodes[chain].astype(np.int64)
+        for _ in range(net.size + 1):  # the drivers form no cycle: each chain ends
+            if chain.size == 0:
                 break
-            node = self.pred[link]
-        chain.reverse()
-        return chain
+            walked.append((chain, node))
+            link = driver[node]
+            going = link >= 0
+            chain, node = chain[going], pred[link[going]]
+        else:
+            raise RuntimeError("a driving chain does not end")  # an invariant of CPM
+        if not walked:
+            return [[] for _ in range(nodes.size)]
+        owner = np.concatenate([c for c, _ in walked])
+        at = np.concatenate([n for _, n in walked])
+        step = np.concatenate([np.full(c.size, k) for k, (c, _) in enumerate(walked)])
+        work = at < built.item_count
+        work[work] = ~built.is_summary[at[work]]
+        owner, at, step = owner[work], at[work], step[work]
+        order = np.lexsort((-step, owner))  # by chain, first of the work to last
+        owner, at = owner[order], at[order]
+        bounds = np.searchsorted(owner, np.arange(nodes.size + 1))
+        ids = built.ids
+        named = list(map(ids.__getitem__, at.tolist()))
+        return [named[bounds[k] : bounds[k + 1]] for k in range(nodes.size)]
 
 
 def _broken_links(built: BuiltNetwork, result: CpmResult) -> tuple[list[Conflict], list[str]]:
