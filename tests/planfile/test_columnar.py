@@ -118,6 +118,10 @@ def _deeper(plan: dict[str, Any]) -> None:
     second["tasks"] = [_leaf("P0.T4bx", "1d"), _leaf("P0.T4by", "3d")]
 
 
+def _risk(affects: Any) -> Callable[[dict[str, Any]], None]:
+    return _top(risks=[{"id": "R1", "title": "x", "probability": 0.5, "affects": affects}])
+
+
 def _people() -> Callable[[dict[str, Any]], None]:
     """Two people (one away a week, one on a four-day week) and a material resource."""
     return _top(
@@ -255,13 +259,21 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], bool]] = {
         False,
     ),
     "null people": (_both(_people(), _set(0, 4, resources=None)), False),
-    "a risk naming a task": (
-        _top(risks=[{"id": "R1", "title": "x", "probability": 0.5, "affects": ["P0.T1"]}]),
-        False,
-    ),
+    "a risk naming a task": (_risk(["P0.T1", "P2.T5"]), True),
+    "a risk naming a typo": (_risk(["P0.T1O"]), False),
+    "a risk naming a task with a space": (_risk([" P0.T1"]), False),
+    "a risk naming a task as text": (_risk("P0.T1"), False),
     "a risk naming no task": (_top(risks=[{"id": "R1", "title": "x", "probability": 0.5}]), True),
     "a benefit naming a task": (
         _top(benefits=[{"id": "B1", "title": "b", "depends_on": ["P0.T1"]}]),
+        True,
+    ),
+    "a benefit naming a subtask": (
+        _both(_summary(), _top(benefits=[{"id": "B1", "title": "b", "depends_on": ["P0.T4b"]}])),
+        True,
+    ),
+    "a benefit naming a project": (
+        _top(benefits=[{"id": "B1", "title": "b", "depends_on": ["P0"]}]),
         False,
     ),
     "an unknown program calendar": (_top(calendar="office"), False),

@@ -53,8 +53,8 @@ TASK_FIELDS = frozenset(
 #: The fields of a summary task (one with subtasks): its dates are its children's.
 SUMMARY_FIELDS = frozenset({"id", "name", "depends", "tasks"})
 #: Sections whose entries may name tasks: the header is checked without its tasks, so
-#: such an entry sends the plan the usual way (``risks`` and ``benefits``: only when they
-#: name tasks, in ``affects`` and ``depends_on``).
+#: such an entry sends the plan the usual way (``risks`` and ``benefits``: their tasks,
+#: in ``affects`` and ``depends_on``, are looked up among the columns).
 _NAMING_TASKS = ("gates", "change_requests", "sprints")
 _NAMING_FIELD = {"risks": "affects", "benefits": "depends_on"}
 #: ``dict.get`` typed loosely: the parsed values are of any type until tested
@@ -129,37 +129,47 @@ def simple_columns(
     projects = data.get("projects")
     if type(projects) is not list or not _all_of(dict, projects):
         return "the projects are not a list of mappings"
-    header = _header(data, projects)
-    if isinstance(header, str):
-        return header
+    shell = _shell(data, projects)
+    if isinstance(shell, str):
+        return shell
+    header, named = shell
     found = _task_columns(projects, {r.id for r in header.resources})
     if isinstance(found, str):
         return found
     table, ordered = found
+    if not set(table.ids).issuperset(named):
+        return "a risk or a benefit names no task"
+    if check_program(header):
+        return "the program's own fields have problems"
     return ColumnarPlan(header, table, data, places, ordered, sealed)
 
 
-def _header(data: dict[str, Any], projects: list[dict[str, Any]]) -> Program | str:
-    """The program without its tasks, validated and checked, if nothing in it names a
-    task (then no check of it depends on the tasks)."""
+def _shell(data: dict[str, Any], projects: list[dict[str, Any]]) -> tuple[Program, list[str]] | str:
+    """The program without its tasks, validated, if nothing in it names a task but the
+    risks' ``affects`` and the benefits' ``depends_on``: those are left out of it and
+    returned, to be found among the tasks (then no check of the program depends on its
+    tasks). A known task's id is a valid value there."""
     for section in _NAMING_TASKS:
         if data.get(section):
             return f"the {section} may name tasks"
+    shell = dict(data)
+    named: list[str] = []
     for section, name in _NAMING_FIELD.items():
         entries = data.get(section) or []
-        if type(entries) is not list or not all(type(e) is dict for e in entries):
+        if type(entries) is not list or not _all_of(dict, entries):
             return f"the {section} are not a list of mappings"
-        if any(e.get(name) for e in entries):
-            return f"the {section} name tasks"
-    shell = dict(data)
+        given = [e[name] for e in entries if name in e]
+        if not _all_of(list, given) or not _all_of(str, list(chain.from_iterable(given))):
+            return f"the {section} name tasks other than by a list of ids"
+        named += chain.from_iterable(given)
+        if given:
+            shell[section] = [{**e, name: []} if name in e else e for e in entries]
     shell["projects"] = [{**p, "tasks": []} if "tasks" in p else p for p in projects]
     try:
         program = Program.model_validate(shell)
     except ValidationError:
         return "the program's own fields are not valid"
-    if check_program(program):
-        return "the program's own fields have problems"
-    return program
+    return program, named
 
 
 def _task_columns(
