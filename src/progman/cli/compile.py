@@ -39,7 +39,7 @@ def compile_engine(program: Program) -> None:
     if result.ahead_of_time.path is not None:
         where += "; scheduling kernels built ahead of time"
     else:
-        where += f"; scheduling kernels not built ahead of time ({result.ahead_of_time.reason})"
+        where += f"; scheduling kernels not built ahead of time: {result.ahead_of_time.reason}"
     sys.stderr.write(
         f"{chr(13) if terminal else ''}{LABEL} … done in {seconds:.1f} s, {compiled} kernels "
         f"compiled, {where}" + (f"{CLEAR}\n" if terminal else "\n")

@@ -84,8 +84,8 @@ def _compile(work: Path, name: str) -> dict[str, Any]:
         compiler = LeanCC(name)
     except RuntimeError as error:  # pycc's toolchain could not compile a test file
         raise AotUnavailable(
-            "no working C compiler (install gcc and Python's headers, e.g. Debian's gcc and "
-            "python3-dev; the engine works without them, through numba)"
+            "no working C compiler: install gcc and Python's headers (Debian: gcc, "
+            "python3-dev) and run `progman init --compile-only` again; numba serves meanwhile"
         ) from error
     try:
         compiler.output_dir = str(work)
