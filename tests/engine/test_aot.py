@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -196,6 +197,38 @@ def test_arguments_of_other_types_are_refused(module):
     readonly.flags.writeable = False
     assert not forward.accepts((n, readonly, *good[2:]))
     assert not forward.accepts(good[:-1])
+
+
+def test_the_modules_kernels_release_the_gil(module):
+    """Another thread runs Python while a kernel of the module runs: with a switch interval
+    of a second, it could not if the kernel held the GIL."""
+    link_view = module.function(kernels.link_view.py_func)
+    n = 1_000_000
+    succ = np.repeat(np.arange(1, n, dtype=np.int64), 3)
+    pred = np.maximum(0, succ - 7)
+    links = (np.zeros(succ.size, np.int8), np.zeros(succ.size, np.int64), np.zeros(succ.size, bool))
+    arguments = (n, pred, succ, *links, np.zeros(0, np.int64))
+    assert link_view.accepts(arguments)
+    started, done = threading.Event(), threading.Event()
+
+    def work() -> None:
+        started.set()
+        link_view(*arguments)
+        done.set()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1.0)
+    try:
+        worker = threading.Thread(target=work)
+        worker.start()
+        started.wait()
+        count = 0
+        while not done.is_set():
+            count += 1
+        worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert count > 1000
 
 
 # -- the same numbers as numba's kernels, on many networks ---------------------------------
