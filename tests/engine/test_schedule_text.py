@@ -298,3 +298,10 @@ def test_driving_chains_walked_side_by_side(data: dict[str, Any]) -> None:
     assert list(described.critical_path) in expected
     for project in described.projects.values():
         assert project["critical_path"] in expected
+
+
+@pytest.mark.parametrize(
+    "values", [(), (None,) * 5, (None, 0, False, "", None), [None, timedelta(0)], (1, 2)]
+)
+def test_given_is_each_value_not_none(values: tuple[Any, ...]) -> None:
+    assert schedule_text.given(values).tolist() == [v is not None for v in values]

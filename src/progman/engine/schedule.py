@@ -6,8 +6,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from itertools import repeat
-from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -27,7 +25,7 @@ from progman.engine.schedule_table import (
     task_rows,
     tasks_json,
 )
-from progman.engine.schedule_text import CHUNK, csv_header, csv_lines, distinct
+from progman.engine.schedule_text import CHUNK, csv_header, csv_lines, distinct, given
 from progman.engine.scheduled import scheduled
 from progman.errors import ProgmanError
 
@@ -291,15 +289,14 @@ def _describe(
             "free_float": free_days[:n],
             "critical": critical,
             "near_critical": near,
-            "milestone": np.fromiter(map(bool, built.column("milestone")), dtype=bool, count=n),
+            "milestone": _flags(built.column("milestone")),
             "summary": summary,
             "complete": complete,
         },
         drivers=_driving_predecessors(built, result),
         deadlines=deadlines,
     )
-    dated = np.fromiter(map(is_not, deadlines, repeat(None)), dtype=bool, count=n)
-    missed = np.flatnonzero(dated & (total[:n] < -1e-9))
+    missed = np.flatnonzero(given(deadlines) & (total[:n] < -1e-9))
     conflicts, out_of_sequence = _broken_links(built, result)
     if strict and conflicts:
         raise ScheduleConflict("; ".join(str(c) for c in conflicts))
@@ -338,6 +335,13 @@ def _describe(
     )
 
 
+def _flags(values: Sequence[Any]) -> np.ndarray:
+    """The truth of each value (at once when none is true)."""
+    if not any(values):
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter(map(bool, values), dtype=bool, count=len(values))
+
+
 def _rounded(values: np.ndarray) -> np.ndarray:
     """``round(value, 3)`` of each value, rounded by Python (exact, which ``np.round`` is
     not) once per distinct value."""
@@ -358,7 +362,7 @@ def _rounded_days(minutes: np.ndarray, calendar: np.ndarray, per_day: np.ndarray
     count, table = np.divmod(keys, calendars)
     days = count / per_day[table].astype(np.float64)
     rounded = np.array([round(value, 3) for value in days.tolist()], dtype=np.float64)
-    return rounded[where]
+    return np.asarray(rounded[where], dtype=np.float64)
 
 
 def _depths(parent_of: np.ndarray) -> np.ndarray:

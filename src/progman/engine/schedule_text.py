@@ -17,8 +17,9 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from json.encoder import encode_basestring
-from operator import methodcaller
+from operator import is_not, methodcaller
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,6 +65,13 @@ _CSV_QUOTED = re.compile(r'[,"\r\n]')
 def _objects(values: Sequence[Any]) -> np.ndarray:
     """An object array of ``values`` (``np.array`` would look into each string)."""
     return np.fromiter(values, dtype=object, count=len(values))
+
+
+def given(values: Sequence[Any]) -> np.ndarray:
+    """Which of ``values`` are not None, as booleans (at once when none is: a count)."""
+    if values.count(None) == len(values):
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter(map(is_not, values, repeat(None)), dtype=bool, count=len(values))
 
 
 def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -124,9 +132,9 @@ class _Columns:
             flags = flags * 2 + columns[name]
         self.flags = flags
         self.drivers = parts.drivers
-        deadlines = _objects(parts.deadlines)
-        dated = np.flatnonzero(deadlines != None)  # noqa: E711 - elementwise, on objects
-        days = list(map(methodcaller("isoformat"), deadlines[dated]))
+        deadlines = parts.deadlines
+        dated = np.flatnonzero(given(deadlines))
+        days = list(map(methodcaller("isoformat"), map(deadlines.__getitem__, dated.tolist())))
         index: dict[str, int] = {}
         self.deadline_of = np.full(n, -1, dtype=np.int64)  # -1: none, else into days
         self.deadline_of[dated] = [index.setdefault(day, len(index)) for day in days]
