@@ -50,7 +50,7 @@ def _generations(inst: RcpspInstance, search: dict[str, np.ndarray], budget: int
     genetic.generations(
         s["pop"], s["fit"], np.empty_like(s["pop"]), np.empty_like(s["fit"]), s["context"],
         inst.succ_ptr, inst.succ, s["lft"], s["indegree"], s["best"], s["counter"],
-        s["stall"], s["stream"], budget, 0,
+        s["stall"], s["stream"], budget, 0, 1,
     )  # fmt: skip
 
 
@@ -117,3 +117,30 @@ def test_the_rcpsp_solver_and_plan_leveling_run_the_same_generations():
     progman.level(progman.load_plan(sample_plan_path()), schedules=300, time_limit=60.0)
     contexts = {signature[4].instance_class for signature in genetic.generations.signatures}
     assert contexts == {RcpspContext, LevelingContext}
+
+
+@settings(max_examples=25, deadline=None)
+@given(instances().filter(lambda inst: inst.n >= 2), st.integers(0, 50))
+def test_restarts_that_keep_no_list_keep_the_best_schedule(inst, seed):
+    """The RCPSP solver's restarts resample the whole population (keep 0): the population
+    best may get worse, the best schedule found never does, and it stays feasible."""
+    search = _search(inst, seed)
+    s = search
+    best_before = int(s["best"][0])
+    schedules = 0
+    for _ in range(4):
+        schedules += 300
+        s["stall"][0] = genetic.STALL_GENERATIONS  # a restart at the start of each chunk
+        genetic.generations(
+            s["pop"], s["fit"], np.empty_like(s["pop"]), np.empty_like(s["fit"]),
+            s["context"], inst.succ_ptr, inst.succ, s["lft"], s["indegree"], s["best"],
+            s["counter"], s["stall"], s["stream"], schedules, 0, 0,
+        )  # fmt: skip
+        assert int(s["best"][0]) <= best_before
+        best_before = int(s["best"][0])
+    for order in s["pop"]:
+        assert sorted(order.tolist()) == list(range(inst.n))
+        assert _precedence_feasible(inst, order)
+    start = s["context"].best_start
+    check_feasible(inst, start)
+    assert int((start + inst.durations).max()) == best_before <= int(s["fit"].min())

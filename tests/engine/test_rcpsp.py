@@ -267,3 +267,33 @@ def brute_force_optimum(inst: RcpspInstance) -> int:
 def test_small_random_instances_are_solved_to_optimum(inst, seed):
     solution = solve(inst, seed=seed, schedules=2000)
     assert solution.makespan == brute_force_optimum(inst)
+
+
+@pytest.mark.skipif(not (PSPLIB / "j60" / "j6013_3.sm").exists(), reason="no PSPLIB data")
+def test_a_hard_j60_instance_is_searched_feasibly_and_reproducibly():
+    """j6013_3: the critical path is 57, the best known 88; one LFT pass of the serial SGS
+    gives more. A fixed budget gives the same schedule twice, feasible, between the two."""
+    from progman.io.psplib import read_psplib  # noqa: PLC0415
+
+    inst = read_psplib(PSPLIB / "j60" / "j6013_3.sm")
+    with (PSPLIB / "j60" / "bounds.csv").open() as f:
+        row = next(r for r in csv.DictReader(f) if r["instance"] == "j6013_3")
+    p_ptr, p_idx = rcpsp.predecessors(inst)
+    order = np.empty(inst.n, dtype=np.int64)
+    lft = rcpsp.priority_rules(inst, rcpsp.critical_path(inst)[1])[0]
+    genetic.priority_list(
+        lft, inst.succ_ptr, inst.succ, np.diff(p_ptr), False, 1.0, order, random_state(0)
+    )
+    usage = np.zeros((int(inst.durations.sum()) + 1, inst.resources), dtype=np.int64)
+    start = np.zeros(inst.n, dtype=np.int64)
+    lft_pass = int(
+        rcpsp.serial_sgs(order, inst.durations, p_ptr, p_idx, inst.demand, inst.capacity,
+                         usage, start)
+    )  # fmt: skip
+    first = solve(inst, time_limit=600, seed=0, schedules=20_000)
+    again = solve(inst, time_limit=600, seed=0, schedules=20_000)
+    assert np.array_equal(first.start, again.start)
+    assert first.schedules_generated == again.schedules_generated >= 20_000
+    check_feasible(inst, first.start)
+    assert int((first.start + inst.durations).max()) == first.makespan
+    assert int(row["lower_bound"]) <= first.makespan < lft_pass

@@ -8,9 +8,10 @@ better). The search here knows nothing of the decoder: it breeds lists (Hartmann
 random pairing, two-point crossover that keeps precedence feasibility, adjacent-swap
 mutation of unrelated jobs), keeps the best ``population`` distinct lists of parents and
 children (elitist ranking), and after ``STALL_GENERATIONS`` generations without a better
-population best resamples every list but the best, regret-biased on a priority rule — a
-restart that keeps the search from settling. It stops when the schedule budget is spent
-or a schedule reaches the lower bound; :func:`evolve` asks the caller's wall-clock
+population best resamples every list but the ``keep`` best (plan leveling keeps one, the
+RCPSP solver none), regret-biased on a priority rule — a restart that keeps the search
+from settling. It stops when the schedule budget is spent or a schedule reaches the lower
+bound; :func:`evolve` asks the caller's wall-clock
 safety net between chunks of generations.
 
 The decoder is chosen by the type of the problem's **context**, a ``NamedTuple`` of its
@@ -277,13 +278,15 @@ def generations(  # type: ignore[no-untyped-def]
     stream,
     budget,
     bound,
+    keep,
 ):
     """Run generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
     ``pop``/``children``: [P, n] lists (P even), ``fit``/``cfit`` their fitness;
     ``context`` the problem's (it selects :func:`_score`); ``s_ptr``/``s_idx`` the successor
     lists; ``restart_prio`` the rule the restarts sample on; ``stall`` the generations
-    since the population best last improved (carried between calls)."""
+    since the population best last improved (carried between calls); a restart resamples
+    every list but the ``keep`` best."""
     size = pop.shape[0]
     n = pop.shape[1]
     taken = np.zeros(n, dtype=np.bool_)
@@ -291,7 +294,7 @@ def generations(  # type: ignore[no-untyped-def]
         if stall[0] >= STALL_GENERATIONS:
             # restart: keep the best list, resample the rest (regret-biased on the rule)
             stall[0] = 0
-            for k in range(1, size):
+            for k in range(keep, size):
                 priority_list(
                     restart_prio, s_ptr, s_idx, indegree, True, REGRET_ALPHA, pop[k], stream
                 )
@@ -333,6 +336,7 @@ def evolve(
     bound: int,
     out_of_time: Callable[[], bool] | None = None,
     progress: Callable[[int], None] | None = None,
+    keep: int = 1,
 ) -> None:
     """Improve the scored population ``pop``/``fit`` by :func:`generations` until the
     budget is spent, a schedule reaches ``bound``, or ``out_of_time()`` says the caller's
@@ -361,6 +365,7 @@ def evolve(
             stream,
             min(budget, int(counter[0]) + chunk),
             bound,
+            int(keep),
         )
         if progress is not None:
             progress(int(counter[0]))
