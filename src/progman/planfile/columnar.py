@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice, repeat
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,8 +45,16 @@ from progman.engine.build_columns import LinkColumns, flatten
 from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
-from progman.planfile.loader import read_plan_data, validate_plan_data
-from progman.planfile.source import Locator
+from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
+from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
+from progman.planfile.source import (
+    DocumentError,
+    FileLocator,
+    Locator,
+    is_json,
+    load_document,
+    read_text,
+)
 
 #: The fields of a simple task: any other sends the plan the usual way.
 TASK_FIELDS = frozenset(
@@ -73,12 +83,23 @@ class ColumnarPlan:
 
     shell: Program
     table: TaskColumns
-    data: dict[str, Any] = field(repr=False)
+    #: the parsed plan, or how to parse it (a typed decode made no dicts of the tasks)
+    source: dict[str, Any] | Callable[[], dict[str, Any]] = field(repr=False)
     places: Locator | None = field(default=None, repr=False)
     #: every link runs from an earlier task to a later one: the plan has no cycle
     ordered: bool = False
     sealed: bool = False
     _made: list[Program] = field(default_factory=list, repr=False)
+    _parsed: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The plan as parsed data (parsed on first use if the gate read it typed)."""
+        if not callable(self.source):
+            return self.source
+        if not self._parsed:
+            self._parsed.append(self.source())
+        return self._parsed[0]
 
     def program(self) -> Program:
         """The whole program, built once. A plan whose links all run forward is proven
@@ -115,6 +136,9 @@ def load_plan_columns(
     """The plan file or folder at ``path`` as columns when the gate accepts it, else as
     :func:`~progman.planfile.load_plan` loads it (every problem reported as usual)."""
     with collector_paused(keep=True):
+        typed = _typed_json(Path(path), sealed)
+        if typed is not None:
+            return typed
         data, places = read_plan_data(path)
         found = simple_columns(data, places, sealed=sealed)
         if isinstance(found, ColumnarPlan):
@@ -134,6 +158,44 @@ def simple_columns(
         return shell
     header, named = shell
     found = _task_columns(projects, {r.id for r in header.resources})
+    return _plan(header, named, found, data, places, sealed=sealed)
+
+
+def _typed_json(path: Path, sealed: bool) -> ColumnarPlan | None:
+    """The JSON plan file at ``path`` through the typed decode and the gate, or None: the
+    usual parse then reads it (and reports any problem, the file's size too)."""
+    if not is_json(path.name) or not path.is_file():
+        return None
+    display, limit = str(path), max_plan_bytes()
+    try:
+        text = read_text(path, display, limit)
+    except DocumentError:
+        return None
+    decoded = decode_simple_json(text)
+    if decoded is None:
+        return None
+    head, counts, fields = decoded
+    shell = _shell(head, head["projects"])
+    if isinstance(shell, str):
+        return None
+    header, named = shell
+    found = _columns(fields, len(counts), counts, {r.id for r in header.resources})
+    places = FileLocator(path, display, limit)
+    source = partial(load_document, text, display)
+    plan = _plan(header, named, found, source, places, sealed=sealed)
+    return None if isinstance(plan, str) else plan
+
+
+def _plan(
+    header: Program,
+    named: list[str],
+    found: tuple[TaskColumns, bool] | str,
+    source: dict[str, Any] | Callable[[], dict[str, Any]],
+    places: Locator | None,
+    *,
+    sealed: bool,
+) -> ColumnarPlan | str:
+    """The columnar plan of the checked ``header`` and the tasks' columns ``found``."""
     if isinstance(found, str):
         return found
     table, ordered = found
@@ -141,7 +203,7 @@ def simple_columns(
         return "a risk or a benefit names no task"
     if check_program(header):
         return "the program's own fields have problems"
-    return ColumnarPlan(header, table, data, places, ordered, sealed)
+    return ColumnarPlan(header, table, source, places, ordered, sealed)
 
 
 def _shell(data: dict[str, Any], projects: list[dict[str, Any]]) -> tuple[Program, list[str]] | str:
@@ -185,16 +247,30 @@ def _task_columns(
     if isinstance(tree, str):
         return tree
     tasks, counts, parent_of = tree
-    n = len(tasks)
     if not all(map(TASK_FIELDS.issuperset, map(dict.keys, tasks))):
         return "a task with fields beyond the simple ones"
-    children = list(map(_get, tasks, repeat("tasks"), repeat(None)))
+    children = None
     if parent_of is not None:
+        children = list(map(_get, tasks, repeat("tasks"), repeat(None)))
         summaries = list(map(tasks.__getitem__, (k for k, below in enumerate(children) if below)))
         if not all(map(SUMMARY_FIELDS.issuperset, map(dict.keys, summaries))):
             return "a summary task with fields of its own beyond its links"
-    ids = list(map(_get, tasks, repeat("id")))
-    names = list(map(_get, tasks, repeat("name")))
+    fields = fields_of_dicts(tasks, _ABSENT)
+    return _columns(fields, len(projects), counts, people, parent_of=parent_of, children=children)
+
+
+def _columns(
+    fields: TaskFields,
+    projects: int,
+    counts: list[int],
+    people: set[str],
+    *,
+    parent_of: np.ndarray | None = None,
+    children: list[Any] | None = None,
+) -> tuple[TaskColumns, bool] | str:
+    """The checks of :func:`_task_columns` over the tasks' fields; ``counts``: how many
+    tasks each of the ``projects`` has; ``parent_of`` and ``children``: the subtasks."""
+    ids, names, n = fields.ids, fields.names, len(fields.ids)
     if not _all_of(str, ids) or not _all_of(str, names):
         return "an id or a name that is not text"
     if max(map(len, ids), default=0) > ID_MAX_LENGTH or not all(map(_PLAIN_ID, ids)):
@@ -207,22 +283,22 @@ def _task_columns(
     index = dict(zip(ids, range(n), strict=True))
     if len(index) != n:
         return "a duplicate task id"
-    duration = _durations(tasks)
+    duration = _durations(fields.durations)
     if isinstance(duration, str):
         return duration
-    estimate = _estimates(tasks)
+    estimate = _estimates(fields.estimates)
     if isinstance(estimate, str):
         return estimate
-    milestone = list(map(_get, tasks, repeat("milestone"), repeat(False)))
+    milestone = fields.milestone
     if not _all_of(bool, milestone):
         return "a milestone flag that is not true or false"
     marked = [k for k, flag in enumerate(milestone) if flag] if any(milestone) else []
     if any(duration[k] is not None or estimate[k] is not None for k in marked):
         return "a milestone with a length"
-    links = _links(tasks, index)
+    links = _links(fields.depends, index)
     if isinstance(links, str):
         return links
-    assigned = _assignments(tasks, people)
+    assigned = _assignments(fields.resources, fields.absent, people)
     if isinstance(assigned, str):
         return assigned
     succ = np.repeat(np.arange(n, dtype=np.int64), links.counts)
@@ -230,19 +306,19 @@ def _task_columns(
         return "a task that depends on itself"
     if parent_of is not None and _links_in_line(parent_of, links.pred, succ):
         return "a link between a summary task and its own subtask"
-    if parent_of is not None and _summary_typed_links(children, links, succ):
+    if children is not None and _summary_typed_links(children, links, succ):
         return "a link of another type than finish-to-start at a summary task"
     table = TaskColumns(
         ids=ids,
         names=names,
-        project_of=np.repeat(np.arange(len(projects), dtype=np.int64), counts),
+        project_of=np.repeat(np.arange(projects, dtype=np.int64), counts),
         duration=duration,
         estimate=estimate,
         milestone=milestone,
         links=links,
         resources=assigned,
         parent_of=parent_of,
-        children=None if parent_of is None else list(map(_ids_of, children)),
+        children=None if children is None else list(map(_ids_of, children)),
     )
     return table, bool((links.pred < succ).all())
 
@@ -300,9 +376,8 @@ def _all_of(kind: type, values: list[Any]) -> bool:
     return set(map(type, values)) <= {kind}
 
 
-def _durations(tasks: list[dict[str, Any]]) -> list[Duration | None] | str:
+def _durations(texts: list[Any]) -> list[Duration | None] | str:
     """Each task's duration, each distinct text parsed once (so equal ones are shared)."""
-    texts = list(map(_get, tasks, repeat("duration")))
     parsed: dict[Any, Duration | None] = {}
     for text in dict.fromkeys(texts):
         if text is None:
@@ -315,11 +390,13 @@ def _durations(tasks: list[dict[str, Any]]) -> list[Duration | None] | str:
     return list(map(parsed.__getitem__, texts))
 
 
-def _estimates(tasks: list[dict[str, Any]]) -> list[ThreePointEstimate | None] | str:
+def _estimates(givens: list[Any]) -> list[ThreePointEstimate | None] | str:
     """Each task's three-point estimate, each distinct one validated once by its model."""
-    found: list[ThreePointEstimate | None] = [None] * len(tasks)
+    found: list[ThreePointEstimate | None] = [None] * len(givens)
     made: dict[tuple[str, ...], ThreePointEstimate] = {}
-    for k, given in enumerate(map(_get, tasks, repeat("estimate"))):
+    if givens.count(None) == len(givens):
+        return found
+    for k, given in enumerate(givens):
         if given is None:
             continue
         if type(given) is not list or not all(type(text) is str for text in given):
@@ -339,15 +416,15 @@ _ABSENT = object()
 
 
 def _assignments(
-    tasks: list[dict[str, Any]], people: set[str]
+    given: list[Any], absent: Any, people: set[str]
 ) -> list[Sequence[Assignment]] | str | None:
     """Each task's assignments (None: no task has any), from the short form ``{ana: 1.0}``
-    naming known resources; each distinct (resource, units) validated once by its model
-    and shared. The long form (roles, skills, work) goes the usual way."""
-    given = list(map(_get, tasks, repeat("resources"), repeat(_ABSENT)))
-    if set(map(type, given)) <= {object}:
+    naming known resources; ``absent``: what a task without any has. Each distinct
+    (resource, units) validated once by its model and shared. The long form (roles,
+    skills, work) goes the usual way."""
+    if given.count(absent) == len(given):
         return None
-    holders = [k for k, mapping in enumerate(given) if mapping is not _ABSENT]
+    holders = [k for k, mapping in enumerate(given) if mapping != absent]
     mappings = list(map(given.__getitem__, holders))
     if not _all_of(dict, mappings):
         return "resources that are not a mapping of units"
@@ -364,17 +441,16 @@ def _assignments(
             return "units that are not valid"
     each = iter(list(map(made.__getitem__, pairs)))
     none: Sequence[Assignment] = ()
-    found: list[Sequence[Assignment]] = [none] * len(tasks)
+    found: list[Sequence[Assignment]] = [none] * len(given)
     for k, mapping in zip(holders, mappings, strict=True):
         found[k] = list(islice(each, len(mapping)))
     return found
 
 
-def _links(tasks: list[dict[str, Any]], index: dict[str, int]) -> LinkColumns | str:
+def _links(depends: list[Any], index: dict[str, int]) -> LinkColumns | str:
     """The links as indexes of known tasks, with their types and lags. A bare id is read
     by a look-up; any other text (``X SS+2d``, ``X-1d``) is parsed by the model once per
     distinct text. A text naming no task (a typo) goes the usual way, which reports it."""
-    depends = list(map(_get, tasks, repeat("depends"), repeat([])))
     if not _all_of(list, depends):
         return "a depends that is not a list"
     counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))

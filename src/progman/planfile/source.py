@@ -314,12 +314,19 @@ def _surely_unique_keys(text: str, data: Any) -> bool:
     Every string of the text is delimited by two unescaped quotes, and orjson writes each
     string the data kept the same way: if both hold as many strings, none was dropped.
     """
-    return _unescaped(text, '"') == _unescaped(orjson.dumps(data), b'"')
+    return quotes_in(text) == quotes_in(orjson.dumps(data))
+
+
+def quotes_in(text: str | bytes) -> int:
+    """How many quotes of JSON ``text`` are not escaped: two per string it holds."""
+    return _unescaped(text, '"' if isinstance(text, str) else b'"')
 
 
 def _unescaped(text: Any, needle: Any) -> int:
     """How often ``needle`` occurs not escaped: after an even number of backslashes."""
     count, sign, prefix = text.count(needle), -1, needle[:0]
+    if (b"\\" if isinstance(needle, bytes) else "\\") not in text:
+        return int(count)  # one pass: no backslash, nothing escaped
     while True:
         prefix += b"\\" if isinstance(needle, bytes) else "\\"
         escaped = text.count(prefix + needle)
