@@ -271,7 +271,7 @@ def _columns(
     """The checks of :func:`_task_columns` over the tasks' fields; ``counts``: how many
     tasks each of the ``projects`` has; ``parent_of`` and ``children``: the subtasks."""
     ids, names, n = fields.ids, fields.names, len(fields.ids)
-    if not _all_of(str, ids) or not _all_of(str, names):
+    if not fields.typed and (not _all_of(str, ids) or not _all_of(str, names)):
         return "an id or a name that is not text"
     if max(map(len, ids), default=0) > ID_MAX_LENGTH or not all(map(_PLAIN_ID, ids)):
         return "an id that is not plain"
@@ -290,12 +290,12 @@ def _columns(
     if isinstance(estimate, str):
         return estimate
     milestone = fields.milestone
-    if not _all_of(bool, milestone):
+    if not fields.typed and not _all_of(bool, milestone):
         return "a milestone flag that is not true or false"
     marked = [k for k, flag in enumerate(milestone) if flag] if any(milestone) else []
     if any(duration[k] is not None or estimate[k] is not None for k in marked):
         return "a milestone with a length"
-    links = _links(fields.depends, index)
+    links = _links(fields.depends, index, typed=fields.typed)
     if isinstance(links, str):
         return links
     assigned = _assignments(fields.resources, fields.absent, people)
@@ -447,15 +447,16 @@ def _assignments(
     return found
 
 
-def _links(depends: list[Any], index: dict[str, int]) -> LinkColumns | str:
+def _links(depends: list[Any], index: dict[str, int], *, typed: bool) -> LinkColumns | str:
     """The links as indexes of known tasks, with their types and lags. A bare id is read
     by a look-up; any other text (``X SS+2d``, ``X-1d``) is parsed by the model once per
-    distinct text. A text naming no task (a typo) goes the usual way, which reports it."""
-    if not _all_of(list, depends):
+    distinct text. A text naming no task (a typo) goes the usual way, which reports it.
+    ``typed``: the decoder made sure that ``depends`` are lists of texts."""
+    if not typed and not _all_of(list, depends):
         return "a depends that is not a list"
     counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
     flat = list(chain.from_iterable(depends))
-    if not _all_of(str, flat):
+    if not typed and not _all_of(str, flat):
         return "a link that is not text"
     m = len(flat)
     pred = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=m)

@@ -41,6 +41,8 @@ class TaskFields:
     resources: list[Any]
     #: the marker of a task without ``resources``
     absent: Any = None
+    #: the decoder checked the types: texts, lists of texts, true or false
+    typed: bool = False
 
 
 _get: Any = dict.get
@@ -77,7 +79,24 @@ class _Task(msgspec.Struct, forbid_unknown_fields=True):
 _TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _PROJECTS = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 _TASKS = msgspec.json.Decoder(list[_Task])
-_FIELD = {name: attrgetter(name) for name in _Task.__struct_fields__}
+#: each field of a task, and its value when the task has not got it (never changed)
+_DEFAULTS: tuple[tuple[str, Any], ...] = (
+    ("id", None),
+    ("name", None),
+    ("duration", None),
+    ("estimate", None),
+    ("depends", []),
+    ("milestone", False),
+    ("resources", {}),
+)
+
+
+def _column(text: str, tasks: list[_Task], name: str, default: Any) -> list[Any]:
+    """The values of one field of every task; a field whose name is nowhere in the text
+    is its default at every task, known without reading the tasks."""
+    if name in ("id", "name") or f'"{name}"' in text:
+        return list(map(attrgetter(name), tasks))
+    return [default] * len(tasks)
 
 
 def decode_simple_json(text: str) -> tuple[dict[str, Any], list[int], TaskFields] | None:
@@ -100,8 +119,17 @@ def decode_simple_json(text: str) -> tuple[dict[str, Any], list[int], TaskFields
         return None
     head["projects"] = shells
     tasks = list(chain.from_iterable(task_lists))
+    columns = {name: _column(text, tasks, name, default) for name, default in _DEFAULTS}
     fields = TaskFields(
-        *(list(map(_FIELD[name], tasks)) for name in _Task.__struct_fields__), absent={}
+        ids=columns["id"],
+        names=columns["name"],
+        durations=columns["duration"],
+        estimates=columns["estimate"],
+        depends=columns["depends"],
+        milestone=columns["milestone"],
+        resources=columns["resources"],
+        absent={},
+        typed=True,
     )
     if quotes_in(text) != quotes_in(orjson.dumps(head)) + 2 * _strings_of(fields):
         return None  # a repeated key (or a default written out): the usual way
@@ -116,7 +144,7 @@ def _strings_of(fields: TaskFields) -> int:
     given_depends = n - fields.depends.count([])
     given_estimates = list(filter(None, fields.estimates))  # an empty one: no match
     given_resources = n - fields.resources.count({})
-    return (
+    return int(
         4 * n  # id and name: key and value
         + 2 * (n - fields.durations.count(None))
         + len(given_estimates)
