@@ -76,7 +76,8 @@ def given(values: Sequence[Any]) -> np.ndarray:
 
 def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of integers; without sorting when they
-    lie in a range not much wider than their number (a schedule's minutes do)."""
+    lie in a range not much wider than their number (a schedule's minutes do), and then
+    the inverse in 32 bits when it fits."""
     if values.size == 0:
         return values, np.zeros(0, dtype=np.int64)
     low = int(values.min())
@@ -88,8 +89,10 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     seen = np.zeros(span, dtype=bool)
     seen[offset] = True
     present = np.flatnonzero(seen)
-    rank = np.zeros(span, dtype=np.int64)  # set only where a value is (a running sum of
-    rank[present] = np.arange(present.size)  # the bools was the slowest step of describe)
+    # set only where a value is (a running sum of the bools was the slowest step of
+    # describe); 32 bits, half the memory, when that holds every rank
+    rank = np.zeros(span, dtype=np.int32 if present.size < 1 << 31 else np.int64)
+    rank[present] = np.arange(present.size)
     return present + low, rank[offset]
 
 
@@ -115,8 +118,6 @@ class _Columns:
     def __init__(self, parts: TableParts) -> None:
         n = len(parts.ids)
         self.parts = parts
-        self.ids = _objects(parts.ids)
-        self.names = _objects(parts.names)
         columns = parts.columns
         moments, moment_of = distinct(np.concatenate([columns[name] for name in _DATES]))
         self.stamps: list[str] = parts.tables.stamps(moments)
@@ -125,26 +126,29 @@ class _Columns:
             distinct_floats(columns[name]) for name in _FLOATS
         )
         #: the pairs (total float, free float) there are, and each task's
-        pairs, self.pair_of = distinct(total_of * len(self.frees) + free_of)
+        pairs, self.pair_of = distinct(total_of.astype(np.int64) * len(self.frees) + free_of)
         self.pairs = list(zip(*(p.tolist() for p in divmod(pairs, len(self.frees))), strict=True))
-        flags = np.zeros(n, dtype=np.int64)
+        flags = np.zeros(n, dtype=np.uint8)
         for name in _FLAGS:  # the five flags as one code, the first the highest bit
-            flags = flags * 2 + columns[name]
+            flags = flags * np.uint8(2) + columns[name].astype(np.uint8)
         self.flags = flags
         self.drivers = parts.drivers
         deadlines = parts.deadlines
         dated = np.flatnonzero(given(deadlines))
         days = list(map(methodcaller("isoformat"), map(deadlines.__getitem__, dated.tolist())))
         index: dict[str, int] = {}
-        self.deadline_of = np.full(n, -1, dtype=np.int64)  # -1: none, else into days
+        self.deadline_of = np.full(n, -1, dtype=np.int32)  # -1: none, else into days
         self.deadline_of[dated] = [index.setdefault(day, len(index)) for day in days]
         self.days = list(index)
 
-    def encoded(self, column: np.ndarray, at: np.ndarray | slice, style: _Style) -> np.ndarray:
+    def encoded(self, column: Sequence[str], at: np.ndarray | slice, style: _Style) -> np.ndarray:
         """The strings ``column[at]`` as UTF-8 text of ``style``: as they are, from one
         encoding of the lot, unless a character needs escaping or quoting (then each
         such string through ``style.fix``)."""
-        chosen = column[at].tolist()
+        if isinstance(at, slice):
+            chosen = list(column[at])
+        else:
+            chosen = list(map(column.__getitem__, at.tolist()))
         if not chosen:
             return _objects([])
         # a newline between them: a string ``style`` keeps as it is holds none
@@ -225,14 +229,6 @@ def _encoded(texts: Iterable[str]) -> np.ndarray:
     return _objects([text.encode() for text in texts])
 
 
-def _all_encoded(columns: _Columns, style: _Style) -> np.ndarray:
-    n = len(columns.ids)
-    return np.concatenate(
-        [_objects([])]
-        + [columns.encoded(columns.ids, slice(lo, lo + CHUNK), style) for lo in range(0, n, CHUNK)]
-    )
-
-
 #: what ends a JSON row and starts the next (the next's is cut from the chunk's last)
 _NEXT = b',{"id":"'
 
@@ -246,8 +242,6 @@ class _JsonPieces:
 
     def __init__(self, columns: _Columns, reasons: Sequence[str | None]) -> None:
         self.columns = columns
-        #: every id as JSON text (a task's, and its successors' driver): encoded once
-        self.ids = _all_encoded(columns, _JSON)
         self.projects = _encoded(
             f'","project":{encode_basestring(p)},"start":' for p in columns.parts.project_ids
         )
@@ -274,11 +268,12 @@ class _JsonPieces:
         drivers = c.drivers[at]
         by_task = drivers >= 0
         values = self.reasons[np.minimum(drivers, -1)]
-        values[by_task] = self.ids[drivers[by_task]]
+        ids, names = c.parts.ids, c.parts.names
+        values[by_task] = c.encoded(ids, drivers[by_task], _JSON)
         pieces = np.empty((by_task.size, 12), dtype=object)
-        pieces[:, 0] = self.ids[at]
+        pieces[:, 0] = c.encoded(ids, at, _JSON)
         pieces[:, 1] = b'","name":"'
-        pieces[:, 2] = c.encoded(c.names, at, _JSON)
+        pieces[:, 2] = c.encoded(names, at, _JSON)
         pieces[:, 3] = self.projects[c.parts.project_of[at]]
         for k, dates in enumerate(self.dates):
             pieces[:, 4 + k] = dates[c.moment_of[k][at]]
@@ -301,7 +296,6 @@ class _CsvPieces:
 
     def __init__(self, columns: _Columns, reasons: Sequence[str | None]) -> None:
         self.columns = columns
-        self.ids = _all_encoded(columns, _CSV)  # as _JsonPieces.ids
         self.projects = _encoded(f",{_csv_text(p)}," for p in columns.parts.project_ids)
         self.dates = _encoded(f"{s}," for s in columns.stamps)
         totals, frees = columns.totals, columns.frees
@@ -317,11 +311,12 @@ class _CsvPieces:
         drivers = c.drivers[at]
         by_task = drivers >= 0
         values = self.reasons[np.minimum(drivers, -1)]
-        values[by_task] = self.ids[drivers[by_task]]
+        ids, names = c.parts.ids, c.parts.names
+        values[by_task] = c.encoded(ids, drivers[by_task], _CSV)
         pieces = np.empty((at.size, 12), dtype=object)
-        pieces[:, 0] = self.ids[at]
+        pieces[:, 0] = c.encoded(ids, at, _CSV)
         pieces[:, 1] = b","
-        pieces[:, 2] = c.encoded(c.names, at, _CSV)
+        pieces[:, 2] = c.encoded(names, at, _CSV)
         pieces[:, 3] = self.projects[c.parts.project_of[at]]
         for k, moment_of in enumerate(c.moment_of):
             pieces[:, 4 + k] = self.dates[moment_of[at]]
