@@ -54,7 +54,9 @@ def write(tmp_path: Path, data: dict[str, Any], name: str = "plan.json") -> Path
 
 
 def typed(path: Path) -> ColumnarPlan | None:
-    return columnar._typed_json(path, sealed=False)
+    """The typed decode's plan, None if it did not take it."""
+    found = columnar._typed_json(path, sealed=False)
+    return found if isinstance(found, ColumnarPlan) else None
 
 
 def assert_same_columns(path: Path, data: dict[str, Any]) -> bool:
@@ -112,7 +114,7 @@ def test_a_repeated_key_is_left_to_the_usual_parse(tmp_path):
     # the first task's id written twice: orjson and msgspec both keep the last one
     path = tmp_path / "plan.json"
     path.write_text(text.replace('{"id": "P0.T0",', '{"id": "P0.T0", "id": "P0.T99",', 1))
-    assert decode_simple_json(path.read_text()) is None
+    assert decode_simple_json(path.read_bytes()) is None
     code = main(["schedule", str(path), "--json"])
     assert code == 1
 
@@ -124,7 +126,7 @@ def test_escaped_quotes_are_counted_as_text(tmp_path):
     plan = typed(path)
     assert plan is not None and plan.table.names[32] == task(data, 1, 2)["name"]
     repeated = path.read_text().replace('"name": "The', '"name": "x", "name": "The', 1)
-    assert decode_simple_json(repeated) is None
+    assert decode_simple_json(repeated.encode()) is None
     assert quotes_in('"a\\"b" "c\\\\"') == quotes_in(b'"x" "y"') == 4
 
 
@@ -154,7 +156,7 @@ def test_a_plan_of_another_shape_is_reported_as_without_the_typed_decode(
 ):
     path = tmp_path / "plan.json"
     path.write_text(text)
-    assert decode_simple_json(text) is None
+    assert decode_simple_json(text.encode()) is None
     code = main(["schedule", str(path), "--json"])
     first = capsys.readouterr()
     monkeypatch.setattr(columnar, "_typed_json", lambda *args: None)
@@ -173,3 +175,35 @@ def test_schedule_json_of_a_typed_plan_is_the_usual(tmp_path, capsys, monkeypatc
     monkeypatch.setattr(columnar, "_typed_json", lambda *args: None)
     assert main(["schedule", str(path), "--json"]) == 0
     assert capsys.readouterr().out == out
+
+
+def test_a_plan_the_gate_refuses_after_the_typed_decode_is_not_gated_again(
+    tmp_path, capsys, monkeypatch
+):
+    data = simple_plan()
+    MUTATIONS["a typo in depends"][0](data)
+    path = write(tmp_path, data)
+    assert decode_simple_json(path.read_bytes()) is not None
+    assert isinstance(columnar._typed_json(path, sealed=False), str)
+    gated: list[int] = []
+    real = columnar.simple_columns
+    monkeypatch.setattr(
+        columnar, "simple_columns", lambda *a, **k: gated.append(1) or real(*a, **k)
+    )
+    code = main(["schedule", str(path), "--json"])
+    first = capsys.readouterr()
+    assert gated == []
+    monkeypatch.setattr(columnar, "_typed_json", lambda *args: None)
+    assert main(["schedule", str(path), "--json"]) == code == 1
+    assert capsys.readouterr() == first
+    assert gated == [1]
+    assert "unknown task 'P0.T1O' in depends" in first.err
+
+
+def test_a_file_with_a_byte_order_mark_takes_the_gate_over_parsed_data(tmp_path):
+    data = simple_plan()
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data).encode())
+    assert typed(path) is None
+    plan = load_plan_columns(path)
+    assert isinstance(plan, ColumnarPlan) and plan.source == data

@@ -47,14 +47,7 @@ from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
 from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
 from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
-from progman.planfile.source import (
-    DocumentError,
-    FileLocator,
-    Locator,
-    is_json,
-    load_document,
-    read_text,
-)
+from progman.planfile.source import FileLocator, Locator, is_json, load_document
 
 #: The fields of a simple task: any other sends the plan the usual way.
 TASK_FIELDS = frozenset(
@@ -136,13 +129,14 @@ def load_plan_columns(
     """The plan file or folder at ``path`` as columns when the gate accepts it, else as
     :func:`~progman.planfile.load_plan` loads it (every problem reported as usual)."""
     with collector_paused(keep=True):
-        typed = _typed_json(Path(path), sealed)
-        if typed is not None:
-            return typed
-        data, places = read_plan_data(path)
-        found = simple_columns(data, places, sealed=sealed)
+        found = _typed_json(Path(path), sealed)
         if isinstance(found, ColumnarPlan):
             return found
+        data, places = read_plan_data(path)
+        if found is None:  # not read typed: the gate over the parsed data
+            found = simple_columns(data, places, sealed=sealed)
+            if isinstance(found, ColumnarPlan):
+                return found
         return validate_plan_data(data, places, sealed=sealed)
 
 
@@ -161,29 +155,35 @@ def simple_columns(
     return _plan(header, named, found, data, places, sealed=sealed)
 
 
-def _typed_json(path: Path, sealed: bool) -> ColumnarPlan | None:
-    """The JSON plan file at ``path`` through the typed decode and the gate, or None: the
-    usual parse then reads it (and reports any problem, the file's size too)."""
+def _typed_json(path: Path, sealed: bool) -> ColumnarPlan | str | None:
+    """The JSON plan file at ``path`` through the typed decode and the gate; or why the
+    gate refuses it (the parsed data would be the same: the object path reads it); or
+    None when it is not of the typed shape (the usual parse and the gate read it, and
+    report any problem, the file's size too)."""
     if not is_json(path.name) or not path.is_file():
         return None
     display, limit = str(path), max_plan_bytes()
-    try:
-        text = read_text(path, display, limit)
-    except DocumentError:
+    if path.stat().st_size > limit:
         return None
-    decoded = decode_simple_json(text)
+    raw = path.read_bytes()
+    decoded = decode_simple_json(raw)
     if decoded is None:
         return None
     head, counts, fields = decoded
     shell = _shell(head, head["projects"])
     if isinstance(shell, str):
-        return None
+        return shell
     header, named = shell
     found = _columns(fields, len(counts), counts, {r.id for r in header.resources})
     places = FileLocator(path, display, limit)
-    source = partial(load_document, text, display)
-    plan = _plan(header, named, found, source, places, sealed=sealed)
-    return None if isinstance(plan, str) else plan
+    return _plan(header, named, found, partial(_parsed, raw, display), places, sealed=sealed)
+
+
+def _parsed(raw: bytes, display: str) -> dict[str, Any]:
+    """The data of a plan file the typed decode read (so UTF-8 JSON, a mapping), as the
+    usual parse gives it."""
+    data: dict[str, Any] = load_document(raw.decode("utf-8-sig"), display)
+    return data
 
 
 def _plan(

@@ -62,10 +62,11 @@ def fields_of_dicts(tasks: list[dict[str, Any]], absent: Any) -> TaskFields:
     )
 
 
-class _Task(msgspec.Struct, forbid_unknown_fields=True):
+class _Task(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """A simple task as JSON may write it. A field written with its default value (an
     explicit ``null``, ``[]``, ``false`` or ``{}``) is told apart from a missing one only
-    by the count of strings (see :func:`_strings_of`): such a plan goes the usual way."""
+    by the count of strings (see :func:`_strings_of`): such a plan goes the usual way.
+    Its fields hold no reference cycle: the collector need not track it (``gc=False``)."""
 
     id: str
     name: str
@@ -91,16 +92,16 @@ _DEFAULTS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def _column(text: str, tasks: list[_Task], name: str, default: Any) -> list[Any]:
+def _column(text: bytes, tasks: list[_Task], name: str, default: Any) -> list[Any]:
     """The values of one field of every task; a field whose name is nowhere in the text
     is its default at every task, known without reading the tasks."""
-    if name in ("id", "name") or f'"{name}"' in text:
+    if name in ("id", "name") or f'"{name}"'.encode() in text:
         return list(map(attrgetter(name), tasks))
     return [default] * len(tasks)
 
 
-def decode_simple_json(text: str) -> tuple[dict[str, Any], list[int], TaskFields] | None:
-    """The plan in JSON ``text`` without its tasks (``projects`` with empty task lists; each
+def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFields] | None:
+    """The plan in JSON ``text`` (UTF-8) without its tasks (``projects`` with empty task lists; each
     value as ``orjson`` reads it), how many tasks each project has, and the tasks' fields;
     or None when the text is anything else than a plan of simple tasks with no repeated
     key (then the usual parse reads it)."""
