@@ -1,5 +1,5 @@
-"""The scheduling kernels built ahead of time: same results as numba's, used without
-importing numba, and never used when absent, stale, broken or given other types."""
+"""The scheduling and leveling kernels built ahead of time: same results as numba's, used
+without importing numba, and never used when absent, stale, broken or given other types."""
 
 from __future__ import annotations
 
@@ -33,9 +33,10 @@ BUILD = """
 from progman.engine.warmup import compile_all
 from progman.services.engine import build_ahead_of_time
 from progman.services.planfiles import sample_program
-compile_all(sample_program(), steps=("scheduling",))
-built = build_ahead_of_time()
-print(built.path or "", built.reason or "")
+compile_all(sample_program(), steps=("scheduling", "leveling"))
+for group in ("scheduling", "leveling"):
+    built = build_ahead_of_time(group)
+    print(built.path or "", built.reason or "")
 """
 
 # A command in a fresh process; then whether numba was imported, on stderr's last line.
@@ -86,12 +87,16 @@ def _run(cache: Path, *args: str, **extra: str) -> tuple[str, bool]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A cache folder holding the ahead-of-time module (built once for these tests)."""
+    """A cache folder holding the ahead-of-time modules (built once for these tests)."""
     cache = tmp_path_factory.mktemp("aot-cache")
     done = _build(cache)
-    path, _, reason = done.stdout.strip().partition(" ")
-    assert path, f"not built: {reason} {done.stderr}"
-    assert Path(path).parent == cache / "aot"
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == len(aot.GROUPS), done.stdout
+    for line, group in zip(lines, aot.GROUPS, strict=True):
+        path, _, reason = line.partition(" ")
+        assert path, f"{group.name} not built: {reason} {done.stderr}"
+        assert Path(path).parent == cache / "aot"
+        assert Path(path).name.startswith(aot.module_name(aot.source_key(group), group))
     yield cache
     shutil.rmtree(cache, ignore_errors=True)
 
@@ -103,9 +108,10 @@ def module(built: Path) -> aot.AotModule:
     return loaded
 
 
-def test_the_module_holds_every_entry_kernel(module):
-    expected = {f"{m}.{k}" for m, k in aot.ENTRIES}
+def test_the_modules_hold_every_entry_kernel(module):
+    expected = {f"{m}.{k}" for group in aot.GROUPS for m, k in group.entries}
     assert set(module.kernels) == expected
+    assert module.groups == ("scheduling", "leveling")
     assert module.path.name.startswith(aot.module_name(aot.source_key()))
 
 
@@ -118,13 +124,30 @@ def test_schedule_with_the_module_imports_no_numba_and_answers_the_same(built):
     assert json.loads(with_module)["tasks"]
 
 
-def test_level_switches_to_numba_and_answers_the_same(built):
-    """Leveling's kernels are not in the module: the process switches to numba at once."""
+def test_level_with_the_modules_imports_no_numba_and_answers_the_same(built):
     command = ("level", SAMPLE, "--json", "--seed", "3", "--schedules", "200")
     with_module, numba_imported = _run(built, *command)
+    assert not numba_imported
+    without, numba_imported = _run(built, *command, PROGMAN_AOT="0")
     assert numba_imported
-    without, _ = _run(built, *command, PROGMAN_AOT="0")
     got, expected = json.loads(with_module), json.loads(without)
+    assert got.pop("seconds") > 0 and expected.pop("seconds") > 0
+    assert got == expected
+    assert got["delays"]  # the sample is over-allocated: leveling moved work
+
+
+def test_level_without_the_leveling_module_switches_to_numba(built, tmp_path):
+    """Only the scheduling module (leveling's missing or stale): numba at genetic's import,
+    the same answer."""
+    shutil.copytree(built / "aot", tmp_path / "aot")
+    for path in (tmp_path / "aot").glob(f"{aot.module_name('', aot.LEVELING)}*"):
+        path.unlink()
+    command = ("level", SAMPLE, "--json", "--seed", "2", "--schedules", "100")
+    alone, numba_imported = _run(tmp_path, *command)
+    assert numba_imported
+    both, numba_imported = _run(built, *command)
+    assert not numba_imported
+    got, expected = json.loads(alone), json.loads(both)
     assert got.pop("seconds") > 0 and expected.pop("seconds") > 0
     assert got == expected
 
@@ -139,7 +162,7 @@ def test_a_broken_module_is_not_used_and_changes_nothing(built, tmp_path):
     key = aot.source_key()
     shutil.copytree(built / "aot", tmp_path / "aot")
     aot.library_path(tmp_path, key).write_bytes(b"not a shared object")
-    assert aot.load(tmp_path) is None
+    assert aot.load(tmp_path).groups == ("leveling",)  # type: ignore[union-attr]
     output, numba_imported = _run(tmp_path, "schedule", SAMPLE, "--json")
     assert numba_imported
     reference, _ = _run(built, "schedule", SAMPLE, "--json")
@@ -152,8 +175,19 @@ def test_a_manifest_of_another_key_is_not_used(built, tmp_path):
     manifest = aot.manifest_path(tmp_path, key)
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**data, "key": "0" * 20}))
-    assert aot.load(tmp_path) is None
-    assert aot.load(built) is not None
+    assert aot.load(tmp_path).groups == ("leveling",)  # type: ignore[union-attr]
+    assert aot.load(built).groups == ("scheduling", "leveling")  # type: ignore[union-attr]
+
+
+def test_a_stale_leveling_module_is_not_used_and_the_other_is(built, tmp_path):
+    shutil.copytree(built / "aot", tmp_path / "aot")
+    manifest = aot.manifest_path(tmp_path, aot.source_key(aot.LEVELING), aot.LEVELING)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "key": "0" * 20}), encoding="utf-8")
+    loaded = aot.load(tmp_path)
+    assert loaded is not None and loaded.groups == ("scheduling",)
+    assert not loaded.covers("progman.engine.genetic")
+    assert aot.load(built).covers("progman.engine.genetic")  # type: ignore[union-attr]
 
 
 def test_the_key_changes_with_the_kernels_sources(tmp_path, monkeypatch):
@@ -177,7 +211,7 @@ def test_the_module_is_switched_off_by_the_environment(built, monkeypatch):
 def test_without_a_c_compiler_nothing_is_built_and_the_engine_works(tmp_path):
     done = _build(tmp_path, CC="/nonexistent/cc")
     assert done.stdout.startswith(" no working C compiler"), done.stdout
-    assert not list((tmp_path / "aot").glob(f"{aot.module_name('')}*"))
+    assert not list((tmp_path / "aot").glob("progman_aot_*"))
     output, numba_imported = _run(tmp_path, "schedule", SAMPLE, "--json")
     assert numba_imported and json.loads(output)["tasks"]
 
@@ -320,3 +354,68 @@ def test_a_built_sample_network_gives_identical_arrays(ahead_of_time_kernels, mo
     expected = schedule_network(net)
     for name in ("early_start", "early_finish", "late_start", "late_finish", "total_float"):
         np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), name)
+
+
+# -- leveling: the same results as numba's, on many programs -------------------------------
+
+# Levels each program three ways (a search, its best list as given, a search as of a status
+# date) and prints the results without their timings, then whether numba was imported.
+LEVEL_MANY = """
+import json, sys
+from datetime import date
+import yaml
+import progman
+from benchmarks.plans import program_data
+from benchmarks.tj3 import generate, plan_data
+from progman.planfile import validate_plan_data
+from progman.samples import sample_plan_path
+
+programs = [progman.load_plan(sample_plan_path())]
+programs += [validate_plan_data(yaml.safe_load(open(path))["plan"]) for path in sys.argv[1:]]
+for seed in (1, 2):
+    programs.append(validate_plan_data(program_data(3, 40, seed=seed, people=6)))
+    programs.append(validate_plan_data(plan_data(generate(60, seed), "T")))
+out = []
+for program in programs:
+    searched = progman.level(program, seed=1, schedules=50)
+    given = progman.level(program, schedules=1, order=searched.order)
+    later = progman.level(program, seed=2, schedules=30, status_date=date(2027, 2, 1))
+    for result in (searched, given, later):
+        found = result.to_json()
+        found.pop("seconds")
+        out.append(found)
+print(json.dumps(out))
+print(f"numba imported: {'numba' in sys.modules}", file=sys.stderr)
+"""
+
+
+def _level_many(cache: Path, **extra: str) -> tuple[list[Any], bool]:
+    cases = [
+        str(path)
+        for path in case_files()
+        if "resources" in path.read_text(encoding="utf-8")
+        and not read_case(path)["expect"].get("error")
+    ]
+    assert len(cases) >= 3
+    done = subprocess.run(
+        [sys.executable, "-c", LEVEL_MANY, *cases],
+        env=_environment(cache, **extra),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    return json.loads(done.stdout), last == "numba imported: True"
+
+
+def test_leveling_with_the_module_gives_numbas_results_on_many_programs(built):
+    with_module, numba_imported = _level_many(built)
+    assert not numba_imported
+    jitted, numba_imported = _level_many(built, PROGMAN_AOT="0")
+    assert numba_imported
+    assert len(with_module) == len(jitted) >= 3 * 8
+    assert sum(1 for result in with_module if result["delays"]) >= 8  # leveling moved work
+    for got, expected in zip(with_module, jitted, strict=True):
+        assert got == expected, got["program"]

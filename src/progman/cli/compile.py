@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from progman.domain import Program
+
+if TYPE_CHECKING:
+    from progman.services.engine import AheadOfTime
 
 LABEL = "compiling the engine (once)"
 CLEAR = "\x1b[K"  # erase the rest of a terminal line
@@ -36,12 +40,24 @@ def compile_engine(program: Program) -> None:
         where = f"cached in {cache.folder}"
     else:
         where = f"all loaded from {cache.folder}"
-    if result.ahead_of_time.path is not None:
-        where += "; scheduling kernels built ahead of time"
-    else:
-        where += f"; scheduling kernels not built ahead of time: {result.ahead_of_time.reason}"
+    where += _ahead_of_time(result.ahead_of_time, result.leveling_ahead_of_time)
     sys.stderr.write(
         f"{chr(13) if terminal else ''}{LABEL} … done in {seconds:.1f} s, {compiled} kernels "
         f"compiled, {where}" + (f"{CLEAR}\n" if terminal else "\n")
     )
     sys.stderr.flush()
+
+
+def _ahead_of_time(scheduling: AheadOfTime, leveling: AheadOfTime) -> str:
+    """What was built ahead of time, or why not (one reason said once)."""
+    if scheduling.path is not None and leveling.path is not None:
+        return "; scheduling and leveling kernels built ahead of time"
+    if scheduling.path is None and leveling.path is None and scheduling.reason == leveling.reason:
+        return f"; kernels not built ahead of time: {scheduling.reason}"
+    parts = []
+    for name, built in (("scheduling", scheduling), ("leveling", leveling)):
+        if built.path is not None:
+            parts.append(f"; {name} kernels built ahead of time")
+        else:
+            parts.append(f"; {name} kernels not built ahead of time: {built.reason}")
+    return "".join(parts)

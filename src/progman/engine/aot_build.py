@@ -1,11 +1,12 @@
-"""Build the ahead-of-time module of :mod:`progman.engine.aot` (``progman init``).
+"""Build the ahead-of-time modules of :mod:`progman.engine.aot` (``progman init``).
 
 Each entry kernel is exported through a one-line trampoline that calls its numba
 dispatcher, so the kernel itself is compiled exactly as the JIT compiles it (its own
 options: no reference counting, IR inlining of its helpers) or loaded from numba's cache,
 and linked into the module; ``pycc`` compiles only the trampolines and their argument
 conversion. The exported functions release the GIL as the dispatchers do. The argument
-types are those the dispatchers were compiled for by the ``scheduling`` warm-up step.
+types are those the dispatchers were compiled for by the warm-up steps (``scheduling``;
+``leveling`` for the leveling module), one export per specialisation.
 
 Building needs a C compiler (``pycc`` compiles numba's small C helpers into the module):
 without one, :func:`build` says why and the engine keeps using numba.
@@ -34,14 +35,15 @@ class AotUnavailable(Exception):
     """The module cannot be built here (no C compiler, no cache folder): why, in words."""
 
 
-def build(cache_folder: Path | None) -> Path:
-    """Build the module for the current sources into ``cache_folder`` (unless it is there
-    already) and return its path; stale modules of other sources are removed."""
+def build(cache_folder: Path | None, group: aot.Group = aot.SCHEDULING) -> Path:
+    """Build the module of ``group`` for the current sources into ``cache_folder`` (unless
+    it is there already) and return its path; the group's stale modules of other sources
+    are removed. The group's entry kernels must have run in this process."""
     if cache_folder is None:
         raise AotUnavailable("no cache folder (no home folder; set PROGMAN_CACHE_DIR)")
-    key = aot.source_key()
-    library = aot.library_path(cache_folder, key)
-    if library.is_file() and aot.manifest_path(cache_folder, key).is_file():
+    key = aot.source_key(group)
+    library = aot.library_path(cache_folder, key, group)
+    if library.is_file() and aot.manifest_path(cache_folder, key, group).is_file():
         return library
     folder = aot.aot_folder(cache_folder)
     try:
@@ -50,19 +52,20 @@ def build(cache_folder: Path | None) -> Path:
     except OSError as error:
         raise AotUnavailable(f"cannot write {folder}: {error.strerror}") from error
     try:
-        manifest = _compile(work, aot.module_name(key))
+        manifest = _compile(work, aot.module_name(key, group), group)
         manifest.update(format=aot.FORMAT, key=key)
         built = work / library.name
-        aot.manifest_path(cache_folder, key).write_text(json.dumps(manifest), encoding="utf-8")
+        manifest_file = aot.manifest_path(cache_folder, key, group)
+        manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
         os.replace(built, library)  # last: a module is found only with its manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _remove_stale(folder, keep=aot.module_name(key))
+    _remove_stale(folder, group, keep=aot.module_name(key, group))
     return library
 
 
-def _compile(work: Path, name: str) -> dict[str, Any]:
-    """Compile the entries into ``work``/``name``; returns the manifest's kernels."""
+def _compile(work: Path, name: str, group: aot.Group) -> dict[str, Any]:
+    """Compile the group's entries into ``work``/``name``; returns the manifest's kernels."""
     jit.use_numba()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pycc is deprecated: it warns at import
@@ -78,7 +81,7 @@ def _compile(work: Path, name: str) -> dict[str, Any]:
             self._mixin_sources = ["modulemixin.c"]
             self._extra_cflags = {"posix": ["-O1", "-g0"]}
 
-    _signatures_ready()
+    _signatures_ready(group)
     kernels: dict[str, Any] = {}
     try:
         compiler = LeanCC(name)
@@ -90,17 +93,16 @@ def _compile(work: Path, name: str) -> dict[str, Any]:
     try:
         compiler.output_dir = str(work)
         compiler.verbose = False
-        for module_name, kernel_name in aot.ENTRIES:
+        for module_name, kernel_name in group.entries:
             dispatcher = getattr(importlib.import_module(module_name), kernel_name)
-            signature = _one_signature(dispatcher)
-            exported = aot.symbol(module_name, kernel_name)
-            compiler.export(exported, signature)(  # type: ignore[no-untyped-call]
-                _trampoline(dispatcher, exported)
-            )
-            kernels[f"{module_name}.{dispatcher.py_func.__qualname__}"] = {
-                "symbol": exported,
-                "arguments": [_spec(argument) for argument in signature.args],
-            }
+            variants = []
+            for number, (signature, arguments) in enumerate(_signatures(dispatcher, group)):
+                exported = f"{aot.symbol(module_name, kernel_name)}__{number}"
+                compiler.export(exported, signature)(  # type: ignore[no-untyped-call]
+                    _trampoline(dispatcher, exported)
+                )
+                variants.append({"symbol": exported, "arguments": arguments})
+            kernels[f"{module_name}.{dispatcher.py_func.__qualname__}"] = {"variants": variants}
         with _releasing_the_gil(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compiler.compile()
@@ -112,29 +114,42 @@ def _compile(work: Path, name: str) -> dict[str, Any]:
     return {"kernels": kernels}
 
 
-def _signatures_ready() -> None:
+def _signatures_ready(group: aot.Group) -> None:
     """Make sure each entry was compiled (or loaded) for the types real runs pass: the
-    scheduling warm-up does so for all but Kahn's order, run here on a tiny network."""
+    warm-up steps do so for all but Kahn's order, run here on a tiny network."""
     from progman.engine import kernels  # noqa: PLC0415
 
-    if not kernels.topological_order.signatures:
+    if group is aot.SCHEDULING and not kernels.topological_order.signatures:
         kernels.topological_order(1, np.zeros(2, dtype=np.int64), np.zeros(0, dtype=np.int64))
     missing = [
         name
-        for module, name in aot.ENTRIES
+        for module, name in group.entries
         if not getattr(importlib.import_module(module), name).signatures
     ]
     if missing:
-        raise AotUnavailable(f"kernels not compiled yet (run the scheduling step first): {missing}")
-
-
-def _one_signature(dispatcher: Any) -> Any:
-    results = list(dispatcher.overloads.values())
-    if len(results) != 1:
         raise AotUnavailable(
-            f"{dispatcher.py_func.__qualname__} has {len(results)} specialisations, not one"
+            f"kernels not compiled yet (run the {group.name} step first): {missing}"
         )
-    return results[0].signature
+
+
+class _Foreign(AotUnavailable):
+    """A specialisation for a problem of a module the group does not cover (the genetic
+    search compiled for the RCPSP solver, in a leveling module): left out."""
+
+
+def _signatures(dispatcher: Any, group: aot.Group) -> list[tuple[Any, list[aot.Spec]]]:
+    """The dispatcher's specialisations to export, each with its arguments' specs: every
+    one it has but those for another group's problems (at least one)."""
+    found = []
+    for compiled in dispatcher.overloads.values():
+        try:
+            specs = [_spec(argument, group) for argument in compiled.signature.args]
+        except _Foreign:
+            continue
+        found.append((compiled.signature, specs))
+    if not found:
+        raise AotUnavailable(f"{dispatcher.py_func.__qualname__} has no specialisation to export")
+    return found
 
 
 def _trampoline(dispatcher: Any, name: str) -> Any:
@@ -145,7 +160,7 @@ def _trampoline(dispatcher: Any, name: str) -> Any:
     return namespace[name]
 
 
-def _spec(argument: Any) -> aot.Spec:
+def _spec(argument: Any, group: aot.Group) -> aot.Spec:
     """An argument's numba type as :data:`progman.engine.aot.Spec`."""
     from numba.core import types  # noqa: PLC0415
     from numba.np.numpy_support import as_dtype  # noqa: PLC0415
@@ -160,8 +175,14 @@ def _spec(argument: Any) -> aot.Spec:
         return ["b"]
     if argument == types.float64:
         return ["f"]
-    if isinstance(argument, types.BaseTuple) and not isinstance(argument, types.BaseNamedTuple):
-        return ["t", [_spec(item) for item in argument.types]]  # type: ignore[attr-defined]
+    if isinstance(argument, types.BaseNamedTuple):
+        cls = argument.instance_class  # type: ignore[attr-defined]
+        if cls.__module__ not in group.covered:
+            raise _Foreign(f"a {cls.__qualname__} is another module's problem")
+        items = [_spec(item, group) for item in argument.types]  # type: ignore[attr-defined]
+        return ["n", f"{cls.__module__}.{cls.__qualname__}", items]
+    if isinstance(argument, types.BaseTuple):
+        return ["t", [_spec(item, group) for item in argument.types]]  # type: ignore[attr-defined]
     raise AotUnavailable(f"argument type {argument} is not supported ahead of time")
 
 
@@ -185,9 +206,10 @@ def _releasing_the_gil() -> Iterator[None]:
         compiler.Flags = plain  # type: ignore[attr-defined]
 
 
-def _remove_stale(folder: Path, keep: str) -> None:
-    """Remove modules built from other sources (never loaded again: their key differs)."""
-    for path in folder.glob(f"{aot.module_name('')}*"):
+def _remove_stale(folder: Path, group: aot.Group, keep: str) -> None:
+    """Remove the group's modules built from other sources (never loaded again: their key
+    differs)."""
+    for path in folder.glob(f"{aot.module_name('', group)}*"):
         if not path.name.startswith(keep):
             with contextlib.suppress(OSError):
                 path.unlink()

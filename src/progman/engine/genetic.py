@@ -16,8 +16,9 @@ safety net between chunks of generations.
 
 The decoder is chosen by the type of the problem's **context**, a ``NamedTuple`` of its
 arrays: a problem registers the kernel that scores a list for its context class with
-:func:`scorer`, and :func:`generations` calls :func:`_score`, which numba resolves at
-compile time to a direct call of that kernel (``numba.extending.intrinsic``). So the loop
+:func:`scorer`, and :func:`generations` calls ``score``, which numba resolves at
+compile time to a direct call of that kernel (``numba.extending.intrinsic``, in
+:mod:`progman.engine.genetic_score`, imported only once the engine uses numba). So the loop
 is written once, compiled once per problem with its decoder, and cached like every kernel.
 (Passing the scoring kernel as an argument would do the same, but numba types a kernel
 argument by its address, so another process would never find the compiled loop in the
@@ -34,10 +35,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numba import types
-from numba.extending import intrinsic
 from numpy.typing import NDArray
 
+from progman.engine import jit
 from progman.engine.arrays import copy_into, stable_argsort
 from progman.engine.jit import kernel
 from progman.engine.random_stream import below, permutation, uniform
@@ -56,45 +56,30 @@ CHUNKS = 50
 
 
 #: The scoring kernel of each context class (see :func:`scorer`).
-_SCORERS: dict[type, Any] = {}
+SCORERS: dict[type, Any] = {}
+
+#: ``score(order, context, best, counter)`` as :func:`generations` calls it: the intrinsic
+#: of :mod:`progman.engine.genetic_score`, set when the engine switches to numba (until
+#: then the ahead-of-time module runs the compiled search, and numba is not imported).
+score: Any = None
 
 
-@intrinsic
-def _score(typingctx: Any, order: Any, context: Any, best: Any, counter: Any) -> Any:
-    """``score(order, context, best, counter)``: the fitness of the list ``order`` (lower is
-    better), decoded by the problem whose ``context`` it is: a call of the kernel
-    registered with :func:`scorer` for the context's class. It may improve ``order`` in
-    place (Lamarckian), keeps the best schedule and its fitness in ``best[0]``, and adds
-    the decoder passes it made to ``counter[0]``.
+def _with_numba() -> None:
+    from progman.engine import genetic_score  # noqa: PLC0415 - numba: only now
 
-    Compiled code only: the call is the registered kernel's own, with no function between
-    (an ``overload`` would compile one more, as large as the decoder)."""
-    if not isinstance(context, types.BaseNamedTuple):
-        return None
-    kernel_ = _SCORERS.get(getattr(context, "instance_class", type(None)))
-    if kernel_ is None:
-        return None
-    arguments = (order, context, best, counter)
-    kernel_.compile(arguments)  # or loads it from the cache
-    compiled = kernel_.overloads[arguments]
-
-    def codegen(target: Any, builder: Any, sig: Any, args: Any) -> Any:
-        target.add_linking_libs([compiled.library])
-        return target.call_internal(builder, compiled.fndesc, compiled.signature, args)
-
-    return compiled.signature, codegen
+    global score  # noqa: PLW0603 - resolved by numba from this module's globals
+    score = genetic_score.score
 
 
-#: :func:`_score` as compiled code calls it (without the typing context numba passes).
-score: Any = _score
+jit.when_numba(_with_numba)
 
 
 def scorer(context_class: type) -> Callable[[Any], Any]:
     """Register the decorated kernel ``(order, context, best, counter) -> fitness`` as what
-    :func:`_score` calls for the contexts of ``context_class`` (a ``NamedTuple``)."""
+    ``score`` calls for the contexts of ``context_class`` (a ``NamedTuple``)."""
 
     def register(kernel_: Any) -> Any:
-        _SCORERS[context_class] = kernel_
+        SCORERS[context_class] = kernel_
         return kernel_
 
     return register
@@ -283,7 +268,7 @@ def generations(  # type: ignore[no-untyped-def]
     """Run generations until ``counter[0] >= budget`` or ``best[0] <= bound``.
 
     ``pop``/``children``: [P, n] lists (P even), ``fit``/``cfit`` their fitness;
-    ``context`` the problem's (it selects :func:`_score`); ``s_ptr``/``s_idx`` the successor
+    ``context`` the problem's (it selects ``score``); ``s_ptr``/``s_idx`` the successor
     lists; ``restart_prio`` the rule the restarts sample on; ``stall`` the generations
     since the population best last improved (carried between calls); a restart resamples
     every list but the ``keep`` best."""

@@ -119,8 +119,10 @@ class DeferredKernel:
 
     def __call__(self, *args: Any) -> Any:
         compiled = self.compiled
-        if self.dispatcher is None and compiled is not None and compiled.accepts(args):
-            return compiled(*args)
+        if self.dispatcher is None and compiled is not None:
+            native = compiled.select(args)
+            if native is not None:
+                return native(*args)
         use_numba()
         return self.dispatcher(*args)
 
@@ -153,7 +155,32 @@ def use_numba() -> None:
                     if isinstance(value, DeferredKernel):
                         namespace[key] = value.dispatcher
         jit_dispatch.register_deferred(DeferredKernel, lambda value: value.dispatcher)
+        for callback in _WITH_NUMBA:  # before any thread sees the switch made
+            callback()
         _numba = True
+
+
+#: What :func:`use_numba` runs once it has switched (see :func:`when_numba`).
+_WITH_NUMBA: list[Callable[[], None]] = []
+
+
+def when_numba(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the engine uses numba: now if it does, else when
+    :func:`use_numba` switches (what only compiled code needs, such as an intrinsic that
+    imports numba, is set up then). ``callback`` must not switch itself."""
+    if _numba:
+        callback()
+    else:
+        _WITH_NUMBA.append(callback)
+
+
+def dispatcher_of(declared: Any) -> Any:
+    """The numba dispatcher of a kernel as :func:`kernel` returned it (a
+    :class:`DeferredKernel` kept somewhere the switch to numba did not replace it)."""
+    if isinstance(declared, DeferredKernel):
+        use_numba()
+        return declared.dispatcher
+    return declared
 
 
 def kernel(

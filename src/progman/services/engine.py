@@ -9,9 +9,10 @@ is loaded by the other rather than compiled again. Whatever needs leveling's ker
 would reach them first and compile them a second time, side by side.
 
 The second process then builds the scheduling kernels ahead of time
-(:mod:`progman.engine.aot_build`: one C extension module, which later commands load
-without importing numba); that needs a C compiler, and without one the engine simply
-keeps using numba.
+(:mod:`progman.engine.aot_build`: a C extension module, which later commands load without
+importing numba), and this process builds leveling's search likewise, from the kernels it
+has just compiled; that needs a C compiler, and without one the engine simply keeps using
+numba.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ class AheadOfTime:
 @dataclass(frozen=True)
 class EngineCompiled:
     """What ``progman init`` compiled: how many kernels (0: all were cached) and the
-    ahead-of-time module."""
+    ahead-of-time modules (scheduling's, leveling's)."""
 
     kernels: int
     ahead_of_time: AheadOfTime
+    leveling_ahead_of_time: AheadOfTime
 
 
 def compile_engine(program: Program, progress: Progress | None = None) -> EngineCompiled:
@@ -60,7 +62,7 @@ def compile_engine(program: Program, progress: Progress | None = None) -> Engine
 
     if _cores() < 2 or not jit.CACHING:  # no second core, or no cache to share through
         compiled = compile_all(program, progress)
-        return EngineCompiled(len(compiled), build_ahead_of_time())
+        return EngineCompiled(len(compiled), build_ahead_of_time(), build_ahead_of_time("leveling"))
     steps = len(STEPS)
     beside_done = 0
 
@@ -72,11 +74,12 @@ def compile_engine(program: Program, progress: Progress | None = None) -> Engine
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         second = pool.submit(_compile_beside, program)
         compiled = compile_all(program, here, HERE)
+        leveling = build_ahead_of_time("leveling")
         compiled_beside, ahead_of_time = second.result()
     beside_done = len(BESIDE)
     if progress is not None:
         progress(steps, steps, STEPS[-1], len(compiled | compiled_beside))
-    return EngineCompiled(len(compiled | compiled_beside), ahead_of_time)
+    return EngineCompiled(len(compiled | compiled_beside), ahead_of_time, leveling)
 
 
 def _compile_beside(program: Program) -> tuple[frozenset[str], AheadOfTime]:
@@ -89,13 +92,15 @@ def _compile_beside(program: Program) -> tuple[frozenset[str], AheadOfTime]:
     return compiled, build_ahead_of_time()
 
 
-def build_ahead_of_time() -> AheadOfTime:
-    """Build the ahead-of-time module into the cache folder, or say why it cannot be.
-    The scheduling kernels must have run in this process (``compile_all``)."""
-    from progman.engine import aot_build, jit  # noqa: PLC0415 - numba: only here
+def build_ahead_of_time(group: str = "scheduling") -> AheadOfTime:
+    """Build the ahead-of-time module of ``group`` (``scheduling``, ``leveling``) into the
+    cache folder, or say why it cannot be. The group's kernels must have run in this
+    process (``compile_all``'s step of that name)."""
+    from progman.engine import aot, aot_build, jit  # noqa: PLC0415 - numba: only here
 
+    chosen = {g.name: g for g in aot.GROUPS}[group]
     try:
-        return AheadOfTime(aot_build.build(jit.cache_folder()))
+        return AheadOfTime(aot_build.build(jit.cache_folder(), chosen))
     except aot_build.AotUnavailable as error:
         return AheadOfTime(None, str(error))
 

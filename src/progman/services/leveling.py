@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from progman.domain import Program
 from progman.engine.leveling import LevelResult, level
-from progman.engine.rcpsp import RcpspInstance, RcpspSolution, solve
-from progman.io.psplib import read_psplib
+
+if TYPE_CHECKING:  # the solver's kernels: imported by level_psplib, not by a plan's level
+    from progman.engine.rcpsp import RcpspInstance, RcpspSolution
 
 __all__ = [
     "PSPLIB_TIME_LIMIT",
@@ -86,6 +87,9 @@ def level_psplib(
 ) -> PsplibLeveling:
     """Read the instance ``file`` and search for its shortest schedule (``time_limit``
     seconds, by default :data:`PSPLIB_TIME_LIMIT`; ``schedules`` fixes the budget)."""
+    from progman.engine.rcpsp import solve  # noqa: PLC0415 - only for an instance
+    from progman.io.psplib import read_psplib  # noqa: PLC0415 - it imports the solver
+
     instance = read_psplib(file)
     limit = PSPLIB_TIME_LIMIT if time_limit is None else time_limit
     solution = solve(instance, time_limit=limit, seed=seed, schedules=schedules)
