@@ -147,3 +147,44 @@ def test_validate_writes_the_name_as_written(tmp_path: Path):
     code, output, _ = start("validate", str(plan))
     assert code == 0, output
     assert output == f"{plan}: valid — [bold]Launch[/bold] :rocket: (MK), 1 project, 1 work item\n"
+
+
+def test_level_json_into_a_pipe_imports_no_rich(sample_plan: Path):
+    """No spinner goes to a stream that is no terminal, so Rich is not even imported."""
+    code, output, modules = start("level", str(sample_plan), "--json", "--schedules", "20")
+    assert code == 0
+    assert json.loads(output.splitlines()[0])["tasks"]
+    assert imported(modules, RICH) == []
+
+
+class _Stream:
+    """A stream that says whether it is a terminal."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_console_is_a_terminal_as_rich_says(monkeypatch):
+    from progman.cli.output import _Console  # noqa: PLC0415
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    piped = _Console(file=_Stream(False))
+    assert piped.is_terminal is False
+    assert piped._console is None  # answered without making Rich's console
+    assert _Console(file=_Stream(True)).is_terminal is True
+    assert _Console(file=_Stream(True), force_terminal=False).is_terminal is False
+    assert _Console(file=_Stream(False), force_terminal=True).is_terminal is True
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert _Console(file=_Stream(False)).is_terminal is True  # Rich decides: the setting wins
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    assert _Console(file=_Stream(True)).is_terminal is False

@@ -11,6 +11,7 @@ writes text made in pieces (a large schedule's).
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -43,11 +44,35 @@ class _Console:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.made(), name)
 
+    @property
+    def is_terminal(self) -> bool:
+        """Rich's answer, without making the console when it can only be False: a stream
+        that is no terminal and no setting that says otherwise (``progman level --json``
+        into a pipe writes no spinner, and needs no Rich)."""
+        if self._console is None and not _terminal_settings(self._options):
+            stream = self._options.get("file") or (
+                sys.stderr if self._options.get("stderr") else sys.stdout
+            )
+            isatty = getattr(stream, "isatty", None)
+            try:
+                if isatty is None or not isatty():
+                    return False
+            except ValueError:  # a closed stream
+                return False
+        return bool(self.made().is_terminal)
+
     def __enter__(self) -> Any:  # Rich's Live holds its console with ``with``
         return self.made().__enter__()
 
     def __exit__(self, *exc: Any) -> None:
         self.made().__exit__(*exc)
+
+
+def _terminal_settings(options: dict[str, Any]) -> bool:
+    """Whether an option or the environment may make Rich call a stream a terminal."""
+    return options.get("force_terminal") is not None or any(
+        name in os.environ for name in ("TTY_COMPATIBLE", "FORCE_COLOR")
+    )
 
 
 def made(console: Console) -> Console:
