@@ -199,7 +199,7 @@ def _plan(
     if isinstance(found, str):
         return found
     table, ordered = found
-    if not set(table.ids).issuperset(named):
+    if named and not set(table.ids).issuperset(named):
         return "a risk or a benefit names no task"
     if check_program(header):
         return "the program's own fields have problems"
