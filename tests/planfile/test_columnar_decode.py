@@ -207,3 +207,20 @@ def test_a_file_with_a_byte_order_mark_takes_the_gate_over_parsed_data(tmp_path)
     assert typed(path) is None
     plan = load_plan_columns(path)
     assert isinstance(plan, ColumnarPlan) and plan.source == data
+
+
+def test_an_unreadable_or_too_large_file_is_reported_by_the_usual_read(
+    tmp_path, capsys, monkeypatch
+):
+    path = write(tmp_path, simple_plan())
+    monkeypatch.setenv("PROGMAN_MAX_PLAN_MB", "0")
+    assert typed(path) is None
+    assert main(["schedule", str(path), "--json"]) == 1
+    assert "over the limit" in capsys.readouterr().err
+    monkeypatch.delenv("PROGMAN_MAX_PLAN_MB")
+
+    def unreadable(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    assert columnar._typed_json(path, sealed=False) is None

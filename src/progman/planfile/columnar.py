@@ -163,9 +163,12 @@ def _typed_json(path: Path, sealed: bool) -> ColumnarPlan | str | None:
     if not is_json(path.name) or not path.is_file():
         return None
     display, limit = str(path), max_plan_bytes()
-    if path.stat().st_size > limit:
+    try:
+        if path.stat().st_size > limit:
+            return None
+        raw = path.read_bytes()
+    except OSError:  # the usual read says what is wrong
         return None
-    raw = path.read_bytes()
     decoded = decode_simple_json(raw)
     if decoded is None:
         return None
