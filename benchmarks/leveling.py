@@ -156,7 +156,10 @@ def main() -> None:
     sets = os.environ.get("PROGMAN_BENCH_PSPLIB_SETS", "j30,j60").split(",")
     time_limit = float(os.environ.get("PROGMAN_BENCH_TIME_LIMIT", "1.0"))
     fixed = os.environ.get("PROGMAN_BENCH_SCHEDULES") or None
-    seed = int(os.environ.get("PROGMAN_BENCH_SEED", "0"))
+    seed_text = os.environ.get("PROGMAN_BENCH_SEED", "0")
+    if not seed_text.isdigit():
+        raise SystemExit(f"PROGMAN_BENCH_SEED={seed_text!r}: give a whole number ≥ 0")
+    seed = int(seed_text)
     if fixed not in (None, "budget") and not (fixed.isdigit() and int(fixed) > 0):
         raise SystemExit(
             f"PROGMAN_BENCH_SCHEDULES={fixed!r}: give 'budget' or a positive whole number"
