@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from progman.cli.main import main
 from progman.engine.network import ScheduleCycle
 from progman.planfile import columnar
 from progman.planfile.columnar import ColumnarPlan, load_plan_columns, simple_columns
 from progman.planfile.columnar_decode import decode_simple_json
-from progman.planfile.source import quotes_in
+from progman.planfile.source import load_document, quotes_in
 from progman.services.scheduling import schedule_program
 
 from .test_columnar import MUTATIONS, simple_plan, simple_plans, task, through_columns
@@ -224,3 +225,44 @@ def test_an_unreadable_or_too_large_file_is_reported_by_the_usual_read(
 
     monkeypatch.setattr(Path, "read_bytes", unreadable)
     assert columnar._typed_json(path, sealed=False) is None
+
+
+#: pieces of JSON an edit may insert: keys, values, escapes, separators
+PIECES = (
+    '"id": "P0.T1", ',
+    '"name": "x", ',
+    '"duration": null, ',
+    '"depends": [], ',
+    '"milestone": true, ',
+    '"tasks": [], ',
+    '"colour": 1, ',
+    '"resources": {"ana": 1}, ',
+    "\\u0041",
+    '\\"',
+    "\\\\",
+    ",",
+    '"',
+    "]",
+    "}",
+    "\ufeff",
+    "é",
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(PIECES), st.booleans()), max_size=3)
+)
+def test_an_edited_text_is_read_typed_only_as_the_usual_parse_reads_it(tmp_path_factory, edits):
+    """Random edits of a plan's text: whatever the typed decode takes, the usual parse
+    takes too (no repeated key), and the gate over its data gives the same columns."""
+    text = json.dumps(simple_plan(projects=2, tasks=6))
+    for spot, piece, replace in edits:
+        at = spot % len(text)
+        text = text[:at] + piece + text[at + (len(piece) if replace else 0) :]
+    path = tmp_path_factory.mktemp("edited") / "plan.json"
+    path.write_text(text, encoding="utf-8")
+    if decode_simple_json(path.read_bytes()) is None:
+        return
+    data = load_document(text, str(path))  # the usual parse: raises on a repeated key
+    assert_same_columns(path, data)  # what the typed decode takes, the gate takes alike
