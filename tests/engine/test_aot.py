@@ -419,3 +419,63 @@ def test_leveling_with_the_module_gives_numbas_results_on_many_programs(built):
     assert sum(1 for result in with_module if result["delays"]) >= 8  # leveling moved work
     for got, expected in zip(with_module, jitted, strict=True):
         assert got == expected, got["program"]
+
+
+# Levels the sample with the modules, then simulates (Monte Carlo's kernels are in no
+# module: the process switches to numba), then levels again on numba.
+LEVEL_SWITCH_LEVEL = """
+import json, sys
+import progman
+from progman.samples import sample_plan_path
+
+program = progman.load_plan(sample_plan_path())
+def level():
+    found = progman.level(program, seed=4, schedules=80).to_json()
+    found.pop("seconds")
+    return found
+before = level()
+assert "numba" not in sys.modules
+progman.simulate(program, iterations=20, seed=1)
+assert "numba" in sys.modules
+after = level()
+print(json.dumps([before, after]))
+"""
+
+
+def test_a_process_that_switches_to_numba_midway_levels_the_same(built):
+    done = subprocess.run(
+        [sys.executable, "-c", LEVEL_SWITCH_LEVEL],
+        env=_environment(built),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    before, after = json.loads(done.stdout)
+    assert before["delays"] and before == after
+
+
+def test_a_leveling_context_of_other_types_is_refused(module):
+    from progman.engine import leveling_kernels  # noqa: PLC0415
+    from progman.engine.leveling import _Search  # noqa: PLC0415
+    from progman.engine.leveling_problem import LevelingProblem  # noqa: PLC0415
+
+    program = progman.load_plan(sample_plan_path())
+    built_network = build_network(program)
+    adjacency = network._adjacency(built_network.network)
+    problem = LevelingProblem(
+        program, built_network, schedule_network(built_network.network), adjacency, ()
+    )
+    search = _Search(problem, 0)
+    context = leveling_kernels.LevelingContext(problem.arrays(), search.state)
+    arguments = (problem.adj.order.copy(), context, search.best, search.counter)
+    scored = module.function(leveling_kernels.scored.py_func)
+    assert scored is not None and scored.accepts(arguments)
+    as_tuple = (arguments[0], tuple(context), *arguments[2:])  # a plain tuple: not the class
+    assert not scored.accepts(as_tuple)
+    wrong = list(context.problem)
+    wrong[0] = tuple(a.astype(np.int32) for a in wrong[0])  # the links as int32
+    other = leveling_kernels.LevelingContext(tuple(wrong), context.state)
+    assert not scored.accepts((arguments[0], other, *arguments[2:]))
+    assert not scored.accepts((arguments[0].astype(np.int32), *arguments[1:]))
