@@ -266,3 +266,17 @@ def test_an_edited_text_is_read_typed_only_as_the_usual_parse_reads_it(tmp_path_
         return
     data = load_document(text, str(path))  # the usual parse: raises on a repeated key
     assert_same_columns(path, data)  # what the typed decode takes, the gate takes alike
+
+
+def test_a_key_written_with_escapes_goes_the_usual_way(tmp_path):
+    data = simple_plan()
+    task(data, 0, 3).pop("duration", None)
+    task(data, 0, 3).pop("estimate", None)
+    task(data, 0, 3)["milestone"] = True
+    text = json.dumps(data).replace('"milestone"', '"mileston\\u0065"')
+    assert '"milestone"' not in text
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    assert decode_simple_json(path.read_bytes()) is None
+    plan = load_plan_columns(path)
+    assert isinstance(plan, ColumnarPlan) and plan.table.milestone[3] is True
