@@ -156,11 +156,13 @@ def simple_columns(
 
 
 def _typed_json(path: Path, sealed: bool) -> ColumnarPlan | str | None:
-    """The JSON plan file at ``path`` through the typed decode and the gate; or why the
-    gate refuses it (the parsed data would be the same: the object path reads it); or
-    None when it is not of the typed shape (the usual parse and the gate read it, and
-    report any problem, the file's size too)."""
-    if not is_json(path.name) or not path.is_file():
+    """The JSON (or YAML: :mod:`~progman.planfile.yaml_fast`) plan file at ``path``
+    through the typed decode and the gate; or why the gate refuses it (the parsed data
+    would be the same: the object path reads it); or None when it is not of the typed
+    shape (the usual parse and the gate read it, and report any problem, the file's size
+    too)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml") or not path.is_file():
         return None
     display, limit = str(path), max_plan_bytes()
     try:
@@ -169,7 +171,12 @@ def _typed_json(path: Path, sealed: bool) -> ColumnarPlan | str | None:
         raw = path.read_bytes()
     except OSError:  # the usual read says what is wrong
         return None
-    decoded = decode_simple_json(raw)
+    if suffix == ".json":
+        decoded = decode_simple_json(raw)
+    else:
+        from progman.planfile.yaml_fast import decode_simple_yaml  # noqa: PLC0415 - on use
+
+        decoded = decode_simple_yaml(raw, display)
     if decoded is None:
         return None
     head, counts, fields = decoded

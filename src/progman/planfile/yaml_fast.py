@@ -1,0 +1,249 @@
+"""A YAML plan of simple tasks read in C++ (rapidyaml), for the columnar path only.
+
+libyaml's composer makes a Python node per value (1.3M at 100k tasks, about 1.4 s), so a
+YAML plan took 3.5x the time of the same plan as JSON. :func:`decode_simple_yaml` instead
+parses with rapidyaml, has it write the tree as JSON, and gives that to the typed decode of
+JSON plans (:func:`~progman.planfile.columnar_decode.decode_simple_json`).
+
+It only accepts, as the typed decode does: it answers None (and the plan is read the usual
+way, PyYAML and its builder, which writes every message and position as always) unless it
+is sure the data equals what the usual read gives. rapidyaml reads YAML 1.2 and writes
+JSON by its own rules, so:
+
+* cheap scans of the bytes refuse what the two parsers may read differently: a byte order
+  mark, tabs, carriage returns, control characters and the line breaks only YAML 1.1 knows
+  (NEL, LS, PS), tags, anchors and aliases, directives and document markers, complex keys;
+* the header (everything but the task lists) is rebuilt from rapidyaml's tree with the
+  usual builder's own rules (PyYAML's resolver and :class:`~progman.planfile.source.
+  YamlScalars`: plain ``2027-01-04`` is a date, ``yes`` a text), repeated keys refused;
+* the tasks' values are typed (texts, lists of texts, true/false, numbers): every text is
+  checked to be a text for the usual read too even if it was written plain (``1_000``,
+  ``~``, ``True``, ``0x1F`` are not), and a number with an exponent (``1e3``: a number to
+  rapidyaml, a text to YAML 1.1) sends the plan the usual way;
+* a repeated key is caught by the typed decode's count of strings (rapidyaml keeps both).
+
+Whether rapidyaml accepts only what libyaml accepts, and unescapes and folds the same
+text, is not proven here: ``tests/planfile/test_yaml_fast.py`` compares the two on
+generated and mutated plans.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from itertools import chain
+from typing import Any
+
+import yaml
+
+from progman.planfile.columnar_decode import TaskFields, decode_simple_json
+from progman.planfile.source import _BOOL_WORDS, _NUMBERS, DocumentError, _Builder
+
+try:
+    import ryml
+except ImportError:  # pragma: no cover - an install without rapidyaml reads YAML as before
+    ryml = None
+
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+#: the bytes a plan may hold on this path: printable ASCII and newline (non-ASCII is
+#: checked once decoded)
+_PLAIN_BYTES = bytes([10, *range(32, 127)])
+#: characters the two parsers may treat differently: C1 controls (NEL among them), the
+#: YAML 1.1 line and paragraph separators, a byte order mark, non-characters
+_ODD_CHARACTERS = re.compile("[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+#: the signs of a tag, anchor, alias, directive, reserved sign or complex key
+_SPECIAL_SIGNS = b"!&*%@`?"
+#: such a sign where a token may start
+_SPECIAL_TOKEN = re.compile(rb"(?:^|[ \n,\[{])[!&*%@`?]", re.MULTILINE)
+#: a number written with an exponent: YAML 1.2 reads ``1e3`` as a number, YAML 1.1 as text
+_EXPONENT = re.compile(rb"[0-9.][eE]")
+
+_RESOLVER = yaml.resolver.Resolver()
+_FIRST_SIGNS = "".join(sorted(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k))
+#: a line of text that PyYAML's resolver may read as something else than a text (each of
+#: its patterns is ``^(?:...)$``; a leading newline and a first sign it may start with
+#: let the search skip the other lines at C speed)
+_MAYBE_NOT_TEXT = re.compile(
+    "\\n(?=[\\n" + re.escape(_FIRST_SIGNS) + "])(?:"
+    + "|".join(
+        sorted(
+            {
+                regexp.pattern[1:-1]
+                for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+                for _, regexp in resolvers
+            }
+        )
+    )
+    + ")(?=\\n)",
+    re.VERBOSE,
+)
+_NO_MARK = yaml.Mark("", 0, 0, 0, None, None)  # type: ignore[no-untyped-call]
+_STDERR_LOCK = threading.Lock()
+
+
+def decode_simple_yaml(raw: bytes, file: str) -> tuple[dict[str, Any], list[int], TaskFields] | None:
+    """What :func:`decode_simple_json` gives for the YAML plan ``raw`` (bytes of the file
+    ``file``), the header as the usual YAML read builds it; or None when the plan is not
+    surely read the same as by the usual read (which then reads and reports it)."""
+    if ryml is None or not _plain_text(raw):
+        return None
+    if _special_token(raw) or raw.startswith((b"---", b"...")) or b"\n---" in raw or b"\n..." in raw:
+        return None
+    tree = _parse(raw)
+    if tree is None:
+        return None
+    root = tree.root_id()
+    if not tree.is_map(root):
+        return None
+    emitted = ryml.emit_json(tree)
+    text = emitted.encode() if isinstance(emitted, str) else bytes(emitted)
+    decoded = decode_simple_json(text)
+    if decoded is None:
+        return None
+    _, counts, fields = decoded
+    if any(fields.resources) and _EXPONENT.search(text):
+        return None
+    if not _all_texts(_task_texts(fields)):
+        return None
+    head = _header(tree, root, file)
+    if head is None or not isinstance(head.get("projects"), list):
+        return None
+    return head, counts, fields
+
+
+def _special_token(raw: bytes) -> bool:
+    """A sign of a tag, an anchor... may start a token (searched only if one is there)."""
+    return any(sign in raw for sign in _SPECIAL_SIGNS) and _SPECIAL_TOKEN.search(raw) is not None
+
+
+def _plain_text(raw: bytes) -> bool:
+    """The bytes are UTF-8 without a character the two parsers may read differently."""
+    odd = raw.translate(None, _PLAIN_BYTES)
+    if not odd:
+        return True
+    if not odd.translate(None, bytes(range(128))) == odd:  # an ASCII control, a tab, CR
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _ODD_CHARACTERS.search(text) is None
+
+
+def _parse(raw: bytes) -> Any:
+    """rapidyaml's tree, None when it refuses the text. rapidyaml writes its error
+    straight to the process's standard error: hidden, the usual read says what is wrong."""
+    with _STDERR_LOCK:
+        saved = os.dup(2)
+        try:
+            with open(os.devnull, "wb") as sink:
+                os.dup2(sink.fileno(), 2)
+                try:
+                    return ryml.parse_in_arena(raw)
+                except Exception:  # noqa: BLE001 - any refusal: the usual read reports it
+                    return None
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _task_texts(fields: TaskFields) -> Iterator[Any]:
+    given_estimates = filter(None, fields.estimates)
+    return chain(
+        fields.ids,
+        fields.names,
+        filter(None, fields.durations),
+        chain.from_iterable(given_estimates),
+        chain.from_iterable(fields.depends),
+        chain.from_iterable(filter(None, fields.resources)),
+    )
+
+
+def _all_texts(values: Iterator[Any]) -> bool:
+    """Every one of ``values`` (texts) is a text to the usual read even if written plain."""
+    distinct = set(values)
+    candidates = [t for t in distinct if "\n" in t]
+    joined = "\n" + "\n".join(distinct) + "\n"
+    candidates += (match.group()[1:] for match in _MAYBE_NOT_TEXT.finditer(joined))
+    return all(map(_plain_is_text, candidates))
+
+
+def _plain_is_text(text: str) -> bool:
+    """The usual read of ``text`` written plain is that same text (see ``YamlScalars``)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        return True
+    if tag == _BOOL:
+        return text.lower() not in _BOOL_WORDS
+    return tag in _NUMBERS and ":" in text
+
+
+def _header(tree: Any, root: int, file: str) -> dict[str, Any] | None:
+    """The plan without its tasks (projects' ``tasks`` left empty), built by the usual
+    builder from rapidyaml's tree; None if the builder refuses it (a repeated key, a merge
+    key: this builder resolves none)."""
+    try:
+        pairs = []
+        for child in ryml.children(tree, root):
+            key = _scalar(tree, child, key=True)
+            if key.value == "projects" and key.tag == _STR and tree.is_seq(child):
+                projects = [_project(tree, p) for p in ryml.children(tree, child)]
+                value: yaml.Node = yaml.SequenceNode(_SEQ, projects, _NO_MARK)
+            else:
+                value = _node(tree, child)
+            pairs.append((key, value))
+        head = _Builder(file, "").build(yaml.MappingNode(_MAP, pairs, _NO_MARK))
+    except (DocumentError, RecursionError, UnicodeDecodeError):
+        return None
+    return head if isinstance(head, dict) else None
+
+
+def _project(tree: Any, at: int) -> yaml.Node:
+    """A project's node, its ``tasks`` an empty list (the typed decode read them)."""
+    if not tree.is_map(at):
+        return _node(tree, at)
+    pairs = []
+    for child in ryml.children(tree, at):
+        key = _scalar(tree, child, key=True)
+        if key.value == "tasks" and key.tag == _STR and tree.is_seq(child):
+            value: yaml.Node = yaml.SequenceNode(_SEQ, [], _NO_MARK)
+        else:
+            value = _node(tree, child)
+        pairs.append((key, value))
+    return yaml.MappingNode(_MAP, pairs, _NO_MARK)
+
+
+def _node(tree: Any, at: int) -> yaml.Node:
+    """The PyYAML node of rapidyaml's value node ``at``."""
+    if tree.is_map(at):
+        pairs = [
+            (_scalar(tree, child, key=True), _node(tree, child))
+            for child in ryml.children(tree, at)
+        ]
+        return yaml.MappingNode(_MAP, pairs, _NO_MARK)
+    if tree.is_seq(at):
+        children = [_node(tree, child) for child in ryml.children(tree, at)]
+        return yaml.SequenceNode(_SEQ, children, _NO_MARK)
+    return _scalar(tree, at, key=False)
+
+
+def _scalar(tree: Any, at: int, *, key: bool) -> yaml.ScalarNode:
+    """A scalar node tagged as PyYAML's resolver tags it (quoted and block scalars: text)."""
+    if key:
+        value = tree.key(at)
+        text = "" if value is None else bytes(value).decode()
+        quoted = tree.is_key_quoted(at) or tree.is_key_literal(at) or tree.is_key_folded(at)
+    else:
+        value = tree.val(at)
+        text = "" if value is None else bytes(value).decode()
+        quoted = tree.is_val_quoted(at) or tree.is_val_literal(at) or tree.is_val_folded(at)
+    tag = _STR if quoted else _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return yaml.ScalarNode(tag, text, _NO_MARK, _NO_MARK)
+
+
+__all__ = ["decode_simple_yaml"]
