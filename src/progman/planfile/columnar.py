@@ -47,7 +47,7 @@ from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
 from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
 from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
-from progman.planfile.source import FileLocator, Locator, is_json, load_document
+from progman.planfile.source import FileLocator, Locator, load_document
 
 #: The fields of a simple task: any other sends the plan the usual way.
 TASK_FIELDS = frozenset(

@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
@@ -56,20 +56,28 @@ _PLAIN_BYTES = bytes([10, *range(32, 127)])
 #: characters the two parsers may treat differently: C1 controls (NEL among them), the
 #: YAML 1.1 line and paragraph separators, a byte order mark, non-characters
 _ODD_CHARACTERS = re.compile("[\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
-#: the signs of a tag, anchor, alias, directive, reserved sign or complex key
-_SPECIAL_SIGNS = b"!&*%@`?"
+#: the signs of a tag, anchor, alias, directive, reserved sign or complex key, and the
+#: flow signs that cannot start a value (libyaml refuses ``name: }x``, rapidyaml takes it)
+_SPECIAL_SIGNS = b"!&*%@`?,]}"
 #: such a sign where a token may start
-_SPECIAL_TOKEN = re.compile(rb"(?:^|[ \n,\[{])[!&*%@`?]", re.MULTILINE)
+_SPECIAL_TOKEN = re.compile(rb"(?:^|[ \n,\[{])[!&*%@`?]|(?:^|[ \n])[,\]}]", re.MULTILINE)
+#: a line that opens a flow collection (``[`` or ``{``)
+_FLOW_LINE = re.compile(rb"^[^\n\[{]*[\[{][^\n]*", re.MULTILINE)
 #: a number written with an exponent: YAML 1.2 reads ``1e3`` as a number, YAML 1.1 as text
 _EXPONENT = re.compile(rb"[0-9.][eE]")
 
-_RESOLVER = yaml.resolver.Resolver()
+#: the tag PyYAML's resolver gives a plain (True, False) or quoted text
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve
+)
 _FIRST_SIGNS = "".join(sorted(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k))
 #: a line of text that PyYAML's resolver may read as something else than a text (each of
 #: its patterns is ``^(?:...)$``; a leading newline and a first sign it may start with
 #: let the search skip the other lines at C speed)
 _MAYBE_NOT_TEXT = re.compile(
-    "\\n(?=[\\n" + re.escape(_FIRST_SIGNS) + "])(?:"
+    "\\n(?=[\\n"
+    + re.escape(_FIRST_SIGNS)
+    + "])(?:"
     + "|".join(
         sorted(
             {
@@ -82,17 +90,26 @@ _MAYBE_NOT_TEXT = re.compile(
     + ")(?=\\n)",
     re.VERBOSE,
 )
-_NO_MARK = yaml.Mark("", 0, 0, 0, None, None)  # type: ignore[no-untyped-call]
+_NO_MARK = yaml.Mark("", 0, 0, 0, "", 0)
 _STDERR_LOCK = threading.Lock()
 
 
-def decode_simple_yaml(raw: bytes, file: str) -> tuple[dict[str, Any], list[int], TaskFields] | None:
+def decode_simple_yaml(
+    raw: bytes, file: str
+) -> tuple[dict[str, Any], list[int], TaskFields] | None:
     """What :func:`decode_simple_json` gives for the YAML plan ``raw`` (bytes of the file
     ``file``), the header as the usual YAML read builds it; or None when the plan is not
     surely read the same as by the usual read (which then reads and reports it)."""
     if ryml is None or not _plain_text(raw):
         return None
-    if _special_token(raw) or raw.startswith((b"---", b"...")) or b"\n---" in raw or b"\n..." in raw:
+    if (
+        _special_token(raw)
+        or raw.startswith((b"---", b"..."))
+        or b"\n---" in raw
+        or b"\n..." in raw
+    ):
+        return None
+    if not _flow_in_lines(raw):
         return None
     tree = _parse(raw)
     if tree is None:
@@ -121,12 +138,25 @@ def _special_token(raw: bytes) -> bool:
     return any(sign in raw for sign in _SPECIAL_SIGNS) and _SPECIAL_TOKEN.search(raw) is not None
 
 
+def _flow_in_lines(raw: bytes) -> bool:
+    """Every flow collection closes on the line it opens on (``depends: [A, B]``): the
+    two parsers differ on flow collections over several lines (a key broken over two
+    lines, a line less indented than the collection), so those go the usual way."""
+    if b"[" not in raw and b"{" not in raw:
+        return True
+    for match in _FLOW_LINE.finditer(raw):
+        line = match.group()
+        if line.count(b"[") != line.count(b"]") or line.count(b"{") != line.count(b"}"):
+            return False
+    return True
+
+
 def _plain_text(raw: bytes) -> bool:
     """The bytes are UTF-8 without a character the two parsers may read differently."""
     odd = raw.translate(None, _PLAIN_BYTES)
     if not odd:
         return True
-    if not odd.translate(None, bytes(range(128))) == odd:  # an ASCII control, a tab, CR
+    if odd.translate(None, bytes(range(128))) != odd:  # an ASCII control, a tab, CR
         return False
     try:
         text = raw.decode("utf-8")
@@ -145,7 +175,7 @@ def _parse(raw: bytes) -> Any:
                 os.dup2(sink.fileno(), 2)
                 try:
                     return ryml.parse_in_arena(raw)
-                except Exception:  # noqa: BLE001 - any refusal: the usual read reports it
+                except Exception:  # any refusal: the usual read reports it
                     return None
         finally:
             os.dup2(saved, 2)
@@ -167,6 +197,8 @@ def _task_texts(fields: TaskFields) -> Iterator[Any]:
 def _all_texts(values: Iterator[Any]) -> bool:
     """Every one of ``values`` (texts) is a text to the usual read even if written plain."""
     distinct = set(values)
+    if not distinct:
+        return True  # (joined, no text would read as one empty text)
     candidates = [t for t in distinct if "\n" in t]
     joined = "\n" + "\n".join(distinct) + "\n"
     candidates += (match.group()[1:] for match in _MAYBE_NOT_TEXT.finditer(joined))
@@ -175,7 +207,7 @@ def _all_texts(values: Iterator[Any]) -> bool:
 
 def _plain_is_text(text: str) -> bool:
     """The usual read of ``text`` written plain is that same text (see ``YamlScalars``)."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR:
         return True
     if tag == _BOOL:
@@ -242,7 +274,7 @@ def _scalar(tree: Any, at: int, *, key: bool) -> yaml.ScalarNode:
         value = tree.val(at)
         text = "" if value is None else bytes(value).decode()
         quoted = tree.is_val_quoted(at) or tree.is_val_literal(at) or tree.is_val_folded(at)
-    tag = _STR if quoted else _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _STR if quoted else _resolve(yaml.ScalarNode, text, (True, False))
     return yaml.ScalarNode(tag, text, _NO_MARK, _NO_MARK)
 
 
