@@ -64,9 +64,10 @@ def same_as_usual(path: Path) -> bool:
     fast = decode_simple_yaml(raw, str(path))
     try:
         usual = load_document(raw.decode("utf-8-sig"), str(path))
-    except (DocumentError, UnicodeDecodeError, AttributeError):
-        # AttributeError: PyYAML's own (a date-like text it cannot construct, seen in
-        # the edits below): the usual read fails, so must the fast one
+    except (DocumentError, UnicodeDecodeError, AttributeError, yaml.YAMLError):
+        # AttributeError and YAMLError escape the usual read (a date-like text PyYAML
+        # cannot construct, a merge key of a text; seen in the edits below): it fails,
+        # so must the fast one
         assert fast is None, "the fast read took what the usual read refuses"
         return False
     if fast is None:
