@@ -115,10 +115,13 @@ def decode_simple_yaml(
     if tree is None:
         return None
     root = tree.root_id()
-    if not tree.is_map(root):
+    head = _header(tree, root, file) if tree.is_map(root) else None
+    if head is None or not isinstance(head.get("projects"), list):
         return None
     emitted = ryml.emit_json(tree)
+    del tree  # (the tree and the JSON text are the peak of memory)
     text = emitted.encode() if isinstance(emitted, str) else bytes(emitted)
+    del emitted
     decoded = decode_simple_json(text)
     if decoded is None:
         return None
@@ -126,9 +129,6 @@ def decode_simple_yaml(
     if any(fields.resources) and _EXPONENT.search(text):
         return None
     if not _all_texts(_task_texts(fields)):
-        return None
-    head = _header(tree, root, file)
-    if head is None or not isinstance(head.get("projects"), list):
         return None
     return head, counts, fields
 
