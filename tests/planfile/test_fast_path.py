@@ -67,6 +67,8 @@ def test_yaml_merge_keys_and_aliases():
         ("? [a, b]\n: 1\n", 1, "a mapping key must be a plain value"),
         ("a: !!binary 'not base64!'\n", 1, "cannot read value"),
         ("a: !custom 1\n", 1, "cannot read value"),
+        ("a: 1\nb:\n  <<: text\n", 3, "a merge key (<<) takes a mapping"),
+        ("a: 1\nb: {<<: [1, 2]}\n", 2, "a merge key (<<) takes a mapping"),
     ],
 )
 def test_yaml_document_errors_say_where(text, where, message):

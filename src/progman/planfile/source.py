@@ -110,7 +110,19 @@ class YamlScalars:
     def pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
         """The mapping's key/value nodes with merge keys (<<) resolved."""
         if self.merges:
-            self.constructor.flatten_mapping(node)
+            try:
+                self.constructor.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:  # `<<: text`: nothing to merge
+                mark = exc.problem_mark or node.start_mark
+                raise DocumentError(
+                    Problem(
+                        "plan.syntax",
+                        "a merge key (<<) takes a mapping or a list of mappings, e.g. "
+                        "'<<: *defaults'; found "
+                        + (exc.problem or "something else").rsplit("found ", 1)[-1],
+                        mark_location(self.file, mark),
+                    )
+                ) from exc
         return node.value  # type: ignore[no-any-return]
 
 
