@@ -4,15 +4,15 @@ The kernels are compiled by running the engine on the sample program
 (:func:`progman.engine.warmup.compile_all`). Leveling's kernels take about half of that
 time, so on a machine with two or more cores the other steps run at the same time in a
 second process; both write the same kernel cache, and a kernel one of them cached first
-is loaded by the other rather than compiled again. Whatever needs leveling's kernels
-(``simulate --leveled``) runs in the process that compiles them, after them: the other
-would reach them first and compile them a second time, side by side.
+is loaded by the other rather than compiled again.
 
 The second process then builds the scheduling kernels ahead of time
 (:mod:`progman.engine.aot_build`: a C extension module, which later commands load without
 importing numba), and this process builds leveling's search likewise, from the kernels it
 has just compiled; that needs a C compiler, and without one the engine simply keeps using
-numba.
+numba. Leveling's compile and then its module are the longest chain, so what needs
+leveling's kernels too (``simulate --leveled``) is given to the second process, idle by
+then, once leveling's kernels are cached: it loads them rather than compiling them again.
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from pathlib import Path
 
 from progman.domain import Program
 
-#: Compiled in this process: leveling's search, the CPM it starts from, what it serves.
-HERE = ("scheduling", "leveling", "leveled simulation")
+#: Compiled in this process: leveling's search and the CPM it starts from.
+HERE = ("scheduling", "leveling")
 #: Compiled meanwhile in a second process, when there is a second core: the genetic
 #: search's shared kernels first (RCPSP), which leveling then finds in the cache.
 BESIDE = ("RCPSP", "simulation", "impact")
+#: Compiled in the second process once leveling's kernels are cached (it loads them).
+AFTER_LEVELING = ("leveled simulation",)
 
 #: ``progress(done, steps, step, compiled)``, as :data:`progman.engine.warmup.Progress`.
 Progress = Callable[[int, int, str, int], None]
@@ -74,12 +76,15 @@ def compile_engine(program: Program, progress: Progress | None = None) -> Engine
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         second = pool.submit(_compile_beside, program)
         compiled = compile_all(program, here, HERE)
+        after = pool.submit(compile_all, program, None, AFTER_LEVELING)  # queued behind
         leveling = build_ahead_of_time("leveling")
         compiled_beside, ahead_of_time = second.result()
-    beside_done = len(BESIDE)
+        compiled_after = after.result()
+    beside_done = len(BESIDE) + len(AFTER_LEVELING)
+    everything = compiled | compiled_beside | compiled_after
     if progress is not None:
-        progress(steps, steps, STEPS[-1], len(compiled | compiled_beside))
-    return EngineCompiled(len(compiled | compiled_beside), ahead_of_time, leveling)
+        progress(steps, steps, STEPS[-1], len(everything))
+    return EngineCompiled(len(everything), ahead_of_time, leveling)
 
 
 def _compile_beside(program: Program) -> tuple[frozenset[str], AheadOfTime]:
