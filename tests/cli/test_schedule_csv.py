@@ -12,11 +12,11 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.engine.test_schedule_text import CSV_FIELDS
 
 import progman
 from progman.cli.main import main
 from progman.cli.output import write_csv
-from progman.cli.schedule import CSV_FIELDS
 from progman.engine.schedule import Schedule
 from progman.services.leveling import level_program
 

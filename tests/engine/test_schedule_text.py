@@ -26,7 +26,6 @@ from tests.engine.generators import plan_data
 
 import progman
 from progman.cli.output import write_csv
-from progman.cli.schedule import CSV_FIELDS
 from progman.domain import Program
 from progman.engine import schedule_text
 from progman.engine.build import BuiltNetwork
@@ -38,6 +37,26 @@ from progman.services.leveling import level_program
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "src" / "progman" / "samples" / "digital_platform_launch.yaml"
+
+#: The columns of ``--csv`` as docs/scheduling.md lists them (a task's fields in ``--json``).
+CSV_FIELDS = (
+    "id",
+    "name",
+    "project",
+    "start",
+    "finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "critical",
+    "near_critical",
+    "milestone",
+    "summary",
+    "complete",
+    "driving_predecessor",
+    "deadline",
+)
 
 #: characters JSON escapes, CSV quotes, or UTF-8 writes in more than one byte
 AWKWARD = ' ",\\\n\r\t\x00\x01\x1f\x7f é ü 東京 \u2028 😀'

@@ -271,28 +271,6 @@ def schedule_table(
     return table
 
 
-#: The columns of ``--csv``: a task's fields in ``--json`` (the engine's TASK_FIELDS, which
-#: Schedule.csv_parts writes; tests/engine/test_schedule_text.py checks that they agree).
-CSV_FIELDS = (
-    "id",
-    "name",
-    "project",
-    "start",
-    "finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "critical",
-    "near_critical",
-    "milestone",
-    "summary",
-    "complete",
-    "driving_predecessor",
-    "deadline",
-)
-
-
 def summary_lines(result: "Schedule", project: str | None = None) -> list[str]:
     """The finish, the critical paths and the missed deadlines, one line each."""
     lines = [
