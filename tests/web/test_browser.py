@@ -21,14 +21,15 @@ def test_a_program_manager_logs_in_and_reads_the_dashboard(site, browser):
     assert page.inner_text("#login-error") == "wrong user name or password"
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    assert page.url == f"{site}/programs/DPL"
+    page.wait_for_url(f"{site}/programs/DPL")
     assert page.inner_text("h1").startswith("Digital Platform Launch")
     first_late = page.locator("#main table.grid tbody tr").first
     assert "WEB.launch" in first_late.inner_text() and "late" in first_late.inner_text()
     assert serious_violations(page) == []
     shoot(page, "dashboard")
     page.click("text=progman")
-    assert page.url == f"{site}/" and page.locator("a[href='/programs/DPL']").count() == 1
+    page.wait_for_url(f"{site}/")
+    assert page.locator("a[href='/programs/DPL']").count() == 1
     assert serious_violations(page) == []
     shoot(page, "programs")
 
@@ -84,6 +85,9 @@ def test_a_viewer_picks_a_cell_of_the_risk_matrix_and_reads_the_audit_log(site, 
     shoot(page, "audit")
     page.fill("#entity", "API.pentest")
     page.click("text=Filter")
+    # The filter is a GET form: count the rows of the page it loads, not of the one it
+    # leaves (count() does not wait, and mid-navigation the document has no rows at all).
+    page.wait_for_url("**entity=API.pentest*")
     assert page.locator("tbody tr").count() == 1
 
 
