@@ -268,7 +268,9 @@ def test_an_edited_text_is_read_typed_only_as_the_usual_parse_reads_it(tmp_path_
     assert_same_columns(path, data)  # what the typed decode takes, the gate takes alike
 
 
-def test_a_key_written_with_escapes_goes_the_usual_way(tmp_path):
+def test_a_key_written_with_escapes_is_read_as_its_text(tmp_path):
+    """A field beyond the plain ones is read from the decoded tasks, whatever escapes its
+    key is written with."""
     data = simple_plan()
     task(data, 0, 3).pop("duration", None)
     task(data, 0, 3).pop("estimate", None)
@@ -277,6 +279,61 @@ def test_a_key_written_with_escapes_goes_the_usual_way(tmp_path):
     assert '"milestone"' not in text
     path = tmp_path / "plan.json"
     path.write_text(text)
-    assert decode_simple_json(path.read_bytes()) is None
+    decoded = decode_simple_json(path.read_bytes())
+    assert decoded is not None and decoded[2].milestone[3] is True
     plan = load_plan_columns(path)
     assert isinstance(plan, ColumnarPlan) and plan.table.milestone[3] is True
+
+
+def test_a_plain_key_written_with_escapes_goes_the_usual_way(tmp_path):
+    """A plain field's column is its default when its key is nowhere in the text as
+    written: escaped there, the count of strings finds it, and the usual parse reads it."""
+    data = simple_plan()
+    for k, entry in enumerate(data["projects"][0]["tasks"]):
+        entry.pop("duration", None)
+        entry.pop("estimate", None)
+        entry["milestone"] = True
+        if k == 3:
+            entry.pop("milestone")
+            entry["duration"] = "2d"
+    assert decode_simple_json(json.dumps(data).encode()) is not None
+    text = json.dumps(data).replace('"duration"', '"duratio\\u006e"')
+    assert '"duration"' not in text
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    assert decode_simple_json(path.read_bytes()) is None
+    plan = load_plan_columns(path)
+    assert isinstance(plan, ColumnarPlan) and str(plan.table.duration[3]) == "2d"
+
+
+def test_projects_of_plain_tasks_beside_projects_of_richer_ones(tmp_path):
+    """A project whose tasks have only the plain fields is read as plain tasks, one with a
+    milestone, an estimate or people (here only in its last task) as full tasks: the
+    columns are the gate's either way, each task's own values in file order."""
+    data = simple_plan(projects=4, tasks=12)
+    data["resources"] = [{"id": "ana", "name": "Ana"}]
+    for p in (0, 2):  # plain
+        for entry in data["projects"][p]["tasks"]:
+            for name in ("milestone", "estimate"):
+                entry.pop(name, None)
+            entry.setdefault("duration", "1d")
+    for p in (1, 3):  # plain but for the last task
+        for entry in data["projects"][p]["tasks"][:-1]:
+            for name in ("milestone", "estimate"):
+                entry.pop(name, None)
+            entry.setdefault("duration", "2d")
+    task(data, 1, 11).update(milestone=True, estimate=None)
+    task(data, 1, 11).pop("duration", None)
+    task(data, 1, 11).pop("estimate")
+    task(data, 3, 11).update(estimate=["1d", "2d", "3d"], resources={"ana": 0.5})
+    task(data, 3, 11).pop("duration", None)
+    task(data, 3, 11).pop("milestone", None)
+    path = write(tmp_path, data)
+    assert assert_same_columns(path, data)
+    plan = typed(path)
+    assert plan is not None
+    last = len(plan.table) - 1
+    assert plan.table.milestone[23] is True and plan.table.milestone.count(True) == 1
+    assert str(plan.table.estimate[last].most_likely) == "2d"
+    assert plan.table.estimate.count(None) == last
+    assert plan.table.resources is not None and plan.table.resources[last][0].resource == "ana"

@@ -262,18 +262,21 @@ class _JsonPieces:
         self.deadlines = _encoded(  # by deadline code * 2 + whether a task drives
             f'{quote},"deadline":{day}}}{_NEXT.decode()}' for day in days for quote in ("", '"')
         )
+        # every id and name as JSON text once: a chunk picks its rows' and its drivers'
+        everything = slice(None)
+        self.ids = columns.encoded(columns.parts.ids, everything, _JSON)
+        self.names = columns.encoded(columns.parts.names, everything, _JSON)
 
     def chunk(self, at: slice) -> bytes:
         c = self.columns
         drivers = c.drivers[at]
         by_task = drivers >= 0
         values = self.reasons[np.minimum(drivers, -1)]
-        ids, names = c.parts.ids, c.parts.names
-        values[by_task] = c.encoded(ids, drivers[by_task], _JSON)
+        values[by_task] = self.ids[drivers[by_task]]
         pieces = np.empty((by_task.size, 12), dtype=object)
-        pieces[:, 0] = c.encoded(ids, at, _JSON)
+        pieces[:, 0] = self.ids[at]
         pieces[:, 1] = b'","name":"'
-        pieces[:, 2] = c.encoded(names, at, _JSON)
+        pieces[:, 2] = self.names[at]
         pieces[:, 3] = self.projects[c.parts.project_of[at]]
         for k, dates in enumerate(self.dates):
             pieces[:, 4 + k] = dates[c.moment_of[k][at]]

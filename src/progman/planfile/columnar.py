@@ -17,6 +17,7 @@ See docs/design/columnar-plans.md.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,7 +30,7 @@ from pydantic import ValidationError
 
 from progman.collector import collector_paused
 from progman.domain import Program, WorkItem
-from progman.domain.base import ID_MAX_LENGTH
+from progman.domain.base import ID_MAX_LENGTH, ID_PATTERN
 from progman.domain.checked import mark_checked, seal
 from progman.domain.durations import Duration, duration_of_text
 from progman.domain.validation import check_program
@@ -283,9 +284,10 @@ def _columns(
     ids, names, n = fields.ids, fields.names, len(fields.ids)
     if not fields.typed and (not _all_of(str, ids) or not _all_of(str, names)):
         return "an id or a name that is not text"
-    if max(map(len, ids), default=0) > ID_MAX_LENGTH or not all(map(_PLAIN_ID, ids)):
+    joined = "\n".join(ids)
+    if max(map(len, ids), default=0) > ID_MAX_LENGTH or not _plain_ids(ids, joined):
         return "an id that is not plain"
-    if "-" in "".join(ids) and any(map(_LAG_AT_END, ids)):
+    if "-" in joined and any(map(_LAG_AT_END, ids)):
         return "an id that reads as a link with a lag ('A-1d')"
     # pydantic strips whitespace; for ASCII text Python's strip agrees with it
     if not "".join(names).isascii() or list(map(str.strip, names)) != names:
@@ -331,6 +333,33 @@ def _columns(
         children=None if children is None else list(map(_ids_of, children)),
     )
     return table, bool((links.pred < succ).all())
+
+
+def _id_classes() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """Two searches over ids joined by newlines that together make the id pattern's
+    ``[first][rest]*``: a character no id may hold, and a line (an id) that does not start
+    as one must (an empty one too). None if the pattern is not of that shape."""
+    shape = re.fullmatch(r"\^(\[[^\]]+\])\[([^\]]+)\]\*\$", ID_PATTERN)
+    if shape is None or "\n" in ID_PATTERN:
+        return None
+    first, rest = shape.groups()
+    return re.compile(f"[^{rest}\n]"), re.compile(f"^(?!{first})", re.MULTILINE)
+
+
+_ID_CLASSES = _id_classes()
+
+
+def _plain_ids(ids: Sequence[str], joined: str) -> bool:
+    """Whether every one of ``ids`` (texts) matches the id pattern: two regular-expression
+    searches over ``joined`` (the ids joined by newlines) instead of one match per id."""
+    if _ID_CLASSES is None:
+        return all(map(_PLAIN_ID, ids))
+    if not ids:
+        return True
+    stray, bad_start = _ID_CLASSES
+    if joined.count("\n") != len(ids) - 1:  # an id holding a newline
+        return False
+    return stray.search(joined) is None and bad_start.search(joined) is None
 
 
 def _ids_of(children: list[dict[str, Any]] | None) -> tuple[str, ...]:
@@ -465,6 +494,16 @@ def _links(depends: list[Any], index: dict[str, int], *, typed: bool) -> LinkCol
     if not typed and not _all_of(list, depends):
         return "a depends that is not a list"
     counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
+    if typed:  # texts: each a known id, most likely, read straight into the array
+        m = int(counts.sum())
+        try:
+            pred = np.fromiter(
+                map(index.__getitem__, chain.from_iterable(depends)), dtype=np.int64, count=m
+            )
+        except KeyError:  # a typed link, a lag or a typo: each text below
+            pass
+        else:
+            return LinkColumns(pred, counts, np.full(m, FS, dtype=np.int8))
     flat = list(chain.from_iterable(depends))
     if not typed and not _all_of(str, flat):
         return "a link that is not text"

@@ -77,9 +77,23 @@ class _Task(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     resources: dict[str, float] = {}
 
 
+class _PlainTask(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A task of the fields most plans' tasks have, tried first: a project none of whose
+    tasks has another is decoded as these, and the other fields' columns are their
+    defaults, known without searching the text for them or reading them task by task."""
+
+    id: str
+    name: str
+    duration: str | None = None
+    depends: list[str] = []
+
+
 _TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _PROJECTS = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 _TASKS = msgspec.json.Decoder(list[_Task])
+_PLAIN_TASKS = msgspec.json.Decoder(list[_PlainTask])
+#: the fields a :class:`_PlainTask` has not got
+_BEYOND_PLAIN = frozenset({"estimate", "milestone", "resources"})
 #: each field of a task, and its value when the task has not got it (never changed)
 _DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("id", None),
@@ -92,12 +106,36 @@ _DEFAULTS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def _column(text: bytes, tasks: list[_Task], name: str, default: Any) -> list[Any]:
+def _column(
+    text: bytes, task_lists: list[list[Any]], plain: list[bool], name: str, default: Any
+) -> list[Any]:
     """The values of one field of every task; a field whose name is nowhere in the text
-    is its default at every task, known without reading the tasks."""
+    is its default at every task, known without reading the tasks; so is a field beyond
+    the plain ones in a project decoded ``plain``."""
+    if name in _BEYOND_PLAIN:
+        if all(plain):
+            return [default] * sum(map(len, task_lists))
+        read = attrgetter(name)
+        return list(
+            chain.from_iterable(
+                [default] * len(tasks) if simple else map(read, tasks)
+                for tasks, simple in zip(task_lists, plain, strict=True)
+            )
+        )
+    tasks = chain.from_iterable(task_lists)
     if name in ("id", "name") or f'"{name}"'.encode() in text:
         return list(map(attrgetter(name), tasks))
-    return [default] * len(tasks)
+    return [default] * sum(map(len, task_lists))
+
+
+def _tasks(text: bytes) -> tuple[list[Any], bool]:
+    """A project's tasks (JSON ``text``) and whether they were read as plain tasks
+    (:class:`_PlainTask`); a task with another field makes it read them all as
+    :class:`_Task` (most such plans have it in their first task: little is read twice)."""
+    try:
+        return _PLAIN_TASKS.decode(text), True
+    except msgspec.ValidationError:
+        return _TASKS.decode(text), False
 
 
 def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFields] | None:
@@ -116,12 +154,13 @@ def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFiel
             {k: orjson.loads(bytes(v)) if k != "tasks" else [] for k, v in p.items()}
             for p in projects
         ]
-        task_lists = [_TASKS.decode(p["tasks"]) if "tasks" in p else [] for p in projects]
+        decoded = [_tasks(p["tasks"]) if "tasks" in p else ([], True) for p in projects]
     except (msgspec.DecodeError, orjson.JSONDecodeError):
         return None
     head["projects"] = shells
-    tasks = list(chain.from_iterable(task_lists))
-    columns = {name: _column(text, tasks, name, default) for name, default in _DEFAULTS}
+    task_lists = [tasks for tasks, _ in decoded]
+    plain = [simple for _, simple in decoded]
+    columns = {name: _column(text, task_lists, plain, name, default) for name, default in _DEFAULTS}
     fields = TaskFields(
         ids=columns["id"],
         names=columns["name"],
@@ -133,17 +172,24 @@ def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFiel
         absent={},
         typed=True,
     )
-    if quotes_in(text) != quotes_in(orjson.dumps(head)) + 2 * _strings_of(fields):
+    if quotes_in(text) != quotes_in(orjson.dumps(head)) + 2 * _strings_of(fields, all(plain)):
         return None  # a repeated key (or a default written out): the usual way
     return head, list(map(len, task_lists)), fields
 
 
-def _strings_of(fields: TaskFields) -> int:
+def _strings_of(fields: TaskFields, plain: bool = False) -> int:
     """How many JSON strings (keys and values) the tasks hold: as many as the text has
     when no key was repeated (a repeated key keeps only its last value) and no field was
-    written with its default value."""
+    written with its default value. ``plain``: the tasks have only the plain fields."""
     n = len(fields.ids)
     given_depends = n - fields.depends.count([])
+    if plain:
+        return int(
+            4 * n
+            + 2 * (n - fields.durations.count(None))
+            + given_depends
+            + sum(map(len, fields.depends))
+        )
     given_estimates = list(filter(None, fields.estimates))  # an empty one: no match
     given_resources = n - fields.resources.count({})
     return int(
