@@ -14,7 +14,7 @@ from operator import attrgetter, is_not, itemgetter
 
 import numpy as np
 
-from progman.domain import Dependency, Program
+from progman.domain import Dependency, Program, ThreePointEstimate
 from progman.domain.durations import UNITS, Duration
 from progman.domain.scheduling import LagCalendar
 from progman.engine.build_columns import Items, LinkColumns, instance_dict
@@ -88,13 +88,20 @@ def node_durations(
     columns = found.columns
     n_items = len(found.items)
     duration = np.zeros(calendar.shape[0], dtype=np.int64)
-    amounts = [
-        given if given is not None else (estimate.most_likely if estimate is not None else None)
-        for given, estimate in zip(columns["duration"], columns["estimate"], strict=True)
-    ]
+    estimates: Sequence[ThreePointEstimate | None] = columns["estimate"]
+    amounts: Sequence[Duration | None] = columns["duration"]
+    if estimates.count(None) != n_items:  # (by identity, at once, when none has one)
+        amounts = [
+            given if given is not None else (estimate.most_likely if estimate is not None else None)
+            for given, estimate in zip(amounts, estimates, strict=True)
+        ]
     given = np.fromiter(map(is_not, amounts, repeat(None)), dtype=bool, count=n_items)
     timed = np.flatnonzero(given & ~is_summary)
-    chosen: list[Duration] = [amounts[i] for i in timed.tolist()]  # type: ignore[misc]
+    chosen: Sequence[Duration] = (
+        amounts  # type: ignore[assignment]
+        if timed.size == n_items
+        else [amounts[i] for i in timed.tolist()]
+    )
     minutes, elapsed = duration_minutes(chosen, tables.minutes_per_day[calendar[timed]])
     duration[timed] = minutes
     calendar[timed[elapsed]] = ELAPSED

@@ -158,6 +158,18 @@ class _Columns:
         found = style.pattern.search
         return _objects([(style.fix(s) if found(s) else s).encode() for s in chosen])
 
+    def texts(self, column: Sequence[str], style: _Style) -> np.ndarray:
+        """Every string of ``column`` as text of ``style`` (a ``str``): the strings
+        themselves unless a character needs escaping or quoting (then each such string
+        through ``style.fix``); no string is made when none does."""
+        if not column:
+            return _objects([])
+        text = "\n".join(column).encode()
+        if style.count(np.frombuffer(text, dtype=np.uint8)) == len(column) - 1:
+            return _objects(column)
+        found = style.pattern.search
+        return _objects([style.fix(s) if found(s) else s for s in column])
+
 
 @dataclass(frozen=True)
 class _Style:
@@ -230,42 +242,44 @@ def _encoded(texts: Iterable[str]) -> np.ndarray:
 
 
 #: what ends a JSON row and starts the next (the next's is cut from the chunk's last)
-_NEXT = b',{"id":"'
+_NEXT = ',{"id":"'
 
 
 class _JsonPieces:
-    """A JSON row as 12 pieces of UTF-8: the id, ``","name":"``, the name, the project
+    """A JSON row as 12 pieces of text: the id, ``","name":"``, the name, the project
     (with the keys around it), the four dates, the two floats, the five flags with the
     driver's opening quote, the driver, and its closing quote with the deadline and the next
     row's ``{"id":"``. Each piece but the id, the name and the driver is one of a few texts
-    made once."""
+    made once; the ids and the names are the table's own strings (escaped only if one must
+    be). A chunk's pieces are joined as ``str`` and encoded once (ASCII: one copy)."""
 
     def __init__(self, columns: _Columns, reasons: Sequence[str | None]) -> None:
         self.columns = columns
-        self.projects = _encoded(
-            f'","project":{encode_basestring(p)},"start":' for p in columns.parts.project_ids
+        self.projects = _objects(
+            [f'","project":{encode_basestring(p)},"start":' for p in columns.parts.project_ids]
         )
         after = (',"finish":', ',"late_start":', ',"late_finish":', ',"total_float":')
-        self.dates = [_encoded(f'"{s}"{key}' for s in columns.stamps) for key in after]
+        self.dates = [_objects([f'"{s}"{key}' for s in columns.stamps]) for key in after]
         totals = [_text(v) for v in columns.totals]
         frees = [_text(v) for v in columns.frees]
-        self.floats = _encoded(f'{totals[t]},"free_float":{frees[f]}' for t, f in columns.pairs)
+        self.floats = _objects([f'{totals[t]},"free_float":{frees[f]}' for t, f in columns.pairs])
         keys = [f',"{name}":' for name in _FLAGS]
-        self.flags = _encoded(  # by flags code * 2 + whether a task drives
-            _flags(code, "true", "false", keys) + ',"driving_predecessor":' + quote
-            for code in range(1 << len(_FLAGS))
-            for quote in ("", '"')
+        self.flags = _objects(  # by flags code * 2 + whether a task drives
+            [
+                _flags(code, "true", "false", keys) + ',"driving_predecessor":' + quote
+                for code in range(1 << len(_FLAGS))
+                for quote in ("", '"')
+            ]
         )
         #: by the negative codes: the reasons as JSON text (no quotes around)
-        self.reasons = _encoded("null" if r is None else _text(r) for r in reasons)
+        self.reasons = _objects(["null" if r is None else _text(r) for r in reasons])
         days = [*(f'"{day}"' for day in columns.days), "null"]  # by code, -1 last
-        self.deadlines = _encoded(  # by deadline code * 2 + whether a task drives
-            f'{quote},"deadline":{day}}}{_NEXT.decode()}' for day in days for quote in ("", '"')
+        self.deadlines = _objects(  # by deadline code * 2 + whether a task drives
+            [f'{quote},"deadline":{day}}}{_NEXT}' for day in days for quote in ("", '"')]
         )
         # every id and name as JSON text once: a chunk picks its rows' and its drivers'
-        everything = slice(None)
-        self.ids = columns.encoded(columns.parts.ids, everything, _JSON)
-        self.names = columns.encoded(columns.parts.names, everything, _JSON)
+        self.ids = columns.texts(columns.parts.ids, _JSON)
+        self.names = columns.texts(columns.parts.names, _JSON)
 
     def chunk(self, at: slice) -> bytes:
         c = self.columns
@@ -275,7 +289,7 @@ class _JsonPieces:
         values[by_task] = self.ids[drivers[by_task]]
         pieces = np.empty((by_task.size, 12), dtype=object)
         pieces[:, 0] = self.ids[at]
-        pieces[:, 1] = b'","name":"'
+        pieces[:, 1] = '","name":"'
         pieces[:, 2] = self.names[at]
         pieces[:, 3] = self.projects[c.parts.project_of[at]]
         for k, dates in enumerate(self.dates):
@@ -287,8 +301,8 @@ class _JsonPieces:
         pieces[:, 11] = self.deadlines[days * 2 + by_task]
         pieces[-1, 11] = pieces[-1, 11][: -len(_NEXT)]
         text = pieces.ravel().tolist()
-        text.insert(0, b'{"id":"')
-        return b"".join(text)
+        text.insert(0, '{"id":"')
+        return "".join(text).encode()
 
 
 class _CsvPieces:
