@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 
-from progman.collector import collector_paused
+from progman.collector import collector_paused, end_start_pause, paused_while_starting
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +48,43 @@ def test_a_collector_the_caller_turned_off_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_command_starts_paused_and_the_collector_returns_on_its_own():
+    paused_while_starting(0.05)
+    assert not gc.isenabled()
+    started = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+    assert len(started) == 1
+    started[0].join(5)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0  # the start's objects: out of later walks
+
+
+def test_ending_the_start_pause_leaves_no_thread_behind():
+    threads = threading.active_count()
+    paused_while_starting(60)
+    assert threading.active_count() == threads + 1
+    end_start_pause()
+    assert gc.isenabled()
+    assert threading.active_count() == threads
+    end_start_pause()  # a second end (the timer's and the exit's) changes nothing
+    assert gc.isenabled()
+
+
+def test_the_start_pause_ending_inside_a_paused_block_waits_for_the_block():
+    paused_while_starting(60)
+    with collector_paused():
+        end_start_pause()
+        assert not gc.isenabled()  # the block still holds it
+    assert gc.isenabled()
+
+
+def test_a_block_ending_during_the_start_pause_leaves_it_paused():
+    paused_while_starting(60)
+    try:
+        with collector_paused(keep=True):
+            pass
+        assert not gc.isenabled()
+    finally:
+        end_start_pause()
+    assert gc.isenabled()

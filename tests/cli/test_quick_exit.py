@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 PROFILED = [sys.executable, "-m", "cProfile", "-o"]
-RUN = "import sys; from progman.cli.main import run; sys.argv[0] = 'progman'; run()"
+RUN = "import sys; from progman.cli import run; sys.argv[0] = 'progman'; run()"  # the script
 
 
 def progman(*args: str, extra: str = "") -> subprocess.CompletedProcess[bytes]:
@@ -26,6 +26,17 @@ def test_the_whole_json_reaches_a_file_and_the_exit_code_is_kept(sample_plan: Pa
         )
     assert done.returncode == 0
     assert json.loads(out.read_bytes())["tasks"]
+
+
+def test_the_exit_is_at_once_although_the_start_pause_has_a_thread(sample_plan: Path):
+    """The collector's start pause ends at the exit, its timer thread with it: the process
+    is not torn down object by object (a finalizer would print)."""
+    extra = "import atexit; atexit.register(print, 'exit handler'); "
+    extra += "exec('class Torn:\\n def __del__(self): print(\\'torn down\\')'); kept = Torn(); "
+    done = progman("validate", str(sample_plan), extra=extra)
+    assert done.returncode == 0
+    assert done.stdout.rstrip().endswith(b"exit handler")
+    assert b"torn down" not in done.stdout
 
 
 def test_an_error_keeps_its_exit_code_and_message(tmp_path: Path):

@@ -1,5 +1,8 @@
 """progman.cli: the ``progman`` command line.
 
+:func:`run` is the console script: it pauses Python's cyclic collector while the command
+starts (:func:`progman.collector.paused_while_starting`), before anything is imported.
+
 A command's process sets two numpy defaults, each unless the user's environment says
 otherwise; numpy reads both when it is first imported, which no command does before this
 package is:
@@ -18,3 +21,13 @@ import os
 
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def run() -> None:
+    """The ``progman`` console script: the collector paused, then the command line."""
+    from progman.collector import paused_while_starting  # noqa: PLC0415 - in this order
+
+    paused_while_starting()
+    from progman.cli.main import run as run_command  # noqa: PLC0415
+
+    run_command()

@@ -18,9 +18,12 @@ import sys
 import threading
 from typing import NoReturn
 
+from progman.collector import end_start_pause
+
 
 def leave(code: int) -> NoReturn:
     """Exit with ``code``: at once after the exit handlers and a flush, when that is safe."""
+    end_start_pause()  # its timer thread would hold the exit back
     watched = sys.getprofile() is not None or sys.gettrace() is not None
     if threading.active_count() == 1 and not watched:
         try:
