@@ -285,7 +285,7 @@ def _columns(
     if not fields.typed and (not _all_of(str, ids) or not _all_of(str, names)):
         return "an id or a name that is not text"
     joined = "\n".join(ids)
-    if max(map(len, ids), default=0) > ID_MAX_LENGTH or not _plain_ids(ids, joined):
+    if not _plain_ids(ids, joined):
         return "an id that is not plain"
     if "-" in joined and any(map(_LAG_AT_END, ids)):
         return "an id that reads as a link with a lag ('A-1d')"
@@ -307,7 +307,7 @@ def _columns(
     marked = [k for k, flag in enumerate(milestone) if flag] if any(milestone) else []
     if any(duration[k] is not None or estimate[k] is not None for k in marked):
         return "a milestone with a length"
-    links = _links(fields.depends, index, typed=fields.typed)
+    links = _links(fields.depends, index, typed=fields.typed, counts=fields.link_counts)
     if isinstance(links, str):
         return links
     assigned = _assignments(fields.resources, fields.absent, people)
@@ -335,31 +335,50 @@ def _columns(
     return table, bool((links.pred < succ).all())
 
 
-def _id_classes() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """Two searches over ids joined by newlines that together make the id pattern's
-    ``[first][rest]*``: a character no id may hold, and a line (an id) that does not start
-    as one must (an empty one too). None if the pattern is not of that shape."""
-    shape = re.fullmatch(r"\^(\[[^\]]+\])\[([^\]]+)\]\*\$", ID_PATTERN)
-    if shape is None or "\n" in ID_PATTERN:
+def _id_characters() -> tuple[bytes, np.ndarray] | None:
+    """The id pattern ``^[first][rest]*$`` as the ASCII characters ``rest`` allows (with
+    the newline that joins ids) and a table of those ``first`` allows, by code; None if
+    the pattern is not of that shape or allows a character beyond ASCII."""
+    shape = re.fullmatch(r"\^(\[[^\]]+\])(\[[^\]]+\])\*\$", ID_PATTERN)
+    if shape is None:
         return None
-    first, rest = shape.groups()
-    return re.compile(f"[^{rest}\n]"), re.compile(f"^(?!{first})", re.MULTILINE)
+    for group in shape.groups():  # ASCII characters and ranges only (no ``\w``, no ``^``)
+        if not re.fullmatch(r"\[[ -~]+\]", group) or group[1] == "^":
+            return None
+        if re.search(r"\\[A-Za-z]", group):
+            return None
+    first, rest = (re.compile(group).fullmatch for group in shape.groups())
+    later = bytes(c for c in range(128) if rest(chr(c)) and c != ord("\n"))
+    leading = np.array([bool(first(chr(c))) for c in range(256)])
+    return later + b"\n", leading
 
 
-_ID_CLASSES = _id_classes()
+_ID_CHARACTERS = _id_characters()
 
 
 def _plain_ids(ids: Sequence[str], joined: str) -> bool:
-    """Whether every one of ``ids`` (texts) matches the id pattern: two regular-expression
-    searches over ``joined`` (the ids joined by newlines) instead of one match per id."""
-    if _ID_CLASSES is None:
-        return all(map(_PLAIN_ID, ids))
+    """Whether every one of ``ids`` (texts) matches the id pattern and is at most
+    ``ID_MAX_LENGTH`` long: a few passes in C over ``joined`` (the ids joined by
+    newlines) instead of one match per id."""
+    if _ID_CHARACTERS is None:
+        return max(map(len, ids), default=0) <= ID_MAX_LENGTH and all(map(_PLAIN_ID, ids))
     if not ids:
         return True
-    stray, bad_start = _ID_CLASSES
-    if joined.count("\n") != len(ids) - 1:  # an id holding a newline
+    allowed, leading = _ID_CHARACTERS
+    if not joined.isascii():
         return False
-    return stray.search(joined) is None and bad_start.search(joined) is None
+    text = joined.encode("ascii")
+    if text.translate(None, allowed):  # a character no id may hold
+        return False
+    codes = np.frombuffer(text, dtype=np.uint8)
+    breaks = np.flatnonzero(codes == ord("\n"))
+    if breaks.size != len(ids) - 1:  # an id holding a newline
+        return False
+    starts = np.concatenate([[0], breaks + 1])
+    lengths = np.append(breaks, codes.size) - starts
+    if lengths.min() < 1 or lengths.max() > ID_MAX_LENGTH:
+        return False
+    return bool(leading[codes[starts]].all())
 
 
 def _ids_of(children: list[dict[str, Any]] | None) -> tuple[str, ...]:
@@ -486,14 +505,18 @@ def _assignments(
     return found
 
 
-def _links(depends: list[Any], index: dict[str, int], *, typed: bool) -> LinkColumns | str:
+def _links(
+    depends: list[Any], index: dict[str, int], *, typed: bool, counts: np.ndarray | None = None
+) -> LinkColumns | str:
     """The links as indexes of known tasks, with their types and lags. A bare id is read
     by a look-up; any other text (``X SS+2d``, ``X-1d``) is parsed by the model once per
     distinct text. A text naming no task (a typo) goes the usual way, which reports it.
-    ``typed``: the decoder made sure that ``depends`` are lists of texts."""
+    ``typed``: the decoder made sure that ``depends`` are lists of texts; ``counts``: their
+    lengths, if counted already."""
     if not typed and not _all_of(list, depends):
         return "a depends that is not a list"
-    counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
+    if counts is None:
+        counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
     if typed:  # texts: each a known id, most likely, read straight into the array
         m = int(counts.sum())
         try:

@@ -21,6 +21,7 @@ from operator import attrgetter
 from typing import Any
 
 import msgspec
+import numpy as np
 import orjson
 
 from progman.planfile.source import quotes_in
@@ -43,6 +44,8 @@ class TaskFields:
     absent: Any = None
     #: the decoder checked the types: texts, lists of texts, true or false
     typed: bool = False
+    #: int64[n] how many links each task has (None: not counted yet)
+    link_counts: np.ndarray | None = None
 
 
 _get: Any = dict.get
@@ -161,6 +164,7 @@ def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFiel
     task_lists = [tasks for tasks, _ in decoded]
     plain = [simple for _, simple in decoded]
     columns = {name: _column(text, task_lists, plain, name, default) for name, default in _DEFAULTS}
+    n = len(columns["id"])
     fields = TaskFields(
         ids=columns["id"],
         names=columns["name"],
@@ -171,6 +175,7 @@ def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFiel
         resources=columns["resources"],
         absent={},
         typed=True,
+        link_counts=np.fromiter(map(len, columns["depends"]), dtype=np.int64, count=n),
     )
     if quotes_in(text) != quotes_in(orjson.dumps(head)) + 2 * _strings_of(fields, all(plain)):
         return None  # a repeated key (or a default written out): the usual way
@@ -182,23 +187,23 @@ def _strings_of(fields: TaskFields, plain: bool = False) -> int:
     when no key was repeated (a repeated key keeps only its last value) and no field was
     written with its default value. ``plain``: the tasks have only the plain fields."""
     n = len(fields.ids)
-    given_depends = n - fields.depends.count([])
+    links = fields.link_counts
+    if links is None:
+        links = np.fromiter(map(len, fields.depends), dtype=np.int64, count=n)
+    strings = (
+        4 * n  # id and name: key and value
+        + 2 * (n - fields.durations.count(None))
+        + int(np.count_nonzero(links))  # the key of a list of links (an empty one: none)
+        + int(links.sum())
+    )
     if plain:
-        return int(
-            4 * n
-            + 2 * (n - fields.durations.count(None))
-            + given_depends
-            + sum(map(len, fields.depends))
-        )
+        return strings
     given_estimates = list(filter(None, fields.estimates))  # an empty one: no match
     given_resources = n - fields.resources.count({})
     return int(
-        4 * n  # id and name: key and value
-        + 2 * (n - fields.durations.count(None))
+        strings
         + len(given_estimates)
         + sum(map(len, given_estimates))
-        + given_depends
-        + sum(map(len, fields.depends))
         + sum(fields.milestone)
         + given_resources
         + sum(map(len, fields.resources))
