@@ -7,8 +7,9 @@ cycles; :func:`progman.domain.validation.check_program` drives it over every sec
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from progman.domain.acyclic import acyclic
 from progman.domain.cycles import cycle_within, strongly_connected
@@ -17,6 +18,9 @@ from progman.domain.program import Program
 from progman.domain.suggest import Suggester, suggestion
 from progman.domain.work import WorkItem
 
+if TYPE_CHECKING:
+    from progman.domain.excerpt import Excerpt
+
 _ID = attrgetter("id")
 _TASKS = attrgetter("tasks")
 
@@ -24,11 +28,15 @@ _TASKS = attrgetter("tasks")
 class PlanChecker:
     """The findings of one program's checks, and what the checks of its work items index."""
 
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, excerpt: Excerpt | None = None) -> None:
         self.program = program
+        #: ``program`` holds only some tasks of a larger one (see :mod:`.excerpt`)
+        self.excerpt = excerpt
         self.findings: list[Finding] = []
         #: Every work item by id (the first one of a duplicated id), depth first in file order.
         self.items: dict[str, WorkItem] = {}
+        #: Every task id a reference may name: ``items``, or the whole program's ids.
+        self.known: Mapping[str, object] = self.items
         #: The summary tasks above each nested work item (top-level items are not in it).
         self.ancestors: dict[str, tuple[str, ...]] = {}
         #: Ids of the work items with subtasks.
@@ -41,6 +49,8 @@ class PlanChecker:
         self._suggesters: dict[int, tuple[Collection[str], Suggester]] = {}
 
     def add(self, code: str, message: str, path: Path) -> None:
+        if self.excerpt is not None:
+            path = self.excerpt.moved(path)
         self.findings.append(Finding(code, message, path))
 
     # -- ids -------------------------------------------------------------------------------
@@ -85,6 +95,8 @@ class PlanChecker:
     # once); paths, messages and suggestions are built when there is a finding to report.
 
     def index_work_items(self) -> None:
+        if self.excerpt is not None:
+            self.known = self.excerpt.known(self.program)
         items, summaries = self.items, self.summaries
         for p, project in enumerate(self.program.projects):
             tasks = project.tasks
@@ -131,9 +143,12 @@ class PlanChecker:
             stack.extend(reversed(below))
 
     def _duplicate_task(self, ident: str, path: Path) -> None:
+        first = self.path_of(ident)
+        if self.excerpt is not None:
+            first = self.excerpt.moved(first)
         self.add(
             "plan.duplicate_id",
-            f"duplicate task id '{ident}' (first defined at {format_path(self.path_of(ident))}); "
+            f"duplicate task id '{ident}' (first defined at {format_path(first)}); "
             "task ids must be unique in the program",
             (*path, "id"),
         )
@@ -153,14 +168,17 @@ class PlanChecker:
         position = {ident: i for i, ident in enumerate(self.items)}
         tree = bool(self.summaries or self.ancestors)  # some task has subtasks
         link_from, link_to = self.link_from, self.link_to
+        outside = self.known if self.excerpt is not None else {}  # right tasks left out
         for i, (ident, item) in enumerate(self.items.items()):
             fields = item.__dict__
             for d, dep in enumerate(fields["depends"]):
                 task = dep.task
                 j = position.get(task)
                 if j is None:
+                    if task in outside:  # a task of the whole program, in no cycle
+                        continue
                     self.reference(
-                        "task", task, self.items, self._link(ident, d), f"depends of {ident}"
+                        "task", task, self.known, self._link(ident, d), f"depends of {ident}"
                     )
                 elif j == i:
                     self.add("plan.cycle", f"task {ident} depends on itself", self._link(ident, d))

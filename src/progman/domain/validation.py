@@ -10,6 +10,8 @@ storage layer into a field path. All findings are collected; nothing stops at th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from progman.domain.findings import Finding, Path, did_you_mean, format_path
 from progman.domain.lifecycle import check_lifecycle
 from progman.domain.plan_checker import PlanChecker
@@ -18,10 +20,16 @@ from progman.domain.resources import person_capacity_problems
 from progman.domain.risk_checks import check_risks
 from progman.domain.strategy_checks import check_strategy
 
+if TYPE_CHECKING:
+    from progman.domain.excerpt import Excerpt
 
-def check_program(program: Program) -> list[Finding]:
-    """Every cross-reference problem of the program (empty list when it is consistent)."""
-    c = PlanChecker(program)
+
+def check_program(program: Program, excerpt: Excerpt | None = None) -> list[Finding]:
+    """Every cross-reference problem of the program (empty list when it is consistent).
+
+    With an ``excerpt``, ``program`` holds only some tasks of a larger program (the others
+    proven right elsewhere): the findings are those of the whole, at its paths."""
+    c = PlanChecker(program, excerpt)
     prog = program
     calendars = set(prog.calendars)
     c.reference("calendar", prog.calendar, calendars, ("calendar",), "the program calendar")
@@ -52,7 +60,7 @@ def check_program(program: Program) -> list[Finding]:
     c.unique("gate", ((g.id, ("gates", i)) for i, g in enumerate(prog.gates)))
     c.unique("decision", ((d.id, ("decisions", i)) for i, d in enumerate(prog.decisions)))
     c.index_work_items()
-    tasks = c.items
+    tasks = c.known
 
     for i, project in enumerate(prog.projects):
         c.reference(

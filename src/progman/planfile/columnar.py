@@ -46,9 +46,11 @@ from progman.engine.build_columns import LinkColumns, flatten
 from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
+from progman.errors import PlanInvalid
 from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
 from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
-from progman.planfile.source import FileLocator, Locator, load_document
+from progman.planfile.broken import excerpt_problems
+from progman.planfile.source import FileLocator, Locator, NoPlaces, load_document
 
 #: The fields of a simple task: any other sends the plan the usual way.
 TASK_FIELDS = frozenset(
@@ -121,6 +123,7 @@ class ColumnarPlan:
                     seal(program)
                 mark_checked(program)
                 return program
+            _raise_problems(self.data, self.places)  # a cycle: found without building all
             return validate_plan_data(self.data, self.places, sealed=self.sealed)
 
 
@@ -138,7 +141,16 @@ def load_plan_columns(
             found = simple_columns(data, places, sealed=sealed)
             if isinstance(found, ColumnarPlan):
                 return found
+        _raise_problems(data, places)
         return validate_plan_data(data, places, sealed=sealed)
+
+
+def _raise_problems(data: dict[str, Any], places: Locator | None) -> None:
+    """Raise the problems of a plan the gate refused, found by checking only the tasks it
+    cannot prove right (:mod:`~progman.planfile.broken`), if it can tell them."""
+    problems = excerpt_problems(data, places or NoPlaces())
+    if problems:
+        raise PlanInvalid(problems)
 
 
 def simple_columns(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,6 +22,7 @@ from progman.collector import collector_paused
 from progman.domain import Program
 from progman.domain.base import ID_PATTERN
 from progman.domain.checked import mark_checked, seal
+from progman.domain.excerpt import Excerpt
 from progman.domain.plan_warnings import plan_warnings
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
 from progman.domain.validation import check_program
@@ -299,30 +300,57 @@ def validate_plan_data(
     and sealed first with ``sealed`` (see :func:`load_plan`).
     """
     places = positions or NoPlaces()
-    try:
-        program = Program.model_validate(data)
-    except ValidationError as exc:
-        field_problems = problems_from_validation(exc, data)
-        pending = [((f.path, f.key), f.code, f.message) for f in field_problems]
-        repaired = _without_bad_fields(data, [f.path for f in field_problems])
-        if repaired is not None:  # also report cross-reference problems of the rest
-            reported = {f.path for f in field_problems}
-            pending.extend(
-                ((f.path, False), f.code, f.message)
-                for f in check_program(repaired)
-                if f.path not in reported
-            )
-        raise PlanInvalid(_placed(pending, places)) from None
-    findings = check_program(program)
-    if findings:
-        raise PlanInvalid(_placed([((f.path, False), f.code, f.message) for f in findings], places))
+    program, pending = checked_plan_data(data)
+    if pending:
+        raise PlanInvalid(_placed(pending, places))
+    assert program is not None  # no problem: the program was built
     if sealed:
         seal(program)
     mark_checked(program)
     return program
 
 
-def _placed(pending: list[tuple[Spot, str, str]], places: Locator) -> list[Problem]:
+#: a problem found, not yet placed in the text: where, code, message
+Pending = tuple[Spot, str, str]
+
+
+def checked_plan_data(
+    data: dict[str, Any], excerpt: Excerpt | None = None
+) -> tuple[Program | None, list[Pending]]:
+    """The program of ``data`` and every problem of it (the program is None when it could
+    not be built). With an ``excerpt`` (see :mod:`progman.domain.excerpt`), ``data`` holds
+    only some tasks of a larger plan, and the problems are the whole plan's, at its paths."""
+    moved = excerpt.moved if excerpt is not None else _same
+    try:
+        program = Program.model_validate(data)
+    except ValidationError as exc:
+        field_problems = problems_from_validation(exc, data)
+        pending = [((moved(f.path), f.key), f.code, f.message) for f in field_problems]
+        repaired = _without_bad_fields(data, [f.path for f in field_problems], moved)
+        if repaired is not None:  # also report cross-reference problems of the rest
+            reported = {moved(f.path) for f in field_problems}
+            pending.extend(
+                ((f.path, False), f.code, f.message)
+                for f in check_program(repaired, excerpt)
+                if f.path not in reported
+            )
+        return None, pending
+    findings = check_program(program, excerpt)
+    return program, [((f.path, False), f.code, f.message) for f in findings]
+
+
+def plan_problems(
+    data: dict[str, Any], places: Locator, excerpt: Excerpt | None = None
+) -> list[Problem]:
+    """Every problem of ``data`` (see :func:`checked_plan_data`), placed, in reading order."""
+    return _placed(checked_plan_data(data, excerpt)[1], places)
+
+
+def _same(path: PathKey) -> PathKey:
+    return path
+
+
+def _placed(pending: list[Pending], places: Locator) -> list[Problem]:
     """The problems with their positions (one more read of the text), in reading order."""
     where = places.locate_all([spot for spot, _, _ in pending])
     return _ordered(
@@ -330,19 +358,22 @@ def _placed(pending: list[tuple[Spot, str, str]], places: Locator) -> list[Probl
     )
 
 
-def _without_bad_fields(data: dict[str, Any], bad: list[PathKey]) -> Program | None:
+def _without_bad_fields(
+    data: dict[str, Any], bad: list[PathKey], moved: Callable[[PathKey], PathKey] = _same
+) -> Program | None:
     """The program with bad fields dropped or replaced by placeholders, if that makes it valid.
 
     Used only to find the cross-reference problems of the rest of the plan, so that the
     user sees every problem in one run. A few rounds, since a fix can uncover the next.
     Only the containers on the patched paths are copied; the data stays as it was.
+    ``moved``: a path of ``data`` as the whole plan's (placeholder ids are named by it).
     """
     trimmed = dict(data)
     copied = {id(trimmed)}
     paths = bad
     for _ in range(3):
         for path in paths:
-            _patch(trimmed, path, copied)
+            _patch(trimmed, path, copied, moved)
         try:
             return Program.model_validate(trimmed)
         except ValidationError as exc:
@@ -356,10 +387,12 @@ def _without_bad_fields(data: dict[str, Any], bad: list[PathKey]) -> Program | N
 _PLACEHOLDERS: dict[Any, Any] = {str: "?", float: 0.0, int: 0, date: date(2000, 1, 3)}
 
 
-def _patch(data: dict[str, Any], path: PathKey, copied: set[int]) -> None:
+def _patch(
+    data: dict[str, Any], path: PathKey, copied: set[int], moved: Callable[[PathKey], PathKey]
+) -> None:
     """Drop the field holding a bad value, or give a required one a placeholder; an entry
     of a list that is wrong as a whole (a task written as text) becomes a placeholder."""
-    if len(path) >= 2 and _stub_entry(data, path, copied):
+    if len(path) >= 2 and _stub_entry(data, path, copied, moved):
         return
     field_end = max((i for i, part in enumerate(path) if isinstance(part, str)), default=-1)
     if field_end <= 0:
@@ -372,14 +405,16 @@ def _patch(data: dict[str, Any], path: PathKey, copied: set[int]) -> None:
     info = next((f for n, f in model.model_fields.items() if (f.alias or n) == name), None)
     if info is not None and info.is_required():
         if name in ("id", "key"):  # a placeholder that is an id, and no other entity's
-            parent[name] = _placeholder_id(path)
+            parent[name] = _placeholder_id(moved(path))
         elif info.annotation in _PLACEHOLDERS:
             parent[name] = _PLACEHOLDERS[info.annotation]
     else:
         parent.pop(name, None)
 
 
-def _stub_entry(data: dict[str, Any], path: PathKey, copied: set[int]) -> bool:
+def _stub_entry(
+    data: dict[str, Any], path: PathKey, copied: set[int], moved: Callable[[PathKey], PathKey]
+) -> bool:
     """Put a placeholder entity (its own id kept, if it has one) in place of the list entry
     at ``path``, so that what refers to it and the entries around it are checked as written
     (dropping the whole list would report each reference to them as unknown). False when
@@ -402,7 +437,7 @@ def _stub_entry(data: dict[str, Any], path: PathKey, copied: set[int]) -> bool:
             continue
         if name == "id":
             keep = isinstance(given, str) and _ID.fullmatch(given)
-            stub[name] = given if keep else _placeholder_id(path)
+            stub[name] = given if keep else _placeholder_id(moved(path))
         elif info.annotation in _PLACEHOLDERS:
             stub[info.alias or name] = _PLACEHOLDERS[info.annotation]
         else:
