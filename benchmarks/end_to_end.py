@@ -8,6 +8,9 @@ best of a few runs, so imports, parsing, checks, the engine and the output all c
 * ``progman schedule --json`` of a 100,000-task JSON plan against the networkx script a
   Python user would write for the same file (load the JSON, build a DiGraph, longest
   path); target ≥ 3x faster and ≤ 500 MB. The same program as YAML: ≤ 3x the JSON time.
+  The same JSON plan with five mistakes (a typo with a did-you-mean, a bad duration, an
+  unknown field, a repeated id, a cycle across projects), every one reported with its
+  file:line:col: in about the time of the right one (target ≤ 2x, issue 10).
 * A 1,000,000-task JSON plan end to end: ≤ 15 s and ≤ 4 GB, against ``json.load`` of the
   same file (the least any Python tool pays to read it).
 * ``progman simulate --iterations 10000`` on a 10,000-task plan: ≤ 5 s; and ``progman
@@ -43,8 +46,9 @@ class Run:
     peak_mb: float
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Wall time and peak RSS of one subprocess; its output is discarded; it must succeed."""
+def measure(command: list[str], env: dict[str, str] | None = None, *, status: int = 0) -> Run:
+    """Wall time and peak RSS of one subprocess; its output is discarded; it must exit with
+    ``status`` (0: succeed)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -57,14 +61,16 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if process.returncode != status:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
-def best(command: list[str], repeat: int = REPEAT, env: dict[str, str] | None = None) -> Run:
+def best(
+    command: list[str], repeat: int = REPEAT, env: dict[str, str] | None = None, *, status: int = 0
+) -> Run:
     """The fastest of ``repeat`` runs, with the largest peak memory seen."""
-    runs = [measure(command, env) for _ in range(repeat)]
+    runs = [measure(command, env, status=status) for _ in range(repeat)]
     return Run(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
@@ -81,6 +87,21 @@ def make_plan(
     arguments = [str(projects), str(per_project), "1" if estimates else "0", str(path), str(people)]
     subprocess.run([sys.executable, "-c", code, *arguments], check=True)
     return path
+
+
+#: Five mistakes in a generated plan (each kind the loader reports), made in a child process
+BREAK_PLAN = """
+import json, sys
+data = json.load(open(sys.argv[1]))
+task = lambda p, t: data["projects"][p]["tasks"][t]
+task(50, 500)["depends"].append("P50.T46x")  # unknown task, did you mean 'P50.T46'?
+task(70, 10)["duration"] = "5q"  # not a duration
+task(20, 200)["nmae"] = "Typo"  # unknown field, did you mean 'name'?
+task(60, 600)["id"] = "P60.T10"  # a repeated id
+task(10, 5).setdefault("depends", []).append("P80.T900")  # a cycle across two projects
+task(80, 3).setdefault("depends", []).append("P10.T900")
+open(sys.argv[2], "w").write(json.dumps(data))
+"""
 
 
 def networkx(plan: Path) -> list[str]:
@@ -119,6 +140,15 @@ def schedule_100k(folder: Path) -> float:
         f"{ours.peak_mb:.0f} MB; networkx script {baseline.seconds:.2f} s, "
         f"{baseline.peak_mb:.0f} MB; progman {ratio:.1f}x faster (target ≥ 3x "
         f"{verdict(ratio >= 3)}, ≤ 500 MB {verdict(ours.peak_mb <= 500)})"
+    )
+    broken = folder / "broken100k.json"
+    subprocess.run([sys.executable, "-c", BREAK_PLAN, str(json_plan), str(broken)], check=True)
+    wrong = best([*PROGMAN, "schedule", str(broken), "--json"], status=1)
+    share = wrong.seconds / ours.seconds
+    print(
+        f"end_to_end: schedule --json, same JSON plan with 5 mistakes: {wrong.seconds:.2f} s, "
+        f"{wrong.peak_mb:.0f} MB; {share:.1f}x the right plan's time (target ≤ 2x "
+        f"{verdict(share <= 2)})"
     )
     as_yaml = best([*PROGMAN, "schedule", str(yaml_plan), "--json"])
     share = as_yaml.seconds / ours.seconds

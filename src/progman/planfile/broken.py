@@ -138,7 +138,11 @@ def _suspects(tasks: list[Any], people: set[str]) -> tuple[list[Any], np.ndarray
     if len(index) < n - named.count(None):  # a repeated id: every task holding it
         twice = {ident for ident, times in Counter(named).items() if times > 1 and ident}
         bad |= np.fromiter(map(twice.__contains__, named), dtype=bool, count=n)
-    bad |= _flags(fields.names, _plain_name)
+    names = fields.names
+    if not (_all_of(str, names) and "".join(names).isascii()) or list(
+        map(str.strip, names)
+    ) != names:  # else every name is proven plain in C
+        bad |= _flags(names, _plain_name)
     bad |= _flags(fields.durations, _right_duration)
     bad |= _wrong_estimates(fields.estimates)
     milestone = fields.milestone

@@ -449,6 +449,8 @@ def _all_of(kind: type, values: list[Any]) -> bool:
 def _durations(texts: list[Any]) -> list[Duration | None] | str:
     """Each task's duration, each distinct text parsed once (so equal ones are shared)."""
     parsed: dict[Any, Duration | None] = {}
+    if not set(map(type, texts)) <= {str, type(None)}:  # a list or a mapping: not hashable
+        return "a duration that is not a text"
     for text in dict.fromkeys(texts):
         if text is None:
             parsed[None] = None
