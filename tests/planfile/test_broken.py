@@ -14,12 +14,12 @@ import random
 from typing import Any
 
 import pytest
+from tests.planfile.test_columnar import MUTATIONS, simple_plan
 
 from progman.errors import PlanInvalid
 from progman.planfile import validate_plan_data
 from progman.planfile.broken import excerpt_problems
 from progman.planfile.source import TextLocator
-from tests.planfile.test_columnar import MUTATIONS, simple_plan
 
 #: mutations of the corpus that the excerpt cannot judge (it answers None): subtasks, an
 #: id that reads as a link with a lag

@@ -36,7 +36,9 @@ from progman.planfile.loader import plan_problems
 from progman.planfile.source import Locator, PathKey
 
 #: The fields of a simple task without subtasks (the gate's, but ``tasks``).
-_FLAT_FIELDS = frozenset({"id", "name", "duration", "estimate", "depends", "milestone", "resources"})
+_FLAT_FIELDS = frozenset(
+    {"id", "name", "duration", "estimate", "depends", "milestone", "resources"}
+)
 #: Beyond this share of suspect tasks (and a few), checking them is no cheaper than the
 #: usual loader, which must then build the right plan anyway.
 _MOST_SUSPECT = 8
@@ -122,8 +124,10 @@ def _suspects(tasks: list[Any], people: set[str]) -> tuple[list[Any], np.ndarray
     bad |= ~np.fromiter(map(_FLAT_FIELDS.issuperset, entries), dtype=bool, count=n)
     fields = fields_of_dicts(entries, _ABSENT)
     ids = fields.ids
-    if _all_of(str, ids) and max(map(len, ids), default=0) <= ID_MAX_LENGTH and all(
-        map(_PLAIN_ID, ids)
+    if (
+        _all_of(str, ids)
+        and max(map(len, ids), default=0) <= ID_MAX_LENGTH
+        and all(map(_PLAIN_ID, ids))
     ):
         named: list[str | None] = ids  # the common case, proven in C
     else:
@@ -133,15 +137,16 @@ def _suspects(tasks: list[Any], people: set[str]) -> tuple[list[Any], np.ndarray
     if any(ident is not None and "-" in ident and _LAG_AT_END(ident) for ident in named):
         return None  # 'A-1d' would be read as a link to A with a lag: the usual way
     # each id at its first task (as the check indexes them)
-    index = dict(zip(reversed(named), range(n - 1, -1, -1), strict=True))
-    index.pop(None, None)  # type: ignore[call-overload]
+    index: dict[Any, int] = dict(zip(reversed(named), range(n - 1, -1, -1), strict=True))
+    index.pop(None, None)
     if len(index) < n - named.count(None):  # a repeated id: every task holding it
         twice = {ident for ident, times in Counter(named).items() if times > 1 and ident}
         bad |= np.fromiter(map(twice.__contains__, named), dtype=bool, count=n)
     names = fields.names
-    if not (_all_of(str, names) and "".join(names).isascii()) or list(
-        map(str.strip, names)
-    ) != names:  # else every name is proven plain in C
+    if (
+        not (_all_of(str, names) and "".join(names).isascii())
+        or list(map(str.strip, names)) != names
+    ):  # else every name is proven plain in C
         bad |= _flags(names, _plain_name)
     bad |= _flags(fields.durations, _right_duration)
     bad |= _wrong_estimates(fields.estimates)
@@ -194,8 +199,7 @@ def _right_estimate(given: Any) -> bool:
 def _wrong_estimates(givens: list[Any]) -> np.ndarray:
     """Tasks whose ``estimate`` is not valid, each distinct one validated once."""
     keys = [
-        tuple(given) if type(given) is list and _all_of(str, given) else given
-        for given in givens
+        tuple(given) if type(given) is list and _all_of(str, given) else given for given in givens
     ]
     return _flags(keys, _right_estimate)
 

@@ -25,7 +25,7 @@ from progman.domain.checked import mark_checked, seal
 from progman.domain.excerpt import Excerpt
 from progman.domain.plan_warnings import plan_warnings
 from progman.domain.program import LIST_SECTIONS, MAPPING_SECTIONS
-from progman.domain.validation import check_program
+from progman.domain.validation import Finding, check_program
 from progman.errors import InputNotFound, Location, PlanInvalid, Problem
 from progman.planfile.errors import clean_path as _clean_path
 from progman.planfile.errors import model_at, problems_from_validation
@@ -331,12 +331,16 @@ def checked_plan_data(
             reported = {moved(f.path) for f in field_problems}
             pending.extend(
                 ((f.path, False), f.code, f.message)
-                for f in check_program(repaired, excerpt)
+                for f in _check(repaired, excerpt)
                 if f.path not in reported
             )
         return None, pending
-    findings = check_program(program, excerpt)
+    findings = _check(program, excerpt)
     return program, [((f.path, False), f.code, f.message) for f in findings]
+
+
+def _check(program: Program, excerpt: Excerpt | None) -> list[Finding]:
+    return check_program(program) if excerpt is None else check_program(program, excerpt)
 
 
 def plan_problems(
