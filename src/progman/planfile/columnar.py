@@ -47,9 +47,9 @@ from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
 from progman.errors import PlanInvalid
+from progman.planfile.broken import excerpt_problems
 from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
 from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
-from progman.planfile.broken import excerpt_problems
 from progman.planfile.source import FileLocator, Locator, NoPlaces, load_document
 
 #: The fields of a simple task: any other sends the plan the usual way.
