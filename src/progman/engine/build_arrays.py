@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from itertools import chain, repeat
 from operator import attrgetter, is_not, itemgetter
+from typing import cast
 
 import numpy as np
 
@@ -97,10 +98,10 @@ def node_durations(
         ]
     given = np.fromiter(map(is_not, amounts, repeat(None)), dtype=bool, count=n_items)
     timed = np.flatnonzero(given & ~is_summary)
-    chosen: Sequence[Duration] = (
-        amounts  # type: ignore[assignment]
-        if timed.size == n_items
-        else [amounts[i] for i in timed.tolist()]
+    # every one given: the column itself, else the given ones (None at none of them)
+    chosen = cast(
+        "Sequence[Duration]",
+        amounts if timed.size == n_items else [amounts[i] for i in timed.tolist()],
     )
     minutes, elapsed = duration_minutes(chosen, tables.minutes_per_day[calendar[timed]])
     duration[timed] = minutes

@@ -145,8 +145,9 @@ def decode_simple_json(text: bytes) -> tuple[dict[str, Any], list[int], TaskFiel
     """The plan in JSON ``text`` (UTF-8) without its tasks (``projects`` with empty task
     lists; each value as ``orjson`` reads it), how many tasks each project has, and the
     tasks' fields; or None when the text is anything else than a plan of simple tasks with
-    no repeated key (then the usual parse reads it). A key written with escapes is missed
-    by :func:`_column`'s search, but not by the count of strings: None as well."""
+    no repeated key (then the usual parse reads it). A plain field's key written with
+    escapes is missed by :func:`_column`'s search, but not by the count of strings: None
+    as well (any other field is read from the decoded tasks, escapes and all)."""
     try:
         top = _TOP.decode(text)
         projects = _PROJECTS.decode(top["projects"]) if "projects" in top else None
