@@ -13,15 +13,17 @@ from __future__ import annotations
 import csv
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from progman.cli.plain_table import plain_lines
 from progman.errors import PlanInvalid, ProgmanError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.segment import Segment
     from rich.table import Table
 
 
@@ -173,27 +175,98 @@ class Cell:
 
 
 @dataclass
-class _Row:
-    cells: tuple[Cell, ...]
-    style: str
-    end_section: bool
-
-
-@dataclass
 class Listing:
     """A table to print with :func:`print_listing`: a title, columns, rows and a legend
-    (the words that explain markers and styles; never colours alone)."""
+    (the words that explain markers and styles; never colours alone).
+
+    The cells are held by column (a list of texts each, short forms and styles only where
+    a column has them): a schedule's 100,000 rows are 11 lists, not a million objects."""
 
     columns: Sequence[Column]
     title: str | None = None
     legend: str | None = None
-    rows: list[_Row] = field(default_factory=list)
+    _texts: list[list[str]] = field(init=False, repr=False)
+    _shorts: list[list[str | None] | None] = field(init=False, repr=False)
+    _styles: list[list[str] | None] = field(init=False, repr=False)
+    _row_styles: list[str] = field(init=False, repr=False, default_factory=list)
+    _sections: list[bool] = field(init=False, repr=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._texts = [[] for _ in self.columns]
+        self._shorts = [None] * len(self.columns)
+        self._styles = [None] * len(self.columns)
+
+    def __len__(self) -> int:
+        """How many rows."""
+        return len(self._sections)
 
     def add_row(self, *cells: str | Cell, style: str = "", end_section: bool = False) -> None:
         if len(cells) != len(self.columns):
             raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
-        made = tuple(cell if isinstance(cell, Cell) else Cell(cell) for cell in cells)
-        self.rows.append(_Row(made, style, end_section))
+        at = len(self)
+        for index, cell in enumerate(cells):
+            if isinstance(cell, Cell):
+                text, short, style_of_cell = cell.text, cell.short, cell.style
+            else:
+                text, short, style_of_cell = cell, None, ""
+            self._texts[index].append(text)
+            if short is not None or self._shorts[index] is not None:
+                self._column_of(self._shorts, index, None, at).append(short)
+            if style_of_cell or self._styles[index] is not None:
+                self._column_of(self._styles, index, "", at).append(style_of_cell)
+        self._row_styles.append(style)
+        self._sections.append(end_section)
+
+    def add_rows(
+        self,
+        texts: Sequence[Sequence[str]],
+        *,
+        shorts: Mapping[int, Sequence[str | None]] | None = None,
+        styles: Sequence[str] | None = None,
+        end_sections: Sequence[bool] | None = None,
+    ) -> None:
+        """Many rows at once, given by column: ``texts[c][r]`` is row r's text in column
+        c; ``shorts`` the short forms of the columns that have them (by column index);
+        ``styles`` the rows' styles; ``end_sections`` which rows end a section."""
+        if len(texts) != len(self.columns):
+            raise ValueError(f"{len(texts)} columns of cells for {len(self.columns)} columns")
+        count = len(texts[0]) if texts else 0
+        if any(len(cells) != count for cells in texts):
+            raise ValueError("the columns of cells differ in length")
+        at = len(self)
+        for index, cells in enumerate(texts):
+            self._texts[index].extend(cells)
+            given = (shorts or {}).get(index)
+            if given is not None:
+                self._column_of(self._shorts, index, None, at).extend(given)
+            elif self._shorts[index] is not None:
+                self._shorts[index].extend([None] * count)  # type: ignore[union-attr]
+            if self._styles[index] is not None:
+                self._styles[index].extend([""] * count)  # type: ignore[union-attr]
+        self._row_styles.extend(styles if styles is not None else [""] * count)
+        self._sections.extend(end_sections if end_sections is not None else [False] * count)
+
+    @staticmethod
+    def _column_of(table: list[Any], index: int, empty: object, count: int) -> list[Any]:
+        """The column ``index`` of ``table`` (short forms or styles), made now (``count``
+        empty values for the rows before) if it has none yet."""
+        if table[index] is None:
+            table[index] = [empty] * count
+        column: list[Any] = table[index]
+        return column
+
+    def column_texts(self, index: int, short: bool = False) -> list[str]:
+        """The cells of column ``index``, each in its short form when ``short`` and it has
+        one."""
+        texts = self._texts[index]
+        shorts = self._shorts[index]
+        if not short or shorts is None:
+            return texts
+        return [text if alt is None else alt for text, alt in zip(texts, shorts, strict=True)]
+
+    def sections(self) -> list[bool]:
+        """Whether each row ends a section (a blank line follows it)."""
+        return self._sections
 
     def steps(self) -> int:
         """How many steps of narrowing the columns know."""
@@ -209,15 +282,15 @@ class Listing:
 
     def _shown(self, step: int) -> list[tuple[Column, int]]:
         """The columns shown at ``step``, each with the width of its widest cell."""
-        shown = []
-        for index, column in enumerate(self.columns):
-            if column.drop is not None and step >= column.drop:
-                continue
-            short = column.shorten is not None and step >= column.shorten
-            texts = [_text(row.cells[index], short) for row in self.rows]
-            natural = max((_longest_line(text) for text in [*texts, column.header]), default=0)
-            shown.append((column, natural))
-        return shown
+        return [
+            (column, self._natural(index, self._short_at(column, step), column))
+            for index, column in enumerate(self.columns)
+            if column.drop is None or step < column.drop
+        ]
+
+    @staticmethod
+    def _short_at(column: Column, step: int) -> bool:
+        return column.shorten is not None and step >= column.shorten
 
     def render(self, step: int = 0, *, styled: bool = True) -> Table:
         """The Rich table at ``step`` of narrowing (see :class:`Column`)."""
@@ -235,26 +308,26 @@ class Listing:
         for index, column in enumerate(self.columns):
             if column.drop is not None and step >= column.drop:
                 continue
-            kept.append((index, column.shorten is not None and step >= column.shorten))
+            short = self._short_at(column, step)
+            texts = self.column_texts(index, short)
+            no_styles = [""] * len(self)
+            cell_styles = (self._styles[index] if styled else None) or no_styles
+            kept.append((texts, cell_styles))
             wraps = column.kind == "text"
             table.add_column(
                 column.header,
                 justify=column.alignment,
                 no_wrap=not wraps,
                 overflow="fold",
-                min_width=None if wraps else self._natural(index, kept[-1][1], column),
+                min_width=None if wraps else self._natural(index, short, column),
             )
-        for row in self.rows:
-            cells = []
-            for index, short in kept:
-                cell = row.cells[index]
-                text = _text(cell, short)
-                cells.append(_styled(text, cell.style if styled else ""))
-            table.add_row(*cells, style=row.style if styled else "", end_section=row.end_section)
+        for at, (style, end_section) in enumerate(zip(self._row_styles, self._sections)):
+            cells = [_styled(texts[at], cell_styles[at]) for texts, cell_styles in kept]
+            table.add_row(*cells, style=style if styled else "", end_section=end_section)
         return table
 
     def _natural(self, index: int, short: bool, column: Column) -> int:
-        texts = [_text(row.cells[index], short) for row in self.rows]
+        texts = self.column_texts(index, short)
         return max((_longest_line(text) for text in [*texts, column.header]), default=0)
 
 
@@ -281,13 +354,20 @@ def print_listing(listing: Listing, console: Console | None = None) -> None:
     plain = not console.is_terminal
     if listing.title:
         console.print(_styled(listing.title, "" if plain else "bold"), soft_wrap=plain)
-    if plain or not listing.rows:
+    if plain or not len(listing):
         step = 0
     else:
         step = next(
             (s for s in range(listing.steps() + 1) if listing.width(s) <= console.width),
             listing.steps(),
         )
+    chunks = plain_lines(listing, console.width) if plain else None
+    if chunks is not None:  # the text Rich would print, made without it
+        for chunk in chunks:
+            console.print(_Verbatim(chunk), soft_wrap=True)
+        if listing.legend:
+            console.print(_styled(listing.legend, ""), soft_wrap=True)
+        return
     table = listing.render(step, styled=not plain)
     needed = listing.width(step)
     if needed > console.width:  # even its essentials do not fit: wider lines, nothing cut
@@ -303,6 +383,18 @@ def print_listing(listing: Listing, console: Console | None = None) -> None:
     console.print(table)
     if listing.legend:
         console.print(_styled(listing.legend, "" if plain else "dim"), soft_wrap=plain)
+
+
+class _Verbatim:
+    """Text printed as it is, through the console (so its capture and recording see it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[Segment]:
+        from rich.segment import Segment  # noqa: PLC0415
+
+        yield Segment(self.text)
 
 
 def print_listings(listings: Iterable[Listing], console: Console | None = None) -> None:
