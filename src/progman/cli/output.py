@@ -321,7 +321,9 @@ class Listing:
                 overflow="fold",
                 min_width=None if wraps else self._natural(index, short, column),
             )
-        for at, (style, end_section) in enumerate(zip(self._row_styles, self._sections)):
+        for at, (style, end_section) in enumerate(
+            zip(self._row_styles, self._sections, strict=True)
+        ):
             cells = [_styled(texts[at], cell_styles[at]) for texts, cell_styles in kept]
             table.add_row(*cells, style=style if styled else "", end_section=end_section)
         return table

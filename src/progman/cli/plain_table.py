@@ -18,7 +18,7 @@ command that prints a listing).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from typing import TYPE_CHECKING
 
@@ -28,11 +28,10 @@ if TYPE_CHECKING:
 #: Lines written at a time (the text of a large table is never held whole).
 CHUNK = 4096
 #: Text this renderer leaves to Rich: control characters that Rich removes, expands (a
-#: tab) or measures as it alone does, and the line breaks other than ``\n`` that its
-#: measuring (``str.splitlines``) splits on while its rendering does not.
-_UNCOVERED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-#: A zero width joiner and a variation selector change the width of what precedes them.
-_JOINING = frozenset("\u200d\ufe0f")
+#: tab) or measures as it alone does, the line breaks other than ``\n`` that its measuring
+#: (``str.splitlines``) splits on while its rendering does not, and the zero width joiner
+#: and variation selector, which join characters into graphemes that Rich crops whole.
+_UNCOVERED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200d\ufe0f]")
 
 
 def plain_lines(listing: Listing, width: int) -> Iterator[str] | None:
@@ -48,9 +47,18 @@ def plain_lines(listing: Listing, width: int) -> Iterator[str] | None:
         if _UNCOVERED.search(joined):
             return None
         narrow = _narrow(joined + column.header)
-        split = joined.count("\n") > len(cells) - 1 or "\n" in column.header
+        split = bool(cells) and joined.count("\n") > len(cells) - 1  # a cell of lines
         last = index == len(columns) - 1
-        fitted.append(_fit(column.header, cells, column.alignment, narrow, split, last))
+        fitted.append(
+            _fit(
+                column.header,
+                cells,
+                alignment=column.alignment,
+                narrow=narrow,
+                split=split,
+                last=last,
+            )
+        )
     # each column but the last has a space of padding; a space between two columns
     table_width = sum(f.width for f in fitted) + 2 * (len(fitted) - 1)
     if table_width > width:
@@ -77,14 +85,13 @@ def _narrow(text: str) -> bool:
     """Whether every character of ``text`` takes one cell, so its cell length is its length."""
     from rich.cells import get_character_cell_size  # noqa: PLC0415 - Rich only when used
 
-    return all(
-        c == "\n" or (c not in _JOINING and get_character_cell_size(c) == 1) for c in set(text)
-    )
+    return all(c == "\n" or get_character_cell_size(c) == 1 for c in set(text))
 
 
 def _fit(
-    header: str, cells: list[str], alignment: str, narrow: bool, split: bool, last: bool
+    header: str, cells: list[str], *, alignment: str, narrow: bool, split: bool, last: bool
 ) -> _Fitted:
+    """The column's width (its widest line, header included) and its lines justified."""
     from rich.cells import cell_len  # noqa: PLC0415 - Rich only when used
 
     measure = len if narrow else cell_len
@@ -96,6 +103,8 @@ def _fit(
     content = max(content, *map(measure, head))
     if last and content == 0:  # Rich's least column: one cell
         content = 1
+    if content == 0:  # Rich renders nothing in no room: not even a zero-width character
+        return _Fitted([], [""] * len(cells), 0, split=False, last=last)
     justified = _Justify(alignment, content, measure)
     if split:
         cells = ["\n".join(map(justified, cell.split("\n"))) for cell in cells]
@@ -113,14 +122,13 @@ class _Justify:
 
     __slots__ = ("alignment", "measure", "width")
 
-    def __init__(self, alignment: str, width: int, measure: object) -> None:
+    def __init__(self, alignment: str, width: int, measure: Callable[[str], int]) -> None:
         self.alignment = alignment
         self.width = width
         self.measure = measure
 
     def __call__(self, line: str) -> str:
         measure = self.measure
-        assert callable(measure)
         if self.alignment == "left":
             return line + " " * (self.width - measure(line))
         line = line.rstrip()
@@ -162,7 +170,7 @@ def _section_ends(sections: Sequence[bool], lo: int, hi: int, count: int) -> lis
 def _block(cells: list[list[str]], fitted: list[_Fitted], *, top: bool = True) -> list[str]:
     """The lines of a row whose cells have several lines: each cell's lines at the top
     (a header's at the bottom), the rest of its height blank."""
-    height = max(map(len, cells))
+    height = max(1, *map(len, cells))
     padded = []
     for lines, column in zip(cells, fitted, strict=True):
         blank = [" " * column.width] * (height - len(lines))

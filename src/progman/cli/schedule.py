@@ -26,7 +26,6 @@ from progman.cli.options import (
     one_format,
 )
 from progman.cli.output import (
-    Cell,
     Column,
     Listing,
     output,
@@ -147,16 +146,21 @@ def _days(value: float) -> str:
     return f"{value:g}d"
 
 
-def _depths(program: "Program") -> dict[str, int]:
-    """How deep each work item sits in its project's breakdown (0 at the top)."""
+def _items(program: "Program") -> "tuple[dict[str, WorkItem], dict[str, int]]":
+    """Every work item by id, and how deep each one below the top of its project's
+    breakdown sits (the top ones, 0, left out): one pass, not one per question."""
+    items: dict[str, WorkItem] = {}
     depths: dict[str, int] = {}
     for item_project in program.projects:
-        stack = [(item, 0) for item in item_project.tasks]
-        while stack:
-            item, depth = stack.pop()
-            depths[item.id] = depth
-            stack.extend((child, depth + 1) for child in item.tasks)
-    return depths
+        for top in item_project.tasks:
+            items[top.id] = top
+            stack = [(child, 1) for child in top.tasks]
+            while stack:
+                item, depth = stack.pop()
+                items[item.id] = item
+                depths[item.id] = depth
+                stack.extend((child, depth + 1) for child in item.tasks)
+    return items, depths
 
 
 def _style(task: "TaskSchedule") -> str:
@@ -245,29 +249,38 @@ def schedule_table(
         title=f"{program.name} ({program.key}) — schedule{as_of}",
         legend=LEGEND,
     )
-    depths = _depths(program)
-    items = program.task_index()
+    items, depths = _items(program)
     counted = {r.id for r in program.resources if r.kind != "person"}
     missed = set(result.missed_deadlines)
     rows = [t for t in result.tasks if project is None or t.project == project]
-    for position, task in enumerate(rows):
-        name = "  " * depths.get(task.id, 0) + ("◆ " if task.milestone else "") + task.name
-        last_of_project = position + 1 == len(rows) or rows[position + 1].project != task.project
-        table.add_row(
-            _marker(task, missed),
-            task.id,
-            name,
-            _duration(items.get(task.id)),
-            Cell(_when(task.start), short=_day(task.start)),
-            Cell(_when(task.finish), short=_day(task.finish)),
-            _days(task.total_float),
-            _days(task.free_float),
-            _percent(items.get(task.id), task),
-            _people(items.get(task.id), counted),
-            task.driving_predecessor or "—",
-            style=_style(task),
-            end_section=last_of_project,
-        )
+    found = [items.get(t.id) for t in rows]
+    starts = [t.start for t in rows]
+    finishes = [t.finish for t in rows]
+    moments = {*starts, *finishes}  # each distinct date written once
+    when = {moment: _when(moment) for moment in moments}
+    day = {moment: _day(moment) for moment in moments}
+    total = [t.total_float for t in rows]
+    free = [t.free_float for t in rows]
+    days = {value: _days(value) for value in {*total, *free}}
+    projects = [t.project for t in rows]
+    table.add_rows(
+        [
+            [_marker(t, missed) for t in rows],
+            [t.id for t in rows],
+            ["  " * depths.get(t.id, 0) + ("◆ " if t.milestone else "") + t.name for t in rows],
+            list(map(_duration, found)),
+            [when[m] for m in starts],
+            [when[m] for m in finishes],
+            [days[v] for v in total],
+            [days[v] for v in free],
+            list(map(_percent, found, rows)),
+            [_people(item, counted) for item in found],
+            [t.driving_predecessor or "—" for t in rows],
+        ],
+        shorts={4: [day[m] for m in starts], 5: [day[m] for m in finishes]},
+        styles=list(map(_style, rows)),
+        end_sections=[a != b for a, b in zip(projects, [*projects[1:], None], strict=True)],
+    )
     return table
 
 
