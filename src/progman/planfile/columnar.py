@@ -47,7 +47,6 @@ from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
 from progman.errors import PlanInvalid
-from progman.planfile.broken import excerpt_problems
 from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
 from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
 from progman.planfile.source import FileLocator, Locator, NoPlaces, load_document
@@ -148,6 +147,8 @@ def load_plan_columns(
 def _raise_problems(data: dict[str, Any], places: Locator | None) -> None:
     """Raise the problems of a plan the gate refused, found by checking only the tasks it
     cannot prove right (:mod:`~progman.planfile.broken`), if it can tell them."""
+    from progman.planfile.broken import excerpt_problems  # noqa: PLC0415 - only on failure
+
     problems = excerpt_problems(data, places or NoPlaces())
     if problems:
         raise PlanInvalid(problems)
