@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from progman.domain import ChangeItem, Program, WorkItem
 from progman.domain.checked import check_once, is_sealed
@@ -24,9 +25,11 @@ from progman.engine.build import BuiltNetwork, build_network
 from progman.engine.build_arrays import duration_minutes
 from progman.engine.calendars import ELAPSED
 from progman.engine.horizon import out_of_range
-from progman.engine.impact_compare import ScheduledProgram
 from progman.engine.network import ScheduleCycle, ScheduleOutOfRange, schedule_network
 from progman.errors import Location, PlanInvalid, Problem
+
+if TYPE_CHECKING:  # (imported on first use: a columnar schedule never makes one)
+    from progman.engine.impact_compare import ScheduledProgram
 
 _RECENT: OrderedDict[tuple[int, date | None, date | None], ScheduledProgram] = OrderedDict()
 _RECENT_KEPT = 4
@@ -93,6 +96,8 @@ def _schedule(program: Program, built: BuiltNetwork) -> ScheduledProgram:
         raise ScheduleCycle("dependency cycle: " + " -> ".join(names), cycle.cycle) from None
     except ScheduleOutOfRange as beyond:  # name what reaches so far, not the tables
         raise out_of_range(program, built, beyond.nodes) from None
+    from progman.engine.impact_compare import ScheduledProgram  # noqa: PLC0415 - see above
+
     return ScheduledProgram(program, built, built.network, result)
 
 
