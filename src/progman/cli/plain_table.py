@@ -67,18 +67,39 @@ def plain_lines(listing: Listing, width: int) -> Iterator[str] | None:
 
 
 class _Fitted:
-    """One column's header lines and cells, each cell justified to the column's width."""
+    """One column: its header's lines justified, its width, and its cells as given (each
+    justified when its chunk of rows is written: the text is never held twice)."""
 
-    __slots__ = ("cells", "header", "last", "split", "width")
+    __slots__ = ("cells", "header", "justify", "last", "split", "width")
 
     def __init__(
-        self, header: list[str], cells: list[str], width: int, *, split: bool, last: bool
+        self,
+        header: list[str],
+        cells: list[str],
+        justify: _Justify | None,
+        *,
+        split: bool,
+        last: bool,
     ) -> None:
         self.header = header
         self.cells = cells
-        self.width = width
+        self.justify = justify
+        self.width = 0 if justify is None else justify.width
         self.split = split
         self.last = last
+
+    def justified(self, lo: int, hi: int) -> list[str]:
+        """Cells ``lo..hi`` justified to the column's width (a cell of lines: each line)."""
+        cells, justify = self.cells[lo:hi], self.justify
+        if justify is None:  # no room: Rich renders nothing
+            return [""] * len(cells)
+        if self.split:
+            return ["\n".join(map(justify, cell.split("\n"))) for cell in cells]
+        if justify.narrow and justify.alignment == "left":
+            return list(map(str.ljust, cells, repeat(justify.width)))
+        if justify.narrow and justify.alignment == "right":
+            return list(map(str.rjust, map(str.rstrip, cells), repeat(justify.width)))
+        return list(map(justify, cells))
 
 
 def _narrow(text: str) -> bool:
@@ -91,7 +112,7 @@ def _narrow(text: str) -> bool:
 def _fit(
     header: str, cells: list[str], *, alignment: str, narrow: bool, split: bool, last: bool
 ) -> _Fitted:
-    """The column's width (its widest line, header included) and its lines justified."""
+    """The column's width (its widest line, header included) and how its lines justify."""
     from rich.cells import cell_len  # noqa: PLC0415 - Rich only when used
 
     measure = len if narrow else cell_len
@@ -104,28 +125,23 @@ def _fit(
     if last and content == 0:  # Rich's least column: one cell
         content = 1
     if content == 0:  # Rich renders nothing in no room: not even a zero-width character
-        return _Fitted([], [""] * len(cells), 0, split=False, last=last)
-    justified = _Justify(alignment, content, measure)
-    if split:
-        cells = ["\n".join(map(justified, cell.split("\n"))) for cell in cells]
-    elif narrow and alignment == "left":
-        cells = list(map(str.ljust, cells, repeat(content)))
-    elif narrow and alignment == "right":
-        cells = list(map(str.rjust, map(str.rstrip, cells), repeat(content)))
-    else:
-        cells = list(map(justified, cells))
-    return _Fitted(list(map(justified, head)), cells, content, split=split, last=last)
+        return _Fitted([], cells, None, split=False, last=last)
+    justify = _Justify(alignment, content, measure, narrow=narrow)
+    return _Fitted(list(map(justify, head)), cells, justify, split=split, last=last)
 
 
 class _Justify:
     """A line of a cell justified as Rich's ``Lines.justify`` does it."""
 
-    __slots__ = ("alignment", "measure", "width")
+    __slots__ = ("alignment", "measure", "narrow", "width")
 
-    def __init__(self, alignment: str, width: int, measure: Callable[[str], int]) -> None:
+    def __init__(
+        self, alignment: str, width: int, measure: Callable[[str], int], *, narrow: bool
+    ) -> None:
         self.alignment = alignment
         self.width = width
         self.measure = measure
+        self.narrow = narrow  # every character one cell: ``measure`` is ``len``
 
     def __call__(self, line: str) -> str:
         measure = self.measure
@@ -146,10 +162,9 @@ def _lines(listing: Listing, fitted: list[_Fitted], table_width: int) -> Iterato
     sections = listing.sections()
     count = len(sections)
     split = any(f.split for f in fitted)
-    cells = [f.cells for f in fitted]
     for lo in range(0, count, CHUNK):
         hi = min(lo + CHUNK, count)
-        rows = zip(*(column[lo:hi] for column in cells), strict=True)
+        rows = zip(*(column.justified(lo, hi) for column in fitted), strict=True)
         if split:
             made = [
                 "".join(line + "\n" for line in _block([c.split("\n") for c in row], fitted))
