@@ -106,6 +106,8 @@ def _narrow(text: str) -> bool:
     """Whether every character of ``text`` takes one cell, so its cell length is its length."""
     from rich.cells import get_character_cell_size  # noqa: PLC0415 - Rich only when used
 
+    if text.isascii():  # printable (control characters are left to Rich): one cell each
+        return True
     return all(c == "\n" or get_character_cell_size(c) == 1 for c in set(text))
 
 

@@ -10,6 +10,7 @@ mounting this command does not slow down every other one (cli/main.py). The use 
 # ruff: noqa: PLC0415 - the imports inside the functions are deliberate (see above)
 
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -39,7 +40,7 @@ from progman.services.inputs import parse_date
 
 if TYPE_CHECKING:
     from progman.domain import Program, WorkItem
-    from progman.services.scheduling import Schedule, TaskSchedule
+    from progman.services.scheduling import Schedule
 
 #: progman.services.scheduling.NEAR_CRITICAL_DAYS (the engine's), the --help default
 #: without importing the engine (tests/cli/test_startup.py checks that the two agree)
@@ -152,39 +153,43 @@ def _items(program: "Program") -> "tuple[dict[str, WorkItem], dict[str, int]]":
     items: dict[str, WorkItem] = {}
     depths: dict[str, int] = {}
     for item_project in program.projects:
-        for top in item_project.tasks:
-            items[top.id] = top
-            stack = [(child, 1) for child in top.tasks]
-            while stack:
-                item, depth = stack.pop()
-                items[item.id] = item
-                depths[item.id] = depth
-                stack.extend((child, depth + 1) for child in item.tasks)
+        tops = item_project.tasks
+        items.update(zip([top.id for top in tops], tops, strict=True))
+        stack = [(child, 1) for top in tops if top.tasks for child in top.tasks]
+        while stack:
+            item, depth = stack.pop()
+            items[item.id] = item
+            depths[item.id] = depth
+            stack.extend((child, depth + 1) for child in item.tasks)
     return items, depths
 
 
-def _style(task: "TaskSchedule") -> str:
+@cache
+def _style(complete: bool, critical: bool, near_critical: bool, summary: bool) -> str:
+    """The row's style on a terminal, by the task's flags."""
     parts = []
-    if task.complete:
+    if complete:
         parts.append("dim")
-    elif task.critical:
+    elif critical:
         parts.append("red")
-    elif task.near_critical:
+    elif near_critical:
         parts.append("yellow")
-    if task.summary:
+    if summary:
         parts.append("bold")
     return " ".join(parts)
 
 
-def _marker(task: "TaskSchedule", missed: "set[str]") -> str:
-    """The row's marker, a character that says in a file what the colours say on screen."""
-    if task.complete:
+@cache
+def _marker(complete: bool, missed: bool, critical: bool, near_critical: bool) -> str:
+    """The row's marker, a character that says in a file what the colours say on screen
+    (``missed``: the task misses its deadline)."""
+    if complete:
         return "✓"
-    if task.id in missed:
+    if missed:
         return "!"
-    if task.critical:
+    if critical:
         return "*"
-    return "~" if task.near_critical else ""
+    return "~" if near_critical else ""
 
 
 def _duration(item: "WorkItem | None") -> str:
@@ -199,9 +204,9 @@ def _duration(item: "WorkItem | None") -> str:
     return "0d" if item.milestone else "—"
 
 
-def _percent(item: "WorkItem | None", task: "TaskSchedule") -> str:
+def _percent(item: "WorkItem | None", complete: bool) -> str:
     """Percent complete as reported (100 once finished); ``—`` for a summary or no report."""
-    if task.complete:
+    if complete:
         return "100%"
     if item is None or item.tasks or item.percent_complete is None:
         return "—"
@@ -249,37 +254,38 @@ def schedule_table(
         title=f"{program.name} ({program.key}) — schedule{as_of}",
         legend=LEGEND,
     )
+    from progman.services.scheduling import task_columns
+
     items, depths = _items(program)
     counted = {r.id for r in program.resources if r.kind != "person"}
     missed = set(result.missed_deadlines)
-    rows = [t for t in result.tasks if project is None or t.project == project]
-    found = [items.get(t.id) for t in rows]
-    starts = [t.start for t in rows]
-    finishes = [t.finish for t in rows]
-    moments = {*starts, *finishes}  # each distinct date written once
+    c = task_columns(result.tasks, project)
+    found = list(map(items.get, c.ids))
+    moments = {*c.starts, *c.finishes}  # each distinct date written once
     when = {moment: _when(moment) for moment in moments}
     day = {moment: _day(moment) for moment in moments}
-    total = [t.total_float for t in rows]
-    free = [t.free_float for t in rows]
-    days = {value: _days(value) for value in {*total, *free}}
-    projects = [t.project for t in rows]
+    days = {value: _days(value) for value in {*c.total_floats, *c.free_floats}}
+    late = [ident in missed for ident in c.ids] if missed else [False] * len(c.ids)
     table.add_rows(
         [
-            [_marker(t, missed) for t in rows],
-            [t.id for t in rows],
-            ["  " * depths.get(t.id, 0) + ("◆ " if t.milestone else "") + t.name for t in rows],
+            list(map(_marker, c.complete, late, c.critical, c.near_critical)),
+            c.ids,
+            [
+                "  " * depths.get(ident, 0) + ("◆ " if milestone else "") + name
+                for ident, name, milestone in zip(c.ids, c.names, c.milestone, strict=True)
+            ],
             list(map(_duration, found)),
-            [when[m] for m in starts],
-            [when[m] for m in finishes],
-            [days[v] for v in total],
-            [days[v] for v in free],
-            list(map(_percent, found, rows)),
+            [when[m] for m in c.starts],
+            [when[m] for m in c.finishes],
+            [days[v] for v in c.total_floats],
+            [days[v] for v in c.free_floats],
+            list(map(_percent, found, c.complete)),
             [_people(item, counted) for item in found],
-            [t.driving_predecessor or "—" for t in rows],
+            [driver or "—" for driver in c.drivers],
         ],
-        shorts={4: [day[m] for m in starts], 5: [day[m] for m in finishes]},
-        styles=list(map(_style, rows)),
-        end_sections=[a != b for a, b in zip(projects, [*projects[1:], None], strict=True)],
+        shorts={4: [day[m] for m in c.starts], 5: [day[m] for m in c.finishes]},
+        styles=list(map(_style, c.complete, c.critical, c.near_critical, c.summary)),
+        end_sections=[a != b for a, b in zip(c.projects, [*c.projects[1:], None], strict=True)],
     )
     return table
 

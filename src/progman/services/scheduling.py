@@ -15,6 +15,7 @@ import orjson
 from progman.domain import Program
 from progman.engine.schedule import NEAR_CRITICAL_DAYS, Schedule, schedule
 from progman.engine.schedule_table import TaskSchedule
+from progman.engine.task_columns import TaskColumns, task_columns
 from progman.errors import ProgmanError, UsageError
 from progman.services.inputs import check_project
 from progman.services.single_flight import Kept
@@ -28,12 +29,14 @@ if TYPE_CHECKING:
 __all__ = [
     "NEAR_CRITICAL_DAYS",
     "Schedule",
+    "TaskColumns",
     "TaskSchedule",
     "leveled_schedule",
     "schedule_program",
     "stored_schedule",
     "stored_schedule_json",
     "stored_schedule_page",
+    "task_columns",
 ]
 
 
