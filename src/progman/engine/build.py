@@ -175,7 +175,10 @@ def _build(
     rules, calendar_keys, program_calendar = calendar_of_items(program, found, calendars)
     tables = build_tables(rules, origin, days)
 
-    is_summary = np.fromiter(map(bool, columns["tasks"]), dtype=bool, count=n_items)
+    if "tasks" in found.unset:  # no item has subtasks (a columnar plan of plain tasks)
+        is_summary = np.zeros(n_items, dtype=bool)
+    else:
+        is_summary = np.fromiter(map(bool, columns["tasks"]), dtype=bool, count=n_items)
     summaries = np.flatnonzero(is_summary)
     n = n_items + summaries.size
     finish_of = np.arange(n, dtype=np.int64)  # a node's finish side: itself or its finish node

@@ -108,12 +108,22 @@ def items_of(table: TaskColumns, work_items: Sequence[WorkItem]) -> Items:
         np.full(n, -1, dtype=np.int64) if table.parent_of is None else table.parent_of,
         columns,
         links=table.links,
-        unset=_UNSET if table.resources is None else _UNSET - {"resources"},
+        unset=_UNSET - _given_of(table),
     )
 
 
 #: the fields a simple task never has
 _UNSET = frozenset(_FIELDS) - {"id", "name", "duration", "estimate", "milestone", "depends"}
+
+
+def _given_of(table: TaskColumns) -> frozenset[str]:
+    """The fields of :data:`_UNSET` that ``table``'s tasks have after all: people, and
+    subtasks (the build then finds the summaries)."""
+    return frozenset(
+        name
+        for name, column in (("resources", table.resources), ("tasks", table.children))
+        if column is not None
+    )
 
 
 def schedule_columns(
