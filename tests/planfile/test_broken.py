@@ -159,3 +159,28 @@ def test_every_kind_at_once_with_positions():
     assert all(line.startswith("plan.json:") for line in got)
     assert any("did you mean 'P1.T3'" in line for line in got)
     assert any("dependency cycle: " in line for line in got)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_schedule_of_a_broken_file_says_what_validate_says(capsys, tmp_path, suffix):
+    """End to end: ``schedule --json`` (the columnar gate, then the excerpt) prints exactly
+    what ``validate`` (the usual loader on the whole plan) prints, with the same status."""
+    import yaml  # noqa: PLC0415
+
+    from progman.cli.main import main  # noqa: PLC0415
+
+    data = simple_plan(projects=3, tasks=30, seed=3)
+    for change in BROKEN.values():
+        change(data)
+    plan = tmp_path / f"plan{suffix}"
+    text = json.dumps(data, indent=2) if suffix == ".json" else yaml.safe_dump(data)
+    plan.write_text(text, encoding="utf-8")
+    assert excerpt_problems(copy.deepcopy(data), TextLocator(str(plan), text))
+    said = []
+    for command in (["schedule", str(plan), "--json"], ["validate", str(plan)]):
+        code = main(command)
+        out, err = capsys.readouterr()
+        said.append((code, err))
+        assert out == ""
+    assert said[0] == said[1]
+    assert said[0][0] == 1 and f"{plan}:" in said[0][1] and "Traceback" not in said[0][1]
