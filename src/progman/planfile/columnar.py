@@ -135,6 +135,7 @@ def load_plan_columns(
         found = _typed_json(Path(path), sealed)
         if isinstance(found, ColumnarPlan):
             return found
+        _raise_yaml_problems(Path(path))
         data, places = read_plan_data(path)
         if found is None:  # not read typed: the gate over the parsed data
             found = simple_columns(data, places, sealed=sealed)
@@ -142,6 +143,24 @@ def load_plan_columns(
                 return found
         _raise_problems(data, places)
         return validate_plan_data(data, places, sealed=sealed)
+
+
+def _raise_yaml_problems(path: Path) -> None:
+    """For a YAML plan file the gate refused: its problems, from the data rapidyaml reads
+    (:func:`~progman.planfile.yaml_fast.simple_yaml_data`), as libyaml's would give them."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return
+    from progman.planfile.yaml_fast import simple_yaml_data  # noqa: PLC0415 - on use
+
+    limit = max_plan_bytes()
+    try:
+        if path.stat().st_size > limit:
+            return
+        data = simple_yaml_data(path.read_bytes(), str(path))
+    except OSError:  # the usual read says what is wrong
+        return
+    if data is not None:
+        _raise_problems(data, FileLocator(path, str(path), limit))
 
 
 def _raise_problems(data: dict[str, Any], places: Locator | None) -> None:

@@ -427,7 +427,10 @@ class TextLocator:
         try:
             if is_json(self.file):
                 return json_places(self.text, self.file, spots)
-            return _yaml_places(self.text, self.file, spots)
+            from progman.planfile.yaml_places import task_places  # noqa: PLC0415 - large ones
+
+            found = task_places(self.text, self.file, spots)
+            return found if found is not None else _yaml_places(self.text, self.file, spots)
         except (DocumentError, RecursionError, ValueError, StopIteration):
             return [Location(self.file) for _ in spots]  # the text no longer parses
 

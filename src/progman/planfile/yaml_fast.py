@@ -36,10 +36,11 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
+import orjson
 import yaml
 
 from progman.planfile.columnar_decode import TaskFields, decode_simple_json
-from progman.planfile.source import _BOOL_WORDS, _NUMBERS, DocumentError, _Builder
+from progman.planfile.source import _BOOL_WORDS, _NUMBERS, DocumentError, _Builder, quotes_in
 
 try:
     import ryml
@@ -100,6 +101,24 @@ def decode_simple_yaml(
     """What :func:`decode_simple_json` gives for the YAML plan ``raw`` (bytes of the file
     ``file``), the header as the usual YAML read builds it; or None when the plan is not
     surely read the same as by the usual read (which then reads and reports it)."""
+    found = _as_json(raw, file)
+    if found is None:
+        return None
+    head, text = found
+    decoded = decode_simple_json(text)
+    if decoded is None:
+        return None
+    _, counts, fields = decoded
+    if any(fields.resources) and _EXPONENT.search(text):
+        return None
+    if not _all_texts(_task_texts(fields)):
+        return None
+    return head, counts, fields
+
+
+def _as_json(raw: bytes, file: str) -> tuple[dict[str, Any], bytes] | None:
+    """The plan's header as the usual read builds it and the whole plan as rapidyaml
+    writes it in JSON; None when the scans or the header's build refuse it."""
     if ryml is None or not _plain_text(raw):
         return None
     if (
@@ -122,15 +141,65 @@ def decode_simple_yaml(
     del tree  # (the tree and the JSON text are the peak of memory)
     text = emitted.encode() if isinstance(emitted, str) else bytes(emitted)
     del emitted
-    decoded = decode_simple_json(text)
-    if decoded is None:
+    return head, text
+
+
+def simple_yaml_data(raw: bytes, file: str) -> dict[str, Any] | None:
+    """The YAML plan ``raw`` as parsed data, read by rapidyaml: the header as the usual
+    read builds it, the tasks of any fields and types (texts that are texts to the usual
+    read too, no number with an exponent, no repeated key); None when not sure it is the
+    usual read's data. For reporting a broken plan's problems (:mod:`.broken`)."""
+    found = _as_json(raw, file)
+    if found is None:
         return None
-    _, counts, fields = decoded
-    if any(fields.resources) and _EXPONENT.search(text):
+    head, text = found
+    if _EXPONENT.search(text):
         return None
-    if not _all_texts(_task_texts(fields)):
+    try:
+        whole = orjson.loads(text)
+    except orjson.JSONDecodeError:
         return None
-    return head, counts, fields
+    projects = whole.get("projects") if type(whole) is dict else None
+    shells = head["projects"]
+    if type(projects) is not list or len(projects) != len(shells):
+        return None
+    if quotes_in(text) != quotes_in(orjson.dumps(whole)):
+        return None  # a repeated key: rapidyaml wrote both, orjson kept one
+    task_lists = [p.get("tasks") if type(p) is dict else None for p in projects]
+    if not _all_texts(_texts_of_tasks(task_lists)):
+        return None
+    for shell, tasks in zip(shells, task_lists, strict=True):
+        if type(shell) is dict and "tasks" in shell:
+            shell["tasks"] = tasks
+    return head
+
+
+def _texts_of_tasks(task_lists: list[Any]) -> Iterator[str]:
+    """Every text of the tasks, keys and values at every depth (the values of flat
+    tasks read in bulk)."""
+    lists = [tasks for tasks in task_lists if type(tasks) is list]
+    tasks = list(chain.from_iterable(lists))
+    flat = [task for task in tasks if type(task) is dict]
+    values = list(chain.from_iterable(map(dict.values, flat)))
+    texts = [value for value in values if type(value) is str]
+    deeper = [value for value in values if type(value) is not str]
+    others = [task for task in tasks if type(task) is not dict]
+    others += (tasks for tasks in task_lists if type(tasks) is not list)
+    return chain(chain.from_iterable(flat), texts, _texts_in(deeper), _texts_in(others))
+
+
+def _texts_in(value: Any) -> Iterator[str]:
+    """Every text in ``value``, keys and values, at every depth."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is str:
+            yield node
+        elif type(node) is list:
+            stack.extend(node)
+        elif type(node) is dict:
+            yield from node
+            stack.extend(node.values())
 
 
 def _special_token(raw: bytes) -> bool:
@@ -165,16 +234,23 @@ def _plain_text(raw: bytes) -> bool:
     return _ODD_CHARACTERS.search(text) is None
 
 
-def _parse(raw: bytes) -> Any:
+def parse_in_place(buffer: bytearray) -> Any:
+    """rapidyaml's tree of the text in ``buffer``, its scalars pointing into it (unescaped
+    there), or None (see :func:`_parse`)."""
+    return _parse(buffer, ryml.parse_in_place)
+
+
+def _parse(raw: bytes | bytearray, parse: Callable[..., Any] | None = None) -> Any:
     """rapidyaml's tree, None when it refuses the text. rapidyaml writes its error
     straight to the process's standard error: hidden, the usual read says what is wrong."""
+    parse = parse or ryml.parse_in_arena
     with _STDERR_LOCK:
         saved = os.dup(2)
         try:
             with open(os.devnull, "wb") as sink:
                 os.dup2(sink.fileno(), 2)
                 try:
-                    return ryml.parse_in_arena(raw)
+                    return parse(raw)
                 except Exception:  # any refusal: the usual read reports it
                     return None
         finally:
@@ -278,4 +354,4 @@ def _scalar(tree: Any, at: int, *, key: bool) -> yaml.ScalarNode:
     return yaml.ScalarNode(tag, text, _NO_MARK, _NO_MARK)
 
 
-__all__ = ["decode_simple_yaml"]
+__all__ = ["decode_simple_yaml", "simple_yaml_data"]
