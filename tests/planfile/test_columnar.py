@@ -531,3 +531,25 @@ def test_the_table_and_leveled_schedules_stay_on_the_object_path(tmp_path, capsy
     code, out, _ = run(capsys, "schedule", str(path))
     assert code == 0 and "P0.T1" in out
     assert counted == []
+
+
+def test_durations_of_every_unit_on_a_short_day_agree():
+    """Minutes of every unit, elapsed ones, on a program calendar of 6-hour days, and a
+    task without any length (warned of) come out of the columns as the object path has
+    them."""
+    data = simple_plan(projects=2, tasks=24)
+    data["calendars"] = {"short": {"hours_per_day": 6}}
+    data["calendar"] = "short"
+    texts = ["90m", "7h", "1.5d", "2w", "1mo", "3ed", "5eh", "1ew", "0d", "2d"]
+    for k, entry in enumerate(data["projects"][1]["tasks"]):
+        entry.pop("estimate", None)
+        entry.pop("milestone", None)
+        entry["duration"] = texts[k % len(texts)]
+    for entry in data["projects"][0]["tasks"]:
+        entry.pop("estimate", None)
+    task(data, 0, 3).pop("duration", None)  # no length at all: a warning
+    assert assert_agree(data)
+    plan = simple_columns(copy.deepcopy(data))
+    assert isinstance(plan, ColumnarPlan)
+    result = engine_columnar.schedule_columns(plan.shell, plan.table, plan.work_items())
+    assert any("P0.T3 has no duration" in w for w in result.warnings)
