@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from progman.domain import Program
 
 if TYPE_CHECKING:
-    from progman.services.engine import AheadOfTime
+    from progman.services.engine import AheadOfTime, Meanwhile
 
 LABEL = "compiling the engine (once)"
 CLEAR = "\x1b[K"  # erase the rest of a terminal line
 
 
-def compile_engine(program: Program) -> None:
+def compile_engine(program: Program, meanwhile: Meanwhile[Any] | None = None) -> None:
     """Compile every kernel (or load it from the cache) by running the engine on
-    ``program``: a terminal sees the line grow, a pipe or a file gets the closing line."""
+    ``program``: a terminal sees the line grow, a pipe or a file gets the closing line.
+    ``meanwhile``'s work is done beside it; what it prints comes on lines of its own."""
+    from progman.services.engine import (  # noqa: PLC0415 - numba: only here
+        Meanwhile,
+        kernel_cache,
+    )
     from progman.services.engine import compile_engine as compile_kernels  # noqa: PLC0415
-    from progman.services.engine import kernel_cache  # noqa: PLC0415 - numba: only here
 
     terminal = sys.stderr.isatty()
     started = time.perf_counter()
@@ -30,7 +34,16 @@ def compile_engine(program: Program) -> None:
             sys.stderr.write(f"\r{line}{CLEAR}")
             sys.stderr.flush()
 
-    result = compile_kernels(program, progress)
+    if meanwhile is not None and terminal:
+        shown = meanwhile.ready
+
+        def ready(result: Any) -> None:
+            sys.stderr.write(f"\r{CLEAR}")  # the growing line is drawn again after it
+            sys.stderr.flush()
+            shown(result)
+
+        meanwhile = Meanwhile(meanwhile.task, ready)
+    result = compile_kernels(program, progress, meanwhile)
     compiled = result.kernels
     seconds = time.perf_counter() - started
     cache = kernel_cache()

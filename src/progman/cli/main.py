@@ -10,8 +10,9 @@ every command's string annotations, several times each, at every start.
 import copy
 import json
 import sys
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.main import get_command_name
@@ -49,6 +50,9 @@ from progman.cli.options import (
 from progman.cli.output import plural, print_renderable, report_error, stdout
 from progman.cli.quick_exit import leave
 from progman.errors import ProgmanError
+
+if TYPE_CHECKING:
+    from progman.services.first_run import DatabaseSetUp
 
 name_values_in_help()
 app = typer.Typer(
@@ -139,30 +143,26 @@ def init(
     so that no later command waits for it.
     """
     from progman.cli.compile import compile_engine  # noqa: PLC0415 - numba: only when needed
+    from progman.services.engine import Meanwhile  # noqa: PLC0415
+    from progman.services.first_run import do_set_up_database  # noqa: PLC0415
     from progman.services.planfiles import sample_program  # noqa: PLC0415 - pydantic
 
     program = sample_program()
-    if not compile_only:
-        # the database stack is slow to import: only here
-        from progman.services.database import database_url, unit_of_work  # noqa: PLC0415
-        from progman.services.maintenance import safe_url  # noqa: PLC0415
-        from progman.services.programs import init_database  # noqa: PLC0415
-        from progman.services.users import FIRST_ADMIN, do_create_first_admin  # noqa: PLC0415
+    # the database is set up in the compile's second process, while this one compiles
+    task = partial(do_set_up_database, db, program if sample else None)
+    compile_engine(program, None if compile_only else Meanwhile(task, _database_ready))
 
-        url = database_url(db)
-        revision = init_database(url, program if sample else None)
-        stdout.print(f"database ready at {safe_url(url)} (schema {revision})")
-        if sample:
-            stdout.print(f"sample program {program.key} '{program.name}' is stored")
-        with unit_of_work(url, write=True) as session:
-            password = do_create_first_admin(session)
-        if password is not None:
-            stdout.print(
-                f"first administrator: {FIRST_ADMIN}, password {password} — shown this once: "
-                "keep it (add more users with `progman user add`)",
-                markup=False,
-            )
-    compile_engine(program)
+
+def _database_ready(done: "DatabaseSetUp") -> None:
+    stdout.print(f"database ready at {done.url} (schema {done.revision})")
+    if done.sample is not None:
+        stdout.print(f"sample program {done.sample[0]} '{done.sample[1]}' is stored")
+    if done.password is not None:
+        stdout.print(
+            f"first administrator: {done.admin}, password {done.password} — shown this once: "
+            "keep it (add more users with `progman user add`)",
+            markup=False,
+        )
 
 
 app.command()(serve_command.serve)
