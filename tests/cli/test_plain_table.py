@@ -177,7 +177,16 @@ def test_rows_added_by_column_are_rows_added_one_by_one() -> None:
         many.add_rows([["C"], ["x"]])
     with pytest.raises(ValueError, match="differ in length"):
         many.add_rows([["C"], ["x", "y"], ["1"]])
+    with pytest.raises(ValueError, match="styles or sections differ"):
+        many.add_rows([["C"], ["x"], ["1"]], styles=["", "red"])
+    with pytest.raises(ValueError, match=r"out of 0\.\.2"):
+        many.add_rows([["C"], ["x"], ["1"]], shorts={3: ["y"]})
     assert len(many) == 2  # bad input changed nothing
+    assert [many.column_texts(c) for c in range(3)] == [
+        ["A", "B"],
+        ["2027-01-04 08:00", "2027-01-05 08:00"],
+        ["1", "2"],
+    ]
 
 
 #: the commands of COMMANDS whose answer holds no listing (a tree, the risk grid)

@@ -233,16 +233,23 @@ class Listing:
         count = len(texts[0]) if texts else 0
         if any(len(cells) != count for cells in texts):
             raise ValueError("the columns of cells differ in length")
+        shorts = shorts or {}
+        extras = [*shorts.values(), *(x for x in (styles, end_sections) if x is not None)]
+        if any(len(extra) != count for extra in extras):
+            raise ValueError("the short forms, styles or sections differ from the cells in length")
+        if not set(shorts) <= set(range(len(self.columns))):
+            raise ValueError(f"short forms for a column out of 0..{len(self.columns) - 1}")
         at = len(self)
         for index, cells in enumerate(texts):
             self._texts[index].extend(cells)
-            given = (shorts or {}).get(index)
-            if given is not None:
-                self._column_of(self._shorts, index, None, at).extend(given)
-            elif self._shorts[index] is not None:
-                self._shorts[index].extend([None] * count)  # type: ignore[union-attr]
-            if self._styles[index] is not None:
-                self._styles[index].extend([""] * count)  # type: ignore[union-attr]
+            alternatives = self._shorts[index]
+            if index in shorts:
+                self._column_of(self._shorts, index, None, at).extend(shorts[index])
+            elif alternatives is not None:
+                alternatives.extend([None] * count)
+            cell_styles = self._styles[index]
+            if cell_styles is not None:
+                cell_styles.extend([""] * count)
         self._row_styles.extend(styles if styles is not None else [""] * count)
         self._sections.extend(end_sections if end_sections is not None else [False] * count)
 
