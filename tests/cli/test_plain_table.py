@@ -106,7 +106,9 @@ def test_what_the_plain_renderer_leaves_to_rich_is_rich_s_text(listing: Listing)
 
 
 @pytest.mark.parametrize(
-    "header", ["[bold]x[/bold]", "a\tb", "x\u2028y"], ids=["markup", "tab", "separator"]
+    "header",
+    ["[bold]x[/bold]", ":smile: x", "a\tb", "x\u2028y"],
+    ids=["markup", "emoji", "tab", "separator"],
 )
 def test_a_header_rich_must_read_is_left_to_rich(header: str) -> None:
     listing = Listing([Column(header), Column("n", "number")])

@@ -9,10 +9,10 @@ the end of a section), a space of padding on the right of every column but the l
 space between two, the headers aligned to the bottom and the cells to the top, each line
 justified as Rich justifies it (a right or centred one loses its trailing spaces first),
 widths in terminal cells as Rich's ``cell_len`` counts them. Whatever is not covered here
-(markup in a header, a tab or another control character, line breaks other than ``\\n``, a
-table wider than the console) returns None, and the caller prints with Rich: the two never
-differ (tests/cli/test_plain_table.py compares them on generated tables and on every
-command that prints a listing).
+(markup or an emoji code in a header, a tab or another control character, line breaks
+other than ``\\n``, a zero width joiner, a table wider than the console) returns None, and
+the caller prints with Rich: the two never differ (tests/cli/test_plain_table.py compares
+them on generated tables and on every command that prints a listing).
 """
 
 from __future__ import annotations
@@ -32,13 +32,15 @@ CHUNK = 4096
 #: (``str.splitlines``) splits on while its rendering does not, and the zero width joiner
 #: and variation selector, which join characters into graphemes that Rich crops whole.
 _UNCOVERED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200d\ufe0f]")
+#: What Rich may read in a header (a string: markup ``[bold]``, an emoji code ``:smile:``).
+_MARKUP = re.compile(r"[\[:]")
 
 
 def plain_lines(listing: Listing, width: int) -> Iterator[str] | None:
     """The table's text as Rich prints it plain on a console ``width`` columns wide, in
     chunks of lines (each ending with a newline); None when Rich must print it."""
     columns = listing.columns
-    if not columns or any("[" in c.header or _UNCOVERED.search(c.header) for c in columns):
+    if not columns or any(_MARKUP.search(c.header) or _UNCOVERED.search(c.header) for c in columns):
         return None
     texts = [listing.column_texts(index) for index in range(len(columns))]
     fitted = []
