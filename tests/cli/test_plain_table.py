@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from progman.cli import output
+from progman.cli import output, plain_table
 from progman.cli.output import PLAIN_WIDTH, Cell, Column, Listing, print_listing
 from progman.cli.plain_table import plain_lines
 
@@ -97,6 +97,19 @@ def listings(draw: st.DrawFn, alphabet: str = PRINTABLE + "\n") -> Listing:
 def test_a_generated_table_is_rich_s_text(listing: Listing) -> None:
     assert plain_lines(listing, PLAIN_WIDTH) is not None  # covered: the plain path ran
     assert printed(listing, fast=True) == printed(listing, fast=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(listings(), st.integers(1, 3))
+def test_a_table_written_a_few_rows_at_a_time_is_the_same(listing: Listing, chunk: int) -> None:
+    """Sections ending at the edge of a chunk, and the last row's, as in one chunk."""
+    whole = printed(listing, fast=True)
+    saved = plain_table.CHUNK
+    plain_table.CHUNK = chunk
+    try:
+        assert printed(listing, fast=True) == whole
+    finally:
+        plain_table.CHUNK = saved
 
 
 @settings(max_examples=100, deadline=None)
