@@ -12,7 +12,9 @@ import yaml
 from tests.planfile.test_broken import BROKEN
 from tests.planfile.test_columnar import MUTATIONS, simple_plan
 
-from progman.planfile import yaml_places
+from progman.errors import PlanInvalid
+from progman.planfile import load_plan, yaml_places
+from progman.planfile.columnar import load_plan_columns
 from progman.planfile.source import _yaml_places, load_document
 from progman.planfile.yaml_fast import simple_yaml_data
 from progman.planfile.yaml_places import task_places
@@ -54,7 +56,7 @@ def test_task_places_are_the_whole_documents(any_size, style, seed):
         BROKEN[name](data)
     text = yaml.safe_dump(data, sort_keys=False, **STYLES[style])
     spots = spots_of(data, rng)
-    found = task_places(text, "plan.yaml", spots)
+    found = task_places(text.encode(), "plan.yaml", spots)
     mappings = all(isinstance(data[path[0]][path[1]][path[2]][path[3]], dict) for path, _ in spots)
     if style != "flow entries" and mappings:  # a task written as text: the whole document
         assert found is not None
@@ -84,15 +86,41 @@ def test_awkward_entries_are_placed_as_the_whole_document_or_not_at_all(any_size
         for rest in ((), ("name",), ("id",), ("nothere",))
         for key in (False, True)
     ]
-    found = task_places(text, "plan.yaml", spots)
+    found = task_places(text.encode(), "plan.yaml", spots)
     if found is not None:
         assert found == _yaml_places(text, "plan.yaml", spots)
 
 
 def test_a_spot_outside_the_tasks_composes_the_whole_document(any_size):
     text = yaml.safe_dump(simple_plan())
-    assert task_places(text, "plan.yaml", [(("start",), False)]) is None
-    assert task_places(text.replace("\n", "\r\n"), "p.yaml", [(("projects", 0), False)]) is None
+    assert task_places(text.encode(), "plan.yaml", [(("start",), False)]) is None
+    crlf = text.replace("\n", "\r\n").encode()
+    assert task_places(crlf, "p.yaml", [(("projects", 0), False)]) is None
+
+
+def test_a_broken_yaml_file_through_rapidyaml_says_what_the_usual_loader_says(
+    any_size, tmp_path, monkeypatch
+):
+    data = simple_plan(projects=3, tasks=30, seed=3)
+    for name, change in BROKEN.items():
+        if name != "a task that is a number":  # its place: the whole document's
+            change(data)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    placed: list[Any] = []
+    real = yaml_places.task_places
+
+    def spy(*arguments: Any) -> Any:
+        placed.append(real(*arguments))
+        return placed[-1]
+
+    monkeypatch.setattr(yaml_places, "task_places", spy)
+    with pytest.raises(PlanInvalid) as fast:
+        load_plan_columns(plan)
+    assert placed and placed[0] is not None  # the entries' own lines, from rapidyaml's tree
+    with pytest.raises(PlanInvalid) as usual:
+        load_plan(plan)
+    assert [str(p) for p in fast.value.problems] == [str(p) for p in usual.value.problems]
 
 
 @pytest.mark.parametrize("name", list(MUTATIONS))
@@ -102,7 +130,7 @@ def test_rapidyamls_data_of_a_plan_is_libyamls(name):
     text = yaml.safe_dump(copy.deepcopy(data), sort_keys=False)
     got = simple_yaml_data(text.encode(), "plan.yaml")
     if got is not None:
-        assert got == load_document(text, "plan.yaml")
+        assert got[0] == load_document(text, "plan.yaml")
 
 
 @pytest.mark.parametrize(

@@ -151,16 +151,20 @@ def _raise_yaml_problems(path: Path) -> None:
     if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
         return
     from progman.planfile.yaml_fast import simple_yaml_data  # noqa: PLC0415 - on use
+    from progman.planfile.yaml_places import ParsedYaml, TreeLocator  # noqa: PLC0415
 
     limit = max_plan_bytes()
     try:
         if path.stat().st_size > limit:
             return
-        data = simple_yaml_data(path.read_bytes(), str(path))
+        raw = path.read_bytes()
     except OSError:  # the usual read says what is wrong
         return
-    if data is not None:
-        _raise_problems(data, FileLocator(path, str(path), limit))
+    found = simple_yaml_data(raw, str(path))
+    if found is not None:
+        data, buffer, tree = found
+        usual = FileLocator(path, str(path), limit)
+        _raise_problems(data, TreeLocator(ParsedYaml(raw, buffer, tree), str(path), usual))
 
 
 def _raise_problems(data: dict[str, Any], places: Locator | None) -> None:

@@ -429,7 +429,7 @@ class TextLocator:
                 return json_places(self.text, self.file, spots)
             from progman.planfile.yaml_places import task_places  # noqa: PLC0415 - large ones
 
-            found = task_places(self.text, self.file, spots)
+            found = task_places(self.text.encode("utf-8"), self.file, spots)
             return found if found is not None else _yaml_places(self.text, self.file, spots)
         except (DocumentError, RecursionError, ValueError, StopIteration):
             return [Location(self.file) for _ in spots]  # the text no longer parses

@@ -104,7 +104,7 @@ def decode_simple_yaml(
     found = _as_json(raw, file)
     if found is None:
         return None
-    head, text = found
+    head, text, _ = found
     decoded = decode_simple_json(text)
     if decoded is None:
         return None
@@ -116,9 +116,12 @@ def decode_simple_yaml(
     return head, counts, fields
 
 
-def _as_json(raw: bytes, file: str) -> tuple[dict[str, Any], bytes] | None:
+def _as_json(
+    raw: bytes, file: str, *, keep: bool = False
+) -> tuple[dict[str, Any], bytes, tuple[bytearray, Any] | None] | None:
     """The plan's header as the usual read builds it and the whole plan as rapidyaml
-    writes it in JSON; None when the scans or the header's build refuse it."""
+    writes it in JSON; None when the scans or the header's build refuse it. ``keep``:
+    parse a copy of ``raw`` in place and give it and the tree too (to place problems)."""
     if ryml is None or not _plain_text(raw):
         return None
     if (
@@ -130,7 +133,8 @@ def _as_json(raw: bytes, file: str) -> tuple[dict[str, Any], bytes] | None:
         return None
     if not _flow_in_lines(raw):
         return None
-    tree = _parse(raw)
+    buffer = bytearray(raw) if keep else None
+    tree = _parse(raw) if buffer is None else parse_in_place(buffer)
     if tree is None:
         return None
     root = tree.root_id()
@@ -138,21 +142,26 @@ def _as_json(raw: bytes, file: str) -> tuple[dict[str, Any], bytes] | None:
     if head is None or not isinstance(head.get("projects"), list):
         return None
     emitted = ryml.emit_json(tree)
+    kept = (buffer, tree) if buffer is not None else None
     del tree  # (the tree and the JSON text are the peak of memory)
     text = emitted.encode() if isinstance(emitted, str) else bytes(emitted)
     del emitted
-    return head, text
+    return head, text, kept
 
 
-def simple_yaml_data(raw: bytes, file: str) -> dict[str, Any] | None:
+def simple_yaml_data(raw: bytes, file: str) -> tuple[dict[str, Any], bytearray, Any] | None:
     """The YAML plan ``raw`` as parsed data, read by rapidyaml: the header as the usual
     read builds it, the tasks of any fields and types (texts that are texts to the usual
     read too, no number with an exponent, no repeated key); None when not sure it is the
-    usual read's data. For reporting a broken plan's problems (:mod:`.broken`)."""
-    found = _as_json(raw, file)
+    usual read's data. For reporting a broken plan's problems (:mod:`.broken`), with the
+    copy of ``raw`` rapidyaml parsed in place and its tree (:mod:`.yaml_places`)."""
+    found = _as_json(raw, file, keep=True)
     if found is None:
         return None
-    head, text = found
+    head, text, kept = found
+    if kept is None:
+        return None
+    buffer, tree = kept
     if _EXPONENT.search(text):
         return None
     try:
@@ -171,7 +180,7 @@ def simple_yaml_data(raw: bytes, file: str) -> dict[str, Any] | None:
     for shell, tasks in zip(shells, task_lists, strict=True):
         if type(shell) is dict and "tasks" in shell:
             shell["tasks"] = tasks
-    return head
+    return head, buffer, tree
 
 
 def _texts_of_tasks(task_lists: list[Any]) -> Iterator[str]:

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import yaml
 
 from progman.errors import Location
-from progman.planfile.source import DocumentError, Spot, YamlScalars, compose_yaml, mark_location
+from progman.planfile.source import (
+    DocumentError,
+    Locator,
+    Spot,
+    YamlScalars,
+    compose_yaml,
+    mark_location,
+)
 from progman.planfile.yaml_fast import parse_in_place
 
 try:
@@ -35,15 +42,45 @@ except ImportError:  # pragma: no cover - without rapidyaml the whole document i
 #: Below this many characters composing the whole text is cheap: it is done as before.
 LARGE_TEXT = 1_000_000
 #: Line breaks libyaml counts besides ``\n``: lines would be numbered otherwise.
-_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_OTHER_BREAKS = tuple(b.encode() for b in ("\r", "\x85", "\u2028", "\u2029"))
 
 
-def task_places(text: str, file: str, spots: Sequence[Spot]) -> list[Location] | None:
-    """The location of each spot (all within tasks) in the YAML ``text``, as composing the
-    whole text places them; None when that is not sure (then compose the whole text)."""
-    if ryml is None or len(text) < LARGE_TEXT or not spots:
+class ParsedYaml(NamedTuple):
+    """A YAML text's bytes and rapidyaml's tree of them, parsed in place in ``buffer``."""
+
+    raw: bytes
+    buffer: bytearray
+    tree: Any
+
+
+class TreeLocator:
+    """Places the problems of a YAML plan file whose tree rapidyaml made already (to read
+    its data): :func:`task_places` on that tree, else the file's usual locator."""
+
+    def __init__(self, parsed: ParsedYaml, file: str, usual: Locator) -> None:
+        self.parsed, self.file, self.usual = parsed, file, usual
+
+    def locate_all(self, spots: Sequence[Spot]) -> list[Location]:
+        found = task_places(self.parsed.raw, self.file, spots, self.parsed)
+        return found if found is not None else self.usual.locate_all(spots)
+
+
+def parsed_in_place(raw: bytes) -> ParsedYaml | None:
+    """rapidyaml's tree of ``raw`` (a copy of it unescaped in place), or None."""
+    buffer = bytearray(raw)  # rapidyaml unescapes scalars in it: lines counted in ``raw``
+    tree = parse_in_place(buffer)
+    return None if tree is None else ParsedYaml(raw, buffer, tree)
+
+
+def task_places(
+    raw: bytes, file: str, spots: Sequence[Spot], parsed: ParsedYaml | None = None
+) -> list[Location] | None:
+    """The location of each spot (all within tasks) in the YAML text ``raw`` (UTF-8), as
+    composing the whole text places them; None when that is not sure (then compose the
+    whole text). ``parsed``: rapidyaml's tree of ``raw``, if made already."""
+    if ryml is None or len(raw) < LARGE_TEXT or not spots:
         return None
-    if any(b in text for b in _OTHER_BREAKS):
+    if any(b in raw for b in _OTHER_BREAKS):
         return None
     entries: dict[tuple[int, int], list[int]] = {}
     for k, (path, _) in enumerate(spots):
@@ -53,19 +90,19 @@ def task_places(text: str, file: str, spots: Sequence[Spot]) -> list[Location] |
         if type(p) is not int or type(t) is not int:
             return None
         entries.setdefault((p, t), []).append(k)
-    raw = text.encode("utf-8")
-    buffer = bytearray(raw)  # rapidyaml unescapes scalars in it: lines counted in ``raw``
-    tree = parse_in_place(buffer)
-    if tree is None:
+    parsed = parsed or parsed_in_place(raw)
+    if parsed is None:
         return None
-    base = np.frombuffer(buffer, dtype=np.uint8).ctypes.data
+    tree = parsed.tree
+    base = np.frombuffer(parsed.buffer, dtype=np.uint8).ctypes.data
     places = [Location(file)] * len(spots)
     for (p, t), which in entries.items():
         found = _entry(tree, base, raw, (p, t), file)
         if found is None:
             return None
         item, shift = found
-        rules = YamlScalars(file, text)
+        rules = YamlScalars(file, "")
+        rules.merges = b"<<" in raw or b"=" in raw  # as for the whole text
         for k in which:
             path, key = spots[k]
             places[k] = _place(item, rules, (path[4:], key), file, shift)
@@ -172,4 +209,4 @@ def _nth(tree: Any, node: int | None, n: int) -> int | None:
 
 _NONE = ryml.NONE if ryml is not None else -1
 
-__all__ = ["task_places"]
+__all__ = ["ParsedYaml", "TreeLocator", "parsed_in_place", "task_places"]
