@@ -59,9 +59,9 @@ def measure(command: list[str], env: dict[str, str] | None = None, *, status: in
     )
     assert process.stderr is not None
     errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    _, waited, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
+    process.returncode = os.waitstatus_to_exitcode(waited)
     if process.returncode != status:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
     return Run(seconds, usage.ru_maxrss / 1024)
