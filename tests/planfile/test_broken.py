@@ -184,3 +184,21 @@ def test_schedule_of_a_broken_file_says_what_validate_says(capsys, tmp_path, suf
         assert out == ""
     assert said[0] == said[1]
     assert said[0][0] == 1 and f"{plan}:" in said[0][1] and "Traceback" not in said[0][1]
+
+
+@pytest.mark.parametrize("levels", [0, 1, 3])
+def test_cycles_in_a_plan_written_bottom_up_step_by_step_too(monkeypatch, levels):
+    """Long chains of backward links: the tasks on no cycle are taken a level at a time,
+    then (past the limit of levels) step by step; the same cycles are reported."""
+    from progman.planfile import broken  # noqa: PLC0415
+
+    monkeypatch.setattr(broken, "_MAX_LEVELS", levels)
+    data = simple_plan(projects=2, tasks=20, seed=5)
+    for project in data["projects"]:  # each task after the one it depends on: bottom up
+        project["tasks"].reverse()
+    tasks = data["projects"][1]["tasks"]
+    tasks[3].setdefault("depends", []).append(tasks[15]["id"])  # and two cycles
+    tasks[9]["depends"] = [*tasks[9].get("depends", []), tasks[2]["id"], "P0.T7"]
+    data["projects"][0]["tasks"][12]["depends"].append(tasks[9]["id"])
+    assert assert_same(data)
+    assert any("dependency cycle" in line for line in usual(data, located(data, "json")))

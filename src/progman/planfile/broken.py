@@ -43,6 +43,8 @@ _FLAT_FIELDS = frozenset(
 #: usual loader, which must then build the right plan anyway.
 _MOST_SUSPECT = 8
 _A_FEW = 64
+#: Levels of tasks taken a whole level at a time before the rest is taken step by step.
+_MAX_LEVELS = 2_000
 _get: Callable[..., Any] = dict.get
 _ABSENT = object()
 
@@ -314,16 +316,31 @@ def _take_sources(left: np.ndarray, source: np.ndarray, target: np.ndarray) -> N
     np.cumsum(np.bincount(source, minlength=n), out=first[1:])
     waiting = np.bincount(target, minlength=n)
     level = np.flatnonzero(left & (waiting == 0))
-    while level.size:
+    for _ in range(_MAX_LEVELS):
+        if not level.size:
+            return
         left[level] = False
         starts, sizes = first[level], first[level + 1] - first[level]
         total = int(sizes.sum())
         if not total:
-            break
+            return
         runs = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
         reached, times = np.unique(following[runs], return_counts=True)
         waiting[reached] -= times
         level = reached[waiting[reached] == 0]
+    # chains too long for whole levels (a plan written bottom up): the rest step by step
+    ready, after, runs_at, count = (
+        level.tolist(),
+        following.tolist(),
+        first.tolist(),
+        waiting.tolist(),
+    )
+    for node in ready:  # grows while it is read
+        for child in after[runs_at[node] : runs_at[node + 1]]:
+            count[child] -= 1
+            if not count[child]:
+                ready.append(child)
+    left[ready] = False
 
 
 def _all_of(kind: type, values: list[Any]) -> bool:
