@@ -69,8 +69,8 @@ def excerpt_problems(data: dict[str, Any], places: Locator) -> list[Problem] | N
         return None
     starts = np.cumsum([0, *map(len, task_lists)]).tolist()
     local: dict[int, list[int]] = {}  # per project, the excerpt's tasks' positions in it
-    for row in rows:
-        p = int(np.searchsorted(starts, row, side="right")) - 1
+    holders = (np.searchsorted(starts, rows, side="right") - 1).tolist()
+    for row, p in zip(rows, holders, strict=True):
         local.setdefault(p, []).append(row - starts[p])
     shell = dict(data)
     shell["projects"] = [
@@ -103,9 +103,8 @@ def _mover(local: dict[int, list[int]]) -> Callable[[PathKey], PathKey]:
 def _people(data: dict[str, Any], projects: list[dict[str, Any]]) -> set[str]:
     """The ids of the program's resources if its own fields (all but the tasks and what
     names them) are valid; else none, and every task with resources is suspect."""
-    shell = {k: v for k, v in data.items() if k not in ("risks", "benefits", "gates")}
-    shell.pop("change_requests", None)
-    shell.pop("sprints", None)
+    naming = ("risks", "benefits", "gates", "change_requests", "sprints")
+    shell = {k: v for k, v in data.items() if k not in naming}
     shell["projects"] = [{**p, "tasks": []} if "tasks" in p else p for p in projects]
     try:
         program = Program.model_validate(shell)
