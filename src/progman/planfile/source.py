@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -473,17 +473,24 @@ def _yaml_places(text: str, file: str, spots: Sequence[Spot]) -> list[Location]:
             return (None, node.value[part]) if 0 <= part < len(node.value) else None
         return None
 
-    places = []
-    for path, key in spots:
-        node, mark = root, root.start_mark
-        for depth, part in enumerate(path, 1):
-            found = child(node, part)
-            if found is None:
-                break
-            key_node, node = found
-            if key and depth == len(path) and key_node is not None:
-                mark = key_node.start_mark
-                break
-            mark = node.start_mark
-        places.append(mark_location(file, mark))
-    return places
+    return [mark_location(file, mark_of(root, path, key, child)) for path, key in spots]
+
+
+#: A node's child named by a part of a path: (its key node or None in a sequence, the
+#: child), or None when there is no such child.
+Child = Callable[[yaml.Node, str | int], tuple[yaml.Node | None, yaml.Node] | None]
+
+
+def mark_of(node: yaml.Node, path: Sequence[str | int], key: bool, child: Child) -> yaml.Mark:
+    """The mark of a problem at ``path`` below ``node``: the deepest node the path reaches
+    (the key itself when the problem is the key's, ``key``)."""
+    mark = node.start_mark
+    for depth, part in enumerate(path, 1):
+        found = child(node, part)
+        if found is None:
+            break
+        key_node, node = found
+        if key and depth == len(path) and key_node is not None:
+            return key_node.start_mark
+        mark = node.start_mark
+    return mark

@@ -31,6 +31,7 @@ from progman.planfile.source import (
     YamlScalars,
     compose_yaml,
     mark_location,
+    mark_of,
 )
 from progman.planfile.yaml_fast import parse_in_place
 
@@ -159,16 +160,7 @@ def _place(item: yaml.Node, rules: YamlScalars, spot: Spot, file: str, shift: in
     """As the whole document's walk places ``spot`` (below the entry: its path from the
     entry's fields on) (see ``source._yaml_places``)."""
     rest, key = spot
-    node, mark = item, item.start_mark
-    for depth, part in enumerate(rest, 1):
-        found = _below(node, part, rules)
-        if found is None:
-            break
-        key_node, node = found
-        if key and depth == len(rest) and key_node is not None:
-            mark = key_node.start_mark
-            break
-        mark = node.start_mark
+    mark = mark_of(item, rest, key, lambda node, part: _below(node, part, rules))
     where = mark_location(file, mark)
     return Location(where.file, (where.line or 0) + shift, where.column)
 
