@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from tests.engine.test_cases import case_files, read_case
 
 import progman
 from progman.domain import Program
-from progman.engine import aot, jit, kernels, network
+from progman.engine import aot, aot_build, jit, kernels, network
 from progman.engine.build import build_network
 from progman.engine.network import schedule_network
 from progman.planfile import validate_plan_data
@@ -106,6 +107,26 @@ def module(built: Path) -> aot.AotModule:
     loaded = aot.load(built)
     assert loaded is not None
     return loaded
+
+
+def test_work_folders_of_a_killed_build_are_removed_by_the_next_build(built):
+    """An interrupted ``init`` leaves its work folders; the next build (even one that finds
+    its module built) removes those older than any build takes, not another one's fresh."""
+    folder = built / "aot"
+    abandoned = [folder / "build-killed", folder / "helpers-killed"]
+    fresh = folder / "helpers-at-work"
+    for work in (*abandoned, fresh):
+        work.mkdir()
+        (work / "part.o").write_bytes(b"\0")
+    long_ago = time.time() - 2 * aot_build.ABANDONED_AFTER
+    for work in abandoned:
+        os.utime(work, (long_ago, long_ago))
+    try:
+        assert aot_build.build(built, aot.SCHEDULING).is_file()  # built already
+        assert [work for work in abandoned if work.exists()] == []
+        assert (fresh / "part.o").is_file()
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def test_the_modules_hold_every_entry_kernel(module):

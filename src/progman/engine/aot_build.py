@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,10 @@ from typing import Any
 import numpy as np
 
 from progman.engine import aot, jit
+
+#: A build's work folder (or its helpers') older than this was left by a process killed
+#: mid-build (a build takes seconds); a younger one may be another process's, at work.
+ABANDONED_AFTER = 3600.0
 
 
 class AotUnavailable(Exception):
@@ -79,9 +84,10 @@ def _build(cache_folder: Path | None, group: aot.Group, helpers: Path | None) ->
         raise AotUnavailable("no cache folder (no home folder; set PROGMAN_CACHE_DIR)")
     key = aot.source_key(group)
     library = aot.library_path(cache_folder, key, group)
+    folder = aot.aot_folder(cache_folder)
+    _remove_abandoned(folder)
     if library.is_file() and aot.manifest_path(cache_folder, key, group).is_file():
         return library
-    folder = aot.aot_folder(cache_folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix="build-", dir=folder))
@@ -279,6 +285,16 @@ def _final_module_linked_only() -> Iterator[None]:
         yield
     finally:
         library._optimize_final_module = plain  # type: ignore[method-assign]
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the work folders of builds that never finished (a process killed mid-build:
+    an interrupted ``init``), once they are older than any build can take."""
+    cutoff = time.time() - ABANDONED_AFTER
+    for work in (*folder.glob("build-*"), *folder.glob("helpers-*")):
+        with contextlib.suppress(OSError):
+            if work.is_dir() and work.stat().st_mtime < cutoff:
+                shutil.rmtree(work)
 
 
 def _remove_stale(folder: Path, group: aot.Group, keep: str) -> None:
