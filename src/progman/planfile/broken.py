@@ -31,7 +31,7 @@ from progman.domain.durations import duration_of_text
 from progman.domain.excerpt import Excerpt
 from progman.domain.work import _LAG_AT_END, _PLAIN_ID, Assignment, Dependency, ThreePointEstimate
 from progman.errors import Problem
-from progman.planfile.columnar_decode import fields_of_dicts
+from progman.planfile.columnar_decode import all_of, fields_of_dicts
 from progman.planfile.loader import plan_problems
 from progman.planfile.source import Locator, PathKey
 
@@ -54,10 +54,10 @@ def excerpt_problems(data: dict[str, Any], places: Locator) -> list[Problem] | N
     validate_plan_data` reports them, placed by ``places`` (empty: the plan is right);
     or None when this cannot tell cheaply."""
     projects = data.get("projects")
-    if type(projects) is not list or not _all_of(dict, projects):
+    if type(projects) is not list or not all_of(dict, projects):
         return None
     task_lists = list(map(_get, projects, repeat("tasks"), repeat([])))
-    if not _all_of(list, task_lists):
+    if not all_of(list, task_lists):
         return None
     tasks = list(chain.from_iterable(task_lists))
     suspect = _suspects(tasks, _people(data, projects))
@@ -126,7 +126,7 @@ def _suspects(tasks: list[Any], people: set[str]) -> tuple[list[Any], np.ndarray
     fields = fields_of_dicts(entries, _ABSENT)
     ids = fields.ids
     if (
-        _all_of(str, ids)
+        all_of(str, ids)
         and max(map(len, ids), default=0) <= ID_MAX_LENGTH
         and all(map(_PLAIN_ID, ids))
     ):
@@ -145,7 +145,7 @@ def _suspects(tasks: list[Any], people: set[str]) -> tuple[list[Any], np.ndarray
         bad |= np.fromiter(map(twice.__contains__, named), dtype=bool, count=n)
     names = fields.names
     if (
-        not (_all_of(str, names) and "".join(names).isascii())
+        not (all_of(str, names) and "".join(names).isascii())
         or list(map(str.strip, names)) != names
     ):  # else every name is proven plain in C
         bad |= _flags(names, _plain_name)
@@ -200,7 +200,7 @@ def _right_estimate(given: Any) -> bool:
 def _wrong_estimates(givens: list[Any]) -> np.ndarray:
     """Tasks whose ``estimate`` is not valid, each distinct one validated once."""
     keys = [
-        tuple(given) if type(given) is list and _all_of(str, given) else given for given in givens
+        tuple(given) if type(given) is list and all_of(str, given) else given for given in givens
     ]
     return _flags(keys, _right_estimate)
 
@@ -261,13 +261,13 @@ def _wrong_links(depends: list[Any], index: dict[str, int], n: int) -> np.ndarra
     """Tasks with a link that is not valid, names no task or the task itself, and the
     tasks that may lie on a cycle of links."""
     out = np.zeros(n, dtype=bool)
-    if not _all_of(list, depends):
+    if not all_of(list, depends):
         listed = [type(links) is list for links in depends]
         out |= ~np.fromiter(listed, dtype=bool, count=n)
         depends = [links if is_list else [] for links, is_list in zip(depends, listed, strict=True)]
     counts = np.fromiter(map(len, depends), dtype=np.int64, count=n)
     flat = list(chain.from_iterable(depends))
-    if not _all_of(str, flat):  # a link that is no text: named by nothing
+    if not all_of(str, flat):  # a link that is no text: named by nothing
         flat = [text if type(text) is str else None for text in flat]
     m = len(flat)
     pred = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=m)
@@ -340,10 +340,6 @@ def _take_sources(left: np.ndarray, source: np.ndarray, target: np.ndarray) -> N
             if not count[child]:
                 ready.append(child)
     left[ready] = False
-
-
-def _all_of(kind: type, values: list[Any]) -> bool:
-    return set(map(type, values)) <= {kind}
 
 
 __all__ = ["excerpt_problems"]

@@ -47,7 +47,12 @@ from progman.engine.columnar import LazyItems, TaskColumns
 from progman.engine.kernels import FS
 from progman.engine.network import LINK_CODES
 from progman.errors import PlanInvalid
-from progman.planfile.columnar_decode import TaskFields, decode_simple_json, fields_of_dicts
+from progman.planfile.columnar_decode import (
+    TaskFields,
+    all_of,
+    decode_simple_json,
+    fields_of_dicts,
+)
 from progman.planfile.loader import max_plan_bytes, read_plan_data, validate_plan_data
 from progman.planfile.source import FileLocator, Locator, NoPlaces, load_document
 
@@ -182,7 +187,7 @@ def simple_columns(
 ) -> ColumnarPlan | str:
     """The plan of parsed ``data`` as columns, or why it must go the usual way."""
     projects = data.get("projects")
-    if type(projects) is not list or not _all_of(dict, projects):
+    if type(projects) is not list or not all_of(dict, projects):
         return "the projects are not a list of mappings"
     shell = _shell(data, projects)
     if isinstance(shell, str):
@@ -265,10 +270,10 @@ def _shell(data: dict[str, Any], projects: list[dict[str, Any]]) -> tuple[Progra
     named: list[str] = []
     for section, name in _NAMING_FIELD.items():
         entries = data.get(section) or []
-        if type(entries) is not list or not _all_of(dict, entries):
+        if type(entries) is not list or not all_of(dict, entries):
             return f"the {section} are not a list of mappings"
         given = [e[name] for e in entries if name in e]
-        if not _all_of(list, given) or not _all_of(str, list(chain.from_iterable(given))):
+        if not all_of(list, given) or not all_of(str, list(chain.from_iterable(given))):
             return f"the {section} name tasks other than by a list of ids"
         named += chain.from_iterable(given)
         if given:
@@ -288,7 +293,7 @@ def _task_columns(
     the object path must read them. Each test below is one the object path makes too;
     ``people``: the ids of the program's resources."""
     task_lists = list(map(_get, projects, repeat("tasks"), repeat([])))
-    if not _all_of(list, task_lists) or not _all_of(dict, list(chain.from_iterable(task_lists))):
+    if not all_of(list, task_lists) or not all_of(dict, list(chain.from_iterable(task_lists))):
         return "a task list that is not a list of mappings"
     tree = _tree(task_lists)
     if isinstance(tree, str):
@@ -318,7 +323,7 @@ def _columns(
     """The checks of :func:`_task_columns` over the tasks' fields; ``counts``: how many
     tasks each of the ``projects`` has; ``parent_of`` and ``children``: the subtasks."""
     ids, names, n = fields.ids, fields.names, len(fields.ids)
-    if not fields.typed and (not _all_of(str, ids) or not _all_of(str, names)):
+    if not fields.typed and (not all_of(str, ids) or not all_of(str, names)):
         return "an id or a name that is not text"
     joined = "\n".join(ids)
     if not _plain_ids(ids, joined):
@@ -338,7 +343,7 @@ def _columns(
     if isinstance(estimate, str):
         return estimate
     milestone = fields.milestone
-    if not fields.typed and not _all_of(bool, milestone):
+    if not fields.typed and not all_of(bool, milestone):
         return "a milestone flag that is not true or false"
     marked = [k for k, flag in enumerate(milestone) if flag] if any(milestone) else []
     if any(duration[k] is not None or estimate[k] is not None for k in marked):
@@ -464,12 +469,6 @@ def _links_in_line(parent_of: np.ndarray, pred: np.ndarray, succ: np.ndarray) ->
     return bool((below_pred | below_succ).any())
 
 
-def _all_of(kind: type, values: list[Any]) -> bool:
-    """Every one of ``values`` is exactly of type ``kind`` (not a subclass: ``True`` is no
-    number here); one pass in C."""
-    return set(map(type, values)) <= {kind}
-
-
 def _durations(texts: list[Any]) -> list[Duration | None] | str:
     """Each task's duration, each distinct text parsed once (so equal ones are shared)."""
     parsed: dict[Any, Duration | None] = {}
@@ -522,7 +521,7 @@ def _assignments(
         return None
     holders = [k for k, mapping in enumerate(given) if mapping != absent]
     mappings = list(map(given.__getitem__, holders))
-    if not _all_of(dict, mappings):
+    if not all_of(dict, mappings):
         return "resources that are not a mapping of units"
     names = list(chain.from_iterable(mappings))
     units = list(chain.from_iterable(map(dict.values, mappings)))
@@ -551,7 +550,7 @@ def _links(
     distinct text. A text naming no task (a typo) goes the usual way, which reports it.
     ``typed``: the decoder made sure that ``depends`` are lists of texts; ``counts``: their
     lengths, if counted already."""
-    if not typed and not _all_of(list, depends):
+    if not typed and not all_of(list, depends):
         return "a depends that is not a list"
     if counts is None:
         counts = np.fromiter(map(len, depends), dtype=np.int64, count=len(depends))
@@ -566,7 +565,7 @@ def _links(
         else:
             return LinkColumns(pred, counts, np.full(m, FS, dtype=np.int8))
     flat = list(chain.from_iterable(depends))
-    if not typed and not _all_of(str, flat):
+    if not typed and not all_of(str, flat):
         return "a link that is not text"
     m = len(flat)
     pred = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=m)
