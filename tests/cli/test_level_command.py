@@ -121,3 +121,29 @@ def test_a_malformed_sm_file_is_a_clear_error(capsys, tmp_path):
     bad.write_text("not psplib\n")
     code, _, err = run(capsys, "level", str(bad))
     assert code == 1 and "bad.sm" in err and "Traceback" not in err
+
+
+ONE_PERSON = """\
+program: Mini
+key: MIN
+start: 2027-03-01
+resources:
+  - {id: ana, name: Ana}
+projects:
+  - id: A
+    name: Alpha
+    tasks:
+      - {id: A.design, name: Design, duration: 5d, resources: {ana: 1.0}}
+      - {id: A.build, name: Build, duration: 8d, resources: {ana: 1.0}, depends: [A.design]}
+      - {id: A.test, name: Test, duration: 3d, resources: {ana: 1.0}}
+"""
+
+
+def test_the_summary_line_counts_the_delayed_tasks_in_words(capsys, tmp_path):
+    """One person, a chain of 13 days and a 3-day task beside it: the task waits 13 days."""
+    plan = tmp_path / "mini.yaml"
+    plan.write_text(ONE_PERSON, encoding="utf-8")
+    code, out, err = run(capsys, "level", str(plan), "--schedules", "50")
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert "(13 → 16 working days); 1 task delayed;" in first

@@ -159,8 +159,8 @@ def _print(source: str, result: "LevelResult") -> None:
     print_text(
         f"{source}: program finish {before.finish:%Y-%m-%d} → {after.finish:%Y-%m-%d} "
         f"({result.makespan_before:g} → {result.makespan:g} working days); "
-        f"{len(result.delays)} tasks delayed; {result.schedules_generated:,} schedules in "
-        f"{result.seconds:.2f} s (seed {result.seed})"
+        f"{plural(len(result.delays), 'task')} delayed; "
+        f"{result.schedules_generated:,} schedules in {result.seconds:.2f} s (seed {result.seed})"
     )
     print_listing(_finish_table(result))
     if result.delays:
